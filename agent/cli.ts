@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// giamsat-agent: run the agent, or check its config and every check once.
+import { parseCommand, requireOption, runMain, untilSignal } from "../shared/cli.js";
+import { ConfigError } from "../shared/errors.js";
+import { createLogger } from "../shared/log.js";
+import { startAgent } from "./agent.js";
+import { formatCheckTable } from "./check-table.js";
+import { loadAgentConfig } from "./config.js";
+import { PROBE_BY_KIND } from "./probes/index.js";
+import { type RunOutput, Scheduler } from "./scheduler.js";
+
+const HELP = `giamsat-agent: checks a unit's LAN, equipment, applications and websites and reports to the collector.
+
+Usage:
+  giamsat-agent run   --config agent.yaml   run until stopped (SIGINT/SIGTERM)
+  giamsat-agent check --config agent.yaml   validate the config, run every check once, print a table
+
+Exit codes: 0 success (check: every check up), 2 bad config or usage,
+1 anything else (check: some check is down).
+`;
+
+const options = { config: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(HELP);
+    return command ? 0 : 2;
+  }
+  if (command !== "run" && command !== "check") {
+    throw new ConfigError(`unknown command "${command}" (see --help)`);
+  }
+  const { values } = parseCommand(rest, options);
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const config = loadAgentConfig(requireOption(values, "config"));
+  const log = createLogger("giamsat-agent");
+  if (command === "check") {
+    const scheduler = new Scheduler({
+      checks: config.checks,
+      probes: PROBE_BY_KIND,
+      concurrency: config.concurrency,
+      log,
+      sink: () => {},
+    });
+    const outputs: RunOutput[] = await Promise.all(
+      config.checks.map((check) => scheduler.runOnce(check)),
+    );
+    process.stdout.write(formatCheckTable(outputs));
+    return outputs.every((o) => o.result.up) ? 0 : 1;
+  }
+  const agent = startAgent(config, log);
+  const signal = await untilSignal();
+  log.info({ signal }, "stopping");
+  await agent.stop();
+  return 0;
+}
+
+runMain(() => main(process.argv.slice(2)));

@@ -1,0 +1,208 @@
+// The agent's one WebSocket to the collector: hello, then batches from the outbox, each kept until
+// its ack. Reconnects with exponential backoff and full jitter while the collector is away.
+import { WebSocket } from "ws";
+import { errorMessage } from "../shared/errors.js";
+import type { Logger } from "../shared/log.js";
+import {
+  type Batch,
+  type CollectorMessage,
+  collectorMessageSchema,
+  type Hello,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+} from "../shared/protocol.js";
+import type { Outbox } from "./outbox.js";
+
+export interface LinkOptions {
+  url: string;
+  token: string;
+  outbox: Outbox;
+  hello: Omit<Hello, "type" | "v">;
+  log: Logger;
+  /** Batches sent and not yet acknowledged, at most. */
+  maxInFlight?: number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Without a ping from the collector for this long, the connection is taken as dead. */
+  deadAfterMs?: number;
+}
+
+export type LinkState = "connecting" | "open" | "closed" | "stopped";
+
+export class Link {
+  #socket: WebSocket | undefined;
+  #state: LinkState = "closed";
+  #inFlight = new Set<number>();
+  #attempt = 0;
+  #retry: NodeJS.Timeout | undefined;
+  #deadTimer: NodeJS.Timeout | undefined;
+  #welcomed = false;
+  readonly #maxInFlight: number;
+  /** Fires whenever an ack arrives; used to wait for the outbox to drain. */
+  #onAck: (() => void) | undefined;
+
+  constructor(private readonly options: LinkOptions) {
+    this.#maxInFlight = options.maxInFlight ?? 4;
+    options.outbox.onAppend(() => this.#pump());
+  }
+
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  start(): void {
+    if (this.#state === "stopped") return;
+    this.#connect();
+  }
+
+  #connect(): void {
+    const { url, token, log } = this.options;
+    this.#state = "connecting";
+    this.#welcomed = false;
+    this.#inFlight.clear();
+    const socket = new WebSocket(url, {
+      headers: { Authorization: `Bearer ${token}` },
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: 10_000,
+      perMessageDeflate: false,
+    });
+    this.#socket = socket;
+    socket.on("unexpected-response", (_request, response) => {
+      const status = response.statusCode;
+      log.error(
+        { status },
+        status === 401
+          ? "collector refused the token (401): check token in agent.yaml, or enroll the agent again"
+          : "collector refused the connection",
+      );
+      response.resume();
+      socket.terminate();
+    });
+    socket.on("open", () => {
+      this.#state = "open";
+      this.#alive();
+      this.#send({ type: "hello", v: PROTOCOL_VERSION, ...this.options.hello });
+    });
+    socket.on("ping", () => this.#alive());
+    socket.on("message", (data) => this.#message(data.toString()));
+    socket.on("error", (error) => log.warn({ err: errorMessage(error), url }, "connection error"));
+    socket.on("close", (code, reason) => {
+      if (this.#socket !== socket) return;
+      clearTimeout(this.#deadTimer);
+      this.#socket = undefined;
+      this.options.outbox.rewind();
+      this.#inFlight.clear();
+      if (this.#state === "stopped") return;
+      const wasOpen = this.#welcomed;
+      this.#state = "closed";
+      if (wasOpen) log.warn({ code, reason: reason.toString() }, "disconnected from the collector");
+      this.#scheduleReconnect();
+    });
+  }
+
+  #scheduleReconnect(): void {
+    const min = this.options.minBackoffMs ?? 1000;
+    const max = this.options.maxBackoffMs ?? 60_000;
+    // Full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/):
+    // many agents cut off at once do not all come back at the same moment.
+    const ceiling = Math.min(max, min * 2 ** this.#attempt);
+    const delay = min + Math.floor(Math.random() * (ceiling - min + 1));
+    this.#attempt++;
+    this.options.log.info({ delayMs: delay, attempt: this.#attempt }, "reconnecting later");
+    this.#retry = setTimeout(() => this.#connect(), delay);
+  }
+
+  #alive(): void {
+    clearTimeout(this.#deadTimer);
+    this.#deadTimer = setTimeout(() => {
+      this.options.log.warn("no ping from the collector; reconnecting");
+      this.#socket?.terminate();
+    }, this.options.deadAfterMs ?? 75_000);
+  }
+
+  #message(text: string): void {
+    let message: CollectorMessage;
+    try {
+      message = collectorMessageSchema.parse(JSON.parse(text));
+    } catch (error) {
+      this.options.log.error({ err: errorMessage(error) }, "unreadable message from the collector");
+      return;
+    }
+    this.#alive();
+    switch (message.type) {
+      case "welcome":
+        this.#welcomed = true;
+        this.#attempt = 0;
+        this.options.outbox.raiseSeq(message.lastSeq);
+        this.options.log.info(
+          { unit: message.unit, agent: message.agent },
+          "connected to the collector",
+        );
+        this.#pump();
+        break;
+      case "ack":
+        if (this.#inFlight.delete(message.seq)) this.options.outbox.ack(message.seq);
+        this.#onAck?.();
+        this.#pump();
+        break;
+      case "error":
+        this.options.log.error(
+          { code: message.code, reason: message.message },
+          "collector refused a message",
+        );
+        break;
+    }
+  }
+
+  #pump(): void {
+    if (!this.#welcomed || this.#socket?.readyState !== WebSocket.OPEN) return;
+    while (this.#inFlight.size < this.#maxInFlight) {
+      const batch = this.options.outbox.take();
+      if (!batch) return;
+      const message: Batch = {
+        type: "batch",
+        v: PROTOCOL_VERSION,
+        seq: batch.seq,
+        sentAt: Date.now(),
+        results: batch.results,
+        samples: batch.samples,
+      };
+      if (batch.inventory.length > 0) message.inventory = batch.inventory;
+      this.#inFlight.add(batch.seq);
+      this.#send(message);
+    }
+  }
+
+  #send(message: Hello | Batch): void {
+    this.#socket?.send(JSON.stringify(message));
+  }
+
+  /** Waits until nothing is waiting or in flight, or the time is up; true when drained. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.options.outbox.size > 0 && Date.now() < deadline) {
+      if (this.#state !== "open") return false;
+      await new Promise<void>((resolve) => {
+        this.#onAck = resolve;
+        setTimeout(resolve, 100);
+      });
+    }
+    return this.options.outbox.size === 0;
+  }
+
+  async stop(): Promise<void> {
+    this.#state = "stopped";
+    clearTimeout(this.#retry);
+    clearTimeout(this.#deadTimer);
+    const socket = this.#socket;
+    if (!socket) return;
+    await new Promise<void>((resolve) => {
+      socket.once("close", () => resolve());
+      socket.close(1000, "agent stopping");
+      setTimeout(() => {
+        socket.terminate();
+        resolve();
+      }, 2000).unref();
+    });
+  }
+}

@@ -1,0 +1,59 @@
+// The contract every probe file fulfils: a kind, the schema of its checks, and run().
+import { z } from "zod";
+import { type CheckBase, checkBaseShape } from "../../shared/config/agent.js";
+import type { Logger } from "../../shared/log.js";
+import type { Reason } from "../../shared/protocol.js";
+
+export interface ProbeContext {
+  /** Aborted when the check's timeout passes or the agent stops; probes stop their I/O then. */
+  signal: AbortSignal;
+  log: Logger;
+  /** True when the check's inventory is due (for probes that report one). */
+  inventoryDue: boolean;
+}
+
+export interface ProbeSample {
+  metric: string;
+  labels?: Record<string, string>;
+  value: number;
+}
+
+/** What one run found. A down target is an outcome with up=false, never a thrown error. */
+export interface ProbeOutcome {
+  up: boolean;
+  reason?: Reason;
+  /** Short human explanation, e.g. "HTTP 503" or "connect ECONNREFUSED 10.0.0.1:443". */
+  message?: string;
+  samples?: ProbeSample[];
+  /** Values worth a column in `giamsat-agent check`, e.g. { rtt: "1.2 ms" }. */
+  summary?: Record<string, string>;
+  inventory?: Record<string, unknown>;
+}
+
+export interface Probe<C extends CheckBase = CheckBase> {
+  readonly kind: string;
+  readonly schema: z.ZodType<C, unknown>;
+  run(check: C, ctx: ProbeContext): Promise<ProbeOutcome>;
+}
+
+/**
+ * Builds a probe whose check schema is the common fields plus `fields`, unknown keys refused.
+ * `refine` adds checks across fields (e.g. SNMP v3 needs a user).
+ */
+export function defineProbe<K extends string, F extends z.ZodRawShape>(def: {
+  kind: K;
+  fields: F;
+  refine?: (check: z.output<z.ZodObject<typeof checkBaseShape & F>>, ctx: z.RefinementCtx) => void;
+  run: (
+    check: z.output<z.ZodObject<typeof checkBaseShape & F>> & { kind: K },
+    ctx: ProbeContext,
+  ) => Promise<ProbeOutcome>;
+}): Probe<CheckBase & z.output<z.ZodObject<F>> & { kind: K }> {
+  let schema: z.ZodType = z.strictObject({
+    ...checkBaseShape,
+    ...def.fields,
+    kind: z.literal(def.kind),
+  });
+  if (def.refine) schema = schema.superRefine(def.refine as never);
+  return { kind: def.kind, schema: schema as never, run: def.run as never };
+}

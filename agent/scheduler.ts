@@ -1,0 +1,183 @@
+// Runs every check on its interval (with start jitter), under a timeout that aborts the probe's work,
+// with a cap on checks running at once. A probe that throws is a bug: caught, logged, counted, reported.
+import type { CheckBase } from "../shared/config/agent.js";
+import { errorMessage } from "../shared/errors.js";
+import type { Logger } from "../shared/log.js";
+import type { CheckResult, Inventory, Sample } from "../shared/protocol.js";
+import type { Probe, ProbeOutcome } from "./probes/probe.js";
+
+export interface RunOutput {
+  check: CheckBase;
+  result: CheckResult;
+  samples: Sample[];
+  inventory: Inventory[];
+  outcome: ProbeOutcome;
+}
+
+export interface SchedulerOptions {
+  checks: readonly CheckBase[];
+  probes: ReadonlyMap<string, Probe>;
+  concurrency: number;
+  log: Logger;
+  /** Receives every finished run. */
+  sink: (output: RunOutput) => void;
+  /** Longest start delay; each check starts at a random point within it. Default 10 s. */
+  maxJitterMs?: number;
+  random?: () => number;
+}
+
+class TimeoutError extends Error {}
+
+export class Scheduler {
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #running = new Map<string, Promise<void>>();
+  readonly #waiting: (() => void)[] = [];
+  readonly #errors = new Map<string, number>();
+  readonly #lastError = new Map<string, string>();
+  readonly #lastInventory = new Map<string, number>();
+  readonly #stopping = new AbortController();
+  #active = 0;
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  /** Internal errors per check since start, for giamsat_agent_check_errors_total. */
+  get errors(): ReadonlyMap<string, number> {
+    return this.#errors;
+  }
+
+  start(): void {
+    const random = this.options.random ?? Math.random;
+    const maxJitter = this.options.maxJitterMs ?? 10_000;
+    for (const check of this.options.checks) {
+      const jitter = Math.floor(random() * Math.min(check.interval, maxJitter));
+      this.#schedule(check, Date.now() + jitter);
+    }
+  }
+
+  #schedule(check: CheckBase, at: number): void {
+    if (this.#stopping.signal.aborted) return;
+    const timer = setTimeout(
+      () => {
+        // Fixed rate: the next run is planned from this one's planned time, so runs do not drift.
+        let next = at + check.interval;
+        const now = Date.now();
+        if (next <= now) next = now + check.interval;
+        this.#schedule(check, next);
+        if (this.#running.has(check.name)) {
+          this.options.log.warn(
+            { check: check.name },
+            "previous run still going; this run is skipped",
+          );
+          return;
+        }
+        const run = this.#runLimited(check).finally(() => this.#running.delete(check.name));
+        this.#running.set(check.name, run);
+      },
+      Math.max(0, at - Date.now()),
+    );
+    this.#timers.set(check.name, timer);
+  }
+
+  async #runLimited(check: CheckBase): Promise<void> {
+    if (this.#active >= this.options.concurrency) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    if (this.#stopping.signal.aborted) return;
+    this.#active++;
+    try {
+      const output = await this.runOnce(check);
+      // A run cut short by stop() says nothing about the target.
+      if (!this.#stopping.signal.aborted) this.options.sink(output);
+    } catch (error) {
+      this.options.log.error({ err: error, check: check.name }, "storing a result failed");
+    } finally {
+      this.#active--;
+      this.#waiting.shift()?.();
+    }
+  }
+
+  /** Runs one check now and returns its result; never throws. */
+  async runOnce(check: CheckBase): Promise<RunOutput> {
+    const probe = this.options.probes.get(check.kind);
+    const started = Date.now();
+    const t0 = performance.now();
+    const controller = new AbortController();
+    const onStop = () => controller.abort(new Error("agent stopping"));
+    this.#stopping.signal.addEventListener("abort", onStop, { once: true });
+    const timer = setTimeout(() => controller.abort(new TimeoutError()), check.timeout);
+    const lastInventory = this.#lastInventory.get(check.name) ?? 0;
+    const inventoryInterval = (check as { inventoryInterval?: number }).inventoryInterval;
+    const inventoryDue =
+      inventoryInterval !== undefined && started - lastInventory >= inventoryInterval;
+    let outcome: ProbeOutcome;
+    try {
+      if (!probe) throw new Error(`no probe for kind "${check.kind}"`);
+      const aborted = new Promise<never>((_, reject) => {
+        controller.signal.addEventListener("abort", () => reject(controller.signal.reason), {
+          once: true,
+        });
+      });
+      const log = this.options.log.child({ check: check.name });
+      outcome = await Promise.race([
+        probe.run(check, { signal: controller.signal, log, inventoryDue }),
+        aborted,
+      ]);
+    } catch (error) {
+      outcome = this.#failure(check, error);
+    } finally {
+      clearTimeout(timer);
+      this.#stopping.signal.removeEventListener("abort", onStop);
+    }
+    const duration = (performance.now() - t0) / 1000;
+    const result: CheckResult = {
+      check: check.name,
+      category: check.category,
+      kind: check.kind,
+      ts: started,
+      up: outcome.up,
+      duration,
+    };
+    if (!outcome.up) result.reason = outcome.reason ?? "error";
+    if (outcome.message) result.message = outcome.message.slice(0, 512);
+    const base = { check: check.name, category: check.category, kind: check.kind };
+    const samples = (outcome.samples ?? []).map((s) => ({
+      metric: s.metric,
+      labels: { ...s.labels, ...base },
+      ts: started,
+      value: s.value,
+    }));
+    const inventory: Inventory[] = [];
+    if (outcome.inventory) {
+      this.#lastInventory.set(check.name, started);
+      inventory.push({ check: check.name, kind: check.kind, ts: started, data: outcome.inventory });
+    }
+    return { check, result, samples, inventory, outcome };
+  }
+
+  #failure(check: CheckBase, error: unknown): ProbeOutcome {
+    if (error instanceof TimeoutError) {
+      return { up: false, reason: "timeout", message: `no answer within ${check.timeout} ms` };
+    }
+    const message = errorMessage(error);
+    if (this.#stopping.signal.aborted) return { up: false, reason: "error", message };
+    this.#errors.set(check.name, (this.#errors.get(check.name) ?? 0) + 1);
+    // Logged once per distinct error, so a broken check does not flood the log every interval.
+    if (this.#lastError.get(check.name) !== message) {
+      this.#lastError.set(check.name, message);
+      this.options.log.error(
+        { check: check.name, err: error },
+        "check failed with an internal error",
+      );
+    }
+    return { up: false, reason: "error", message };
+  }
+
+  /** Stops scheduling, aborts running checks and waits for them to finish. */
+  async stop(): Promise<void> {
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+    this.#stopping.abort();
+    for (const release of this.#waiting.splice(0)) release();
+    await Promise.allSettled([...this.#running.values()]);
+  }
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// giamsat-collector: serve, enroll and revoke agents.
+import { parseCommand, requireOption, runMain, untilSignal } from "../shared/cli.js";
+import { ConfigError } from "../shared/errors.js";
+import { createLogger } from "../shared/log.js";
+import { AGENT_PATH } from "../shared/protocol.js";
+import { startCollector } from "./collector.js";
+import { loadCollectorConfig } from "./config.js";
+import { agentUrl, agentYaml } from "./enrollment.js";
+import { AgentStore } from "./store/agents.js";
+import { openDatabase } from "./store/database.js";
+import { syncUnits } from "./store/units.js";
+
+const HELP = `giamsat-collector: stores what giamsat agents report and serves it to Prometheus and people.
+
+Usage:
+  giamsat-collector serve  --config collector.yaml
+  giamsat-collector enroll --config collector.yaml --unit ID --name AGENT [--url ws://host:port/agent]
+  giamsat-collector revoke --config collector.yaml --unit ID --name AGENT
+
+  serve    run the collector (HTTP, /metrics, agents' WebSockets on ${AGENT_PATH})
+  enroll   create an agent; prints its token once, inside a ready agent.yaml, on standard output
+  revoke   revoke an agent's token; a connected agent is disconnected within a second
+
+Exit codes: 0 success, 2 bad config or usage, 1 anything else.
+`;
+
+const common = { config: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(HELP);
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case "serve": {
+      const { values } = parseCommand(rest, common);
+      if (values.help) return help();
+      const config = loadCollectorConfig(requireOption(values, "config"));
+      const log = createLogger("giamsat-collector");
+      const collector = await startCollector(config, log);
+      const signal = await untilSignal();
+      log.info({ signal }, "stopping");
+      await collector.close();
+      return 0;
+    }
+    case "enroll": {
+      const { values } = parseCommand(rest, {
+        ...common,
+        unit: { type: "string" },
+        name: { type: "string" },
+        url: { type: "string" },
+      });
+      if (values.help) return help();
+      const config = loadCollectorConfig(requireOption(values, "config"));
+      const unit = requireOption(values, "unit");
+      const name = requireOption(values, "name");
+      const db = openDatabase(config.database);
+      try {
+        syncUnits(db, config.units, Date.now());
+        const { token } = new AgentStore(db).enroll(unit, name, Date.now());
+        const url = values.url ?? agentUrl(config);
+        process.stderr.write(
+          `Enrolled agent "${name}" in unit "${unit}". Its token is shown only now, in the agent.yaml below.\n`,
+        );
+        process.stdout.write(agentYaml(url, token));
+      } finally {
+        db.close();
+      }
+      return 0;
+    }
+    case "revoke": {
+      const { values } = parseCommand(rest, {
+        ...common,
+        unit: { type: "string" },
+        name: { type: "string" },
+      });
+      if (values.help) return help();
+      const config = loadCollectorConfig(requireOption(values, "config"));
+      const unit = requireOption(values, "unit");
+      const name = requireOption(values, "name");
+      const db = openDatabase(config.database);
+      try {
+        if (!new AgentStore(db).revoke(unit, name, Date.now())) {
+          throw new ConfigError(`no active agent "${name}" in unit "${unit}"`);
+        }
+      } finally {
+        db.close();
+      }
+      process.stderr.write(`Revoked agent "${name}" of unit "${unit}".\n`);
+      return 0;
+    }
+    default:
+      throw new ConfigError(`unknown command "${command}" (see --help)`);
+  }
+}
+
+function help(): number {
+  process.stdout.write(HELP);
+  return 0;
+}
+
+runMain(() => main(process.argv.slice(2)));

@@ -1,0 +1,268 @@
+// Agents' WebSockets: token check at the upgrade, hello/welcome, then batches stored and acknowledged.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { type RawData, WebSocket, WebSocketServer } from "ws";
+import { formatPath } from "../shared/config/load.js";
+import { ProtocolError, type ProtocolErrorCode } from "../shared/errors.js";
+import type { Logger } from "../shared/log.js";
+import { METRIC_BY_NAME, METRICS } from "../shared/metrics.js";
+import {
+  type AgentMessage,
+  agentMessageSchema,
+  type Batch,
+  type CollectorMessage,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+} from "../shared/protocol.js";
+import type { LatestValues } from "./exposition.js";
+import type { CollectorMetrics } from "./metrics.js";
+import type { AgentIdentity, AgentStore } from "./store/agents.js";
+import type { SampleStore } from "./store/samples.js";
+
+const HELLO_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 30_000;
+/** Metrics an agent may not send: the collector derives or owns them. */
+const NOT_FROM_AGENTS = new Set([
+  METRICS.checkUp.name,
+  METRICS.checkDuration.name,
+  ...[...METRIC_BY_NAME.values()].filter((d) => d.source === "collector").map((d) => d.name),
+]);
+
+export interface IngestDeps {
+  agents: AgentStore;
+  samples: SampleStore;
+  latest: LatestValues;
+  metrics: CollectorMetrics;
+  log: Logger;
+  now?: () => number;
+}
+
+interface Session {
+  agent: AgentIdentity;
+  socket: WebSocket;
+  greeted: boolean;
+  alive: boolean;
+  log: Logger;
+}
+
+export class Ingest {
+  readonly #wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+  });
+  readonly #sessions = new Map<number, Session>();
+  readonly #heartbeat: NodeJS.Timeout;
+  readonly #now: () => number;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.#now = deps.now ?? Date.now;
+    this.#heartbeat = setInterval(() => this.#ping(), HEARTBEAT_MS);
+    this.#heartbeat.unref();
+  }
+
+  get connected(): number {
+    return this.#sessions.size;
+  }
+
+  connectedIds(): number[] {
+    return [...this.#sessions.keys()];
+  }
+
+  /** Answers an HTTP upgrade on /agent: 401 before any WebSocket exists unless the token is valid. */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const header = request.headers.authorization ?? "";
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const agent = match?.[1] ? this.deps.agents.authenticate(match[1], this.#now()) : undefined;
+    if (!agent) {
+      this.deps.metrics.rejectedMessages.inc({ code: "unauthorized" });
+      this.deps.log.warn(
+        {
+          remote: request.socket.remoteAddress,
+          reason: match ? "unknown or revoked token" : "no bearer token",
+        },
+        "agent refused",
+      );
+      const body = "missing, unknown or revoked agent token\n";
+      socket.end(
+        `HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, agent));
+  }
+
+  #open(socket: WebSocket, agent: AgentIdentity): void {
+    const log = this.deps.log.child({ unit: agent.unit, agent: agent.name });
+    const previous = this.#sessions.get(agent.id);
+    if (previous) {
+      log.info("agent reconnected; closing its previous connection");
+      this.#refuse(
+        previous,
+        new ProtocolError("invalid_message", "replaced by a newer connection"),
+      );
+    }
+    const session: Session = { agent, socket, greeted: false, alive: true, log };
+    this.#sessions.set(agent.id, session);
+    const labels = { unit: agent.unit, agent: agent.name };
+    this.deps.metrics.agentConnected.set(labels, 1);
+    this.deps.metrics.connectedAgents.set(this.#sessions.size);
+    const helloTimer = setTimeout(() => {
+      if (!session.greeted) {
+        this.#refuse(session, new ProtocolError("invalid_message", "no hello within 10 s"));
+      }
+    }, HELLO_TIMEOUT_MS);
+    socket.on("pong", () => {
+      session.alive = true;
+    });
+    socket.on("message", (data, isBinary) => this.#message(session, data, isBinary));
+    socket.on("error", (error) => {
+      // ws reports oversized frames here before closing with 1009.
+      const code: ProtocolErrorCode = /max payload/i.test(error.message)
+        ? "too_big"
+        : "invalid_message";
+      this.deps.metrics.rejectedMessages.inc({ code });
+      log.warn({ err: error.message }, "agent connection error");
+    });
+    socket.on("close", (code) => {
+      clearTimeout(helloTimer);
+      if (this.#sessions.get(agent.id) === session) {
+        this.#sessions.delete(agent.id);
+        this.deps.metrics.agentConnected.set(labels, 0);
+        this.deps.metrics.connectedAgents.set(this.#sessions.size);
+      }
+      log.info({ code }, "agent disconnected");
+    });
+    log.info("agent connected");
+  }
+
+  #message(session: Session, data: RawData, isBinary: boolean): void {
+    try {
+      if (isBinary)
+        throw new ProtocolError("unsupported_version", "binary frames are not supported");
+      const message = parseMessage(data);
+      if (message.v !== PROTOCOL_VERSION) {
+        throw new ProtocolError(
+          "unsupported_version",
+          `protocol version ${message.v} is not supported (this collector speaks ${PROTOCOL_VERSION})`,
+        );
+      }
+      this.#seen(session);
+      if (message.type === "hello") this.#hello(session, message);
+      else if (!session.greeted) throw new ProtocolError("invalid_message", "batch before hello");
+      else this.#batch(session, message);
+    } catch (error) {
+      if (error instanceof ProtocolError) {
+        this.#refuse(session, error);
+      } else {
+        session.log.error({ err: error }, "storing a batch failed");
+        this.#refuse(
+          session,
+          new ProtocolError("internal", "the collector could not store the batch"),
+        );
+      }
+    }
+  }
+
+  #hello(session: Session, hello: Extract<AgentMessage, { type: "hello" }>): void {
+    const now = this.#now();
+    this.deps.agents.recordHello(session.agent.id, hello, now);
+    session.greeted = true;
+    this.#send(session.socket, {
+      type: "welcome",
+      v: PROTOCOL_VERSION,
+      agent: session.agent.name,
+      unit: session.agent.unit,
+      serverTime: now,
+      lastSeq: session.agent.lastSeq,
+    });
+    session.log.info({ hostname: hello.hostname, version: hello.agentVersion }, "agent said hello");
+  }
+
+  #batch(session: Session, batch: Batch): void {
+    for (const [i, sample] of batch.samples.entries()) {
+      if (NOT_FROM_AGENTS.has(sample.metric)) {
+        throw new ProtocolError(
+          "invalid_message",
+          `samples[${i}].metric: ${sample.metric} is set by the collector, not by agents`,
+        );
+      }
+    }
+    const now = this.#now();
+    const outcome = this.deps.samples.write(session.agent, batch, now);
+    if (outcome.stored) {
+      this.deps.latest.update(outcome.samples, now);
+      this.deps.metrics.ingestedSamples.inc(outcome.samples.length);
+      this.deps.metrics.ingestedBatches.inc();
+    } else {
+      this.deps.metrics.duplicateBatches.inc();
+    }
+    const labels = { unit: session.agent.unit, agent: session.agent.name };
+    this.deps.metrics.agentClockOffset.set(labels, (batch.sentAt - now) / 1000);
+    this.#send(session.socket, { type: "ack", seq: batch.seq });
+  }
+
+  #seen(session: Session): void {
+    const labels = { unit: session.agent.unit, agent: session.agent.name };
+    this.deps.metrics.agentLastSeen.set(labels, this.#now() / 1000);
+  }
+
+  #send(socket: WebSocket, message: CollectorMessage): void {
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }
+
+  #refuse(session: Session, error: ProtocolError): void {
+    this.deps.metrics.rejectedMessages.inc({ code: error.code });
+    session.log.warn({ code: error.code, reason: error.message }, "agent message refused");
+    this.#send(session.socket, { type: "error", code: error.code, message: error.message });
+    session.socket.close(error.closeCode, error.message.slice(0, 120));
+    // A peer that ignores the close handshake is cut off.
+    setTimeout(() => session.socket.terminate(), 2000).unref();
+  }
+
+  /** Closes the connections of agents whose tokens were revoked. */
+  closeRevoked(ids: readonly number[]): void {
+    for (const id of ids) {
+      const session = this.#sessions.get(id);
+      if (session)
+        this.#refuse(session, new ProtocolError("revoked", "the agent's token was revoked"));
+    }
+  }
+
+  #ping(): void {
+    for (const session of this.#sessions.values()) {
+      if (!session.alive) {
+        session.log.warn("agent stopped answering pings; closing");
+        session.socket.terminate();
+        continue;
+      }
+      session.alive = false;
+      session.socket.ping();
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    for (const session of this.#sessions.values()) session.socket.close(1001, "collector stopping");
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+}
+
+function parseMessage(data: RawData): AgentMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(data.toString());
+  } catch {
+    throw new ProtocolError("invalid_message", "message is not valid JSON");
+  }
+  const parsed = agentMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? formatPath(issue.path) : "";
+    throw new ProtocolError(
+      "invalid_message",
+      `invalid message: ${where ? `${where}: ` : ""}${issue?.message ?? "schema mismatch"}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,27 @@
+// The collector's own metrics (prom-client), created on a registry passed in at start-up.
+import { Counter, collectDefaultMetrics, Gauge, type Registry } from "prom-client";
+import { METRICS } from "../shared/metrics.js";
+
+export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;
+
+export function createCollectorMetrics(registry: Registry) {
+  collectDefaultMetrics({ register: registry, prefix: "giamsat_collector_" });
+  const gauge = <L extends string>(def: { name: string; help: string }, labelNames: L[] = []) =>
+    new Gauge({ name: def.name, help: def.help, labelNames, registers: [registry] });
+  const counter = <L extends string>(def: { name: string; help: string }, labelNames: L[] = []) =>
+    new Counter({ name: def.name, help: def.help, labelNames, registers: [registry] });
+  return {
+    agentConnected: gauge(METRICS.agentConnected, ["unit", "agent"]),
+    agentLastSeen: gauge(METRICS.agentLastSeen, ["unit", "agent"]),
+    agentClockOffset: gauge(METRICS.agentClockOffset, ["unit", "agent"]),
+    unitInfo: gauge(METRICS.unitInfo, ["unit", "name", "kind", "leader"]),
+    ingestedSamples: counter(METRICS.ingestedSamples),
+    ingestedBatches: counter(METRICS.ingestedBatches),
+    duplicateBatches: counter(METRICS.duplicateBatches),
+    rejectedMessages: counter(METRICS.rejectedMessages, ["code"]),
+    connectedAgents: gauge(METRICS.connectedAgents),
+    storeSize: gauge(METRICS.storeSize),
+    scrapeDuration: gauge(METRICS.scrapeDuration),
+    series: gauge(METRICS.series),
+  };
+}

@@ -1,0 +1,43 @@
+// Opens the collector's SQLite file (WAL) and brings its schema up to date.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { ConfigError } from "../../shared/errors.js";
+import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
+
+export type Db = Database.Database;
+
+export function openDatabase(path: string): Db {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw new ConfigError(`database ${path}: cannot open (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  db.pragma("journal_mode = WAL");
+  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  migrate(db, path);
+  return db;
+}
+
+function migrate(db: Db, path: string): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    throw new ConfigError(
+      `database ${path}: written by a newer giamsat (schema ${version}, this version knows up to ${SCHEMA_VERSION}); upgrade giamsat or use a backup`,
+    );
+  }
+  for (let next = version; next < SCHEMA_VERSION; next++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[next] as string);
+      db.pragma(`user_version = ${next + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,195 @@
+// Writes agents' batches: results, samples and inventory of one batch in one transaction.
+
+import { METRICS } from "../../shared/metrics.js";
+import type { Batch } from "../../shared/protocol.js";
+import type { AgentIdentity } from "./agents.js";
+import type { Db } from "./database.js";
+
+/** One series as the collector knows it; the object is shared, so other parts may cache on it. */
+export interface SeriesRef {
+  readonly id: number;
+  readonly agentId: number;
+  readonly metric: string;
+  /** Labels other than unit and agent, keys sorted. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface StoredSample {
+  series: SeriesRef;
+  ts: number;
+  value: number;
+}
+
+export interface WriteOutcome {
+  /** False when the batch's seq was stored before: nothing was written again. */
+  stored: boolean;
+  samples: StoredSample[];
+}
+
+export function canonicalLabels(labels: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(labels).sort();
+  let out = "{";
+  for (const [i, key] of keys.entries()) {
+    out += `${i ? "," : ""}${JSON.stringify(key)}:${JSON.stringify(labels[key])}`;
+  }
+  return `${out}}`;
+}
+
+export class SampleStore {
+  readonly #series = new Map<string, SeriesRef>();
+  /** Series created by the transaction under way; forgotten again if it rolls back. */
+  readonly #created: string[] = [];
+  readonly #advanceSeq;
+  readonly #insertSeries;
+  readonly #selectSeries;
+  readonly #insertSample;
+  readonly #insertResult;
+  readonly #upsertCheck;
+  readonly #insertInventory;
+  readonly #write;
+
+  constructor(private readonly db: Db) {
+    this.#advanceSeq = db.prepare(
+      "UPDATE agents SET last_seq = ?, last_seen = ? WHERE id = ? AND last_seq < ?",
+    );
+    this.#insertSeries = db.prepare(
+      "INSERT INTO series (agent_id, metric, labels) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    this.#selectSeries = db.prepare(
+      "SELECT id FROM series WHERE agent_id = ? AND metric = ? AND labels = ?",
+    );
+    this.#insertSample = db.prepare(
+      "INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    this.#insertResult = db.prepare(
+      "INSERT INTO results (agent_id, check_name, ts, up, reason, message) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    this.#upsertCheck = db.prepare(`
+      INSERT INTO checks (agent_id, name, category, kind, first_seen, last_ts, last_up, last_reason, last_message)
+      VALUES (@agent, @name, @category, @kind, @ts, @ts, @up, @reason, @message)
+      ON CONFLICT (agent_id, name) DO UPDATE SET category = excluded.category, kind = excluded.kind,
+        last_ts = excluded.last_ts, last_up = excluded.last_up, last_reason = excluded.last_reason,
+        last_message = excluded.last_message
+      WHERE excluded.last_ts >= checks.last_ts`);
+    this.#insertInventory = db.prepare(
+      "INSERT INTO inventory (agent_id, check_name, kind, ts, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    this.#write = db.transaction(this.#writeBatch.bind(this));
+  }
+
+  /** Stores the batch unless its seq is not above the agent's last stored seq. */
+  write(agent: AgentIdentity, batch: Batch, receivedAt: number): WriteOutcome {
+    this.#created.length = 0;
+    try {
+      return this.#write(agent, batch, receivedAt);
+    } catch (error) {
+      for (const key of this.#created) this.#series.delete(key);
+      throw error;
+    }
+  }
+
+  #writeBatch(agent: AgentIdentity, batch: Batch, receivedAt: number): WriteOutcome {
+    const advanced = this.#advanceSeq.run(batch.seq, receivedAt, agent.id, batch.seq).changes;
+    if (advanced === 0) return { stored: false, samples: [] };
+    const stored: StoredSample[] = [];
+    for (const result of batch.results) {
+      const up = result.up ? 1 : 0;
+      this.#insertResult.run(
+        agent.id,
+        result.check,
+        result.ts,
+        up,
+        result.reason ?? null,
+        result.message ?? null,
+      );
+      this.#upsertCheck.run({
+        agent: agent.id,
+        name: result.check,
+        category: result.category,
+        kind: result.kind,
+        ts: result.ts,
+        up,
+        reason: result.reason ?? null,
+        message: result.message ?? null,
+      });
+      // The check's own series are derived here, so agents do not send them twice.
+      const labels = { category: result.category, check: result.check, kind: result.kind };
+      this.#add(stored, agent.id, METRICS.checkUp.name, labels, result.ts, up);
+      this.#add(stored, agent.id, METRICS.checkDuration.name, labels, result.ts, result.duration);
+    }
+    for (const sample of batch.samples) {
+      this.#add(stored, agent.id, sample.metric, sample.labels, sample.ts, sample.value);
+    }
+    for (const item of batch.inventory ?? []) {
+      this.#insertInventory.run(
+        agent.id,
+        item.check,
+        item.kind,
+        item.ts,
+        JSON.stringify(item.data),
+      );
+    }
+    agent.lastSeq = batch.seq;
+    return { stored: true, samples: stored };
+  }
+
+  #add(
+    out: StoredSample[],
+    agentId: number,
+    metric: string,
+    labels: Readonly<Record<string, string>>,
+    ts: number,
+    value: number,
+  ): void {
+    const series = this.series(agentId, metric, labels);
+    this.#insertSample.run(series.id, ts, value);
+    out.push({ series, ts, value });
+  }
+
+  /** The series for these labels, created on first sight. */
+  series(agentId: number, metric: string, labels: Readonly<Record<string, string>>): SeriesRef {
+    const text = canonicalLabels(labels);
+    const key = `${agentId}\u0000${metric}\u0000${text}`;
+    let ref = this.#series.get(key);
+    if (!ref) {
+      this.#insertSeries.run(agentId, metric, text);
+      const row = this.#selectSeries.get(agentId, metric, text) as { id: number };
+      ref = { id: row.id, agentId, metric, labels: JSON.parse(text) };
+      this.#series.set(key, ref);
+      this.#created.push(key);
+    }
+    return ref;
+  }
+
+  /** The newest sample of every series whose newest sample is at or after `since`. */
+  latest(since: number): StoredSample[] {
+    const rows = this.db
+      .prepare(`
+        SELECT s.id, s.agent_id AS agentId, s.metric, s.labels, l.ts, l.value
+        FROM series s JOIN samples l ON l.series_id = s.id
+          AND l.ts = (SELECT max(ts) FROM samples WHERE series_id = s.id)
+        WHERE l.ts >= ?`)
+      .all(since) as {
+      id: number;
+      agentId: number;
+      metric: string;
+      labels: string;
+      ts: number;
+      value: number;
+    }[];
+    return rows.map((row) => {
+      const key = `${row.agentId}\u0000${row.metric}\u0000${row.labels}`;
+      let series = this.#series.get(key);
+      if (!series) {
+        series = {
+          id: row.id,
+          agentId: row.agentId,
+          metric: row.metric,
+          labels: JSON.parse(row.labels),
+        };
+        this.#series.set(key, series);
+      }
+      return { series, ts: row.ts, value: row.value };
+    });
+  }
+}

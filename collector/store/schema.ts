@@ -1,0 +1,84 @@
+// Versioned schema migrations; PRAGMA user_version holds the version a database is at.
+
+/** Each entry moves the schema from version index to index + 1. Never edit a released one. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE units (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    leader TEXT,          -- JSON {name, title, phone, email}
+    contact TEXT,         -- JSON
+    active INTEGER NOT NULL DEFAULT 1,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE agents (
+    id INTEGER PRIMARY KEY,
+    unit_id TEXT NOT NULL REFERENCES units(id),
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    last_seen INTEGER,
+    hostname TEXT,
+    os TEXT,
+    agent_version TEXT,
+    clock_offset_ms INTEGER,
+    UNIQUE (unit_id, name)
+  );
+  -- Only hashes of tokens are kept; expires_at is set on an old token during rotation.
+  CREATE TABLE tokens (
+    hash BLOB PRIMARY KEY,
+    agent_id INTEGER NOT NULL REFERENCES agents(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX tokens_agent ON tokens(agent_id);
+  -- labels: canonical JSON of the labels other than unit and agent (keys sorted).
+  CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    agent_id INTEGER NOT NULL REFERENCES agents(id),
+    metric TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    UNIQUE (agent_id, metric, labels)
+  );
+  CREATE INDEX series_metric ON series(metric);
+  CREATE TABLE samples (
+    series_id INTEGER NOT NULL,
+    ts INTEGER NOT NULL,  -- milliseconds since the epoch
+    value REAL NOT NULL,
+    PRIMARY KEY (series_id, ts)
+  ) WITHOUT ROWID;
+  CREATE TABLE checks (
+    agent_id INTEGER NOT NULL REFERENCES agents(id),
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    last_ts INTEGER NOT NULL,
+    last_up INTEGER NOT NULL,
+    last_reason TEXT,
+    last_message TEXT,
+    PRIMARY KEY (agent_id, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE results (
+    agent_id INTEGER NOT NULL,
+    check_name TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    up INTEGER NOT NULL,
+    reason TEXT,
+    message TEXT,
+    PRIMARY KEY (agent_id, check_name, ts)
+  ) WITHOUT ROWID;
+  CREATE TABLE inventory (
+    agent_id INTEGER NOT NULL,
+    check_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    data TEXT NOT NULL,   -- JSON as the agent sent it
+    PRIMARY KEY (agent_id, check_name, ts)
+  ) WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,42 @@
+// Schema of agent.yaml apart from the checks, and the fields every check shares.
+// The union of check kinds is built in agent/config.ts from the probe table.
+import { z } from "zod";
+import { CATEGORIES } from "../categories.js";
+import { duration } from "../duration.js";
+import { CHECK_NAME } from "../protocol.js";
+
+/** Fields every check has; each probe adds its own next to these. */
+export const checkBaseShape = {
+  name: z.string().regex(CHECK_NAME, "must be 1-64 letters, digits, '_', '.' or '-'"),
+  category: z.enum(CATEGORIES),
+  interval: duration({ min: 1000 }).prefault("60s"),
+  timeout: duration({ min: 100, max: 600_000 }).prefault("10s"),
+};
+
+export interface CheckBase {
+  name: string;
+  category: (typeof CATEGORIES)[number];
+  kind: string;
+  /** Milliseconds between runs. */
+  interval: number;
+  /** Milliseconds a run may take before it is stopped and reported as a timeout. */
+  timeout: number;
+}
+
+const collectorUrl = z.url({ protocol: /^wss?$/, error: "must be a ws:// or wss:// URL" });
+
+export const bufferSchema = z
+  .strictObject({
+    path: z.string().min(1).default("./data/agent-buffer.db"),
+    maxMegabytes: z.number().positive().max(1_000_000).default(256),
+  })
+  .prefault({});
+
+/** agent.yaml without `host` and `checks`, which agent/config.ts adds from the probe table. */
+export const agentBaseShape = {
+  collector: collectorUrl,
+  token: z.string().min(16, "is too short to be a giamsat token"),
+  buffer: bufferSchema,
+  /** Checks running at the same time, at most. */
+  concurrency: z.number().int().min(1).max(1000).default(16),
+};

@@ -1,0 +1,67 @@
+// Schema of collector.yaml: where to listen, the SQLite file, and the city's units.
+import { z } from "zod";
+import { duration } from "../duration.js";
+import { isLoopback, listenSchema } from "./address.js";
+
+export const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const UNIT_KINDS = ["department", "district", "agency", "other"] as const;
+
+const person = z.strictObject({
+  name: z.string().min(1).max(200),
+  title: z.string().max(200).optional(),
+  phone: z.string().max(50).optional(),
+  email: z.email().max(200).optional(),
+});
+
+export const unitSchema = z.strictObject({
+  id: z.string().regex(UNIT_ID, "must be lower-case letters, digits and '-' ([a-z0-9-]+)"),
+  name: z.string().min(1).max(200),
+  kind: z.enum(UNIT_KINDS).default("department"),
+  /** The leader in charge of IT in the unit, as the directive requires. */
+  leader: person.optional(),
+  /** The unit's IT contact. */
+  contact: person.optional(),
+});
+export type UnitConfig = z.infer<typeof unitSchema>;
+
+export const collectorConfigSchema = z
+  .strictObject({
+    listen: listenSchema.prefault("127.0.0.1:8080"),
+    database: z.string().min(1).default("./data/collector.db"),
+    units: z.array(unitSchema).default([]),
+    web: z
+      .strictObject({
+        /** false turns off logins; allowed only while listening on loopback. */
+        auth: z.boolean().default(true),
+      })
+      .prefault({}),
+    metrics: z
+      .strictObject({
+        /** When set, /metrics requires "Authorization: Bearer <token>". */
+        token: z.string().min(16).optional(),
+        /** Series of an agent silent for longer than this leave /metrics. */
+        staleness: duration({ min: 10_000 }).prefault("10m"),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.units.forEach((unit, index) => {
+      if (seen.has(unit.id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["units", index, "id"],
+          message: `duplicate unit id "${unit.id}"`,
+        });
+      }
+      seen.add(unit.id);
+    });
+    if (!config.web.auth && !isLoopback(config.listen.host)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["web", "auth"],
+        message: `false is allowed only while listening on loopback, not on ${config.listen.host}`,
+      });
+    }
+  });
+export type CollectorConfig = z.infer<typeof collectorConfigSchema>;

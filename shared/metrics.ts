@@ -1,0 +1,188 @@
+// The one table of metric names: what agents may send and what the collector exposes itself.
+// Names follow https://prometheus.io/docs/practices/naming/ (base units, _total on counters).
+
+export type MetricType = "gauge" | "counter";
+
+export interface MetricDef {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  /** Who writes the series: agents (validated at ingest) or the collector itself. */
+  readonly source: "agent" | "collector";
+}
+
+function agent(name: string, type: MetricType, help: string): MetricDef {
+  return { name, type, help, source: "agent" };
+}
+function collector(name: string, type: MetricType, help: string): MetricDef {
+  return { name, type, help, source: "collector" };
+}
+
+export const METRICS = {
+  checkUp: agent("giamsat_check_up", "gauge", "1 if the last run of the check succeeded, else 0."),
+  checkDuration: agent(
+    "giamsat_check_duration_seconds",
+    "gauge",
+    "How long the last run of the check took.",
+  ),
+  pingRtt: agent("giamsat_ping_rtt_seconds", "gauge", "Average round-trip time of the last run."),
+  pingRttMin: agent("giamsat_ping_rtt_min_seconds", "gauge", "Smallest round-trip time."),
+  pingRttMax: agent("giamsat_ping_rtt_max_seconds", "gauge", "Largest round-trip time."),
+  pingJitter: agent(
+    "giamsat_ping_jitter_seconds",
+    "gauge",
+    "Mean deviation of round-trip times (ping's mdev).",
+  ),
+  pingLoss: agent("giamsat_ping_loss_ratio", "gauge", "Packet loss of the last run, 0..1."),
+  httpStatus: agent("giamsat_http_status_code", "gauge", "Last HTTP status code."),
+  httpRedirects: agent("giamsat_http_redirects", "gauge", "Redirects followed in the last run."),
+  httpContentLength: agent(
+    "giamsat_http_content_length_bytes",
+    "gauge",
+    "Size of the last response body.",
+  ),
+  tlsExpiry: agent(
+    "giamsat_tls_certificate_expiry_timestamp_seconds",
+    "gauge",
+    "notAfter of the peer certificate, as a Unix timestamp.",
+  ),
+  dnsAnswers: agent("giamsat_dns_answer_count", "gauge", "Number of answers in the last lookup."),
+  processCount: agent("giamsat_process_count", "gauge", "Running processes matching the check."),
+  processCpu: agent(
+    "giamsat_process_cpu_usage_ratio",
+    "gauge",
+    "CPU share of the matching processes, 0..1 of one core.",
+  ),
+  processMemory: agent(
+    "giamsat_process_resident_memory_bytes",
+    "gauge",
+    "Resident memory of the matching processes.",
+  ),
+  snmpUptime: agent("giamsat_snmp_uptime_seconds", "gauge", "sysUpTime of the device."),
+  snmpInterfaceUp: agent(
+    "giamsat_snmp_interface_up",
+    "gauge",
+    "1 if the interface's ifOperStatus is up, else 0.",
+  ),
+  snmpInterfaceSpeed: agent(
+    "giamsat_snmp_interface_speed_bytes",
+    "gauge",
+    "Interface speed in bytes per second (ifHighSpeed or ifSpeed).",
+  ),
+  snmpInterfaceReceive: agent(
+    "giamsat_snmp_interface_receive_bytes_total",
+    "counter",
+    "Octets received (ifHCInOctets, or ifInOctets when 64-bit counters are missing).",
+  ),
+  snmpInterfaceTransmit: agent(
+    "giamsat_snmp_interface_transmit_bytes_total",
+    "counter",
+    "Octets sent (ifHCOutOctets, or ifOutOctets when 64-bit counters are missing).",
+  ),
+  snmpInterfaceReceiveErrors: agent(
+    "giamsat_snmp_interface_receive_errors_total",
+    "counter",
+    "Inbound packets with errors (ifInErrors).",
+  ),
+  snmpInterfaceTransmitErrors: agent(
+    "giamsat_snmp_interface_transmit_errors_total",
+    "counter",
+    "Outbound packets with errors (ifOutErrors).",
+  ),
+  hostCpu: agent("giamsat_host_cpu_usage_ratio", "gauge", "CPU busy share, 0..1."),
+  hostMemoryUsed: agent(
+    "giamsat_host_memory_used_bytes",
+    "gauge",
+    "Memory in use (without caches).",
+  ),
+  hostMemoryTotal: agent("giamsat_host_memory_total_bytes", "gauge", "Installed memory."),
+  hostFilesystemUsed: agent("giamsat_host_filesystem_used_bytes", "gauge", "Used space per mount."),
+  hostFilesystemSize: agent("giamsat_host_filesystem_size_bytes", "gauge", "Size per mount."),
+  hostUptime: agent("giamsat_host_uptime_seconds", "gauge", "Host uptime."),
+  hostNetworkReceive: agent(
+    "giamsat_host_network_receive_bytes_total",
+    "counter",
+    "Bytes received per network interface.",
+  ),
+  hostNetworkTransmit: agent(
+    "giamsat_host_network_transmit_bytes_total",
+    "counter",
+    "Bytes sent per network interface.",
+  ),
+  agentBufferDropped: agent(
+    "giamsat_agent_buffer_dropped_samples_total",
+    "counter",
+    "Samples the agent dropped because its buffer was full.",
+  ),
+  agentCheckErrors: agent(
+    "giamsat_agent_check_errors_total",
+    "counter",
+    "Check runs that failed with an internal error (a bug or bad config), per check.",
+  ),
+  agentConnected: collector(
+    "giamsat_agent_connected",
+    "gauge",
+    "1 while the agent's WebSocket is open.",
+  ),
+  agentLastSeen: collector(
+    "giamsat_agent_last_seen_timestamp_seconds",
+    "gauge",
+    "Time of the last message from the agent.",
+  ),
+  agentClockOffset: collector(
+    "giamsat_agent_clock_offset_seconds",
+    "gauge",
+    "Agent clock minus collector clock, estimated from the last batch.",
+  ),
+  unitInfo: collector("giamsat_unit_info", "gauge", "Unit metadata; always 1."),
+  unitAvailability: collector(
+    "giamsat_unit_availability_ratio",
+    "gauge",
+    "Share of observed time the unit's checks were up, per category and window.",
+  ),
+  ingestedSamples: collector(
+    "giamsat_collector_ingested_samples_total",
+    "counter",
+    "Samples stored from agents.",
+  ),
+  ingestedBatches: collector(
+    "giamsat_collector_ingested_batches_total",
+    "counter",
+    "Batches stored from agents.",
+  ),
+  duplicateBatches: collector(
+    "giamsat_collector_duplicate_batches_total",
+    "counter",
+    "Batches acknowledged again without storing because their seq was already stored.",
+  ),
+  rejectedMessages: collector(
+    "giamsat_collector_rejected_messages_total",
+    "counter",
+    "Messages or connections refused, by error code.",
+  ),
+  connectedAgents: collector(
+    "giamsat_collector_connected_agents",
+    "gauge",
+    "Agents with an open WebSocket.",
+  ),
+  storeSize: collector("giamsat_collector_store_size_bytes", "gauge", "Size of the SQLite file."),
+  scrapeDuration: collector(
+    "giamsat_collector_scrape_duration_seconds",
+    "gauge",
+    "Time the previous /metrics response took to build.",
+  ),
+  series: collector("giamsat_collector_series", "gauge", "Agent series exposed on /metrics."),
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricKey = keyof typeof METRICS;
+
+export const METRIC_BY_NAME: ReadonlyMap<string, MetricDef> = new Map(
+  Object.values(METRICS).map((def) => [def.name, def]),
+);
+
+/** Prometheus metric and label name grammar. */
+export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Labels the collector sets itself; an agent cannot choose them. */
+export const RESERVED_LABELS = ["unit", "agent"] as const;

@@ -1,0 +1,128 @@
+// Wire protocol v1 between agent and collector: JSON text frames over one WebSocket.
+import { z } from "zod";
+import { CATEGORIES } from "./categories.js";
+import { LABEL_NAME, METRIC_NAME, RESERVED_LABELS } from "./metrics.js";
+
+export const PROTOCOL_VERSION = 1;
+/** Largest frame either side accepts; the collector closes with 1009 past it. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+export const AGENT_PATH = "/agent";
+
+/** Why a check is down: a small fixed set, so it can be counted, translated and alerted on. */
+export const REASONS = [
+  "timeout",
+  "refused",
+  "unreachable",
+  "dns",
+  "tls",
+  "status",
+  "content",
+  "auth",
+  "not_found",
+  "protocol",
+  "error",
+] as const;
+export type Reason = (typeof REASONS)[number];
+
+/** Milliseconds since the epoch, between 2000 and 2200: anything else is a broken clock or a bug. */
+const timestamp = z.number().int().min(946_684_800_000).max(7_258_118_400_000);
+export const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const checkName = z.string().regex(CHECK_NAME, "must be 1-64 letters, digits, '_', '.' or '-'");
+const kind = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/);
+
+const labels = z
+  .record(
+    z
+      .string()
+      .regex(LABEL_NAME)
+      .refine((name) => !(RESERVED_LABELS as readonly string[]).includes(name), {
+        message: "label is set by the collector",
+      }),
+    z.string().max(256),
+  )
+  .refine((value) => Object.keys(value).length <= 16, { message: "at most 16 labels" });
+
+export const resultSchema = z.strictObject({
+  check: checkName,
+  category: z.enum(CATEGORIES),
+  kind,
+  ts: timestamp,
+  up: z.boolean(),
+  reason: z.enum(REASONS).optional(),
+  message: z.string().max(512).optional(),
+  /** Seconds the run took. */
+  duration: z.number().min(0).max(86_400),
+});
+export type CheckResult = z.infer<typeof resultSchema>;
+
+export const sampleSchema = z.strictObject({
+  metric: z.string().max(128).regex(METRIC_NAME).startsWith("giamsat_"),
+  labels: labels,
+  ts: timestamp,
+  value: z.number(),
+});
+export type Sample = z.infer<typeof sampleSchema>;
+
+export const inventorySchema = z.strictObject({
+  check: checkName,
+  kind,
+  ts: timestamp,
+  data: z.record(z.string().max(64), z.unknown()),
+});
+export type Inventory = z.infer<typeof inventorySchema>;
+
+export const helloSchema = z.strictObject({
+  type: z.literal("hello"),
+  v: z.number().int(),
+  agentVersion: z.string().max(64),
+  hostname: z.string().max(255),
+  os: z.string().max(255),
+  bootId: z.string().max(64),
+});
+export type Hello = z.infer<typeof helloSchema>;
+
+export const batchSchema = z.strictObject({
+  type: z.literal("batch"),
+  v: z.number().int(),
+  /** Increases per agent, never reused, also across agent restarts. */
+  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  sentAt: timestamp,
+  results: z.array(resultSchema).max(10_000),
+  samples: z.array(sampleSchema).max(50_000),
+  inventory: z.array(inventorySchema).max(64).optional(),
+});
+export type Batch = z.infer<typeof batchSchema>;
+
+export const agentMessageSchema = z.discriminatedUnion("type", [helloSchema, batchSchema]);
+export type AgentMessage = z.infer<typeof agentMessageSchema>;
+
+export const welcomeSchema = z.strictObject({
+  type: z.literal("welcome"),
+  v: z.number().int(),
+  agent: z.string(),
+  unit: z.string(),
+  serverTime: timestamp,
+  /** Highest seq the collector has stored for this agent; the agent numbers new batches above it. */
+  lastSeq: z.number().int().min(0),
+});
+export type Welcome = z.infer<typeof welcomeSchema>;
+
+export const ackSchema = z.strictObject({
+  type: z.literal("ack"),
+  seq: z.number().int().positive(),
+});
+export type Ack = z.infer<typeof ackSchema>;
+
+export const errorMessageSchema = z.strictObject({
+  type: z.literal("error"),
+  code: z.string(),
+  message: z.string(),
+});
+export type ErrorMessage = z.infer<typeof errorMessageSchema>;
+
+export const collectorMessageSchema = z.discriminatedUnion("type", [
+  welcomeSchema,
+  ackSchema,
+  errorMessageSchema,
+]);
+export type CollectorMessage = z.infer<typeof collectorMessageSchema>;
