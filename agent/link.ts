@@ -27,6 +27,21 @@ export interface LinkOptions {
   deadAfterMs?: number;
 }
 
+/**
+ * Delay before reconnect attempt `attempt` (0-based): exponential with full jitter
+ * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), so agents cut off
+ * together do not all come back at the same moment. Always within [min, min(max, min·2^attempt)].
+ */
+export function backoffDelay(
+  attempt: number,
+  min: number,
+  max: number,
+  random = Math.random,
+): number {
+  const ceiling = Math.min(max, min * 2 ** Math.min(attempt, 30));
+  return min + Math.floor(random() * (ceiling - min + 1));
+}
+
 export type LinkState = "connecting" | "open" | "closed" | "stopped";
 
 export class Link {
@@ -101,12 +116,11 @@ export class Link {
   }
 
   #scheduleReconnect(): void {
-    const min = this.options.minBackoffMs ?? 1000;
-    const max = this.options.maxBackoffMs ?? 60_000;
-    // Full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/):
-    // many agents cut off at once do not all come back at the same moment.
-    const ceiling = Math.min(max, min * 2 ** this.#attempt);
-    const delay = min + Math.floor(Math.random() * (ceiling - min + 1));
+    const delay = backoffDelay(
+      this.#attempt,
+      this.options.minBackoffMs ?? 1000,
+      this.options.maxBackoffMs ?? 60_000,
+    );
     this.#attempt++;
     this.options.log.info({ delayMs: delay, attempt: this.#attempt }, "reconnecting later");
     this.#retry = setTimeout(() => this.#connect(), delay);

@@ -2,8 +2,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
-import { formatPath } from "../shared/config/load.js";
 import { ProtocolError, type ProtocolErrorCode } from "../shared/errors.js";
+import { formatPath, issueMessage } from "../shared/issues.js";
 import type { Logger } from "../shared/log.js";
 import { METRIC_BY_NAME, METRICS } from "../shared/metrics.js";
 import {
@@ -141,12 +141,6 @@ export class Ingest {
       if (isBinary)
         throw new ProtocolError("unsupported_version", "binary frames are not supported");
       const message = parseMessage(data);
-      if (message.v !== PROTOCOL_VERSION) {
-        throw new ProtocolError(
-          "unsupported_version",
-          `protocol version ${message.v} is not supported (this collector speaks ${PROTOCOL_VERSION})`,
-        );
-      }
       this.#seen(session);
       if (message.type === "hello") this.#hello(session, message);
       else if (!session.greeted) throw new ProtocolError("invalid_message", "batch before hello");
@@ -255,13 +249,26 @@ function parseMessage(data: RawData): AgentMessage {
   } catch {
     throw new ProtocolError("invalid_message", "message is not valid JSON");
   }
+  // The version is looked at first: a newer agent's message may not fit this version's schema at all.
+  const version = (json as { v?: unknown } | null)?.v;
+  if (
+    typeof json === "object" &&
+    json !== null &&
+    version !== undefined &&
+    version !== PROTOCOL_VERSION
+  ) {
+    throw new ProtocolError(
+      "unsupported_version",
+      `protocol version ${JSON.stringify(version)} is not supported (this collector speaks ${PROTOCOL_VERSION})`,
+    );
+  }
   const parsed = agentMessageSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? formatPath(issue.path) : "";
     throw new ProtocolError(
       "invalid_message",
-      `invalid message: ${where ? `${where}: ` : ""}${issue?.message ?? "schema mismatch"}`,
+      `invalid message: ${where ? `${where}: ` : ""}${issue ? issueMessage(issue) : "schema mismatch"}`,
     );
   }
   return parsed.data;

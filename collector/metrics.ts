@@ -6,6 +6,10 @@ export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;
 
 export function createCollectorMetrics(registry: Registry) {
   collectDefaultMetrics({ register: registry, prefix: "giamsat_collector_" });
+  // prom-client names these gauges with _total, which `promtool check metrics` rejects.
+  for (const name of ["active_handles_total", "active_requests_total", "active_resources_total"]) {
+    registry.removeSingleMetric(`giamsat_collector_nodejs_${name}`);
+  }
   const gauge = <L extends string>(def: { name: string; help: string }, labelNames: L[] = []) =>
     new Gauge({ name: def.name, help: def.help, labelNames, registers: [registry] });
   const counter = <L extends string>(def: { name: string; help: string }, labelNames: L[] = []) =>

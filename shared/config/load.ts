@@ -3,56 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
-
-/** Formats a zod path as people read it: checks[3].http.url */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
-}
-
-function issueMessage(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-    case "invalid_type":
-      if (issue.input === undefined) return "is required";
-      return `expected ${issue.expected}, got ${describe(issue.input)}`;
-    case "invalid_union":
-      if ("discriminator" in issue && issue.discriminator) {
-        const given = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
-        const options = (issue as { options?: unknown[] }).options ?? [];
-        return `${given === undefined ? "is required" : `unknown ${issue.discriminator} ${describe(given)}`} (one of ${options.join(", ")})`;
-      }
-      return issue.message;
-    case "invalid_value":
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describe(issue.input)}`;
-    default:
-      return issue.message;
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "string")
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  return String(value);
-}
-
-/** One line per problem: "agent.yaml: checks[0].interval: invalid duration ..." */
-export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => {
-      const path = formatPath(issue.path);
-      return `${file}: ${path ? `${path}: ` : ""}${issueMessage(issue)}`;
-    })
-    .join("\n");
-}
+import { formatIssues, formatPath } from "../issues.js";
 
 /** Validates already-parsed data, throwing ConfigError whose message names the file and field. */
 export function validate<S extends z.ZodType>(file: string, schema: S, data: unknown): z.output<S> {
@@ -90,7 +41,7 @@ export function substituteEnv(
 
 /** Parses YAML text into plain data, with a clear error for syntax problems. */
 export function parseYaml(file: string, text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0]?.line;

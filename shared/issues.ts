@@ -1,0 +1,74 @@
+// Turns zod issues into the one-line messages people read: "checks[3].http.url: Invalid URL".
+import type { z } from "zod";
+
+/** Formats a zod path as people read it: checks[3].http.url */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+export function issueMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    case "invalid_type":
+      if (issue.input === undefined) return "is required";
+      return `expected ${issue.expected}, got ${describe(issue.input)}`;
+    case "invalid_union":
+      if ("discriminator" in issue && issue.discriminator) {
+        const given = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
+        const options = (issue as { options?: unknown[] }).options ?? [];
+        return `${given === undefined ? "is required" : `unknown ${issue.discriminator} ${describe(given)}`} (one of ${options.join(", ")})`;
+      }
+      return issue.message;
+    case "invalid_key":
+    case "invalid_element": {
+      const inner = issue.issues[0];
+      return inner ? issueMessage(inner) : issue.message;
+    }
+    case "invalid_value":
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describe(issue.input)}`;
+    default:
+      return issue.message;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  return String(value);
+}
+
+/**
+ * For a plain union (e.g. `false` or a mapping), the branch the author most likely meant: the first
+ * whose issues lie below the value itself rather than refusing its type outright.
+ */
+function expandUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== "invalid_union" || ("discriminator" in issue && issue.discriminator)) {
+      return [issue];
+    }
+    const branch = issue.errors.find((branchIssues) =>
+      branchIssues.every((i) => i.path.length > 0 || i.code === "unrecognized_keys"),
+    );
+    if (!branch) return [issue];
+    return expandUnions(branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+  });
+}
+
+/** One line per problem: "agent.yaml: checks[0].interval: invalid duration ..." */
+export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string {
+  return expandUnions(issues)
+    .map((issue) => {
+      const path = formatPath(issue.path);
+      return `${file}: ${path ? `${path}: ` : ""}${issueMessage(issue)}`;
+    })
+    .join("\n");
+}

@@ -1,0 +1,142 @@
+// The scheduler: timeouts that stop the work, thrown errors reported as data, a cap on concurrency.
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { Probe } from "../../agent/probes/probe.js";
+import { type RunOutput, Scheduler } from "../../agent/scheduler.js";
+import type { CheckBase } from "../../shared/config/agent.js";
+import { silentLogger } from "../../shared/log.js";
+
+function check(name: string, kind: string, extra: Partial<CheckBase> = {}): CheckBase {
+  return { name, category: "lan", kind, interval: 60_000, timeout: 200, ...extra };
+}
+
+function probe(kind: string, run: Probe["run"]): [string, Probe] {
+  return [kind, { kind, schema: z.any(), run }];
+}
+
+const probes = new Map<string, Probe>([
+  probe("ok", async () => ({
+    up: true,
+    samples: [{ metric: "giamsat_x", labels: { port: "1" }, value: 2 }],
+  })),
+  probe("down", async () => ({ up: false, reason: "refused", message: "connection refused" })),
+  probe("throws", async () => {
+    throw new Error("bug in probe");
+  }),
+  probe(
+    "hangs",
+    (_check, ctx) =>
+      new Promise((_, reject) =>
+        ctx.signal.addEventListener("abort", () => reject(new Error("aborted"))),
+      ),
+  ),
+  probe(
+    "slow",
+    (_check, ctx) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => resolve({ up: true }), 150);
+        ctx.signal.addEventListener("abort", () => clearTimeout(timer));
+      }),
+  ),
+]);
+
+function scheduler(checks: CheckBase[], sink: (o: RunOutput) => void = () => {}, concurrency = 4) {
+  return new Scheduler({ checks, probes, concurrency, log: silentLogger(), sink, maxJitterMs: 1 });
+}
+
+describe("scheduler", () => {
+  it("labels samples with the check and timestamps them at the start of the run", async () => {
+    const before = Date.now();
+    const out = await scheduler([]).runOnce(check("gw", "ok"));
+    expect(out.result).toMatchObject({ check: "gw", category: "lan", kind: "ok", up: true });
+    expect(out.result.ts).toBeGreaterThanOrEqual(before);
+    expect(out.samples).toEqual([
+      {
+        metric: "giamsat_x",
+        labels: { port: "1", check: "gw", category: "lan", kind: "ok" },
+        ts: out.result.ts,
+        value: 2,
+      },
+    ]);
+  });
+
+  it("reports a down target as a result with its reason", async () => {
+    const out = await scheduler([]).runOnce(check("mail", "down"));
+    expect(out.result).toMatchObject({
+      up: false,
+      reason: "refused",
+      message: "connection refused",
+    });
+  });
+
+  it("turns a thrown error into up=0 reason=error and counts it", async () => {
+    const s = scheduler([]);
+    const out = await s.runOnce(check("buggy", "throws"));
+    await s.runOnce(check("buggy", "throws"));
+    expect(out.result).toMatchObject({ up: false, reason: "error", message: "bug in probe" });
+    expect(s.errors.get("buggy")).toBe(2);
+  });
+
+  it("stops a hung check at its timeout and reports reason=timeout", async () => {
+    const started = performance.now();
+    const out = await scheduler([]).runOnce(check("stuck", "hangs", { timeout: 200 }));
+    const took = performance.now() - started;
+    expect(out.result).toMatchObject({
+      up: false,
+      reason: "timeout",
+      message: "no answer within 200 ms",
+    });
+    expect(took).toBeGreaterThanOrEqual(190);
+    expect(out.result.duration).toBeGreaterThanOrEqual(0.19);
+  });
+
+  it("keeps running fast checks on their interval while another hangs", async () => {
+    const outputs: RunOutput[] = [];
+    const s = scheduler(
+      [
+        check("stuck", "hangs", { interval: 1000, timeout: 900 }),
+        check("fast", "ok", { interval: 1000 }),
+      ],
+      (o) => outputs.push(o),
+    );
+    s.start();
+    await new Promise((r) => setTimeout(r, 2300));
+    await s.stop();
+    const fast = outputs.filter((o) => o.result.check === "fast");
+    expect(fast.length).toBeGreaterThanOrEqual(2);
+    expect(
+      outputs.filter((o) => o.result.check === "stuck").every((o) => o.result.reason === "timeout"),
+    ).toBe(true);
+  });
+
+  it("never runs more checks at once than the cap", async () => {
+    let running = 0;
+    let most = 0;
+    const counting = new Map(probes);
+    counting.set("count", {
+      kind: "count",
+      schema: z.any(),
+      run: async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 50));
+        running--;
+        return { up: true };
+      },
+    });
+    const outputs: RunOutput[] = [];
+    const s = new Scheduler({
+      checks: Array.from({ length: 10 }, (_, i) => check(`c${i}`, "count", { interval: 60_000 })),
+      probes: counting,
+      concurrency: 3,
+      log: silentLogger(),
+      sink: (o) => outputs.push(o),
+      maxJitterMs: 1,
+    });
+    s.start();
+    await new Promise((r) => setTimeout(r, 400));
+    await s.stop();
+    expect(outputs).toHaveLength(10);
+    expect(most).toBe(3);
+  });
+});

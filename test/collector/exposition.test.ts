@@ -1,0 +1,58 @@
+// The hand-written exposition: escaping, grouping by family, newest value wins, stale series leave.
+import { describe, expect, it } from "vitest";
+import { escapeLabelValue, formatValue, LatestValues } from "../../collector/exposition.js";
+import type { SeriesRef } from "../../collector/store/samples.js";
+
+const who = (id: number) => (id === 1 ? { unit: "so-tttt", agent: 'pc"01' } : undefined);
+const series = (id: number, metric: string, labels: Record<string, string> = {}): SeriesRef => ({
+  id,
+  agentId: 1,
+  metric,
+  labels,
+});
+
+describe("exposition", () => {
+  it("escapes label values as the text format requires", () => {
+    expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
+    expect(formatValue(Number.NaN)).toBe("NaN");
+    expect(formatValue(Number.POSITIVE_INFINITY)).toBe("+Inf");
+    expect(formatValue(0.25)).toBe("0.25");
+  });
+
+  it("groups series by family with HELP and TYPE, and keeps the newest value", () => {
+    const latest = new LatestValues(60_000, who);
+    const up = series(1, "giamsat_check_up", { check: "gw" });
+    const rx = series(2, "giamsat_snmp_interface_receive_bytes_total", { interface: "eth0" });
+    latest.update(
+      [
+        { series: up, ts: 2000, value: 1 },
+        { series: rx, ts: 2000, value: 10 },
+      ],
+      1000,
+    );
+    latest.update([{ series: up, ts: 1000, value: 0 }], 1001); // backfilled, older: ignored
+    expect(latest.render(2000)).toBe(
+      [
+        "# HELP giamsat_check_up 1 if the last run of the check succeeded, else 0.",
+        "# TYPE giamsat_check_up gauge",
+        'giamsat_check_up{unit="so-tttt",agent="pc\\"01",check="gw"} 1',
+        "# HELP giamsat_snmp_interface_receive_bytes_total Octets received (ifHCInOctets, or ifInOctets when 64-bit counters are missing).",
+        "# TYPE giamsat_snmp_interface_receive_bytes_total counter",
+        'giamsat_snmp_interface_receive_bytes_total{unit="so-tttt",agent="pc\\"01",interface="eth0"} 10',
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("drops series not updated within the staleness window", () => {
+    const latest = new LatestValues(60_000, who);
+    latest.update([{ series: series(1, "giamsat_check_up"), ts: 1, value: 1 }], 0);
+    latest.update(
+      [{ series: series(3, "giamsat_check_up", { check: "b" }), ts: 1, value: 1 }],
+      50_000,
+    );
+    expect(latest.render(70_000)).not.toContain('unit="so-tttt",agent="pc\\"01"} 1');
+    expect(latest.render(70_000)).toContain('check="b"');
+    expect(latest.size).toBe(1);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { duration, formatDuration, parseDuration } from "../../shared/duration.js";
+
+describe("durations", () => {
+  it("parses the units people write", () => {
+    expect(parseDuration("500ms")).toBe(500);
+    expect(parseDuration("30s")).toBe(30_000);
+    expect(parseDuration("1.5s")).toBe(1500);
+    expect(parseDuration("5m")).toBe(300_000);
+    expect(parseDuration("24h")).toBe(86_400_000);
+    expect(parseDuration("7d")).toBe(604_800_000);
+  });
+
+  it("refuses what is not a duration", () => {
+    for (const text of ["5 minutes", "30", "s", "-5s", "5S", "1e3s", ""]) {
+      expect(parseDuration(text), text).toBeUndefined();
+    }
+  });
+
+  it("names the bad value and the range in schema errors", () => {
+    const bad = duration().safeParse("5 minutes");
+    expect(bad.error?.issues[0]?.message).toBe(
+      'invalid duration "5 minutes" (write e.g. 500ms, 30s, 5m, 24h)',
+    );
+    const small = duration({ min: 1000 }).safeParse("10ms");
+    expect(small.error?.issues[0]?.message).toBe('duration "10ms" is out of range 1s..366d');
+  });
+
+  it("formats back to the shortest unit", () => {
+    expect(formatDuration(86_400_000)).toBe("1d");
+    expect(formatDuration(90_000)).toBe("90s");
+    expect(formatDuration(250)).toBe("250ms");
+  });
+});
