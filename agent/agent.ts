@@ -1,7 +1,7 @@
 // Puts the agent together: scheduler → outbox → link, plus the agent's own counters.
 
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { arch, hostname, release, type } from "node:os";
 import type { Logger } from "../shared/log.js";
 import { METRICS } from "../shared/metrics.js";
@@ -9,14 +9,11 @@ import type { Sample } from "../shared/protocol.js";
 import { VERSION } from "../shared/version.js";
 import type { AgentConfig } from "./config.js";
 import { Link } from "./link.js";
-import { MemoryOutbox } from "./memory-outbox.js";
-import type { Outbox } from "./outbox.js";
+import { type Entry, Outbox } from "./outbox.js";
 import { PROBE_BY_KIND } from "./probes/index.js";
 import { Scheduler } from "./scheduler.js";
 
 const SELF_INTERVAL_MS = 60_000;
-/** Rough size of one queued sample in memory, to turn buffer.maxMegabytes into a count. */
-const BYTES_PER_QUEUED_SAMPLE = 300;
 
 export interface RunningAgent {
   outbox: Outbox;
@@ -34,18 +31,38 @@ function bootId(): string {
 }
 
 export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
-  const outbox: Outbox = new MemoryOutbox(
-    Math.floor((config.buffer.maxMegabytes * 1_000_000) / BYTES_PER_QUEUED_SAMPLE),
-  );
+  const outbox = new Outbox({
+    path: config.buffer.path,
+    maxBytes: config.buffer.maxMegabytes * 1024 * 1024,
+    backfillPerSecond: config.buffer.backfillPerSecond,
+  });
+  // GIAMSAT_AGENT_TRACE=file appends every entry, once written to the outbox, as one JSON line:
+  // an audit of what this agent produced, used by the delivery tests to count what must arrive.
+  const trace = process.env.GIAMSAT_AGENT_TRACE;
+  const append = (entry: Entry) => {
+    outbox.append(entry);
+    if (trace) appendFileSync(trace, `${JSON.stringify(entry)}\n`);
+  };
   const scheduler = new Scheduler({
     checks: config.checks,
     probes: PROBE_BY_KIND,
     concurrency: config.concurrency,
     log: log.child({ component: "scheduler" }),
-    sink: ({ result, samples, inventory }) =>
-      outbox.append({ results: [result], samples, inventory }),
+    sink: ({ result, samples, inventory }) => append({ results: [result], samples, inventory }),
   });
-  const link = new Link({
+  function reportSelf(): void {
+    const ts = Date.now();
+    const samples: Sample[] = [
+      { metric: METRICS.agentBufferDropped.name, labels: {}, ts, value: outbox.droppedSamples },
+    ];
+    for (const [check, count] of scheduler.errors) {
+      samples.push({ metric: METRICS.agentCheckErrors.name, labels: { check }, ts, value: count });
+    }
+    append({ results: [], samples, inventory: [] });
+  }
+  const link: Link = new Link({
+    // Drops happen while the collector is away, so they are reported as soon as it is back.
+    onConnected: () => reportSelf(),
     url: config.collector,
     token: config.token,
     outbox,
@@ -58,16 +75,6 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
     },
   });
 
-  const reportSelf = () => {
-    const ts = Date.now();
-    const samples: Sample[] = [
-      { metric: METRICS.agentBufferDropped.name, labels: {}, ts, value: outbox.droppedSamples },
-    ];
-    for (const [check, count] of scheduler.errors) {
-      samples.push({ metric: METRICS.agentCheckErrors.name, labels: { check }, ts, value: count });
-    }
-    outbox.append({ results: [], samples, inventory: [] });
-  };
   const selfTimer = setInterval(reportSelf, SELF_INTERVAL_MS);
 
   link.start();

@@ -4,7 +4,6 @@ import { WebSocket } from "ws";
 import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import {
-  type Batch,
   type CollectorMessage,
   collectorMessageSchema,
   type Hello,
@@ -25,6 +24,8 @@ export interface LinkOptions {
   maxBackoffMs?: number;
   /** Without a ping from the collector for this long, the connection is taken as dead. */
   deadAfterMs?: number;
+  /** Called after each welcome, e.g. to report what happened while disconnected. */
+  onConnected?: () => void;
 }
 
 /**
@@ -58,7 +59,7 @@ export class Link {
 
   constructor(private readonly options: LinkOptions) {
     this.#maxInFlight = options.maxInFlight ?? 4;
-    options.outbox.onAppend(() => this.#pump());
+    options.outbox.onReady(() => this.#pump());
   }
 
   get state(): LinkState {
@@ -96,7 +97,8 @@ export class Link {
     socket.on("open", () => {
       this.#state = "open";
       this.#alive();
-      this.#send({ type: "hello", v: PROTOCOL_VERSION, ...this.options.hello });
+      const hello: Hello = { type: "hello", v: PROTOCOL_VERSION, ...this.options.hello };
+      socket.send(JSON.stringify(hello));
     });
     socket.on("ping", () => this.#alive());
     socket.on("message", (data) => this.#message(data.toString()));
@@ -105,7 +107,6 @@ export class Link {
       if (this.#socket !== socket) return;
       clearTimeout(this.#deadTimer);
       this.#socket = undefined;
-      this.options.outbox.rewind();
       this.#inFlight.clear();
       if (this.#state === "stopped") return;
       const wasOpen = this.#welcomed;
@@ -148,6 +149,8 @@ export class Link {
         this.#welcomed = true;
         this.#attempt = 0;
         this.options.outbox.raiseSeq(message.lastSeq);
+        this.options.outbox.resume();
+        this.options.onConnected?.();
         this.options.log.info(
           { unit: message.unit, agent: message.agent },
           "connected to the collector",
@@ -173,22 +176,13 @@ export class Link {
     while (this.#inFlight.size < this.#maxInFlight) {
       const batch = this.options.outbox.take();
       if (!batch) return;
-      const message: Batch = {
-        type: "batch",
-        v: PROTOCOL_VERSION,
-        seq: batch.seq,
-        sentAt: Date.now(),
-        results: batch.results,
-        samples: batch.samples,
-      };
-      if (batch.inventory.length > 0) message.inventory = batch.inventory;
       this.#inFlight.add(batch.seq);
-      this.#send(message);
+      // The outbox keeps batches as JSON text: the frame is assembled, never re-serialized.
+      const inventory = batch.inventory ? `,"inventory":${batch.inventory}` : "";
+      this.#socket.send(
+        `{"type":"batch","v":${PROTOCOL_VERSION},"seq":${batch.seq},"sentAt":${Date.now()},"results":${batch.results},"samples":${batch.samples}${inventory}}`,
+      );
     }
-  }
-
-  #send(message: Hello | Batch): void {
-    this.#socket?.send(JSON.stringify(message));
   }
 
   /** Waits until nothing is waiting or in flight, or the time is up; true when drained. */

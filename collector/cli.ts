@@ -7,6 +7,7 @@ import { AGENT_PATH } from "../shared/protocol.js";
 import { startCollector } from "./collector.js";
 import { loadCollectorConfig } from "./config.js";
 import { agentUrl, agentYaml } from "./enrollment.js";
+import { type ExportFilter, exportSamples, parseTime } from "./export.js";
 import { AgentStore } from "./store/agents.js";
 import { openDatabase } from "./store/database.js";
 import { syncUnits } from "./store/units.js";
@@ -17,10 +18,15 @@ Usage:
   giamsat-collector serve  --config collector.yaml
   giamsat-collector enroll --config collector.yaml --unit ID --name AGENT [--url ws://host:port/agent]
   giamsat-collector revoke --config collector.yaml --unit ID --name AGENT
+  giamsat-collector export --config collector.yaml [--unit ID] [--agent NAME] [--metric NAME]
+                           [--from TIME] [--to TIME]
 
   serve    run the collector (HTTP, /metrics, agents' WebSockets on ${AGENT_PATH})
   enroll   create an agent; prints its token once, inside a ready agent.yaml, on standard output
   revoke   revoke an agent's token; a connected agent is disconnected within a second
+  export   write stored raw samples as NDJSON on standard output, one
+           {"metric","labels","ts","value"} a line (ts in ms); TIME is 2026-11-01,
+           2026-11-01T08:00:00+07:00 or milliseconds; --from is inclusive, --to exclusive
 
 Exit codes: 0 success, 2 bad config or usage, 1 anything else.
 `;
@@ -89,6 +95,32 @@ async function main(argv: string[]): Promise<number | undefined> {
         db.close();
       }
       process.stderr.write(`Revoked agent "${name}" of unit "${unit}".\n`);
+      return 0;
+    }
+    case "export": {
+      const { values } = parseCommand(rest, {
+        ...common,
+        unit: { type: "string" },
+        agent: { type: "string" },
+        metric: { type: "string" },
+        from: { type: "string" },
+        to: { type: "string" },
+      });
+      if (values.help) return help();
+      const config = loadCollectorConfig(requireOption(values, "config"));
+      const filter: ExportFilter = {};
+      if (values.unit !== undefined) filter.unit = values.unit;
+      if (values.agent !== undefined) filter.agent = values.agent;
+      if (values.metric !== undefined) filter.metric = values.metric;
+      if (values.from !== undefined) filter.from = parseTime("from", values.from);
+      if (values.to !== undefined) filter.to = parseTime("to", values.to);
+      const db = openDatabase(config.database, { readonly: true });
+      try {
+        const count = await exportSamples(db, filter, process.stdout);
+        process.stderr.write(`exported ${count} samples\n`);
+      } finally {
+        db.close();
+      }
       return 0;
     }
     default:

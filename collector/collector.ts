@@ -14,6 +14,7 @@ import { AgentStore } from "./store/agents.js";
 import { openDatabase } from "./store/database.js";
 import { SampleStore } from "./store/samples.js";
 import { syncUnits } from "./store/units.js";
+import { BatchWriter } from "./writer.js";
 
 export interface RunningCollector {
   /** e.g. http://127.0.0.1:8080 */
@@ -50,9 +51,11 @@ export async function startCollector(
   });
   latest.update(samples.latest(now - config.metrics.staleness), now);
 
+  const writer = new BatchWriter(db, samples);
   const ingest = new Ingest({
     agents,
     samples,
+    writer,
     latest,
     metrics,
     log: log.child({ component: "ingest" }),

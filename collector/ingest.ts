@@ -10,17 +10,24 @@ import {
   type AgentMessage,
   agentMessageSchema,
   type Batch,
+  batchEnvelopeSchema,
   type CollectorMessage,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
 } from "../shared/protocol.js";
+import { checkSamples } from "../shared/sample-check.js";
 import type { LatestValues } from "./exposition.js";
 import type { CollectorMetrics } from "./metrics.js";
 import type { AgentIdentity, AgentStore } from "./store/agents.js";
-import type { SampleStore } from "./store/samples.js";
+import type { SampleStore, WriteOutcome } from "./store/samples.js";
+import type { BatchWriter } from "./writer.js";
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
+/** An agent with this many batches waiting to be written is not read from until it drops to half. */
+const MAX_QUEUED_PER_AGENT = 8;
+/** Agent clocks further off than this are corrected: their timestamps are shifted by the offset. */
+const MAX_CLOCK_SKEW_MS = 60_000;
 /** Metrics an agent may not send: the collector derives or owns them. */
 const NOT_FROM_AGENTS = new Set([
   METRICS.checkUp.name,
@@ -31,6 +38,7 @@ const NOT_FROM_AGENTS = new Set([
 export interface IngestDeps {
   agents: AgentStore;
   samples: SampleStore;
+  writer: BatchWriter;
   latest: LatestValues;
   metrics: CollectorMetrics;
   log: Logger;
@@ -43,6 +51,10 @@ interface Session {
   greeted: boolean;
   alive: boolean;
   log: Logger;
+  /** Batches received and not yet written. */
+  queued: number;
+  paused: boolean;
+  skewWarned: boolean;
 }
 
 export class Ingest {
@@ -54,6 +66,7 @@ export class Ingest {
   readonly #sessions = new Map<number, Session>();
   readonly #heartbeat: NodeJS.Timeout;
   readonly #now: () => number;
+  #closing = false;
 
   constructor(private readonly deps: IngestDeps) {
     this.#now = deps.now ?? Date.now;
@@ -71,6 +84,12 @@ export class Ingest {
 
   /** Answers an HTTP upgrade on /agent: 401 before any WebSocket exists unless the token is valid. */
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.#closing) {
+      socket.end(
+        "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+      );
+      return;
+    }
     const header = request.headers.authorization ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const agent = match?.[1] ? this.deps.agents.authenticate(match[1], this.#now()) : undefined;
@@ -102,7 +121,16 @@ export class Ingest {
         new ProtocolError("invalid_message", "replaced by a newer connection"),
       );
     }
-    const session: Session = { agent, socket, greeted: false, alive: true, log };
+    const session: Session = {
+      agent,
+      socket,
+      greeted: false,
+      alive: true,
+      log,
+      queued: 0,
+      paused: false,
+      skewWarned: false,
+    };
     this.#sessions.set(agent.id, session);
     const labels = { unit: agent.unit, agent: agent.name };
     this.deps.metrics.agentConnected.set(labels, 1);
@@ -137,6 +165,7 @@ export class Ingest {
   }
 
   #message(session: Session, data: RawData, isBinary: boolean): void {
+    if (this.#closing) return;
     try {
       if (isBinary)
         throw new ProtocolError("unsupported_version", "binary frames are not supported");
@@ -179,11 +208,53 @@ export class Ingest {
         throw new ProtocolError(
           "invalid_message",
           `samples[${i}].metric: ${sample.metric} is set by the collector, not by agents`,
+          { seq: batch.seq },
         );
       }
     }
+    const receivedAt = this.#now();
+    const offset = batch.sentAt - receivedAt;
+    const labels = { unit: session.agent.unit, agent: session.agent.name };
+    this.deps.metrics.agentClockOffset.set(labels, offset / 1000);
+    if (Math.abs(offset) > MAX_CLOCK_SKEW_MS) {
+      if (!session.skewWarned) {
+        session.skewWarned = true;
+        session.log.warn(
+          { offsetSeconds: offset / 1000 },
+          "agent clock is off; correcting its timestamps",
+        );
+      }
+      shiftTimestamps(batch, -offset);
+    }
+    session.queued++;
+    if (session.queued >= MAX_QUEUED_PER_AGENT && !session.paused) {
+      // Back-pressure: stop reading this agent until storage has caught up with it.
+      session.paused = true;
+      session.socket.pause();
+    }
+    this.deps.writer.enqueue({
+      agent: session.agent,
+      batch,
+      receivedAt,
+      done: (outcome) => this.#written(session, batch.seq, outcome),
+    });
+  }
+
+  #written(session: Session, seq: number, outcome: WriteOutcome | Error): void {
+    session.queued--;
+    if (session.paused && session.queued <= MAX_QUEUED_PER_AGENT / 2) {
+      session.paused = false;
+      session.socket.resume();
+    }
+    if (outcome instanceof Error) {
+      session.log.error({ err: outcome, seq }, "storing a batch failed");
+      this.#refuse(
+        session,
+        new ProtocolError("internal", "the collector could not store the batch"),
+      );
+      return;
+    }
     const now = this.#now();
-    const outcome = this.deps.samples.write(session.agent, batch, now);
     if (outcome.stored) {
       this.deps.latest.update(outcome.samples, now);
       this.deps.metrics.ingestedSamples.inc(outcome.samples.length);
@@ -191,9 +262,7 @@ export class Ingest {
     } else {
       this.deps.metrics.duplicateBatches.inc();
     }
-    const labels = { unit: session.agent.unit, agent: session.agent.name };
-    this.deps.metrics.agentClockOffset.set(labels, (batch.sentAt - now) / 1000);
-    this.#send(session.socket, { type: "ack", seq: batch.seq });
+    this.#send(session.socket, { type: "ack", seq });
   }
 
   #seen(session: Session): void {
@@ -208,7 +277,12 @@ export class Ingest {
   #refuse(session: Session, error: ProtocolError): void {
     this.deps.metrics.rejectedMessages.inc({ code: error.code });
     session.log.warn({ code: error.code, reason: error.message }, "agent message refused");
-    this.#send(session.socket, { type: "error", code: error.code, message: error.message });
+    this.#send(session.socket, {
+      type: "error",
+      code: error.code,
+      message: error.message,
+      ...(error.seq === undefined ? {} : { seq: error.seq }),
+    });
     session.socket.close(error.closeCode, error.message.slice(0, 120));
     // A peer that ignores the close handshake is cut off.
     setTimeout(() => session.socket.terminate(), 2000).unref();
@@ -235,9 +309,18 @@ export class Ingest {
     }
   }
 
+  /** Stops taking batches, writes and acknowledges those already received, then closes. */
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
-    for (const session of this.#sessions.values()) session.socket.close(1001, "collector stopping");
+    for (const session of this.#sessions.values()) session.socket.pause();
+    this.#closing = true;
+    await this.deps.writer.drained();
+    for (const session of this.#sessions.values()) {
+      // Reading again lets the close handshake complete; batches arriving now are not taken.
+      session.socket.resume();
+      session.socket.close(1001, "collector stopping");
+      setTimeout(() => session.socket.terminate(), 1000).unref();
+    }
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
 }
@@ -262,14 +345,33 @@ function parseMessage(data: RawData): AgentMessage {
       `protocol version ${JSON.stringify(version)} is not supported (this collector speaks ${PROTOCOL_VERSION})`,
     );
   }
-  const parsed = agentMessageSchema.safeParse(json);
+  const parsed = (
+    (json as { type?: unknown } | null)?.type === "batch" ? batchEnvelopeSchema : agentMessageSchema
+  ).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? formatPath(issue.path) : "";
+    const seq = (json as { seq?: unknown } | null)?.seq;
     throw new ProtocolError(
       "invalid_message",
       `invalid message: ${where ? `${where}: ` : ""}${issue ? issueMessage(issue) : "schema mismatch"}`,
+      Number.isSafeInteger(seq) ? { seq: seq as number } : {},
     );
   }
-  return parsed.data;
+  if (parsed.data.type === "batch") {
+    const problem = checkSamples(parsed.data.samples);
+    if (problem) {
+      throw new ProtocolError("invalid_message", `invalid message: ${problem}`, {
+        seq: parsed.data.seq,
+      });
+    }
+  }
+  return parsed.data as AgentMessage;
+}
+
+/** Moves every timestamp of the batch by `delta` ms (clock-skew correction). */
+function shiftTimestamps(batch: Batch, delta: number): void {
+  for (const result of batch.results) result.ts += delta;
+  for (const sample of batch.samples) sample.ts += delta;
+  for (const item of batch.inventory ?? []) item.ts += delta;
 }

@@ -23,12 +23,15 @@ export type ProtocolErrorCode = keyof typeof PROTOCOL_ERRORS;
 /** A message that breaks the wire protocol; `code` says which rule it broke. */
 export class ProtocolError extends Error {
   override readonly name = "ProtocolError";
+  /** The batch the error is about, when it is about one. */
+  readonly seq: number | undefined;
   constructor(
     readonly code: ProtocolErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; seq?: number },
   ) {
     super(message, options);
+    this.seq = options?.seq;
   }
 
   get closeCode(): number {

@@ -7,15 +7,27 @@ import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 
 export type Db = Database.Database;
 
-export function openDatabase(path: string): Db {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+/** Opens the database; `readonly` (for export and reports) neither creates nor migrates it. */
+export function openDatabase(path: string, options: { readonly?: boolean } = {}): Db {
+  const readonly = options.readonly ?? false;
+  if (path !== ":memory:" && !readonly) mkdirSync(dirname(path), { recursive: true });
   let db: Db;
   try {
-    db = new Database(path);
+    db = new Database(path, { readonly, fileMustExist: readonly });
   } catch (error) {
     throw new ConfigError(`database ${path}: cannot open (${(error as Error).message})`, {
       cause: error,
     });
+  }
+  if (readonly) {
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version !== SCHEMA_VERSION) {
+      db.close();
+      throw new ConfigError(
+        `database ${path}: schema ${version}, this giamsat reads ${SCHEMA_VERSION}; run \`serve\` once with this version first`,
+      );
+    }
+    return db;
   }
   db.pragma("journal_mode = WAL");
   // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.

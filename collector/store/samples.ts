@@ -39,18 +39,25 @@ export class SampleStore {
   readonly #series = new Map<string, SeriesRef>();
   /** Series created by the transaction under way; forgotten again if it rolls back. */
   readonly #created: string[] = [];
+  readonly #createdChecks: string[] = [];
   readonly #advanceSeq;
+  readonly #insertBatch;
   readonly #insertSeries;
   readonly #selectSeries;
   readonly #insertSample;
-  readonly #insertResult;
+  readonly #insertFailure;
+  /** Checks known to be in the checks table as they are, so it is written only on a change. */
+  readonly #knownChecks = new Set<string>();
   readonly #upsertCheck;
   readonly #insertInventory;
   readonly #write;
 
   constructor(private readonly db: Db) {
     this.#advanceSeq = db.prepare(
-      "UPDATE agents SET last_seq = ?, last_seen = ? WHERE id = ? AND last_seq < ?",
+      "UPDATE agents SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ? AND last_seq < ?",
+    );
+    this.#insertBatch = db.prepare(
+      "INSERT INTO batches (agent_id, seq, received_at, clock_offset_ms, samples) VALUES (?, ?, ?, ?, ?)",
     );
     this.#insertSeries = db.prepare(
       "INSERT INTO series (agent_id, metric, labels) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -61,16 +68,13 @@ export class SampleStore {
     this.#insertSample = db.prepare(
       "INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
     );
-    this.#insertResult = db.prepare(
-      "INSERT INTO results (agent_id, check_name, ts, up, reason, message) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    this.#insertFailure = db.prepare(
+      "INSERT INTO failures (agent_id, check_name, ts, reason, message) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     );
     this.#upsertCheck = db.prepare(`
-      INSERT INTO checks (agent_id, name, category, kind, first_seen, last_ts, last_up, last_reason, last_message)
-      VALUES (@agent, @name, @category, @kind, @ts, @ts, @up, @reason, @message)
+      INSERT INTO checks (agent_id, name, category, kind, first_seen) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (agent_id, name) DO UPDATE SET category = excluded.category, kind = excluded.kind,
-        last_ts = excluded.last_ts, last_up = excluded.last_up, last_reason = excluded.last_reason,
-        last_message = excluded.last_message
-      WHERE excluded.last_ts >= checks.last_ts`);
+        first_seen = min(first_seen, excluded.first_seen)`);
     this.#insertInventory = db.prepare(
       "INSERT INTO inventory (agent_id, check_name, kind, ts, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     );
@@ -80,38 +84,44 @@ export class SampleStore {
   /** Stores the batch unless its seq is not above the agent's last stored seq. */
   write(agent: AgentIdentity, batch: Batch, receivedAt: number): WriteOutcome {
     this.#created.length = 0;
+    this.#createdChecks.length = 0;
     try {
       return this.#write(agent, batch, receivedAt);
     } catch (error) {
       for (const key of this.#created) this.#series.delete(key);
+      for (const key of this.#createdChecks) this.#knownChecks.delete(key);
       throw error;
     }
   }
 
   #writeBatch(agent: AgentIdentity, batch: Batch, receivedAt: number): WriteOutcome {
-    const advanced = this.#advanceSeq.run(batch.seq, receivedAt, agent.id, batch.seq).changes;
+    const offset = batch.sentAt - receivedAt;
+    const advanced = this.#advanceSeq.run(
+      batch.seq,
+      receivedAt,
+      offset,
+      agent.id,
+      batch.seq,
+    ).changes;
     if (advanced === 0) return { stored: false, samples: [] };
     const stored: StoredSample[] = [];
     for (const result of batch.results) {
       const up = result.up ? 1 : 0;
-      this.#insertResult.run(
-        agent.id,
-        result.check,
-        result.ts,
-        up,
-        result.reason ?? null,
-        result.message ?? null,
-      );
-      this.#upsertCheck.run({
-        agent: agent.id,
-        name: result.check,
-        category: result.category,
-        kind: result.kind,
-        ts: result.ts,
-        up,
-        reason: result.reason ?? null,
-        message: result.message ?? null,
-      });
+      if (!result.up) {
+        this.#insertFailure.run(
+          agent.id,
+          result.check,
+          result.ts,
+          result.reason ?? "error",
+          result.message ?? null,
+        );
+      }
+      const checkKey = `${agent.id}\u0000${result.check}\u0000${result.category}\u0000${result.kind}`;
+      if (!this.#knownChecks.has(checkKey)) {
+        this.#upsertCheck.run(agent.id, result.check, result.category, result.kind, result.ts);
+        this.#knownChecks.add(checkKey);
+        this.#createdChecks.push(checkKey);
+      }
       // The check's own series are derived here, so agents do not send them twice.
       const labels = { category: result.category, check: result.check, kind: result.kind };
       this.#add(stored, agent.id, METRICS.checkUp.name, labels, result.ts, up);
@@ -129,6 +139,7 @@ export class SampleStore {
         JSON.stringify(item.data),
       );
     }
+    this.#insertBatch.run(agent.id, batch.seq, receivedAt, offset, stored.length);
     agent.lastSeq = batch.seq;
     return { stored: true, samples: stored };
   }
@@ -146,8 +157,19 @@ export class SampleStore {
     out.push({ series, ts, value });
   }
 
+  /** Forgets cached series ids, after a transaction that created some was rolled back. */
+  forgetSeries(): void {
+    this.#series.clear();
+    this.#knownChecks.clear();
+  }
+
   /** The series for these labels, created on first sight. */
   series(agentId: number, metric: string, labels: Readonly<Record<string, string>>): SeriesRef {
+    // Agents send labels in a steady order, so the key in arrival order almost always hits and
+    // the canonical (sorted) form is only built for a series not seen in this order before.
+    const fastKey = `${agentId}\u0000${metric}\u0000${JSON.stringify(labels)}`;
+    const hit = this.#series.get(fastKey);
+    if (hit) return hit;
     const text = canonicalLabels(labels);
     const key = `${agentId}\u0000${metric}\u0000${text}`;
     let ref = this.#series.get(key);
@@ -158,6 +180,8 @@ export class SampleStore {
       this.#series.set(key, ref);
       this.#created.push(key);
     }
+    this.#series.set(fastKey, ref);
+    this.#created.push(fastKey);
     return ref;
   }
 

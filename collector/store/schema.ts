@@ -49,26 +49,32 @@ export const MIGRATIONS: readonly string[] = [
     value REAL NOT NULL,
     PRIMARY KEY (series_id, ts)
   ) WITHOUT ROWID;
+  -- The checks an agent reports; their state over time is the giamsat_check_up series.
   CREATE TABLE checks (
     agent_id INTEGER NOT NULL REFERENCES agents(id),
     name TEXT NOT NULL,
     category TEXT NOT NULL,
     kind TEXT NOT NULL,
     first_seen INTEGER NOT NULL,
-    last_ts INTEGER NOT NULL,
-    last_up INTEGER NOT NULL,
-    last_reason TEXT,
-    last_message TEXT,
     PRIMARY KEY (agent_id, name)
   ) WITHOUT ROWID;
-  CREATE TABLE results (
+  -- Failed runs only, with why they failed; a run that succeeded is just a 1 in giamsat_check_up.
+  CREATE TABLE failures (
     agent_id INTEGER NOT NULL,
     check_name TEXT NOT NULL,
     ts INTEGER NOT NULL,
-    up INTEGER NOT NULL,
-    reason TEXT,
+    reason TEXT NOT NULL,
     message TEXT,
     PRIMARY KEY (agent_id, check_name, ts)
+  ) WITHOUT ROWID;
+  -- One row per stored batch: when it arrived and how far the agent's clock was off, for audits.
+  CREATE TABLE batches (
+    agent_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    clock_offset_ms INTEGER NOT NULL,
+    samples INTEGER NOT NULL,
+    PRIMARY KEY (agent_id, seq)
   ) WITHOUT ROWID;
   CREATE TABLE inventory (
     agent_id INTEGER NOT NULL,

@@ -1,7 +1,7 @@
 // The agent's link against a real in-process collector: delivery, reconnect, backoff bounds.
 import { afterEach, describe, expect, it } from "vitest";
 import { backoffDelay, Link } from "../../agent/link.js";
-import { MemoryOutbox } from "../../agent/memory-outbox.js";
+import { Outbox } from "../../agent/outbox.js";
 import { startCollector } from "../../collector/collector.js";
 import { silentLogger } from "../../shared/log.js";
 import { type TestCollector, testCollector } from "../helpers/collector.js";
@@ -36,7 +36,7 @@ describe("link", () => {
   it("delivers what the outbox holds and empties it once acknowledged", async () => {
     const collector = await testCollector();
     cleanups.push(() => collector.stop());
-    const outbox = new MemoryOutbox(10_000, 10);
+    const outbox = new Outbox({ path: ":memory:", maxBytes: 1e7, batchBytes: 2000 });
     const link = new Link({
       url: `${collector.url.replace("http", "ws")}/agent`,
       token: collector.enroll("unit-a", "l1"),
@@ -57,7 +57,7 @@ describe("link", () => {
     const port = Number(new URL(first.url).port);
     const token = first.enroll("unit-a", "l2");
     await first.close();
-    const outbox = new MemoryOutbox(10_000);
+    const outbox = new Outbox({ path: ":memory:", maxBytes: 1e7 });
     const link = new Link({
       url: `ws://127.0.0.1:${port}/agent`,
       token,
@@ -73,7 +73,7 @@ describe("link", () => {
     for (let i = 0; i < 20; i++) outbox.append(entry(t0 + i, i));
     await new Promise((r) => setTimeout(r, 300));
     expect(link.state).not.toBe("open");
-    expect(outbox.size).toBe(40);
+    expect(outbox.size).toBe(60);
     const again = await startCollector(
       { ...first.config, listen: { host: "127.0.0.1", port } },
       silentLogger(),

@@ -1,10 +1,17 @@
 // Starts the real giamsat programs (built under dist/) as child processes in temporary folders.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 
-export const ROOT = resolve(import.meta.dirname, "../..");
+/** The checkout: found upwards from here, so this works from test/ and from dist/test/ alike. */
+function findRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const ROOT = findRoot();
 export const AGENT_CLI = join(ROOT, "dist/agent/cli.js");
 export const COLLECTOR_CLI = join(ROOT, "dist/collector/cli.js");
 

@@ -1,0 +1,131 @@
+// Counting samples for delivery tests: what an agent produced (its trace) against what the
+// collector stored (its export), as multisets that must be equal.
+import { existsSync, readFileSync } from "node:fs";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { COLLECTOR_CLI, runCli } from "./processes.js";
+
+interface TraceEntry {
+  results: {
+    check: string;
+    category: string;
+    kind: string;
+    ts: number;
+    up: boolean;
+    duration: number;
+  }[];
+  samples: { metric: string; labels: Record<string, string>; ts: number; value: number }[];
+}
+
+function key(metric: string, labels: Record<string, string>, ts: number, value: number): string {
+  const sorted = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join(",");
+  return `${metric}{${sorted}} ${ts} ${value}`;
+}
+
+/** Every sample the collector must store for the traced entries, sorted (duplicates kept). */
+export function producedSamples(traceFile: string): string[] {
+  if (!existsSync(traceFile)) return [];
+  const out: string[] = [];
+  for (const line of readFileSync(traceFile, "utf8").split("\n")) {
+    if (!line) continue;
+    const entry = JSON.parse(line) as TraceEntry;
+    for (const r of entry.results) {
+      const labels = { category: r.category, check: r.check, kind: r.kind };
+      out.push(key("giamsat_check_up", labels, r.ts, r.up ? 1 : 0));
+      out.push(key("giamsat_check_duration_seconds", labels, r.ts, r.duration));
+    }
+    for (const s of entry.samples) out.push(key(s.metric, s.labels, s.ts, s.value));
+  }
+  return out.sort();
+}
+
+/** Every sample the collector stored for the agent, from `giamsat-collector export`, sorted. */
+export async function storedSamples(configFile: string, agent: string): Promise<string[]> {
+  const result = await runCli(COLLECTOR_CLI, ["export", "--config", configFile, "--agent", agent]);
+  if (result.code !== 0) throw new Error(`export failed: ${result.stderr}`);
+  return result.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const s = JSON.parse(line) as {
+        metric: string;
+        labels: Record<string, string>;
+        ts: number;
+        value: number;
+      };
+      const { unit: _unit, agent: _agent, ...labels } = s.labels;
+      return key(s.metric, labels, s.ts, s.value);
+    })
+    .sort();
+}
+
+/** A port that was free a moment ago, for a collector that must come back on the same address. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A TCP proxy between agent and collector that can lose one acknowledgement: once armed, the
+ * first collector→agent chunk that carries an ack is swallowed and both connections are cut,
+ * so the batch is committed but the agent never learns it.
+ */
+export class AckCutter {
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  #armed = false;
+  cuts = 0;
+  port = 0;
+
+  constructor(private readonly target: number) {
+    this.#server = createServer((client) => {
+      const upstream = connect(this.target, "127.0.0.1");
+      this.#sockets.add(client).add(upstream);
+      client.on("data", (chunk) => upstream.write(chunk));
+      upstream.on("data", (chunk: Buffer) => {
+        if (this.#armed && chunk.includes('"type":"ack"')) {
+          this.#armed = false;
+          this.cuts++;
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        client.write(chunk);
+      });
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+        this.#sockets.delete(client);
+        this.#sockets.delete(upstream);
+      };
+      client.on("close", close).on("error", close);
+      upstream.on("close", close).on("error", close);
+    });
+  }
+
+  listen(): Promise<number> {
+    return new Promise((resolve) =>
+      this.#server.listen(0, "127.0.0.1", () => {
+        this.port = (this.#server.address() as { port: number }).port;
+        resolve(this.port);
+      }),
+    );
+  }
+
+  arm(): void {
+    this.#armed = true;
+  }
+
+  close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}
