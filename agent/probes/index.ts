@@ -2,9 +2,10 @@
 import { hostProbe } from "./host.js";
 import { httpProbe } from "./http.js";
 import type { Probe } from "./probe.js";
+import { tcpProbe } from "./tcp.js";
 import { tlsProbe } from "./tls.js";
 
-export const PROBES: readonly Probe[] = [hostProbe, httpProbe, tlsProbe];
+export const PROBES: readonly Probe[] = [hostProbe, httpProbe, tlsProbe, tcpProbe];
 
 export const PROBE_BY_KIND: ReadonlyMap<string, Probe> = new Map(
   PROBES.map((probe) => [probe.kind, probe]),
