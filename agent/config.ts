@@ -1,10 +1,13 @@
 // agent.yaml: the shared base schema plus the checks, whose union is built from the probe table.
+import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { agentBaseShape, type CheckBase } from "../shared/config/agent.js";
 import { loadConfigFile } from "../shared/config/load.js";
+import { ConfigError } from "../shared/errors.js";
+import { formatPath } from "../shared/issues.js";
 import { hostProbe } from "./probes/host.js";
-import { PROBES } from "./probes/index.js";
+import { PROBE_BY_KIND, PROBES } from "./probes/index.js";
 
 type CheckOptions = Parameters<typeof z.discriminatedUnion>[1];
 
@@ -15,7 +18,8 @@ const hostSection = (hostProbe.schema as unknown as z.ZodObject).omit({
   kind: true,
 });
 
-export const agentConfigSchema = z
+/** agent.yaml as written: checks in the order and at the index the file has them. */
+const agentFileSchema = z
   .strictObject({
     ...agentBaseShape,
     /** This machine, checked as category equipment; false turns it off. */
@@ -37,22 +41,54 @@ export const agentConfigSchema = z
       }
       seen.add(name);
     });
-  })
-  .transform(({ host, checks, ...rest }) => ({
+  });
+
+/** The host section becomes the first check. */
+function withHostCheck({ host, checks, ...rest }: z.output<typeof agentFileSchema>) {
+  return {
     ...rest,
     checks: [
       ...(host === false ? [] : [{ ...host, name: "host", category: "equipment", kind: "host" }]),
       ...checks,
     ] as unknown as CheckBase[],
-  }));
+  };
+}
+
+export const agentConfigSchema = agentFileSchema.transform(withHostCheck);
 
 export type AgentConfig = z.output<typeof agentConfigSchema>;
 
 /** Loads agent.yaml; relative paths in it are taken from the file's folder. */
 export function loadAgentConfig(file: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
-  const config = loadConfigFile(file, agentConfigSchema, env);
-  if (!isAbsolute(config.buffer.path)) {
-    config.buffer.path = resolve(dirname(resolve(file)), config.buffer.path);
-  }
+  const parsed = loadConfigFile(file, agentFileSchema, env);
+  const folder = dirname(resolve(file));
+  resolveCheckFiles(file, folder, parsed.checks as unknown as Record<string, unknown>[]);
+  const config = withHostCheck(parsed);
+  if (!isAbsolute(config.buffer.path)) config.buffer.path = resolve(folder, config.buffer.path);
   return config;
+}
+
+/**
+ * Makes the file paths probes declare (`Probe.files`) absolute, taken from the config file's folder,
+ * and refuses files that cannot be read, naming the field as schema errors do.
+ */
+function resolveCheckFiles(file: string, folder: string, checks: Record<string, unknown>[]): void {
+  const problems: string[] = [];
+  checks.forEach((check, index) => {
+    for (const field of PROBE_BY_KIND.get(String(check.kind))?.files ?? []) {
+      const value = check[field];
+      if (typeof value !== "string") continue;
+      const path = resolve(folder, value);
+      try {
+        readFileSync(path);
+        check[field] = path;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        problems.push(
+          `${file}: ${formatPath(["checks", index, field])}: cannot read ${JSON.stringify(value)} (${code === "ENOENT" ? "no such file" : String(code)})`,
+        );
+      }
+    }
+  });
+  if (problems.length) throw new ConfigError(problems.join("\n"));
 }

@@ -33,6 +33,11 @@ export interface ProbeOutcome {
 export interface Probe<C extends CheckBase = CheckBase> {
   readonly kind: string;
   readonly schema: z.ZodType<C, unknown>;
+  /**
+   * Fields holding file paths (e.g. a CA's PEM file): the loader resolves them against the config
+   * file's folder and refuses the config when one cannot be read.
+   */
+  readonly files?: readonly string[];
   run(check: C, ctx: ProbeContext): Promise<ProbeOutcome>;
 }
 
@@ -43,6 +48,7 @@ export interface Probe<C extends CheckBase = CheckBase> {
 export function defineProbe<K extends string, F extends z.ZodRawShape>(def: {
   kind: K;
   fields: F;
+  files?: readonly (keyof F & string)[];
   refine?: (check: z.output<z.ZodObject<typeof checkBaseShape & F>>, ctx: z.RefinementCtx) => void;
   run: (
     check: z.output<z.ZodObject<typeof checkBaseShape & F>> & { kind: K },
@@ -55,5 +61,5 @@ export function defineProbe<K extends string, F extends z.ZodRawShape>(def: {
     kind: z.literal(def.kind),
   });
   if (def.refine) schema = schema.superRefine(def.refine as never);
-  return { kind: def.kind, schema: schema as never, run: def.run as never };
+  return { kind: def.kind, schema: schema as never, files: def.files, run: def.run as never };
 }

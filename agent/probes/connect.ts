@@ -1,0 +1,152 @@
+// Opening TCP and TLS connections for the probes, stopped when the check's signal fires, and the
+// reason a failed connection gives (refused, unreachable, dns, ...).
+import { readFile } from "node:fs/promises";
+import net from "node:net";
+import tls from "node:tls";
+import type { Reason } from "../../shared/protocol.js";
+import type { ProbeOutcome } from "./probe.js";
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** errno codes of a failed connection, by the reason people act on. */
+const REASON_BY_CODE: Record<string, Reason> = {
+  ENOTFOUND: "dns",
+  EAI_AGAIN: "dns",
+  EAI_NONAME: "dns",
+  EAI_NODATA: "dns",
+  EAI_FAIL: "dns",
+  ECONNREFUSED: "refused",
+  EHOSTUNREACH: "unreachable",
+  ENETUNREACH: "unreachable",
+  EHOSTDOWN: "unreachable",
+  ENETDOWN: "unreachable",
+  EADDRNOTAVAIL: "unreachable",
+  ETIMEDOUT: "timeout",
+  ECONNRESET: "protocol",
+  EPIPE: "protocol",
+  ERR_SSL_WRONG_VERSION_NUMBER: "tls",
+};
+
+/** The reason for an error raised while connecting or talking; undefined when it is none of ours. */
+export function reasonOfError(error: unknown): Reason | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== "string") return undefined;
+  const known = REASON_BY_CODE[code];
+  if (known) return known;
+  // Node's HTTP parser (llhttp) errors: the peer does not speak HTTP/1.1.
+  if (code.startsWith("HPE_")) return "protocol";
+  if (code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_")) return "tls";
+  return undefined;
+}
+
+/** Words for the errors whose own message says little ("getaddrinfo ENOTFOUND x"). */
+function describeError(
+  error: NodeJS.ErrnoException & { hostname?: string },
+  reason: Reason,
+): string {
+  if (reason === "dns")
+    return `cannot resolve ${error.hostname ?? "the host name"} (${error.code})`;
+  return error.message;
+}
+
+/**
+ * The outcome for an error thrown by connecting or talking to the target. An aborted signal means
+ * the check's time ran out (or the agent is stopping); anything unknown is rethrown as a bug.
+ */
+export function failure(error: unknown, signal: AbortSignal): ProbeOutcome {
+  if (signal.aborted) return { up: false, reason: "timeout", message: "no answer in time" };
+  const reason = reasonOfError(error);
+  if (!reason) throw error;
+  return { up: false, reason, message: describeError(error as NodeJS.ErrnoException, reason) };
+}
+
+/**
+ * Runs `start`, which creates a socket, until `ready` fires on it; the socket is destroyed when the
+ * signal fires or the connection fails, so nothing outlives the check.
+ */
+function connectWith<S extends net.Socket>(
+  signal: AbortSignal,
+  ready: "connect" | "secureConnect",
+  start: () => S,
+): Promise<S> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const socket = start();
+    const onAbort = () => {
+      socket.destroy();
+      reject(signal.reason);
+    };
+    const onError = (error: Error) => {
+      signal.removeEventListener("abort", onAbort);
+      socket.destroy();
+      reject(error);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    socket.once("error", onError);
+    socket.once(ready, () => {
+      signal.removeEventListener("abort", onAbort);
+      socket.off("error", onError);
+      // From here the caller owns the socket and listens for its errors while it reads; one that
+      // arrives while nobody listens must not crash the agent.
+      socket.on("error", () => {});
+      // It still dies with the check.
+      destroyOnAbort(socket, signal);
+      resolve(socket);
+    });
+  });
+}
+
+/** Destroys the socket when the signal fires, unless the socket closes first. */
+export function destroyOnAbort(socket: net.Socket, signal: AbortSignal): void {
+  const onAbort = () => socket.destroy();
+  signal.addEventListener("abort", onAbort, { once: true });
+  socket.once("close", () => signal.removeEventListener("abort", onAbort));
+}
+
+export function connectTcp(target: Endpoint, signal: AbortSignal): Promise<net.Socket> {
+  return connectWith(signal, "connect", () =>
+    net.connect({ host: target.host, port: target.port }),
+  );
+}
+
+export interface TlsTarget extends Endpoint {
+  /** SNI and the name the certificate must carry; default the host. */
+  serverName?: string;
+  /** PEM text of extra trusted certificate authorities (replacing the system's, as Node does). */
+  ca?: string;
+}
+
+/**
+ * Completes a TLS handshake without refusing the certificate, so the probe can always read and
+ * report it; the caller judges `authorized`/`authorizationError` before sending anything.
+ */
+export function connectTls(target: TlsTarget, signal: AbortSignal): Promise<tls.TLSSocket> {
+  const name = target.serverName ?? target.host;
+  return connectWith(signal, "secureConnect", () =>
+    tls.connect({
+      host: target.host,
+      port: target.port,
+      // SNI carries host names only (RFC 6066 section 3); for an IP address Node checks the
+      // certificate against the host instead.
+      servername: net.isIP(name) ? undefined : name,
+      ca: target.ca,
+      rejectUnauthorized: false,
+    }),
+  );
+}
+
+/** Reads a CA file named in the config (checked readable at load, read again each run). */
+export async function readCa(path: string | undefined): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  const pem = await readFile(path, "utf8");
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new Error(`ca: ${path} holds no PEM certificate`);
+  }
+  return pem;
+}

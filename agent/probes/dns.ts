@@ -1,0 +1,150 @@
+// Name resolution: one query of one type to the system's resolver or a given server, answers
+// counted and optionally compared with those that must be there.
+
+import { Resolver } from "node:dns/promises";
+import { isIP } from "node:net";
+import { z } from "zod";
+import { parseListen } from "../../shared/config/address.js";
+import { METRICS } from "../../shared/metrics.js";
+import type { Reason } from "../../shared/protocol.js";
+import { hostField } from "./endpoint.js";
+import { defineProbe, type ProbeOutcome } from "./probe.js";
+
+export const DNS_TYPES = ["A", "AAAA", "MX", "TXT", "CNAME", "NS"] as const;
+type DnsType = (typeof DNS_TYPES)[number];
+
+/** Each answer as one line of text: an address, a name, "10 mail.example.gov.vn", TXT strings joined. */
+const LOOKUP: Record<DnsType, (resolver: Resolver, name: string) => Promise<string[]>> = {
+  A: (r, name) => r.resolve4(name),
+  AAAA: (r, name) => r.resolve6(name),
+  MX: async (r, name) =>
+    (await r.resolveMx(name))
+      .sort((a, b) => a.priority - b.priority)
+      .map((mx) => `${mx.priority} ${mx.exchange}`),
+  // RFC 7208 section 3.3: the strings of one TXT record are one text, joined without spaces.
+  // Node hands the bytes over as Latin-1; TXT text in the wild is UTF-8 (Vietnamese included).
+  TXT: async (r, name) =>
+    (await r.resolveTxt(name)).map((chunks) =>
+      Buffer.from(chunks.join(""), "latin1").toString("utf8"),
+    ),
+  CNAME: (r, name) => r.resolveCname(name),
+  NS: (r, name) => r.resolveNs(name),
+};
+
+/** c-ares error codes (node:dns) by reason, with the words people read. */
+const ERRORS: Record<string, { reason: Reason; message: string }> = {
+  ENOTFOUND: { reason: "dns", message: "no such name" },
+  ENODATA: { reason: "dns", message: "no answer" },
+  ESERVFAIL: { reason: "dns", message: "server failure" },
+  ETIMEOUT: { reason: "timeout", message: "no answer from the server in time" },
+  ECONNREFUSED: { reason: "refused", message: "the server refused the connection" },
+  EREFUSED: { reason: "refused", message: "the server refused the query" },
+  EFORMERR: { reason: "protocol", message: "the server found the query malformed" },
+  EBADRESP: { reason: "protocol", message: "malformed answer" },
+  ENOTIMP: { reason: "protocol", message: "the server does not implement this query" },
+};
+
+/** "192.0.2.53", "192.0.2.53:5353", "2001:db8::53" or "[2001:db8::53]:5353", as c-ares takes it. */
+export function parseDnsServer(text: string): string | undefined {
+  const bare = text.trim();
+  if (isIP(bare) === 4) return `${bare}:53`;
+  if (isIP(bare.replace(/^\[(.*)\]$/, "$1")) === 6)
+    return `[${bare.replace(/^\[(.*)\]$/, "$1")}]:53`;
+  const address = parseListen(bare);
+  if (!address || address.port === 0) return undefined;
+  const family = isIP(address.host);
+  if (family === 4) return `${address.host}:${address.port}`;
+  if (family === 6) return `[${address.host}]:${address.port}`;
+  return undefined;
+}
+
+/** An expected answer matches ignoring case and a final dot; an MX answer also by its name alone. */
+function matches(type: DnsType, answer: string, expected: string): boolean {
+  if (type === "TXT") return answer === expected;
+  const norm = (text: string) => text.trim().toLowerCase().replace(/\.$/, "");
+  const want = norm(type === "AAAA" ? canonicalIpv6(expected) : expected);
+  const got = norm(answer);
+  return got === want || (type === "MX" && got.split(" ")[1] === want);
+}
+
+function canonicalIpv6(address: string): string {
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return address;
+  }
+}
+
+export const dnsProbe = defineProbe({
+  kind: "dns",
+  fields: {
+    /** The name to look up (a check's own `name` is its label, hence `query`). */
+    query: hostField,
+    type: z.enum(DNS_TYPES).default("A"),
+    server: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return undefined;
+        const server = parseDnsServer(text);
+        if (!server) {
+          ctx.addIssue({
+            code: "custom",
+            message: `${JSON.stringify(text)} is not an IP address or ip:port`,
+          });
+          return z.NEVER;
+        }
+        return server;
+      }),
+    /** Answers that must all be present, e.g. ["192.0.2.10"] or ["mail.example.gov.vn"] for MX. */
+    expect: z.array(z.string().min(1)).min(1).optional(),
+  },
+  async run(check, ctx) {
+    // A lost UDP datagram deserves a second try, as resolv.conf's attempts:2. c-ares (1.34) waits
+    // roughly three times `timeout` over two tries, so both fit in the check's timeout; the
+    // scheduler stops the lookup at that timeout in any case.
+    const resolver = new Resolver({
+      timeout: Math.max(50, Math.floor(check.timeout / 3)),
+      tries: 2,
+    });
+    if (check.server) resolver.setServers([check.server]);
+    const cancel = () => resolver.cancel();
+    ctx.signal.addEventListener("abort", cancel, { once: true });
+    let answers: string[];
+    try {
+      answers = await LOOKUP[check.type](resolver, check.query);
+    } catch (error) {
+      return lookupFailure(error, ctx.signal);
+    } finally {
+      ctx.signal.removeEventListener("abort", cancel);
+    }
+    const shown = answers.slice(0, 5).join(" ") + (answers.length > 5 ? " …" : "");
+    const outcome: ProbeOutcome = {
+      up: true,
+      samples: [{ metric: METRICS.dnsAnswers.name, value: answers.length }],
+      summary: { answers: String(answers.length), values: shown },
+    };
+    const missing = (check.expect ?? []).filter(
+      (want) => !answers.some((answer) => matches(check.type, answer, want)),
+    );
+    if (missing.length) {
+      outcome.up = false;
+      outcome.reason = "content";
+      outcome.message = `missing ${missing.join(", ")}; got ${answers.join(", ")}`;
+    }
+    return outcome;
+  },
+});
+
+function lookupFailure(error: unknown, signal: AbortSignal): ProbeOutcome {
+  if (signal.aborted) return { up: false, reason: "timeout", message: "no answer in time" };
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== "string") throw error;
+  const known = ERRORS[code] ?? { reason: "dns", message: `lookup failed (${code})` };
+  // No such name and no answer are answers too: zero of them.
+  const samples =
+    code === "ENOTFOUND" || code === "ENODATA"
+      ? [{ metric: METRICS.dnsAnswers.name, value: 0 }]
+      : [];
+  return { up: false, ...known, samples };
+}
