@@ -7,14 +7,13 @@ import type { CheckBase } from "../../shared/config/agent.js";
 import { duration } from "../../shared/duration.js";
 import { LABEL_NAME, METRIC_BY_NAME, METRIC_NAME, METRICS } from "../../shared/metrics.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
+import { classifyFailure, isNoSuchName } from "./snmp-failure.js";
 import {
-  classifyFailure,
   IF_COLUMNS,
   type IfColumn,
   type IfWalk,
   type Interface,
   interfaceSamples,
-  isNoSuchName,
   missingReason,
   needs32BitCounters,
   numericValue,
@@ -26,6 +25,8 @@ import {
 } from "./snmp-parse.js";
 import { type Credentials, type SessionTarget, SnmpSession } from "./snmp-session.js";
 
+const VERSIONS = ["1", "2c", "3"] as const;
+type Version = (typeof VERSIONS)[number];
 const AUTH_PROTOCOLS = ["md5", "sha", "sha224", "sha256", "sha384", "sha512"] as const;
 const PRIV_PROTOCOLS = ["des", "aes", "aes256b", "aes256r"] as const;
 const V3_FIELDS = ["user", "authProtocol", "authKey", "privProtocol", "privKey"] as const;
@@ -65,9 +66,14 @@ const extraOid = z.strictObject({
 const fields = {
   host: z.string().min(1),
   port: z.number().int().min(1).max(65_535).default(161),
-  // YAML reads `version: 3` as a number; people write it so.
+  // YAML reads `version: 3` as a number; people write it so. Not z.enum: it would list "2c" last.
   version: z
-    .preprocess((v) => (typeof v === "number" ? String(v) : v), z.enum(["1", "2c", "3"]))
+    .preprocess(
+      (v) => (typeof v === "number" ? String(v) : v),
+      z.custom<Version>((v) => (VERSIONS as readonly unknown[]).includes(v), {
+        error: (issue) => `must be one of "1", "2c", "3", got ${JSON.stringify(issue.input)}`,
+      }),
+    )
     .default("2c"),
   community: z.string().min(1).default("public"),
   user: z.string().min(1).max(32).optional(),
@@ -136,6 +142,9 @@ export const snmpProbe = defineProbe({
       const extras = await readExtras(session, check);
       return outcome(system, interfaces, extras, ctx.inventoryDue);
     } catch (error) {
+      if (ctx.signal.aborted) {
+        return { up: false, reason: "timeout", message: `stopped before ${check.host} answered` };
+      }
       return failure(error, check);
     } finally {
       await session?.close();
@@ -157,13 +166,23 @@ function credentials(check: SnmpCheck): Credentials {
   return { version: "3", user, authProtocol, authKey, privProtocol, privKey };
 }
 
-/** IF-MIB columns one walk each; the 32-bit octet counters only where 64-bit ones are missing. */
+/** IF-MIB columns walked on every run; ifIn/OutOctets only when some row lacks 64-bit ones. */
+const IF_WALKED: readonly IfColumn[] = [
+  "descr",
+  "name",
+  "operStatus",
+  "speed",
+  "highSpeed",
+  "inErrors",
+  "outErrors",
+  "hcInOctets",
+  "hcOutOctets",
+];
+
+/** One walk per column (net-snmp's subtree): getBulk with v2c/v3, getNext with v1. */
 async function walkInterfaces(session: SnmpSession): Promise<IfWalk> {
   const walk: IfWalk = {};
-  const first: IfColumn[] = ["descr", "name", "operStatus", "speed", "highSpeed"];
-  for (const column of [...first, "inErrors", "outErrors", "hcInOctets", "hcOutOctets"] as const) {
-    walk[column] = await session.walk(IF_COLUMNS[column]);
-  }
+  for (const column of IF_WALKED) walk[column] = await session.walk(IF_COLUMNS[column]);
   if (needs32BitCounters(walk)) {
     walk.inOctets = await session.walk(IF_COLUMNS.inOctets);
     walk.outOctets = await session.walk(IF_COLUMNS.outOctets);

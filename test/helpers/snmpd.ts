@@ -4,6 +4,11 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import dgram from "node:dgram";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { afterAll, beforeAll, type TestContext } from "vitest";
+import type { ProbeOutcome } from "../../agent/probes/probe.js";
+import { snmpProbe } from "../../agent/probes/snmp.js";
+import { silentLogger } from "../../shared/log.js";
+import { peer } from "./peers.js";
 import { tempDir } from "./processes.js";
 
 export const SNMPD_COMMUNITY = "giamsat-ro";
@@ -24,8 +29,10 @@ export interface Snmpd {
   pid: number;
   /** Environment for snmpd and its clients: no MIB files, state in the temp folder, not /var/lib/snmp. */
   env: NodeJS.ProcessEnv;
-  /** Runs a Net-SNMP client (snmpget, snmpwalk) and returns OID (no leading dot) → printed value. */
-  query(bin: string, args: string[], oids: string[]): Promise<Map<string, string>>;
+  /** snmpget with the client arguments: OID (no leading dot) → printed value. */
+  get(args: string[], oids: string[]): Promise<Map<string, string>>;
+  /** snmpwalk of one subtree with the client arguments: OID → printed value. */
+  walk(args: string[], oid: string): Promise<Map<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +54,48 @@ export const V3_ARGS = [
   SNMPD_V3.privKey,
 ];
 
+/** The probe's fields for the v3 user. */
+export const V3_FIELDS = { version: "3", ...SNMPD_V3 };
+
+/**
+ * Starts snmpd before the file's tests and stops it after; the returned function gives it to a
+ * test, or skips the test when Net-SNMP is not installed (peer() throws instead under CI=true).
+ */
+export function useSnmpd(): (ctx: TestContext) => Snmpd {
+  let snmpd: Snmpd | undefined;
+  beforeAll(async () => {
+    const [bin, snmpget, snmpwalk] = [peer("snmpd"), peer("snmpget"), peer("snmpwalk")];
+    if (bin && snmpget && snmpwalk) snmpd = await startSnmpd({ snmpd: bin, snmpget, snmpwalk });
+  });
+  afterAll(async () => {
+    await snmpd?.stop();
+  });
+  return (ctx) => snmpd ?? ctx.skip("snmpd, snmpget or snmpwalk is not installed");
+}
+
+/** Runs the snmp probe once against the agent, with the check's timeout as the abort signal. */
+export async function probeSnmpd(
+  agent: Snmpd,
+  fields: Record<string, unknown> = {},
+  options: { inventoryDue?: boolean; signal?: AbortSignal } = {},
+): Promise<ProbeOutcome> {
+  const check = snmpProbe.schema.parse({
+    name: "sw",
+    category: "lan",
+    kind: "snmp",
+    host: "127.0.0.1",
+    port: agent.port,
+    community: SNMPD_COMMUNITY,
+    timeout: "3s",
+    ...fields,
+  });
+  return snmpProbe.run(check, {
+    signal: options.signal ?? AbortSignal.timeout(check.timeout),
+    log: silentLogger(),
+    inventoryDue: options.inventoryDue ?? false,
+  });
+}
+
 /** A UDP port nobody listens on right now (bound, read, released). */
 export async function freeUdpPort(): Promise<number> {
   const socket = dgram.createSocket("udp4");
@@ -56,7 +105,13 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-export async function startSnmpd(bin: string): Promise<Snmpd> {
+export interface NetSnmpBinaries {
+  snmpd: string;
+  snmpget: string;
+  snmpwalk: string;
+}
+
+export async function startSnmpd(bins: NetSnmpBinaries): Promise<Snmpd> {
   const dir = tempDir("giamsat-snmpd-");
   const env = {
     ...process.env,
@@ -83,7 +138,7 @@ export async function startSnmpd(bin: string): Promise<Snmpd> {
       ].join("\n"),
     );
     // -f foreground, -Lo log to stdout, -C only this config file, -p pid file.
-    const child = spawn(bin, ["-f", "-Lo", "-C", "-c", conf, "-p", join(dir.path, "pid")], {
+    const child = spawn(bins.snmpd, ["-f", "-Lo", "-C", "-c", conf, "-p", join(dir.path, "pid")], {
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -95,7 +150,8 @@ export async function startSnmpd(bin: string): Promise<Snmpd> {
         port,
         pid,
         env,
-        query: (client, args, oids) => query(client, [...args, `127.0.0.1:${port}`], oids, env),
+        get: (args, oids) => query(bins.snmpget, [...args, `127.0.0.1:${port}`], oids, env),
+        walk: (args, oid) => query(bins.snmpwalk, [...args, `127.0.0.1:${port}`], [oid], env),
         async stop() {
           if (child.exitCode === null && child.signalCode === null) process.kill(pid, "SIGTERM");
           await exited;
