@@ -274,7 +274,7 @@ function outcome(
 
 function failure(error: unknown, check: SnmpCheck): ProbeOutcome {
   const { reason, message } = classifyFailure(error);
-  const where = `${check.host}:${check.port}`;
+  const where = `${check.host.includes(":") && !check.host.startsWith("[") ? `[${check.host}]` : check.host}:${check.port}`;
   if (reason === "timeout") {
     const silentFor = check.version === "3" ? "a wrong privKey" : "a wrong community";
     return {
@@ -290,7 +290,7 @@ function failure(error: unknown, check: SnmpCheck): ProbeOutcome {
 }
 
 /** "12d 3h", "3h 4m", "4m 5s": enough to see a reboot at a glance. */
-export function formatUptime(seconds: number): string {
+function formatUptime(seconds: number): string {
   const d = Math.floor(seconds / 86_400);
   const h = Math.floor((seconds % 86_400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);
