@@ -2,11 +2,23 @@
 import { dnsProbe } from "./dns.js";
 import { hostProbe } from "./host.js";
 import { httpProbe } from "./http.js";
+import { pingProbe } from "./ping.js";
 import type { Probe } from "./probe.js";
+import { processProbe } from "./process.js";
+import { snmpProbe } from "./snmp.js";
 import { tcpProbe } from "./tcp.js";
 import { tlsProbe } from "./tls.js";
 
-export const PROBES: readonly Probe[] = [hostProbe, httpProbe, tlsProbe, tcpProbe, dnsProbe];
+export const PROBES: readonly Probe[] = [
+  hostProbe,
+  pingProbe,
+  snmpProbe,
+  httpProbe,
+  tlsProbe,
+  tcpProbe,
+  dnsProbe,
+  processProbe,
+];
 
 export const PROBE_BY_KIND: ReadonlyMap<string, Probe> = new Map(
   PROBES.map((probe) => [probe.kind, probe]),

@@ -1,0 +1,178 @@
+// One SNMP session to one device for the snmp probe: net-snmp on a connected UDP socket, promise
+// versions of get and walk, and a close that happens on every path (done, error, abort).
+import dgram from "node:dgram";
+import snmp, { type Session, type User } from "net-snmp";
+import type { Varbind } from "./snmp-parse.js";
+
+export interface SessionTarget {
+  /** An IP address: the host name is resolved before, so a DNS failure is told apart. */
+  address: string;
+  family: 4 | 6;
+  port: number;
+}
+
+export type Credentials =
+  | { version: "1" | "2c"; community: string }
+  | {
+      version: "3";
+      user: string;
+      authProtocol?: keyof typeof snmp.AuthProtocols;
+      authKey?: string;
+      privProtocol?: keyof typeof snmp.PrivProtocols;
+      privKey?: string;
+    };
+
+export interface SessionOptions {
+  /** Milliseconds to wait for one answer before the one retry, and again before giving up. */
+  requestTimeout: number;
+  /** Closes the session and fails what is pending when it fires. */
+  signal: AbortSignal;
+}
+
+/** Rows asked for per getBulk request (v2c, v3). */
+const MAX_REPETITIONS = 25;
+/** A walk stops after this many varbinds, so an agent that never ends its table cannot exhaust memory. */
+const MAX_WALK = 20_000;
+
+/**
+ * net-snmp sends every request with send(buffer, offset, length, port, address); a connected
+ * socket must be sent to without an address. Connecting lets the kernel report ICMP port
+ * unreachable (ECONNREFUSED) at once instead of a timeout, and drops datagrams from other sources.
+ */
+function connectedDgram(target: SessionTarget, onError: (error: Error) => void) {
+  return {
+    createSocket(type: "udp4" | "udp6") {
+      const socket = dgram.createSocket(type);
+      const connected = new Promise<void>((resolve, reject) => {
+        socket.connect(target.port, target.address, (error?: Error) =>
+          error ? reject(error) : resolve(),
+        );
+      });
+      socket.on("error", onError);
+      const send = socket.send.bind(socket) as (
+        buffer: Buffer,
+        offset: number,
+        length: number,
+        callback: (error: Error | null) => void,
+      ) => void;
+      Object.assign(socket, {
+        send(
+          buffer: Buffer,
+          offset: number,
+          length: number,
+          _port: number,
+          _address: string,
+          callback: (error: Error | null) => void,
+        ) {
+          connected.then(() => send(buffer, offset, length, callback), callback);
+        },
+      });
+      return socket;
+    },
+  };
+}
+
+export class SnmpSession {
+  readonly #session: Session;
+  readonly #signal: AbortSignal;
+  /** Rejects when the socket fails or the signal fires; every request races it. */
+  readonly #failed: Promise<never>;
+  readonly closed: Promise<void>;
+  #fail: (error: unknown) => void = () => {};
+  #isClosed = false;
+
+  constructor(target: SessionTarget, credentials: Credentials, options: SessionOptions) {
+    this.#signal = options.signal;
+    this.#failed = new Promise<never>((_, reject) => {
+      this.#fail = reject;
+    });
+    this.#failed.catch(() => {});
+    const sessionOptions = {
+      port: target.port,
+      retries: 1,
+      timeout: options.requestTimeout,
+      transport: target.family === 6 ? ("udp6" as const) : ("udp4" as const),
+      dgramModule: connectedDgram(target, (error) => this.#fail(error)),
+    };
+    this.#session =
+      credentials.version === "3"
+        ? snmp.createV3Session(target.address, v3User(credentials), sessionOptions)
+        : snmp.createSession(target.address, credentials.community, {
+            ...sessionOptions,
+            version: credentials.version === "1" ? snmp.Version1 : snmp.Version2c,
+          });
+    this.closed = new Promise((resolve) => this.#session.once("close", () => resolve()));
+    // net-snmp emits "error" for a datagram it cannot decode, which would crash the agent without a
+    // listener; a garbled answer then ends as a timeout. Socket errors reach the listener above.
+    this.#session.on("error", () => {});
+    const onAbort = () => {
+      this.#fail(this.#signal.reason);
+      this.close();
+    };
+    if (this.#signal.aborted) onAbort();
+    else this.#signal.addEventListener("abort", onAbort, { once: true });
+    void this.closed.then(() => this.#signal.removeEventListener("abort", onAbort));
+  }
+
+  get(oids: string[]): Promise<Varbind[]> {
+    return this.#request((done) =>
+      this.#session.get(oids, (error, varbinds) => done(error, varbinds ?? [])),
+    );
+  }
+
+  /** Every varbind under `oid`: getBulk with v2c and v3, getNext with v1 (net-snmp's subtree). */
+  walk(oid: string): Promise<Varbind[]> {
+    return this.#request((done) => {
+      const found: Varbind[] = [];
+      this.#session.subtree(
+        oid,
+        MAX_REPETITIONS,
+        (varbinds) => {
+          found.push(...varbinds);
+          return found.length >= MAX_WALK;
+        },
+        (error) => done(error, found),
+      );
+    });
+  }
+
+  /** Closes the UDP socket; pending requests fail. Safe to call more than once. */
+  close(): Promise<void> {
+    if (!this.#isClosed) {
+      this.#isClosed = true;
+      this.#session.close();
+    }
+    return this.closed;
+  }
+
+  #request<T>(start: (done: (error: Error | null, value: T) => void) => void): Promise<T> {
+    const answer = new Promise<T>((resolve, reject) => {
+      if (this.#isClosed) {
+        reject(this.#signal.reason ?? new Error("session closed"));
+        return;
+      }
+      start((error, value) => (error ? reject(error) : resolve(value)));
+    });
+    return Promise.race([answer, this.#failed]);
+  }
+}
+
+function v3User(credentials: Extract<Credentials, { version: "3" }>): User {
+  const { authProtocol, authKey, privProtocol, privKey } = credentials;
+  const user: User = { name: credentials.user, level: snmp.SecurityLevel.noAuthNoPriv };
+  if (authProtocol && authKey) {
+    Object.assign(user, {
+      level: snmp.SecurityLevel.authNoPriv,
+      authProtocol: snmp.AuthProtocols[authProtocol],
+      authKey,
+    });
+    if (privProtocol && privKey) {
+      Object.assign(user, {
+        level: snmp.SecurityLevel.authPriv,
+        privProtocol: snmp.PrivProtocols[privProtocol],
+        privKey,
+      });
+    }
+  }
+  return user;
+}

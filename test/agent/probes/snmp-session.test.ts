@@ -1,0 +1,71 @@
+// SNMP sessions of the snmp probe against a real snmpd: the UDP socket is closed after every run,
+// whatever the outcome, and an abort stops the work at once.
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { ProbeOutcome } from "../../../agent/probes/probe.js";
+import { freeUdpPort, probeSnmpd, useSnmpd, V3_FIELDS } from "../../helpers/snmpd.js";
+
+const snmpdOrSkip = useSnmpd();
+
+/** UDP sockets this process holds: its socket fds whose inode /proc/net/udp{,6} lists. */
+function udpSockets(): number {
+  const udp = new Set<string>();
+  for (const table of ["/proc/net/udp", "/proc/net/udp6"]) {
+    for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
+      const inode = line.trim().split(/\s+/)[9];
+      if (inode) udp.add(inode);
+    }
+  }
+  let count = 0;
+  for (const fd of readdirSync("/proc/self/fd")) {
+    try {
+      const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+      if (inode && udp.has(inode)) count++;
+    } catch {
+      // the fd closed while listing
+    }
+  }
+  return count;
+}
+
+describe("snmp sessions", () => {
+  it("closes its UDP socket after every run: success, auth failure, refused, timeout, abort", async (ctx) => {
+    const agent = snmpdOrSkip(ctx);
+    const baseline = udpSockets();
+    // The count sees a session's socket while it is open, so it would see a leak.
+    const silent = probeSnmpd(agent, { community: "wrong-community", timeout: "500ms" });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(udpSockets()).toBe(baseline + 1);
+    expect((await silent).reason).toBe("timeout");
+
+    const refusedPort = await freeUdpPort();
+    const runs: Promise<ProbeOutcome>[] = [];
+    for (let i = 0; i < 10; i++) {
+      runs.push(probeSnmpd(agent, i % 2 ? V3_FIELDS : {}));
+      runs.push(probeSnmpd(agent, { ...V3_FIELDS, authKey: "not-the-auth-key" }));
+      runs.push(probeSnmpd(agent, { port: refusedPort }));
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error("check timed out")), 3);
+      runs.push(probeSnmpd(agent, {}, { signal: controller.signal }));
+    }
+    const outcomes = await Promise.all(runs);
+    const kind = (k: number) => outcomes.filter((_, i) => i % 4 === k);
+    expect(kind(0).map((o) => o.up)).toEqual(Array(10).fill(true));
+    expect(kind(1).map((o) => o.reason)).toEqual(Array(10).fill("auth"));
+    expect(kind(2).map((o) => o.reason)).toEqual(Array(10).fill("refused"));
+    // An abort after 3 ms may come after a quick run has finished: up, or down with timeout.
+    for (const o of kind(3)) expect(o.up || o.reason === "timeout").toBe(true);
+    expect(udpSockets()).toBe(baseline);
+  });
+
+  it("an abort stops the walk at once and reports a timeout", async (ctx) => {
+    const agent = snmpdOrSkip(ctx);
+    const controller = new AbortController();
+    const running = probeSnmpd(agent, V3_FIELDS, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("check timed out")), 5);
+    const started = performance.now();
+    const outcome = await running;
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(outcome).toMatchObject({ up: false, reason: "timeout" });
+  });
+});
