@@ -2,8 +2,9 @@
 import { hostProbe } from "./host.js";
 import { pingProbe } from "./ping.js";
 import type { Probe } from "./probe.js";
+import { processProbe } from "./process.js";
 
-export const PROBES: readonly Probe[] = [hostProbe, pingProbe];
+export const PROBES: readonly Probe[] = [hostProbe, pingProbe, processProbe];
 
 export const PROBE_BY_KIND: ReadonlyMap<string, Probe> = new Map(
   PROBES.map((probe) => [probe.kind, probe]),

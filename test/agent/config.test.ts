@@ -62,11 +62,11 @@ describe("agent.yaml", () => {
     ["colector: x\n", 'agent.yaml: unknown key "colector"'],
     [
       "checks:\n  - { name: a, category: lan, kind: pong }\n",
-      'agent.yaml: checks[0].kind: unknown kind "pong" (one of host, ping)',
+      'agent.yaml: checks[0].kind: unknown kind "pong" (one of host, ping, process)',
     ],
     [
       "checks:\n  - { name: a, category: lan }\n",
-      "agent.yaml: checks[0].kind: is required (one of host, ping)",
+      "agent.yaml: checks[0].kind: is required (one of host, ping, process)",
     ],
     [
       "checks:\n  - { name: a, category: office, kind: host }\n",
