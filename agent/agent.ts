@@ -8,6 +8,7 @@ import { METRICS } from "../shared/metrics.js";
 import type { Sample } from "../shared/protocol.js";
 import { VERSION } from "../shared/version.js";
 import type { AgentConfig } from "./config.js";
+import { suggestGateway } from "./gateway.js";
 import { Link } from "./link.js";
 import { type Entry, Outbox } from "./outbox.js";
 import { PROBE_BY_KIND } from "./probes/index.js";
@@ -80,6 +81,14 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
   link.start();
   scheduler.start();
   log.info({ collector: config.collector, checks: config.checks.length }, "agent started");
+  void suggestGateway(config.checks).then((suggestion) => {
+    if (suggestion) {
+      log.info(
+        { gateway: suggestion.gateway, suggestion: suggestion.line },
+        "no check watches the LAN (category lan); consider pinging the default gateway",
+      );
+    }
+  });
 
   return {
     outbox,

@@ -6,6 +6,7 @@ import { createLogger } from "../shared/log.js";
 import { startAgent } from "./agent.js";
 import { formatCheckTable } from "./check-table.js";
 import { loadAgentConfig } from "./config.js";
+import { formatGatewaySuggestion, suggestGateway } from "./gateway.js";
 import { PROBE_BY_KIND } from "./probes/index.js";
 import { type RunOutput, Scheduler } from "./scheduler.js";
 
@@ -45,10 +46,12 @@ async function main(argv: string[]): Promise<number | undefined> {
       log,
       sink: () => {},
     });
-    const outputs: RunOutput[] = await Promise.all(
-      config.checks.map((check) => scheduler.runOnce(check)),
-    );
+    const [outputs, suggestion] = await Promise.all([
+      Promise.all(config.checks.map((check): Promise<RunOutput> => scheduler.runOnce(check))),
+      suggestGateway(config.checks),
+    ]);
     process.stdout.write(formatCheckTable(outputs));
+    if (suggestion) process.stdout.write(formatGatewaySuggestion(suggestion));
     return outputs.every((o) => o.result.up) ? 0 : 1;
   }
   const agent = startAgent(config, log);

@@ -51,7 +51,7 @@ export const METRICS = {
   processCpu: agent(
     "giamsat_process_cpu_usage_ratio",
     "gauge",
-    "CPU share of the matching processes, 0..1 of one core.",
+    "CPU used by the matching processes since the previous run; 1 is one core fully busy.",
   ),
   processMemory: agent(
     "giamsat_process_resident_memory_bytes",

@@ -1,8 +1,9 @@
 // The machine the agent runs on (category equipment): CPU, memory, filesystems, uptime, network,
-// and now and then a hardware and OS inventory. Uses systeminformation.
-import si from "systeminformation";
+// and now and then an inventory of hardware, OS, network interfaces and installed software.
+import si, { type Systeminformation } from "systeminformation";
 import { duration } from "../../shared/duration.js";
 import { METRICS } from "../../shared/metrics.js";
+import { installedSoftware } from "./host-software.js";
 import { defineProbe, type ProbeSample } from "./probe.js";
 
 /** Filesystems that hold no user data and would only add noise. */
@@ -39,7 +40,7 @@ export const hostProbe = defineProbe({
       samples.push({ metric: METRICS.hostNetworkReceive.name, labels, value: nic.rx_bytes });
       samples.push({ metric: METRICS.hostNetworkTransmit.name, labels, value: nic.tx_bytes });
     }
-    const inventory = ctx.inventoryDue ? await hostInventory() : undefined;
+    const inventory = ctx.inventoryDue ? await hostInventory(ctx.signal) : undefined;
     return {
       up: true,
       samples,
@@ -52,13 +53,42 @@ export const hostProbe = defineProbe({
   },
 });
 
-async function hostInventory(): Promise<Record<string, unknown>> {
-  const [system, cpu, mem, os, disks] = await Promise.all([
+export interface InterfaceInventory {
+  name: string;
+  mac?: string;
+  ipv4?: string;
+  ipv6?: string;
+  /** Link speed in Mbit/s, when the system knows it. */
+  speedMbps?: number;
+  type?: string;
+}
+
+/** The network interfaces worth listing: the loopback left out, unknown values left empty. */
+export function inventoryInterfaces(
+  list: readonly Systeminformation.NetworkInterfacesData[],
+): InterfaceInventory[] {
+  return list
+    .filter((nic) => !nic.internal)
+    .map((nic) => {
+      const item: InterfaceInventory = { name: nic.iface };
+      if (nic.mac && nic.mac !== "00:00:00:00:00:00") item.mac = nic.mac;
+      if (nic.ip4) item.ipv4 = nic.ip4;
+      if (nic.ip6) item.ipv6 = nic.ip6;
+      if (nic.speed !== null && nic.speed > 0) item.speedMbps = nic.speed;
+      if (nic.type) item.type = nic.type;
+      return item;
+    });
+}
+
+async function hostInventory(signal: AbortSignal): Promise<Record<string, unknown>> {
+  const [system, cpu, mem, os, disks, nics, software] = await Promise.all([
     si.system(),
     si.cpu(),
     si.mem(),
     si.osInfo(),
     si.diskLayout().catch(() => []),
+    si.networkInterfaces(),
+    installedSoftware(signal),
   ]);
   return {
     system: { manufacturer: system.manufacturer, model: system.model, serial: system.serial },
@@ -76,5 +106,7 @@ async function hostInventory(): Promise<Record<string, unknown>> {
       hostname: os.hostname,
     },
     disks: disks.map((d) => ({ name: d.name, type: d.type, sizeBytes: d.size, vendor: d.vendor })),
+    network: inventoryInterfaces(nics),
+    software,
   };
 }

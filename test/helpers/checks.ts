@@ -7,6 +7,7 @@ import { expect } from "vitest";
 import { loadAgentConfig } from "../../agent/config.js";
 import { PROBE_BY_KIND } from "../../agent/probes/index.js";
 import { type RunOutput, Scheduler } from "../../agent/scheduler.js";
+import type { CheckBase } from "../../shared/config/agent.js";
 import { ConfigError } from "../../shared/errors.js";
 import { silentLogger } from "../../shared/log.js";
 
@@ -19,19 +20,28 @@ export function writeChecks(dir: string, checks: string[], file = "agent.yaml"):
   return path;
 }
 
-/** Loads and runs the one check given as a YAML flow mapping. */
-export async function runCheck(dir: string, check: string): Promise<RunOutput> {
-  const config = loadAgentConfig(writeChecks(dir, [check]));
-  const first = config.checks[0];
-  if (!first) throw new Error("no check in the config");
+/** The checks of an agent.yaml holding these checks, with the schema's defaults filled in. */
+export function loadChecks(dir: string, checks: string[]): CheckBase[] {
+  return loadAgentConfig(writeChecks(dir, checks)).checks;
+}
+
+/** Runs one loaded check once, with its timeout, as `giamsat-agent check` does. */
+export function runLoaded(check: CheckBase): Promise<RunOutput> {
   const scheduler = new Scheduler({
-    checks: config.checks,
+    checks: [check],
     probes: PROBE_BY_KIND,
     concurrency: 1,
     log: silentLogger(),
     sink: () => {},
   });
-  return scheduler.runOnce(first);
+  return scheduler.runOnce(check);
+}
+
+/** Loads and runs the one check given as a YAML flow mapping. */
+export async function runCheck(dir: string, check: string): Promise<RunOutput> {
+  const [first] = loadChecks(dir, [check]);
+  if (!first) throw new Error("no check in the config");
+  return runLoaded(first);
 }
 
 /** The message loading these checks fails with, the file shown as "agent.yaml". */

@@ -1,0 +1,176 @@
+// ICMP echo to a host (gateway, switch, the data-center link): round-trip times, jitter and loss.
+// Runs the system ping (iputils on Linux, BSD ping on macOS; Windows' ping takes other options and
+// prints another summary) through the `ping` package, which spawns it without a shell.
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import ping from "ping";
+import { z } from "zod";
+import { duration, formatDuration } from "../../shared/duration.js";
+import { METRICS } from "../../shared/metrics.js";
+import { type PingFailure, type PingStats, parsePingOutput } from "./ping-output.js";
+import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
+
+/** ping sends a little slower than asked (4-6 ms more per packet measured on Linux); budget 10. */
+const SEND_SLACK_MS = 10;
+/**
+ * Kept free between ping's own end and the check's timeout: starting the process and reading it
+ * took up to a second more than ping's own time when `giamsat-agent check` ran every check at once
+ * on two busy cores.
+ */
+const START_MARGIN_MS = 1000;
+/** Bounds of the wait for the last replies (ping -W, whole seconds; 10 s is iputils' default). */
+const MIN_WAIT_S = 1;
+const MAX_WAIT_S = 10;
+const MAX_COUNT = 100;
+
+function sendingTime(count: number, packetInterval: number): number {
+  return (count - 1) * (packetInterval + SEND_SLACK_MS);
+}
+
+/** The shortest check timeout in which ping can send every packet and wait for the last reply. */
+export function minimumTimeout(count: number, packetInterval: number): number {
+  return sendingTime(count, packetInterval) + MIN_WAIT_S * 1000 + START_MARGIN_MS;
+}
+
+// No leading "-": the address ends up in ping's argument list.
+const host = z
+  .string()
+  .regex(/^(?!-)[A-Za-z0-9_.:%-]{1,253}$/, "must be a host name or an IP address");
+
+export const pingProbe = defineProbe({
+  kind: "ping",
+  fields: {
+    host,
+    count: z.number().int().min(1).max(MAX_COUNT).default(5),
+    // iputils refuses intervals under 2 ms (before 2021: 200 ms) unless run by root; 10 ms is
+    // already a hundred packets a second.
+    packetInterval: duration({ min: 10, max: 10_000 }).prefault("200ms"),
+    // Bytes of data per packet; under 16 ping cannot put a timestamp in and measures no time.
+    packetSize: z.number().int().min(16).max(65_507).optional(),
+    /** Loss ratio above which the target counts as down even though some replies came. */
+    maxLoss: z.number().min(0).max(1).optional(),
+  },
+  refine(check, ctx) {
+    // zod still runs this when count itself was refused; its own message is enough then.
+    if (!(check.count >= 1 && check.count <= MAX_COUNT)) return;
+    const needed = minimumTimeout(check.count, check.packetInterval);
+    if (check.timeout < needed) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["timeout"],
+        message: `${formatDuration(check.timeout)} is too short for count ${check.count} × packetInterval ${formatDuration(check.packetInterval)}: ping needs at least ${formatDuration(needed)} to send them and wait for the last reply (raise timeout, or lower count or packetInterval)`,
+      });
+    }
+  },
+  async run(check, ctx) {
+    const started = Date.now();
+    const target = await resolve(check.host, ctx.signal);
+    if ("up" in target) return target;
+    // The `ping` package cannot stop its child, so the child must end by itself before the check's
+    // timeout: send the packets, then wait (-W) only as long as the timeout leaves. No -w deadline:
+    // with one, iputils keeps sending past `count` until enough replies came. Once some replies came,
+    // iputils waits twice the slowest round trip instead of -W: only round trips of seconds could
+    // then outlast the timeout.
+    const left =
+      check.timeout -
+      (Date.now() - started) -
+      START_MARGIN_MS -
+      sendingTime(check.count, check.packetInterval);
+    const wait = Math.min(MAX_WAIT_S, Math.floor(left / 1000));
+    if (wait < MIN_WAIT_S) {
+      const took = Date.now() - started;
+      return {
+        up: false,
+        reason: "timeout",
+        message: `looking up ${check.host} took ${took} ms; no time was left to ping`,
+      };
+    }
+    if (ctx.signal.aborted) return { up: false, reason: "timeout", message: "stopped" };
+    // Note: the package sets LANG=C in this process's own environment on every call.
+    const response = await ping.promise.probe(target.address, {
+      numeric: true,
+      timeout: wait,
+      min_reply: check.count,
+      v6: target.family === 6,
+      packetSize: check.packetSize,
+      extra: ["-i", String(check.packetInterval / 1000)],
+    });
+    return pingOutcome(parsePingOutput(response.output), check.maxLoss);
+  },
+});
+
+/** The address to ping. Looked up here rather than by ping, so the lookup cannot eat ping's time. */
+async function resolve(
+  name: string,
+  signal: AbortSignal,
+): Promise<{ address: string; family: number } | ProbeOutcome> {
+  const family = isIP(name);
+  if (family) return { address: name, family };
+  try {
+    return await Promise.race([
+      lookup(name),
+      new Promise<never>((_, reject) => {
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      }),
+    ]);
+  } catch (error) {
+    if (signal.aborted) return { up: false, reason: "timeout", message: "stopped" };
+    const code = (error as NodeJS.ErrnoException).code;
+    const message =
+      code === "EAI_AGAIN"
+        ? `cannot look up ${name} now (temporary failure in name resolution)`
+        : `unknown host ${name}${code ? ` (${code})` : ""}`;
+    return { up: false, reason: "dns", message };
+  }
+}
+
+function percent(ratio: number): string {
+  return `${Number((ratio * 100).toFixed(1))}%`;
+}
+
+function milliseconds(seconds: number): string {
+  const ms = seconds * 1000;
+  return `${ms < 10 ? ms.toFixed(3) : ms.toFixed(1)} ms`;
+}
+
+/**
+ * What a parsed run means. Up: at least one reply, and loss not above `maxLoss` when set.
+ * Down: no reply and ICMP errors → unreachable; no reply at all, or too much loss → timeout.
+ */
+export function pingOutcome(parsed: PingStats | PingFailure, maxLoss?: number): ProbeOutcome {
+  if (parsed.kind === "failure") {
+    return { up: false, reason: parsed.reason, message: parsed.message };
+  }
+  const { transmitted, received, errors, rtt } = parsed;
+  const loss = transmitted > 0 ? (transmitted - received) / transmitted : 1;
+  const samples: ProbeSample[] = [{ metric: METRICS.pingLoss.name, value: loss }];
+  const summary: Record<string, string> = {};
+  if (rtt && received > 0) {
+    samples.push(
+      { metric: METRICS.pingRtt.name, value: rtt.avg },
+      { metric: METRICS.pingRttMin.name, value: rtt.min },
+      { metric: METRICS.pingRttMax.name, value: rtt.max },
+      { metric: METRICS.pingJitter.name, value: rtt.mdev },
+    );
+    summary.rtt = milliseconds(rtt.avg);
+  }
+  summary.loss = percent(loss);
+  const measured = { samples, summary };
+  if (received === 0 && errors > 0) {
+    const message = parsed.firstError ?? `${errors} ICMP errors and no reply`;
+    return { up: false, reason: "unreachable", message, ...measured };
+  }
+  if (received === 0) {
+    return {
+      up: false,
+      reason: "timeout",
+      message: `no reply to ${transmitted} packets`,
+      ...measured,
+    };
+  }
+  if (maxLoss !== undefined && loss > maxLoss) {
+    const message = `${percent(loss)} of ${transmitted} packets lost, more than maxLoss ${percent(maxLoss)}`;
+    return { up: false, reason: "timeout", message, ...measured };
+  }
+  return { up: true, ...measured };
+}
