@@ -14,7 +14,10 @@ import { type Entry, Outbox } from "./outbox.js";
 import { PROBE_BY_KIND } from "./probes/index.js";
 import { Scheduler } from "./scheduler.js";
 
+/** The agent's own counters are reported at least this often... */
 const SELF_INTERVAL_MS = 60_000;
+/** ...and within this long of changing, so drops during an outage show up soon after it. */
+const SELF_CHANGE_MS = 5000;
 
 export interface RunningAgent {
   outbox: Outbox;
@@ -51,8 +54,12 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
     log: log.child({ component: "scheduler" }),
     sink: ({ result, samples, inventory }) => append({ results: [result], samples, inventory }),
   });
+  let reported = { at: 0, dropped: -1, errors: -1 };
   function reportSelf(): void {
     const ts = Date.now();
+    let errors = 0;
+    for (const count of scheduler.errors.values()) errors += count;
+    reported = { at: ts, dropped: outbox.droppedSamples, errors };
     const samples: Sample[] = [
       { metric: METRICS.agentBufferDropped.name, labels: {}, ts, value: outbox.droppedSamples },
     ];
@@ -76,7 +83,12 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
     },
   });
 
-  const selfTimer = setInterval(reportSelf, SELF_INTERVAL_MS);
+  const selfTimer = setInterval(() => {
+    let errors = 0;
+    for (const count of scheduler.errors.values()) errors += count;
+    const changed = outbox.droppedSamples !== reported.dropped || errors !== reported.errors;
+    if (changed || Date.now() - reported.at >= SELF_INTERVAL_MS) reportSelf();
+  }, SELF_CHANGE_MS);
 
   link.start();
   scheduler.start();
@@ -97,6 +109,7 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
     async stop() {
       clearInterval(selfTimer);
       await scheduler.stop();
+      reportSelf(); // the counters as they stand at the end
       // Give what is waiting a moment to reach the collector before the connection closes.
       await link.drain(3000);
       await link.stop();

@@ -115,8 +115,10 @@ export class Outbox {
       ),
       number: db.prepare("UPDATE entries SET seq = ? WHERE id BETWEEN ? AND ? AND seq IS NULL"),
       ack: db.prepare("DELETE FROM entries WHERE seq = ? RETURNING items, bytes"),
-      oldest: db.prepare("SELECT id, items, bytes FROM entries ORDER BY id LIMIT 200"),
-      deleteUpTo: db.prepare("DELETE FROM entries WHERE id <= ?"),
+      oldest: db.prepare(
+        "SELECT id, items, bytes FROM entries WHERE seq IS NULL ORDER BY id LIMIT 200",
+      ),
+      deleteUpTo: db.prepare("DELETE FROM entries WHERE id <= ? AND seq IS NULL"),
       setState: db.prepare("UPDATE state SET value = ? WHERE key = ?"),
       getState: db.prepare("SELECT value FROM state WHERE key = ?").pluck(),
       totals: db.prepare(
@@ -153,7 +155,11 @@ export class Outbox {
     this.#listener?.();
   }
 
-  /** Drops the oldest entries until the outbox is 5% under its cap, so trimming is not per append. */
+  /**
+   * Drops the oldest entries until the outbox is 5% under its cap, so trimming is not per append.
+   * Batches already numbered are kept: they may have reached the collector, and counting them as
+   * dropped would be a lie; there are at most a few in flight.
+   */
   #trim(): void {
     const target = this.#maxBytes * 0.95;
     this.#db.transaction(() => {

@@ -1,6 +1,7 @@
 // Nothing reported is lost across outages and crashes, and nothing is stored twice: real collector
 // and agent processes, real SQLite files, faults injected by signal and by a TCP proxy.
 import { writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AckCutter, freePort, producedSamples, storedSamples } from "../helpers/delivery.js";
@@ -16,16 +17,20 @@ import {
   tempDir,
 } from "../helpers/processes.js";
 
-/** Checks that produce a steady flow of samples without loading the machine. */
-const CHECKS = `host: { interval: "1s" }
-checks:
-  - { name: host-2, category: equipment, kind: host, interval: "1s" }
-  - { name: host-3, category: equipment, kind: host, interval: "1s" }
-  - { name: host-4, category: equipment, kind: host, interval: "1s" }
-`;
+/** Checks that produce a steady flow of samples (about 100/s) without loading the machine. */
+function checks(tcpPort: number): string {
+  const tcp = Array.from(
+    { length: 50 },
+    (_, i) =>
+      `  - { name: svc-${i}, category: shared_software, kind: tcp, host: "127.0.0.1", port: ${tcpPort}, interval: "1s" }`,
+  );
+  return `host: { interval: "5s" }\nchecks:\n${tcp.join("\n")}\n`;
+}
 
 const dir = tempDir("giamsat-delivery-");
 let port: number;
+/** A local service the agents' tcp checks connect to. */
+const service = createServer((socket) => socket.end());
 let configFile: string;
 let collector: CollectorProcess | undefined;
 const running = new Set<Program>();
@@ -47,7 +52,7 @@ function agentFiles(name: string, token: string, extra = "", url = `ws://127.0.0
   const file = join(dir.path, `${name}.yaml`);
   writeFileSync(
     file,
-    `collector: "${url}"\ntoken: "${token}"\nbuffer: { path: "./${name}.db"${extra} }\n${CHECKS}`,
+    `collector: "${url}"\ntoken: "${token}"\nbuffer: { path: "./${name}.db"${extra} }\n${checks((service.address() as AddressInfo).port)}`,
   );
   return { file, trace: join(dir.path, `${name}.trace`) };
 }
@@ -81,6 +86,7 @@ async function caughtUp(name: string, trace: string, timeoutMs = 30_000): Promis
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
+  await new Promise<void>((resolve) => service.listen(0, "127.0.0.1", resolve));
   port = await freePort();
   configFile = join(dir.path, "collector.yaml");
   writeFileSync(
@@ -97,6 +103,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   for (const program of running) await program.stop("SIGKILL");
+  service.close();
   dir.remove();
 });
 
@@ -180,33 +187,62 @@ describe("delivery", () => {
     expect(await storedSamples(configFile, "twice")).toEqual(producedSamples(files.trace));
   });
 
-  it("drops the oldest data when the outbox is full, counts it, and delivers the newest", async () => {
+  it("drops the oldest data when the outbox is full, counts it, and delivers the newest", {
+    timeout: 120_000,
+  }, async () => {
     const files = agentFiles(
       "tiny",
       await (collector as CollectorProcess).enroll("so-tttt", "tiny"),
       ", maxMegabytes: 0.02",
     );
+    const ts = (sample: string) => Number(sample.split(" ")[1]);
     const agent = startAgent(files);
     await sleep(1500);
+    const outageFrom = Date.now();
     await stopCollector();
-    await sleep(8000); // far more than 20 KB of results
+    await sleep(5000); // about 70 KB of results for a 20 KB outbox
     await startCollector();
     const url = (collector as CollectorProcess).url;
-    await sleep(3000);
+    const counter = async () =>
+      find(await scrape(url), "giamsat_agent_buffer_dropped_samples_total", { agent: "tiny" })[0]
+        ?.value;
+    // Once reconnected the agent reports what it dropped; then everything else drains.
+    await eventually(
+      async () => ((await counter()) ?? 0) > 0 || undefined,
+      60_000,
+      "drops reported",
+    );
+    const backAt = Date.now(); // the agent is connected again: it reports drops only then
+    // Everything older than a few seconds that did not arrive must be what the agent dropped.
+    await eventually(
+      async () => {
+        const snapshot = Date.now();
+        const stored = new Set(await storedSamples(configFile, "tiny"));
+        const old = producedSamples(files.trace).filter((s) => ts(s) < snapshot - 3000);
+        const missing = old.filter((s) => !stored.has(s)).length;
+        return missing === (await counter()) ? true : undefined;
+      },
+      30_000,
+      "everything not dropped delivered",
+    );
     await stop(agent);
     const produced = producedSamples(files.trace);
     const stored = await storedSamples(configFile, "tiny");
     const dropped = produced.length - stored.length;
     expect(dropped).toBeGreaterThan(0);
     // Everything stored was produced; what is missing was dropped, and the agent says how much.
-    expect(stored.every((s) => produced.includes(s))).toBe(true);
-    const counter = find(await scrape(url), "giamsat_agent_buffer_dropped_samples_total", {
-      agent: "tiny",
-    })[0];
-    expect(counter?.value).toBe(dropped);
-    // The newest samples arrived: the last second before the stop is all there.
-    const newestTs = Math.max(...produced.map((s) => Number(s.split(" ")[1])));
-    const newest = produced.filter((s) => Number(s.split(" ")[1]) > newestTs - 1000);
-    expect(newest.every((s) => stored.includes(s))).toBe(true);
+    const all = new Set(produced);
+    expect(stored.every((s) => all.has(s))).toBe(true);
+    expect(await counter()).toBe(dropped);
+    // Oldest first: nothing produced after the agent was back online was dropped, and what was
+    // dropped from the outage is older, on average, than what was kept from it. (Not strictly
+    // older: batches already sent when the link broke are kept, since they may have arrived.)
+    const kept = new Set(stored);
+    const missing = produced.filter((s) => !kept.has(s)).map(ts);
+    expect(Math.max(...missing)).toBeLessThan(backAt);
+    const keptFromOutage = stored.map(ts).filter((t) => t >= outageFrom && t < backAt);
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    expect(keptFromOutage.length).toBeGreaterThan(0);
+    expect(mean(missing)).toBeLessThan(mean(keptFromOutage));
   });
 });
