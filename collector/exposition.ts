@@ -4,13 +4,17 @@ import { METRIC_BY_NAME } from "../shared/metrics.js";
 import type { SeriesRef, StoredSample } from "./store/samples.js";
 
 interface Entry {
+  readonly id: number;
   /** `name{labels} `, built once per series. */
-  prefix: string;
+  readonly prefix: string;
   ts: number;
   value: number;
   /** Collector time of the last update: series not updated within the staleness window leave. */
   seenAt: number;
 }
+
+/** Lines per piece of a scrape: small enough that one piece never holds the event loop for long. */
+export const LINES_PER_CHUNK = 2000;
 
 export function escapeLabelValue(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
@@ -46,7 +50,9 @@ export class LatestValues {
       const entry = family.get(series.id);
       if (!entry) {
         const prefix = this.#prefix(series);
-        if (prefix !== undefined) family.set(series.id, { prefix, ts, value, seenAt: now });
+        if (prefix !== undefined) {
+          family.set(series.id, { id: series.id, prefix, ts, value, seenAt: now });
+        }
       } else if (ts >= entry.ts) {
         // Backfilled older samples never replace a newer value.
         entry.ts = ts;
@@ -79,25 +85,53 @@ export class LatestValues {
     return `${text}} `;
   }
 
-  /** Text exposition of every fresh series; stale ones are dropped as a side effect. */
-  render(now: number): string {
-    const parts: string[] = [];
+  /**
+   * Text exposition of every fresh series, in pieces of at most `linesPerChunk` sample lines, so a
+   * caller can hand each piece to the socket and let other work run in between. Stale series are
+   * dropped as a side effect.
+   *
+   * Ingest may run between two pieces. Each family is copied before it is written, so a series
+   * removed and added again meanwhile cannot appear twice (Prometheus refuses a scrape with a
+   * duplicate series); values are read live, as a scrape of any exporter would see them.
+   */
+  *chunks(now: number, linesPerChunk = LINES_PER_CHUNK): Generator<string, void, undefined> {
     const oldest = now - this.staleMs;
+    let text = "";
+    let lines = 0;
     for (const [metric, family] of this.#families) {
-      const lines: string[] = [];
-      for (const [id, entry] of family) {
+      const entries = [...family.values()];
+      let header = false;
+      for (const entry of entries) {
         if (entry.seenAt < oldest) {
-          family.delete(id);
+          family.delete(entry.id);
           continue;
         }
-        lines.push(entry.prefix + formatValue(entry.value));
+        if (!header) {
+          text += familyHeader(metric);
+          header = true;
+        }
+        text += `${entry.prefix}${formatValue(entry.value)}\n`;
+        if (++lines >= linesPerChunk) {
+          yield text;
+          text = "";
+          lines = 0;
+        }
       }
-      if (lines.length === 0) continue;
-      const def = METRIC_BY_NAME.get(metric);
-      const help = def?.help ?? "Value reported by an agent (custom OID or probe metric).";
-      parts.push(`# HELP ${metric} ${help}\n# TYPE ${metric} ${def?.type ?? "gauge"}\n`);
-      parts.push(`${lines.join("\n")}\n`);
     }
-    return parts.join("");
+    if (text) yield text;
   }
+
+  /** The whole exposition as one string (tests and small collectors). */
+  render(now: number): string {
+    let text = "";
+    for (const chunk of this.chunks(now)) text += chunk;
+    return text;
+  }
+}
+
+function familyHeader(metric: string): string {
+  const def = METRIC_BY_NAME.get(metric);
+  // A name outside the table (a custom OID, a newer agent) is untyped: nothing is known about it.
+  const help = def?.help ?? "Value reported by an agent (custom OID or probe metric).";
+  return `# HELP ${metric} ${help}\n# TYPE ${metric} ${def?.type ?? "untyped"}\n`;
 }

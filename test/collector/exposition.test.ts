@@ -55,4 +55,48 @@ describe("exposition", () => {
     expect(latest.render(70_000)).toContain('check="b"');
     expect(latest.size).toBe(1);
   });
+
+  it("writes a scrape in pieces of at most N lines, with each family's header once", () => {
+    const latest = new LatestValues(60_000, who);
+    const samples = [1, 2, 3, 4, 5].map((id) => ({
+      series: series(id, "giamsat_check_up", { check: `c${id}` }),
+      ts: 1,
+      value: 1,
+    }));
+    latest.update(samples, 0);
+    const pieces = [...latest.chunks(1000, 2)];
+    expect(pieces.map((p) => p.split("\n").filter((l) => l && !l.startsWith("#")).length)).toEqual([
+      2, 2, 1,
+    ]);
+    expect(pieces.join("")).toBe(latest.render(1000));
+    expect(pieces.join("").match(/# TYPE giamsat_check_up gauge/g)).toHaveLength(1);
+  });
+
+  it("never writes a series twice when it leaves and comes back while a scrape is under way", () => {
+    const latest = new LatestValues(60_000, who);
+    const a = series(1, "giamsat_check_up", { check: "a" });
+    const b = series(2, "giamsat_check_up", { check: "b" });
+    latest.update(
+      [
+        { series: a, ts: 1, value: 1 },
+        { series: b, ts: 1, value: 1 },
+      ],
+      0,
+    );
+    const scrape = latest.chunks(1000, 1);
+    const first = scrape.next().value;
+    expect(first).toContain('check="a"');
+    // Between two pieces: the agent's series are forgotten and a new sample brings "a" back.
+    latest.forgetAgent(1, [a]);
+    latest.update([{ series: a, ts: 2, value: 0 }], 1000);
+    const rest = [...scrape].join("");
+    expect(`${first}${rest}`.match(/check="a"/g)).toHaveLength(1);
+    expect(rest).toContain('check="b"');
+  });
+
+  it("types a metric outside the table as untyped, so promtool's naming rules do not apply", () => {
+    const latest = new LatestValues(60_000, who);
+    latest.update([{ series: series(1, "giamsat_custom_oid_total"), ts: 1, value: 7 }], 0);
+    expect(latest.render(1)).toContain("# TYPE giamsat_custom_oid_total untyped\n");
+  });
 });
