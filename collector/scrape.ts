@@ -50,9 +50,12 @@ export async function serveScrape(
   const gone = closed(response);
   for (const chunk of deps.latest.chunks(Date.now())) {
     if (response.destroyed) return;
-    // Waiting for "drain" keeps a slow scraper from piling the whole text up in memory.
-    if (!response.write(chunk)) await Promise.race([drained(response), gone]);
-    else await yieldToEventLoop();
+    // The next piece is written into the same buffer: wait until the socket is done with this
+    // one. That also keeps a slow scraper from piling the text up in memory. The wait alone does
+    // not give way, as the callback of a write the socket took at once comes on the next tick,
+    // before any other I/O; setImmediate lets pending I/O (agents' batches) run.
+    await Promise.race([written(response, chunk), gone]);
+    await yieldToEventLoop();
   }
   if (response.destroyed) return;
   deps.metrics.series.set(deps.latest.size);
@@ -61,8 +64,8 @@ export async function serveScrape(
   response.end(own);
 }
 
-function drained(response: ServerResponse): Promise<void> {
-  return new Promise((resolve) => response.once("drain", resolve));
+function written(response: ServerResponse, chunk: Buffer): Promise<void> {
+  return new Promise((resolve) => response.write(chunk, () => resolve()));
 }
 
 function closed(response: ServerResponse): Promise<void> {

@@ -1,5 +1,6 @@
 // GET /metrics on a running collector: the bearer token, HEAD, and series that exist from the
 // start (refusal counters at 0, enrolled agents shown disconnected after a restart).
+import { get } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCollector } from "../../collector/collector.js";
 import { PROTOCOL_ERRORS } from "../../shared/errors.js";
@@ -45,6 +46,40 @@ describe("/metrics", () => {
       (s) => s.labels.code,
     );
     expect(codes.sort()).toEqual(["unauthorized", ...Object.keys(PROTOCOL_ERRORS)].sort());
+  });
+
+  it("survives a scraper that hangs up half-way, and serves the next scrape whole", async () => {
+    const agent = new RawAgent(collector.url, collector.enroll("unit-b", "many-1"));
+    await agent.hello();
+    const ts = Date.now();
+    // ~6,000 lines, several pieces of /metrics.
+    const samples = Array.from({ length: 6000 }, (_, i) => ({
+      metric: "giamsat_snmp_interface_up",
+      labels: { check: "core-sw", category: "lan", kind: "snmp", interface: `port-${i}` },
+      ts,
+      value: 1,
+    }));
+    agent.send(batch(1, ts, { samples }));
+    await agent.next((m) => m.type === "ack");
+    agent.close();
+
+    const firstBytes = await new Promise<number>((resolve, reject) => {
+      const request = get(`${collector.url}/metrics`, { headers: auth }, (response) => {
+        response.once("data", (chunk: Buffer) => {
+          request.destroy();
+          resolve(chunk.length);
+        });
+      });
+      request.on("error", (error) => {
+        if (!request.destroyed) reject(error);
+      });
+    });
+    expect(firstBytes).toBeGreaterThan(0);
+    const text = await (await fetch(`${collector.url}/metrics`, { headers: auth })).text();
+    const parsed = parseExposition(text);
+    expect(find(parsed, "giamsat_snmp_interface_up", { agent: "many-1" })).toHaveLength(6000);
+    expect(text.endsWith("\n")).toBe(true);
+    expect(find(parsed, "giamsat_collector_series")[0]?.value).toBeGreaterThanOrEqual(6000);
   });
 
   it("shows agents enrolled before a restart as disconnected, with their last message time", async () => {
