@@ -178,7 +178,7 @@ export const METRICS = {
   scrapeDuration: collector(
     "giamsat_collector_scrape_duration_seconds",
     "gauge",
-    "Time the previous /metrics response took to build.",
+    "Time the previous /metrics response took to build and send.",
   ),
   series: collector("giamsat_collector_series", "gauge", "Agent series exposed on /metrics."),
 } as const satisfies Record<string, MetricDef>;
