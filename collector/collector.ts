@@ -40,6 +40,15 @@ export async function startCollector(
     );
   }
 
+  // Every enrolled agent has a giamsat_agent_connected series from the start, so an agent that
+  // does not come back after a collector restart is seen as disconnected, not as absent.
+  for (const agent of agents.list()) {
+    if (agent.revokedAt !== null) continue;
+    const labels = { unit: agent.unit, agent: agent.name };
+    metrics.agentConnected.set(labels, 0);
+    if (agent.lastSeen !== null) metrics.agentLastSeen.set(labels, agent.lastSeen / 1000);
+  }
+
   const names = new Map<number, AgentLabels>();
   const latest = new LatestValues(config.metrics.staleness, (id) => {
     let found = names.get(id);

@@ -1,12 +1,12 @@
 // HTTP routes of the collector: /healthz, /metrics and the pages.
 
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { HttpError } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import type { LatestValues } from "./exposition.js";
 import type { CollectorMetrics } from "./metrics.js";
+import { serveScrape } from "./scrape.js";
 import type { AgentStore } from "./store/agents.js";
 import type { Db } from "./store/database.js";
 import { listUnits } from "./store/units.js";
@@ -38,12 +38,7 @@ export function createHandler(deps: HttpDeps) {
           return send(response, 200, "text/plain; charset=utf-8", "ok\n");
         }
         case "/metrics":
-          return send(
-            response,
-            200,
-            "text/plain; version=0.0.4; charset=utf-8",
-            await metrics(deps, request),
-          );
+          return await serveScrape(deps, request, response);
         case "/":
           return send(
             response,
@@ -57,27 +52,15 @@ export function createHandler(deps: HttpDeps) {
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
       if (status >= 500) deps.log.error({ err: error, url: request.url }, "request failed");
+      // A streamed response (/metrics) that fails half-way can only be cut off.
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
       const message = error instanceof HttpError ? error.message : "internal error";
       send(response, status, "text/plain; charset=utf-8", `${message}\n`);
     }
   };
-}
-
-async function metrics(deps: HttpDeps, request: IncomingMessage): Promise<string> {
-  if (deps.metricsToken !== undefined) {
-    const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "")?.[1] ?? "";
-    const a = Buffer.from(given);
-    const b = Buffer.from(deps.metricsToken);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) {
-      throw new HttpError(401, "a bearer token is required for /metrics");
-    }
-  }
-  const started = performance.now();
-  const agents = deps.latest.render(Date.now());
-  deps.metrics.series.set(deps.latest.size);
-  const own = await deps.registry.metrics();
-  deps.metrics.scrapeDuration.set((performance.now() - started) / 1000);
-  return agents + own;
 }
 
 function send(response: ServerResponse, status: number, type: string, body: string): void {

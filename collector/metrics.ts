@@ -1,5 +1,6 @@
 // The collector's own metrics (prom-client), created on a registry passed in at start-up.
 import { Counter, collectDefaultMetrics, Gauge, type Registry } from "prom-client";
+import { PROTOCOL_ERRORS } from "../shared/errors.js";
 import { METRICS } from "../shared/metrics.js";
 
 export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;
@@ -14,6 +15,10 @@ export function createCollectorMetrics(registry: Registry) {
     new Gauge({ name: def.name, help: def.help, labelNames, registers: [registry] });
   const counter = <L extends string>(def: { name: string; help: string }, labelNames: L[] = []) =>
     new Counter({ name: def.name, help: def.help, labelNames, registers: [registry] });
+  const rejectedMessages = counter(METRICS.rejectedMessages, ["code"]);
+  // Every code is exposed from the start at 0, so increase() in an alert sees the first refusal.
+  for (const code of ["unauthorized", ...Object.keys(PROTOCOL_ERRORS)])
+    rejectedMessages.inc({ code }, 0);
   return {
     agentConnected: gauge(METRICS.agentConnected, ["unit", "agent"]),
     agentLastSeen: gauge(METRICS.agentLastSeen, ["unit", "agent"]),
@@ -22,7 +27,7 @@ export function createCollectorMetrics(registry: Registry) {
     ingestedSamples: counter(METRICS.ingestedSamples),
     ingestedBatches: counter(METRICS.ingestedBatches),
     duplicateBatches: counter(METRICS.duplicateBatches),
-    rejectedMessages: counter(METRICS.rejectedMessages, ["code"]),
+    rejectedMessages,
     connectedAgents: gauge(METRICS.connectedAgents),
     storeSize: gauge(METRICS.storeSize),
     scrapeDuration: gauge(METRICS.scrapeDuration),

@@ -46,8 +46,17 @@ export const METRICS = {
     "gauge",
     "notAfter of the peer certificate, as a Unix timestamp.",
   ),
-  dnsAnswers: agent("giamsat_dns_answer_count", "gauge", "Number of answers in the last lookup."),
-  processCount: agent("giamsat_process_count", "gauge", "Running processes matching the check."),
+  // Not *_count: that suffix belongs to histograms and summaries, and promtool refuses it on a gauge.
+  dnsAnswers: agent(
+    "giamsat_dns_answer_records",
+    "gauge",
+    "Records in the answer of the last lookup.",
+  ),
+  processCount: agent(
+    "giamsat_process_instances",
+    "gauge",
+    "Running processes matching the check.",
+  ),
   processCpu: agent(
     "giamsat_process_cpu_usage_ratio",
     "gauge",
@@ -169,7 +178,7 @@ export const METRICS = {
   scrapeDuration: collector(
     "giamsat_collector_scrape_duration_seconds",
     "gauge",
-    "Time the previous /metrics response took to build.",
+    "Time the previous /metrics response took to build and send.",
   ),
   series: collector("giamsat_collector_series", "gauge", "Agent series exposed on /metrics."),
 } as const satisfies Record<string, MetricDef>;
