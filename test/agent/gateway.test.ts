@@ -123,7 +123,7 @@ describe("giamsat-agent run", () => {
       expect(line).toMatchObject({
         level: "info",
         gateway: netns.hostAddress,
-        suggestion: `{ name: gateway, category: lan, kind: ping, host: "${netns.hostAddress}" }`,
+        suggestion: `- { name: gateway, category: lan, kind: ping, host: "${netns.hostAddress}" }`,
       });
     } finally {
       if (child.pid && child.exitCode === null) {
