@@ -3,7 +3,10 @@
 // file on disk and ":memory:", so both behave exactly alike.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
+import { ConfigError } from "../shared/errors.js";
+import { METRIC_BY_NAME } from "../shared/metrics.js";
 import type { CheckResult, Inventory, Sample } from "../shared/protocol.js";
 
 /** What one check run (or the agent itself) hands to the outbox. */
@@ -29,6 +32,9 @@ export interface PendingBatch {
   backlog: boolean;
 }
 
+/** Layout of the outbox file, in PRAGMA user_version. */
+const OUTBOX_VERSION = 1;
+
 export interface OutboxOptions {
   /** SQLite file, or ":memory:". */
   path: string;
@@ -45,16 +51,91 @@ export function sampleCount(entry: Entry): number {
   return entry.results.length * 2 + entry.samples.length;
 }
 
-/** SQLite's own bytes per row beyond the JSON (record header, b-tree cell, index entry), measured. */
-const ROW_OVERHEAD = 40;
+/** SQLite's own bytes per row beyond the body (record header, b-tree cell, index entry), measured. */
+const ROW_OVERHEAD = 24;
+
+/**
+ * Entries are stored deflated against a dictionary of what every entry repeats (field and label
+ * names, metric names), which makes a typical entry several times smaller: a 256 MiB outbox then
+ * holds days of results instead of hours.
+ */
+const DICTIONARY = Buffer.from(
+  [
+    ...[...METRIC_BY_NAME.keys()].map((name) => `{"metric":"${name}","labels":{`),
+    '"category":"lan"',
+    '"category":"equipment"',
+    '"category":"online_app"',
+    '"category":"shared_software"',
+    '"category":"website"',
+    '"category":"datacenter"',
+    '"kind":"ping"',
+    '"kind":"http"',
+    '"kind":"snmp"',
+    '"kind":"tcp"',
+    '"interface":"',
+    '"mount":"',
+    '{"check":"',
+    '"up":true,"duration":0.0',
+    '"up":false,"reason":"',
+    '"ts":17',
+    '"value":0},',
+    '"value":1},',
+  ].join(""),
+);
+/** Separates the three JSON fragments of an entry; raw U+0000 cannot occur inside JSON text. */
+const SEPARATOR = "\u0000";
+
+function pack(results: string, samples: string, inventory: string): Buffer {
+  return deflateRawSync(`${results}${SEPARATOR}${samples}${SEPARATOR}${inventory}`, {
+    dictionary: DICTIONARY,
+  });
+}
+
+function unpack(body: Buffer): [string, string, string] {
+  const [results = "", samples = "", inventory = ""] = inflateRawSync(body, {
+    dictionary: DICTIONARY,
+  })
+    .toString()
+    .split(SEPARATOR);
+  return [results, samples, inventory];
+}
 
 interface Row {
   id: number;
   items: number;
+  /** Bytes the row takes on disk (compressed body plus overhead): what the cap counts. */
   bytes: number;
+  /** Length of its JSON once unpacked: what a batch's size counts. */
+  size: number;
+  body: Buffer;
+}
+
+/** The fragments of several rows joined, ready for one batch. */
+interface Joined {
+  items: number;
   results: string;
   samples: string;
-  inventory: string | null;
+  inventory: string;
+}
+
+function join(rows: readonly Row[]): Joined {
+  const results: string[] = [];
+  const samples: string[] = [];
+  const inventory: string[] = [];
+  let items = 0;
+  for (const row of rows) {
+    const [r, s, i] = unpack(row.body);
+    if (r) results.push(r);
+    if (s) samples.push(s);
+    if (i) inventory.push(i);
+    items += row.items;
+  }
+  return {
+    items,
+    results: results.join(","),
+    samples: samples.join(","),
+    inventory: inventory.join(","),
+  };
 }
 
 export class Outbox {
@@ -84,19 +165,26 @@ export class Outbox {
     this.#db.pragma("journal_mode = WAL");
     // NORMAL survives a crash of the agent process; only an OS crash may lose the last appends.
     this.#db.pragma("synchronous = NORMAL");
+    const version = this.#db.pragma("user_version", { simple: true }) as number;
+    if (version > OUTBOX_VERSION) {
+      this.#db.close();
+      throw new ConfigError(
+        `buffer.path: ${options.path} was written by a newer giamsat agent (layout ${version}); upgrade the agent or move the file away`,
+      );
+    }
     this.#db.exec(`
       CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS entries (
         id INTEGER PRIMARY KEY,
         items INTEGER NOT NULL,
         bytes INTEGER NOT NULL,
-        results TEXT NOT NULL,
-        samples TEXT NOT NULL,
-        inventory TEXT,
+        size INTEGER NOT NULL,
+        body BLOB NOT NULL,
         seq INTEGER
       );
       CREATE INDEX IF NOT EXISTS entries_seq ON entries(seq) WHERE seq IS NOT NULL;
       INSERT OR IGNORE INTO state VALUES ('next_seq', 1), ('dropped', 0);
+      PRAGMA user_version = ${OUTBOX_VERSION};
     `);
     this.#maxBytes = options.maxBytes;
     this.#batchBytes = options.batchBytes ?? 512 * 1024;
@@ -104,14 +192,15 @@ export class Outbox {
     this.#now = options.now ?? Date.now;
     const db = this.#db;
     this.#statements = {
-      insert: db.prepare(
-        "INSERT INTO entries (items, bytes, results, samples, inventory) VALUES (?, ?, ?, ?, ?)",
-      ),
+      insert: db.prepare("INSERT INTO entries (items, bytes, size, body) VALUES (?, ?, ?, ?)"),
+      numberedSeqs: db
+        .prepare("SELECT DISTINCT seq FROM entries WHERE seq IS NOT NULL ORDER BY seq")
+        .pluck(),
       numbered: db.prepare(
-        "SELECT seq, sum(items) AS items, sum(bytes) AS bytes, max(id) AS maxId, group_concat(results, ',') AS results, group_concat(samples, ',') AS samples, group_concat(inventory, ',') AS inventory FROM (SELECT * FROM entries WHERE seq IS NOT NULL ORDER BY id) GROUP BY seq ORDER BY seq",
+        "SELECT id, items, bytes, size, body FROM entries WHERE seq = ? ORDER BY id",
       ),
       unnumbered: db.prepare(
-        "SELECT id, items, bytes, results, samples, inventory FROM entries WHERE seq IS NULL AND id > ? AND id <= ? ORDER BY id LIMIT 1000",
+        "SELECT id, items, bytes, size, body FROM entries WHERE seq IS NULL AND id > ? AND id <= ? ORDER BY id LIMIT 1000",
       ),
       number: db.prepare("UPDATE entries SET seq = ? WHERE id BETWEEN ? AND ? AND seq IS NULL"),
       ack: db.prepare("DELETE FROM entries WHERE seq = ? RETURNING items, bytes"),
@@ -138,17 +227,17 @@ export class Outbox {
   append(entry: Entry): void {
     const results = entry.results.map((r) => JSON.stringify(r)).join(",");
     const samples = entry.samples.map((s) => JSON.stringify(s)).join(",");
-    const inventory = entry.inventory.length
-      ? entry.inventory.map((i) => JSON.stringify(i)).join(",")
-      : null;
-    const bytes = results.length + samples.length + (inventory?.length ?? 0) + ROW_OVERHEAD;
+    const inventory = entry.inventory.map((i) => JSON.stringify(i)).join(",");
+    const size = results.length + samples.length + inventory.length;
     const items = sampleCount(entry);
-    if (bytes > this.#batchBytes) {
+    if (size > this.#batchBytes) {
       // It could never be sent (the collector caps frames); count it as dropped rather than block.
       this.#drop(items);
       return;
     }
-    this.#statements.insert.run(items, bytes, results, samples, inventory);
+    const body = pack(results, samples, inventory);
+    const bytes = body.length + ROW_OVERHEAD;
+    this.#statements.insert.run(items, bytes, size, body);
     this.#bytes += bytes;
     this.#items += items;
     if (this.#bytes > this.#maxBytes) this.#trim();
@@ -196,12 +285,12 @@ export class Outbox {
    * neither starves. The backlog drains at most `backfillPerSecond`.
    */
   take(): PendingBatch | undefined {
-    for (const row of this.#statements.numbered.iterate() as Iterable<
-      Row & { seq: number; maxId: number }
-    >) {
-      if (this.#sent.has(row.seq)) continue;
-      this.#sent.add(row.seq);
-      return this.#pending(row.seq, row, row.maxId <= this.#backlogUpTo);
+    for (const seq of this.#statements.numberedSeqs.all() as number[]) {
+      if (this.#sent.has(seq)) continue;
+      this.#sent.add(seq);
+      const rows = this.#statements.numbered.all(seq) as Row[];
+      const newest = rows[rows.length - 1]?.id ?? 0;
+      return this.#pending(seq, join(rows), newest <= this.#backlogUpTo);
     }
     const order = this.#preferBacklog ? [true, false] : [false, true];
     for (const backlog of order) {
@@ -224,13 +313,14 @@ export class Outbox {
       if (budget < 1) return undefined;
     }
     const rows: Row[] = [];
-    let bytes = 0;
+    let size = 0;
     let items = 0;
     for (const row of this.#statements.unnumbered.iterate(after, upTo) as Iterable<Row>) {
-      if (rows.length > 0 && (bytes + row.bytes > this.#batchBytes || items + row.items > budget))
+      if (rows.length > 0 && (size + row.size > this.#batchBytes || items + row.items > budget)) {
         break;
+      }
       rows.push(row);
-      bytes += row.bytes;
+      size += row.size;
       items += row.items;
     }
     const first = rows[0];
@@ -248,24 +338,7 @@ export class Outbox {
       this.#statements.setState.run(this.#nextSeq, "next_seq");
     })();
     this.#sent.add(seq);
-    const joined = {
-      items,
-      bytes,
-      results: rows
-        .map((r) => r.results)
-        .filter(Boolean)
-        .join(","),
-      samples: rows
-        .map((r) => r.samples)
-        .filter(Boolean)
-        .join(","),
-      inventory:
-        rows
-          .map((r) => r.inventory)
-          .filter(Boolean)
-          .join(",") || null,
-    };
-    return this.#pending(seq, joined, backlog);
+    return this.#pending(seq, join(rows), backlog);
   }
 
   /** Backlog samples allowed now (token bucket of one second's worth); schedules a wake-up if none. */
@@ -289,17 +362,13 @@ export class Outbox {
     this.#wake.unref();
   }
 
-  #pending(
-    seq: number,
-    row: Pick<Row, "items" | "results" | "samples" | "inventory">,
-    backlog: boolean,
-  ): PendingBatch {
+  #pending(seq: number, joined: Joined, backlog: boolean): PendingBatch {
     return {
       seq,
-      results: `[${row.results ?? ""}]`,
-      samples: `[${row.samples ?? ""}]`,
-      inventory: row.inventory ? `[${row.inventory}]` : undefined,
-      count: row.items,
+      results: `[${joined.results}]`,
+      samples: `[${joined.samples}]`,
+      inventory: joined.inventory ? `[${joined.inventory}]` : undefined,
+      count: joined.items,
       backlog,
     };
   }
@@ -355,7 +424,7 @@ export class Outbox {
     return this.#items;
   }
 
-  /** Bytes of data held (JSON plus an estimate of SQLite's per-row overhead). */
+  /** Bytes of data held (compressed bodies plus an estimate of SQLite's per-row overhead). */
   get bytes(): number {
     return this.#bytes;
   }

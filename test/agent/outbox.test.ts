@@ -58,7 +58,7 @@ for (const backend of ["file", "memory"] as const) {
     });
 
     it("sends unacknowledged batches again after a reconnect, with the same seq and content", () => {
-      const outbox = open({ batchBytes: 600 });
+      const outbox = open({ batchBytes: 400 });
       for (let i = 0; i < 6; i++) outbox.append(entry(i + 1));
       const first = outbox.take();
       const second = outbox.take();

@@ -1,0 +1,174 @@
+// npm run bench:agent — agents with 100 checks each (ping, http, tcp, snmp against local peers)
+// report to a real collector for a few minutes; prints each agent's RSS and CPU time per check run.
+// Two agents run side by side: the mix with ping, and the same without ping (ping spawns a process
+// per run, so its cost shows as the difference).
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { type AddressInfo, createServer as createTcpServer } from "node:net";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { findBinary } from "../helpers/peers.js";
+import {
+  AGENT_CLI,
+  COLLECTOR_CLI,
+  runCli,
+  startCollectorProcess,
+  startProgram,
+  tempDir,
+} from "../helpers/processes.js";
+import { SNMPD_COMMUNITY, type Snmpd, startSnmpd } from "../helpers/snmpd-process.js";
+
+const MINUTES = Number(process.env.MINUTES ?? 3);
+const INTERVAL = process.env.INTERVAL ?? "30s";
+const CHECKS = 100;
+
+/** utime + stime of a process and its waited-for children, in seconds (/proc/PID/stat). */
+function cpuSeconds(pid: number): { own: number; user: number; system: number; children: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const tick = 100; // USER_HZ on Linux
+  const at = (i: number) => Number(fields[i - 3]);
+  return {
+    own: (at(14) + at(15)) / tick,
+    user: at(14) / tick,
+    system: at(15) / tick,
+    children: (at(16) + at(17)) / tick,
+  };
+}
+
+function memory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key: string) =>
+    Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb("VmRSS"), peak: kb("VmHWM") };
+}
+
+async function main(): Promise<void> {
+  const dir = tempDir("giamsat-bench-agent-");
+  const http = createHttpServer((_req, res) =>
+    res.end("<html><body>Cổng thông tin điện tử</body></html>"),
+  );
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  const tcp = createTcpServer((socket) => socket.end());
+  await new Promise<void>((r) => tcp.listen(0, "127.0.0.1", r));
+  const httpPort = (http.address() as AddressInfo).port;
+  const tcpPort = (tcp.address() as AddressInfo).port;
+
+  const bins = {
+    snmpd: findBinary("snmpd"),
+    snmpget: findBinary("snmpget"),
+    snmpwalk: findBinary("snmpwalk"),
+  };
+  let snmpd: Snmpd | undefined;
+  if (bins.snmpd && bins.snmpget && bins.snmpwalk) {
+    snmpd = await startSnmpd({ snmpd: bins.snmpd, snmpget: bins.snmpget, snmpwalk: bins.snmpwalk });
+  } else {
+    console.log("snmpd is not installed: snmp checks are replaced by tcp checks");
+  }
+
+  const check = (kind: string, i: number): string => {
+    const base = `name: ${kind}-${i}, interval: "${INTERVAL}"`;
+    switch (kind) {
+      case "ping":
+        return `{ ${base}, category: lan, kind: ping, host: "127.0.0.1", count: 3, packetInterval: "200ms" }`;
+      case "http":
+        return `{ ${base}, category: website, kind: http, url: "http://127.0.0.1:${httpPort}/", contains: "Cổng thông tin" }`;
+      case "snmp":
+        return snmpd
+          ? `{ ${base}, category: lan, kind: snmp, host: "127.0.0.1", port: ${snmpd.port}, community: "${SNMPD_COMMUNITY}" }`
+          : `{ ${base}, category: lan, kind: tcp, host: "127.0.0.1", port: ${tcpPort} }`;
+      default:
+        return `{ ${base}, category: shared_software, kind: tcp, host: "127.0.0.1", port: ${tcpPort} }`;
+    }
+  };
+  const mix = (kinds: string[]) =>
+    Array.from(
+      { length: CHECKS },
+      (_, i) => `  - ${check(kinds[i % kinds.length] as string, i)}`,
+    ).join("\n");
+
+  const collector = await startCollectorProcess(dir.path);
+  // KINDS=tcp,http runs one agent of just those kinds, to see what each costs.
+  const only = process.env.KINDS?.split(",");
+  const specs = only
+    ? [{ name: only.join("-"), kinds: only }]
+    : [
+        { name: "with-ping", kinds: ["ping", "http", "tcp", "snmp"] },
+        { name: "without-ping", kinds: ["http", "tcp", "snmp"] },
+      ];
+  const agents = specs.map((spec) => ({ ...spec, token: "" }));
+  for (const agent of agents) agent.token = await collector.enroll("so-tttt", agent.name);
+  const programs = agents.map((agent) => {
+    const file = join(dir.path, `${agent.name}.yaml`);
+    writeFileSync(
+      file,
+      `collector: "${collector.url.replace("http", "ws")}/agent"\ntoken: "${agent.token}"\nbuffer: { path: "./${agent.name}.db" }\nhost: false\nchecks:\n${mix(agent.kinds)}\n`,
+    );
+    return { ...agent, program: startProgram(AGENT_CLI, ["run", "--config", file]) };
+  });
+
+  // Start-up (loading code, first connections) is left out: measure from one interval in.
+  const intervalMs = Number.parseInt(INTERVAL, 10) * (INTERVAL.endsWith("ms") ? 1 : 1000);
+  await new Promise((r) => setTimeout(r, intervalMs + 2000));
+  /** Check runs the collector stored for the agent in the window: one giamsat_check_up sample each. */
+  const runs = async (agent: string, from: number, to: number) => {
+    const out = await runCli(COLLECTOR_CLI, [
+      "export",
+      "--config",
+      collector.configFile,
+      "--agent",
+      agent,
+      "--metric",
+      "giamsat_check_up",
+      "--from",
+      String(from),
+      "--to",
+      String(to),
+    ]);
+    return out.stdout.split("\n").filter(Boolean).length;
+  };
+  const before = programs.map((p) => ({ cpu: cpuSeconds(p.program.child.pid as number) }));
+  const started = Date.now();
+  let peak = programs.map(() => 0);
+  while (Date.now() - started < MINUTES * 60_000) {
+    await new Promise((r) => setTimeout(r, 5000));
+    peak = programs.map((p, i) =>
+      Math.max(peak[i] ?? 0, memory(p.program.child.pid as number).rss),
+    );
+  }
+  const elapsedS = (Date.now() - started) / 1000;
+  const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  console.log(`machine: ${machine}`);
+  console.log(
+    `${CHECKS} checks per agent every ${INTERVAL}, measured over ${elapsedS.toFixed(0)} s after a first interval`,
+  );
+  for (const [i, p] of programs.entries()) {
+    const pid = p.program.child.pid as number;
+    const cpu = cpuSeconds(pid);
+    const start = before[i]?.cpu ?? { own: 0, user: 0, system: 0, children: 0 };
+    const runCount = await runs(p.name, started, started + elapsedS * 1000);
+    const own = cpu.own - start.own;
+    const children = cpu.children - start.children;
+    const mem = memory(pid);
+    console.log(
+      `${p.name.padEnd(13)} kinds ${p.kinds.join("/")}: ${runCount} check runs; ` +
+        `agent CPU ${own.toFixed(2)} s (user ${(cpu.user - start.user).toFixed(2)}, system ${(cpu.system - start.system).toFixed(2)}) = ${((own / runCount) * 1000).toFixed(2)} ms per run` +
+        (children > 0
+          ? ` (+ ping processes ${((children / runCount) * 1000).toFixed(2)} ms per run)`
+          : "") +
+        `; RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB now, ${(Math.max(peak[i] ?? 0, mem.rss) / 2 ** 20).toFixed(0)} MiB max sampled, ${(mem.peak / 2 ** 20).toFixed(0)} MiB peak (VmHWM)`,
+    );
+  }
+  for (const p of programs) await p.program.stop();
+  await collector.program.stop();
+  await snmpd?.stop();
+  http.close();
+  tcp.close();
+  dir.remove();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
