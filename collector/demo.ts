@@ -51,9 +51,22 @@ units:
   const collector = await startCollector(config, log);
   const agentFile = resolve(dataDir, "agent.yaml");
   const wsUrl = `${collector.url.replace(/^http/, "ws")}/agent`;
-  writeFileSync(agentFile, agentYaml(wsUrl, token).replace(/interval: "30s"/, 'interval: "10s"'), {
-    mode: 0o600,
-  });
+  // One check per inspection category, all against this machine, so every column has data.
+  const { hostname: host, port: collectorPort } = new URL(collector.url);
+  const checks = `checks:
+  - { name: loopback, category: lan, kind: ping, host: "127.0.0.1", count: 3, interval: "10s" }
+  - { name: collector-port, category: online_app, kind: tcp, host: "${host}", port: ${collectorPort}, interval: "10s" }
+  - { name: collector-process, category: shared_software, kind: process, match: "collector/demo.js", interval: "30s" }
+  - { name: collector-health, category: website, kind: http, url: "${collector.url}/healthz", contains: "ok", interval: "10s" }
+  - { name: datacenter-link, category: datacenter, kind: tcp, host: "${host}", port: ${collectorPort}, interval: "10s" }
+`;
+  writeFileSync(
+    agentFile,
+    agentYaml(wsUrl, token, checks)
+      .replace(/interval: "30s"/, 'interval: "10s"')
+      .replace("./data/agent-buffer.db", "./agent-buffer.db"),
+    { mode: 0o600 },
+  );
 
   const agentCli = fileURLToPath(new URL("../agent/cli.js", import.meta.url));
   const agent = spawn(process.execPath, [agentCli, "run", "--config", agentFile], {
@@ -67,7 +80,8 @@ giamsat demo is running.
   metrics:   ${collector.url}/metrics
   health:    ${collector.url}/healthz
   files:     ${dataDir} (collector.yaml, collector.db, agent.yaml)
-The agent checks this machine every 10 s; its first data reaches /metrics within seconds.
+The agent checks this machine every 10 s, one check per inspection category;
+its first data reaches /metrics within seconds.
 Press Ctrl-C to stop.
 
 `);

@@ -34,10 +34,16 @@ export interface Program {
   exited: Promise<number | null>;
 }
 
-export function startProgram(cli: string, args: string[], env: NodeJS.ProcessEnv = {}): Program {
+export function startProgram(
+  cli: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { cwd?: string } = {},
+): Program {
   const child = spawn(process.execPath, [cli, ...args], {
     env: { ...process.env, GIAMSAT_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   let text = "";
   const waiters: {
