@@ -1,13 +1,50 @@
 // The machine the agent runs on (category equipment): CPU, memory, filesystems, uptime, network,
 // and now and then an inventory of hardware, OS, network interfaces and installed software.
+import { uptime } from "node:os";
 import si, { type Systeminformation } from "systeminformation";
 import { duration } from "../../shared/duration.js";
 import { METRICS } from "../../shared/metrics.js";
+import * as linux from "./host-linux.js";
 import { installedSoftware } from "./host-software.js";
 import { defineProbe, type ProbeSample } from "./probe.js";
 
-/** Filesystems that hold no user data and would only add noise. */
-const PSEUDO_FS = /^(tmpfs|devtmpfs|overlay|squashfs|proc|sysfs|cgroup2?|nsfs|autofs|ramfs)$/;
+const LINUX = process.platform === "linux";
+
+/** CPU, memory, filesystems and interface counters: from /proc on Linux, systeminformation elsewhere. */
+async function readings() {
+  if (LINUX) {
+    const [fs, nics, cm] = await Promise.all([
+      linux.filesystems(),
+      linux.interfaces(),
+      linux.cpuAndMemory(),
+    ]);
+    return {
+      cpu: cm.cpu,
+      memory: { total: cm.total, available: cm.available },
+      filesystems: fs.map((f) => ({
+        mount: f.mount,
+        fstype: f.fstype,
+        size: f.size,
+        used: f.used,
+      })),
+      network: nics,
+    };
+  }
+  const [load, mem, fs, nics] = await Promise.all([
+    si.currentLoad(),
+    si.mem(),
+    si.fsSize(),
+    si.networkStats("*"),
+  ]);
+  return {
+    cpu: Math.min(1, Math.max(0, load.currentLoad / 100)),
+    memory: { total: mem.total, available: mem.available },
+    filesystems: fs
+      .filter((f) => !linux.PSEUDO_FS.test(f.type) && f.size > 0)
+      .map((f) => ({ mount: f.mount, fstype: f.type, size: f.size, used: f.used })),
+    network: nics.map((n) => ({ iface: n.iface, rxBytes: n.rx_bytes, txBytes: n.tx_bytes })),
+  };
+}
 
 export const hostProbe = defineProbe({
   kind: "host",
@@ -15,30 +52,23 @@ export const hostProbe = defineProbe({
     inventoryInterval: duration({ min: 60_000 }).prefault("24h"),
   },
   async run(_check, ctx) {
-    const [load, mem, filesystems, network] = await Promise.all([
-      si.currentLoad(),
-      si.mem(),
-      si.fsSize(),
-      si.networkStats("*"),
-    ]);
-    const cpu = Math.min(1, Math.max(0, load.currentLoad / 100));
+    const { cpu, memory: mem, filesystems, network } = await readings();
     const used = mem.total - mem.available;
     const samples: ProbeSample[] = [
       { metric: METRICS.hostCpu.name, value: cpu },
       { metric: METRICS.hostMemoryUsed.name, value: used },
       { metric: METRICS.hostMemoryTotal.name, value: mem.total },
-      { metric: METRICS.hostUptime.name, value: si.time().uptime },
+      { metric: METRICS.hostUptime.name, value: uptime() },
     ];
     for (const fs of filesystems) {
-      if (PSEUDO_FS.test(fs.type) || !fs.size) continue;
-      const labels = { mount: fs.mount, fstype: fs.type };
+      const labels = { mount: fs.mount, fstype: fs.fstype };
       samples.push({ metric: METRICS.hostFilesystemUsed.name, labels, value: fs.used });
       samples.push({ metric: METRICS.hostFilesystemSize.name, labels, value: fs.size });
     }
     for (const nic of network) {
       const labels = { interface: nic.iface };
-      samples.push({ metric: METRICS.hostNetworkReceive.name, labels, value: nic.rx_bytes });
-      samples.push({ metric: METRICS.hostNetworkTransmit.name, labels, value: nic.tx_bytes });
+      samples.push({ metric: METRICS.hostNetworkReceive.name, labels, value: nic.rxBytes });
+      samples.push({ metric: METRICS.hostNetworkTransmit.name, labels, value: nic.txBytes });
     }
     const inventory = ctx.inventoryDue ? await hostInventory(ctx.signal) : undefined;
     return {
