@@ -24,6 +24,8 @@ export interface LinkOptions {
   maxBackoffMs?: number;
   /** Without a ping from the collector for this long, the connection is taken as dead. */
   deadAfterMs?: number;
+  /** How long new results wait for others to share their batch; default 1 s. */
+  lingerMs?: number;
   /** Called after each welcome, e.g. to report what happened while disconnected. */
   onConnected?: () => void;
 }
@@ -53,13 +55,22 @@ export class Link {
   #retry: NodeJS.Timeout | undefined;
   #deadTimer: NodeJS.Timeout | undefined;
   #welcomed = false;
+  #linger: NodeJS.Timeout | undefined;
   readonly #maxInFlight: number;
   /** Fires whenever an ack arrives; used to wait for the outbox to drain. */
   #onAck: (() => void) | undefined;
 
   constructor(private readonly options: LinkOptions) {
     this.#maxInFlight = options.maxInFlight ?? 4;
-    options.outbox.onReady(() => this.#pump());
+    // New results wait up to `lingerMs` so several share one batch: one frame, one ack and one
+    // outbox transaction for many check runs instead of one each.
+    options.outbox.onReady(() => {
+      if (this.#linger) return;
+      this.#linger = setTimeout(() => {
+        this.#linger = undefined;
+        this.#pump();
+      }, options.lingerMs ?? 1000);
+    });
   }
 
   get state(): LinkState {
@@ -188,6 +199,9 @@ export class Link {
   /** Waits until nothing is waiting or in flight, or the time is up; true when drained. */
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    clearTimeout(this.#linger);
+    this.#linger = undefined;
+    this.#pump();
     while (this.options.outbox.size > 0 && Date.now() < deadline) {
       if (this.#state !== "open") return false;
       await new Promise<void>((resolve) => {
@@ -201,6 +215,7 @@ export class Link {
   async stop(): Promise<void> {
     this.#state = "stopped";
     clearTimeout(this.#retry);
+    clearTimeout(this.#linger);
     clearTimeout(this.#deadTimer);
     const socket = this.#socket;
     if (!socket) return;

@@ -40,6 +40,17 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {}
 
+  readonly #logs = new Map<string, Logger>();
+
+  #logFor(check: string): Logger {
+    let log = this.#logs.get(check);
+    if (!log) {
+      log = this.options.log.child({ check });
+      this.#logs.set(check, log);
+    }
+    return log;
+  }
+
   /** Internal errors per check since start, for giamsat_agent_check_errors_total. */
   get errors(): ReadonlyMap<string, number> {
     return this.#errors;
@@ -117,7 +128,7 @@ export class Scheduler {
           once: true,
         });
       });
-      const log = this.options.log.child({ check: check.name });
+      const log = this.#logFor(check.name);
       outcome = await Promise.race([
         probe.run(check, { signal: controller.signal, log, inventoryDue }),
         aborted,
