@@ -1,0 +1,94 @@
+// The shape every language's strings must fill: adding a key here makes each catalogue incomplete
+// until it is translated, so no page can show an untranslated string.
+import type { Category } from "../../../shared/categories.js";
+import type { Reason } from "../../../shared/protocol.js";
+
+export type Status = "ok" | "degraded" | "down" | "no_data";
+
+export interface Catalogue {
+  locale: string;
+  languageName: string;
+  otherLanguage: string;
+  title: string;
+  categories: Record<Category, string>;
+  categoryLong: Record<Category, string>;
+  status: Record<Status, string>;
+  reasons: Record<Reason | "silent" | "link", string>;
+  overview: {
+    heading: string;
+    window: string;
+    unit: string;
+    openIncidents: string;
+    lastData: string;
+    inspected: string;
+    notInspected: string;
+    sortWorst: string;
+    sortName: string;
+    noUnits: string;
+    steeringBoard: string;
+  };
+  unit: {
+    leader: string;
+    contact: string;
+    checks: string;
+    check: string;
+    kind: string;
+    state: string;
+    availability: string;
+    coverage: string;
+    trend: string;
+    incidentsOpen: string;
+    incidentsRecent: string;
+    started: string;
+    ended: string;
+    duration: string;
+    cause: string;
+    causedByLink: string;
+    equipment: string;
+    devices: string;
+    noIncidents: string;
+    noInventory: string;
+    report: string;
+    agents: string;
+    lastSeen: string;
+    never: string;
+    inactive: string;
+  };
+  report: {
+    heading: string;
+    period: string;
+    generated: string;
+    findings: string;
+    downtime: string;
+    incidents: string;
+    certificates: string;
+    expiresOn: string;
+    changes: string;
+    noChanges: string;
+    noCertificates: string;
+    ranking: string;
+    rank: string;
+    print: string;
+    exportCsv: string;
+    exportJson: string;
+  };
+  signoff: {
+    heading: string;
+    name: string;
+    date: string;
+    findings: string;
+    actions: string;
+    submit: string;
+    recorded: string;
+    none: string;
+    history: string;
+    by: string;
+  };
+  auth: {
+    login: string;
+    logout: string;
+    name: string;
+    password: string;
+    failed: string;
+  };
+}

@@ -1,0 +1,70 @@
+// Picks the language of a request (?lang=en, Vietnamese by default) and formats dates, numbers and
+// durations the way that language writes them, in Vietnam's time zone.
+import type { Catalogue } from "./catalogue.js";
+import { en } from "./en.js";
+import { vi } from "./vi.js";
+
+export type { Catalogue, Status } from "./catalogue.js";
+export const LANGUAGES = { vi, en } as const;
+export type Lang = keyof typeof LANGUAGES;
+/** Reports and pages count days in Vietnam's time zone (UTC+7, no daylight saving). */
+export const TIME_ZONE = "Asia/Ho_Chi_Minh";
+
+export function langOf(url: URL): Lang {
+  return url.searchParams.get("lang") === "en" ? "en" : "vi";
+}
+
+export class Formatter {
+  readonly t: Catalogue;
+  readonly #date: Intl.DateTimeFormat;
+  readonly #dateTime: Intl.DateTimeFormat;
+  readonly #percent: Intl.NumberFormat;
+  readonly #number: Intl.NumberFormat;
+
+  constructor(readonly lang: Lang) {
+    this.t = LANGUAGES[lang];
+    const locale = this.t.locale;
+    const day = { timeZone: TIME_ZONE, day: "2-digit", month: "2-digit", year: "numeric" } as const;
+    this.#date = new Intl.DateTimeFormat(locale, day);
+    this.#dateTime = new Intl.DateTimeFormat(locale, {
+      ...day,
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    this.#percent = new Intl.NumberFormat(locale, {
+      style: "percent",
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+    this.#number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  }
+
+  date(ms: number): string {
+    return this.#date.format(ms);
+  }
+
+  dateTime(ms: number | null | undefined): string {
+    return ms === null || ms === undefined ? "—" : this.#dateTime.format(ms);
+  }
+
+  /** 0.99512 → "99,51 %" (vi) or "99.51%" (en); undefined → "—". */
+  percent(ratio: number | null | undefined): string {
+    return ratio === null || ratio === undefined || Number.isNaN(ratio)
+      ? "—"
+      : this.#percent.format(ratio);
+  }
+
+  number(value: number): string {
+    return this.#number.format(value);
+  }
+
+  /** 5400000 → "1 giờ 30 phút" / "1 h 30 min". */
+  duration(ms: number): string {
+    const minutes = Math.round(ms / 60_000);
+    const [d, h, m] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60];
+    const units = this.lang === "vi" ? ["ngày", "giờ", "phút"] : ["d", "h", "min"];
+    const parts = [d, h, m].map((n, i) => (n ? `${n} ${units[i]}` : "")).filter(Boolean);
+    return parts.length ? parts.join(" ") : this.lang === "vi" ? "dưới 1 phút" : "under 1 min";
+  }
+}
