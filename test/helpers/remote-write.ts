@@ -3,6 +3,7 @@
 // stored, in the same shape, to compare with what a receiver got.
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import Database from "better-sqlite3";
 import { uncompress } from "snappyjs";
 
 export interface DecodedSeries {
@@ -177,6 +178,7 @@ export type SeriesSamplesMap = Map<string, string[]>;
 /** Every sample the collector stored, keyed by its labels as a receiver sees them. */
 export function storedSeries(
   query: <T>(sql: string, ...params: unknown[]) => T[],
+  /** External labels: a series' own label of the same name wins. */
   extra: Record<string, string> = {},
 ): SeriesSamplesMap {
   const rows = query<{
@@ -192,7 +194,10 @@ export function storedSeries(
     ORDER BY x.ts`);
   const out: SeriesSamplesMap = new Map();
   for (const row of rows) {
-    const own = JSON.parse(row.labels) as Record<string, string>;
+    // An empty label is no label to Prometheus; the specification forbids sending one.
+    const own = Object.fromEntries(
+      Object.entries(JSON.parse(row.labels) as Record<string, string>).filter(([, v]) => v !== ""),
+    );
     const key = seriesKey({
       ...extra,
       ...own,
@@ -219,6 +224,18 @@ export function receivedSeries(requests: readonly ReceivedRequest[]): SeriesSamp
     }
   }
   return out;
+}
+
+/** A read-only look at a collector's database file, usable while the collector runs. */
+export function readDatabase(file: string): {
+  query: <T>(sql: string, ...params: unknown[]) => T[];
+  close(): void;
+} {
+  const db = new Database(file, { readonly: true });
+  return {
+    query: <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[],
+    close: () => db.close(),
+  };
 }
 
 /** Sorts each series' samples (by timestamp) and the keys, for a deep comparison. */
