@@ -24,6 +24,8 @@ export interface VictoriaMetrics {
   /** Starts it again on the same port and data. */
   resume(): Promise<void>;
   output(): string;
+  /** The running process's id, e.g. to read its CPU time. */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function startVictoriaMetrics(binary: string): Promise<VictoriaMetr
     pause: halt,
     resume: launch,
     output: () => log,
+    pid: () => child?.pid,
     async stop() {
       await halt();
       dir.remove();
