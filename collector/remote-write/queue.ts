@@ -5,12 +5,8 @@
 import type { Logger } from "../../shared/log.js";
 import type { Db } from "../store/database.js";
 
-export interface QueuedSample {
-  id: number;
-  seriesId: number;
-  ts: number;
-  value: number;
-}
+/** A queued sample as SQLite hands it over: arrays, which cost half of what objects do per row. */
+export type QueuedSample = readonly [id: number, seriesId: number, ts: number, value: number];
 
 /** What a request needs to name a series. */
 export interface SeriesNames {
@@ -51,9 +47,11 @@ export class RemoteWriteQueue {
     this.#insert = db.prepare(
       "INSERT INTO remote_write_queue (id, series_id, ts, value) VALUES (?, ?, ?, ?)",
     );
-    this.#read = db.prepare(
-      "SELECT id, series_id AS seriesId, ts, value FROM remote_write_queue WHERE id > ? ORDER BY id LIMIT ?",
-    );
+    this.#read = db
+      .prepare(
+        "SELECT id, series_id, ts, value FROM remote_write_queue WHERE id > ? ORDER BY id LIMIT ?",
+      )
+      .raw(true);
     this.#count = db
       .prepare("SELECT count(*) FROM remote_write_queue WHERE id > ? AND id <= ?")
       .pluck();

@@ -104,13 +104,13 @@ export class EndpointSender {
         firstSeenAt ??= Date.now();
         const wait = firstSeenAt + flushInterval - Date.now();
         if (wait > 0) {
-          await this.queue.waitFor((rows[0] as QueuedSample).id - 1 + batchSamples, wait, signal);
+          await this.queue.waitFor((rows[0] as QueuedSample)[0] - 1 + batchSamples, wait, signal);
           continue;
         }
       }
       firstSeenAt = undefined;
       // A batch that is not full holds every row up to lastId: the sender is done with all of them.
-      const upTo = rows.length < batchSamples ? lastId : (rows.at(-1) as QueuedSample).id;
+      const upTo = rows.length < batchSamples ? lastId : (rows.at(-1) as QueuedSample)[0];
       const { body, samples, unknown } = this.#encode(rows);
       const outcome: SendOutcome =
         samples > 0
@@ -179,14 +179,14 @@ export class EndpointSender {
   /** The WriteRequest for these rows: one TimeSeries per series, its samples in timestamp order. */
   #encode(rows: readonly QueuedSample[]): { body: Buffer; samples: number; unknown: number } {
     const bySeries = new Map<number, { timestamps: number[]; values: number[] }>();
-    for (const row of rows) {
-      let entry = bySeries.get(row.seriesId);
+    for (const [, seriesId, ts, value] of rows) {
+      let entry = bySeries.get(seriesId);
       if (!entry) {
         entry = { timestamps: [], values: [] };
-        bySeries.set(row.seriesId, entry);
+        bySeries.set(seriesId, entry);
       }
-      entry.timestamps.push(row.ts);
-      entry.values.push(row.value);
+      entry.timestamps.push(ts);
+      entry.values.push(value);
     }
     const series: SeriesSamples[] = [];
     let samples = 0;

@@ -143,7 +143,6 @@ async function connectAgents(collector: Collector) {
   let closedLoop = false;
   const senders: (() => void)[] = [];
   const sockets: WebSocket[] = [];
-  const t0 = Date.now();
   await Promise.all(
     collector.tokens.map(
       (token, i) =>
@@ -154,9 +153,12 @@ async function connectAgents(collector: Collector) {
           });
           sockets.push(socket);
           let seq = 0;
+          let lastTs = 0;
           const send = () => {
             seq++;
-            socket.send(batchJson(seq, t0 + seq * 30_000 + i));
+            // Taken now, as a real agent's are, so the queue lag means what it says.
+            lastTs = Math.max(Date.now(), lastTs + 1);
+            socket.send(batchJson(seq, lastTs));
           };
           senders.push(send);
           socket.on("open", () =>

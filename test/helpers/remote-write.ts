@@ -1,7 +1,14 @@
 // Remote write from the receiving end, for tests: a protobuf decoder written apart from the
 // encoder, a scripted receiver that answers what a test tells it to, and what the collector
 // stored, in the same shape, to compare with what a receiver got.
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import { uncompress } from "snappyjs";
@@ -118,8 +125,14 @@ export interface ScriptedReceiver {
   close(): Promise<void>;
 }
 
-/** An HTTP receiver on a loopback port that decodes every request and answers as told. */
-export async function startScriptedReceiver(): Promise<ScriptedReceiver> {
+/**
+ * An HTTP receiver on a loopback port that decodes every request and answers as told; HTTPS with
+ * the given certificate and key (PEM).
+ */
+export async function startScriptedReceiver(tls?: {
+  cert: string;
+  key: string;
+}): Promise<ScriptedReceiver> {
   const receiver: ScriptedReceiver = {
     url: "",
     accepted: [],
@@ -127,7 +140,7 @@ export async function startScriptedReceiver(): Promise<ScriptedReceiver> {
     answer: () => ({ status: 204 }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -145,9 +158,11 @@ export async function startScriptedReceiver(): Promise<ScriptedReceiver> {
       res.writeHead(answer.status, answer.headers ?? {});
       res.end(answer.body ?? "");
     });
-  });
+  };
+  const server: Server = tls ? createHttpsServer(tls, handle) : createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`;
+  const port = (server.address() as AddressInfo).port;
+  receiver.url = `${tls ? "https" : "http"}://127.0.0.1:${port}/api/v1/write`;
   const close = receiver.close;
   receiver.close = () => {
     server.closeAllConnections();

@@ -39,7 +39,7 @@ describe("remote write queue", () => {
     ).toThrow("disk full");
     queue.enqueue(2, 4000, 4);
     const { rows: read, lastId } = queue.read("vm", 10);
-    expect(read.map((r) => [r.seriesId, r.ts, r.value])).toEqual([
+    expect(read.map(([, seriesId, ts, value]) => [seriesId, ts, value])).toEqual([
       [1, 1000, 1],
       [1, 2000, 2],
       [2, 4000, 4],
@@ -64,11 +64,11 @@ describe("remote write queue", () => {
     const second = new RemoteWriteQueue(again, ["a", "b"], silentLogger());
     expect(second.queued("a")).toBe(0);
     expect(second.queued("b")).toBe(6);
-    expect(second.read("b", 100).rows.map((r) => r.value)).toEqual([5, 6, 7, 8, 9, 10]);
+    expect(second.read("b", 100).rows.map(([, , , value]) => value)).toEqual([5, 6, 7, 8, 9, 10]);
     expect(second.oldestTs("b")).toBe(5000);
     // New ids go on above the old ones, never below an endpoint's progress.
     second.enqueue(1, 11_000, 11);
-    expect(second.read("a", 100).rows.map((r) => r.value)).toEqual([11]);
+    expect(second.read("a", 100).rows.map(([, , , value]) => value)).toEqual([11]);
     again.close();
   });
 
@@ -78,7 +78,7 @@ describe("remote write queue", () => {
     for (let i = 1; i <= 2500; i++) queue.enqueue(1, i, i);
     expect(queue.cap("vm", 1000)).toBe(1500);
     expect(queue.queued("vm")).toBe(1000);
-    expect(queue.read("vm", 1)?.rows[0]?.value).toBe(1501);
+    expect(queue.read("vm", 1).rows[0]?.[3]).toBe(1501);
     expect(queue.cap("vm", 1000)).toBe(0);
   });
 
@@ -100,7 +100,7 @@ describe("remote write queue", () => {
     }
     expect(rows(again)).toBe(0);
     queue.enqueue(2, 6, 6);
-    expect(queue.read("new", 10).rows.map((r) => r.value)).toEqual([6]);
+    expect(queue.read("new", 10).rows.map(([, , , value]) => value)).toEqual([6]);
     again.close();
   });
 
