@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../../shared/log.js";
 import { RawAgent, type TestCollector, testCollector } from "../../helpers/collector.js";
 import { find, scrape } from "../../helpers/metrics.js";
+import { peer } from "../../helpers/peers.js";
 import { eventually } from "../../helpers/processes.js";
+import { promtool } from "../../helpers/prometheus.js";
 import {
   normalized,
   type ReceivedRequest,
@@ -148,6 +150,12 @@ describe("remote write sender", () => {
       (await s.metric("giamsat_remote_write_queue_samples")) === 0 ? true : undefined,
     );
     expect(await s.metric("giamsat_remote_write_queue_lag_seconds")).toBe(0);
+    const tool = peer("promtool");
+    if (tool) {
+      const text = await (await fetch(`${s.collector.url}/metrics`)).text();
+      expect(text).toContain('giamsat_remote_write_samples_sent_total{endpoint="scripted"}');
+      expect(promtool(tool, ["check", "metrics"], text)).toEqual({ status: 0, output: "" });
+    }
   });
 
   it("never logs credentials or the URL's query string", async () => {
