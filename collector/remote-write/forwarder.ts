@@ -15,6 +15,7 @@ export class Forwarder {
   readonly #queue: RemoteWriteQueue;
   readonly #senders: EndpointSender[];
   #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(
     db: Db,
@@ -52,12 +53,16 @@ export class Forwarder {
 
   start(): void {
     for (const sender of this.#senders) sender.start();
-    this.#timer = setInterval(() => this.#refresh(), REFRESH_MS);
-    this.#timer.unref();
+    // Without endpoints only leftovers of removed ones need deleting, which the first call starts.
+    if (this.#senders.length > 0) {
+      this.#timer = setInterval(() => this.#refresh(), REFRESH_MS);
+      this.#timer.unref();
+    }
     this.#refresh();
   }
 
   #refresh(): void {
+    if (this.#closed) return;
     const now = Date.now();
     try {
       for (const sender of this.#senders) sender.refresh(now);
@@ -71,6 +76,7 @@ export class Forwarder {
 
   /** Stops the senders; what is still queued is sent after the next start. */
   async close(): Promise<void> {
+    this.#closed = true;
     clearInterval(this.#timer);
     await Promise.all(this.#senders.map((sender) => sender.stop()));
   }
