@@ -17,6 +17,8 @@ import type { QueuedSample, RemoteWriteQueue } from "./queue.js";
 const IDLE_CHECK_MS = 1000;
 /** Encoded labels kept per endpoint; past this the cache starts over. */
 const MAX_CACHED_SERIES = 500_000;
+/** Drops are logged at most this often (the counter has every one). */
+const DROP_LOG_MS = 60_000;
 /** How long stopping waits for a request in flight before cutting it off. */
 const STOP_GRACE_MS = 5000;
 
@@ -32,6 +34,8 @@ export class EndpointSender {
   /** Consecutive failed attempts; 0 while requests succeed. */
   #failures = 0;
   #lastReason = "";
+  #droppedUnlogged = 0;
+  #dropLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly config: RemoteWriteConfig,
@@ -74,7 +78,15 @@ export class EndpointSender {
     const dropped = this.queue.cap(this.#name, this.config.queue.maxSamples);
     if (dropped > 0) {
       this.metrics.remoteWriteDropped.inc({ endpoint: this.#name }, dropped);
-      this.log.warn({ dropped }, "remote write queue full; oldest samples dropped");
+      this.#droppedUnlogged += dropped;
+    }
+    if (this.#droppedUnlogged > 0 && now - this.#dropLoggedAt >= DROP_LOG_MS) {
+      this.log.warn(
+        { dropped: this.#droppedUnlogged, maxSamples: this.config.queue.maxSamples },
+        "remote write queue full; oldest samples dropped",
+      );
+      this.#droppedUnlogged = 0;
+      this.#dropLoggedAt = now;
     }
     const queued = this.queue.queued(this.#name);
     this.metrics.remoteWriteQueue.set({ endpoint: this.#name }, queued);

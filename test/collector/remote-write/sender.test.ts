@@ -276,6 +276,13 @@ describe("remote write sender", () => {
       (await s.metric("giamsat_remote_write_samples_dropped_total")) > 0 ? true : undefined,
     );
     expect(await s.metric("giamsat_remote_write_queue_samples")).toBeLessThanOrEqual(1000);
+    expect(
+      s.logs.find((l) => l.msg === "remote write queue full; oldest samples dropped"),
+    ).toMatchObject({
+      level: "warn",
+      endpoint: "scripted",
+      maxSamples: 1000,
+    });
     // The oldest waiting sample is from the first batches, ten minutes ago.
     expect(await s.metric("giamsat_remote_write_queue_lag_seconds")).toBeGreaterThan(500);
 
