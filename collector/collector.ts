@@ -10,6 +10,7 @@ import { type AgentLabels, LatestValues } from "./exposition.js";
 import { createHandler } from "./http.js";
 import { Ingest } from "./ingest.js";
 import { createCollectorMetrics } from "./metrics.js";
+import { Forwarder } from "./remote-write/forwarder.js";
 import { AgentStore } from "./store/agents.js";
 import { openDatabase } from "./store/database.js";
 import { SampleStore } from "./store/samples.js";
@@ -30,9 +31,16 @@ export async function startCollector(
   const now = Date.now();
   syncUnits(db, config.units, now);
   const agents = new AgentStore(db);
-  const samples = new SampleStore(db);
   const registry = new Registry();
   const metrics = createCollectorMetrics(registry);
+  // Samples are queued for remote write by the same transaction that stores them.
+  const forwarder = new Forwarder(
+    db,
+    config.remoteWrite,
+    metrics,
+    log.child({ component: "remote-write" }),
+  );
+  const samples = new SampleStore(db, forwarder.onStored);
   for (const unit of config.units) {
     metrics.unitInfo.set(
       { unit: unit.id, name: unit.name, kind: unit.kind, leader: unit.leader?.name ?? "" },
@@ -113,12 +121,14 @@ export async function startCollector(
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   log.info({ url, database: config.database, units: config.units.length }, "listening");
+  forwarder.start();
 
   return {
     url,
     async close() {
       clearInterval(watch);
       await ingest.close();
+      await forwarder.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();

@@ -32,5 +32,11 @@ export function createCollectorMetrics(registry: Registry) {
     storeSize: gauge(METRICS.storeSize),
     scrapeDuration: gauge(METRICS.scrapeDuration),
     series: gauge(METRICS.series),
+    remoteWriteSent: counter(METRICS.remoteWriteSent, ["endpoint"]),
+    remoteWriteFailed: counter(METRICS.remoteWriteFailed, ["endpoint"]),
+    remoteWriteRetried: counter(METRICS.remoteWriteRetried, ["endpoint"]),
+    remoteWriteDropped: counter(METRICS.remoteWriteDropped, ["endpoint"]),
+    remoteWriteQueue: gauge(METRICS.remoteWriteQueue, ["endpoint"]),
+    remoteWriteLag: gauge(METRICS.remoteWriteLag, ["endpoint"]),
   };
 }

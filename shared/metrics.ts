@@ -181,6 +181,37 @@ export const METRICS = {
     "Time the previous /metrics response took to build and send.",
   ),
   series: collector("giamsat_collector_series", "gauge", "Agent series exposed on /metrics."),
+  // Forwarding with Prometheus remote_write, labelled by endpoint name (collector/remote-write/).
+  remoteWriteSent: collector(
+    "giamsat_remote_write_samples_sent_total",
+    "counter",
+    "Samples the endpoint accepted (2xx).",
+  ),
+  remoteWriteFailed: collector(
+    "giamsat_remote_write_samples_failed_total",
+    "counter",
+    "Samples the endpoint refused for good (4xx other than 429): logged and dropped, never retried.",
+  ),
+  remoteWriteRetried: collector(
+    "giamsat_remote_write_samples_retried_total",
+    "counter",
+    "Samples of requests that failed with 5xx, 429, another retryable answer or a network error; sent again after a backoff.",
+  ),
+  remoteWriteDropped: collector(
+    "giamsat_remote_write_samples_dropped_total",
+    "counter",
+    "Samples dropped unsent because the endpoint's queue was full, oldest first.",
+  ),
+  remoteWriteQueue: collector(
+    "giamsat_remote_write_queue_samples",
+    "gauge",
+    "Samples stored and waiting to be sent to the endpoint.",
+  ),
+  remoteWriteLag: collector(
+    "giamsat_remote_write_queue_lag_seconds",
+    "gauge",
+    "Now minus the timestamp of the oldest sample waiting for the endpoint; 0 when none waits.",
+  ),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;

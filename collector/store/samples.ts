@@ -35,6 +35,9 @@ export function canonicalLabels(labels: Readonly<Record<string, string>>): strin
   return `${out}}`;
 }
 
+/** Sees each sample inside the transaction that stores it (duplicates skipped), e.g. to queue it. */
+export type StoredListener = (seriesId: number, ts: number, value: number) => void;
+
 export class SampleStore {
   readonly #series = new Map<string, SeriesRef>();
   /** Series created by the transaction under way; forgotten again if it rolls back. */
@@ -52,7 +55,10 @@ export class SampleStore {
   readonly #insertInventory;
   readonly #write;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly onStored?: StoredListener,
+  ) {
     this.#advanceSeq = db.prepare(
       "UPDATE agents SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ? AND last_seq < ?",
     );
@@ -153,7 +159,9 @@ export class SampleStore {
     value: number,
   ): void {
     const series = this.series(agentId, metric, labels);
-    this.#insertSample.run(series.id, ts, value);
+    if (this.#insertSample.run(series.id, ts, value).changes > 0) {
+      this.onStored?.(series.id, ts, value);
+    }
     out.push({ series, ts, value });
   }
 

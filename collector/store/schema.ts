@@ -85,6 +85,21 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (agent_id, check_name, ts)
   ) WITHOUT ROWID;
   `,
+  // remote_write: samples waiting to be forwarded, in the order they were stored, written in the
+  // same transaction as the samples themselves. One row per sample however many endpoints there
+  // are; each endpoint keeps how far it got, and rows every endpoint is done with are deleted.
+  `
+  CREATE TABLE remote_write_queue (
+    id INTEGER PRIMARY KEY,   -- assigned in increasing order; never reused
+    series_id INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    value REAL NOT NULL
+  );
+  CREATE TABLE remote_write_endpoints (
+    name TEXT PRIMARY KEY,
+    done_id INTEGER NOT NULL  -- queue rows up to this id were sent, refused or dropped
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { duration } from "../duration.js";
 import { isLoopback, listenSchema } from "./address.js";
+import { duplicateEndpointNames, remoteWriteSchema } from "./remote-write.js";
 
 export const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const UNIT_KINDS = ["department", "district", "agency", "other"] as const;
@@ -43,6 +44,8 @@ export const collectorConfigSchema = z
         staleness: duration({ min: 10_000 }).prefault("10m"),
       })
       .prefault({}),
+    /** Prometheus remote_write endpoints every stored sample is forwarded to. */
+    remoteWrite: z.array(remoteWriteSchema).default([]),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -56,6 +59,9 @@ export const collectorConfigSchema = z
       }
       seen.add(unit.id);
     });
+    for (const issue of duplicateEndpointNames(config.remoteWrite)) {
+      ctx.addIssue({ code: "custom", ...issue });
+    }
     if (!config.web.auth && !isLoopback(config.listen.host)) {
       ctx.addIssue({
         code: "custom",

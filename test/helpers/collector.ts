@@ -7,7 +7,7 @@ import { AgentStore } from "../../collector/store/agents.js";
 import { openDatabase } from "../../collector/store/database.js";
 import { syncUnits } from "../../collector/store/units.js";
 import { type CollectorConfig, collectorConfigSchema } from "../../shared/config/collector.js";
-import { silentLogger } from "../../shared/log.js";
+import { type Logger, silentLogger } from "../../shared/log.js";
 import type { CollectorMessage } from "../../shared/protocol.js";
 import { tempDir } from "./processes.js";
 
@@ -22,6 +22,7 @@ export interface TestCollector extends RunningCollector {
 
 export async function testCollector(
   overrides: Record<string, unknown> = {},
+  log: Logger = silentLogger(),
 ): Promise<TestCollector> {
   const dir = tempDir();
   const config = collectorConfigSchema.parse({
@@ -36,7 +37,7 @@ export async function testCollector(
   const setup = openDatabase(config.database);
   syncUnits(setup, config.units, Date.now());
   const agents = new AgentStore(setup);
-  const running = await startCollector(config, silentLogger());
+  const running = await startCollector(config, log);
   const reader = new Database(config.database, { readonly: true });
   return {
     ...running,
