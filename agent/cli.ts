@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 // giamsat-agent: run the agent, or check its config and every check once.
 import { parseCommand, requireOption, runMain, untilSignal } from "../shared/cli.js";
 import { ConfigError } from "../shared/errors.js";

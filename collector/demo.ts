@@ -69,9 +69,14 @@ units:
   );
 
   const agentCli = fileURLToPath(new URL("../agent/cli.js", import.meta.url));
-  const agent = spawn(process.execPath, [agentCli, "run", "--config", agentFile], {
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  // The same V8 flag as the agent's own command line (its shebang): a small young generation.
+  const agent = spawn(
+    process.execPath,
+    ["--max-semi-space-size=1", agentCli, "run", "--config", agentFile],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   const agentExit = new Promise<void>((done) => agent.once("exit", () => done()));
 
   process.stdout.write(`

@@ -1,6 +1,6 @@
 // Starts the real giamsat programs (built under dist/) as child processes in temporary folders.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -14,6 +14,13 @@ function findRoot(): string {
 export const ROOT = findRoot();
 export const AGENT_CLI = join(ROOT, "dist/agent/cli.js");
 export const COLLECTOR_CLI = join(ROOT, "dist/collector/cli.js");
+/** Node flags on the agent's shebang line (`#!/usr/bin/env -S node FLAGS`), so tests run it as users do. */
+export const AGENT_NODE_FLAGS = (() => {
+  const line = existsSync(AGENT_CLI)
+    ? (readFileSync(AGENT_CLI, "utf8").split("\n", 1)[0] ?? "")
+    : "";
+  return line.split(/\s+/).filter((word) => word.startsWith("--"));
+})();
 
 export function tempDir(prefix = "giamsat-"): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -40,7 +47,9 @@ export function startProgram(
   env: NodeJS.ProcessEnv = {},
   options: { cwd?: string } = {},
 ): Program {
-  const child = spawn(process.execPath, [cli, ...args], {
+  // The agent runs as its command line (shebang) runs it, with its V8 flags.
+  const flags = cli === AGENT_CLI ? AGENT_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, cli, ...args], {
     env: { ...process.env, GIAMSAT_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     ...(options.cwd ? { cwd: options.cwd } : {}),
