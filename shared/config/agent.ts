@@ -34,10 +34,34 @@ export const bufferSchema = z
   })
   .prefault({});
 
+/**
+ * The SHA-256 fingerprint of a certificate (the DER bytes), as `openssl x509 -noout -fingerprint
+ * -sha256` prints it (hex, colons optional) or as base64; kept as 64 lower-case hex digits.
+ */
+export const certificatePin = z.string().transform((text, ctx) => {
+  const trimmed = text.trim();
+  const hex = trimmed.replace(/^sha256\s*(?:fingerprint)?\s*[=:/]?\s*/i, "").replace(/:/g, "");
+  if (/^[0-9a-fA-F]{64}$/.test(hex)) return hex.toLowerCase();
+  const bytes = /^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)
+    ? Buffer.from(trimmed.replace(/-/g, "+").replace(/_/g, "/"), "base64")
+    : undefined;
+  if (bytes?.length === 32) return bytes.toString("hex");
+  ctx.addIssue({
+    code: "custom",
+    message:
+      "must be a SHA-256 fingerprint: 64 hex digits (colons allowed) or 44 base64 characters",
+  });
+  return z.NEVER;
+});
+
 /** agent.yaml without `host` and `checks`, which agent/config.ts adds from the probe table. */
 export const agentBaseShape = {
   collector: collectorUrl,
   token: z.string().min(16, "is too short to be a giamsat token"),
+  /** PEM file of the CA(s) that signed the collector's certificate; default: the system's CAs. */
+  tlsCa: z.string().min(1).optional(),
+  /** Accept the collector only if its certificate (or one in its chain) has this fingerprint. */
+  tlsPin: z.union([certificatePin, z.array(certificatePin).min(1).max(8)]).optional(),
   buffer: bufferSchema,
   /** Checks running at the same time, at most. */
   concurrency: z.number().int().min(1).max(1000).default(16),
