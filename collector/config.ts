@@ -2,6 +2,7 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { type CollectorConfig, collectorConfigSchema } from "../shared/config/collector.js";
 import { loadConfigFile } from "../shared/config/load.js";
+import { loadTls } from "./tls.js";
 
 export function loadCollectorConfig(
   file: string,
@@ -11,6 +12,12 @@ export function loadCollectorConfig(
   const base = dirname(resolve(file));
   if (!isAbsolute(config.database) && config.database !== ":memory:") {
     config.database = resolve(base, config.database);
+  }
+  if (config.tls) {
+    config.tls.cert = resolve(base, config.tls.cert);
+    config.tls.key = resolve(base, config.tls.key);
+    // Read once here so a bad pair is a config error (exit 2) naming the field.
+    loadTls(config.tls, file);
   }
   return config;
 }
