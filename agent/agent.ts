@@ -77,7 +77,7 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
     tls: config.collector.startsWith("wss:")
       ? agentTls(
           config.tlsCa === undefined ? undefined : readFileSync(config.tlsCa, "utf8"),
-          config.tlsPin === undefined ? [] : [config.tlsPin].flat(),
+          config.tlsPin ?? [],
         )
       : undefined,
     outbox,
