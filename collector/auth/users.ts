@@ -1,6 +1,6 @@
 // People who use the web pages: names, roles and scrypt password hashes in the collector's database.
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
-import { ConfigError } from "../../shared/errors.js";
+import { ConfigError, HttpError } from "../../shared/errors.js";
 import type { Db } from "../store/database.js";
 import { ROLES, type Role, type User } from "./roles.js";
 
@@ -44,8 +44,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** Hashed once at start: checking a name that does not exist costs as much as a wrong password. */
-let dummyHash: Promise<string> | undefined;
+/** Logins waiting for the one password check that runs at a time; past this, 503. */
+const MAX_WAITING = 16;
 
 export function checkPassword(password: string): void {
   if (password.length < MIN_PASSWORD) {
@@ -73,7 +73,35 @@ const SELECT =
   "SELECT id, name, role, unit_id AS unit, password, created_at AS createdAt FROM users";
 
 export class UserStore {
+  /** Checking a name that does not exist costs as much as a wrong password. */
+  #dummyHash: Promise<string> | undefined;
+  #hashing = false;
+  readonly #waiting: (() => void)[] = [];
+
   constructor(private readonly db: Db) {}
+
+  /**
+   * One password check at a time: each takes a core for ~0.3 s on a small server, and a flood of
+   * logins from many addresses must not take the CPU that agents' batches need.
+   */
+  async #oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#hashing) {
+      if (this.#waiting.length >= MAX_WAITING) {
+        throw new HttpError(503, "too many logins at once; try again in a few seconds", {
+          headers: { "Retry-After": "5" },
+        });
+      }
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    this.#hashing = true;
+    try {
+      return await work();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#hashing = false;
+    }
+  }
 
   async add(
     name: string,
@@ -138,11 +166,12 @@ export class UserStore {
   async verify(name: string, password: string): Promise<User | undefined> {
     const row = USER_NAME.test(name) ? this.#byName(name) : undefined;
     if (!row) {
-      dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
-      await verifyPassword(password, await dummyHash);
+      this.#dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
+      const dummy = await this.#dummyHash;
+      await this.#oneAtATime(() => verifyPassword(password, dummy));
       return undefined;
     }
-    if (!(await verifyPassword(password, row.password))) return undefined;
+    if (!(await this.#oneAtATime(() => verifyPassword(password, row.password)))) return undefined;
     return { id: row.id, name: row.name, role: row.role, unit: row.unit };
   }
 
