@@ -16,13 +16,13 @@ import {
   PROTOCOL_VERSION,
 } from "../shared/protocol.js";
 import { checkSamples } from "../shared/sample-check.js";
+import { type Admitted, AgentGate } from "./agent-gate.js";
 import type { LatestValues } from "./exposition.js";
 import { nestsDeeperThan } from "./json-depth.js";
 import type { CollectorMetrics } from "./metrics.js";
-import { AddressLimiter, addressKey, TokenBucket } from "./rate-limit.js";
+import { TokenBucket } from "./rate-limit.js";
 import type { AgentIdentity, AgentStore } from "./store/agents.js";
 import type { SampleStore, WriteOutcome } from "./store/samples.js";
-import { hashToken } from "./store/tokens.js";
 import type { BatchWriter } from "./writer.js";
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -87,13 +87,19 @@ export class Ingest {
   readonly #sessions = new Map<number, Session>();
   readonly #heartbeat: NodeJS.Timeout;
   readonly #now: () => number;
-  readonly #badTokens: AddressLimiter;
+  readonly #gate: AgentGate;
   readonly #messagesPerSecond: number;
   #closing = false;
 
   constructor(private readonly deps: IngestDeps) {
     this.#now = deps.now ?? Date.now;
-    this.#badTokens = new AddressLimiter(deps.limits?.badTokensPerMinute ?? 30);
+    this.#gate = new AgentGate({
+      agents: deps.agents,
+      metrics: deps.metrics,
+      log: deps.log,
+      badTokensPerMinute: deps.limits?.badTokensPerMinute ?? 30,
+      now: this.#now,
+    });
     this.#messagesPerSecond = deps.limits?.agentMessagesPerSecond ?? 100;
     this.#heartbeat = setInterval(() => this.#ping(), HEARTBEAT_MS);
     this.#heartbeat.unref();
@@ -103,11 +109,7 @@ export class Ingest {
     return this.#sessions.size;
   }
 
-  connectedIds(): number[] {
-    return [...this.#sessions.keys()];
-  }
-
-  /** Answers an HTTP upgrade on /agent: 401 before any WebSocket exists unless the token is valid. */
+  /** Answers an HTTP upgrade on /agent: 401 (or 429) before any WebSocket exists unless the token is valid. */
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.#closing) {
       socket.end(
@@ -115,54 +117,12 @@ export class Ingest {
       );
       return;
     }
-    const remote = request.socket.remoteAddress;
-    const address = addressKey(remote);
-    // An address that keeps presenting bad tokens is refused before its token is even looked at.
-    const wait = this.#badTokens.retryAfterMs(address, this.#now());
-    if (wait > 0) {
-      this.deps.metrics.rejectedMessages.inc({ code: "rate_limited" });
-      if (this.#badTokens.shouldReport(address, this.#now())) {
-        this.deps.log.warn(
-          { remote, reason: "too many refused tokens from this address" },
-          "agents refused for a while",
-        );
-      }
-      const body = "too many refused agent tokens from this address; try again later\n";
-      socket.end(
-        `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${Math.ceil(wait / 1000)}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      return;
-    }
-    const header = request.headers.authorization ?? "";
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const token = match?.[1] && match[1].length <= 256 ? match[1] : undefined;
-    const agent = token ? this.deps.agents.authenticate(token, this.#now()) : undefined;
-    if (!token || !agent) {
-      this.#badTokens.fail(address, this.#now());
-      this.deps.metrics.rejectedMessages.inc({ code: "unauthorized" });
-      this.deps.log.warn(
-        { remote, reason: match ? "unknown, revoked or expired token" : "no bearer token" },
-        "agent refused",
-      );
-      const body = "missing, unknown or revoked agent token\n";
-      socket.end(
-        `HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      return;
-    }
-    const { tokenExpiresAt, ...identity } = agent;
-    const tokenHash = hashToken(token);
-    this.#wss.handleUpgrade(request, socket, head, (ws) =>
-      this.#open(ws, identity, tokenHash, tokenExpiresAt),
-    );
+    const admitted = this.#gate.admit(request, socket);
+    if (!admitted) return;
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, admitted));
   }
 
-  #open(
-    socket: WebSocket,
-    agent: AgentIdentity,
-    tokenHash: Buffer,
-    tokenExpiresAt: number | null,
-  ): void {
+  #open(socket: WebSocket, { agent, tokenHash, tokenExpiresAt }: Admitted): void {
     const log = this.deps.log.child({ unit: agent.unit, agent: agent.name });
     const previous = this.#sessions.get(agent.id);
     if (previous) {
