@@ -100,6 +100,21 @@ describe("secrets", () => {
     expectNoSecret("giamsat-agent check", check.stdout + check.stderr);
   });
 
+  it("are not repeated in a config error about them", async () => {
+    const file = writeAgentConfig(
+      dir.path,
+      "typo",
+      collector.url,
+      token,
+      "host: false\nchecks:\n  - { name: sw, category: lan, kind: snmp, host: 127.0.0.1, community: 98765432123 }\n",
+    );
+    const result = await runCli(AGENT_CLI, ["check", "--config", file]);
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      `${file}: checks[0].community: expected string\n`,
+    ]);
+  });
+
   it("never appear in the collector's logs, pages, /metrics or export", async () => {
     const browser = new Browser(collector.url);
     expect((await browser.login("boss", "a wrong password here")).status).toBe(401);
