@@ -78,7 +78,14 @@ export class UserStore {
   #hashing = false;
   readonly #waiting: (() => void)[] = [];
 
-  constructor(private readonly db: Db) {}
+  readonly #maxWaiting: number;
+
+  constructor(
+    private readonly db: Db,
+    options: { maxWaiting?: number } = {},
+  ) {
+    this.#maxWaiting = options.maxWaiting ?? MAX_WAITING;
+  }
 
   /**
    * One password check at a time: each takes a core for ~0.3 s on a small server, and a flood of
@@ -86,7 +93,7 @@ export class UserStore {
    */
   async #oneAtATime<T>(work: () => Promise<T>): Promise<T> {
     if (this.#hashing) {
-      if (this.#waiting.length >= MAX_WAITING) {
+      if (this.#waiting.length >= this.#maxWaiting) {
         throw new HttpError(503, "too many logins at once; try again in a few seconds", {
           headers: { "Retry-After": "5" },
         });

@@ -253,30 +253,6 @@ describe("login and sessions", () => {
   });
 });
 
-describe("password checks", () => {
-  it("run one at a time, and past 16 waiting a login is answered 503 rather than queued", async () => {
-    const many = await testCollector({ limits: { loginFailuresPerMinute: 1000 } });
-    try {
-      const browsers = Array.from({ length: 20 }, () => new Browser(many.url));
-      const tokens = await Promise.all(browsers.map((b) => b.csrf("/login")));
-      const answers = await Promise.all(
-        browsers.map((b, i) =>
-          b.post("/login", {
-            _csrf: tokens[i] as string,
-            name: "nobody",
-            password: "x".repeat(12),
-          }),
-        ),
-      );
-      const statuses = answers.map((a) => a.status).sort();
-      expect(statuses).toEqual([...Array(17).fill(401), 503, 503, 503]);
-      expect(answers.find((a) => a.status === 503)?.headers.get("retry-after")).toBe("5");
-    } finally {
-      await many.stop();
-    }
-  });
-});
-
 describe("strict input", () => {
   it.each([
     ["/?x=1", 400, 'query: unknown key "x"'],
