@@ -53,8 +53,8 @@ export interface IngestDeps {
   metrics: CollectorMetrics;
   log: Logger;
   now?: () => number;
-  /** collector.yaml `limits` (defaults there). */
-  limits?: { badTokensPerMinute: number; agentMessagesPerSecond: number };
+  /** collector.yaml `limits` (the defaults are in its schema). */
+  limits: { badTokensPerMinute: number; agentMessagesPerSecond: number };
 }
 
 interface Session {
@@ -97,10 +97,10 @@ export class Ingest {
       agents: deps.agents,
       metrics: deps.metrics,
       log: deps.log,
-      badTokensPerMinute: deps.limits?.badTokensPerMinute ?? 30,
+      badTokensPerMinute: deps.limits.badTokensPerMinute,
       now: this.#now,
     });
-    this.#messagesPerSecond = deps.limits?.agentMessagesPerSecond ?? 100;
+    this.#messagesPerSecond = deps.limits.agentMessagesPerSecond;
     this.#heartbeat = setInterval(() => this.#ping(), HEARTBEAT_MS);
     this.#heartbeat.unref();
   }

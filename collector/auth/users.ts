@@ -172,14 +172,16 @@ export class UserStore {
   /** The user when the name and password match; the time taken does not tell which was wrong. */
   async verify(name: string, password: string): Promise<User | undefined> {
     const row = USER_NAME.test(name) ? this.#byName(name) : undefined;
-    if (!row) {
-      this.#dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
-      const dummy = await this.#dummyHash;
-      await this.#oneAtATime(() => verifyPassword(password, dummy));
-      return undefined;
-    }
-    if (!(await this.#oneAtATime(() => verifyPassword(password, row.password)))) return undefined;
-    return { id: row.id, name: row.name, role: row.role, unit: row.unit };
+    // The place in the queue is taken now, whichever way the check then goes.
+    return this.#oneAtATime(async () => {
+      if (!row) {
+        this.#dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
+        await verifyPassword(password, await this.#dummyHash);
+        return undefined;
+      }
+      if (!(await verifyPassword(password, row.password))) return undefined;
+      return { id: row.id, name: row.name, role: row.role, unit: row.unit };
+    });
   }
 
   #byName(name: string): RawUser | undefined {
