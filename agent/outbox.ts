@@ -107,8 +107,9 @@ export class Outbox {
       insert: db.prepare(
         "INSERT INTO entries (items, bytes, results, samples, inventory) VALUES (?, ?, ?, ?, ?)",
       ),
+      // Entries without samples (tcp, http) hold "", which group_concat would join into "[,,]".
       numbered: db.prepare(
-        "SELECT seq, sum(items) AS items, sum(bytes) AS bytes, max(id) AS maxId, group_concat(results, ',') AS results, group_concat(samples, ',') AS samples, group_concat(inventory, ',') AS inventory FROM (SELECT * FROM entries WHERE seq IS NOT NULL ORDER BY id) GROUP BY seq ORDER BY seq",
+        "SELECT seq, sum(items) AS items, sum(bytes) AS bytes, max(id) AS maxId, group_concat(nullif(results, ''), ',') AS results, group_concat(nullif(samples, ''), ',') AS samples, group_concat(inventory, ',') AS inventory FROM (SELECT * FROM entries WHERE seq IS NOT NULL ORDER BY id) GROUP BY seq ORDER BY seq",
       ),
       unnumbered: db.prepare(
         "SELECT id, items, bytes, results, samples, inventory FROM entries WHERE seq IS NULL AND id > ? AND id <= ? ORDER BY id LIMIT 1000",
