@@ -13,6 +13,7 @@ import { Link } from "./link.js";
 import { type Entry, Outbox } from "./outbox.js";
 import { PROBE_BY_KIND } from "./probes/index.js";
 import { Scheduler } from "./scheduler.js";
+import { agentTls, isPlainRemote } from "./tls.js";
 
 /** The agent's own counters are reported at least this often... */
 const SELF_INTERVAL_MS = 60_000;
@@ -73,6 +74,12 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
     onConnected: () => reportSelf(),
     url: config.collector,
     token: config.token,
+    tls: config.collector.startsWith("wss:")
+      ? agentTls(
+          config.tlsCa === undefined ? undefined : readFileSync(config.tlsCa, "utf8"),
+          config.tlsPin ?? [],
+        )
+      : undefined,
     outbox,
     log: log.child({ component: "link" }),
     hello: {
@@ -93,6 +100,12 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
   link.start();
   scheduler.start();
   log.info({ collector: config.collector, checks: config.checks.length }, "agent started");
+  if (isPlainRemote(config.collector)) {
+    log.warn(
+      { collector: config.collector },
+      "plain ws:// to another machine: the token and every result travel unencrypted; use wss://",
+    );
+  }
   void suggestGateway(config.checks).then((suggestion) => {
     if (suggestion) {
       log.info(

@@ -29,6 +29,15 @@ const agentFileSchema = z
       .default([]),
   })
   .superRefine((config, ctx) => {
+    for (const field of ["tlsCa", "tlsPin"] as const) {
+      if (config[field] !== undefined && !config.collector.startsWith("wss:")) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: "applies only to a wss:// collector URL",
+        });
+      }
+    }
     const seen = new Set<string>(config.host === false ? [] : ["host"]);
     config.checks.forEach((check, index) => {
       const { name } = check as unknown as CheckBase;
@@ -65,7 +74,25 @@ export function loadAgentConfig(file: string, env: NodeJS.ProcessEnv = process.e
   resolveCheckFiles(file, folder, parsed.checks as unknown as Record<string, unknown>[]);
   const config = withHostCheck(parsed);
   if (!isAbsolute(config.buffer.path)) config.buffer.path = resolve(folder, config.buffer.path);
+  if (config.tlsCa !== undefined) config.tlsCa = readCa(file, resolve(folder, config.tlsCa));
   return config;
+}
+
+/** The tlsCa path, checked now so a wrong path is a config error naming the field. */
+function readCa(file: string, path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      `${file}: tlsCa: cannot read ${JSON.stringify(path)} (${code === "ENOENT" ? "no such file" : String(code)})`,
+    );
+  }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ConfigError(`${file}: tlsCa: ${JSON.stringify(path)} holds no PEM certificate`);
+  }
+  return path;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   PROTOCOL_VERSION,
 } from "../shared/protocol.js";
 import type { Outbox } from "./outbox.js";
+import { type AgentTls, tlsHint } from "./tls.js";
 
 export interface LinkOptions {
   url: string;
@@ -28,6 +29,8 @@ export interface LinkOptions {
   lingerMs?: number;
   /** Called after each welcome, e.g. to report what happened while disconnected. */
   onConnected?: () => void;
+  /** How wss:// collectors are trusted (agent/tls.ts). */
+  tls?: AgentTls;
 }
 
 /**
@@ -92,6 +95,7 @@ export class Link {
       maxPayload: MAX_FRAME_BYTES,
       handshakeTimeout: 10_000,
       perMessageDeflate: false,
+      ...(url.startsWith("wss:") ? this.options.tls : undefined),
     });
     this.#socket = socket;
     socket.on("unexpected-response", (_request, response) => {
@@ -113,7 +117,12 @@ export class Link {
     });
     socket.on("ping", () => this.#alive());
     socket.on("message", (data) => this.#message(data.toString()));
-    socket.on("error", (error) => log.warn({ err: errorMessage(error), url }, "connection error"));
+    socket.on("error", (error) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      const hint = tlsHint(code);
+      if (hint) log.error({ err: errorMessage(error), code, url }, hint);
+      else log.warn({ err: errorMessage(error), url }, "connection error");
+    });
     socket.on("close", (code, reason) => {
       if (this.#socket !== socket) return;
       clearTimeout(this.#deadTimer);

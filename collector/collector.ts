@@ -1,8 +1,10 @@
 // Puts the collector together: store, ingest, exposition and HTTP server, started and stopped as one.
 import { statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Registry } from "prom-client";
+import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
 import { AGENT_PATH } from "../shared/protocol.js";
@@ -15,11 +17,14 @@ import { AgentStore } from "./store/agents.js";
 import { openDatabase } from "./store/database.js";
 import { SampleStore } from "./store/samples.js";
 import { syncUnits } from "./store/units.js";
+import { describeCertificate, loadTls, reloadTls } from "./tls.js";
 import { BatchWriter } from "./writer.js";
 
 export interface RunningCollector {
-  /** e.g. http://127.0.0.1:8080 */
+  /** e.g. http://127.0.0.1:8080, https://... with TLS */
   url: string;
+  /** Reads the TLS certificate and key again (SIGHUP); false without TLS or when they are bad. */
+  reloadTls(): boolean;
   close(): Promise<void>;
 }
 
@@ -76,18 +81,25 @@ export async function startCollector(
     latest,
     metrics,
     log: log.child({ component: "ingest" }),
+    limits: config.limits,
   });
-  const server: Server = createServer(
-    createHandler({
-      db,
-      agents,
-      latest,
-      registry,
-      metrics,
-      metricsToken: config.metrics.token,
-      log: log.child({ component: "http" }),
-    }),
-  );
+  const handler = createHandler({
+    db,
+    agents,
+    latest,
+    registry,
+    metrics,
+    metricsToken: config.metrics.token,
+    log: log.child({ component: "http" }),
+    auth: config.web.auth,
+    secure: config.tls !== undefined,
+    sessionTtlMs: config.web.session,
+    loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
+  });
+  const tls = config.tls;
+  const server: Server | HttpsServer = tls
+    ? createHttpsServer(loadTls(tls), handler)
+    : createServer(handler);
   server.on("upgrade", (request, socket, head) => {
     const path = new URL(request.url ?? "/", "http://collector").pathname;
     if (path !== AGENT_PATH) {
@@ -101,10 +113,8 @@ export async function startCollector(
   let dataVersion = db.pragma("data_version", { simple: true });
   const watch = setInterval(() => {
     const version = db.pragma("data_version", { simple: true });
-    if (version !== dataVersion) {
-      dataVersion = version;
-      ingest.closeRevoked(agents.revoked(ingest.connectedIds(), Date.now()));
-    }
+    ingest.checkTokens(Date.now(), version !== dataVersion);
+    dataVersion = version;
     try {
       metrics.storeSize.set(statSync(config.database).size);
     } catch {
@@ -119,12 +129,29 @@ export async function startCollector(
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = `${tls ? "https" : "http"}://${host}:${address.port}`;
   log.info({ url, database: config.database, units: config.units.length }, "listening");
   forwarder.start();
+  if (tls) {
+    log.info({ certificate: describeCertificate(loadTls(tls).cert) }, "serving HTTPS");
+  } else if (!isLoopback(config.listen.host)) {
+    log.warn(
+      { url },
+      "serving plain HTTP beyond this machine: agent tokens, passwords and data travel unencrypted; set tls.cert and tls.key",
+    );
+  }
+  if (!config.web.auth) {
+    log.warn(
+      { url },
+      "web logins are off (web.auth: false): anyone on this machine can read every unit; allowed only on loopback",
+    );
+  } else if (config.metrics.token === undefined && !isLoopback(config.listen.host)) {
+    log.warn("/metrics is open to anyone who can reach the collector; set metrics.token");
+  }
 
   return {
     url,
+    reloadTls: () => (tls ? reloadTls(server as HttpsServer, tls, log) : false),
     async close() {
       clearInterval(watch);
       await ingest.close();

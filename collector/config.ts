@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { type CollectorConfig, collectorConfigSchema } from "../shared/config/collector.js";
 import { loadConfigFile } from "../shared/config/load.js";
 import { ConfigError } from "../shared/errors.js";
+import { loadTls } from "./tls.js";
 
 export function loadCollectorConfig(
   file: string,
@@ -25,6 +26,12 @@ export function loadCollectorConfig(
         `${file}: remoteWrite[${index}].tls.ca: cannot read ${endpoint.tls.ca} (${code === "ENOENT" ? "no such file" : String(code)})`,
       );
     }
+  }
+  if (config.tls) {
+    config.tls.cert = resolve(base, config.tls.cert);
+    config.tls.key = resolve(base, config.tls.key);
+    // Read once here so a bad pair is a config error (exit 2) naming the field.
+    loadTls(config.tls, file);
   }
   return config;
 }

@@ -85,6 +85,11 @@ giamsat demo is running.
   metrics:   ${collector.url}/metrics
   health:    ${collector.url}/healthz
   files:     ${dataDir} (collector.yaml, collector.db, agent.yaml)
+${
+  config.web.auth
+    ? "  logins:    on; add a user with `npm run collector -- user add --config data/collector.yaml ...`"
+    : "  logins:    OFF (web.auth: false): anyone on this machine sees everything; allowed only\n             because the collector listens on loopback"
+}
 The agent checks this machine every 10 s, one check per inspection category;
 its first data reaches /metrics within seconds.
 Press Ctrl-C to stop.

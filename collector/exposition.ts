@@ -16,9 +16,21 @@ interface Entry {
 /** Bytes per piece of a scrape (~1,700 lines): one piece takes a few milliseconds to write. */
 export const CHUNK_BYTES = 256 * 1024;
 
+/**
+ * A label value as the text format writes it: backslash, double quote and line feed escaped, as
+ * the format requires. Agents send any text, so control characters (which could, say, recolour
+ * a terminal showing a scrape) and unpaired UTF-16 surrogates (not valid UTF-8) become U+FFFD.
+ */
 export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+  const clean = /[^\x20-\x7e]/.test(value)
+    ? value.replace(LONE_SURROGATE, "\ufffd").replace(CONTROL, "\ufffd")
+    : value;
+  return clean.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Unicode control characters (C0, DEL, C1) other than tab and line feed. */
+const CONTROL = /(?![\t\n])\p{Cc}/gu;
 
 export function formatValue(value: number): string {
   if (Number.isNaN(value)) return "NaN";

@@ -1,16 +1,29 @@
-// HTTP routes of the collector: /healthz, /metrics and the pages.
+// HTTP routes of the collector: /healthz, /metrics, login and the pages, each behind the guard that
+// enforces the route table in auth/routes.ts.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { HttpError } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
+import { listAudit } from "./auth/audit.js";
+import { Guard, type RequestContext } from "./auth/guard.js";
+import { loginHandlers } from "./auth/login.js";
+import { LOCAL_USER, visibleUnits } from "./auth/roles.js";
+import type { RouteName } from "./auth/routes.js";
+import { SessionStore } from "./auth/sessions.js";
+import { UserStore } from "./auth/users.js";
 import type { LatestValues } from "./exposition.js";
 import type { CollectorMetrics } from "./metrics.js";
+import { AddressLimiter } from "./rate-limit.js";
 import { serveScrape } from "./scrape.js";
 import type { AgentStore } from "./store/agents.js";
 import type { Db } from "./store/database.js";
 import { listUnits } from "./store/units.js";
+import { renderAudit } from "./web/audit.js";
+import { userBar } from "./web/login.js";
 import { renderOverview } from "./web/overview.js";
+import { PLACEHOLDERS } from "./web/placeholders.js";
+import { send, sendHtml, sendJson } from "./web/respond.js";
 
 export interface HttpDeps {
   db: Db;
@@ -20,56 +33,70 @@ export interface HttpDeps {
   metrics: CollectorMetrics;
   metricsToken: string | undefined;
   log: Logger;
+  /** web.auth from collector.yaml. */
+  auth: boolean;
+  /** Served over HTTPS. */
+  secure: boolean;
+  sessionTtlMs: number;
+  loginFailuresPerMinute: number;
 }
+
+type Handler = (ctx: RequestContext) => Promise<void> | void;
 
 export function createHandler(deps: HttpDeps) {
   const checkWritable = deps.db.prepare("SELECT 1");
+  const sessions = new SessionStore(deps.db);
+  const guard = new Guard({ sessions, auth: deps.auth, secure: deps.secure });
+  const header = (ctx: RequestContext) => userBar(ctx.user, ctx.csrf(), deps.auth);
+  const handlers: Record<RouteName, Handler> = {
+    healthz: ({ response }) => {
+      // An immediate transaction takes the write lock, so this fails when the file cannot be written.
+      deps.db.exec("BEGIN IMMEDIATE; ROLLBACK");
+      checkWritable.get();
+      send(response, 200, "text/plain; charset=utf-8", "ok\n");
+    },
+    metrics: ({ request, response }) => serveScrape(deps, request, response),
+    overview: (ctx) => {
+      const user = ctx.user ?? LOCAL_USER;
+      const units = visibleUnits(user, listUnits(deps.db), (unit) => unit.id);
+      const agents = visibleUnits(user, deps.agents.list(), (agent) => agent.unit);
+      sendHtml(ctx.response, 200, renderOverview(units, agents, Date.now(), header(ctx)));
+    },
+    audit: (ctx) => {
+      const before = ctx.query.before === undefined ? undefined : Number(ctx.query.before);
+      sendHtml(ctx.response, 200, renderAudit(listAudit(deps.db, { before }), header(ctx)));
+    },
+    ...loginHandlers({
+      users: new UserStore(deps.db),
+      sessions,
+      limiter: new AddressLimiter(deps.loginFailuresPerMinute),
+      sessionTtlMs: deps.sessionTtlMs,
+      secure: deps.secure,
+      log: deps.log,
+    }),
+    ...PLACEHOLDERS,
+  };
+
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? "/", "http://collector");
     try {
-      const url = new URL(request.url ?? "/", "http://collector");
-      if (request.method !== "GET" && request.method !== "HEAD") {
-        throw new HttpError(405, `${request.method} is not allowed on ${url.pathname}`);
-      }
-      switch (url.pathname) {
-        case "/healthz": {
-          // An immediate transaction takes the write lock, so this fails when the file cannot be written.
-          deps.db.exec("BEGIN IMMEDIATE; ROLLBACK");
-          checkWritable.get();
-          return send(response, 200, "text/plain; charset=utf-8", "ok\n");
-        }
-        case "/metrics":
-          return await serveScrape(deps, request, response);
-        case "/":
-          return send(
-            response,
-            200,
-            "text/html; charset=utf-8",
-            renderOverview(listUnits(deps.db), deps.agents.list(), Date.now()),
-          );
-        default:
-          throw new HttpError(404, `no page at ${url.pathname}`);
-      }
+      const ctx = await guard.check(request, response, url);
+      await handlers[ctx.route.name](ctx);
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
-      if (status >= 500) deps.log.error({ err: error, url: request.url }, "request failed");
+      if (status >= 500) deps.log.error({ err: error, url: url.pathname }, "request failed");
       // A streamed response (/metrics) that fails half-way can only be cut off.
       if (response.headersSent) {
         response.destroy();
         return;
       }
       const message = error instanceof HttpError ? error.message : "internal error";
-      send(response, status, "text/plain; charset=utf-8", `${message}\n`);
+      const headers = error instanceof HttpError ? error.headers : {};
+      if (url.pathname.startsWith("/api/")) {
+        sendJson(response, status, { error: message }, headers);
+      } else {
+        send(response, status, "text/plain; charset=utf-8", `${message}\n`, headers);
+      }
     }
   };
-}
-
-function send(response: ServerResponse, status: number, type: string, body: string): void {
-  response.writeHead(status, {
-    "Content-Type": type,
-    "Content-Length": Buffer.byteLength(body),
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    ...(status === 401 ? { "WWW-Authenticate": "Bearer" } : {}),
-  });
-  response.end(body);
 }

@@ -16,8 +16,11 @@ import {
   PROTOCOL_VERSION,
 } from "../shared/protocol.js";
 import { checkSamples } from "../shared/sample-check.js";
+import { type Admitted, AgentGate } from "./agent-gate.js";
 import type { LatestValues } from "./exposition.js";
+import { nestsDeeperThan } from "./json-depth.js";
 import type { CollectorMetrics } from "./metrics.js";
+import { TokenBucket } from "./rate-limit.js";
 import type { AgentIdentity, AgentStore } from "./store/agents.js";
 import type { SampleStore, WriteOutcome } from "./store/samples.js";
 import type { BatchWriter } from "./writer.js";
@@ -26,6 +29,13 @@ const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
 /** An agent with this many batches waiting to be written is not read from until it drops to half. */
 const MAX_QUEUED_PER_AGENT = 8;
+/** Deepest JSON nesting a message may have; a batch with inventory needs about 8. */
+const MAX_JSON_DEPTH = 32;
+/**
+ * Messages an agent may send past its rate while it is being read more slowly. An agent that waits
+ * for acks (at most 4 batches in flight) never gets near; one that does not is closed.
+ */
+const MAX_RATE_DEBT = 32;
 /** Agent clocks further off than this are corrected: their timestamps are shifted by the offset. */
 const MAX_CLOCK_SKEW_MS = 60_000;
 /** Metrics an agent may not send: the collector derives or owns them. */
@@ -43,6 +53,8 @@ export interface IngestDeps {
   metrics: CollectorMetrics;
   log: Logger;
   now?: () => number;
+  /** collector.yaml `limits` (the defaults are in its schema). */
+  limits: { badTokensPerMinute: number; agentMessagesPerSecond: number };
 }
 
 interface Session {
@@ -53,8 +65,17 @@ interface Session {
   log: Logger;
   /** Batches received and not yet written. */
   queued: number;
-  paused: boolean;
+  /** Not read from: too many batches waiting to be written... */
+  heldByQueue: boolean;
+  /** ...or messages coming faster than `agentMessagesPerSecond`. */
+  heldByRate: boolean;
+  rate: TokenBucket;
   skewWarned: boolean;
+  /** SHA-256 of the token the agent connected with, and when that token stops working. */
+  tokenHash: Buffer;
+  tokenExpiresAt: number | null;
+  /** Refused and being closed: nothing more it sends is taken. */
+  refused: boolean;
 }
 
 export class Ingest {
@@ -66,10 +87,20 @@ export class Ingest {
   readonly #sessions = new Map<number, Session>();
   readonly #heartbeat: NodeJS.Timeout;
   readonly #now: () => number;
+  readonly #gate: AgentGate;
+  readonly #messagesPerSecond: number;
   #closing = false;
 
   constructor(private readonly deps: IngestDeps) {
     this.#now = deps.now ?? Date.now;
+    this.#gate = new AgentGate({
+      agents: deps.agents,
+      metrics: deps.metrics,
+      log: deps.log,
+      badTokensPerMinute: deps.limits.badTokensPerMinute,
+      now: this.#now,
+    });
+    this.#messagesPerSecond = deps.limits.agentMessagesPerSecond;
     this.#heartbeat = setInterval(() => this.#ping(), HEARTBEAT_MS);
     this.#heartbeat.unref();
   }
@@ -78,11 +109,7 @@ export class Ingest {
     return this.#sessions.size;
   }
 
-  connectedIds(): number[] {
-    return [...this.#sessions.keys()];
-  }
-
-  /** Answers an HTTP upgrade on /agent: 401 before any WebSocket exists unless the token is valid. */
+  /** Answers an HTTP upgrade on /agent: 401 (or 429) before any WebSocket exists unless the token is valid. */
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.#closing) {
       socket.end(
@@ -90,28 +117,12 @@ export class Ingest {
       );
       return;
     }
-    const header = request.headers.authorization ?? "";
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const agent = match?.[1] ? this.deps.agents.authenticate(match[1], this.#now()) : undefined;
-    if (!agent) {
-      this.deps.metrics.rejectedMessages.inc({ code: "unauthorized" });
-      this.deps.log.warn(
-        {
-          remote: request.socket.remoteAddress,
-          reason: match ? "unknown or revoked token" : "no bearer token",
-        },
-        "agent refused",
-      );
-      const body = "missing, unknown or revoked agent token\n";
-      socket.end(
-        `HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      return;
-    }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, agent));
+    const admitted = this.#gate.admit(request, socket);
+    if (!admitted) return;
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, admitted));
   }
 
-  #open(socket: WebSocket, agent: AgentIdentity): void {
+  #open(socket: WebSocket, { agent, tokenHash, tokenExpiresAt }: Admitted): void {
     const log = this.deps.log.child({ unit: agent.unit, agent: agent.name });
     const previous = this.#sessions.get(agent.id);
     if (previous) {
@@ -128,8 +139,13 @@ export class Ingest {
       alive: true,
       log,
       queued: 0,
-      paused: false,
+      heldByQueue: false,
+      heldByRate: false,
+      rate: new TokenBucket(this.#messagesPerSecond, this.#messagesPerSecond, this.#now()),
       skewWarned: false,
+      tokenHash,
+      tokenExpiresAt,
+      refused: false,
     };
     this.#sessions.set(agent.id, session);
     const labels = { unit: agent.unit, agent: agent.name };
@@ -162,10 +178,17 @@ export class Ingest {
       log.info({ code }, "agent disconnected");
     });
     log.info("agent connected");
+    if (tokenExpiresAt !== null) {
+      log.warn(
+        { expiresAt: new Date(tokenExpiresAt).toISOString() },
+        "agent uses a rotated token that will stop working; install its new agent.yaml",
+      );
+    }
   }
 
   #message(session: Session, data: RawData, isBinary: boolean): void {
-    if (this.#closing) return;
+    if (this.#closing || session.refused) return;
+    if (!this.#withinRate(session)) return;
     try {
       if (isBinary)
         throw new ProtocolError("unsupported_version", "binary frames are not supported");
@@ -227,10 +250,10 @@ export class Ingest {
       shiftTimestamps(batch, -offset);
     }
     session.queued++;
-    if (session.queued >= MAX_QUEUED_PER_AGENT && !session.paused) {
+    if (session.queued >= MAX_QUEUED_PER_AGENT && !session.heldByQueue) {
       // Back-pressure: stop reading this agent until storage has caught up with it.
-      session.paused = true;
-      session.socket.pause();
+      session.heldByQueue = true;
+      this.#read(session);
     }
     this.deps.writer.enqueue({
       agent: session.agent,
@@ -242,9 +265,9 @@ export class Ingest {
 
   #written(session: Session, seq: number, outcome: WriteOutcome | Error): void {
     session.queued--;
-    if (session.paused && session.queued <= MAX_QUEUED_PER_AGENT / 2) {
-      session.paused = false;
-      session.socket.resume();
+    if (session.heldByQueue && session.queued <= MAX_QUEUED_PER_AGENT / 2) {
+      session.heldByQueue = false;
+      this.#read(session);
     }
     if (outcome instanceof Error) {
       session.log.error({ err: outcome, seq }, "storing a batch failed");
@@ -265,6 +288,42 @@ export class Ingest {
     this.#send(session.socket, { type: "ack", seq });
   }
 
+  /**
+   * Takes one message from the agent's budget. Past it the agent is read more slowly (its batches
+   * wait in TCP buffers; nothing is lost); an agent that keeps sending regardless is closed.
+   */
+  #withinRate(session: Session): boolean {
+    const now = this.#now();
+    const left = session.rate.take(now);
+    if (left >= 0) return true;
+    if (left < -MAX_RATE_DEBT) {
+      this.#refuse(
+        session,
+        new ProtocolError(
+          "rate_limited",
+          `more than ${this.#messagesPerSecond} messages a second without waiting for acks`,
+        ),
+      );
+      return false;
+    }
+    if (!session.heldByRate) {
+      session.heldByRate = true;
+      this.#read(session);
+      setTimeout(() => {
+        session.heldByRate = false;
+        this.#read(session);
+      }, session.rate.waitMs(now)).unref();
+    }
+    return true;
+  }
+
+  /** Reads from the agent unless storage or its rate says to wait. */
+  #read(session: Session): void {
+    const hold = session.heldByQueue || session.heldByRate;
+    if (hold && !session.socket.isPaused) session.socket.pause();
+    else if (!hold && session.socket.isPaused && !this.#closing) session.socket.resume();
+  }
+
   #seen(session: Session): void {
     const labels = { unit: session.agent.unit, agent: session.agent.name };
     this.deps.metrics.agentLastSeen.set(labels, this.#now() / 1000);
@@ -275,6 +334,8 @@ export class Ingest {
   }
 
   #refuse(session: Session, error: ProtocolError): void {
+    if (session.refused) return;
+    session.refused = true;
     this.deps.metrics.rejectedMessages.inc({ code: error.code });
     session.log.warn({ code: error.code, reason: error.message }, "agent message refused");
     this.#send(session.socket, {
@@ -284,16 +345,37 @@ export class Ingest {
       ...(error.seq === undefined ? {} : { seq: error.seq }),
     });
     session.socket.close(error.closeCode, error.message.slice(0, 120));
+    // Read again so the agent's close frame arrives; what else it sent is no longer taken.
+    if (session.socket.isPaused) session.socket.resume();
     // A peer that ignores the close handshake is cut off.
     setTimeout(() => session.socket.terminate(), 2000).unref();
   }
 
-  /** Closes the connections of agents whose tokens were revoked. */
-  closeRevoked(ids: readonly number[]): void {
-    for (const id of ids) {
-      const session = this.#sessions.get(id);
-      if (session)
-        this.#refuse(session, new ProtocolError("revoked", "the agent's token was revoked"));
+  /**
+   * Closes connections whose token stopped working: revoked, or rotated and past its grace period.
+   * `changed`: the database changed (e.g. `revoke` or `rotate` ran), so the tokens are read again.
+   */
+  checkTokens(now: number, changed: boolean): void {
+    const sessions = [...this.#sessions.values()];
+    if (changed && sessions.length > 0) {
+      const live = this.deps.agents.liveTokens(
+        sessions.map((s) => s.tokenHash),
+        now,
+      );
+      for (const session of sessions) {
+        const expiresAt = live.get(session.tokenHash.toString("hex"));
+        if (expiresAt === undefined) {
+          this.#refuse(session, new ProtocolError("revoked", "the agent's token was revoked"));
+        } else {
+          session.tokenExpiresAt = expiresAt;
+        }
+      }
+    }
+    for (const session of sessions) {
+      if (session.tokenExpiresAt !== null && session.tokenExpiresAt <= now) {
+        session.tokenExpiresAt = null;
+        this.#refuse(session, new ProtocolError("revoked", "the agent's token expired"));
+      }
     }
   }
 
@@ -326,6 +408,17 @@ export class Ingest {
 }
 
 function parseMessage(data: RawData): AgentMessage {
+  const bytes = Buffer.isBuffer(data)
+    ? data
+    : Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.from(data);
+  if (nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
+    throw new ProtocolError(
+      "invalid_message",
+      `message nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(data.toString());

@@ -27,7 +27,9 @@ export function authorizeScrape(deps: ScrapeDeps, request: IncomingMessage): voi
   const a = Buffer.from(given);
   const b = Buffer.from(deps.metricsToken);
   if (a.length !== b.length || !timingSafeEqual(a, b)) {
-    throw new HttpError(401, "a bearer token is required for /metrics");
+    throw new HttpError(401, "a bearer token is required for /metrics", {
+      headers: { "WWW-Authenticate": "Bearer" },
+    });
   }
 }
 

@@ -42,12 +42,15 @@ export class ProtocolError extends Error {
 /** An error that a HTTP route turns into a response with this status. */
 export class HttpError extends Error {
   override readonly name = "HttpError";
+  /** Headers the response carries, e.g. Location for a redirect, Retry-After for 429. */
+  readonly headers: Record<string, string>;
   constructor(
     readonly status: number,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(message, options);
+    this.headers = options?.headers ?? {};
   }
 }
 

@@ -68,7 +68,13 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]):
   return expandUnions(issues)
     .map((issue) => {
       const path = formatPath(issue.path);
-      return `${file}: ${path ? `${path}: ` : ""}${issueMessage(issue)}`;
+      let message = issueMessage(issue);
+      // A secret written wrongly (a number for a community) is still a secret: not echoed.
+      if (SECRET_FIELDS.has(String(issue.path.at(-1)))) message = message.replace(/, got .*$/s, "");
+      return `${file}: ${path ? `${path}: ` : ""}${message}`;
     })
     .join("\n");
 }
+
+/** Fields whose values are never repeated in an error message (see also shared/log.ts). */
+const SECRET_FIELDS = new Set(["token", "community", "authKey", "privKey", "password"]);

@@ -28,7 +28,7 @@ export class AgentStore {
 
   constructor(private readonly db: Db) {
     this.#byToken = db.prepare(`
-      SELECT a.id, a.name, a.unit_id AS unit, a.last_seq AS lastSeq
+      SELECT a.id, a.name, a.unit_id AS unit, a.last_seq AS lastSeq, t.expires_at AS tokenExpiresAt
       FROM tokens t JOIN agents a ON a.id = t.agent_id
       WHERE t.hash = ? AND a.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`);
     this.#lookup = db.prepare(
@@ -90,20 +90,63 @@ export class AgentStore {
     })();
   }
 
-  authenticate(token: string, now: number): AgentIdentity | undefined {
-    return this.#byToken.get(hashToken(token), now) as AgentIdentity | undefined;
+  /** The agent a token belongs to, and when the token stops working (null: when revoked). */
+  authenticate(
+    token: string,
+    now: number,
+  ): (AgentIdentity & { tokenExpiresAt: number | null }) | undefined {
+    return this.#byToken.get(hashToken(token), now) as
+      | (AgentIdentity & { tokenExpiresAt: number | null })
+      | undefined;
   }
 
-  /** Of the given agents, those whose tokens no longer work. */
-  revoked(ids: readonly number[], now: number): number[] {
-    if (ids.length === 0) return [];
+  /**
+   * Issues a new token and lets the agent's current ones work for `graceMs` more (0: not at all),
+   * so the new agent.yaml can be installed before the old token stops working.
+   */
+  rotate(unit: string, name: string, graceMs: number, now: number): string {
+    const token = newToken();
+    this.db.transaction(() => {
+      const existing = this.#lookup.get(unit, name) as
+        | { id: number; revokedAt: number | null }
+        | undefined;
+      if (!existing || existing.revokedAt !== null) {
+        throw new ConfigError(`no active agent "${name}" in unit "${unit}"`);
+      }
+      this.db
+        .prepare(
+          "UPDATE tokens SET expires_at = min(coalesce(expires_at, @until), @until) WHERE agent_id = @id",
+        )
+        .run({ until: now + graceMs, id: existing.id });
+      this.db
+        .prepare("DELETE FROM tokens WHERE agent_id = ? AND expires_at <= ?")
+        .run(existing.id, now);
+      this.db
+        .prepare("INSERT INTO tokens (hash, agent_id, created_at) VALUES (?, ?, ?)")
+        .run(hashToken(token), existing.id, now);
+    })();
+    return token;
+  }
+
+  /**
+   * Of the given token hashes, those that still work, each with when it stops working (null:
+   * until revoked). A hash missing from the answer belongs to a revoked or expired token.
+   */
+  liveTokens(hashes: readonly Buffer[], now: number): Map<string, number | null> {
+    const live = new Map<string, number | null>();
+    if (hashes.length === 0) return live;
     const rows = this.db
       .prepare(`
-        SELECT a.id FROM agents a, json_each(?) j WHERE a.id = j.value AND (a.revoked_at IS NOT NULL
-          OR NOT EXISTS (SELECT 1 FROM tokens t WHERE t.agent_id = a.id
-                         AND (t.expires_at IS NULL OR t.expires_at > ?)))`)
-      .all(JSON.stringify(ids), now) as { id: number }[];
-    return rows.map((row) => row.id);
+        SELECT hex(t.hash) AS hash, t.expires_at AS expiresAt
+        FROM tokens t JOIN agents a ON a.id = t.agent_id, json_each(?) j
+        WHERE t.hash = unhex(j.value) AND a.revoked_at IS NULL
+          AND (t.expires_at IS NULL OR t.expires_at > ?)`)
+      .all(JSON.stringify(hashes.map((h) => h.toString("hex"))), now) as {
+      hash: string;
+      expiresAt: number | null;
+    }[];
+    for (const row of rows) live.set(row.hash.toLowerCase(), row.expiresAt);
+    return live;
   }
 
   recordHello(

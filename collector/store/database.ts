@@ -29,11 +29,12 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     }
     return db;
   }
+  // First, so that the pragmas below wait for a command running at the same time (enroll, revoke).
+  db.pragma("busy_timeout = 5000");
   db.pragma("journal_mode = WAL");
   // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
-  db.pragma("busy_timeout = 5000");
   migrate(db, path);
   return db;
 }

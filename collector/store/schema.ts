@@ -85,7 +85,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (agent_id, check_name, ts)
   ) WITHOUT ROWID;
   `,
-  // remote_write: samples waiting to be forwarded, in the order they were stored, written in the
+  // 2: remote_write: samples waiting to be forwarded, in the order they were stored, written in the
   // same transaction as the samples themselves. One row per sample however many endpoints there
   // are; each endpoint keeps how far it got, and rows every endpoint is done with are deleted.
   `
@@ -99,6 +99,38 @@ export const MIGRATIONS: readonly string[] = [
     name TEXT PRIMARY KEY,
     done_id INTEGER NOT NULL  -- queue rows up to this id were sent, refused or dropped
   ) WITHOUT ROWID;
+  `,
+  // 3: people who use the web pages, their sessions, and the audit log.
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('city', 'unit', 'operator', 'admin')),
+    unit_id TEXT REFERENCES units(id),
+    password TEXT NOT NULL,   -- scrypt$N$r$p$salt$hash, never the password
+    created_at INTEGER NOT NULL,
+    CHECK ((role = 'unit') = (unit_id IS NOT NULL))
+  );
+  -- Only hashes of session cookies are kept, like agent tokens.
+  CREATE TABLE sessions (
+    hash BLOB PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,       -- the token every form of this session carries
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_user ON sessions(user_id);
+  CREATE INDEX sessions_expiry ON sessions(expires_at);
+  -- Who did what and when: enroll, revoke, rotate, sign-off, changes to users.
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,      -- a user's name, or cli:<system user> for commands
+    action TEXT NOT NULL,
+    unit_id TEXT,
+    target TEXT,              -- the agent or user acted on
+    detail TEXT               -- JSON, never a secret
+  );
   `,
 ];
 

@@ -1,12 +1,14 @@
 // The plain start page: every unit and its agents with the time each was last seen.
 import type { AgentRow } from "../store/agents.js";
 import type { UnitRow } from "../store/units.js";
-import { html, page } from "./html.js";
+import { type Html, html, page } from "./html.js";
 
 export function renderOverview(
   units: readonly UnitRow[],
   agents: readonly AgentRow[],
   now: number,
+  /** Who is logged in (web/login.ts userBar). */
+  header: Html = html``,
 ): string {
   const rows = units.map((unit) => {
     const own = agents.filter((agent) => agent.unit === unit.id);
@@ -23,7 +25,7 @@ export function renderOverview(
   });
   return page(
     "Units",
-    html`<h1>giamsat</h1>
+    html`${header}<h1>giamsat</h1>
 <table><thead><tr><th>Unit</th><th>Leader in charge of IT</th><th>Agents (last seen)</th></tr></thead>
 <tbody>${rows}</tbody></table>
 <p class="muted"><a href="/metrics">/metrics</a> · <a href="/healthz">/healthz</a></p>`,

@@ -34,10 +34,48 @@ export const bufferSchema = z
   })
   .prefault({});
 
+const PIN_MESSAGE =
+  "must be a SHA-256 fingerprint: 64 hex digits (colons allowed) or 44 base64 characters";
+
+/**
+ * The SHA-256 fingerprint of a certificate (its DER bytes), as `openssl x509 -noout -fingerprint
+ * -sha256` prints it (hex, colons optional) or as base64; undefined when it is neither.
+ */
+export function parsePin(text: string): string | undefined {
+  const trimmed = text.trim();
+  const hex = trimmed.replace(/^sha256\s*(?:fingerprint)?\s*[=:/]?\s*/i, "").replace(/:/g, "");
+  if (/^[0-9a-fA-F]{64}$/.test(hex)) return hex.toLowerCase();
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) return undefined;
+  const bytes = Buffer.from(trimmed.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  return bytes.length === 32 ? bytes.toString("hex") : undefined;
+}
+
+/** One fingerprint or a list (e.g. the old and the new certificate while it is replaced). */
+const certificatePins = z
+  .union([z.string(), z.array(z.string()).min(1).max(8)])
+  .transform((value, ctx) => {
+    const pins: string[] = [];
+    (typeof value === "string" ? [value] : value).forEach((text, index) => {
+      const pin = parsePin(text);
+      if (pin) pins.push(pin);
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: typeof value === "string" ? [] : [index],
+          message: PIN_MESSAGE,
+        });
+    });
+    return pins;
+  });
+
 /** agent.yaml without `host` and `checks`, which agent/config.ts adds from the probe table. */
 export const agentBaseShape = {
   collector: collectorUrl,
   token: z.string().min(16, "is too short to be a giamsat token"),
+  /** PEM file of the CA(s) that signed the collector's certificate; default: the system's CAs. */
+  tlsCa: z.string().min(1).optional(),
+  /** Accept the collector only if its certificate (or one in its chain) has this fingerprint. */
+  tlsPin: certificatePins.optional(),
   buffer: bufferSchema,
   /** Checks running at the same time, at most. */
   concurrency: z.number().int().min(1).max(1000).default(16),

@@ -30,10 +30,28 @@ export const collectorConfigSchema = z
     listen: listenSchema.prefault("127.0.0.1:8080"),
     database: z.string().min(1).default("./data/collector.db"),
     units: z.array(unitSchema).default([]),
+    /** PEM files (relative to the config file); with them the collector serves HTTPS and WSS. */
+    tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
     web: z
       .strictObject({
         /** false turns off logins; allowed only while listening on loopback. */
         auth: z.boolean().default(true),
+        /** How long a login lasts. */
+        session: duration({ min: 60_000, max: 30 * 86_400_000 }).prefault("12h"),
+      })
+      .prefault({}),
+    /** Limits on what one address or one agent may cost the collector; generous by default. */
+    limits: z
+      .strictObject({
+        /** Refused agent tokens per remote address; past it the upgrade is answered 429. */
+        badTokensPerMinute: z.number().int().min(1).max(1_000_000).default(30),
+        /** Failed logins per remote address; past it POST /login is answered 429. */
+        loginFailuresPerMinute: z.number().int().min(1).max(1_000_000).default(10),
+        /**
+         * Messages per agent connection; a faster agent is read more slowly. An agent draining
+         * its backlog over a fast link sends a few hundred small batches a second.
+         */
+        agentMessagesPerSecond: z.number().int().min(1).max(1_000_000).default(500),
       })
       .prefault({}),
     metrics: z

@@ -72,6 +72,19 @@ for (const backend of ["file", "memory"] as const) {
       outbox.close();
     });
 
+    it("sends a batch of results without samples again as valid JSON", () => {
+      // tcp and http checks report results only; their entries hold no sample text at all.
+      const outbox = open();
+      for (let i = 0; i < 3; i++) outbox.append(entry(i + 1, 0));
+      const first = outbox.take();
+      outbox.resume();
+      const again = outbox.take();
+      expect(again?.seq).toBe(first?.seq);
+      expect(JSON.parse(again?.samples ?? "")).toEqual([]);
+      expect(stamps(again)).toEqual([1, 2, 3]);
+      outbox.close();
+    });
+
     it("numbers new batches above the collector's lastSeq", () => {
       const outbox = open();
       outbox.append(entry(1));

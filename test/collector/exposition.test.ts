@@ -26,6 +26,14 @@ describe("exposition", () => {
     expect(formatValue(0.25)).toBe("0.25");
   });
 
+  it("replaces control characters and unpaired surrogates in label values, keeping other text", () => {
+    expect(escapeLabelValue("\u001b[31mred\r\u0000\u0085 tab\there")).toBe(
+      "\ufffd[31mred\ufffd\ufffd\ufffd tab\there",
+    );
+    expect(escapeLabelValue("x\ud800y\udc00z")).toBe("x\ufffdy\ufffdz");
+    expect(escapeLabelValue("Sở Thông tin 🚀 ge-0/0/1")).toBe("Sở Thông tin 🚀 ge-0/0/1");
+  });
+
   it("groups series by family with HELP and TYPE, and keeps the newest value", () => {
     const latest = new LatestValues(60_000, who);
     const up = series(1, "giamsat_check_up", { check: "gw" });

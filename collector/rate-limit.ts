@@ -1,0 +1,128 @@
+// Token buckets: per remote address for refused agent tokens and failed logins, per agent for messages.
+
+/** One bucket: `capacity` tokens at most, refilled at `perSecond`; may go into debt. */
+export class TokenBucket {
+  #tokens: number;
+  #at: number;
+
+  constructor(
+    readonly capacity: number,
+    readonly perSecond: number,
+    now: number,
+  ) {
+    this.#tokens = capacity;
+    this.#at = now;
+  }
+
+  /** Tokens available now (negative while in debt). */
+  level(now: number): number {
+    if (now > this.#at) {
+      this.#tokens = Math.min(
+        this.capacity,
+        this.#tokens + ((now - this.#at) / 1000) * this.perSecond,
+      );
+      this.#at = now;
+    }
+    return this.#tokens;
+  }
+
+  /** Takes one token, also when there is none left (the debt is paid back by waiting). */
+  take(now: number): number {
+    const left = this.level(now) - 1;
+    this.#tokens = left;
+    return left;
+  }
+
+  /** Milliseconds until at least one token is available. */
+  waitMs(now: number): number {
+    const level = this.level(now);
+    return level >= 1 ? 0 : Math.ceil(((1 - level) / this.perSecond) * 1000);
+  }
+}
+
+/**
+ * Buckets by key (a remote address). Only failures take tokens, so a well-behaved client behind
+ * the same address is held back only while another one there keeps failing. The map is bounded:
+ * an attacker with many addresses cannot make it grow without end.
+ */
+export class AddressLimiter {
+  readonly #buckets = new Map<string, TokenBucket & { reportedAt?: number }>();
+  readonly #perSecond: number;
+
+  constructor(
+    readonly perMinute: number,
+    private readonly maxKeys = 10_000,
+  ) {
+    this.#perSecond = perMinute / 60;
+  }
+
+  /** Milliseconds this address must wait before trying again; 0 when it may try now. */
+  retryAfterMs(key: string, now: number): number {
+    return this.#buckets.get(key)?.waitMs(now) ?? 0;
+  }
+
+  /** Records one failure from the address. */
+  fail(key: string, now: number): void {
+    let bucket = this.#buckets.get(key);
+    if (bucket) {
+      // Re-inserted so the map stays in least-recently-failed order for pruning.
+      this.#buckets.delete(key);
+    } else {
+      bucket = new TokenBucket(this.perMinute, this.#perSecond, now);
+      if (this.#buckets.size >= this.maxKeys) this.#prune(now);
+    }
+    this.#buckets.set(key, bucket);
+    bucket.take(now);
+  }
+
+  /**
+   * Call when refusing the address because it is over its limit; true at most once a minute per
+   * address, so a flood of refusals is logged as one line, not one line each.
+   */
+  shouldReport(key: string, now: number): boolean {
+    const bucket = this.#buckets.get(key);
+    if (!bucket || (bucket.reportedAt !== undefined && now - bucket.reportedAt < 60_000)) {
+      return false;
+    }
+    bucket.reportedAt = now;
+    return true;
+  }
+
+  get size(): number {
+    return this.#buckets.size;
+  }
+
+  #prune(now: number): void {
+    for (const [key, bucket] of this.#buckets) {
+      if (bucket.level(now) >= bucket.capacity) this.#buckets.delete(key);
+    }
+    // Still full: forget the addresses that failed longest ago.
+    for (const key of this.#buckets.keys()) {
+      if (this.#buckets.size < this.maxKeys) break;
+      this.#buckets.delete(key);
+    }
+  }
+}
+
+/**
+ * The key an address is limited by: IPv4 as is (also when mapped into IPv6), IPv6 by its /64,
+ * the smallest block one site is usually given, so one attacker cannot use each of its addresses.
+ */
+export function addressKey(remote: string | undefined): string {
+  if (!remote) return "unknown";
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remote);
+  if (mapped?.[1]) return mapped[1];
+  if (!remote.includes(":")) return remote;
+  const [head = "", tail] = remote.split("%")[0]?.split("::") ?? [];
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = [
+    ...left,
+    ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"),
+    ...right,
+  ];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}

@@ -1,0 +1,36 @@
+// The one policy: what each role may do, and a unit user only within its unit.
+import { describe, expect, it } from "vitest";
+import { ACTIONS, can, type User, visibleUnits } from "../../../collector/auth/roles.js";
+
+const users: Record<string, User> = {
+  city: { id: 1, name: "c", role: "city", unit: null },
+  unit: { id: 2, name: "u", role: "unit", unit: "unit-a" },
+  operator: { id: 3, name: "o", role: "operator", unit: null },
+  admin: { id: 4, name: "a", role: "admin", unit: null },
+};
+
+describe("can", () => {
+  it("grants each role its actions, on its own unit for a unit user", () => {
+    const table = Object.fromEntries(
+      Object.entries(users).map(([role, user]) => [
+        role,
+        ACTIONS.map(
+          (action) =>
+            `${action}:${can(user, action, "unit-a") ? "a" : "-"}${can(user, action, "unit-b") ? "b" : "-"}`,
+        ).join(" "),
+      ]),
+    );
+    expect(table).toEqual({
+      city: "read:ab signoff:-- agents:-- users:-- audit:--",
+      unit: "read:a- signoff:a- agents:-- users:-- audit:--",
+      operator: "read:ab signoff:-- agents:ab users:-- audit:--",
+      admin: "read:ab signoff:ab agents:ab users:ab audit:ab",
+    });
+  });
+
+  it("shows a unit user only its unit's rows", () => {
+    const rows = [{ unit: "unit-a" }, { unit: "unit-b" }];
+    expect(visibleUnits(users.unit as User, rows, (r) => r.unit)).toEqual([{ unit: "unit-a" }]);
+    expect(visibleUnits(users.city as User, rows, (r) => r.unit)).toEqual(rows);
+  });
+});

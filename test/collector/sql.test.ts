@@ -1,0 +1,74 @@
+// Nothing reaches SQL except as a bound parameter: every SQL text the collector prepares or runs is
+// a constant, apart from the few interpolations listed here, none of which holds outside input.
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/processes.js";
+
+/** Interpolations allowed in SQL text, each with why it is safe. */
+const ALLOWED: Record<string, string> = {
+  // a constant column list (users.ts)
+  SELECT: "collector/auth/users.ts",
+  // the migration number, an integer from the loop (database.ts)
+  "next + 1": "collector/store/database.ts",
+  // fixed fragments "a.unit_id = ?" etc. chosen by which filters are set; values are bound (export.ts)
+  'where.length ? `WHERE ${where.join(" AND ")}` : ""': "collector/export.ts",
+};
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** The `${...}` expressions of the template literal that starts at `at` (a backtick). */
+function interpolations(text: string, at: number): string[] {
+  const found: string[] = [];
+  let i = at + 1;
+  while (i < text.length && text[i] !== "`") {
+    if (text[i] === "\\") {
+      i += 2;
+      continue;
+    }
+    if (text.startsWith("${", i)) {
+      let depth = 1;
+      let j = i + 2;
+      let inner = 0;
+      while (j < text.length && depth > 0) {
+        const c = text[j];
+        if (c === "`") inner ^= 1;
+        else if (!inner && c === "{") depth++;
+        else if (!inner && c === "}") depth--;
+        else if (inner && text.startsWith("${", j)) depth++;
+        else if (inner && c === "}") depth--;
+        j++;
+      }
+      found.push(text.slice(i + 2, j - 1));
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  return found;
+}
+
+describe("SQL", () => {
+  it("is prepared from constant text, outside input only ever bound", () => {
+    const seen: string[] = [];
+    for (const file of sources(join(ROOT, "collector"))) {
+      const text = readFileSync(file, "utf8");
+      for (const call of text.matchAll(/\.(prepare|exec|pragma)\(\s*(`)?/g)) {
+        if (call[2] === undefined) continue; // a plain string or a name: nothing interpolated
+        const at = (call.index ?? 0) + call[0].length - 1;
+        for (const expression of interpolations(text, at)) {
+          const where = relative(ROOT, file);
+          seen.push(`${where}: ${expression}`);
+          expect(ALLOWED[expression], `${where}: \${${expression}} in SQL`).toBe(where);
+        }
+      }
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+  });
+});
