@@ -13,7 +13,7 @@ export interface Mount {
 }
 
 /** Decodes the octal escapes /proc/mounts uses for spaces and tabs in paths ("\040"). */
-function unescape(field: string): string {
+function decodeOctal(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, octal: string) =>
     String.fromCharCode(Number.parseInt(octal, 8)),
   );
@@ -29,7 +29,7 @@ export function parseMounts(text: string): Mount[] {
     // A device mounted twice (bind mounts) is one filesystem: report its first mount point.
     if (device.startsWith("/") && seen.has(device)) continue;
     seen.add(device);
-    out.push({ device: unescape(device), mount: unescape(mount), fstype });
+    out.push({ device: decodeOctal(device), mount: decodeOctal(mount), fstype });
   }
   return out;
 }
