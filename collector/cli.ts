@@ -88,7 +88,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         process.stderr.write(
           `Enrolled agent "${name}" in unit "${unit}". Its token is shown only now, in the agent.yaml below.\n`,
         );
-        process.stdout.write(agentYaml(url, token, certificatePin(config)));
+        process.stdout.write(agentYaml(url, token, { pin: certificatePin(config) }));
       } finally {
         db.close();
       }
@@ -154,7 +154,7 @@ async function main(argv: string[]): Promise<number | undefined> {
           `New token for agent "${name}" of unit "${unit}", shown only now in the agent.yaml below; the old one works until ${until}.\n`,
         );
         process.stdout.write(
-          agentYaml(values.url ?? agentUrl(config), token, certificatePin(config)),
+          agentYaml(values.url ?? agentUrl(config), token, { pin: certificatePin(config) }),
         );
       } finally {
         db.close();

@@ -62,7 +62,7 @@ units:
 `;
   writeFileSync(
     agentFile,
-    agentYaml(wsUrl, token, checks)
+    agentYaml(wsUrl, token, { checks })
       .replace(/interval: "30s"/, 'interval: "10s"')
       .replace("./data/agent-buffer.db", "./agent-buffer.db"),
     { mode: 0o600 },

@@ -13,7 +13,12 @@ export function agentUrl(config: CollectorConfig): string {
 }
 
 /** `pin`: the SHA-256 fingerprint of the collector's certificate, offered as tlsPin. */
-export function agentYaml(url: string, token: string, pin?: string): string {
+export function agentYaml(
+  url: string,
+  token: string,
+  options: { pin?: string | undefined; checks?: string } = {},
+): string {
+  const { pin, checks = "checks: []\n" } = options;
   return `# giamsat agent configuration. Keep this file private: it holds the agent's token.
 collector: "${url}"
 token: "${token}"
@@ -24,8 +29,7 @@ ${pin ? `# tlsPin: "${pin}"   # optional: accept only this certificate\n` : ""}`
     : ""
 }buffer: { path: "./data/agent-buffer.db", maxMegabytes: 256 }
 host: { interval: "30s", inventoryInterval: "24h" }
-checks: []
-`;
+${checks}`;
 }
 
 /** The fingerprint agents may pin: that of the certificate the collector serves now. */
