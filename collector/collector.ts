@@ -53,14 +53,32 @@ export async function startCollector(
     );
   }
 
-  // Every enrolled agent has a giamsat_agent_connected series from the start, so an agent that
-  // does not come back after a collector restart is seen as disconnected, not as absent.
-  for (const agent of agents.list()) {
-    if (agent.revokedAt !== null) continue;
-    const labels = { unit: agent.unit, agent: agent.name };
-    metrics.agentConnected.set(labels, 0);
-    if (agent.lastSeen !== null) metrics.agentLastSeen.set(labels, agent.lastSeen / 1000);
-  }
+  // Every enrolled agent has a giamsat_agent_connected series, so an agent that does not come
+  // back after a collector restart is seen as disconnected, not as absent; a revoked agent has
+  // none, so alerts about silent agents do not fire for it. Kept in step when agents change.
+  const enrolled = new Map<string, { unit: string; agent: string }>();
+  const syncAgentSeries = (isConnected: (agentId: number) => boolean) => {
+    const now = new Map<string, { unit: string; agent: string }>();
+    for (const agent of agents.list()) {
+      if (agent.revokedAt !== null) continue;
+      const labels = { unit: agent.unit, agent: agent.name };
+      const key = `${agent.unit}/${agent.name}`;
+      now.set(key, labels);
+      if (!enrolled.has(key)) {
+        if (!isConnected(agent.id)) metrics.agentConnected.set(labels, 0);
+        if (agent.lastSeen !== null) metrics.agentLastSeen.set(labels, agent.lastSeen / 1000);
+      }
+    }
+    for (const [key, labels] of enrolled) {
+      if (now.has(key)) continue;
+      metrics.agentConnected.remove(labels);
+      metrics.agentLastSeen.remove(labels);
+      metrics.agentClockOffset.remove(labels);
+    }
+    enrolled.clear();
+    for (const [key, labels] of now) enrolled.set(key, labels);
+  };
+  syncAgentSeries(() => false);
 
   const names = new Map<number, AgentLabels>();
   const latest = new LatestValues(config.metrics.staleness, (id) => {
@@ -113,7 +131,9 @@ export async function startCollector(
   let dataVersion = db.pragma("data_version", { simple: true });
   const watch = setInterval(() => {
     const version = db.pragma("data_version", { simple: true });
-    ingest.checkTokens(Date.now(), version !== dataVersion);
+    const changed = version !== dataVersion;
+    ingest.checkTokens(Date.now(), changed);
+    if (changed) syncAgentSeries((id) => ingest.isConnected(id));
     dataVersion = version;
     try {
       metrics.storeSize.set(statSync(config.database).size);

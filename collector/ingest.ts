@@ -76,6 +76,8 @@ interface Session {
   tokenExpiresAt: number | null;
   /** Refused and being closed: nothing more it sends is taken. */
   refused: boolean;
+  /** Refused because its token was revoked or expired. */
+  revoked: boolean;
 }
 
 export class Ingest {
@@ -103,6 +105,10 @@ export class Ingest {
     this.#messagesPerSecond = deps.limits.agentMessagesPerSecond;
     this.#heartbeat = setInterval(() => this.#ping(), HEARTBEAT_MS);
     this.#heartbeat.unref();
+  }
+
+  isConnected(agentId: number): boolean {
+    return this.#sessions.has(agentId);
   }
 
   get connected(): number {
@@ -146,6 +152,7 @@ export class Ingest {
       tokenHash,
       tokenExpiresAt,
       refused: false,
+      revoked: false,
     };
     this.#sessions.set(agent.id, session);
     const labels = { unit: agent.unit, agent: agent.name };
@@ -172,7 +179,14 @@ export class Ingest {
       clearTimeout(helloTimer);
       if (this.#sessions.get(agent.id) === session) {
         this.#sessions.delete(agent.id);
-        this.deps.metrics.agentConnected.set(labels, 0);
+        if (session.revoked) {
+          // No longer an agent of this city: its series go, so no alert waits for it.
+          this.deps.metrics.agentConnected.remove(labels);
+          this.deps.metrics.agentLastSeen.remove(labels);
+          this.deps.metrics.agentClockOffset.remove(labels);
+        } else {
+          this.deps.metrics.agentConnected.set(labels, 0);
+        }
         this.deps.metrics.connectedAgents.set(this.#sessions.size);
       }
       log.info({ code }, "agent disconnected");
@@ -336,6 +350,7 @@ export class Ingest {
   #refuse(session: Session, error: ProtocolError): void {
     if (session.refused) return;
     session.refused = true;
+    if (error.code === "revoked") session.revoked = true;
     this.deps.metrics.rejectedMessages.inc({ code: error.code });
     session.log.warn({ code: error.code, reason: error.message }, "agent message refused");
     this.#send(session.socket, {

@@ -101,7 +101,11 @@ describe("agent → collector → /metrics", () => {
     await collector.revoke("quan-hai-chau", "pc-02");
     await second.waitForLog((l) => l.status === 401, 30_000);
     const after = await scrape(collector.url);
-    expect(find(after, "giamsat_agent_connected", { agent: "pc-02" })[0]?.value).toBe(0);
+    // A revoked agent is gone from /metrics, so "agent silent" alerts do not fire for it.
+    expect(find(after, "giamsat_agent_connected", { agent: "pc-02" })).toEqual([]);
+    expect(find(after, "giamsat_agent_last_seen_timestamp_seconds", { agent: "pc-02" })).toEqual(
+      [],
+    );
 
     const seenBefore =
       find(after, "giamsat_agent_last_seen_timestamp_seconds", { agent: "pc-01" })[0]?.value ?? 0;
