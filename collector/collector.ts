@@ -6,12 +6,15 @@ import { Registry } from "prom-client";
 import type { CollectorConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
 import { AGENT_PATH } from "../shared/protocol.js";
+import { createApi } from "./api/router.js";
+import { AvailabilityGauges } from "./availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./exposition.js";
 import { createHandler } from "./http.js";
 import { Ingest } from "./ingest.js";
 import { createCollectorMetrics } from "./metrics.js";
 import { AgentStore } from "./store/agents.js";
 import { openDatabase } from "./store/database.js";
+import { History } from "./store/history.js";
 import { SampleStore } from "./store/samples.js";
 import { syncUnits } from "./store/units.js";
 import { BatchWriter } from "./writer.js";
@@ -30,9 +33,20 @@ export async function startCollector(
   const now = Date.now();
   syncUnits(db, config.units, now);
   const agents = new AgentStore(db);
-  const samples = new SampleStore(db);
   const registry = new Registry();
   const metrics = createCollectorMetrics(registry);
+  // Rollups, compaction, retention and incidents run in the background in short steps.
+  const history = new History(db, {
+    retention: config.retention,
+    incidents: config.incidents,
+    startedAt: now,
+    log: log.child({ component: "store" }),
+    onStep: (job, seconds) => metrics.maintenanceSeconds.inc({ job }, seconds),
+  });
+  history.maintenance.add(
+    new AvailabilityGauges(history, metrics.unitAvailability, metrics.rollupLag),
+  );
+  const samples = new SampleStore(db, history.late);
   for (const unit of config.units) {
     metrics.unitInfo.set(
       { unit: unit.id, name: unit.name, kind: unit.kind, leader: unit.leader?.name ?? "" },
@@ -77,6 +91,7 @@ export async function startCollector(
       registry,
       metrics,
       metricsToken: config.metrics.token,
+      api: createApi({ history, agents, incidents: config.incidents }),
       log: log.child({ component: "http" }),
     }),
   );
@@ -109,6 +124,7 @@ export async function startCollector(
     server.once("error", reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
   });
+  history.maintenance.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -118,6 +134,7 @@ export async function startCollector(
     url,
     async close() {
       clearInterval(watch);
+      history.maintenance.stop();
       await ingest.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { HttpError } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
+import type { ApiHandler } from "./api/router.js";
 import type { LatestValues } from "./exposition.js";
 import type { CollectorMetrics } from "./metrics.js";
 import { serveScrape } from "./scrape.js";
@@ -19,6 +20,8 @@ export interface HttpDeps {
   registry: Registry;
   metrics: CollectorMetrics;
   metricsToken: string | undefined;
+  /** The JSON API under /api/v1/. */
+  api?: ApiHandler;
   log: Logger;
 }
 
@@ -29,6 +32,10 @@ export function createHandler(deps: HttpDeps) {
       const url = new URL(request.url ?? "/", "http://collector");
       if (request.method !== "GET" && request.method !== "HEAD") {
         throw new HttpError(405, `${request.method} is not allowed on ${url.pathname}`);
+      }
+      if (deps.api && url.pathname.startsWith("/api/v1/")) {
+        const { status, body } = deps.api(request, url);
+        return send(response, status, "application/json; charset=utf-8", JSON.stringify(body));
       }
       switch (url.pathname) {
         case "/healthz": {

@@ -32,5 +32,8 @@ export function createCollectorMetrics(registry: Registry) {
     storeSize: gauge(METRICS.storeSize),
     scrapeDuration: gauge(METRICS.scrapeDuration),
     series: gauge(METRICS.series),
+    unitAvailability: gauge(METRICS.unitAvailability, ["unit", "category", "window"]),
+    maintenanceSeconds: counter(METRICS.maintenanceSeconds, ["job"]),
+    rollupLag: gauge(METRICS.rollupLag),
   };
 }

@@ -181,6 +181,16 @@ export const METRICS = {
     "Time the previous /metrics response took to build and send.",
   ),
   series: collector("giamsat_collector_series", "gauge", "Agent series exposed on /metrics."),
+  maintenanceSeconds: collector(
+    "giamsat_collector_maintenance_seconds_total",
+    "counter",
+    "Time spent in background store work (rollups, compaction, retention, incidents), per job.",
+  ),
+  rollupLag: collector(
+    "giamsat_collector_rollup_lag_seconds",
+    "gauge",
+    "How far behind the clock the most lagging unit's rollups are complete.",
+  ),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;

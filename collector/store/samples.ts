@@ -3,7 +3,9 @@
 import { METRICS } from "../../shared/metrics.js";
 import type { Batch } from "../../shared/protocol.js";
 import type { AgentIdentity } from "./agents.js";
+import { decodeChunk } from "./chunk-codec.js";
 import type { Db } from "./database.js";
+import { chunkId, windowOf } from "./raw.js";
 
 /** One series as the collector knows it; the object is shared, so other parts may cache on it. */
 export interface SeriesRef {
@@ -52,7 +54,14 @@ export class SampleStore {
   readonly #insertInventory;
   readonly #write;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /**
+     * Told, inside the batch's transaction, the unit and oldest timestamp of every stored batch,
+     * so rollups already made of that time are made again (see watermarks.ts).
+     */
+    private readonly late?: (unit: string, oldestTs: number) => void,
+  ) {
     this.#advanceSeq = db.prepare(
       "UPDATE agents SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ? AND last_seq < ?",
     );
@@ -105,8 +114,10 @@ export class SampleStore {
     ).changes;
     if (advanced === 0) return { stored: false, samples: [] };
     const stored: StoredSample[] = [];
+    let oldest = Number.POSITIVE_INFINITY;
     for (const result of batch.results) {
       const up = result.up ? 1 : 0;
+      if (result.ts < oldest) oldest = result.ts;
       if (!result.up) {
         this.#insertFailure.run(
           agent.id,
@@ -128,8 +139,10 @@ export class SampleStore {
       this.#add(stored, agent.id, METRICS.checkDuration.name, labels, result.ts, result.duration);
     }
     for (const sample of batch.samples) {
+      if (sample.ts < oldest) oldest = sample.ts;
       this.#add(stored, agent.id, sample.metric, sample.labels, sample.ts, sample.value);
     }
+    if (stored.length > 0) this.late?.(agent.unit, oldest);
     for (const item of batch.inventory ?? []) {
       this.#insertInventory.run(
         agent.id,
@@ -187,21 +200,43 @@ export class SampleStore {
 
   /** The newest sample of every series whose newest sample is at or after `since`. */
   latest(since: number): StoredSample[] {
-    const rows = this.db
-      .prepare(`
-        SELECT s.id, s.agent_id AS agentId, s.metric, s.labels, l.ts, l.value
-        FROM series s JOIN samples l ON l.series_id = s.id
-          AND l.ts = (SELECT max(ts) FROM samples WHERE series_id = s.id)
-        WHERE l.ts >= ?`)
-      .all(since) as {
+    type Row = {
       id: number;
       agentId: number;
       metric: string;
       labels: string;
       ts: number;
       value: number;
-    }[];
-    return rows.map((row) => {
+    };
+    const newest = new Map<number, Row>();
+    const head = this.db
+      .prepare(`
+        SELECT s.id, s.agent_id AS agentId, s.metric, s.labels, l.ts, l.value
+        FROM series s JOIN samples l ON l.series_id = s.id
+          AND l.ts = (SELECT max(ts) FROM samples WHERE series_id = s.id)
+        WHERE l.ts >= ?`)
+      .all(since) as Row[];
+    for (const row of head) newest.set(row.id, row);
+    // Series whose newest samples were already compacted (a staleness longer than the head keeps).
+    const compacted = this.db
+      .prepare(`
+        SELECT s.id, s.agent_id AS agentId, s.metric, s.labels, c.data
+        FROM series s JOIN chunks c ON c.id = (SELECT max(id) FROM chunks
+          WHERE id >= s.id * @span AND id < (s.id + 1) * @span)
+        WHERE c.id - s.id * @span >= @window`)
+      .all({ span: chunkId(1, 0), window: windowOf(since) }) as (Omit<Row, "ts" | "value"> & {
+      data: Uint8Array;
+    })[];
+    for (const { data, ...row } of compacted) {
+      const chunk = decodeChunk(data);
+      const last = chunk.ts.length - 1;
+      const ts = chunk.ts[last];
+      if (ts === undefined || ts < since) continue;
+      const known = newest.get(row.id);
+      if (!known || known.ts < ts)
+        newest.set(row.id, { ...row, ts, value: chunk.values[last] as number });
+    }
+    return [...newest.values()].map((row) => {
       const key = `${row.agentId}\u0000${row.metric}\u0000${row.labels}`;
       let series = this.#series.get(key);
       if (!series) {
