@@ -18,7 +18,7 @@ export function parseQuery<S extends z.ZodType>(
     if (key in values) throw new HttpError(400, `${key}: given more than once`);
     values[key] = value;
   }
-  const parsed = schema.safeParse(values);
+  const parsed = schema.safeParse(values, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? formatPath(issue.path) : "";

@@ -104,7 +104,10 @@ export function inspectionSummary(
         longestMs: Math.max(0, ...durations),
       },
       certificates: certificates.filter((c) => c.category === category),
-      inventoryChanges: inventoryChanges.filter((c) => c.category === category).length,
+      // A first inventory is listed, but only a difference from the one before is a change.
+      inventoryChanges: inventoryChanges.filter(
+        (c) => c.category === category && c.changes !== null,
+      ).length,
     };
     return {
       category,

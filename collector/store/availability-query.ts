@@ -24,11 +24,11 @@ export function emptyTimes(): ScopeTimes {
   return { up: 0, observed: 0, link: 0, covered: 0 };
 }
 
-function add(into: ScopeTimes, from: Partial<ScopeTimes>, fraction = 1): void {
+function add(into: CheckTimes | ScopeTimes, from: Partial<ScopeTimes>, fraction = 1): void {
   into.up += (from.up ?? 0) * fraction;
   into.observed += (from.observed ?? 0) * fraction;
   into.link += (from.link ?? 0) * fraction;
-  into.covered += (from.covered ?? 0) * fraction;
+  if ("covered" in into) into.covered += (from.covered ?? 0) * fraction;
 }
 
 type Row = [number, number, number, number, number | null];
@@ -89,9 +89,9 @@ export class AvailabilityQuery {
   /** Times per check (its giamsat_check_up series id) of one unit in [from, to). */
   checkTimes(unit: string, from: number, to: number, now: number): Map<number, CheckTimes> {
     this.catalog.refresh();
-    const out = new Map<number, ScopeTimes>();
+    const out = new Map<number, CheckTimes>();
     const checks = this.catalog.unitChecks(unit);
-    for (const check of checks) out.set(check.id, emptyTimes());
+    for (const check of checks) out.set(check.id, { up: 0, observed: 0, link: 0 });
     const ids = JSON.stringify(checks.map((c) => c.id));
     const pieces = this.#plan(from, to, this.marks.effective(unit), now, [
       HOUR_LEVEL,
@@ -100,7 +100,7 @@ export class AvailabilityQuery {
     for (const piece of pieces) {
       if (piece.kind === "raw") {
         for (const [id, list] of this.#rawTimes(unit, piece.from, piece.to).checks) {
-          add(out.get(id) as ScopeTimes, list[0] ?? {});
+          add(out.get(id) as CheckTimes, list[0] ?? {});
         }
         continue;
       }

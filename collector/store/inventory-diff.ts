@@ -71,15 +71,15 @@ export function diffInventory(before: unknown, after: unknown, limit = 200): Inv
           new Map(items.map((item) => [String((item as Record<string, unknown>)[key]), item]));
         const old = byKey(a);
         const fresh = byKey(b);
-        for (const [name, item] of old) {
-          if (!fresh.has(name))
-            record({ path: `${path}[${name}]`, change: "removed", before: item });
-        }
-        for (const [name, item] of fresh) {
+        // Item by item, in name order, so a report reads like a sorted list.
+        const names = [...new Set([...old.keys(), ...fresh.keys()])].sort();
+        for (const name of names) {
           const previous = old.get(name);
-          if (previous === undefined)
-            record({ path: `${path}[${name}]`, change: "added", after: item });
-          else walk(previous, item, `${path}[${name}]`);
+          const item = fresh.get(name);
+          const at = `${path}[${name}]`;
+          if (item === undefined) record({ path: at, change: "removed", before: previous });
+          else if (previous === undefined) record({ path: at, change: "added", after: item });
+          else walk(previous, item, at);
         }
         return;
       }

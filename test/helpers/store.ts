@@ -65,6 +65,8 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
   const samples = new SampleStore(db, history.late);
   const seqs = new Map<number, number>();
   const enrolled = new Map<string, AgentIdentity>();
+  /** Batches are received in order: at their newest sample, or right after the previous batch. */
+  let received = 0;
   return {
     db,
     dir: dir.path,
@@ -84,6 +86,7 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
       const seq = (seqs.get(agent.id) ?? 0) + 1;
       seqs.set(agent.id, seq);
       const last = Math.max(0, ...results.map((r) => r.ts), ...extra.map((s) => s.ts));
+      received = Math.max(received, last);
       samples.write(
         agent,
         {
@@ -95,7 +98,7 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
           samples: extra,
           ...(inventory ? { inventory } : {}),
         },
-        last,
+        received,
       );
     },
     close() {
