@@ -43,10 +43,12 @@ export async function startCollector(
     log: log.child({ component: "store" }),
     onStep: (job, seconds) => metrics.maintenanceSeconds.inc({ job }, seconds),
   });
+  // Incidents of checks stored by a version that did not look for them.
+  history.catchUp(now);
   history.maintenance.add(
     new AvailabilityGauges(history, metrics.unitAvailability, metrics.rollupLag),
   );
-  const samples = new SampleStore(db, history.late);
+  const samples = new SampleStore(db, history.hooks);
   for (const unit of config.units) {
     metrics.unitInfo.set(
       { unit: unit.id, name: unit.name, kind: unit.kind, leader: unit.leader?.name ?? "" },

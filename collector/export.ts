@@ -51,12 +51,13 @@ export async function exportSamples(db: Db, filter: ExportFilter, out: Writable)
   }
   const series = db
     .prepare(`
-      SELECT s.id, a.unit_id AS unit, a.name AS agent, s.metric, s.labels
+      SELECT s.id, s.agent_id AS agentId, a.unit_id AS unit, a.name AS agent, s.metric, s.labels
       FROM series s JOIN agents a ON a.id = s.agent_id
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY s.id`)
+      ORDER BY s.agent_id, s.id`)
     .all(...params) as {
     id: number;
+    agentId: number;
     unit: string;
     agent: string;
     metric: string;
@@ -67,11 +68,23 @@ export async function exportSamples(db: Db, filter: ExportFilter, out: Writable)
   const to = filter.to ?? Number.MAX_SAFE_INTEGER;
   let count = 0;
   let chunk = "";
-  for (const row of series) {
+  // One agent at a time: its head rows are read once for all its series.
+  let agentSamples = new Map<number, { ts: number[]; values: number[] }>();
+  let agentId = -1;
+  for (const [i, row] of series.entries()) {
+    if (row.agentId !== agentId) {
+      agentId = row.agentId;
+      const ids: number[] = [];
+      for (let j = i; j < series.length && series[j]?.agentId === agentId; j++) {
+        ids.push((series[j] as { id: number }).id);
+      }
+      agentSamples = raw.readAgent(agentId, ids, from, to);
+    }
     // Labels are stored as canonical JSON; unit and agent go first, as on /metrics.
     const rest = row.labels === "{}" ? "" : `,${row.labels.slice(1, -1)}`;
     const prefix = `{"metric":${JSON.stringify(row.metric)},"labels":{"unit":${JSON.stringify(row.unit)},"agent":${JSON.stringify(row.agent)}${rest}},"ts":`;
-    const samples = raw.read(row.id, from, to);
+    const samples = agentSamples.get(row.id) ?? { ts: [], values: [] };
+    agentSamples.delete(row.id);
     for (let i = 0; i < samples.ts.length; i++) {
       chunk += `${prefix}${samples.ts[i]},"value":${numberJson(samples.values[i] as number)}}\n`;
       count++;

@@ -34,6 +34,7 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
+  db.pragma("cache_size = -65536");
   migrate(db, path);
   return db;
 }

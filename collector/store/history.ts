@@ -3,6 +3,7 @@
 import type { IncidentsConfig, RetentionConfig } from "../../shared/config/collector.js";
 import type { Logger } from "../../shared/log.js";
 import { AvailabilityQuery } from "./availability-query.js";
+import { DAY } from "./buckets.js";
 import { SeriesCatalog } from "./catalog.js";
 import { Compaction } from "./compaction.js";
 import type { Db } from "./database.js";
@@ -11,6 +12,7 @@ import { Maintenance } from "./maintenance.js";
 import { RawSamples } from "./raw.js";
 import { Retention } from "./retention.js";
 import { Rollups } from "./rollups.js";
+import type { StoreHooks } from "./samples.js";
 import { ScopeIds } from "./scopes.js";
 import { Watermarks } from "./watermarks.js";
 
@@ -49,13 +51,7 @@ export class History {
     });
     this.compaction = new Compaction(db);
     this.retention = new Retention(db, options.retention);
-    this.incidents = new Incidents(
-      db,
-      this.catalog,
-      this.raw,
-      options.incidents,
-      options.startedAt,
-    );
+    this.incidents = new Incidents(db, options.incidents, options.startedAt);
     this.availability = new AvailabilityQuery(
       db,
       this.catalog,
@@ -74,6 +70,43 @@ export class History {
     );
   }
 
-  /** For the sample store: a batch reaching back to `ts` was stored for the unit. */
-  readonly late = (unit: string, ts: number): void => this.marks.late(unit, ts);
+  /** For the sample store (inside its transactions): late data and results to follow. */
+  readonly hooks: StoreHooks = {
+    stored: (unit, ts) => this.marks.late(unit, ts),
+    result: (agent, seriesId, result) =>
+      this.incidents.result(
+        {
+          id: seriesId,
+          agentId: agent.id,
+          unit: agent.unit,
+          check: result.check,
+          category: result.category,
+        },
+        result.ts,
+        result.up,
+        result.reason,
+        result.message,
+      ),
+    rolledBack: () => this.incidents.forget(),
+  };
+
+  /**
+   * Follows, once, the results of checks stored before incidents were looked for (a database
+   * from an older version): the last day of them, so incidents still open are found.
+   */
+  catchUp(now: number): void {
+    this.catalog.refresh();
+    const units = this.db.prepare("SELECT id FROM units").pluck().all() as string[];
+    this.db.transaction(() => {
+      for (const unit of units) {
+        for (const check of this.catalog.unitChecks(unit)) {
+          if (this.incidents.known(check.id)) continue;
+          this.incidents.follow(
+            check,
+            this.raw.read(check.id, now - DAY, Number.POSITIVE_INFINITY),
+          );
+        }
+      }
+    })();
+  }
 }

@@ -1,12 +1,14 @@
 // Incidents: a check failing `openAfter` results in a row opens one (starting at the first of
 // them, with that run's reason), `closeAfter` good results in a row close it (ending at the first
-// of them). An agent the collector hears nothing from for `silentAfter` has an incident of its own.
+// of them). Results are followed as they are stored, in the same transaction, so nothing is read
+// twice; agents send their buffers first in, first out, so a check's results come in time order
+// even when they arrive hours late. An agent the collector hears nothing from for `silentAfter`
+// has an incident of its own, looked for by a background step.
 import type { IncidentsConfig } from "../../shared/config/collector.js";
-import type { CheckSeries, SeriesCatalog } from "./catalog.js";
+import type { CheckSeries } from "./catalog.js";
 import type { Samples } from "./chunk-codec.js";
 import type { Db } from "./database.js";
 import type { Job } from "./maintenance.js";
-import type { RawSamples } from "./raw.js";
 
 export interface TrackerState {
   /** True while an incident is open. */
@@ -41,18 +43,29 @@ export function track(
   return state.down ? { type: "open", start: at } : { type: "close", end: at };
 }
 
+/** What an incident needs to know about the check a result belongs to. */
+export interface CheckKey {
+  /** The check's giamsat_check_up series. */
+  id: number;
+  agentId: number;
+  unit: string;
+  check: string;
+  category: string;
+}
+
 interface CheckState extends TrackerState {
   processed: number;
   incident: number | undefined;
+  /** Why the first failure of the current run failed, for the incident it may open. */
+  reason: string | undefined;
+  message: string | undefined;
 }
 
-/** Time between passes over every check looking for new results. */
-const PASS_MS = 5000;
-const STEP_MS = 5;
+/** How often silent agents are looked for. */
+const SILENCE_EVERY_MS = 5000;
 
 export class Incidents implements Job {
   readonly name = "incidents";
-  readonly #db: Db;
   readonly #states = new Map<number, CheckState>();
   readonly #loadState;
   readonly #saveState;
@@ -62,18 +75,14 @@ export class Incidents implements Job {
   readonly #agents;
   readonly #openSilences;
   readonly #firstBatchAfter;
-  #pass: { checks: CheckSeries[]; next: number } | undefined;
-  #lastPass = Number.NEGATIVE_INFINITY;
+  #lastLook = Number.NEGATIVE_INFINITY;
 
   constructor(
-    db: Db,
-    private readonly catalog: SeriesCatalog,
-    private readonly raw: RawSamples,
+    private readonly db: Db,
     private readonly settings: IncidentsConfig,
     /** When the collector started: it cannot have heard agents while it was not running. */
     private readonly startedAt: number,
   ) {
-    this.#db = db;
     this.#loadState = db.prepare(`
       SELECT processed_ts AS processed, down, run, run_start AS runStart, incident_id AS incident
       FROM incident_state WHERE series_id = ?`);
@@ -98,37 +107,75 @@ export class Incidents implements Job {
       .pluck();
   }
 
-  step(now: number): boolean {
-    if (!this.#pass) {
-      if (now - this.#lastPass < PASS_MS) return false;
-      this.catalog.refresh();
-      this.#lastPass = now;
-      this.#pass = { checks: this.#allChecks(), next: 0 };
+  /** Whether the check's results were ever followed (a database from before incidents: not). */
+  known(seriesId: number): boolean {
+    return this.#state(seriesId) !== undefined;
+  }
+
+  /**
+   * Follows one stored result of a check; call inside the transaction that stores it. The
+   * reason and message are the failed run's, when it failed.
+   */
+  result(check: CheckKey, ts: number, up: boolean, reason?: string, message?: string): void {
+    const state = this.#state(check.id) ?? this.#fresh(check.id);
+    if (ts <= state.processed) return;
+    state.processed = ts;
+    const before = state.run;
+    const event = track(state, ts, up, this.settings);
+    if (state.run === 1 && !up) {
+      state.reason = reason;
+      state.message = message;
     }
-    const pass = this.#pass;
-    const until = performance.now() + STEP_MS;
-    this.#db.transaction(() => {
-      while (pass.next < pass.checks.length && performance.now() < until) {
-        const check = pass.checks[pass.next++] as CheckSeries;
-        this.#follow(check, this.raw.read(check.id, this.#state(check).processed + 1, Infinity));
+    if (event?.type === "open") {
+      let why = { reason: state.reason, message: state.message };
+      if (why.reason === undefined) {
+        // The run began before a restart: its first failure is in the failures table.
+        const row = this.#failure.get(check.agentId, check.check, event.start) as
+          | { reason: string; message: string | null }
+          | undefined;
+        why = { reason: row?.reason, message: row?.message ?? undefined };
       }
-      if (pass.next >= pass.checks.length) {
-        this.#silences(now);
-        this.#pass = undefined;
-      }
-    })();
-    return true;
+      state.incident = Number(
+        this.#open.run(
+          "check",
+          check.unit,
+          check.agentId,
+          check.id,
+          check.check,
+          check.category,
+          event.start,
+          why.reason ?? "error",
+          why.message ?? null,
+        ).lastInsertRowid,
+      );
+    } else if (event?.type === "close" && state.incident !== undefined) {
+      this.#close.run(event.end, state.incident);
+      state.incident = undefined;
+    }
+    // A check that stays up changes nothing: no write for it.
+    if (event || state.run !== before) this.#save(check.id, state);
   }
 
-  #allChecks(): CheckSeries[] {
-    const units = this.#db.prepare("SELECT id FROM units").pluck().all() as string[];
-    return units.flatMap((unit) => [...this.catalog.unitChecks(unit)]);
+  /** Follows samples of a check's giamsat_check_up series, reasons from the failures table. */
+  follow(check: CheckSeries, samples: Samples): void {
+    for (let i = 0; i < samples.ts.length; i++) {
+      const ts = samples.ts[i] as number;
+      const up = (samples.values[i] as number) > 0;
+      this.result(check, ts, up);
+    }
+    const state = this.#state(check.id);
+    if (state) this.#save(check.id, state);
   }
 
-  #state(check: CheckSeries): CheckState {
-    let state = this.#states.get(check.id);
+  /** After a rolled-back transaction: states are read again from the database. */
+  forget(): void {
+    this.#states.clear();
+  }
+
+  #state(seriesId: number): CheckState | undefined {
+    let state = this.#states.get(seriesId);
     if (!state) {
-      const row = this.#loadState.get(check.id) as
+      const row = this.#loadState.get(seriesId) as
         | {
             processed: number;
             down: number;
@@ -137,66 +184,53 @@ export class Incidents implements Job {
             incident: number | null;
           }
         | undefined;
-      state = row
-        ? {
-            processed: row.processed,
-            down: row.down === 1,
-            run: row.run,
-            runStart: row.runStart ?? undefined,
-            incident: row.incident ?? undefined,
-          }
-        : { processed: 0, down: false, run: 0, runStart: undefined, incident: undefined };
-      this.#states.set(check.id, state);
+      if (!row) return undefined;
+      state = {
+        processed: row.processed,
+        down: row.down === 1,
+        run: row.run,
+        runStart: row.runStart ?? undefined,
+        incident: row.incident ?? undefined,
+        reason: undefined,
+        message: undefined,
+      };
+      this.#states.set(seriesId, state);
     }
     return state;
   }
 
-  /**
-   * Feeds a check's results newer than those already seen (inside a transaction). Results of one
-   * check reach the collector in time order, as each agent sends its buffer first in, first out.
-   */
-  follow(check: CheckSeries, samples: Samples): void {
-    this.#follow(check, samples);
+  #fresh(seriesId: number): CheckState {
+    const state: CheckState = {
+      processed: 0,
+      down: false,
+      run: 0,
+      runStart: undefined,
+      incident: undefined,
+      reason: undefined,
+      message: undefined,
+    };
+    this.#states.set(seriesId, state);
+    this.#save(seriesId, state);
+    return state;
   }
 
-  #follow(check: CheckSeries, samples: Samples): void {
-    if (samples.ts.length === 0) return;
-    const state = this.#state(check);
-    for (let i = 0; i < samples.ts.length; i++) {
-      const ts = samples.ts[i] as number;
-      if (ts <= state.processed) continue;
-      state.processed = ts;
-      const event = track(state, ts, (samples.values[i] as number) > 0, this.settings);
-      if (event?.type === "open") {
-        const failure = this.#failure.get(check.agentId, check.check, event.start) as
-          | { reason: string; message: string | null }
-          | undefined;
-        state.incident = Number(
-          this.#open.run(
-            "check",
-            check.unit,
-            check.agentId,
-            check.id,
-            check.check,
-            check.category,
-            event.start,
-            failure?.reason ?? "error",
-            failure?.message ?? null,
-          ).lastInsertRowid,
-        );
-      } else if (event?.type === "close" && state.incident !== undefined) {
-        this.#close.run(event.end, state.incident);
-        state.incident = undefined;
-      }
-    }
+  #save(seriesId: number, state: CheckState): void {
     this.#saveState.run(
-      check.id,
+      seriesId,
       state.processed,
       state.down ? 1 : 0,
       state.run,
       state.runStart ?? null,
       state.incident ?? null,
     );
+  }
+
+  /** Looks for agents gone silent, and for silent ones heard again. */
+  step(now: number): boolean {
+    if (now - this.#lastLook < SILENCE_EVERY_MS) return false;
+    this.#lastLook = now;
+    this.db.transaction(() => this.#silences(now))();
+    return true;
   }
 
   #silences(now: number): void {

@@ -47,25 +47,35 @@ export function mergeSamples(first: Samples, second: Samples): Samples {
 }
 
 export class RawSamples {
+  readonly #agentOf;
+  readonly #agents = new Map<number, number>();
   readonly #chunks;
   readonly #head;
+  readonly #agentHead;
   readonly #headLast;
   readonly #lastChunk;
   readonly #headFirst;
   readonly #firstChunk;
 
   constructor(db: Db) {
+    this.#agentOf = db.prepare("SELECT agent_id FROM series WHERE id = ?").pluck();
     this.#chunks = db.prepare("SELECT data FROM chunks WHERE id >= ? AND id <= ? ORDER BY id");
+    // The head is keyed (agent, ts, series): one series' samples are read from its agent's rows.
     this.#head = db
       .prepare(
-        "SELECT ts, value FROM samples WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts",
+        "SELECT ts, value FROM samples WHERE agent_id = ? AND ts >= ? AND ts < ? AND series_id = ? ORDER BY ts",
+      )
+      .raw();
+    this.#agentHead = db
+      .prepare(
+        "SELECT series_id, ts, value FROM samples WHERE agent_id = ? AND ts >= ? AND ts < ? ORDER BY ts",
       )
       .raw();
     this.#headLast = db.prepare(
-      "SELECT ts, value FROM samples WHERE series_id = ? ORDER BY ts DESC LIMIT 1",
+      "SELECT ts, value FROM samples WHERE agent_id = ? AND series_id = ? ORDER BY ts DESC LIMIT 1",
     );
     this.#headFirst = db
-      .prepare("SELECT ts FROM samples WHERE series_id = ? ORDER BY ts LIMIT 1")
+      .prepare("SELECT ts FROM samples WHERE agent_id = ? AND series_id = ? ORDER BY ts LIMIT 1")
       .pluck();
     this.#lastChunk = db.prepare(
       "SELECT data FROM chunks WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT 1",
@@ -75,39 +85,82 @@ export class RawSamples {
       .pluck();
   }
 
+  #agent(seriesId: number): number {
+    let agent = this.#agents.get(seriesId);
+    if (agent === undefined) {
+      agent = (this.#agentOf.get(seriesId) as number | undefined) ?? -1;
+      this.#agents.set(seriesId, agent);
+    }
+    return agent;
+  }
+
   /** Samples of the series with from <= ts < to, in time order. */
   read(seriesId: number, from: number, to: number): Samples {
-    const compacted: Samples = { ts: [], values: [] };
-    if (to > from) {
-      const rows = this.#chunks.all(
-        chunkId(seriesId, windowOf(from)),
-        chunkId(seriesId, windowOf(to - 1)),
-      ) as { data: Uint8Array }[];
-      for (const row of rows) {
-        const chunk = decodeChunk(row.data);
-        for (let i = 0; i < chunk.ts.length; i++) {
-          const ts = chunk.ts[i] as number;
-          if (ts >= from && ts < to) {
-            compacted.ts.push(ts);
-            compacted.values.push(chunk.values[i] as number);
-          }
-        }
-      }
-    }
     const head: Samples = { ts: [], values: [] };
-    for (const [ts, value] of this.#head.iterate(seriesId, from, to) as Iterable<
-      [number, number]
-    >) {
+    for (const [ts, value] of this.#head.iterate(
+      this.#agent(seriesId),
+      from,
+      to,
+      seriesId,
+    ) as Iterable<[number, number]>) {
       head.ts.push(ts);
       head.values.push(value);
     }
     // A sample compacted first wins over one that reached the head later with the same ts.
-    return mergeSamples(compacted, head);
+    return mergeSamples(this.#compacted(seriesId, from, to), head);
+  }
+
+  /**
+   * Samples of several series of one agent in [from, to): the agent's head rows are read once,
+   * which is cheaper than one read per series when they are most of its series.
+   */
+  readAgent(
+    agentId: number,
+    seriesIds: readonly number[],
+    from: number,
+    to: number,
+  ): Map<number, Samples> {
+    const heads = new Map<number, Samples>();
+    for (const id of seriesIds) heads.set(id, { ts: [], values: [] });
+    for (const [id, ts, value] of this.#agentHead.iterate(agentId, from, to) as Iterable<
+      [number, number, number]
+    >) {
+      const head = heads.get(id);
+      if (head) {
+        head.ts.push(ts);
+        head.values.push(value);
+      }
+    }
+    const out = new Map<number, Samples>();
+    for (const [id, head] of heads) out.set(id, mergeSamples(this.#compacted(id, from, to), head));
+    return out;
+  }
+
+  #compacted(seriesId: number, from: number, to: number): Samples {
+    const compacted: Samples = { ts: [], values: [] };
+    if (to <= from) return compacted;
+    const rows = this.#chunks.all(
+      chunkId(seriesId, windowOf(from)),
+      chunkId(seriesId, windowOf(to - 1)),
+    ) as { data: Uint8Array }[];
+    for (const row of rows) {
+      const chunk = decodeChunk(row.data);
+      for (let i = 0; i < chunk.ts.length; i++) {
+        const ts = chunk.ts[i] as number;
+        if (ts >= from && ts < to) {
+          compacted.ts.push(ts);
+          compacted.values.push(chunk.values[i] as number);
+        }
+      }
+    }
+    return compacted;
   }
 
   /** The newest sample of the series. */
   last(seriesId: number): { ts: number; value: number } | undefined {
-    const head = this.#headLast.get(seriesId) as { ts: number; value: number } | undefined;
+    const head = this.#headLast.get(this.#agent(seriesId), seriesId) as
+      | { ts: number; value: number }
+      | undefined;
     const row = this.#lastChunk.get(chunkId(seriesId, 0), chunkId(seriesId + 1, 0)) as
       | { data: Uint8Array }
       | undefined;
@@ -121,7 +174,7 @@ export class RawSamples {
 
   /** Time of the oldest sample of the series. */
   firstTs(seriesId: number): number | undefined {
-    const head = this.#headFirst.get(seriesId) as number | undefined;
+    const head = this.#headFirst.get(this.#agent(seriesId), seriesId) as number | undefined;
     const data = this.#firstChunk.get(chunkId(seriesId, 0), chunkId(seriesId + 1, 0)) as
       | Uint8Array
       | undefined;

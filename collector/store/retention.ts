@@ -40,12 +40,12 @@ export class Retention implements Job {
     const scopes = page("SELECT id FROM scopes WHERE id > ? ORDER BY id");
     const agents = page("SELECT id FROM agents WHERE id > ? ORDER BY id");
     const chunks = db.prepare("DELETE FROM chunks WHERE id >= ? AND id < ?");
-    const head = db.prepare("DELETE FROM samples WHERE series_id = ? AND ts < ?");
     const fiveMinute = db.prepare("DELETE FROM rollup_5m WHERE series_id = ? AND bucket < ?");
     const hourly = db.prepare("DELETE FROM rollup_1h WHERE series_id = ? AND bucket < ?");
     const scope5m = db.prepare("DELETE FROM scope_5m WHERE scope_id = ? AND bucket < ?");
     const scope1h = db.prepare("DELETE FROM scope_1h WHERE scope_id = ? AND bucket < ?");
     const scope1d = db.prepare("DELETE FROM scope_1d WHERE scope_id = ? AND bucket < ?");
+    const head = db.prepare("DELETE FROM samples WHERE agent_id = ? AND ts < ?");
     const checks = db.prepare("SELECT name FROM checks WHERE agent_id = ?").pluck();
     const failures = db.prepare(
       "DELETE FROM failures WHERE agent_id = ? AND check_name = ? AND ts < ?",
@@ -75,7 +75,6 @@ export class Retention implements Job {
           remove: (id) => {
             // Whole chunks only: a window is dropped once all of it is past retention.
             chunks.run(chunkId(id, 0), chunkId(id, windowOf(raw)));
-            head.run(id, raw);
             fiveMinute.run(id, bucketOf(FIVE_MINUTE_LEVEL, five));
             hourly.run(id, bucketOf(HOUR_LEVEL, hour));
           },
@@ -91,6 +90,8 @@ export class Retention implements Job {
         {
           next: (after) => agents.all(after) as number[],
           remove: (id) => {
+            // Head rows this old are late arrivals that compaction has not reached yet.
+            head.run(id, raw);
             for (const name of checks.all(id) as string[]) failures.run(id, name, raw);
             batches.run({ agent: id, before: raw });
             inventory.run({ agent: id, before: hour });

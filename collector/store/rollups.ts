@@ -134,7 +134,7 @@ export class Rollups implements Job {
         return;
       }
       const to = Math.min(floorTo(HOUR_LEVEL, from) + HOUR, mark.through);
-      this.rollUp(unit, from, to, (id, a, b) => this.raw.read(id, a, b));
+      this.rollUp(unit, from, to, this.#prefetch(unit, from, to));
       this.marks.set(unit, {
         through: mark.through,
         dirtyFrom: to < mark.through ? to : undefined,
@@ -143,8 +143,33 @@ export class Rollups implements Job {
     }
     const from = mark.through;
     const to = Math.min(floorTo(HOUR_LEVEL, from) + HOUR, target);
-    this.rollUp(unit, from, to, (id, a, b) => this.raw.read(id, a, b));
+    this.rollUp(unit, from, to, this.#prefetch(unit, from, to));
     this.marks.set(unit, { through: to, dirtyFrom: undefined });
+  }
+
+  /**
+   * The raw samples a rollup of [from, to) reads, fetched with one read of each agent's head rows
+   * rather than one per series.
+   */
+  #prefetch(unit: string, from: number, to: number): SampleSource {
+    const series = this.catalog.unitSeries(unit);
+    const checks = this.catalog.unitChecks(unit);
+    // A check whose interval is not known yet is read an hour back, to learn it.
+    const unknown = checks.some((c) => c.interval === undefined);
+    const back = Math.max(unknown ? HOUR : 0, ...checks.map((c) => holdCap(c)));
+    const byAgent = new Map<number, number[]>();
+    for (const s of series) byAgent.set(s.agentId, [...(byAgent.get(s.agentId) ?? []), s.id]);
+    const fetched = new Map<number, Samples>();
+    for (const [agent, ids] of byAgent) {
+      for (const [id, samples] of this.raw.readAgent(agent, ids, from - back, to)) {
+        fetched.set(id, samples);
+      }
+    }
+    return (id, a, b) => {
+      const samples = fetched.get(id);
+      if (!samples || a < from - back || b > to) return this.raw.read(id, a, b);
+      return slice(samples, a, b);
+    };
   }
 
   /**
@@ -240,6 +265,16 @@ export class Rollups implements Job {
     }
     return { id: check.id, category: check.category, cap, samples };
   }
+}
+
+/** The samples with a <= ts < b of a time-sorted list. */
+function slice(samples: Samples, a: number, b: number): Samples {
+  const { ts, values } = samples;
+  let lo = 0;
+  while (lo < ts.length && (ts[lo] as number) < a) lo++;
+  let hi = lo;
+  while (hi < ts.length && (ts[hi] as number) < b) hi++;
+  return { ts: ts.slice(lo, hi), values: values.slice(lo, hi) };
 }
 
 interface Stats {

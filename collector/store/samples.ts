@@ -1,7 +1,7 @@
 // Writes agents' batches: results, samples and inventory of one batch in one transaction.
 
 import { METRICS } from "../../shared/metrics.js";
-import type { Batch } from "../../shared/protocol.js";
+import type { Batch, CheckResult } from "../../shared/protocol.js";
 import type { AgentIdentity } from "./agents.js";
 import { decodeChunk } from "./chunk-codec.js";
 import type { Db } from "./database.js";
@@ -26,6 +26,16 @@ export interface WriteOutcome {
   /** False when the batch's seq was stored before: nothing was written again. */
   stored: boolean;
   samples: StoredSample[];
+}
+
+/** What the derived history learns from each stored batch, told inside its transaction. */
+export interface StoreHooks {
+  /** A batch whose oldest sample is at `oldestTs` was stored for the unit. */
+  stored?(unit: string, oldestTs: number): void;
+  /** A check result was stored as a sample of the check's giamsat_check_up series. */
+  result?(agent: AgentIdentity, seriesId: number, result: CheckResult): void;
+  /** A transaction in which the hooks above were called was rolled back. */
+  rolledBack?(): void;
 }
 
 export function canonicalLabels(labels: Readonly<Record<string, string>>): string {
@@ -56,11 +66,8 @@ export class SampleStore {
 
   constructor(
     private readonly db: Db,
-    /**
-     * Told, inside the batch's transaction, the unit and oldest timestamp of every stored batch,
-     * so rollups already made of that time are made again (see watermarks.ts).
-     */
-    private readonly late?: (unit: string, oldestTs: number) => void,
+    /** Rollups (to redo what late data changes) and incidents follow what is stored. */
+    private readonly hooks: StoreHooks = {},
   ) {
     this.#advanceSeq = db.prepare(
       "UPDATE agents SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ? AND last_seq < ?",
@@ -75,7 +82,7 @@ export class SampleStore {
       "SELECT id FROM series WHERE agent_id = ? AND metric = ? AND labels = ?",
     );
     this.#insertSample = db.prepare(
-      "INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+      "INSERT INTO samples (agent_id, ts, series_id, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
     );
     this.#insertFailure = db.prepare(
       "INSERT INTO failures (agent_id, check_name, ts, reason, message) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -99,6 +106,7 @@ export class SampleStore {
     } catch (error) {
       for (const key of this.#created) this.#series.delete(key);
       for (const key of this.#createdChecks) this.#knownChecks.delete(key);
+      this.hooks.rolledBack?.();
       throw error;
     }
   }
@@ -135,14 +143,15 @@ export class SampleStore {
       }
       // The check's own series are derived here, so agents do not send them twice.
       const labels = { category: result.category, check: result.check, kind: result.kind };
-      this.#add(stored, agent.id, METRICS.checkUp.name, labels, result.ts, up);
+      const series = this.#add(stored, agent.id, METRICS.checkUp.name, labels, result.ts, up);
+      this.hooks.result?.(agent, series.id, result);
       this.#add(stored, agent.id, METRICS.checkDuration.name, labels, result.ts, result.duration);
     }
     for (const sample of batch.samples) {
       if (sample.ts < oldest) oldest = sample.ts;
       this.#add(stored, agent.id, sample.metric, sample.labels, sample.ts, sample.value);
     }
-    if (stored.length > 0) this.late?.(agent.unit, oldest);
+    if (stored.length > 0) this.hooks.stored?.(agent.unit, oldest);
     for (const item of batch.inventory ?? []) {
       this.#insertInventory.run(
         agent.id,
@@ -164,16 +173,18 @@ export class SampleStore {
     labels: Readonly<Record<string, string>>,
     ts: number,
     value: number,
-  ): void {
+  ): SeriesRef {
     const series = this.series(agentId, metric, labels);
-    this.#insertSample.run(series.id, ts, value);
+    this.#insertSample.run(agentId, ts, series.id, value);
     out.push({ series, ts, value });
+    return series;
   }
 
   /** Forgets cached series ids, after a transaction that created some was rolled back. */
   forgetSeries(): void {
     this.#series.clear();
     this.#knownChecks.clear();
+    this.hooks.rolledBack?.();
   }
 
   /** The series for these labels, created on first sight. */
@@ -209,13 +220,14 @@ export class SampleStore {
       value: number;
     };
     const newest = new Map<number, Row>();
+    // Each agent's recent head rows in time order: the last seen of a series is its newest.
     const head = this.db
       .prepare(`
         SELECT s.id, s.agent_id AS agentId, s.metric, s.labels, l.ts, l.value
-        FROM series s JOIN samples l ON l.series_id = s.id
-          AND l.ts = (SELECT max(ts) FROM samples WHERE series_id = s.id)
-        WHERE l.ts >= ?`)
-      .all(since) as Row[];
+        FROM agents a JOIN samples l ON l.agent_id = a.id AND l.ts >= ?
+          JOIN series s ON s.id = l.series_id
+        ORDER BY l.agent_id, l.ts`)
+      .iterate(since) as IterableIterator<Row>;
     for (const row of head) newest.set(row.id, row);
     // Series whose newest samples were already compacted (a staleness longer than the head keeps).
     const compacted = this.db

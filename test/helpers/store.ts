@@ -62,7 +62,7 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
     incidents: config.incidents,
     startedAt,
   });
-  const samples = new SampleStore(db, history.late);
+  const samples = new SampleStore(db, history.hooks);
   const seqs = new Map<number, number>();
   const enrolled = new Map<string, AgentIdentity>();
   /** Batches are received in order: at their newest sample, or right after the previous batch. */

@@ -21,7 +21,7 @@ describe("schema migrations", () => {
     old.pragma("user_version = 1");
     old.exec(`
       INSERT INTO units (id, name, kind, updated_at) VALUES ('so-tttt', 'Sở', 'department', 0);
-      INSERT INTO agents (id, unit_id, name, created_at) VALUES (1, 'so-tttt', 'pc-01', 0);
+      INSERT INTO agents (id, unit_id, name, created_at, last_seen) VALUES (1, 'so-tttt', 'pc-01', 0, 1);
       INSERT INTO checks (agent_id, name, category, kind, first_seen) VALUES (1, 'gw', 'lan', 'ping', 0);
       INSERT INTO series (id, agent_id, metric, labels)
         VALUES (1, 1, 'giamsat_check_up', '{"category":"lan","check":"gw","kind":"ping"}');`);
@@ -40,6 +40,8 @@ describe("schema migrations", () => {
       incidents: config.incidents,
       startedAt: 0,
     });
+    // As `serve` does at start: the stored results are followed for incidents once.
+    history.catchUp(vn("14:00:00"));
     history.maintenance.runUntilIdle(vn("14:00:00"));
     const hour = db
       .prepare(
