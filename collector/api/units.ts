@@ -6,7 +6,13 @@ import type { AgentRow, AgentStore } from "../store/agents.js";
 import { type CheckTimes, ratio, type ScopeTimes, UNIT_SCOPE } from "../store/availability.js";
 import type { History } from "../store/history.js";
 import type { IncidentList } from "../store/incident-list.js";
-import { type CategoryNow, type CheckStatus, categoryStates, unitState } from "../store/status.js";
+import {
+  type CategoryNow,
+  type CheckNow,
+  type CheckStatus,
+  categoryStates,
+  unitState,
+} from "../store/status.js";
 import { listUnits, type UnitRow } from "../store/units.js";
 
 export interface ApiContext {
@@ -79,10 +85,11 @@ export function findUnit(units: readonly UnitRow[], id: string): UnitRow {
 
 /** Each check of the unit (of agents not revoked) with its state now. */
 function currentChecks(ctx: ApiContext, unit: string, revoked: ReadonlySet<number>, now: number) {
-  return ctx.history.catalog
+  const checks = ctx.history.catalog
     .unitChecks(unit)
-    .filter((check) => !revoked.has(check.agentId))
-    .map((check) => ({ check, now: ctx.status.now(check, now) }));
+    .filter((check) => !revoked.has(check.agentId));
+  const states = ctx.status.many(checks, now);
+  return checks.map((check) => ({ check, now: states.get(check.id) as CheckNow }));
 }
 
 function categoriesOf(
@@ -169,10 +176,18 @@ export function checksPayload(ctx: ApiContext, id: string, window: { from: numbe
       .all(id) as [number, number][],
   );
   const windowMs = window.to - window.from;
-  const checks = ctx.history.catalog.unitChecks(id).map((check) => {
-    const state = revoked.has(check.agentId)
-      ? { state: "no_data" as const, lastResult: null, reason: null, message: null }
-      : ctx.status.now(check, now);
+  const all = ctx.history.catalog.unitChecks(id);
+  const states = ctx.status.many(
+    all.filter((c) => !revoked.has(c.agentId)),
+    now,
+  );
+  const checks = all.map((check) => {
+    const state = states.get(check.id) ?? {
+      state: "no_data" as const,
+      lastResult: null,
+      reason: null,
+      message: null,
+    };
     return {
       agent: check.agent,
       check: check.check,

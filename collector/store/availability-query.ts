@@ -12,7 +12,7 @@ import {
 import { DAY_LEVEL, FIVE_MINUTE_LEVEL, HOUR, HOUR_LEVEL, type Level } from "./buckets.js";
 import { DEFAULT_INTERVAL_MS, type SeriesCatalog } from "./catalog.js";
 import type { Db } from "./database.js";
-import type { RawSamples } from "./raw.js";
+import { type RawSamples, slice } from "./raw.js";
 import type { ScopeIds } from "./scopes.js";
 import type { Watermarks } from "./watermarks.js";
 import { type Piece, planWindow } from "./window-plan.js";
@@ -152,16 +152,25 @@ export class AvailabilityQuery {
 
   /** The unit's times in [from, to) from raw samples, as one bucket. */
   #rawTimes(unit: string, from: number, to: number) {
-    const inputs: CheckInput[] = [];
-    for (const check of this.catalog.unitChecks(unit)) {
-      let interval = check.interval;
-      if (interval === undefined) {
-        interval = medianGap(this.raw.read(check.id, from - HOUR, to).ts, 3) ?? DEFAULT_INTERVAL_MS;
-      }
+    const checks = this.catalog.unitChecks(unit);
+    // One read of each agent's rows, far enough back for the longest hold and to learn intervals.
+    const unknown = checks.some((c) => c.interval === undefined);
+    const back = Math.max(
+      unknown ? HOUR : 0,
+      ...checks.map((c) => 2 * (c.interval ?? DEFAULT_INTERVAL_MS)),
+    );
+    const read = this.raw.readMany(checks, from - back, to);
+    const inputs: CheckInput[] = checks.map((check) => {
+      const samples = read.get(check.id) ?? { ts: [], values: [] };
+      const interval = check.interval ?? medianGap(samples.ts, 3) ?? DEFAULT_INTERVAL_MS;
       const cap = 2 * interval;
-      const samples = this.raw.read(check.id, from - cap, to);
-      inputs.push({ id: check.id, category: check.category, cap, samples });
-    }
+      return {
+        id: check.id,
+        category: check.category,
+        cap,
+        samples: slice(samples, from - cap, to),
+      };
+    });
     return bucketTimes(inputs, from, to, to - from);
   }
 }

@@ -3,12 +3,17 @@
 import { METRICS } from "../../shared/metrics.js";
 import type { Db } from "./database.js";
 
+/** A series as the background jobs need it; labels are kept for checks only (memory). */
 export interface SeriesInfo {
   readonly id: number;
   readonly agentId: number;
   readonly agent: string;
   readonly unit: string;
   readonly metric: string;
+}
+
+/** A series with its labels, read from the database when asked for. */
+export interface LabelledSeries extends SeriesInfo {
   readonly labels: Readonly<Record<string, string>>;
 }
 
@@ -36,8 +41,14 @@ export class SeriesCatalog {
   readonly #load;
   readonly #intervals;
   readonly #setInterval;
+  readonly #byMetric;
+  /** Unit, agent and metric names repeat across series: one string each. */
+  readonly #strings = new Map<string, string>();
 
   constructor(db: Db) {
+    this.#byMetric = db.prepare(`
+      SELECT s.id, s.agent_id AS agentId, a.name AS agent, a.unit_id AS unit, s.metric, s.labels
+      FROM series s JOIN agents a ON a.id = s.agent_id WHERE a.unit_id = ? AND s.metric = ?`);
     this.#load = db.prepare(`
       SELECT s.id, s.agent_id AS agentId, a.name AS agent, a.unit_id AS unit, s.metric, s.labels
       FROM series s JOIN agents a ON a.id = s.agent_id WHERE s.id > ? ORDER BY s.id`);
@@ -58,9 +69,15 @@ export class SeriesCatalog {
     const intervals = new Map<number, Map<string, number>>();
     for (const row of rows) {
       this.#maxId = row.id;
-      const labels = JSON.parse(row.labels) as Record<string, string>;
-      let info: SeriesInfo = { ...row, labels };
+      let info: SeriesInfo = {
+        id: row.id,
+        agentId: row.agentId,
+        agent: this.#intern(row.agent),
+        unit: this.#intern(row.unit),
+        metric: this.#intern(row.metric),
+      };
       if (row.metric === METRICS.checkUp.name) {
+        const labels = JSON.parse(row.labels) as Record<string, string>;
         let known = intervals.get(row.agentId);
         if (!known) {
           known = new Map(
@@ -98,9 +115,17 @@ export class SeriesCatalog {
     return this.#checksByUnit.get(unit) ?? [];
   }
 
-  /** Series of one metric, e.g. certificate expiry, for a unit. */
-  unitMetric(unit: string, metric: string): SeriesInfo[] {
-    return this.unitSeries(unit).filter((s) => s.metric === metric);
+  /** Series of one metric, e.g. certificate expiry, for a unit, with their labels. */
+  unitMetric(unit: string, metric: string): LabelledSeries[] {
+    const rows = this.#byMetric.all(unit, metric) as (SeriesInfo & { labels: string })[];
+    return rows.map((row) => ({ ...row, labels: JSON.parse(row.labels) }));
+  }
+
+  #intern(text: string): string {
+    const known = this.#strings.get(text);
+    if (known !== undefined) return known;
+    this.#strings.set(text, text);
+    return text;
   }
 
   /** Records a check's interval (in the checks table and on every series of the check). */

@@ -75,6 +75,8 @@ export class Incidents implements Job {
   readonly #agents;
   readonly #openSilences;
   readonly #firstBatchAfter;
+  readonly #openOfAgent;
+  readonly #reset;
   #lastLook = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -105,6 +107,12 @@ export class Incidents implements Job {
     this.#firstBatchAfter = db
       .prepare("SELECT min(received_at) FROM batches WHERE agent_id = ? AND received_at > ?")
       .pluck();
+    this.#openOfAgent = db.prepare(
+      "SELECT id, series_id AS seriesId, start_ts AS start FROM incidents WHERE agent_id = ? AND end_ts IS NULL AND kind = 'check'",
+    );
+    this.#reset = db.prepare(
+      "UPDATE incident_state SET down = 0, run = 0, run_start = NULL, incident_id = NULL WHERE series_id = ?",
+    );
   }
 
   /** Whether the check's results were ever followed (a database from before incidents: not). */
@@ -247,6 +255,7 @@ export class Incidents implements Job {
       revokedAt: number | null;
     }[];
     for (const agent of agents) {
+      if (agent.revokedAt !== null) this.#endChecksOf(agent.id, agent.revokedAt);
       const incident = open.get(agent.id);
       if (incident) {
         if (agent.revokedAt !== null) {
@@ -264,6 +273,20 @@ export class Incidents implements Job {
       if (now - since > this.settings.silentAfter) {
         this.#open.run("silence", agent.unit, agent.id, null, null, null, since, null, null);
       }
+    }
+  }
+
+  /** A revoked agent's checks say nothing more: their open incidents end when it was revoked. */
+  #endChecksOf(agentId: number, revokedAt: number): void {
+    const open = this.#openOfAgent.all(agentId) as {
+      id: number;
+      seriesId: number;
+      start: number;
+    }[];
+    for (const incident of open) {
+      this.#close.run(Math.max(incident.start, revokedAt), incident.id);
+      this.#reset.run(incident.seriesId);
+      this.#states.delete(incident.seriesId);
     }
   }
 }

@@ -46,6 +46,16 @@ export function mergeSamples(first: Samples, second: Samples): Samples {
   return { ts, values };
 }
 
+/** The samples with a <= ts < b of a time-sorted list. */
+export function slice(samples: Samples, a: number, b: number): Samples {
+  const { ts, values } = samples;
+  let lo = 0;
+  while (lo < ts.length && (ts[lo] as number) < a) lo++;
+  let hi = lo;
+  while (hi < ts.length && (ts[hi] as number) < b) hi++;
+  return { ts: ts.slice(lo, hi), values: values.slice(lo, hi) };
+}
+
 export class RawSamples {
   readonly #agentOf;
   readonly #agents = new Map<number, number>();
@@ -133,6 +143,25 @@ export class RawSamples {
     }
     const out = new Map<number, Samples>();
     for (const [id, head] of heads) out.set(id, mergeSamples(this.#compacted(id, from, to), head));
+    return out;
+  }
+
+  /** Samples of any series in [from, to), read agent by agent. */
+  readMany(
+    series: readonly { id: number; agentId: number }[],
+    from: number,
+    to: number,
+  ): Map<number, Samples> {
+    const byAgent = new Map<number, number[]>();
+    for (const s of series) {
+      const ids = byAgent.get(s.agentId);
+      if (ids) ids.push(s.id);
+      else byAgent.set(s.agentId, [s.id]);
+    }
+    const out = new Map<number, Samples>();
+    for (const [agent, ids] of byAgent) {
+      for (const [id, samples] of this.readAgent(agent, ids, from, to)) out.set(id, samples);
+    }
     return out;
   }
 

@@ -16,7 +16,7 @@ import { type CheckSeries, holdCap, type SeriesCatalog } from "./catalog.js";
 import type { Samples } from "./chunk-codec.js";
 import type { Db } from "./database.js";
 import type { Job } from "./maintenance.js";
-import type { RawSamples } from "./raw.js";
+import { type RawSamples, slice } from "./raw.js";
 import { ScopeIds } from "./scopes.js";
 import type { Watermarks } from "./watermarks.js";
 
@@ -157,14 +157,7 @@ export class Rollups implements Job {
     // A check whose interval is not known yet is read an hour back, to learn it.
     const unknown = checks.some((c) => c.interval === undefined);
     const back = Math.max(unknown ? HOUR : 0, ...checks.map((c) => holdCap(c)));
-    const byAgent = new Map<number, number[]>();
-    for (const s of series) byAgent.set(s.agentId, [...(byAgent.get(s.agentId) ?? []), s.id]);
-    const fetched = new Map<number, Samples>();
-    for (const [agent, ids] of byAgent) {
-      for (const [id, samples] of this.raw.readAgent(agent, ids, from - back, to)) {
-        fetched.set(id, samples);
-      }
-    }
+    const fetched = this.raw.readMany(series, from - back, to);
     return (id, a, b) => {
       const samples = fetched.get(id);
       if (!samples || a < from - back || b > to) return this.raw.read(id, a, b);
@@ -265,16 +258,6 @@ export class Rollups implements Job {
     }
     return { id: check.id, category: check.category, cap, samples };
   }
-}
-
-/** The samples with a <= ts < b of a time-sorted list. */
-function slice(samples: Samples, a: number, b: number): Samples {
-  const { ts, values } = samples;
-  let lo = 0;
-  while (lo < ts.length && (ts[lo] as number) < a) lo++;
-  let hi = lo;
-  while (hi < ts.length && (ts[hi] as number) < b) hi++;
-  return { ts: ts.slice(lo, hi), values: values.slice(lo, hi) };
 }
 
 interface Stats {

@@ -3,8 +3,9 @@
 import { CATEGORIES } from "../../shared/categories.js";
 import { LINK_CATEGORY } from "./availability.js";
 import { type CheckSeries, holdCap } from "./catalog.js";
+import type { Samples } from "./chunk-codec.js";
 import type { Db } from "./database.js";
-import type { RawSamples } from "./raw.js";
+import { type RawSamples, slice } from "./raw.js";
 
 export type CheckState = "up" | "down" | "no_data";
 export type CategoryState = CheckState | "no_checks";
@@ -38,9 +39,22 @@ export class CheckStatus {
     );
   }
 
-  now(check: CheckSeries, now: number): CheckNow {
-    const cap = holdCap(check);
-    const recent = this.raw.read(check.id, now - cap, Number.POSITIVE_INFINITY);
+  /** The state now of each check, reading each agent's recent rows once. */
+  many(checks: readonly CheckSeries[], now: number): Map<number, CheckNow> {
+    const back = Math.max(0, ...checks.map((c) => holdCap(c)));
+    const read = this.raw.readMany(checks, now - back, Number.POSITIVE_INFINITY);
+    const out = new Map<number, CheckNow>();
+    for (const check of checks) {
+      const recent = read.get(check.id) ?? { ts: [], values: [] };
+      out.set(
+        check.id,
+        this.#state(check, slice(recent, now - holdCap(check), Number.POSITIVE_INFINITY)),
+      );
+    }
+    return out;
+  }
+
+  #state(check: CheckSeries, recent: Samples): CheckNow {
     const n = recent.ts.length - 1;
     if (n < 0) {
       const last = this.raw.last(check.id);

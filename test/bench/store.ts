@@ -111,16 +111,29 @@ function main(): void {
   const began = performance.now();
   round(start, undefined);
   history.catalog.refresh();
-  const source = (id: number, from: number, to: number) => {
-    const series = history.catalog.get(id);
-    const u = units.findIndex((unit) => unit.id === series?.unit);
-    const c = CHECKS.findIndex((check) => check.name === series?.labels.check);
+  // Which unit, check and kind of series each series id is, for generating its samples.
+  const what = new Map<number, [number, number, "up" | "duration" | "tls"]>();
+  const rows = db
+    .prepare(
+      "SELECT s.id, a.unit_id AS unit, s.metric, s.labels FROM series s JOIN agents a ON a.id = s.agent_id",
+    )
+    .all() as { id: number; unit: string; metric: string; labels: string }[];
+  for (const row of rows) {
+    const check = (JSON.parse(row.labels) as { check?: string }).check;
     const kind =
-      series?.metric === METRICS.checkUp.name
+      row.metric === METRICS.checkUp.name
         ? "up"
-        : series?.metric === METRICS.tlsExpiry.name
+        : row.metric === METRICS.tlsExpiry.name
           ? "tls"
           : "duration";
+    what.set(row.id, [
+      units.findIndex((unit) => unit.id === row.unit),
+      CHECKS.findIndex((c) => c.name === check),
+      kind,
+    ]);
+  }
+  const source = (id: number, from: number, to: number) => {
+    const [u, c, kind] = what.get(id) ?? [0, 0, "up"];
     return city.samples(u, c, kind, Math.max(from, start), to);
   };
   // Unit by unit and a day per transaction, as a collector catching up would: a unit's rollup
@@ -175,6 +188,11 @@ function main(): void {
   const rawSamples = compacted + head;
   const rawBytes = bytes("chunks") + bytes("samples");
   const free = (db.pragma("freelist_count", { simple: true }) as number) * 4096;
+  const perMetric = db
+    .prepare(`
+      SELECT s.metric, sum(length(c.data)) AS bytes, sum(c.count) AS samples
+      FROM chunks c JOIN series s ON s.id = c.id / ${2 ** 21} GROUP BY s.metric ORDER BY s.metric`)
+    .all() as { metric: string; bytes: number; samples: number }[];
 
   // The API, in this process, at the end of the generated time.
   const api = createApi({
@@ -245,6 +263,11 @@ function main(): void {
   console.log(
     `bytes per raw sample: ${(rawBytes / rawSamples).toFixed(2)} (chunks alone ${(bytes("chunks") / Math.max(1, compacted)).toFixed(2)}, head rows ${(bytes("samples") / Math.max(1, head)).toFixed(1)})`,
   );
+  for (const m of perMetric) {
+    console.log(
+      `  ${m.metric.padEnd(50)} ${(m.bytes / m.samples).toFixed(2)} bytes/sample in chunks (data only)`,
+    );
+  }
   console.log(`API, ${CALLS} calls each, in-process, handler + JSON.stringify (ms):`);
   for (const l of latencies)
     console.log(

@@ -1,6 +1,7 @@
 // Incidents open after `openAfter` failed results in a row and close after `closeAfter` good ones,
 // so one lost ping is not an incident; agent silence is an incident of its own.
 import { afterEach, describe, expect, it } from "vitest";
+import { AgentStore } from "../../../collector/store/agents.js";
 import { IncidentList } from "../../../collector/store/incident-list.js";
 import { type TrackerState, track } from "../../../collector/store/incidents.js";
 import { type TestResult, type TestStore, testStore, vn } from "../../helpers/store.js";
@@ -114,6 +115,16 @@ describe("incidents from stored results", () => {
     expect(incidents(store, "silence")).toMatchObject([
       { kind: "silence", start: t, end: t + 10 * MIN },
     ]);
+  });
+
+  it("ends a revoked agent's open incidents when it was revoked", () => {
+    store = testStore();
+    const agent = store.agent("so-tttt", "pc-01");
+    const from = vn("08:00:00");
+    store.write(agent, results("portal", "UDDD", from));
+    new AgentStore(store.db).revoke("so-tttt", "pc-01", vn("08:30:00"));
+    store.history.maintenance.runUntilIdle(vn("09:00:00"));
+    expect(incidents(store)).toMatchObject([{ start: from + 30_000, end: vn("08:30:00") }]);
   });
 
   it("marks a failure that began while the unit's data-center link was down as caused by it", () => {
