@@ -8,6 +8,8 @@ import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
 import { AGENT_PATH } from "../shared/protocol.js";
+import { createApi } from "./api/router.js";
+import { AvailabilityGauges } from "./availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./exposition.js";
 import { createHandler } from "./http.js";
 import { Ingest } from "./ingest.js";
@@ -15,6 +17,7 @@ import { createCollectorMetrics } from "./metrics.js";
 import { Forwarder } from "./remote-write/forwarder.js";
 import { AgentStore } from "./store/agents.js";
 import { openDatabase } from "./store/database.js";
+import { History } from "./store/history.js";
 import { SampleStore } from "./store/samples.js";
 import { syncUnits } from "./store/units.js";
 import { describeCertificate, loadTls, reloadTls } from "./tls.js";
@@ -38,6 +41,19 @@ export async function startCollector(
   const agents = new AgentStore(db);
   const registry = new Registry();
   const metrics = createCollectorMetrics(registry);
+  // Rollups, compaction, retention and incidents run in the background in short steps.
+  const history = new History(db, {
+    retention: config.retention,
+    incidents: config.incidents,
+    startedAt: now,
+    log: log.child({ component: "store" }),
+    onStep: (job, seconds) => metrics.maintenanceSeconds.inc({ job }, seconds),
+  });
+  // Incidents of checks stored by a version that did not look for them.
+  history.catchUp(now);
+  history.maintenance.add(
+    new AvailabilityGauges(history, metrics.unitAvailability, metrics.rollupLag),
+  );
   // Samples are queued for remote write by the same transaction that stores them.
   const forwarder = new Forwarder(
     db,
@@ -45,7 +61,7 @@ export async function startCollector(
     metrics,
     log.child({ component: "remote-write" }),
   );
-  const samples = new SampleStore(db, forwarder.onStored);
+  const samples = new SampleStore(db, { ...history.hooks, sample: forwarder.onStored });
   for (const unit of config.units) {
     metrics.unitInfo.set(
       { unit: unit.id, name: unit.name, kind: unit.kind, leader: unit.leader?.name ?? "" },
@@ -108,6 +124,7 @@ export async function startCollector(
     registry,
     metrics,
     metricsToken: config.metrics.token,
+    api: createApi({ history, agents, incidents: config.incidents }),
     log: log.child({ component: "http" }),
     auth: config.web.auth,
     secure: config.tls !== undefined,
@@ -147,6 +164,7 @@ export async function startCollector(
     server.once("error", reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
   });
+  history.maintenance.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `${tls ? "https" : "http"}://${host}:${address.port}`;
@@ -174,6 +192,7 @@ export async function startCollector(
     reloadTls: () => (tls ? reloadTls(server as HttpsServer, tls, log) : false),
     async close() {
       clearInterval(watch);
+      history.maintenance.stop();
       await ingest.close();
       await forwarder.close();
       server.closeAllConnections();

@@ -1,8 +1,10 @@
-// `giamsat-collector export`: stored raw samples as NDJSON, streamed in key order so memory stays
-// constant whatever the size. One {"metric","labels","ts","value"} object per line, ts in ms.
+// `giamsat-collector export`: stored raw samples as NDJSON, from the head and the compressed
+// chunks alike, one series at a time so memory stays small whatever the size. One
+// {"metric","labels","ts","value"} object per line, ts in ms.
 import type { Writable } from "node:stream";
 import { ConfigError } from "../shared/errors.js";
 import type { Db } from "./store/database.js";
+import { RawSamples } from "./store/raw.js";
 
 export interface ExportFilter {
   unit?: string;
@@ -47,38 +49,49 @@ export async function exportSamples(db: Db, filter: ExportFilter, out: Writable)
     where.push("s.metric = ?");
     params.push(filter.metric);
   }
-  if (filter.from !== undefined) {
-    where.push("v.ts >= ?");
-    params.push(filter.from);
-  }
-  if (filter.to !== undefined) {
-    where.push("v.ts < ?");
-    params.push(filter.to);
-  }
-  const rows = db
+  const series = db
     .prepare(`
-      SELECT a.unit_id AS unit, a.name AS agent, s.metric, s.labels, v.ts, v.value
-      FROM series s JOIN agents a ON a.id = s.agent_id JOIN samples v ON v.series_id = s.id
+      SELECT s.id, s.agent_id AS agentId, a.unit_id AS unit, a.name AS agent, s.metric, s.labels
+      FROM series s JOIN agents a ON a.id = s.agent_id
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY s.id, v.ts`)
-    .iterate(...params) as IterableIterator<{
+      ORDER BY s.agent_id, s.id`)
+    .all(...params) as {
+    id: number;
+    agentId: number;
     unit: string;
     agent: string;
     metric: string;
     labels: string;
-    ts: number;
-    value: number;
-  }>;
+  }[];
+  const raw = new RawSamples(db);
+  const from = filter.from ?? 0;
+  const to = filter.to ?? Number.MAX_SAFE_INTEGER;
   let count = 0;
   let chunk = "";
-  for (const row of rows) {
+  // One agent at a time: its head rows are read once for all its series.
+  let agentSamples = new Map<number, { ts: number[]; values: number[] }>();
+  let agentId = -1;
+  for (const [i, row] of series.entries()) {
+    if (row.agentId !== agentId) {
+      agentId = row.agentId;
+      const ids: number[] = [];
+      for (let j = i; j < series.length && series[j]?.agentId === agentId; j++) {
+        ids.push((series[j] as { id: number }).id);
+      }
+      agentSamples = raw.readAgent(agentId, ids, from, to);
+    }
     // Labels are stored as canonical JSON; unit and agent go first, as on /metrics.
     const rest = row.labels === "{}" ? "" : `,${row.labels.slice(1, -1)}`;
-    chunk += `{"metric":${JSON.stringify(row.metric)},"labels":{"unit":${JSON.stringify(row.unit)},"agent":${JSON.stringify(row.agent)}${rest}},"ts":${row.ts},"value":${numberJson(row.value)}}\n`;
-    count++;
-    if (chunk.length > 64 * 1024) {
-      if (!out.write(chunk)) await new Promise((resolve) => out.once("drain", resolve));
-      chunk = "";
+    const prefix = `{"metric":${JSON.stringify(row.metric)},"labels":{"unit":${JSON.stringify(row.unit)},"agent":${JSON.stringify(row.agent)}${rest}},"ts":`;
+    const samples = agentSamples.get(row.id) ?? { ts: [], values: [] };
+    agentSamples.delete(row.id);
+    for (let i = 0; i < samples.ts.length; i++) {
+      chunk += `${prefix}${samples.ts[i]},"value":${numberJson(samples.values[i] as number)}}\n`;
+      count++;
+      if (chunk.length > 64 * 1024) {
+        if (!out.write(chunk)) await new Promise((resolve) => out.once("drain", resolve));
+        chunk = "";
+      }
     }
   }
   if (chunk) out.write(chunk);

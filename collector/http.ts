@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { HttpError } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
+import type { ApiHandler } from "./api/router.js";
 import { listAudit } from "./auth/audit.js";
 import { Guard, type RequestContext } from "./auth/guard.js";
 import { loginHandlers } from "./auth/login.js";
@@ -32,6 +33,8 @@ export interface HttpDeps {
   registry: Registry;
   metrics: CollectorMetrics;
   metricsToken: string | undefined;
+  /** The JSON API under /api/v1/. */
+  api: ApiHandler;
   log: Logger;
   /** web.auth from collector.yaml. */
   auth: boolean;
@@ -47,6 +50,14 @@ export function createHandler(deps: HttpDeps) {
   const checkWritable = deps.db.prepare("SELECT 1");
   const sessions = new SessionStore(deps.db);
   const guard = new Guard({ sessions, auth: deps.auth, secure: deps.secure });
+  const api = (ctx: RequestContext) => {
+    const user = ctx.user ?? LOCAL_USER;
+    const { status, body } = deps.api(
+      ctx.url,
+      user.role === "unit" ? (user.unit ?? "") : undefined,
+    );
+    sendJson(ctx.response, status, body);
+  };
   const header = (ctx: RequestContext) => userBar(ctx.user, ctx.csrf(), deps.auth);
   const handlers: Record<RouteName, Handler> = {
     healthz: ({ response }) => {
@@ -75,6 +86,12 @@ export function createHandler(deps: HttpDeps) {
       log: deps.log,
     }),
     ...PLACEHOLDERS,
+    apiUnits: api,
+    apiUnit: api,
+    apiChecks: api,
+    apiSummary: api,
+    apiIncidents: api,
+    apiInventory: api,
   };
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {

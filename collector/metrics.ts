@@ -38,5 +38,8 @@ export function createCollectorMetrics(registry: Registry) {
     remoteWriteDropped: counter(METRICS.remoteWriteDropped, ["endpoint"]),
     remoteWriteQueue: gauge(METRICS.remoteWriteQueue, ["endpoint"]),
     remoteWriteLag: gauge(METRICS.remoteWriteLag, ["endpoint"]),
+    unitAvailability: gauge(METRICS.unitAvailability, ["unit", "category", "window"]),
+    maintenanceSeconds: counter(METRICS.maintenanceSeconds, ["job"]),
+    rollupLag: gauge(METRICS.rollupLag),
   };
 }

@@ -1,8 +1,16 @@
-// Durations as people write them in config files ("500ms", "30s", "5m", "24h", "7d"), parsed once.
+// Durations as people write them in config files ("500ms", "30s", "5m", "24h", "7d", "2y"), parsed once.
 import { z } from "zod";
 
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+/** A year is 365 days: retention periods are written in years, and a leap day does not matter there. */
+const UNIT_MS = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  y: 365 * 86_400_000,
+} as const;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|y)$/;
 
 /** Milliseconds in a duration string, or undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {
@@ -13,6 +21,7 @@ export function parseDuration(text: string): number | undefined {
 }
 
 export function formatDuration(ms: number): string {
+  if (ms % UNIT_MS.y === 0 && ms > 0) return `${ms / UNIT_MS.y}y`;
   if (ms % 86_400_000 === 0 && ms > 0) return `${ms / 86_400_000}d`;
   if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;

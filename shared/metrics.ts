@@ -212,6 +212,16 @@ export const METRICS = {
     "gauge",
     "Now minus the timestamp of the oldest sample waiting for the endpoint; 0 when none waits.",
   ),
+  maintenanceSeconds: collector(
+    "giamsat_collector_maintenance_seconds_total",
+    "counter",
+    "Time spent in background store work (rollups, compaction, retention, incidents), per job.",
+  ),
+  rollupLag: collector(
+    "giamsat_collector_rollup_lag_seconds",
+    "gauge",
+    "How far behind the clock the most lagging unit's rollups are complete.",
+  ),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;

@@ -24,6 +24,8 @@ export interface RouteSpec {
 
 const text = (max = 200) => z.string().max(max).optional();
 const noQuery = z.strictObject({});
+/** Passed on as they are, bounded: the API's own schemas say what is wrong with them. */
+const apiQuery = z.object({}).catchall(z.string().max(200));
 
 export const ROUTES = {
   healthz: { method: "GET", path: "/healthz", access: "public" },
@@ -49,7 +51,7 @@ export const ROUTES = {
         .optional(),
     }),
   },
-  // Placeholders until the unit pages, reports and API arrive: they check access and say so.
+  // Placeholders until the unit pages and reports arrive: they check access and say so.
   unitPage: { method: "GET", path: "/units/:id", access: "read", unit: "id" },
   report: {
     method: "GET",
@@ -58,7 +60,31 @@ export const ROUTES = {
     unit: "unit",
     query: z.strictObject({ period: text(20), lang: text(5), format: text(10) }),
   },
-  apiUnit: { method: "GET", path: "/api/v1/units/:id", access: "read", unit: "id" },
+  // The JSON API checks its own query parameters (shared/api-query.ts), naming the bad one.
+  apiUnits: { method: "GET", path: "/api/v1/units", access: "read", query: apiQuery },
+  apiUnit: {
+    method: "GET",
+    path: "/api/v1/units/:id",
+    access: "read",
+    unit: "id",
+    query: apiQuery,
+  },
+  apiChecks: {
+    method: "GET",
+    path: "/api/v1/units/:id/checks",
+    access: "read",
+    unit: "id",
+    query: apiQuery,
+  },
+  apiSummary: {
+    method: "GET",
+    path: "/api/v1/units/:id/summary",
+    access: "read",
+    unit: "id",
+    query: apiQuery,
+  },
+  apiIncidents: { method: "GET", path: "/api/v1/incidents", access: "read", query: apiQuery },
+  apiInventory: { method: "GET", path: "/api/v1/inventory", access: "read", query: apiQuery },
   signoff: { method: "POST", path: "/units/:id/signoff", access: "signoff", unit: "id" },
 } as const satisfies Record<string, RouteSpec>;
 

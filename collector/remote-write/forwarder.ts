@@ -4,7 +4,7 @@ import type { RemoteWriteConfig } from "../../shared/config/remote-write.js";
 import type { Logger } from "../../shared/log.js";
 import type { CollectorMetrics } from "../metrics.js";
 import type { Db } from "../store/database.js";
-import type { StoredListener } from "../store/samples.js";
+import type { StoreHooks } from "../store/samples.js";
 import { RemoteWriteClient } from "./client.js";
 import { RemoteWriteQueue } from "./queue.js";
 import { EndpointSender } from "./sender.js";
@@ -47,7 +47,7 @@ export class Forwarder {
   }
 
   /** The hook for SampleStore, or undefined when nothing is forwarded (no cost on ingest then). */
-  get onStored(): StoredListener | undefined {
+  get onStored(): StoreHooks["sample"] {
     return this.#senders.length > 0 ? this.#queue.enqueue : undefined;
   }
 

@@ -1,9 +1,11 @@
 // Writes agents' batches: results, samples and inventory of one batch in one transaction.
 
 import { METRICS } from "../../shared/metrics.js";
-import type { Batch } from "../../shared/protocol.js";
+import type { Batch, CheckResult } from "../../shared/protocol.js";
 import type { AgentIdentity } from "./agents.js";
+import { decodeChunk } from "./chunk-codec.js";
 import type { Db } from "./database.js";
+import { chunkId, windowOf } from "./raw.js";
 
 /** One series as the collector knows it; the object is shared, so other parts may cache on it. */
 export interface SeriesRef {
@@ -26,6 +28,18 @@ export interface WriteOutcome {
   samples: StoredSample[];
 }
 
+/** What the derived history learns from each stored batch, told inside its transaction. */
+export interface StoreHooks {
+  /** A batch whose oldest sample is at `oldestTs` was stored for the unit. */
+  stored?(unit: string, oldestTs: number): void;
+  /** A check result was stored as a sample of the check's giamsat_check_up series. */
+  result?(agent: AgentIdentity, seriesId: number, result: CheckResult): void;
+  /** A sample was stored (duplicates are skipped), e.g. to queue it for remote_write. */
+  sample?(seriesId: number, ts: number, value: number): void;
+  /** A transaction in which the hooks above were called was rolled back. */
+  rolledBack?(): void;
+}
+
 export function canonicalLabels(labels: Readonly<Record<string, string>>): string {
   const keys = Object.keys(labels).sort();
   let out = "{";
@@ -34,9 +48,6 @@ export function canonicalLabels(labels: Readonly<Record<string, string>>): strin
   }
   return `${out}}`;
 }
-
-/** Sees each sample inside the transaction that stores it (duplicates skipped), e.g. to queue it. */
-export type StoredListener = (seriesId: number, ts: number, value: number) => void;
 
 export class SampleStore {
   readonly #series = new Map<string, SeriesRef>();
@@ -57,7 +68,8 @@ export class SampleStore {
 
   constructor(
     private readonly db: Db,
-    private readonly onStored?: StoredListener,
+    /** Rollups (to redo what late data changes) and incidents follow what is stored. */
+    private readonly hooks: StoreHooks = {},
   ) {
     this.#advanceSeq = db.prepare(
       "UPDATE agents SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ? AND last_seq < ?",
@@ -72,7 +84,7 @@ export class SampleStore {
       "SELECT id FROM series WHERE agent_id = ? AND metric = ? AND labels = ?",
     );
     this.#insertSample = db.prepare(
-      "INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+      "INSERT INTO samples (agent_id, ts, series_id, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
     );
     this.#insertFailure = db.prepare(
       "INSERT INTO failures (agent_id, check_name, ts, reason, message) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -96,6 +108,7 @@ export class SampleStore {
     } catch (error) {
       for (const key of this.#created) this.#series.delete(key);
       for (const key of this.#createdChecks) this.#knownChecks.delete(key);
+      this.hooks.rolledBack?.();
       throw error;
     }
   }
@@ -111,8 +124,10 @@ export class SampleStore {
     ).changes;
     if (advanced === 0) return { stored: false, samples: [] };
     const stored: StoredSample[] = [];
+    let oldest = Number.POSITIVE_INFINITY;
     for (const result of batch.results) {
       const up = result.up ? 1 : 0;
+      if (result.ts < oldest) oldest = result.ts;
       if (!result.up) {
         this.#insertFailure.run(
           agent.id,
@@ -130,12 +145,15 @@ export class SampleStore {
       }
       // The check's own series are derived here, so agents do not send them twice.
       const labels = { category: result.category, check: result.check, kind: result.kind };
-      this.#add(stored, agent.id, METRICS.checkUp.name, labels, result.ts, up);
+      const series = this.#add(stored, agent.id, METRICS.checkUp.name, labels, result.ts, up);
+      this.hooks.result?.(agent, series.id, result);
       this.#add(stored, agent.id, METRICS.checkDuration.name, labels, result.ts, result.duration);
     }
     for (const sample of batch.samples) {
+      if (sample.ts < oldest) oldest = sample.ts;
       this.#add(stored, agent.id, sample.metric, sample.labels, sample.ts, sample.value);
     }
+    if (stored.length > 0) this.hooks.stored?.(agent.unit, oldest);
     for (const item of batch.inventory ?? []) {
       this.#insertInventory.run(
         agent.id,
@@ -157,18 +175,20 @@ export class SampleStore {
     labels: Readonly<Record<string, string>>,
     ts: number,
     value: number,
-  ): void {
+  ): SeriesRef {
     const series = this.series(agentId, metric, labels);
-    if (this.#insertSample.run(series.id, ts, value).changes > 0) {
-      this.onStored?.(series.id, ts, value);
+    if (this.#insertSample.run(agentId, ts, series.id, value).changes > 0) {
+      this.hooks.sample?.(series.id, ts, value);
     }
     out.push({ series, ts, value });
+    return series;
   }
 
   /** Forgets cached series ids, after a transaction that created some was rolled back. */
   forgetSeries(): void {
     this.#series.clear();
     this.#knownChecks.clear();
+    this.hooks.rolledBack?.();
   }
 
   /** The series for these labels, created on first sight. */
@@ -195,21 +215,44 @@ export class SampleStore {
 
   /** The newest sample of every series whose newest sample is at or after `since`. */
   latest(since: number): StoredSample[] {
-    const rows = this.db
-      .prepare(`
-        SELECT s.id, s.agent_id AS agentId, s.metric, s.labels, l.ts, l.value
-        FROM series s JOIN samples l ON l.series_id = s.id
-          AND l.ts = (SELECT max(ts) FROM samples WHERE series_id = s.id)
-        WHERE l.ts >= ?`)
-      .all(since) as {
+    type Row = {
       id: number;
       agentId: number;
       metric: string;
       labels: string;
       ts: number;
       value: number;
-    }[];
-    return rows.map((row) => {
+    };
+    const newest = new Map<number, Row>();
+    // Each agent's recent head rows in time order: the last seen of a series is its newest.
+    const head = this.db
+      .prepare(`
+        SELECT s.id, s.agent_id AS agentId, s.metric, s.labels, l.ts, l.value
+        FROM agents a JOIN samples l ON l.agent_id = a.id AND l.ts >= ?
+          JOIN series s ON s.id = l.series_id
+        ORDER BY l.agent_id, l.ts`)
+      .iterate(since) as IterableIterator<Row>;
+    for (const row of head) newest.set(row.id, row);
+    // Series whose newest samples were already compacted (a staleness longer than the head keeps).
+    const compacted = this.db
+      .prepare(`
+        SELECT s.id, s.agent_id AS agentId, s.metric, s.labels, c.data
+        FROM series s JOIN chunks c ON c.id = (SELECT max(id) FROM chunks
+          WHERE id >= s.id * @span AND id < (s.id + 1) * @span)
+        WHERE c.id - s.id * @span >= @window`)
+      .all({ span: chunkId(1, 0), window: windowOf(since) }) as (Omit<Row, "ts" | "value"> & {
+      data: Uint8Array;
+    })[];
+    for (const { data, ...row } of compacted) {
+      const chunk = decodeChunk(data);
+      const last = chunk.ts.length - 1;
+      const ts = chunk.ts[last];
+      if (ts === undefined || ts < since) continue;
+      const known = newest.get(row.id);
+      if (!known || known.ts < ts)
+        newest.set(row.id, { ...row, ts, value: chunk.values[last] as number });
+    }
+    return [...newest.values()].map((row) => {
       const key = `${row.agentId}\u0000${row.metric}\u0000${row.labels}`;
       let series = this.#series.get(key);
       if (!series) {

@@ -1,9 +1,9 @@
-// PLACEHOLDERS for the unit page, report, unit API and sign-off, which arrive with their own work:
+// PLACEHOLDERS for the unit page, report and sign-off, which arrive with their own work:
 // the route table and the guard already decide who may use them; these only say so. Replace each
 // handler here (keeping its route in auth/routes.ts) when the real page or API is built.
 import type { RequestContext } from "../auth/guard.js";
 import { html, page } from "./html.js";
-import { sendHtml, sendJson } from "./respond.js";
+import { sendHtml } from "./respond.js";
 
 function unitOf(ctx: RequestContext): string {
   return ctx.route.params.id ?? ctx.route.params.unit ?? "";
@@ -23,7 +23,5 @@ function placeholderPage(ctx: RequestContext, what: string): void {
 export const PLACEHOLDERS = {
   unitPage: (ctx: RequestContext) => placeholderPage(ctx, "Unit"),
   report: (ctx: RequestContext) => placeholderPage(ctx, "Report"),
-  apiUnit: (ctx: RequestContext) =>
-    sendJson(ctx.response, 200, { placeholder: true, unit: unitOf(ctx) }),
   signoff: (ctx: RequestContext) => placeholderPage(ctx, "Sign-off"),
 };

@@ -1,4 +1,5 @@
-// Schema of collector.yaml: where to listen, the SQLite file, and the city's units.
+// Schema of collector.yaml: where to listen, the SQLite file, the city's units, how long data is
+// kept and when a failing check becomes an incident.
 import { z } from "zod";
 import { duration } from "../duration.js";
 import { isLoopback, listenSchema } from "./address.js";
@@ -24,6 +25,41 @@ export const unitSchema = z.strictObject({
   contact: person.optional(),
 });
 export type UnitConfig = z.infer<typeof unitSchema>;
+
+const DAY = 86_400_000;
+/** Retention periods may be written in years ("2y"); ten years is more than any plan needs. */
+const retentionPeriod = () => duration({ min: DAY, max: 10 * 365 * DAY });
+
+export const retentionSchema = z
+  .strictObject({
+    /** Raw samples, as agents sent them. */
+    raw: retentionPeriod().prefault("7d"),
+    /** 5-minute rollups. */
+    fiveMinute: retentionPeriod().prefault("90d"),
+    /** 1-hour rollups, daily availability and incidents. */
+    hourly: retentionPeriod().prefault("2y"),
+  })
+  .superRefine((retention, ctx) => {
+    // Rollups are computed from raw samples, and hourly ones from 5-minute ones: a coarser level
+    // kept for less time than a finer one would leave holes the finer one cannot fill.
+    if (retention.fiveMinute < retention.raw) {
+      ctx.addIssue({ code: "custom", path: ["fiveMinute"], message: "must be at least raw" });
+    }
+    if (retention.hourly < retention.fiveMinute) {
+      ctx.addIssue({ code: "custom", path: ["hourly"], message: "must be at least fiveMinute" });
+    }
+  });
+export type RetentionConfig = z.infer<typeof retentionSchema>;
+
+export const incidentsSchema = z.strictObject({
+  /** Consecutive failed results that open an incident (1 = the first failure does). */
+  openAfter: z.number().int().min(1).max(100).default(2),
+  /** Consecutive good results that close it. */
+  closeAfter: z.number().int().min(1).max(100).default(2),
+  /** Nothing received from an agent for this long is an incident of its own. */
+  silentAfter: duration({ min: 10_000 }).prefault("5m"),
+});
+export type IncidentsConfig = z.infer<typeof incidentsSchema>;
 
 export const collectorConfigSchema = z
   .strictObject({
@@ -64,6 +100,8 @@ export const collectorConfigSchema = z
       .prefault({}),
     /** Prometheus remote_write endpoints every stored sample is forwarded to. */
     remoteWrite: z.array(remoteWriteSchema).default([]),
+    retention: retentionSchema.prefault({}),
+    incidents: incidentsSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

@@ -213,10 +213,11 @@ async function main(): Promise<void> {
     );
   }
   const insert = raw.prepare(
-    "INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    "INSERT INTO samples (agent_id, ts, series_id, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
   );
   const write = raw.transaction((agent: number, ts: number) => {
-    for (let k = 0; k < PER_BATCH; k++) insert.run(seriesIds[agent * PER_BATCH + k], ts, k);
+    for (let k = 0; k < PER_BATCH; k++)
+      insert.run(agent + 1, ts, seriesIds[agent * PER_BATCH + k], k);
   });
   let rows = 0;
   const rawStart = performance.now();

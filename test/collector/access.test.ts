@@ -21,16 +21,69 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
   audit: { method: "GET", path: "/audit" },
   unitPage: { method: "GET", path: "/units/unit-b" },
   report: { method: "GET", path: "/reports/unit-b?period=2026-11&lang=vi" },
+  apiUnits: { method: "GET", path: "/api/v1/units" },
   apiUnit: { method: "GET", path: "/api/v1/units/unit-b" },
+  apiChecks: { method: "GET", path: "/api/v1/units/unit-b/checks" },
+  apiSummary: { method: "GET", path: "/api/v1/units/unit-b/summary?period=2026-11" },
+  apiIncidents: { method: "GET", path: "/api/v1/incidents?unit=unit-b" },
+  apiInventory: { method: "GET", path: "/api/v1/inventory?unit=unit-b" },
   signoff: { method: "POST", path: "/units/unit-b/signoff" },
 };
 
 /** What each role gets on each route that needs a login (unit is a leader of unit-a). */
 const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
-  city: { overview: 200, audit: 403, unitPage: 200, report: 200, apiUnit: 200, signoff: 403 },
-  unit: { overview: 200, audit: 403, unitPage: 403, report: 403, apiUnit: 403, signoff: 403 },
-  operator: { overview: 200, audit: 403, unitPage: 200, report: 200, apiUnit: 200, signoff: 403 },
-  admin: { overview: 200, audit: 200, unitPage: 200, report: 200, apiUnit: 200, signoff: 200 },
+  city: {
+    overview: 200,
+    audit: 403,
+    unitPage: 200,
+    report: 200,
+    signoff: 403,
+    apiUnits: 200,
+    apiUnit: 200,
+    apiChecks: 200,
+    apiSummary: 200,
+    apiIncidents: 200,
+    apiInventory: 200,
+  },
+  unit: {
+    overview: 200,
+    audit: 403,
+    unitPage: 403,
+    report: 403,
+    signoff: 403,
+    apiUnits: 200,
+    apiUnit: 403,
+    apiChecks: 403,
+    apiSummary: 403,
+    apiIncidents: 403,
+    apiInventory: 403,
+  },
+  operator: {
+    overview: 200,
+    audit: 403,
+    unitPage: 200,
+    report: 200,
+    signoff: 403,
+    apiUnits: 200,
+    apiUnit: 200,
+    apiChecks: 200,
+    apiSummary: 200,
+    apiIncidents: 200,
+    apiInventory: 200,
+  },
+  admin: {
+    overview: 200,
+    audit: 200,
+    unitPage: 200,
+    report: 200,
+    signoff: 200,
+    apiUnits: 200,
+    apiUnit: 200,
+    apiChecks: 200,
+    apiSummary: 200,
+    apiIncidents: 200,
+    apiInventory: 200,
+  },
 };
 
 async function as(role: string): Promise<Browser> {
@@ -130,6 +183,23 @@ describe("roles", () => {
     expect(page).not.toContain("Unit B");
     expect(page).not.toContain("b-secret-host");
     expect((await (await as("city")).get("/")).text).toContain("b-secret-host");
+  });
+
+  it("cuts the API's lists down to a unit user's own unit", async () => {
+    const leader = await as("unit");
+    const units = JSON.parse((await leader.get("/api/v1/units")).text) as {
+      units: { id: string }[];
+    };
+    expect(units.units.map((u) => u.id)).toEqual(["unit-a"]);
+    const incidents = await leader.get("/api/v1/incidents");
+    expect(incidents.status).toBe(200);
+    const other = await leader.get("/api/v1/inventory?unit=unit-b");
+    expect(other.status).toBe(403);
+    expect(JSON.parse(other.text)).toEqual({ error: 'unit: you may read only unit "unit-a"' });
+    const city = JSON.parse((await (await as("city")).get("/api/v1/units")).text) as {
+      units: { id: string }[];
+    };
+    expect(city.units.map((u) => u.id)).toEqual(["unit-a", "unit-b"]);
   });
 
   it("shows the audit log to admins, escaped", async () => {

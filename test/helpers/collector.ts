@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import WebSocket from "ws";
 import { type RunningCollector, startCollector } from "../../collector/collector.js";
 import { AgentStore } from "../../collector/store/agents.js";
-import { openDatabase } from "../../collector/store/database.js";
+import { type Db, openDatabase } from "../../collector/store/database.js";
 import { syncUnits } from "../../collector/store/units.js";
 import { type CollectorConfig, collectorConfigSchema } from "../../shared/config/collector.js";
 import { type Logger, silentLogger } from "../../shared/log.js";
@@ -22,7 +22,11 @@ export interface TestCollector extends RunningCollector {
 
 export async function testCollector(
   overrides: Record<string, unknown> = {},
-  log: Logger = silentLogger(),
+  options: {
+    log?: Logger;
+    /** Writes to the database before the collector starts, as if it had been running before. */
+    seed?: (db: Db, agents: AgentStore) => void;
+  } = {},
 ): Promise<TestCollector> {
   const dir = tempDir();
   const config = collectorConfigSchema.parse({
@@ -37,7 +41,8 @@ export async function testCollector(
   const setup = openDatabase(config.database);
   syncUnits(setup, config.units, Date.now());
   const agents = new AgentStore(setup);
-  const running = await startCollector(config, log);
+  options.seed?.(setup, agents);
+  const running = await startCollector(config, options.log ?? silentLogger());
   const reader = new Database(config.database, { readonly: true });
   return {
     ...running,

@@ -63,7 +63,7 @@ async function setup(endpoint: Record<string, unknown> = {}, query = ""): Promis
         },
       ],
     },
-    log,
+    { log },
   );
   cleanup.push(() => collector.stop());
   const agent = new RawAgent(collector.url, collector.enroll("unit-a", "pc-01"));

@@ -1,0 +1,155 @@
+// The periodic inspection summary of a unit (a month, quarter or year in Vietnam time): per
+// category availability, coverage, incidents and downtime, certificates, equipment changes, and
+// findings as codes the pages translate.
+
+import { type Period, VIETNAM_TIME_ZONE } from "../../shared/api-query.js";
+import { CATEGORIES } from "../../shared/categories.js";
+import { METRICS } from "../../shared/metrics.js";
+import { UNIT_SCOPE } from "../store/availability.js";
+import { DAY } from "../store/buckets.js";
+import type { Incident } from "../store/incident-list.js";
+import type { InventoryReader } from "../store/inventory.js";
+import { listUnits } from "../store/units.js";
+import {
+  type CategoryFacts,
+  CERTIFICATE_WARNING_DAYS,
+  categoryFindings,
+  type Finding,
+} from "./findings.js";
+import { type ApiContext, figures, findUnit, unitInfo } from "./units.js";
+
+export interface Certificate {
+  agent: string;
+  check: string;
+  category: string;
+  /** notAfter, ms since the epoch. */
+  notAfter: number;
+  /** Whole days from the end of the period (or now) to notAfter; negative once expired. */
+  daysLeft: number;
+  state: "ok" | "expiring" | "expired";
+}
+
+export function inspectionSummary(
+  ctx: ApiContext & { inventory: InventoryReader },
+  id: string,
+  period: Period,
+) {
+  const now = ctx.now();
+  ctx.history.catalog.refresh();
+  const unit = findUnit(listUnits(ctx.history.db), id);
+  const until = Math.min(period.to, now);
+  const counted = Math.max(0, until - period.from);
+  const times =
+    counted > 0
+      ? ctx.history.availability.scopeTimes([id], period.from, until, now).get(id)
+      : undefined;
+
+  const incidents = ctx.incidents.list(
+    { unit: id, from: period.from, to: until, limit: 1000 },
+    now,
+  );
+  const clipped = (i: Incident) =>
+    Math.max(0, Math.min(i.end ?? until, until) - Math.max(i.start, period.from));
+
+  const certificates: Certificate[] = [];
+  for (const series of ctx.history.catalog.unitMetric(id, METRICS.tlsExpiry.name)) {
+    // The certificate as last seen before the end of the period.
+    const seen = ctx.history.raw.read(series.id, period.from, until);
+    const last = seen.values[seen.values.length - 1];
+    if (last === undefined) continue;
+    const notAfter = last * 1000;
+    const daysLeft = Math.floor((notAfter - until) / DAY);
+    certificates.push({
+      agent: series.agent,
+      check: series.labels.check ?? "",
+      category: series.labels.category ?? "",
+      notAfter,
+      daysLeft,
+      state:
+        notAfter <= until ? "expired" : daysLeft < CERTIFICATE_WARNING_DAYS ? "expiring" : "ok",
+    });
+  }
+
+  const categoryOfCheck = new Map(
+    ctx.history.catalog.unitChecks(id).map((c) => [`${c.agent}\u0000${c.check}`, c.category]),
+  );
+  const inventoryChanges = ctx.inventory.changes(id, period.from, until).map((item) => ({
+    agent: item.agent,
+    check: item.check,
+    kind: item.kind,
+    category: categoryOfCheck.get(`${item.agent}\u0000${item.check}`) ?? null,
+    ts: item.ts,
+    previous: item.previous,
+    changes: item.changes,
+  }));
+
+  const checks = ctx.history.catalog.unitChecks(id);
+  const categories = CATEGORIES.map((category) => {
+    const own = incidents.incidents.filter((i) => i.category === category && i.kind === "check");
+    const durations = own.map(clipped);
+    const numbers = figures(times?.get(category), counted);
+    const facts: CategoryFacts = {
+      category,
+      checks: new Set(
+        checks.filter((c) => c.category === category).map((c) => `${c.agent}/${c.check}`),
+      ).size,
+      availability: numbers.availability,
+      coverage: numbers.coverage,
+      downMs: numbers.downMs,
+      linkMs: numbers.linkMs,
+      incidents: {
+        count: own.length,
+        open: own.filter((i) => i.end === null).length,
+        downtimeMs: durations.reduce((a, b) => a + b, 0),
+        longestMs: Math.max(0, ...durations),
+      },
+      certificates: certificates.filter((c) => c.category === category),
+      // A first inventory is listed, but only a difference from the one before is a change.
+      inventoryChanges: inventoryChanges.filter(
+        (c) => c.category === category && c.changes !== null,
+      ).length,
+    };
+    return {
+      category,
+      checks: facts.checks,
+      ...numbers,
+      incidents: { ...facts.incidents, linkCaused: own.filter((i) => i.cause === "link").length },
+      findings: categoryFindings(facts),
+    };
+  });
+
+  const silences = incidents.incidents.filter((i) => i.kind === "silence");
+  const findings: Finding[] = [];
+  if (silences.length > 0) {
+    findings.push({
+      code: "agent_silent",
+      severity: "warning",
+      params: {
+        count: silences.length,
+        silentMs: silences.map(clipped).reduce((a, b) => a + b, 0),
+      },
+    });
+  }
+
+  return {
+    unit: unitInfo(unit),
+    period: {
+      id: period.id,
+      kind: period.kind,
+      from: period.from,
+      to: period.to,
+      timeZone: VIETNAM_TIME_ZONE,
+      complete: period.to <= now,
+      /** Figures count the time up to here: the period's end, or now while it is not over. */
+      until,
+    },
+    generatedAt: now,
+    overall: figures(times?.get(UNIT_SCOPE), counted),
+    categories,
+    findings,
+    incidents: incidents.incidents,
+    incidentsTruncated: incidents.truncated,
+    certificates,
+    inventoryChanges,
+  };
+}
