@@ -8,7 +8,7 @@ import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
 import { AGENT_PATH } from "../shared/protocol.js";
-import { createApi } from "./api/router.js";
+import { apiContext, createApi } from "./api/router.js";
 import { AvailabilityGauges } from "./availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./exposition.js";
 import { createHandler } from "./http.js";
@@ -117,6 +117,8 @@ export async function startCollector(
     log: log.child({ component: "ingest" }),
     limits: config.limits,
   });
+  const apiDeps = { history, agents, incidents: config.incidents };
+  const readers = apiContext(apiDeps);
   const handler = createHandler({
     db,
     agents,
@@ -124,7 +126,8 @@ export async function startCollector(
     registry,
     metrics,
     metricsToken: config.metrics.token,
-    api: createApi({ history, agents, incidents: config.incidents }),
+    api: createApi(apiDeps, readers),
+    readers,
     log: log.child({ component: "http" }),
     auth: config.web.auth,
     secure: config.tls !== undefined,

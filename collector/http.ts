@@ -5,11 +5,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { HttpError } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
-import type { ApiHandler } from "./api/router.js";
+import type { ApiHandler, FullApiContext } from "./api/router.js";
 import { listAudit } from "./auth/audit.js";
 import { Guard, type RequestContext } from "./auth/guard.js";
 import { loginHandlers } from "./auth/login.js";
-import { LOCAL_USER, visibleUnits } from "./auth/roles.js";
+import { LOCAL_USER } from "./auth/roles.js";
 import type { RouteName } from "./auth/routes.js";
 import { SessionStore } from "./auth/sessions.js";
 import { UserStore } from "./auth/users.js";
@@ -19,11 +19,9 @@ import { AddressLimiter } from "./rate-limit.js";
 import { serveScrape } from "./scrape.js";
 import type { AgentStore } from "./store/agents.js";
 import type { Db } from "./store/database.js";
-import { listUnits } from "./store/units.js";
 import { renderAudit } from "./web/audit.js";
 import { userBar } from "./web/login.js";
-import { renderOverview } from "./web/overview.js";
-import { PLACEHOLDERS } from "./web/placeholders.js";
+import { pageHandlers } from "./web/pages.js";
 import { send, sendHtml, sendJson } from "./web/respond.js";
 
 export interface HttpDeps {
@@ -35,6 +33,8 @@ export interface HttpDeps {
   metricsToken: string | undefined;
   /** The JSON API under /api/v1/. */
   api: ApiHandler;
+  /** What the API answers from, for the pages that show the same figures. */
+  readers: FullApiContext;
   log: Logger;
   /** web.auth from collector.yaml. */
   auth: boolean;
@@ -67,12 +67,6 @@ export function createHandler(deps: HttpDeps) {
       send(response, 200, "text/plain; charset=utf-8", "ok\n");
     },
     metrics: ({ request, response }) => serveScrape(deps, request, response),
-    overview: (ctx) => {
-      const user = ctx.user ?? LOCAL_USER;
-      const units = visibleUnits(user, listUnits(deps.db), (unit) => unit.id);
-      const agents = visibleUnits(user, deps.agents.list(), (agent) => agent.unit);
-      sendHtml(ctx.response, 200, renderOverview(units, agents, Date.now(), header(ctx)));
-    },
     audit: (ctx) => {
       const before = ctx.query.before === undefined ? undefined : Number(ctx.query.before);
       sendHtml(ctx.response, 200, renderAudit(listAudit(deps.db, { before }), header(ctx)));
@@ -85,7 +79,7 @@ export function createHandler(deps: HttpDeps) {
       secure: deps.secure,
       log: deps.log,
     }),
-    ...PLACEHOLDERS,
+    ...pageHandlers({ db: deps.db, ctx: deps.readers, log: deps.log, header }),
     apiUnits: api,
     apiUnit: api,
     apiChecks: api,

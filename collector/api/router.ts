@@ -17,7 +17,7 @@ import { CheckStatus } from "../store/status.js";
 import { listUnits } from "../store/units.js";
 import { keysOf, parseQuery } from "./params.js";
 import { inspectionSummary } from "./summary.js";
-import { checksPayload, findUnit, unitPayload, unitsPayload } from "./units.js";
+import { type ApiContext, checksPayload, findUnit, unitPayload, unitsPayload } from "./units.js";
 
 export interface ApiResponse {
   status: number;
@@ -37,8 +37,11 @@ export interface ApiDeps {
   clock?: () => number;
 }
 
-export function createApi(deps: ApiDeps): ApiHandler {
-  const ctx = {
+export type FullApiContext = ApiContext & { inventory: InventoryReader };
+
+/** The readers the API (and the pages, which show the same figures) answer from. */
+export function apiContext(deps: ApiDeps): FullApiContext {
+  return {
     history: deps.history,
     agents: deps.agents,
     status: new CheckStatus(deps.history.db, deps.history.raw),
@@ -46,6 +49,9 @@ export function createApi(deps: ApiDeps): ApiHandler {
     inventory: new InventoryReader(deps.history.db),
     now: deps.clock ?? Date.now,
   };
+}
+
+export function createApi(deps: ApiDeps, ctx: FullApiContext = apiContext(deps)): ApiHandler {
   const windowKeys = keysOf(windowQuerySchema);
 
   /** The unit filter a scoped caller gets: theirs, whatever they asked. */

@@ -50,6 +50,23 @@ export function inspectionSummary(
   );
   const clipped = (i: Incident) =>
     Math.max(0, Math.min(i.end ?? until, until) - Math.max(i.start, period.from));
+  // A check incident stays open while its agent is silent, but nothing was seen down then: its
+  // downtime is the time in the period minus the time the agent was silent, so the downtime
+  // reported agrees with availability, which counts silence as no data.
+  const silentOf = new Map<string, Incident[]>();
+  for (const i of incidents.incidents) {
+    if (i.kind !== "silence") continue;
+    silentOf.set(i.agent, [...(silentOf.get(i.agent) ?? []), i]);
+  }
+  const downtime = (i: Incident) => {
+    const from = Math.max(i.start, period.from);
+    const to = Math.min(i.end ?? until, until);
+    let ms = Math.max(0, to - from);
+    for (const silence of silentOf.get(i.agent) ?? []) {
+      ms -= Math.max(0, Math.min(to, silence.end ?? until) - Math.max(from, silence.start));
+    }
+    return Math.max(0, ms);
+  };
 
   const certificates: Certificate[] = [];
   for (const series of ctx.history.catalog.unitMetric(id, METRICS.tlsExpiry.name)) {
@@ -86,7 +103,7 @@ export function inspectionSummary(
   const checks = ctx.history.catalog.unitChecks(id);
   const categories = CATEGORIES.map((category) => {
     const own = incidents.incidents.filter((i) => i.category === category && i.kind === "check");
-    const durations = own.map(clipped);
+    const durations = own.map(downtime);
     const numbers = figures(times?.get(category), counted);
     const facts: CategoryFacts = {
       category,
@@ -147,7 +164,11 @@ export function inspectionSummary(
     overall: figures(times?.get(UNIT_SCOPE), counted),
     categories,
     findings,
-    incidents: incidents.incidents,
+    // downtimeMs: the part of the incident in the period while its agent was reporting.
+    incidents: incidents.incidents.map((i) => ({
+      ...i,
+      downtimeMs: i.kind === "check" ? downtime(i) : clipped(i),
+    })),
     incidentsTruncated: incidents.truncated,
     certificates,
     inventoryChanges,

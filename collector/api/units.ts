@@ -149,7 +149,8 @@ export function unitsPayload(ctx: ApiContext, window: { from: number; to: number
 
 export function unitPayload(ctx: ApiContext, id: string, window: { from: number; to: number }) {
   const payload = unitsPayload(ctx, window, id);
-  const unit = payload.units[0];
+  // unitsPayload has thrown 404 already when there is no such unit.
+  const unit = payload.units[0] as (typeof payload.units)[number];
   const open = ctx.incidents.list({ unit: id, state: "open", limit: 1000 }, payload.generatedAt);
   return {
     from: payload.from,

@@ -24,6 +24,12 @@ export interface RouteSpec {
 
 const text = (max = 200) => z.string().max(max).optional();
 const noQuery = z.strictObject({});
+const lang = z.enum(["vi", "en"]).optional();
+const reportQuery = z.strictObject({
+  lang,
+  period: text(20),
+  format: z.enum(["html", "csv", "json"]).optional(),
+});
 /** Passed on as they are, bounded: the API's own schemas say what is wrong with them. */
 const apiQuery = z.object({}).catchall(z.string().max(200));
 
@@ -39,7 +45,12 @@ export const ROUTES = {
   },
   login: { method: "POST", path: "/login", access: "public" },
   logout: { method: "POST", path: "/logout", access: "user" },
-  overview: { method: "GET", path: "/", access: "read" },
+  overview: {
+    method: "GET",
+    path: "/",
+    access: "read",
+    query: z.strictObject({ lang, window: text(10), sort: z.enum(["worst", "name"]).optional() }),
+  },
   audit: {
     method: "GET",
     path: "/audit",
@@ -51,15 +62,22 @@ export const ROUTES = {
         .optional(),
     }),
   },
-  // Placeholders until the unit pages and reports arrive: they check access and say so.
-  unitPage: { method: "GET", path: "/units/:id", access: "read", unit: "id" },
+  unitPage: {
+    method: "GET",
+    path: "/units/:id",
+    access: "read",
+    unit: "id",
+    query: z.strictObject({ lang, window: text(10) }),
+  },
   report: {
     method: "GET",
     path: "/reports/:unit",
     access: "read",
     unit: "unit",
-    query: z.strictObject({ period: text(20), lang: text(5), format: text(10) }),
+    query: reportQuery,
   },
+  /** The city-wide summary for the Steering Board: the units the user may read, ranked. */
+  cityReport: { method: "GET", path: "/reports", access: "read", query: reportQuery },
   // The JSON API checks its own query parameters (shared/api-query.ts), naming the bad one.
   apiUnits: { method: "GET", path: "/api/v1/units", access: "read", query: apiQuery },
   apiUnit: {
@@ -85,7 +103,13 @@ export const ROUTES = {
   },
   apiIncidents: { method: "GET", path: "/api/v1/incidents", access: "read", query: apiQuery },
   apiInventory: { method: "GET", path: "/api/v1/inventory", access: "read", query: apiQuery },
-  signoff: { method: "POST", path: "/units/:id/signoff", access: "signoff", unit: "id" },
+  signoff: {
+    method: "POST",
+    path: "/units/:id/signoff",
+    access: "signoff",
+    unit: "id",
+    query: z.strictObject({ lang }),
+  },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -259,6 +259,26 @@ export const MIGRATIONS: readonly string[] = [
     value INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 5: inspection sign-offs. Only ever added to: a correction is a new record, and the triggers
+  // refuse to change or delete one, so nothing recorded can be altered without a trace.
+  `
+  CREATE TABLE signoffs (
+    id INTEGER PRIMARY KEY,
+    unit_id TEXT NOT NULL REFERENCES units(id),
+    period TEXT NOT NULL,        -- 2026-11, 2026-Q4 or 2026
+    inspector TEXT NOT NULL,     -- the name the leader wrote
+    date TEXT NOT NULL,          -- the day of the inspection, YYYY-MM-DD
+    findings TEXT NOT NULL,
+    actions TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,   -- the user logged in
+    recorded_at INTEGER NOT NULL
+  );
+  CREATE INDEX signoffs_unit ON signoffs(unit_id, period);
+  CREATE TRIGGER signoffs_no_update BEFORE UPDATE ON signoffs
+    BEGIN SELECT RAISE(ABORT, 'sign-offs cannot be changed; record a new one'); END;
+  CREATE TRIGGER signoffs_no_delete BEFORE DELETE ON signoffs
+    BEGIN SELECT RAISE(ABORT, 'sign-offs cannot be deleted'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

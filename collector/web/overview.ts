@@ -1,40 +1,107 @@
-// The plain start page: every unit and its agents with the time each was last seen.
-import type { AgentRow } from "../store/agents.js";
-import type { UnitRow } from "../store/units.js";
-import { type Html, html, page } from "./html.js";
+// The city overview (GET /): every unit a row, the six inspection categories as columns, each cell
+// the status now and the availability over the window; open incidents, last data, and whether the
+// unit's leader has signed off this period's inspection.
+import { CATEGORIES, type Category } from "../../shared/categories.js";
+import { type Html, html } from "./html.js";
+import { type Chrome, layout, link, statusCell } from "./layout.js";
+import { type CategoryNowView, categoryStatus, SEVERITY } from "./status.js";
 
-export function renderOverview(
-  units: readonly UnitRow[],
-  agents: readonly AgentRow[],
-  now: number,
-  /** Who is logged in (web/login.ts userBar). */
-  header: Html = html``,
-): string {
-  const rows = units.map((unit) => {
-    const own = agents.filter((agent) => agent.unit === unit.id);
-    const agentList = own.length
-      ? own.map(
-          (agent) =>
-            html`<div>${agent.name}${agent.hostname ? html` <span class="muted">(${agent.hostname})</span>` : ""}: ${
-              agent.revokedAt ? "revoked" : lastSeen(agent.lastSeen, now)
-            }</div>`,
-        )
-      : html`<span class="muted">no agent enrolled</span>`;
-    return html`<tr><td>${unit.name}<div class="muted">${unit.id}${unit.active ? "" : " · inactive"}</div></td>
-<td>${unit.leader?.name ?? ""}</td><td>${agentList}</td></tr>`;
-  });
-  return page(
-    "Units",
-    html`${header}<h1>giamsat</h1>
-<table><thead><tr><th>Unit</th><th>Leader in charge of IT</th><th>Agents (last seen)</th></tr></thead>
-<tbody>${rows}</tbody></table>
-<p class="muted"><a href="/metrics">/metrics</a> · <a href="/healthz">/healthz</a></p>`,
-  );
+export interface OverviewUnit {
+  id: string;
+  name: string;
+  active: boolean;
+  leader: { name: string; title?: string | undefined } | null;
+  availability: number | null;
+  categories: Record<string, CategoryNowView & { availability: number | null }>;
+  agents: readonly { lastSeen: number | null }[];
+  openIncidents: number;
 }
 
-function lastSeen(ts: number | null, now: number): string {
-  if (ts === null) return "never";
-  const seconds = Math.max(0, Math.round((now - ts) / 1000));
-  const when = new Date(ts).toISOString().replace("T", " ").slice(0, 19);
-  return `${when} UTC (${seconds} s ago)`;
+export interface OverviewData {
+  from: number;
+  to: number;
+  units: readonly OverviewUnit[];
+}
+
+export interface OverviewOptions {
+  /** The window as the user wrote it (24h, 7d, 30d), for the links. */
+  window: string;
+  sort: "worst" | "name";
+  /** The current period (e.g. 2026-11) and the units whose leader signed off on it. */
+  period: string;
+  inspected: ReadonlySet<string>;
+}
+
+const WINDOWS = ["24h", "7d", "30d"];
+
+/** Sorting key: the worst category first, then the number of bad categories, then the name. */
+function badness(unit: OverviewUnit): [number, number] {
+  const statuses = CATEGORIES.map((c) => categoryStatus(unit.categories[c] as CategoryNowView));
+  return [Math.max(...statuses.map((s) => SEVERITY[s])), statuses.filter((s) => s !== "ok").length];
+}
+
+export function sortUnits(units: readonly OverviewUnit[], sort: "worst" | "name"): OverviewUnit[] {
+  const byName = (a: OverviewUnit, b: OverviewUnit) => a.name.localeCompare(b.name, "vi");
+  if (sort === "name") return [...units].sort(byName);
+  return [...units].sort((a, b) => {
+    const [wa, na] = badness(a);
+    const [wb, nb] = badness(b);
+    return wb - wa || nb - na || byName(a, b);
+  });
+}
+
+export function renderOverview(
+  chrome: Chrome,
+  data: OverviewData,
+  options: OverviewOptions,
+): string {
+  const { f } = chrome;
+  const { t } = f;
+  const units = sortUnits(data.units, options.sort);
+  const cell = (unit: OverviewUnit, category: Category): Html => {
+    const view = unit.categories[category] as CategoryNowView & { availability: number | null };
+    const status = categoryStatus(view);
+    const cause =
+      view.cause === "link" ? html` <span class="muted" title="${t.reasons.link}">⛓</span>` : "";
+    return html`<td data-unit="${unit.id}" data-category="${category}" data-status="${status}">${statusCell(chrome, status, cause)}<div class="muted">${f.percent(view.availability)}</div></td>`;
+  };
+  const rows = units.map((unit) => {
+    const lastData = Math.max(0, ...unit.agents.map((a) => a.lastSeen ?? 0));
+    const inspected = options.inspected.has(unit.id);
+    return html`<tr data-unit="${unit.id}">
+<td><a href="${link(chrome, `/units/${unit.id}`)}">${unit.name}</a>${unit.active ? "" : html` <span class="badge muted">${t.unit.inactive}</span>`}
+<div class="muted">${unit.leader?.name ?? ""}</div></td>
+${CATEGORIES.map((c) => cell(unit, c))}
+<td class="num">${f.percent(unit.availability)}</td>
+<td class="num">${unit.openIncidents || ""}</td>
+<td class="num">${lastData ? f.dateTime(lastData) : t.unit.never}</td>
+<td data-inspected="${inspected ? "yes" : "no"}">${
+      inspected
+        ? html`<span class="s-ok">✓ ${t.overview.inspected}</span>`
+        : html`<span class="s-degraded">✗ ${t.overview.notInspected}</span>`
+    }</td>
+</tr>`;
+  });
+  const windowLinks = WINDOWS.map((w) =>
+    w === options.window
+      ? html`<strong>${w}</strong>`
+      : html`<a href="${link(chrome, "/", { window: w, sort: options.sort })}">${w}</a>`,
+  );
+  const sortLink =
+    options.sort === "worst"
+      ? html`<a href="${link(chrome, "/", { window: options.window, sort: "name" })}">${t.overview.sortName}</a>`
+      : html`<a href="${link(chrome, "/", { window: options.window, sort: "worst" })}">${t.overview.sortWorst}</a>`;
+  const body = html`<h1>${t.overview.heading}</h1>
+<p class="noprint">${t.overview.window}: ${windowLinks.map((l, i) => html`${i ? " · " : ""}${l}`)} — ${sortLink} —
+<a href="${link(chrome, "/reports", { period: options.period })}">${t.overview.steeringBoard} ${options.period}</a></p>
+<p class="muted">${f.dateTime(data.from)} – ${f.dateTime(data.to)}</p>
+${
+  units.length === 0
+    ? html`<p>${t.overview.noUnits}</p>`
+    : html`<table id="overview"><thead><tr><th>${t.overview.unit}</th>${CATEGORIES.map(
+        (c) => html`<th title="${t.categoryLong[c]}">${t.categories[c]}</th>`,
+      )}<th class="num">${t.unit.availability}</th><th class="num">${t.overview.openIncidents}</th><th class="num">${t.overview.lastData}</th><th>${options.period}</th></tr></thead>
+<tbody>${rows}</tbody></table>`
+}`;
+  return layout(chrome, t.overview.heading, body);
 }

@@ -21,6 +21,7 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
   audit: { method: "GET", path: "/audit" },
   unitPage: { method: "GET", path: "/units/unit-b" },
   report: { method: "GET", path: "/reports/unit-b?period=2026-11&lang=vi" },
+  cityReport: { method: "GET", path: "/reports?period=2026-11" },
   apiUnits: { method: "GET", path: "/api/v1/units" },
   apiUnit: { method: "GET", path: "/api/v1/units/unit-b" },
   apiChecks: { method: "GET", path: "/api/v1/units/unit-b/checks" },
@@ -76,7 +77,7 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     audit: 200,
     unitPage: 200,
     report: 200,
-    signoff: 200,
+    signoff: 303,
     apiUnits: 200,
     apiUnit: 200,
     apiChecks: 200,
@@ -96,10 +97,18 @@ async function as(role: string): Promise<Browser> {
   return browser;
 }
 
+/** A complete sign-off form; a POST that the guard lets through records it and redirects. */
+const SIGNOFF = {
+  period: "2026-11",
+  inspector: "Lê Văn Á",
+  date: "2026-11-20",
+  findings: "LAN and website checked.",
+};
+
 async function send(browser: Browser, route: RouteName, csrf?: string) {
   const { method, path } = REQUESTS[route];
   if (method === "GET") return browser.get(path);
-  return browser.post(path, csrf ? { _csrf: csrf } : {});
+  return browser.post(path, csrf ? { ...SIGNOFF, _csrf: csrf } : SIGNOFF);
 }
 
 beforeAll(async () => {
@@ -160,7 +169,7 @@ describe("roles", () => {
       await leader.get("/units/unit-b"),
       await leader.get("/reports/unit-b?period=2026-11"),
       await leader.get("/api/v1/units/unit-b"),
-      await leader.post("/units/unit-b/signoff", { _csrf: csrf }),
+      await leader.post("/units/unit-b/signoff", { ...SIGNOFF, _csrf: csrf }),
     ];
     expect(other.map((a) => a.status)).toEqual([403, 403, 403, 403]);
     expect(other[0]?.text).toBe("unit-user (unit of unit-a) may not read unit unit-b\n");
@@ -171,9 +180,9 @@ describe("roles", () => {
       await leader.get("/units/unit-a"),
       await leader.get("/reports/unit-a?period=2026-11"),
       await leader.get("/api/v1/units/unit-a"),
-      await leader.post("/units/unit-a/signoff", { _csrf: csrf }),
+      await leader.post("/units/unit-a/signoff", { ...SIGNOFF, _csrf: csrf }),
     ];
-    expect(own.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(own.map((a) => a.status)).toEqual([200, 200, 200, 303]);
   });
 
   it("shows a unit user only its own unit on the overview", async () => {
@@ -182,7 +191,8 @@ describe("roles", () => {
     expect(page).toContain("Unit A");
     expect(page).not.toContain("Unit B");
     expect(page).not.toContain("b-secret-host");
-    expect((await (await as("city")).get("/")).text).toContain("b-secret-host");
+    expect((await (await as("city")).get("/")).text).toContain("Unit B");
+    expect((await (await as("city")).get("/units/unit-b")).text).toContain("b-secret-host");
   });
 
   it("cuts the API's lists down to a unit user's own unit", async () => {
@@ -238,7 +248,9 @@ describe("CSRF", () => {
       "refused: the form comes from another site; reload the page and try again\n",
     ]);
     const host = new URL(collector.url).host;
-    expect((await post({ _csrf: mine }, { Origin: `http://${host}` })).status).toBe(200);
+    expect((await post({ ...SIGNOFF, _csrf: mine }, { Origin: `http://${host}` })).status).toBe(
+      303,
+    );
   });
 
   it("refuses a logout without the token and a login without the login form's token", async () => {
@@ -362,7 +374,11 @@ describe("web.auth: false", () => {
       expect(page.text).toContain("Logins are off (web.auth: false)");
       expect((await browser.post("/units/unit-a/signoff", {})).status).toBe(403);
       const csrf = /name="_csrf" value="([^"]+)"/.exec((await browser.get("/login")).text)?.[1];
-      expect((await browser.post("/units/unit-a/signoff", { _csrf: csrf ?? "" })).status).toBe(200);
+      const signed = await browser.post("/units/unit-a/signoff", { ...SIGNOFF, _csrf: csrf ?? "" });
+      expect([signed.status, signed.headers.get("location")]).toEqual([
+        303,
+        "/units/unit-a#signoffs",
+      ]);
     } finally {
       await open.stop();
     }

@@ -8,7 +8,11 @@ import { ROOT } from "../helpers/processes.js";
 /** Interpolations allowed in SQL text, each with why it is safe. */
 const ALLOWED: Record<string, string[]> = {
   // a constant column list
-  SELECT: ["collector/auth/users.ts", "collector/store/inventory.ts"],
+  SELECT: [
+    "collector/auth/users.ts",
+    "collector/store/inventory.ts",
+    "collector/store/signoffs.ts",
+  ],
   // the migration number, an integer from the loop
   "next + 1": ["collector/store/database.ts"],
   // fixed fragments "a.unit_id = ?" etc. chosen by which filters are set; values are bound

@@ -5,6 +5,34 @@ import type { Reason } from "../../../shared/protocol.js";
 
 export type Status = "ok" | "degraded" | "down" | "no_data";
 
+/** The formatting a finding's sentence needs (index.ts, Formatter). */
+export interface Say {
+  percent(ratio: number): string;
+  duration(ms: number): string;
+  date(ms: number): string;
+}
+
+/** The inspection summary's findings (collector/api/findings.ts) said as a sentence. */
+export type FindingCode =
+  | "no_checks"
+  | "no_data"
+  | "low_coverage"
+  | "low_availability"
+  | "all_up"
+  | "available"
+  | "open_incidents"
+  | "incidents"
+  | "link_caused"
+  | "certificate_expired"
+  | "certificate_expiring"
+  | "inventory_changed"
+  | "agent_silent";
+export type FindingText = (
+  f: Say,
+  n: (key: string) => number,
+  text: (key: string) => string,
+) => string;
+
 export interface Catalogue {
   locale: string;
   languageName: string;
@@ -26,6 +54,7 @@ export interface Catalogue {
     sortName: string;
     noUnits: string;
     steeringBoard: string;
+    linkDown: string;
   };
   unit: {
     leader: string;
@@ -53,6 +82,10 @@ export interface Catalogue {
     lastSeen: string;
     never: string;
     inactive: string;
+    revoked: string;
+    software: string;
+    interfaces: string;
+    window: string;
   };
   report: {
     heading: string;
@@ -71,6 +104,8 @@ export interface Catalogue {
     print: string;
     exportCsv: string;
     exportJson: string;
+    city: string;
+    untilNow: string;
   };
   signoff: {
     heading: string;
@@ -83,7 +118,10 @@ export interface Catalogue {
     none: string;
     history: string;
     by: string;
+    saved: string;
+    notAllowed: string;
   };
+  findings: Record<FindingCode, FindingText>;
   auth: {
     login: string;
     logout: string;

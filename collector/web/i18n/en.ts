@@ -50,6 +50,7 @@ export const en: Catalogue = {
     sortName: "By name",
     noUnits: "No units are configured yet.",
     steeringBoard: "Steering Board summary",
+    linkDown: "Data-center link down",
   },
   unit: {
     leader: "Leader in charge of IT",
@@ -77,6 +78,10 @@ export const en: Catalogue = {
     lastSeen: "Last seen",
     never: "never connected",
     inactive: "inactive",
+    revoked: "revoked",
+    software: "software packages",
+    interfaces: "interfaces",
+    window: "Window",
   },
   report: {
     heading: "Periodic inspection summary",
@@ -95,6 +100,8 @@ export const en: Catalogue = {
     print: "Print",
     exportCsv: "Export CSV",
     exportJson: "Export JSON",
+    city: "City-wide inspection summary",
+    untilNow: "figures up to",
   },
   signoff: {
     heading: "Inspection sign-off",
@@ -107,6 +114,30 @@ export const en: Catalogue = {
     none: "No inspection recorded for this period yet.",
     history: "Sign-off history",
     by: "by",
+    saved: "The inspection was recorded.",
+    notAllowed: "Only the unit's responsible leader may record an inspection.",
+  },
+  findings: {
+    no_checks: () => "No check is configured.",
+    no_data: () => "No data arrived in the period.",
+    low_coverage: (f, n) =>
+      `Data covers only ${f.percent(n("coverage"))} of the time (target ${f.percent(n("target"))}); the figures are not yet reliable.`,
+    low_availability: (f, n) =>
+      `Availability ${f.percent(n("availability"))}, below the ${f.percent(n("target"))} target; down for ${f.duration(n("downMs"))}.`,
+    all_up: (f, n) => `Up throughout the period (${f.percent(n("availability"))}).`,
+    available: (f, n) => `Meets the availability target (${f.percent(n("availability"))}).`,
+    open_incidents: (_f, n) => `${n("count")} incident(s) still open.`,
+    incidents: (f, n) =>
+      `${n("count")} incident(s), ${f.duration(n("downtimeMs"))} of downtime in all, the longest ${f.duration(n("longestMs"))}.`,
+    link_caused: (f, n) =>
+      `${f.percent(n("share"))} of the downtime came while the data-center link was down.`,
+    certificate_expired: (f, n, text) =>
+      `The certificate of ${text("check")} expired on ${f.date(n("notAfter"))}.`,
+    certificate_expiring: (f, n, text) =>
+      `The certificate of ${text("check")} expires in ${n("daysLeft")} days (${f.date(n("notAfter"))}).`,
+    inventory_changed: (_f, n) => `${n("count")} equipment change(s) in the period.`,
+    agent_silent: (f, n) =>
+      `The agent was silent ${n("count")} time(s), ${f.duration(n("silentMs"))} in all: no data for that time.`,
   },
   auth: {
     login: "Log in",

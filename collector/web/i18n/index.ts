@@ -61,6 +61,7 @@ export class Formatter {
 
   /** 5400000 → "1 giờ 30 phút" / "1 h 30 min". */
   duration(ms: number): string {
+    if (ms <= 0) return this.lang === "vi" ? "0 phút" : "0 min";
     const minutes = Math.round(ms / 60_000);
     const [d, h, m] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60];
     const units = this.lang === "vi" ? ["ngày", "giờ", "phút"] : ["d", "h", "min"];

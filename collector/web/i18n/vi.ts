@@ -55,6 +55,7 @@ export const vi: Catalogue = {
     sortName: "Xếp theo tên",
     noUnits: "Chưa có đơn vị nào trong cấu hình.",
     steeringBoard: "Báo cáo Ban Chỉ đạo 112",
+    linkDown: "Mất kết nối Trung tâm tích hợp dữ liệu",
   },
   unit: {
     leader: "Lãnh đạo phụ trách CNTT",
@@ -82,6 +83,10 @@ export const vi: Catalogue = {
     lastSeen: "Lần cuối",
     never: "chưa kết nối",
     inactive: "ngừng hoạt động",
+    revoked: "đã thu hồi",
+    software: "gói phần mềm",
+    interfaces: "cổng mạng",
+    window: "Khoảng thời gian",
   },
   report: {
     heading: "Báo cáo kiểm tra định kỳ",
@@ -100,6 +105,8 @@ export const vi: Catalogue = {
     print: "In báo cáo",
     exportCsv: "Xuất CSV",
     exportJson: "Xuất JSON",
+    city: "Báo cáo tổng hợp toàn thành phố",
+    untilNow: "số liệu đến",
   },
   signoff: {
     heading: "Xác nhận kiểm tra",
@@ -112,6 +119,30 @@ export const vi: Catalogue = {
     none: "Chưa có xác nhận kiểm tra cho kỳ này.",
     history: "Lịch sử xác nhận",
     by: "bởi",
+    saved: "Đã ghi nhận kết quả kiểm tra.",
+    notAllowed: "Chỉ lãnh đạo phụ trách của đơn vị mới được ghi nhận kết quả kiểm tra.",
+  },
+  findings: {
+    no_checks: () => "Chưa có hạng mục kiểm tra nào được cấu hình.",
+    no_data: () => "Không nhận được dữ liệu trong kỳ.",
+    low_coverage: (f, n) =>
+      `Dữ liệu chỉ phủ ${f.percent(n("coverage"))} thời gian (mục tiêu ${f.percent(n("target"))}); số liệu chưa đủ tin cậy.`,
+    low_availability: (f, n) =>
+      `Tỷ lệ sẵn sàng ${f.percent(n("availability"))}, dưới mục tiêu ${f.percent(n("target"))}; gián đoạn ${f.duration(n("downMs"))}.`,
+    all_up: (f, n) => `Hoạt động ổn định suốt kỳ (${f.percent(n("availability"))}).`,
+    available: (f, n) => `Đạt mục tiêu sẵn sàng (${f.percent(n("availability"))}).`,
+    open_incidents: (_f, n) => `Còn ${n("count")} sự cố chưa khắc phục.`,
+    incidents: (f, n) =>
+      `${n("count")} sự cố, tổng thời gian gián đoạn ${f.duration(n("downtimeMs"))}, dài nhất ${f.duration(n("longestMs"))}.`,
+    link_caused: (f, n) =>
+      `${f.percent(n("share"))} thời gian gián đoạn xảy ra khi mất kết nối Trung tâm tích hợp dữ liệu.`,
+    certificate_expired: (f, n, text) =>
+      `Chứng thư số của ${text("check")} đã hết hạn ngày ${f.date(n("notAfter"))}.`,
+    certificate_expiring: (f, n, text) =>
+      `Chứng thư số của ${text("check")} hết hạn sau ${n("daysLeft")} ngày (${f.date(n("notAfter"))}).`,
+    inventory_changed: (_f, n) => `${n("count")} thay đổi về trang thiết bị trong kỳ.`,
+    agent_silent: (f, n) =>
+      `Tác tử giám sát im lặng ${n("count")} lần, tổng ${f.duration(n("silentMs"))}: không có dữ liệu trong thời gian này.`,
   },
   auth: {
     login: "Đăng nhập",

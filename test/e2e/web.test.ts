@@ -1,0 +1,352 @@
+// The leaders' pages in a real browser (Debian's Chromium): a collector filled with three hours of
+// known results, read the way a leader reads them — the overview's cells, the unit page, the
+// printed summary, the exports, a hostile device description, and a sign-off.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AgentIdentity } from "../../collector/store/agents.js";
+import { History } from "../../collector/store/history.js";
+import { SampleStore } from "../../collector/store/samples.js";
+import type { Category } from "../../shared/categories.js";
+import { collectorConfigSchema } from "../../shared/config/collector.js";
+import type { CheckResult } from "../../shared/protocol.js";
+import { launchBrowser } from "../helpers/browser.js";
+import { type TestCollector, testCollector } from "../helpers/collector.js";
+import { peer } from "../helpers/peers.js";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const STEP = 2 * MIN;
+const HOSTILE = "<img src=x onerror=alert(1)>";
+const LEADER = "Lê Văn Ánh";
+const UNITS = [
+  {
+    id: "so-tttt",
+    name: "Sở Thông tin và Truyền thông",
+    leader: { name: LEADER, title: "Phó Giám đốc" },
+    contact: { name: "Trần Thị Bích", phone: "0236 3 000 000" },
+  },
+  { id: "ubnd-hai-chau", name: "UBND quận Hải Châu", leader: { name: "Phạm Quốc Hưng" } },
+];
+
+let collector: TestCollector;
+let browser: Browser | undefined;
+let pdftotext: string | undefined;
+/** This month in Vietnam, where the sign-off goes. */
+let period: string;
+/** Last month: a finished period, so the page and its exports are figures of the same time. */
+let lastMonth: string;
+
+/** Results every 2 minutes for 3 hours up to `end`; `down(ts)` says when the check failed. */
+function results(
+  check: string,
+  category: Category,
+  kind: string,
+  end: number,
+  down: (ts: number) => boolean = () => false,
+): CheckResult[] {
+  const out: CheckResult[] = [];
+  for (let ts = end - 180 * MIN; ts <= end; ts += STEP) {
+    const failed = down(ts);
+    out.push({
+      check,
+      category,
+      kind,
+      ts,
+      up: !failed,
+      duration: 0.01 + (ts % 7) / 1000,
+      ...(failed ? { reason: "timeout" as const, message: `no answer from ${check}` } : {}),
+    });
+  }
+  return out;
+}
+
+/** Three hours of results up to `end` from one agent; returns the last seq used. */
+function seed(store: SampleStore, agent: AgentIdentity, end: number, firstSeq: number): number {
+  const all = [
+    ...results("gateway", "lan", "ping", end),
+    ...results("host", "equipment", "host", end),
+    // Down 16 minutes two hours ago, and again now: one closed incident and one open.
+    ...results(
+      "portal",
+      "online_app",
+      "http",
+      end,
+      (ts) => (ts >= end - 120 * MIN && ts <= end - 106 * MIN) || ts >= end - 4 * MIN,
+    ),
+    ...results("mail", "shared_software", "tcp", end),
+    ...results("office", "shared_software", "process", end, (ts) => ts >= end - 2 * MIN),
+    ...results("dc-link", "datacenter", "tcp", end),
+  ].sort((a, b) => a.ts - b.ts);
+  let seq = firstSeq;
+  for (let ts = end - 180 * MIN; ts <= end; ts += STEP) {
+    const now = all.filter((r) => r.ts === ts);
+    store.write(
+      agent,
+      {
+        type: "batch",
+        v: 1,
+        seq: ++seq,
+        sentAt: ts,
+        results: now,
+        samples: [],
+        ...(ts === end
+          ? {
+              inventory: [
+                {
+                  check: "core-switch",
+                  kind: "snmp",
+                  ts,
+                  data: { sysName: "<b>sw-core</b>", sysDescr: HOSTILE, interfaces: [] },
+                },
+              ],
+            }
+          : {}),
+      },
+      ts,
+    );
+  }
+  return seq;
+}
+
+beforeAll(async () => {
+  const end = Math.floor(Date.now() / STEP) * STEP;
+  const vietnam = new Date(end + 7 * HOUR);
+  period = vietnam.toISOString().slice(0, 7);
+  // 11:00 on the 10th of last month, Vietnam time (UTC+7).
+  const earlier = Date.UTC(vietnam.getUTCFullYear(), vietnam.getUTCMonth() - 1, 10, 11) - 7 * HOUR;
+  lastMonth = new Date(earlier + 7 * HOUR).toISOString().slice(0, 7);
+  collector = await testCollector(
+    {
+      units: UNITS,
+      web: { auth: false },
+      // Last month's raw samples stay, whenever this runs.
+      retention: { raw: "400d", fiveMinute: "400d" },
+    },
+    {
+      seed: (db, agents) => {
+        const { agent } = agents.enroll("so-tttt", "pc-01", earlier - 200 * MIN);
+        // Incidents are followed as the results are stored, as the collector's ingest does.
+        const config = collectorConfigSchema.parse({ database: ":memory:" });
+        const history = new History(db, {
+          retention: config.retention,
+          incidents: config.incidents,
+          startedAt: earlier - 200 * MIN,
+        });
+        const store = new SampleStore(db, history.hooks);
+        seed(store, agent, end, seed(store, agent, earlier, 0));
+      },
+    },
+  );
+  browser = await launchBrowser();
+  pdftotext = peer("pdftotext");
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await collector?.stop();
+});
+
+async function open(path: string): Promise<Page> {
+  if (!browser) throw new Error("no browser");
+  const page = await browser.newPage();
+  page.on("dialog", (dialog) => {
+    throw new Error(`a dialog opened: ${dialog.message()}`);
+  });
+  const response = await page.goto(`${collector.url}${path}`);
+  expect(response?.status()).toBe(200);
+  return page;
+}
+
+describe("the leaders' pages in Chromium", () => {
+  it("shows each unit's categories with the right status, worst unit first", async (ctx) => {
+    if (!browser) return ctx.skip();
+    const page = await open("/");
+    const cells = await page.$$eval("td[data-category]", (tds) =>
+      tds.map((td) => [
+        td.getAttribute("data-unit"),
+        td.getAttribute("data-category"),
+        td.getAttribute("data-status"),
+        td.querySelector(".cell")?.textContent,
+      ]),
+    );
+    expect(cells).toEqual([
+      ["so-tttt", "lan", "ok", "Bình thường"],
+      ["so-tttt", "equipment", "ok", "Bình thường"],
+      ["so-tttt", "online_app", "down", "Gián đoạn"],
+      ["so-tttt", "shared_software", "degraded", "Suy giảm"],
+      ["so-tttt", "website", "no_data", "Không có dữ liệu"],
+      ["so-tttt", "datacenter", "ok", "Bình thường"],
+      ...["lan", "equipment", "online_app", "shared_software", "website", "datacenter"].map((c) => [
+        "ubnd-hai-chau",
+        c,
+        "no_data",
+        "Không có dữ liệu",
+      ]),
+    ]);
+    // The rows as a leader reads them, cells separated by tabs.
+    const rows = (await page.locator("tbody tr[data-unit]").allInnerTexts()).map((row) =>
+      row.split("\t"),
+    );
+    // open incidents: the portal and the office process
+    expect(rows[0]?.[8]).toBe("2");
+    expect(await page.locator("[data-inspected=no]").count()).toBe(2);
+    await page.close();
+  });
+
+  it("names the unit's leader with Vietnamese diacritics, in both languages", async (ctx) => {
+    if (!browser) return ctx.skip();
+    for (const path of ["/units/so-tttt", "/units/so-tttt?lang=en"]) {
+      const page = await open(path);
+      expect(await page.locator("[data-leader]").innerText()).toBe(`${LEADER}, Phó Giám đốc`);
+      await page.close();
+    }
+    const english = await open("/units/so-tttt?lang=en");
+    expect(await english.locator("h1").innerText()).toBe("Sở Thông tin và Truyền thông");
+    expect(await english.locator("th", { hasText: "Leader in charge of IT" }).count()).toBe(1);
+    await english.close();
+  });
+
+  it("shows what a device reports as text: no markup, no script, no dialog", async (ctx) => {
+    if (!browser) return ctx.skip();
+    const page = await open("/units/so-tttt");
+    const row = page.locator('[data-inventory="pc-01/core-switch"]');
+    expect(await row.innerText()).toContain(`<b>sw-core</b> — ${HOSTILE}`);
+    expect(await row.locator("img, b").count()).toBe(0);
+    await page.waitForTimeout(300);
+    await page.close();
+  });
+
+  it("prints the city summary on A4: the ranking, then one page per unit, with its figures", async (ctx) => {
+    if (!browser || !pdftotext) return ctx.skip();
+    const page = await open(`/reports?period=${lastMonth}`);
+    const file = join(collector.dir, "city.pdf");
+    writeFileSync(file, await page.pdf({ format: "A4" }));
+    await page.close();
+    const pages = execFileSync(pdftotext, ["-layout", file, "-"], { encoding: "utf8" })
+      .split("\f")
+      .filter((text) => text.trim() !== "");
+    expect(pages).toHaveLength(3);
+    expect(pages[0]).toContain("Xếp hạng các đơn vị");
+    const [first, second] = [pages[1] ?? "", pages[2] ?? ""];
+    expect(first).toContain("Báo cáo kiểm tra định kỳ: Sở Thông tin và Truyền thông");
+    expect(first).toContain(LEADER);
+    // The unit's figures as the API has them, written the Vietnamese way.
+    const summary = (await (
+      await fetch(`${collector.url}/api/v1/units/so-tttt/summary?period=${lastMonth}`)
+    ).json()) as {
+      overall: { availability: number };
+      categories: { availability: number | null }[];
+    };
+    const percent = new Intl.NumberFormat("vi-VN", {
+      style: "percent",
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+    expect(first).toContain(`Tỷ lệ sẵn sàng: ${percent.format(summary.overall.availability)}`);
+    const shown = [...first.matchAll(/(\d+,\d\d%|—)\s+\d+,\d\d%\s+\d+\s/g)].map((m) => m[1]);
+    expect(shown).toEqual(
+      summary.categories.map((c) =>
+        c.availability === null ? "—" : percent.format(c.availability),
+      ),
+    );
+    // LAN and the data-center link were up throughout; the portal failed twice.
+    expect(shown[0]).toBe("100,00%");
+    expect(shown[5]).toBe("100,00%");
+    expect(first.replace(/\s+/g, " ")).toContain("2 sự cố, tổng thời gian gián đoạn");
+    expect(second).toContain("Báo cáo kiểm tra định kỳ: UBND quận Hải Châu");
+    // The district has no agent yet: every category says so.
+    expect(
+      second.replace(/\s+/g, " ").split("Chưa có hạng mục kiểm tra nào được cấu hình."),
+    ).toHaveLength(7);
+  });
+
+  it("exports the same figures as CSV and JSON as the page shows", async (ctx) => {
+    if (!browser) return ctx.skip();
+    const page = await open(`/reports/so-tttt?period=${lastMonth}`);
+    const shown = await page.$$eval("tr[data-category]", (trs) =>
+      trs.map((tr) => ({
+        category: tr.getAttribute("data-category"),
+        availability: tr.getAttribute("data-availability"),
+        coverage: tr.getAttribute("data-coverage"),
+        incidents: tr.getAttribute("data-incidents"),
+        downtimeMs: tr.getAttribute("data-downtime-ms"),
+      })),
+    );
+    await page.close();
+    expect(shown.find((c) => c.category === "online_app")?.incidents).toBe("2");
+
+    const csv = await (
+      await fetch(`${collector.url}/reports/so-tttt?period=${lastMonth}&format=csv`)
+    ).text();
+    const [header, ...lines] = csv
+      .trimEnd()
+      .split("\r\n")
+      .map((line) => line.split(","));
+    const column = (name: string) => header?.indexOf(name) ?? -1;
+    const fromCsv = lines
+      .filter((cells) => cells[column("category")] !== "all")
+      .map((cells) => ({
+        category: cells[column("category")],
+        availability: cells[column("availability")],
+        coverage: cells[column("coverage")],
+        incidents: cells[column("incidents")],
+        downtimeMs: cells[column("downtime_ms")],
+      }));
+    expect(fromCsv).toEqual(shown);
+
+    const json = (await (
+      await fetch(`${collector.url}/reports/so-tttt?period=${lastMonth}&format=json`)
+    ).json()) as {
+      categories: {
+        category: string;
+        availability: number | null;
+        coverage: number | null;
+        incidents: { count: number; downtimeMs: number };
+      }[];
+    };
+    const text = (value: number | null) => (value === null ? "" : String(value));
+    expect(
+      json.categories.map((c) => ({
+        category: c.category,
+        availability: text(c.availability),
+        coverage: text(c.coverage),
+        incidents: String(c.incidents.count),
+        downtimeMs: String(c.incidents.downtimeMs),
+      })),
+    ).toEqual(shown);
+    // The API's inspection summary is the same document.
+    const api = await (
+      await fetch(`${collector.url}/api/v1/units/so-tttt/summary?period=${lastMonth}`)
+    ).json();
+    expect({ ...(api as object), generatedAt: 0 }).toEqual({ ...json, generatedAt: 0 });
+  });
+
+  it("records a sign-off, shows it on the unit page, the overview and the report", async (ctx) => {
+    if (!browser) return ctx.skip();
+    const page = await open("/units/so-tttt");
+    await page.fill("input[name=inspector]", LEADER);
+    await page.fill("input[name=date]", `${period}-15`);
+    await page.fill(
+      "textarea[name=findings]",
+      "Cổng thông tin gián đoạn; đã yêu cầu nhà cung cấp xử lý.",
+    );
+    await page.fill("textarea[name=actions]", "Kiểm tra lại sau 7 ngày.");
+    await Promise.all([
+      page.waitForURL(/\/units\/so-tttt#signoffs$/),
+      page.click("#signoff-form button"),
+    ]);
+    const row = page.locator("#signoffs tbody tr").first();
+    expect(await row.innerText()).toContain(`${period}-15\t${LEADER}\tCổng thông tin gián đoạn`);
+    await page.close();
+
+    const overview = await open("/");
+    expect(await overview.locator('td[data-inspected="yes"]').count()).toBe(1);
+    await overview.close();
+    const report = await open(`/reports/so-tttt?period=${period}`);
+    expect(await report.locator('[data-signed="yes"]').innerText()).toContain(LEADER);
+    await report.close();
+  });
+});
