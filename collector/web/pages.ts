@@ -16,10 +16,10 @@ import { checkTrends } from "../store/trends.js";
 import { listUnits } from "../store/units.js";
 import type { Html } from "./html.js";
 import { Formatter, langOf } from "./i18n/index.js";
-import { type Chrome, link } from "./layout.js";
+import type { Chrome } from "./layout.js";
 import { renderOverview } from "./overview.js";
 import { renderCityReport, renderUnitReport, type SummaryView, summaryCsv } from "./report.js";
-import { redirect, send, sendHtml } from "./respond.js";
+import { redirect, send } from "./respond.js";
 import { renderUnitPage } from "./unit-page.js";
 
 export interface PageDeps {
@@ -32,15 +32,31 @@ export interface PageDeps {
 
 type Format = "html" | "csv" | "json";
 
+/** What a page needs of the request: the HTTP layer's RequestContext has all of it. */
+export interface PageRequest {
+  url: URL;
+  query: Record<string, unknown>;
+  params: Record<string, string>;
+  user: User;
+  csrf(): string;
+  /** Who is logged in, with the log-out form. */
+  header: Html;
+}
+
+/** A rendered answer: an HTML page, or an export to download. */
+export interface Rendered {
+  type: "html" | "csv" | "json";
+  body: string;
+  /** For exports: the file name a browser saves it under. */
+  filename?: string;
+}
+
 /** The month it is now in Vietnam, e.g. 2026-11: the period leaders inspect by default. */
 export function currentPeriod(now: number): string {
   return new Date(now + VIETNAM_OFFSET_MS).toISOString().slice(0, 7);
 }
 
-function windowOf(
-  request: RequestContext,
-  now: number,
-): { text: string; from: number; to: number } {
+function windowOf(request: PageRequest, now: number): { text: string; from: number; to: number } {
   const text = (request.query.window as string | undefined) ?? "24h";
   const parsed = windowQuerySchema.safeParse({ window: text });
   if (!parsed.success) {
@@ -54,7 +70,7 @@ function windowOf(
   return { text, from: now - length, to: now };
 }
 
-function periodOf(request: RequestContext, now: number) {
+function periodOf(request: PageRequest, now: number) {
   const text = (request.query.period as string | undefined) ?? currentPeriod(now);
   const period = parsePeriod(text);
   if (!period) {
@@ -66,50 +82,40 @@ function periodOf(request: RequestContext, now: number) {
   return period;
 }
 
-function download(request: RequestContext, name: string, format: "csv" | "json", body: string) {
-  send(
-    request.response,
-    200,
-    format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
-    body,
-    { "Content-Disposition": `inline; filename="${name}.${format}"` },
-  );
-}
-
-export function pageHandlers(deps: PageDeps) {
+/** The pages as functions from a request to text, without HTTP: the benchmarks time these. */
+export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
   const { ctx, db } = deps;
-  const chrome = (request: RequestContext): Chrome => ({
+  const chrome = (request: PageRequest): Chrome => ({
     f: new Formatter(langOf(request.url)),
     url: request.url,
-    header: deps.header(request),
+    header: request.header,
   });
-  const userOf = (request: RequestContext): User => request.user ?? LOCAL_USER;
+  const userOf = (request: PageRequest): User => request.user;
   const scopeOf = (user: User) => (user.role === "unit" ? (user.unit ?? "") : undefined);
 
   const summaryOf = (unit: string, period: ReturnType<typeof periodOf>) =>
     inspectionSummary(ctx, unit, period) as unknown as SummaryView;
 
   return {
-    overview(request: RequestContext) {
+    overview(request: PageRequest): Rendered {
       const now = ctx.now();
       const window = windowOf(request, now);
       const data = unitsPayload(ctx, window, scopeOf(userOf(request)));
       const period = currentPeriod(now);
       const sort = request.query.sort === "name" ? "name" : "worst";
-      sendHtml(
-        request.response,
-        200,
-        renderOverview(chrome(request), data, {
+      return {
+        type: "html",
+        body: renderOverview(chrome(request), data, {
           window: window.text,
           sort,
           period,
           inspected: signedUnits(db, period),
         }),
-      );
+      };
     },
 
-    unitPage(request: RequestContext) {
-      const id = request.route.params.id as string;
+    unitPage(request: PageRequest): Rendered {
+      const id = request.params.id as string;
       const now = ctx.now();
       const window = windowOf(request, now);
       const unit = unitPayload(ctx, id, window);
@@ -120,10 +126,9 @@ export function pageHandlers(deps: PageDeps) {
       ).incidents;
       const period = currentPeriod(now);
       const user = userOf(request);
-      sendHtml(
-        request.response,
-        200,
-        renderUnitPage(chrome(request), {
+      return {
+        type: "html",
+        body: renderUnitPage(chrome(request), {
           unit,
           from: window.from,
           to: window.to,
@@ -144,25 +149,28 @@ export function pageHandlers(deps: PageDeps) {
           period,
           signoffCsrf: can(user, "signoff", id) ? request.csrf() : undefined,
         }),
-      );
+      };
     },
 
-    report(request: RequestContext) {
-      const id = request.route.params.unit as string;
+    report(request: PageRequest): Rendered {
+      const id = request.params.unit as string;
       const period = periodOf(request, ctx.now());
       const summary = summaryOf(id, period);
       const format = (request.query.format as Format | undefined) ?? "html";
       const name = `giamsat-${id}-${period.id}`;
-      if (format === "json") return download(request, name, "json", JSON.stringify(summary));
-      if (format === "csv") return download(request, name, "csv", summaryCsv([summary]));
-      sendHtml(
-        request.response,
-        200,
-        renderUnitReport(chrome(request), summary, listSignoffs(db, id, period.id)),
-      );
+      if (format === "json") {
+        return { type: "json", body: JSON.stringify(summary), filename: `${name}.json` };
+      }
+      if (format === "csv") {
+        return { type: "csv", body: summaryCsv([summary]), filename: `${name}.csv` };
+      }
+      return {
+        type: "html",
+        body: renderUnitReport(chrome(request), summary, listSignoffs(db, id, period.id)),
+      };
     },
 
-    cityReport(request: RequestContext) {
+    cityReport(request: PageRequest): Rendered {
       const period = periodOf(request, ctx.now());
       const scope = scopeOf(userOf(request));
       const units = listUnits(db).filter(
@@ -172,16 +180,51 @@ export function pageHandlers(deps: PageDeps) {
       const format = (request.query.format as Format | undefined) ?? "html";
       const name = `giamsat-city-${period.id}`;
       if (format === "json") {
-        return download(request, name, "json", JSON.stringify({ period: period.id, summaries }));
+        const body = JSON.stringify({ period: period.id, summaries });
+        return { type: "json", body, filename: `${name}.json` };
       }
-      if (format === "csv") return download(request, name, "csv", summaryCsv(summaries));
+      if (format === "csv") {
+        return { type: "csv", body: summaryCsv(summaries), filename: `${name}.csv` };
+      }
       const signoffs = new Map(units.map((u) => [u.id, listSignoffs(db, u.id, period.id)]));
-      sendHtml(
-        request.response,
-        200,
-        renderCityReport(chrome(request), period.id, summaries, signoffs),
-      );
+      return {
+        type: "html",
+        body: renderCityReport(chrome(request), period.id, summaries, signoffs),
+      };
     },
+  };
+}
+
+const TYPES = {
+  html: "text/html; charset=utf-8",
+  csv: "text/csv; charset=utf-8",
+  json: "application/json; charset=utf-8",
+};
+
+/** The pages behind the route table: each renders, then sends what it rendered. */
+export function pageHandlers(deps: PageDeps) {
+  const { db } = deps;
+  const pages = renderPages(deps);
+  const asPage = (request: RequestContext): PageRequest => ({
+    url: request.url,
+    query: request.query,
+    params: request.route.params,
+    user: request.user ?? LOCAL_USER,
+    csrf: () => request.csrf(),
+    header: deps.header(request),
+  });
+  const serve = (render: (request: PageRequest) => Rendered) => (request: RequestContext) => {
+    const { type, body, filename } = render(asPage(request));
+    send(request.response, 200, TYPES[type], body, {
+      ...(filename ? { "Content-Disposition": `inline; filename="${filename}"` } : {}),
+    });
+  };
+
+  return {
+    overview: serve(pages.overview),
+    unitPage: serve(pages.unitPage),
+    report: serve(pages.report),
+    cityReport: serve(pages.cityReport),
 
     signoff(request: RequestContext) {
       const id = request.route.params.id as string;
@@ -193,7 +236,7 @@ export function pageHandlers(deps: PageDeps) {
         const where = issue?.path.length ? formatPath(issue.path) : "form";
         throw new HttpError(400, `${where}: ${issue ? issueMessage(issue) : "not accepted"}`);
       }
-      const user = userOf(request);
+      const user = request.user ?? LOCAL_USER;
       const now = Date.now();
       const signoffId = db.transaction(() => {
         const added = addSignoff(db, id, parsed.data, user.name, now);
@@ -214,7 +257,8 @@ export function pageHandlers(deps: PageDeps) {
         { unit: id, period: parsed.data.period, signoff: signoffId },
         "inspection signed off",
       );
-      redirect(request.response, `${link(chrome(request), `/units/${id}`)}#signoffs`);
+      const back = langOf(request.url) === "en" ? `/units/${id}?lang=en` : `/units/${id}`;
+      redirect(request.response, `${back}#signoffs`);
     },
   };
 }
