@@ -20,6 +20,7 @@ import { serveScrape } from "./scrape.js";
 import type { AgentStore } from "./store/agents.js";
 import type { Db } from "./store/database.js";
 import { renderAudit } from "./web/audit.js";
+import { LANGUAGES, langOf } from "./web/i18n/index.js";
 import { userBar } from "./web/login.js";
 import { pageHandlers } from "./web/pages.js";
 import { send, sendHtml, sendJson } from "./web/respond.js";
@@ -58,7 +59,8 @@ export function createHandler(deps: HttpDeps) {
     );
     sendJson(ctx.response, status, body);
   };
-  const header = (ctx: RequestContext) => userBar(ctx.user, ctx.csrf(), deps.auth);
+  const header = (ctx: RequestContext) =>
+    userBar(ctx.user, ctx.csrf(), deps.auth, LANGUAGES[langOf(ctx.url)]);
   const handlers: Record<RouteName, Handler> = {
     healthz: ({ response }) => {
       // An immediate transaction takes the write lock, so this fails when the file cannot be written.

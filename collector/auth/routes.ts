@@ -56,6 +56,7 @@ export const ROUTES = {
     path: "/audit",
     access: "audit",
     query: z.strictObject({
+      lang,
       before: z
         .string()
         .regex(/^\d{1,15}$/)

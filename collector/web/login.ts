@@ -2,6 +2,7 @@
 import { CSRF_FIELD } from "../auth/csrf.js";
 import type { User } from "../auth/roles.js";
 import { type Html, html, page } from "./html.js";
+import type { Catalogue } from "./i18n/index.js";
 
 export function renderLogin(options: { csrf: string; next: string; problem?: string }): string {
   return page(
@@ -19,12 +20,10 @@ ${options.problem ? html`<p role="alert"><strong>${options.problem}</strong></p>
 }
 
 /** Who is logged in, and a log-out button (a form: logging out changes state, so it is a POST). */
-export function userBar(user: User | undefined, csrf: string, auth: boolean): Html {
-  if (!auth) {
-    return html`<p class="muted">Logins are off (web.auth: false): this collector listens on loopback only.</p>`;
-  }
+export function userBar(user: User | undefined, csrf: string, auth: boolean, t: Catalogue): Html {
+  if (!auth) return html`<p class="muted">${t.auth.off}</p>`;
   if (!user) return html``;
   return html`<form method="post" action="/logout" class="muted">${user.name} · ${user.role}${
     user.unit ? ` · ${user.unit}` : ""
-  } <input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><button type="submit">Đăng xuất / Log out</button></form>`;
+  } <input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><button type="submit">${t.auth.logout}</button></form>`;
 }

@@ -371,7 +371,8 @@ describe("web.auth: false", () => {
       const browser = new Browser(open.url);
       const page = await browser.get("/");
       expect(page.status).toBe(200);
-      expect(page.text).toContain("Logins are off (web.auth: false)");
+      expect(page.text).toContain("Không cần đăng nhập (web.auth: false)");
+      expect((await browser.get("/?lang=en")).text).toContain("Logins are off (web.auth: false)");
       expect((await browser.post("/units/unit-a/signoff", {})).status).toBe(403);
       const csrf = /name="_csrf" value="([^"]+)"/.exec((await browser.get("/login")).text)?.[1];
       const signed = await browser.post("/units/unit-a/signoff", { ...SIGNOFF, _csrf: csrf ?? "" });

@@ -123,6 +123,8 @@ export interface Catalogue {
   };
   findings: Record<FindingCode, FindingText>;
   auth: {
+    /** Shown on every page when web.auth is false. */
+    off: string;
     login: string;
     logout: string;
     name: string;

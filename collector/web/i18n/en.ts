@@ -140,6 +140,7 @@ export const en: Catalogue = {
       `The agent was silent ${n("count")} time(s), ${f.duration(n("silentMs"))} in all: no data for that time.`,
   },
   auth: {
+    off: "Logins are off (web.auth: false): this collector listens on loopback only.",
     login: "Log in",
     logout: "Log out",
     name: "User name",

@@ -145,6 +145,7 @@ export const vi: Catalogue = {
       `Tác tử giám sát im lặng ${n("count")} lần, tổng ${f.duration(n("silentMs"))}: không có dữ liệu trong thời gian này.`,
   },
   auth: {
+    off: "Không cần đăng nhập (web.auth: false): bộ thu chỉ nghe trên địa chỉ loopback của máy này.",
     login: "Đăng nhập",
     logout: "Đăng xuất",
     name: "Tên đăng nhập",
