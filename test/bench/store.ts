@@ -8,12 +8,14 @@
 import { statSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { createApi } from "../../collector/api/router.js";
+import { apiContext, createApi } from "../../collector/api/router.js";
 import { type AgentIdentity, AgentStore } from "../../collector/store/agents.js";
 import { openDatabase } from "../../collector/store/database.js";
 import { History } from "../../collector/store/history.js";
 import { SampleStore } from "../../collector/store/samples.js";
 import { syncUnits } from "../../collector/store/units.js";
+import { html } from "../../collector/web/html.js";
+import { type PageRequest, type Rendered, renderPages } from "../../collector/web/pages.js";
 import { collectorConfigSchema } from "../../shared/config/collector.js";
 import { METRICS } from "../../shared/metrics.js";
 import type { Batch } from "../../shared/protocol.js";
@@ -235,6 +237,55 @@ function main(): void {
     return { name, p50: percentile(times, 50), p95: percentile(times, 95) };
   });
 
+  // The leaders' pages, rendered as the server renders them (data, then HTML), by a city user.
+  const pages = renderPages({
+    db,
+    ctx: apiContext({ history, agents: agentStore, incidents: config.incidents, clock: () => end }),
+  });
+  const asCity = (path: string, params: Record<string, string> = {}): PageRequest => {
+    const url = new URL(path, "http://collector");
+    return {
+      url,
+      query: Object.fromEntries(url.searchParams),
+      params,
+      user: { id: 1, name: "bench", role: "city", unit: null },
+      csrf: () => "",
+      header: html``,
+    };
+  };
+  const unitAt = (i: number) => units[i % UNITS]?.id as string;
+  const pageCalls: [string, (i: number) => PageRequest, (request: PageRequest) => Rendered][] = [
+    ["overview, 24h", () => asCity("/"), pages.overview],
+    ["overview, 30d", () => asCity("/?window=30d"), pages.overview],
+    ["unit page, 24h", (i) => asCity("/", { id: unitAt(i) }), pages.unitPage],
+    ["unit page, 30d", (i) => asCity("/?window=30d", { id: unitAt(i) }), pages.unitPage],
+    ["unit report, month", (i) => asCity(`/?period=${month}`, { unit: unitAt(i) }), pages.report],
+    [
+      "unit report, quarter",
+      (i) => asCity(`/?period=${quarter(end)}`, { unit: unitAt(i) }),
+      pages.report,
+    ],
+    [
+      "unit report, month, csv",
+      (i) => asCity(`/?period=${month}&format=csv`, { unit: unitAt(i) }),
+      pages.report,
+    ],
+    ["city report, month", () => asCity(`/?period=${month}`), pages.cityReport],
+  ];
+  const pageLatencies = pageCalls.map(([name, request, render]) => {
+    const times: number[] = [];
+    let bytes = 0;
+    // The city report renders every unit's summary: a few runs tell enough.
+    const runs = name.startsWith("city") ? Math.min(5, CALLS) : CALLS;
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      bytes = render(request(i * 7)).body.length;
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return { name, p50: percentile(times, 50), p95: percentile(times, 95), bytes };
+  });
+
   // A retention pass a day later: one day of raw chunks and of 5-minute rollups to delete.
   const retentionAt = end + DAY;
   const previous = history.retention.last;
@@ -271,6 +322,11 @@ function main(): void {
   for (const l of latencies)
     console.log(
       `  ${l.name.padEnd(30)} p50 ${l.p50.toFixed(1).padStart(7)}   p95 ${l.p95.toFixed(1).padStart(7)}`,
+    );
+  console.log("pages, rendered in-process as the server does, data + HTML (ms):");
+  for (const l of pageLatencies)
+    console.log(
+      `  ${l.name.padEnd(30)} p50 ${l.p50.toFixed(1).padStart(7)}   p95 ${l.p95.toFixed(1).padStart(7)}   ${(l.bytes / 1024).toFixed(0)} KiB`,
     );
   console.log(
     `retention pass (a day later): ${pass?.busyMs.toFixed(0)} ms in ${pass?.steps} steps, longest step ${pass?.longestStepMs.toFixed(1)} ms`,
