@@ -47,7 +47,7 @@ export async function startCollector(
     incidents: config.incidents,
     startedAt: now,
     log: log.child({ component: "store" }),
-    onStep: (job, seconds) => metrics.maintenanceSeconds.inc({ job }, seconds),
+    onStep: (task, seconds) => metrics.maintenanceSeconds.inc({ task }, seconds),
   });
   // Incidents of checks stored by a version that did not look for them.
   history.catchUp(now);

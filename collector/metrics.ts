@@ -39,7 +39,8 @@ export function createCollectorMetrics(registry: Registry) {
     remoteWriteQueue: gauge(METRICS.remoteWriteQueue, ["endpoint"]),
     remoteWriteLag: gauge(METRICS.remoteWriteLag, ["endpoint"]),
     unitAvailability: gauge(METRICS.unitAvailability, ["unit", "category", "window"]),
-    maintenanceSeconds: counter(METRICS.maintenanceSeconds, ["job"]),
+    // "task", not "job": Prometheus sets "job" on every scraped series itself.
+    maintenanceSeconds: counter(METRICS.maintenanceSeconds, ["task"]),
     rollupLag: gauge(METRICS.rollupLag),
   };
 }

@@ -215,7 +215,7 @@ export const METRICS = {
   maintenanceSeconds: collector(
     "giamsat_collector_maintenance_seconds_total",
     "counter",
-    "Time spent in background store work (rollups, compaction, retention, incidents), per job.",
+    "Time spent in background store work (rollups, compaction, retention, incidents), per task.",
   ),
   rollupLag: collector(
     "giamsat_collector_rollup_lag_seconds",
