@@ -2,6 +2,7 @@
 // availability, coverage, a trend line), open and recent incidents with their causes, equipment and
 // network-device inventory, the agents, and the inspection sign-offs with the form to add one.
 import { CATEGORIES } from "../../shared/categories.js";
+import type { Incident } from "../store/incident-list.js";
 import { Html, html } from "./html.js";
 import type { Formatter } from "./i18n/index.js";
 import { type Chrome, layout, link, statusCell } from "./layout.js";
@@ -46,18 +47,20 @@ export interface CheckView {
   coverage: number | null;
 }
 
-export interface IncidentView {
-  kind: "check" | "silence";
-  agent: string;
-  check: string | null;
-  category: string | null;
-  start: number;
-  end: number | null;
-  durationMs: number;
-  reason: string | null;
-  message: string | null;
-  cause: "link" | null;
-}
+/** An incident as the store lists it (store/incident-list.ts). */
+export type IncidentView = Pick<
+  Incident,
+  | "kind"
+  | "agent"
+  | "check"
+  | "category"
+  | "start"
+  | "end"
+  | "durationMs"
+  | "reason"
+  | "message"
+  | "cause"
+>;
 
 export interface InventoryView {
   agent: string;

@@ -2,6 +2,7 @@
 // until it is translated, so no page can show an untranslated string.
 import type { Category } from "../../../shared/categories.js";
 import type { Reason } from "../../../shared/protocol.js";
+import type { Finding } from "../../api/findings.js";
 
 export type Status = "ok" | "degraded" | "down" | "no_data";
 
@@ -12,21 +13,8 @@ export interface Say {
   date(ms: number): string;
 }
 
-/** The inspection summary's findings (collector/api/findings.ts) said as a sentence. */
-export type FindingCode =
-  | "no_checks"
-  | "no_data"
-  | "low_coverage"
-  | "low_availability"
-  | "all_up"
-  | "available"
-  | "open_incidents"
-  | "incidents"
-  | "link_caused"
-  | "certificate_expired"
-  | "certificate_expiring"
-  | "inventory_changed"
-  | "agent_silent";
+/** The inspection summary's findings said as a sentence. */
+export type FindingCode = Finding["code"];
 export type FindingText = (
   f: Say,
   n: (key: string) => number,
