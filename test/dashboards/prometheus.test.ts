@@ -31,7 +31,12 @@ import {
   tempDir,
   writeAgentConfig,
 } from "../helpers/processes.js";
-import { type PrometheusServer, promtool, startPrometheus } from "../helpers/prometheus.js";
+import {
+  freePort,
+  type PrometheusServer,
+  promtool,
+  startPrometheus,
+} from "../helpers/prometheus.js";
 import { SYNTHETIC_KINDS, syntheticBatch, syntheticMetricNames } from "../helpers/synthetic.js";
 
 const prometheusBinary = peer("prometheus");
@@ -65,9 +70,13 @@ describe.skipIf(!prometheusBinary || !promtoolBinary)(
     const auth = { Authorization: `Bearer ${METRICS_TOKEN}` };
 
     beforeAll(async () => {
+      // A remote_write endpoint where nothing listens: the forwarding panels and alerts have
+      // their series (retries, a growing queue) without a second copy of the data anywhere.
+      const nobody = await freePort();
       collector = await startCollectorProcess(
         dir.path,
-        `${TWO_UNITS}metrics:\n  token: "${METRICS_TOKEN}"\n`,
+        `${TWO_UNITS}metrics:\n  token: "${METRICS_TOKEN}"\n` +
+          `remoteWrite:\n  - { name: archive, url: "http://127.0.0.1:${nobody}/api/v1/write" }\n`,
       );
       // A real agent checking this host.
       const token = await collector.enroll("so-tttt", "pc-01");

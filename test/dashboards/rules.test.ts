@@ -31,6 +31,9 @@ describe("Prometheus rules", () => {
       "GiamsatCollectorRejectingMessages",
       "GiamsatFilesystemAlmostFull",
       "GiamsatPacketLoss",
+      "GiamsatRemoteWriteDropping",
+      "GiamsatRemoteWriteLagging",
+      "GiamsatRollupLagging",
     ]);
   });
 
