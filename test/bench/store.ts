@@ -35,8 +35,10 @@ const percentile = (sorted: number[], p: number) =>
 
 function main(): void {
   const dir = tempDir("giamsat-bench-store-");
-  const file = join(dir.path, "collector.db");
-  const end = Math.floor(Date.now() / HOUR) * HOUR;
+  // REUSE_DB measures a database an earlier run kept with KEEP_DB, without generating it again.
+  const reuse = process.env.REUSE_DB;
+  const file = reuse ?? process.env.KEEP_DB ?? join(dir.path, "collector.db");
+  const end = reuse ? keptEnd(reuse) : Math.floor(Date.now() / HOUR) * HOUR;
   const start = end - DAYS * DAY;
   const rawStart = end - RAW_DAYS * DAY;
   const units = Array.from({ length: UNITS }, (_, i) => ({
@@ -49,134 +51,142 @@ function main(): void {
   const db = openDatabase(file);
   syncUnits(db, config.units, start);
   const agentStore = new AgentStore(db);
-  const agents: AgentIdentity[] = units.map((u) => agentStore.enroll(u.id, "pc-01", start).agent);
   const history = new History(db, {
     retention: config.retention,
     incidents: config.incidents,
     startedAt: start,
   });
-  const samples = new SampleStore(db, history.hooks);
-  const city = new City(UNITS, start, end);
-  const seq = new Array<number>(UNITS).fill(0);
-  let stored = 0;
+  let generated = `reused ${reuse}, generated for ${new Date(end).toISOString()}`;
+  if (!reuse) {
+    const agents: AgentIdentity[] = units.map((u) => agentStore.enroll(u.id, "pc-01", start).agent);
+    const samples = new SampleStore(db, history.hooks);
+    const city = new City(UNITS, start, end);
+    const seq = new Array<number>(UNITS).fill(0);
+    let stored = 0;
 
-  /** One round of every unit's runs in [t, t + 30 s), written as ingest writes batches. */
-  const round = db.transaction((t: number, inventoryFor: number | undefined) => {
-    for (let u = 0; u < UNITS; u++) {
-      const results: Batch["results"] = [];
-      const extra: Batch["samples"] = [];
-      CHECKS.forEach((check, c) => {
-        const runs = city.runs(u, c, t, t + INTERVAL);
-        runs.ts.forEach((ts, i) => {
-          const up = runs.up[i] as boolean;
-          results.push({
-            check: check.name,
-            category: check.category,
-            kind: check.kind,
-            ts,
-            up,
-            ...(up ? {} : { reason: "timeout" as const, message: "no answer within 10000 ms" }),
-            duration: runs.duration[i] as number,
-          });
-          if (check.name === "portal") {
-            const labels = { check: check.name, category: check.category, kind: check.kind };
-            extra.push({
-              metric: METRICS.tlsExpiry.name,
-              labels,
+    /** One round of every unit's runs in [t, t + 30 s), written as ingest writes batches. */
+    const round = db.transaction((t: number, inventoryFor: number | undefined) => {
+      for (let u = 0; u < UNITS; u++) {
+        const results: Batch["results"] = [];
+        const extra: Batch["samples"] = [];
+        CHECKS.forEach((check, c) => {
+          const runs = city.runs(u, c, t, t + INTERVAL);
+          runs.ts.forEach((ts, i) => {
+            const up = runs.up[i] as boolean;
+            results.push({
+              check: check.name,
+              category: check.category,
+              kind: check.kind,
               ts,
-              value: city.certificateExpiry(u),
+              up,
+              ...(up ? {} : { reason: "timeout" as const, message: "no answer within 10000 ms" }),
+              duration: runs.duration[i] as number,
             });
-          }
+            if (check.name === "portal") {
+              const labels = { check: check.name, category: check.category, kind: check.kind };
+              extra.push({
+                metric: METRICS.tlsExpiry.name,
+                labels,
+                ts,
+                value: city.certificateExpiry(u),
+              });
+            }
+          });
         });
-      });
-      if (results.length === 0) continue;
-      seq[u] = (seq[u] as number) + 1;
-      const inventory =
-        inventoryFor === u
-          ? [{ check: "host", kind: "host", ts: t, data: hostInventory(u, Math.floor(t / DAY)) }]
-          : undefined;
-      const batch: Batch = {
-        type: "batch",
-        v: 1,
-        seq: seq[u] as number,
-        sentAt: t + INTERVAL,
-        results,
-        samples: extra,
-        ...(inventory ? { inventory } : {}),
-      };
-      stored += samples.write(agents[u] as AgentIdentity, batch, t + INTERVAL).samples.length;
-    }
-  });
+        if (results.length === 0) continue;
+        seq[u] = (seq[u] as number) + 1;
+        const inventory =
+          inventoryFor === u
+            ? [{ check: "host", kind: "host", ts: t, data: hostInventory(u, Math.floor(t / DAY)) }]
+            : undefined;
+        const batch: Batch = {
+          type: "batch",
+          v: 1,
+          seq: seq[u] as number,
+          sentAt: t + INTERVAL,
+          results,
+          samples: extra,
+          ...(inventory ? { inventory } : {}),
+        };
+        stored += samples.write(agents[u] as AgentIdentity, batch, t + INTERVAL).samples.length;
+      }
+    });
 
-  // The first round creates the series; then the old days are rolled up without raw samples.
-  const began = performance.now();
-  round(start, undefined);
-  history.catalog.refresh();
-  // Which unit, check and kind of series each series id is, for generating its samples.
-  const what = new Map<number, [number, number, "up" | "duration" | "tls"]>();
-  const rows = db
-    .prepare(
-      "SELECT s.id, a.unit_id AS unit, s.metric, s.labels FROM series s JOIN agents a ON a.id = s.agent_id",
-    )
-    .all() as { id: number; unit: string; metric: string; labels: string }[];
-  for (const row of rows) {
-    const check = (JSON.parse(row.labels) as { check?: string }).check;
-    const kind =
-      row.metric === METRICS.checkUp.name
-        ? "up"
-        : row.metric === METRICS.tlsExpiry.name
-          ? "tls"
-          : "duration";
-    what.set(row.id, [
-      units.findIndex((unit) => unit.id === row.unit),
-      CHECKS.findIndex((c) => c.name === check),
-      kind,
-    ]);
-  }
-  const source = (id: number, from: number, to: number) => {
-    const [u, c, kind] = what.get(id) ?? [0, 0, "up"];
-    return city.samples(u, c, kind, Math.max(from, start), to);
-  };
-  // Unit by unit and a day per transaction, as a collector catching up would: a unit's rollup
-  // pages are written once per day rather than once per hour.
-  units.forEach((unit, u) => {
-    for (let day = start; day < rawStart; day += DAY) {
-      db.transaction(() => {
-        for (let hour = day; hour < day + DAY; hour += HOUR) {
-          history.rollups.rollUp(unit.id, hour, hour + HOUR, source);
-        }
-        for (const check of history.catalog.unitChecks(unit.id)) {
-          history.incidents.follow(check, source(check.id, day, day + DAY));
-        }
-      })();
+    // The first round creates the series; then the old days are rolled up without raw samples.
+    const began = performance.now();
+    round(start, undefined);
+    history.catalog.refresh();
+    // Which unit, check and kind of series each series id is, for generating its samples.
+    const what = new Map<number, [number, number, "up" | "duration" | "tls"]>();
+    const rows = db
+      .prepare(
+        "SELECT s.id, a.unit_id AS unit, s.metric, s.labels FROM series s JOIN agents a ON a.id = s.agent_id",
+      )
+      .all() as { id: number; unit: string; metric: string; labels: string }[];
+    for (const row of rows) {
+      const check = (JSON.parse(row.labels) as { check?: string }).check;
+      const kind =
+        row.metric === METRICS.checkUp.name
+          ? "up"
+          : row.metric === METRICS.tlsExpiry.name
+            ? "tls"
+            : "duration";
+      what.set(row.id, [
+        units.findIndex((unit) => unit.id === row.unit),
+        CHECKS.findIndex((c) => c.name === check),
+        kind,
+      ]);
     }
-    if (u % 10 === 9) {
-      console.error(`rolled up ${u + 1} of ${UNITS} units (${seconds(performance.now() - began)})`);
-    }
-  });
-  for (const unit of units) history.marks.set(unit.id, { through: rawStart, dirtyFrom: undefined });
-  const oldDays = performance.now() - began;
+    const source = (id: number, from: number, to: number) => {
+      const [u, c, kind] = what.get(id) ?? [0, 0, "up"];
+      return city.samples(u, c, kind, Math.max(from, start), to);
+    };
+    // Unit by unit and a day per transaction, as a collector catching up would: a unit's rollup
+    // pages are written once per day rather than once per hour.
+    units.forEach((unit, u) => {
+      for (let day = start; day < rawStart; day += DAY) {
+        db.transaction(() => {
+          for (let hour = day; hour < day + DAY; hour += HOUR) {
+            history.rollups.rollUp(unit.id, hour, hour + HOUR, source);
+          }
+          for (const check of history.catalog.unitChecks(unit.id)) {
+            history.incidents.follow(check, source(check.id, day, day + DAY));
+          }
+        })();
+      }
+      if (u % 10 === 9) {
+        console.error(
+          `rolled up ${u + 1} of ${UNITS} units (${seconds(performance.now() - began)})`,
+        );
+      }
+    });
+    for (const unit of units)
+      history.marks.set(unit.id, { through: rawStart, dirtyFrom: undefined });
+    const oldDays = performance.now() - began;
 
-  // The last days through SampleStore.write, with the background jobs every simulated hour.
-  let writing = 0;
-  let background = 0;
-  for (let t = rawStart; t < end; t += INTERVAL) {
-    const dayRound = Math.floor((t - rawStart) / INTERVAL) % (DAY / INTERVAL);
-    const w = performance.now();
-    round(t, dayRound < UNITS ? dayRound : undefined);
-    writing += performance.now() - w;
-    if ((t + INTERVAL) % HOUR === 0) {
-      const b = performance.now();
-      history.maintenance.runUntilIdle(t + INTERVAL);
-      background += performance.now() - b;
+    // The last days through SampleStore.write, with the background jobs every simulated hour.
+    let writing = 0;
+    let background = 0;
+    for (let t = rawStart; t < end; t += INTERVAL) {
+      const dayRound = Math.floor((t - rawStart) / INTERVAL) % (DAY / INTERVAL);
+      const w = performance.now();
+      round(t, dayRound < UNITS ? dayRound : undefined);
+      writing += performance.now() - w;
+      if ((t + INTERVAL) % HOUR === 0) {
+        const b = performance.now();
+        history.maintenance.runUntilIdle(t + INTERVAL);
+        background += performance.now() - b;
+      }
+      if ((t - rawStart) % DAY === 0) {
+        console.error(
+          `raw day ${(t - rawStart) / DAY + 1} of ${RAW_DAYS} (${seconds(performance.now() - began)})`,
+        );
+      }
     }
-    if ((t - rawStart) % DAY === 0) {
-      console.error(
-        `raw day ${(t - rawStart) / DAY + 1} of ${RAW_DAYS} (${seconds(performance.now() - began)})`,
-      );
-    }
+    history.maintenance.runUntilIdle(end);
+    db.prepare("INSERT INTO maintenance_state (job, value) VALUES ('bench_end', ?)").run(end);
+    generated = `generated in ${seconds(performance.now() - began)}: old days rolled up in ${seconds(oldDays)}; ${stored} samples written in ${seconds(writing)} (${Math.round(stored / (writing / 1000))} samples/s), background jobs ${seconds(background)}`;
   }
-  history.maintenance.runUntilIdle(end);
   db.pragma("wal_checkpoint(TRUNCATE)");
 
   const size = statSync(file).size;
@@ -286,7 +296,8 @@ function main(): void {
     return { name, p50: percentile(times, 50), p95: percentile(times, 95), bytes };
   });
 
-  // A retention pass a day later: one day of raw chunks and of 5-minute rollups to delete.
+  // A retention pass a day later: one day of raw chunks and of 5-minute rollups to delete (a
+  // reused database had that day deleted by the run that kept it: nothing to measure then).
   const retentionAt = end + DAY;
   const previous = history.retention.last;
   while (history.retention.step(retentionAt) && history.retention.last === previous) {
@@ -301,9 +312,7 @@ function main(): void {
   console.log(
     `city: ${UNITS} units × ${CHECKS.length} checks every ${INTERVAL / 1000} s, ${DAYS} days (raw for the last ${RAW_DAYS})`,
   );
-  console.log(
-    `generated in ${seconds(performance.now() - began)}: old days rolled up in ${seconds(oldDays)}; ${stored} samples written in ${seconds(writing)} (${Math.round(stored / (writing / 1000))} samples/s), background jobs ${seconds(background)}`,
-  );
+  console.log(generated);
   console.log(
     `database: ${(size / 2 ** 20).toFixed(0)} MiB (${(free / 2 ** 20).toFixed(0)} MiB of it free pages for reuse)`,
   );
@@ -333,6 +342,21 @@ function main(): void {
   );
   db.close();
   dir.remove();
+}
+
+/** The end of the generated time in a database kept by an earlier run. */
+function keptEnd(file: string): number {
+  const db = openDatabase(file, { readonly: true });
+  try {
+    const end = db
+      .prepare("SELECT value FROM maintenance_state WHERE job = 'bench_end'")
+      .pluck()
+      .get();
+    if (typeof end !== "number") throw new Error(`${file}: not a database kept by bench:store`);
+    return end;
+  } finally {
+    db.close();
+  }
 }
 
 function quarter(ts: number): string {
