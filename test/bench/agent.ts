@@ -89,10 +89,11 @@ async function main(): Promise<void> {
     ).join("\n");
 
   const collector = await startCollectorProcess(dir.path);
-  // KINDS=tcp,http runs one agent of just those kinds, to see what each costs.
-  const only = process.env.KINDS?.split(",");
+  // KINDS=tcp,http runs one agent of just those kinds; KINDS="tcp;http;snmp" runs one agent per
+  // kind side by side, to see what each costs.
+  const only = process.env.KINDS?.split(";").map((group) => group.split(","));
   const specs = only
-    ? [{ name: only.join("-"), kinds: only }]
+    ? only.map((kinds) => ({ name: kinds.join("-"), kinds }))
     : [
         { name: "with-ping", kinds: ["ping", "http", "tcp", "snmp"] },
         { name: "without-ping", kinds: ["http", "tcp", "snmp"] },
@@ -105,7 +106,12 @@ async function main(): Promise<void> {
       file,
       `collector: "${collector.url.replace("http", "ws")}/agent"\ntoken: "${agent.token}"\nbuffer: { path: "./${agent.name}.db" }\nhost: false\nchecks:\n${mix(agent.kinds)}\n`,
     );
-    return { ...agent, program: startProgram(AGENT_CLI, ["run", "--config", file]) };
+    // AGENT_FLAGS="--cpu-prof --cpu-prof-dir=prof" adds Node flags to the agents, e.g. to profile them.
+    const nodeFlags = process.env.AGENT_FLAGS?.split(" ").filter(Boolean) ?? [];
+    return {
+      ...agent,
+      program: startProgram(AGENT_CLI, ["run", "--config", file], {}, { nodeFlags }),
+    };
   });
 
   // Start-up (loading code, first connections) is left out: measure from one interval in.
