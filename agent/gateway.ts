@@ -1,6 +1,5 @@
 // The "watch your gateway" hint: when agent.yaml checks nothing in category lan, suggest pinging the
 // machine's default gateway, as a line ready to paste under `checks:`.
-import si from "systeminformation";
 import type { CheckBase } from "../shared/config/agent.js";
 
 export interface GatewaySuggestion {
@@ -31,6 +30,8 @@ export function gatewaySuggestion(
 /** Asks the system for its default gateway; undefined when it has none or cannot tell. */
 export async function defaultGateway(): Promise<string | undefined> {
   try {
+    // Loaded here: most agents watch their LAN and never need systeminformation's code in memory.
+    const { default: si } = await import("systeminformation");
     return (await si.networkGatewayDefault()) || undefined;
   } catch {
     return undefined;

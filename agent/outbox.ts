@@ -44,6 +44,28 @@ export interface OutboxOptions {
   /** Backlog (data from before the current connection) drains at most this fast, samples/s. */
   backfillPerSecond?: number;
   now?: () => number;
+  /**
+   * Appends within this long share one row, written when the time is up or take() needs them:
+   * one compression and one SQLite transaction for several check runs. Default 0: each append is
+   * written at once. A crash loses at most this much.
+   */
+  writeDelayMs?: number;
+  /** Called with each entry once it is written to the file. */
+  onWritten?: (entry: Entry) => void;
+}
+
+interface Held {
+  results: string[];
+  samples: string[];
+  inventory: string[];
+  /** The entries themselves, kept only for onWritten. */
+  entries: Entry[];
+  size: number;
+  items: number;
+}
+
+function emptyHeld(): Held {
+  return { results: [], samples: [], inventory: [], entries: [], size: 0, items: 0 };
 }
 
 /** Each result is stored by the collector as two samples: giamsat_check_up and _duration_seconds. */
@@ -159,6 +181,11 @@ export class Outbox {
   #tokensAt: number;
   #listener: (() => void) | undefined;
   #wake: NodeJS.Timeout | undefined;
+  readonly #writeDelay: number;
+  readonly #onWritten: ((entry: Entry) => void) | undefined;
+  /** Appended, not yet written: JSON fragments of whole entries. */
+  #held = emptyHeld();
+  #flushTimer: NodeJS.Timeout | undefined;
 
   constructor(options: OutboxOptions) {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
@@ -191,6 +218,8 @@ export class Outbox {
     this.#batchBytes = options.batchBytes ?? 512 * 1024;
     this.#rate = options.backfillPerSecond ?? 2000;
     this.#now = options.now ?? Date.now;
+    this.#writeDelay = options.writeDelayMs ?? 0;
+    this.#onWritten = options.onWritten;
     const db = this.#db;
     this.#statements = {
       insert: db.prepare("INSERT INTO entries (items, bytes, size, body) VALUES (?, ?, ?, ?)"),
@@ -224,7 +253,11 @@ export class Outbox {
     this.#tokensAt = this.#now();
   }
 
-  /** Writes the entry durably; when over the size cap, the oldest entries are dropped and counted. */
+  /**
+   * Takes the entry; it is written durably within `writeDelayMs` (at once by default), and always
+   * before take() hands out anything. When over the size cap, the oldest entries are dropped and
+   * counted.
+   */
   append(entry: Entry): void {
     const results = entry.results.map((r) => JSON.stringify(r)).join(",");
     const samples = entry.samples.map((s) => JSON.stringify(s)).join(",");
@@ -236,13 +269,39 @@ export class Outbox {
       this.#drop(items);
       return;
     }
+    // A row holds at most a batch, so it can always be sent, and a twentieth of the cap, so
+    // trimming to 95% of it drops old rows, never the one just written.
+    if (this.#held.size + size > Math.min(this.#batchBytes, this.#maxBytes / 20)) this.flush();
+    const held = this.#held;
+    if (results) held.results.push(results);
+    if (samples) held.samples.push(samples);
+    if (inventory) held.inventory.push(inventory);
+    if (this.#onWritten) held.entries.push(entry);
+    held.size += size;
+    held.items += items;
+    this.#items += items;
+    if (this.#writeDelay <= 0) this.flush();
+    else this.#flushTimer ??= setTimeout(() => this.flush(), this.#writeDelay);
+    this.#listener?.();
+  }
+
+  /** Writes what append() holds as one row: one compression and one transaction for all of it. */
+  flush(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const held = this.#held;
+    if (held.items === 0 && held.size === 0) return;
+    this.#held = emptyHeld();
+    const results = held.results.join(",");
+    const samples = held.samples.join(",");
+    const inventory = held.inventory.join(",");
     const body = pack(results, samples, inventory);
     const bytes = body.length + ROW_OVERHEAD;
-    this.#statements.insert.run(items, bytes, size, body);
+    const size = results.length + samples.length + inventory.length;
+    this.#statements.insert.run(held.items, bytes, size, body);
     this.#bytes += bytes;
-    this.#items += items;
     if (this.#bytes > this.#maxBytes) this.#trim();
-    this.#listener?.();
+    for (const entry of held.entries) this.#onWritten?.(entry);
   }
 
   /**
@@ -286,6 +345,7 @@ export class Outbox {
    * neither starves. The backlog drains at most `backfillPerSecond`.
    */
   take(): PendingBatch | undefined {
+    this.flush();
     for (const seq of this.#statements.numberedSeqs.all() as number[]) {
       if (this.#sent.has(seq)) continue;
       this.#sent.add(seq);
@@ -388,6 +448,7 @@ export class Outbox {
    * written until now counts as backlog.
    */
   resume(): void {
+    this.flush();
     this.#sent.clear();
     this.#backlogUpTo =
       (this.#db.prepare("SELECT coalesce(max(id), 0) FROM entries").pluck().get() as number) ?? 0;
@@ -436,6 +497,7 @@ export class Outbox {
   }
 
   close(): void {
+    this.flush();
     clearTimeout(this.#wake);
     this.#db.close();
   }

@@ -1,7 +1,7 @@
 // The machine the agent runs on (category equipment): CPU, memory, filesystems, uptime, network,
 // and now and then an inventory of hardware, OS, network interfaces and installed software.
 import { uptime } from "node:os";
-import si, { type Systeminformation } from "systeminformation";
+import type { Systeminformation } from "systeminformation";
 import { duration } from "../../shared/duration.js";
 import { METRICS } from "../../shared/metrics.js";
 import * as linux from "./host-linux.js";
@@ -9,6 +9,11 @@ import { installedSoftware } from "./host-software.js";
 import { defineProbe, type ProbeSample } from "./probe.js";
 
 const LINUX = process.platform === "linux";
+
+/** systeminformation, loaded on first use: an agent without a host check never holds its code. */
+async function systeminformation() {
+  return (await import("systeminformation")).default;
+}
 
 /** CPU, memory, filesystems and interface counters: from /proc on Linux, systeminformation elsewhere. */
 async function readings() {
@@ -30,6 +35,7 @@ async function readings() {
       network: nics,
     };
   }
+  const si = await systeminformation();
   const [load, mem, fs, nics] = await Promise.all([
     si.currentLoad(),
     si.mem(),
@@ -111,6 +117,7 @@ export function inventoryInterfaces(
 }
 
 async function hostInventory(signal: AbortSignal): Promise<Record<string, unknown>> {
+  const si = await systeminformation();
   const [system, cpu, mem, os, disks, nics, software] = await Promise.all([
     si.system(),
     si.cpu(),

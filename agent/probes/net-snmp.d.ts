@@ -32,6 +32,16 @@ declare module "net-snmp" {
 
   export interface Session extends EventEmitter {
     get(oids: string[], callback: (error: Error | null, varbinds?: Varbind[]) => void): void;
+    /**
+     * GetBulk (v2c, v3; RFC 3416 section 4.2.3) with no non-repeaters: element i holds what came
+     * for oids[i], one varbind per repetition; a response cut short has fewer.
+     */
+    getBulk(
+      oids: string[],
+      nonRepeaters: 0,
+      maxRepetitions: number,
+      callback: (error: Error | null, varbinds?: Varbind[][]) => void,
+    ): void;
     /** Walks the OIDs under `oid` with getBulk (v2c, v3) or getNext (v1). */
     subtree(
       oid: string,

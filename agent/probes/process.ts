@@ -1,7 +1,6 @@
 // Whether a program runs on this machine (a database, a shared application's server): how many
 // processes match, their CPU share and resident memory. Uses systeminformation's processes().
 import { availableParallelism } from "node:os";
-import si from "systeminformation";
 import { z } from "zod";
 import { METRICS } from "../../shared/metrics.js";
 import { defineProbe } from "./probe.js";
@@ -71,6 +70,8 @@ export const processProbe = defineProbe({
     // processes() runs ps and reads /proc/<pid>/stat for every process (about 0.3 s and 30-40 ms
     // of CPU for 75 processes); it cannot be stopped, and ends by itself. Within 500 ms of its last
     // run it hands out the same list again, so checks running together share one ps.
+    // Loaded on first use, so agents without process checks never hold systeminformation's code.
+    const { default: si } = await import("systeminformation");
     const { list } = await si.processes();
     const found = matchingProcesses(list, check);
     const count = found.length;

@@ -37,6 +37,9 @@ export const SYSTEM = {
   location: "1.3.6.1.2.1.1.6.0",
 } as const;
 
+/** ifNumber (IF-MIB, RFC 2863): rows in ifTable, so a walk of it can ask for just that many. */
+export const IF_NUMBER = "1.3.6.1.2.1.2.1.0";
+
 /** Columns of ifTable (1.3.6.1.2.1.2.2) and ifXTable (1.3.6.1.2.1.31.1.1) used, from IF-MIB (RFC 2863). */
 export const IF_COLUMNS = {
   descr: "1.3.6.1.2.1.2.2.1.2",

@@ -10,6 +10,7 @@ import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
 import { classifyFailure, isNoSuchName } from "./snmp-failure.js";
 import {
   IF_COLUMNS,
+  IF_NUMBER,
   type IfColumn,
   type IfWalk,
   type Interface,
@@ -137,8 +138,16 @@ export const snmpProbe = defineProbe({
         requestTimeout: Math.max(50, Math.floor(check.timeout * 0.4)),
         signal: ctx.signal,
       });
-      const system = parseSystem(await session.get(Object.values(SYSTEM)));
-      const interfaces = check.interfaces ? parseInterfaces(await walkInterfaces(session)) : [];
+      // With getBulk (v2c, v3) ifNumber comes along, to size the interface walk. Not with v1: there
+      // one OID the device lacks fails the whole get (RFC 1157 section 4.1.2.4).
+      const bulk = check.version !== "1";
+      const answer = await session.get(
+        bulk && check.interfaces ? [...Object.values(SYSTEM), IF_NUMBER] : Object.values(SYSTEM),
+      );
+      const system = parseSystem(answer);
+      const interfaces = check.interfaces
+        ? parseInterfaces(await walkInterfaces(session, bulk ? repetitions(answer) : undefined))
+        : [];
       const extras = await readExtras(session, check);
       return outcome(system, interfaces, extras, ctx.inventoryDue);
     } catch (error) {
@@ -179,14 +188,41 @@ const IF_WALKED: readonly IfColumn[] = [
   "hcOutOctets",
 ];
 
-/** One walk per column (net-snmp's subtree): getBulk with v2c/v3, getNext with v1. */
-async function walkInterfaces(session: SnmpSession): Promise<IfWalk> {
+/** Rows asked for per getBulk of the interface columns: ifNumber and one past it, within limits. */
+const MAX_IF_REPETITIONS = 25;
+
+/**
+ * getBulk repetitions for the interface walk: ifNumber + 1 rows end every column in one answer
+ * (the extra row is past the table) without fetching rows of the next columns that are thrown away.
+ */
+function repetitions(answer: readonly Varbind[]): number {
+  const count = numericValue(answer.find((v) => v.oid === IF_NUMBER));
+  if (count === undefined || count < 0) return MAX_IF_REPETITIONS;
+  return Math.min(MAX_IF_REPETITIONS, Math.floor(count) + 1);
+}
+
+/**
+ * IF-MIB columns: with v2c/v3 (`repetitions` given) all of them side by side in shared getBulk
+ * requests, one or two for a small device instead of one per column; with v1 one getNext walk per
+ * column (net-snmp's subtree).
+ */
+async function walkInterfaces(session: SnmpSession, repetitions?: number): Promise<IfWalk> {
   const walk: IfWalk = {};
-  for (const column of IF_WALKED) walk[column] = await session.walk(IF_COLUMNS[column]);
-  if (needs32BitCounters(walk)) {
-    walk.inOctets = await session.walk(IF_COLUMNS.inOctets);
-    walk.outOctets = await session.walk(IF_COLUMNS.outOctets);
-  }
+  const read = async (columns: readonly IfColumn[]) => {
+    if (repetitions === undefined) {
+      for (const column of columns) walk[column] = await session.walk(IF_COLUMNS[column]);
+      return;
+    }
+    const found = await session.walkColumns(
+      columns.map((column) => IF_COLUMNS[column]),
+      repetitions,
+    );
+    columns.forEach((column, i) => {
+      walk[column] = found[i] ?? [];
+    });
+  };
+  await read(IF_WALKED);
+  if (needs32BitCounters(walk)) await read(["inOctets", "outOctets"]);
   return walk;
 }
 

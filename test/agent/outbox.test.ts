@@ -1,6 +1,7 @@
 // The outbox contract, run against a file and against ":memory:" (the same implementation must
 // behave the same on both), plus what only a file can show: surviving a restart.
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Entry, Outbox, type PendingBatch } from "../../agent/outbox.js";
 import { tempDir } from "../helpers/processes.js";
@@ -161,6 +162,46 @@ describe("outbox file", () => {
     after.ack(again?.seq ?? 0);
     const next = after.take();
     expect(next?.seq).toBe((sent?.seq ?? 0) + 1);
+    after.close();
+  });
+});
+
+describe("outbox with a write delay", () => {
+  it("writes the appends of the delay as one row, before take() and at close, and says when", async () => {
+    const path = join(dir.path, "delayed.db");
+    const written: number[] = [];
+    const rowsIn = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      const rows = db.prepare("SELECT count(*) FROM entries").pluck().get();
+      db.close();
+      return rows;
+    };
+    const outbox = new Outbox({
+      path,
+      maxBytes: 10_000_000,
+      writeDelayMs: 200,
+      onWritten: (e) => written.push(e.results[0]?.ts ?? 0),
+    });
+    for (let i = 0; i < 5; i++) outbox.append(entry(i));
+    expect(outbox.size).toBe(15);
+    expect(written).toEqual([]);
+    expect(rowsIn(path)).toBe(0);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(written).toEqual([0, 1, 2, 3, 4]);
+    expect(rowsIn(path)).toBe(1);
+
+    // take() never waits for the delay: what was appended goes out in order.
+    outbox.append(entry(5));
+    expect(stamps(outbox.take())).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(written).toEqual([0, 1, 2, 3, 4, 5]);
+
+    // Held entries are written when the outbox closes, so a restart finds them.
+    outbox.append(entry(6));
+    outbox.close();
+    expect(written).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    const after = new Outbox({ path, maxBytes: 10_000_000 });
+    after.resume();
+    expect(drainAll(after).flatMap(stamps)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     after.close();
   });
 });

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { findBinary } from "../helpers/peers.js";
 import {
   AGENT_CLI,
+  AGENT_NODE_FLAGS,
   COLLECTOR_CLI,
   runCli,
   startCollectorProcess,
@@ -89,15 +90,31 @@ async function main(): Promise<void> {
     ).join("\n");
 
   const collector = await startCollectorProcess(dir.path);
-  // KINDS=tcp,http runs one agent of just those kinds, to see what each costs.
-  const only = process.env.KINDS?.split(",");
+  // KINDS=tcp,http runs one agent of just those kinds; KINDS="tcp;http;snmp" runs one agent per
+  // kind side by side, to see what each costs.
+  const only = process.env.KINDS?.split(";").map((group) => group.split(","));
   const specs = only
-    ? [{ name: only.join("-"), kinds: only }]
+    ? only.map((kinds) => ({ name: kinds.join("-"), kinds }))
     : [
         { name: "with-ping", kinds: ["ping", "http", "tcp", "snmp"] },
         { name: "without-ping", kinds: ["http", "tcp", "snmp"] },
       ];
-  const agents = specs.map((spec) => ({ ...spec, token: "" }));
+  // BASELINE=/other/checkout (built) runs its agent beside this one on the same mix: before and
+  // after a change, measured in the same conditions.
+  const baseline = process.env.BASELINE;
+  const agents = specs.flatMap((spec) => [
+    { ...spec, token: "", cli: AGENT_CLI },
+    ...(baseline
+      ? [
+          {
+            ...spec,
+            name: `${spec.name}-base`,
+            token: "",
+            cli: join(baseline, "dist/agent/cli.js"),
+          },
+        ]
+      : []),
+  ]);
   for (const agent of agents) agent.token = await collector.enroll("so-tttt", agent.name);
   const programs = agents.map((agent) => {
     const file = join(dir.path, `${agent.name}.yaml`);
@@ -105,7 +122,20 @@ async function main(): Promise<void> {
       file,
       `collector: "${collector.url.replace("http", "ws")}/agent"\ntoken: "${agent.token}"\nbuffer: { path: "./${agent.name}.db" }\nhost: false\nchecks:\n${mix(agent.kinds)}\n`,
     );
-    return { ...agent, program: startProgram(AGENT_CLI, ["run", "--config", file]) };
+    // AGENT_FLAGS="--cpu-prof --cpu-prof-dir=prof" adds Node flags to the agents, e.g. to profile them.
+    const nodeFlags = process.env.AGENT_FLAGS?.split(" ").filter(Boolean) ?? [];
+    return {
+      ...agent,
+      program: startProgram(
+        agent.cli,
+        ["run", "--config", file],
+        {},
+        {
+          // The baseline's agent runs with the same shebang flags as this one.
+          nodeFlags: agent.cli === AGENT_CLI ? nodeFlags : [...AGENT_NODE_FLAGS, ...nodeFlags],
+        },
+      ),
+    };
   });
 
   // Start-up (loading code, first connections) is left out: measure from one interval in.
@@ -152,7 +182,7 @@ async function main(): Promise<void> {
     const children = cpu.children - start.children;
     const mem = memory(pid);
     console.log(
-      `${p.name.padEnd(13)} kinds ${p.kinds.join("/")}: ${runCount} check runs; ` +
+      `${p.name.padEnd(18)} kinds ${p.kinds.join("/")}: ${runCount} check runs; ` +
         `agent CPU ${own.toFixed(2)} s (user ${(cpu.user - start.user).toFixed(2)}, system ${(cpu.system - start.system).toFixed(2)}) = ${((own / runCount) * 1000).toFixed(2)} ms per run` +
         (children > 0
           ? ` (+ ping processes ${((children / runCount) * 1000).toFixed(2)} ms per run)`

@@ -45,10 +45,10 @@ export function startProgram(
   cli: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  options: { cwd?: string } = {},
+  options: { cwd?: string; nodeFlags?: string[] } = {},
 ): Program {
   // The agent runs as its command line (shebang) runs it, with its V8 flags.
-  const flags = cli === AGENT_CLI ? AGENT_NODE_FLAGS : [];
+  const flags = [...(cli === AGENT_CLI ? AGENT_NODE_FLAGS : []), ...(options.nodeFlags ?? [])];
   const child = spawn(process.execPath, [...flags, cli, ...args], {
     env: { ...process.env, GIAMSAT_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

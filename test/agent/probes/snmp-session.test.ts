@@ -4,7 +4,15 @@ import dgram from "node:dgram";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ProbeOutcome } from "../../../agent/probes/probe.js";
-import { freeUdpPort, probeSnmpd, useSnmpd, V3_FIELDS } from "../../helpers/snmpd.js";
+import { IF_COLUMNS } from "../../../agent/probes/snmp-parse.js";
+import { SnmpSession } from "../../../agent/probes/snmp-session.js";
+import {
+  freeUdpPort,
+  probeSnmpd,
+  SNMPD_COMMUNITY,
+  useSnmpd,
+  V3_FIELDS,
+} from "../../helpers/snmpd.js";
 
 const snmpdOrSkip = useSnmpd();
 
@@ -57,6 +65,28 @@ describe("snmp sessions", () => {
     // An abort after 3 ms may come after a quick run has finished: up, or down with timeout.
     for (const o of kind(3)) expect(o.up || o.reason === "timeout").toBe(true);
     expect(udpSockets()).toBe(baseline);
+  });
+
+  it("walks columns side by side to the same rows as one walk per column, over several answers", async (ctx) => {
+    const agent = snmpdOrSkip(ctx);
+    const session = new SnmpSession(
+      { address: "127.0.0.1", family: 4, port: agent.port },
+      { version: "2c", community: SNMPD_COMMUNITY },
+      { requestTimeout: 1000, signal: new AbortController().signal },
+    );
+    try {
+      // ifXTable's columns follow ifTable's: a walk must stop at each column's end, not run on.
+      const columns = [IF_COLUMNS.descr, IF_COLUMNS.operStatus, IF_COLUMNS.name, "1.3.6.1.2.1.1"];
+      const oneByOne = [];
+      for (const column of columns) oneByOne.push(await session.walk(column));
+      expect(oneByOne[0]?.length).toBeGreaterThan(1);
+      const oids = (walks: { oid: string }[][]) => walks.map((rows) => rows.map((v) => v.oid));
+      // One row per answer: every column goes on over several getBulk requests.
+      expect(oids(await session.walkColumns(columns, 1))).toEqual(oids(oneByOne));
+      expect(oids(await session.walkColumns(columns, 25))).toEqual(oids(oneByOne));
+    } finally {
+      await session.close();
+    }
   });
 
   it("an abort stops the walk at once and reports a timeout", async (ctx) => {
