@@ -5,11 +5,11 @@
 import { type Period, VIETNAM_TIME_ZONE } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
 import { METRICS } from "../../shared/metrics.js";
-import { UNIT_SCOPE } from "../store/availability.js";
+import { type ScopeTimes, UNIT_SCOPE } from "../store/availability.js";
 import { DAY } from "../store/buckets.js";
 import type { Incident } from "../store/incident-list.js";
 import type { InventoryReader } from "../store/inventory.js";
-import { listUnits } from "../store/units.js";
+import { listUnits, type UnitRow } from "../store/units.js";
 import {
   type CategoryFacts,
   CERTIFICATE_WARNING_DAYS,
@@ -29,20 +29,41 @@ export interface Certificate {
   state: "ok" | "expiring" | "expired";
 }
 
+/** The summaries of several units for one period, reading what they share once. */
+export function inspectionSummaries(
+  ctx: ApiContext & { inventory: InventoryReader },
+  ids: readonly string[],
+  period: Period,
+) {
+  const now = ctx.now();
+  ctx.history.catalog.refresh();
+  const units = listUnits(ctx.history.db);
+  const until = Math.min(period.to, now);
+  const times =
+    until > period.from
+      ? ctx.history.availability.scopeTimes(ids, period.from, until, now)
+      : undefined;
+  return ids.map((id) => summaryOf(ctx, findUnit(units, id), period, now, times?.get(id)));
+}
+
 export function inspectionSummary(
   ctx: ApiContext & { inventory: InventoryReader },
   id: string,
   period: Period,
 ) {
-  const now = ctx.now();
-  ctx.history.catalog.refresh();
-  const unit = findUnit(listUnits(ctx.history.db), id);
+  return inspectionSummaries(ctx, [id], period)[0] as ReturnType<typeof summaryOf>;
+}
+
+function summaryOf(
+  ctx: ApiContext & { inventory: InventoryReader },
+  unit: UnitRow,
+  period: Period,
+  now: number,
+  times: Map<string, ScopeTimes> | undefined,
+) {
+  const id = unit.id;
   const until = Math.min(period.to, now);
   const counted = Math.max(0, until - period.from);
-  const times =
-    counted > 0
-      ? ctx.history.availability.scopeTimes([id], period.from, until, now).get(id)
-      : undefined;
 
   const incidents = ctx.incidents.list(
     { unit: id, from: period.from, to: until, limit: 1000 },
@@ -71,8 +92,7 @@ export function inspectionSummary(
   const certificates: Certificate[] = [];
   for (const series of ctx.history.catalog.unitMetric(id, METRICS.tlsExpiry.name)) {
     // The certificate as last seen before the end of the period.
-    const seen = ctx.history.raw.read(series.id, period.from, until);
-    const last = seen.values[seen.values.length - 1];
+    const last = ctx.history.raw.lastBefore(series.id, period.from, until)?.value;
     if (last === undefined) continue;
     const notAfter = last * 1000;
     const daysLeft = Math.floor((notAfter - until) / DAY);

@@ -5,7 +5,7 @@ import { HttpError } from "../../shared/errors.js";
 import { formatPath, issueMessage } from "../../shared/issues.js";
 import type { Logger } from "../../shared/log.js";
 import type { FullApiContext } from "../api/router.js";
-import { inspectionSummary } from "../api/summary.js";
+import { inspectionSummaries, inspectionSummary } from "../api/summary.js";
 import { checksPayload, unitPayload, unitsPayload } from "../api/units.js";
 import { recordAudit } from "../auth/audit.js";
 import type { RequestContext } from "../auth/guard.js";
@@ -176,7 +176,11 @@ export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
       const units = listUnits(db).filter(
         (u) => (u.active || scope === u.id) && (scope === undefined || u.id === scope),
       );
-      const summaries = units.map((u) => summaryOf(u.id, period));
+      const summaries = inspectionSummaries(
+        ctx,
+        units.map((u) => u.id),
+        period,
+      ) as unknown as SummaryView[];
       const format = (request.query.format as Format | undefined) ?? "html";
       const name = `giamsat-city-${period.id}`;
       if (format === "json") {

@@ -71,6 +71,34 @@ describe("compaction", () => {
     expect(store.db.prepare("SELECT sum(count) FROM chunks").pluck().get()).toBe(120 * 4);
   });
 
+  it("finds the newest sample before a time, and many series at once, as a plain read does", () => {
+    // Now half in chunks (before 09:00), half in the head.
+    const series = store.db
+      .prepare("SELECT id, agent_id AS agentId FROM series ORDER BY id")
+      .all() as { id: number; agentId: number }[];
+    const raw = store.history.raw;
+    const times = [
+      "07:00:00",
+      "08:00:00",
+      "08:59:59",
+      "09:00:00",
+      "09:00:31",
+      "10:47:02",
+      "13:00:00",
+    ];
+    for (const { id } of series) {
+      for (const [a, b] of times.flatMap((x) => times.map((y) => [vn(x), vn(y)]))) {
+        const read = raw.read(id, a, b);
+        const n = read.ts.length - 1;
+        const expected = n < 0 ? undefined : { ts: read.ts[n], value: read.values[n] };
+        expect(raw.lastBefore(id, a, b)).toEqual(expected);
+      }
+    }
+    const many = raw.readMany(series, vn("08:30:00"), vn("09:30:00"));
+    for (const { id } of series)
+      expect(many.get(id)).toEqual(raw.read(id, vn("08:30:00"), vn("09:30:00")));
+  });
+
   it("reads, exports and serves /metrics the same samples from chunks as from rows", async () => {
     before = await exported();
     expect(before).toHaveLength(4 * 120 * 4);
