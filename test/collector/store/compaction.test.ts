@@ -87,7 +87,9 @@ describe("compaction", () => {
       "13:00:00",
     ];
     for (const { id } of series) {
-      for (const [a, b] of times.flatMap((x) => times.map((y) => [vn(x), vn(y)]))) {
+      for (const [a, b] of times.flatMap((x) =>
+        times.map((y): [number, number] => [vn(x), vn(y)]),
+      )) {
         const read = raw.read(id, a, b);
         const n = read.ts.length - 1;
         const expected = n < 0 ? undefined : { ts: read.ts[n], value: read.values[n] };
