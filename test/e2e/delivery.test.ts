@@ -193,14 +193,14 @@ describe("delivery", () => {
     const files = agentFiles(
       "tiny",
       await (collector as CollectorProcess).enroll("so-tttt", "tiny"),
-      ", maxMegabytes: 0.02",
+      ", maxMegabytes: 0.005",
     );
     const ts = (sample: string) => Number(sample.split(" ")[1]);
     const agent = startAgent(files);
     await sleep(1500);
     const outageFrom = Date.now();
     await stopCollector();
-    await sleep(5000); // about 70 KB of results for a 20 KB outbox
+    await sleep(5000); // about 100 results: several times what a 5 KB outbox holds
     await startCollector();
     const url = (collector as CollectorProcess).url;
     const counter = async () =>
