@@ -8,7 +8,9 @@ export interface TrendPoint {
   value: number;
 }
 
-/** Windows up to this long use 5-minute buckets (at most 576 points), longer ones hourly. */
+/** The most points a trend line gets. */
+const MAX_POINTS = 144;
+/** Windows up to this long are read from 5-minute buckets, longer ones from hourly ones. */
 const FIVE_MINUTE_UP_TO = 2 * 86_400_000;
 
 /** Average check duration in seconds per bucket, keyed "agent/check". */
@@ -36,15 +38,31 @@ export function checkTrends(
     Math.ceil(to / size),
   ) as [number, number, number][];
   const keyOf = new Map(series.map((s) => [s.id, `${s.agent}/${s.labels.check ?? ""}`]));
-  for (const [id, bucket, value] of rows) {
-    const key = keyOf.get(id);
-    if (key === undefined) continue;
+  // A line a few hundred pixels wide needs no more points than this: buckets are averaged into
+  // steps of `step` ms, so a month is about as heavy on the page as a day.
+  const step = Math.max(size, Math.ceil((to - from) / MAX_POINTS / size) * size);
+  let current: { id: number; at: number; sum: number; n: number } | undefined;
+  const emit = () => {
+    if (!current) return;
+    const key = keyOf.get(current.id);
+    if (key === undefined) return;
     let points = out.get(key);
     if (!points) {
       points = [];
       out.set(key, points);
     }
-    points.push({ ts: bucket * size + size / 2, value });
+    points.push({ ts: current.at + step / 2, value: current.sum / current.n });
+  };
+  for (const [id, bucket, value] of rows) {
+    const at = Math.floor((bucket * size) / step) * step;
+    if (current && current.id === id && current.at === at) {
+      current.sum += value;
+      current.n++;
+      continue;
+    }
+    emit();
+    current = { id, at, sum: value, n: 1 };
   }
+  emit();
   return out;
 }
