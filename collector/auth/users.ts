@@ -151,10 +151,12 @@ export class UserStore {
     const user = this.#byName(name);
     if (!user) return false;
     const hash = await hashPassword(password);
-    this.db.transaction(() => {
-      this.db.prepare("UPDATE users SET password = ? WHERE id = ?").run(hash, user.id);
-      this.db.prepare("DELETE FROM sessions WHERE user_id = ?").run(user.id);
-    })();
+    this.db
+      .transaction(() => {
+        this.db.prepare("UPDATE users SET password = ? WHERE id = ?").run(hash, user.id);
+        this.db.prepare("DELETE FROM sessions WHERE user_id = ?").run(user.id);
+      })
+      .immediate();
     return true;
   }
 

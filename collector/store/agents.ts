@@ -42,52 +42,58 @@ export class AgentStore {
       throw new ConfigError(`--name: "${name}" must be 1-64 letters, digits, '_', '.' or '-'`);
     }
     const token = newToken();
-    const agent = this.db.transaction(() => {
-      const unitRow = this.db.prepare("SELECT active FROM units WHERE id = ?").get(unit) as
-        | { active: number }
-        | undefined;
-      if (!unitRow) throw new ConfigError(`--unit: no unit "${unit}" in the config's units`);
-      if (unitRow.active !== 1) throw new ConfigError(`--unit: unit "${unit}" is inactive`);
-      const existing = this.#lookup.get(unit, name) as
-        | { id: number; revokedAt: number | null }
-        | undefined;
-      let id: number;
-      if (existing && existing.revokedAt === null) {
-        throw new ConfigError(
-          `agent "${name}" of unit "${unit}" is already enrolled; revoke it first to issue a new token`,
-        );
-      } else if (existing) {
-        id = existing.id;
-        this.db.prepare("UPDATE agents SET revoked_at = NULL WHERE id = ?").run(id);
-      } else {
-        id = Number(
-          this.db
-            .prepare("INSERT INTO agents (unit_id, name, created_at) VALUES (?, ?, ?)")
-            .run(unit, name, now).lastInsertRowid,
-        );
-      }
-      this.db
-        .prepare("INSERT INTO tokens (hash, agent_id, created_at) VALUES (?, ?, ?)")
-        .run(hashToken(token), id, now);
-      const lastSeq = (
-        this.db.prepare("SELECT last_seq FROM agents WHERE id = ?").get(id) as { last_seq: number }
-      ).last_seq;
-      return { id, name, unit, lastSeq };
-    })();
+    const agent = this.db
+      .transaction(() => {
+        const unitRow = this.db.prepare("SELECT active FROM units WHERE id = ?").get(unit) as
+          | { active: number }
+          | undefined;
+        if (!unitRow) throw new ConfigError(`--unit: no unit "${unit}" in the config's units`);
+        if (unitRow.active !== 1) throw new ConfigError(`--unit: unit "${unit}" is inactive`);
+        const existing = this.#lookup.get(unit, name) as
+          | { id: number; revokedAt: number | null }
+          | undefined;
+        let id: number;
+        if (existing && existing.revokedAt === null) {
+          throw new ConfigError(
+            `agent "${name}" of unit "${unit}" is already enrolled; revoke it first to issue a new token`,
+          );
+        } else if (existing) {
+          id = existing.id;
+          this.db.prepare("UPDATE agents SET revoked_at = NULL WHERE id = ?").run(id);
+        } else {
+          id = Number(
+            this.db
+              .prepare("INSERT INTO agents (unit_id, name, created_at) VALUES (?, ?, ?)")
+              .run(unit, name, now).lastInsertRowid,
+          );
+        }
+        this.db
+          .prepare("INSERT INTO tokens (hash, agent_id, created_at) VALUES (?, ?, ?)")
+          .run(hashToken(token), id, now);
+        const lastSeq = (
+          this.db.prepare("SELECT last_seq FROM agents WHERE id = ?").get(id) as {
+            last_seq: number;
+          }
+        ).last_seq;
+        return { id, name, unit, lastSeq };
+      })
+      .immediate();
     return { agent, token };
   }
 
   /** Revokes every token of the agent; returns false when there is no such active agent. */
   revoke(unit: string, name: string, now: number): boolean {
-    return this.db.transaction(() => {
-      const existing = this.#lookup.get(unit, name) as
-        | { id: number; revokedAt: number | null }
-        | undefined;
-      if (!existing || existing.revokedAt !== null) return false;
-      this.db.prepare("UPDATE agents SET revoked_at = ? WHERE id = ?").run(now, existing.id);
-      this.db.prepare("DELETE FROM tokens WHERE agent_id = ?").run(existing.id);
-      return true;
-    })();
+    return this.db
+      .transaction(() => {
+        const existing = this.#lookup.get(unit, name) as
+          | { id: number; revokedAt: number | null }
+          | undefined;
+        if (!existing || existing.revokedAt !== null) return false;
+        this.db.prepare("UPDATE agents SET revoked_at = ? WHERE id = ?").run(now, existing.id);
+        this.db.prepare("DELETE FROM tokens WHERE agent_id = ?").run(existing.id);
+        return true;
+      })
+      .immediate();
   }
 
   /** The agent a token belongs to, and when the token stops working (null: when revoked). */
@@ -106,25 +112,27 @@ export class AgentStore {
    */
   rotate(unit: string, name: string, graceMs: number, now: number): string {
     const token = newToken();
-    this.db.transaction(() => {
-      const existing = this.#lookup.get(unit, name) as
-        | { id: number; revokedAt: number | null }
-        | undefined;
-      if (!existing || existing.revokedAt !== null) {
-        throw new ConfigError(`no active agent "${name}" in unit "${unit}"`);
-      }
-      this.db
-        .prepare(
-          "UPDATE tokens SET expires_at = min(coalesce(expires_at, @until), @until) WHERE agent_id = @id",
-        )
-        .run({ until: now + graceMs, id: existing.id });
-      this.db
-        .prepare("DELETE FROM tokens WHERE agent_id = ? AND expires_at <= ?")
-        .run(existing.id, now);
-      this.db
-        .prepare("INSERT INTO tokens (hash, agent_id, created_at) VALUES (?, ?, ?)")
-        .run(hashToken(token), existing.id, now);
-    })();
+    this.db
+      .transaction(() => {
+        const existing = this.#lookup.get(unit, name) as
+          | { id: number; revokedAt: number | null }
+          | undefined;
+        if (!existing || existing.revokedAt !== null) {
+          throw new ConfigError(`no active agent "${name}" in unit "${unit}"`);
+        }
+        this.db
+          .prepare(
+            "UPDATE tokens SET expires_at = min(coalesce(expires_at, @until), @until) WHERE agent_id = @id",
+          )
+          .run({ until: now + graceMs, id: existing.id });
+        this.db
+          .prepare("DELETE FROM tokens WHERE agent_id = ? AND expires_at <= ?")
+          .run(existing.id, now);
+        this.db
+          .prepare("INSERT INTO tokens (hash, agent_id, created_at) VALUES (?, ?, ?)")
+          .run(hashToken(token), existing.id, now);
+      })
+      .immediate();
     return token;
   }
 

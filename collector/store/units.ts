@@ -32,7 +32,7 @@ export function syncUnits(db: Db, units: readonly UnitConfig[], now: number): vo
     db.prepare(
       "UPDATE units SET active = 0, updated_at = ? WHERE active = 1 AND id NOT IN (SELECT value FROM json_each(?))",
     ).run(now, ids);
-  })();
+  }).immediate();
 }
 
 interface RawUnit {
