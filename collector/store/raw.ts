@@ -59,7 +59,6 @@ export function slice(samples: Samples, a: number, b: number): Samples {
 export class RawSamples {
   readonly #agentOf;
   readonly #agents = new Map<number, number>();
-  readonly #chunks;
   readonly #chunksIn;
   readonly #headLastBefore;
   readonly #chunksBackward;
@@ -72,7 +71,6 @@ export class RawSamples {
 
   constructor(db: Db) {
     this.#agentOf = db.prepare("SELECT agent_id FROM series WHERE id = ?").pluck();
-    this.#chunks = db.prepare("SELECT data FROM chunks WHERE id >= ? AND id <= ? ORDER BY id");
     // Chunks of several series, each its own range of ids ([[first, last], ...] as JSON). CROSS
     // JOIN keeps the ranges outside, so each is a rowid search (a plain join scans chunks), and
     // the rows come range by range, each in id order.
@@ -218,23 +216,7 @@ export class RawSamples {
   }
 
   #compacted(seriesId: number, from: number, to: number): Samples {
-    const compacted: Samples = { ts: [], values: [] };
-    if (to <= from) return compacted;
-    const rows = this.#chunks.all(
-      chunkId(seriesId, windowOf(from)),
-      chunkId(seriesId, windowOf(to - 1)),
-    ) as { data: Uint8Array }[];
-    for (const row of rows) {
-      const chunk = decodeChunk(row.data);
-      for (let i = 0; i < chunk.ts.length; i++) {
-        const ts = chunk.ts[i] as number;
-        if (ts >= from && ts < to) {
-          compacted.ts.push(ts);
-          compacted.values.push(chunk.values[i] as number);
-        }
-      }
-    }
-    return compacted;
+    return this.#compactedMany([seriesId], from, to).get(seriesId) ?? { ts: [], values: [] };
   }
 
   /** The newest sample in [from, before), reading back only as far as it must. */
