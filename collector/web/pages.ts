@@ -90,7 +90,6 @@ export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
     url: request.url,
     header: request.header,
   });
-  const userOf = (request: PageRequest): User => request.user;
   const scopeOf = (user: User) => (user.role === "unit" ? (user.unit ?? "") : undefined);
 
   const summaryOf = (unit: string, period: ReturnType<typeof periodOf>) =>
@@ -100,7 +99,7 @@ export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
     overview(request: PageRequest): Rendered {
       const now = ctx.now();
       const window = windowOf(request, now);
-      const data = unitsPayload(ctx, window, scopeOf(userOf(request)));
+      const data = unitsPayload(ctx, window, scopeOf(request.user));
       const period = currentPeriod(now);
       const sort = request.query.sort === "name" ? "name" : "worst";
       return {
@@ -125,7 +124,7 @@ export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
         now,
       ).incidents;
       const period = currentPeriod(now);
-      const user = userOf(request);
+      const user = request.user;
       return {
         type: "html",
         body: renderUnitPage(chrome(request), {
@@ -172,7 +171,7 @@ export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
 
     cityReport(request: PageRequest): Rendered {
       const period = periodOf(request, ctx.now());
-      const scope = scopeOf(userOf(request));
+      const scope = scopeOf(request.user);
       const units = listUnits(db).filter(
         (u) => (u.active || scope === u.id) && (scope === undefined || u.id === scope),
       );

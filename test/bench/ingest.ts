@@ -10,12 +10,8 @@ import { AgentStore } from "../../collector/store/agents.js";
 import { openDatabase } from "../../collector/store/database.js";
 import { syncUnits } from "../../collector/store/units.js";
 import { COLLECTOR_CLI, tempDir } from "../helpers/processes.js";
+import { AGENTS, batchJson, IN_FLIGHT, PER_BATCH } from "./simulated-agents.js";
 
-const AGENTS = Number(process.env.AGENTS ?? 1000);
-const CHECKS = 10; // results per batch
-const SAMPLES = 90; // samples per batch besides the results
-const PER_BATCH = CHECKS * 2 + SAMPLES; // samples the collector stores per batch
-const IN_FLIGHT = 2;
 const WARMUP_S = Number(process.env.WARMUP ?? 5);
 const MEASURE_S = Number(process.env.SECONDS ?? 20);
 const RATE = Number(process.env.RATE ?? 50_000);
@@ -27,23 +23,6 @@ function percentile(sorted: number[], p: number): number {
 function rssOf(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return match ? Number(match[1]) * 1024 : 0;
-}
-
-/** The JSON of one batch, built by hand as an agent's outbox would hand it over. */
-function batchJson(seq: number, ts: number): string {
-  const results: string[] = [];
-  const samples: string[] = [];
-  for (let c = 0; c < CHECKS; c++) {
-    results.push(
-      `{"check":"c${c}","category":"lan","kind":"snmp","ts":${ts},"up":true,"duration":0.0${c + 1}}`,
-    );
-    for (let i = 0; i < SAMPLES / CHECKS; i++) {
-      samples.push(
-        `{"metric":"giamsat_snmp_interface_receive_bytes_total","labels":{"check":"c${c}","category":"lan","kind":"snmp","interface":"ge-0/0/${i}"},"ts":${ts},"value":${seq * 1000 + i}}`,
-      );
-    }
-  }
-  return `{"type":"batch","v":1,"seq":${seq},"sentAt":${Date.now()},"results":[${results.join(",")}],"samples":[${samples.join(",")}]}`;
 }
 
 async function main(): Promise<void> {

@@ -10,12 +10,15 @@ import { syncUnits } from "../../collector/store/units.js";
 import { COLLECTOR_CLI, tempDir } from "../helpers/processes.js";
 
 export const AGENTS = Number(process.env.AGENTS ?? 1000);
-const CHECKS = 10;
-const SAMPLES = 90;
+/** Results per batch. */
+export const CHECKS = 10;
+/** Samples per batch besides the results. */
+export const SAMPLES = 90;
 export const PER_BATCH = CHECKS * 2 + SAMPLES;
 export const IN_FLIGHT = 2;
 
-function batchJson(seq: number, ts: number): string {
+/** The JSON of one batch, built by hand as an agent's outbox would hand it over. */
+export function batchJson(seq: number, ts: number): string {
   const results: string[] = [];
   const samples: string[] = [];
   for (let c = 0; c < CHECKS; c++) {
