@@ -52,7 +52,9 @@ function migrate(db: Db, path: string): void {
   }
   for (let next = version; next < SCHEMA_VERSION; next++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[next] as string);
+      const step = MIGRATIONS[next];
+      if (typeof step === "function") step(db);
+      else db.exec(step as string);
       db.pragma(`user_version = ${next + 1}`);
     })();
   }

@@ -1,5 +1,7 @@
 // Inventories agents report (host hardware and software, SNMP identity and interfaces, TLS
-// chains): the newest per check, when it was taken, and what changed since the one before.
+// chains): the newest per check, when it was taken, and what changed since the one before. The
+// change is worked out once, when an inventory is stored, and kept beside it.
+import type { Statement } from "better-sqlite3";
 import type { Db } from "./database.js";
 import { diffInventory, type InventoryDiff } from "./inventory-diff.js";
 
@@ -11,30 +13,107 @@ export interface InventoryItem {
   /** When the agent took it. */
   ts: number;
   data: unknown;
-  /** The inventory before it, if one is kept. */
+  /** The inventory before it, as it stood when this one was stored (retention may have deleted it since). */
   previous: { ts: number } | null;
   /** Changes since `previous`; null for the first inventory of the check. */
   changes: InventoryDiff | null;
 }
 
 interface Row {
-  agentId: number;
   unit: string;
   agent: string;
   check: string;
   kind: string;
   ts: number;
-  data: string;
+  data?: string;
+  previousTs: number | null;
+  changes: string | null;
+}
+
+/** Stores inventories with their change from the one before; runs inside the caller's transaction. */
+export class InventoryWriter {
+  readonly #insert: Statement;
+  readonly #around: Statement;
+  readonly #setDiff: Statement;
+
+  constructor(db: Db) {
+    this.#insert = db.prepare(
+      "INSERT INTO inventory (agent_id, check_name, kind, ts, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    // The inventories just before and just after ts: the one to compare with, and the one whose
+    // change must be worked out again when an older inventory arrives late.
+    this.#around = db.prepare(`
+      SELECT * FROM (SELECT 'before' AS side, ts, data FROM inventory
+        WHERE agent_id = @agent AND check_name = @check AND ts < @ts ORDER BY ts DESC LIMIT 1)
+      UNION ALL
+      SELECT * FROM (SELECT 'after' AS side, ts, data FROM inventory
+        WHERE agent_id = @agent AND check_name = @check AND ts > @ts ORDER BY ts LIMIT 1)`);
+    this.#setDiff = db.prepare(`
+      UPDATE inventory SET previous_ts = ?, change_count = ?, changes = ?
+      WHERE agent_id = ? AND check_name = ? AND ts = ?`);
+  }
+
+  /** Stores one inventory; one already stored for the same check and time is kept as it is. */
+  write(agentId: number, check: string, kind: string, ts: number, data: unknown): void {
+    const json = JSON.stringify(data);
+    if (this.#insert.run(agentId, check, kind, ts, json).changes === 0) return;
+    const rows = this.#around.all({ agent: agentId, check, ts }) as {
+      side: "before" | "after";
+      ts: number;
+      data: string;
+    }[];
+    const before = rows.find((r) => r.side === "before");
+    const after = rows.find((r) => r.side === "after");
+    this.#store(agentId, check, ts, before, data);
+    if (after) this.#store(agentId, check, after.ts, { ts, data: json }, JSON.parse(after.data));
+  }
+
+  #store(
+    agentId: number,
+    check: string,
+    ts: number,
+    previous: { ts: number; data: string } | undefined,
+    data: unknown,
+  ): void {
+    const diff = previous ? diffInventory(JSON.parse(previous.data), data) : null;
+    this.#setDiff.run(
+      previous?.ts ?? null,
+      diff ? count(diff) : null,
+      diff ? JSON.stringify(diff) : null,
+      agentId,
+      check,
+      ts,
+    );
+  }
+}
+
+/** Works out the change of every stored inventory from the one before (schema migration 6). */
+export function diffStoredInventories(db: Db): void {
+  const rows = db
+    .prepare(
+      'SELECT agent_id AS agent, check_name AS "check", ts, data FROM inventory ORDER BY agent_id, check_name, ts',
+    )
+    .iterate() as IterableIterator<{ agent: number; check: string; ts: number; data: string }>;
+  const set = db.prepare(`
+    UPDATE inventory SET previous_ts = ?, change_count = ?, changes = ?
+    WHERE agent_id = ? AND check_name = ? AND ts = ?`);
+  const updates: unknown[][] = [];
+  let previous: { agent: number; check: string; ts: number; data: unknown } | undefined;
+  for (const row of rows) {
+    const data = JSON.parse(row.data) as unknown;
+    const same = previous && previous.agent === row.agent && previous.check === row.check;
+    const diff = same && previous ? diffInventory(previous.data, data) : null;
+    if (diff && previous) {
+      updates.push([previous.ts, count(diff), JSON.stringify(diff), row.agent, row.check, row.ts]);
+    }
+    previous = { agent: row.agent, check: row.check, ts: row.ts, data };
+  }
+  // Written after reading: an UPDATE while iterating the same table is refused.
+  for (const update of updates) set.run(...update);
 }
 
 export class InventoryReader {
-  readonly #previous;
-
-  constructor(private readonly db: Db) {
-    this.#previous = db.prepare(`
-      SELECT ts, data FROM inventory WHERE agent_id = ? AND check_name = ? AND ts < ?
-      ORDER BY ts DESC LIMIT 1`);
-  }
+  constructor(private readonly db: Db) {}
 
   /** The newest inventory of every check, optionally of one unit, agent or kind. */
   latest(filter: {
@@ -58,40 +137,47 @@ export class InventoryReader {
       }
     }
     const rows = this.db
-      .prepare(`${SELECT} WHERE ${where.join(" AND ")} ORDER BY a.unit_id, a.name, i.check_name`)
+      .prepare(
+        `${SELECT}, i.data ${FROM} WHERE ${where.join(" AND ")} ORDER BY a.unit_id, a.name, i.check_name`,
+      )
       .all(params) as Row[];
-    return rows.map((row) => this.#item(row));
+    return rows.map(item);
   }
 
-  /** Every inventory the unit's agents took in [from, to) that differs from the one before. */
+  /**
+   * Every inventory the unit's agents took in [from, to) that differs from the one before (or is
+   * the check's first), without the inventories themselves: `data` is undefined.
+   */
   changes(unit: string, from: number, to: number): InventoryItem[] {
     const rows = this.db
-      .prepare(`${SELECT} WHERE a.unit_id = ? AND i.ts >= ? AND i.ts < ? ORDER BY i.ts`)
+      .prepare(
+        `${SELECT} ${FROM} WHERE a.unit_id = ? AND i.ts >= ? AND i.ts < ?
+          AND (i.change_count IS NULL OR i.change_count > 0) ORDER BY i.ts`,
+      )
       .all(unit, from, to) as Row[];
-    return rows
-      .map((row) => this.#item(row))
-      .filter((item) => item.changes === null || item.changes.changes.length > 0);
-  }
-
-  #item(row: Row): InventoryItem {
-    const data = JSON.parse(row.data) as unknown;
-    const previous = this.#previous.get(row.agentId, row.check, row.ts) as
-      | { ts: number; data: string }
-      | undefined;
-    return {
-      unit: row.unit,
-      agent: row.agent,
-      check: row.check,
-      kind: row.kind,
-      ts: row.ts,
-      data,
-      previous: previous ? { ts: previous.ts } : null,
-      changes: previous ? diffInventory(JSON.parse(previous.data), data) : null,
-    };
+    return rows.map(item);
   }
 }
 
+function item(row: Row): InventoryItem {
+  return {
+    unit: row.unit,
+    agent: row.agent,
+    check: row.check,
+    kind: row.kind,
+    ts: row.ts,
+    data: row.data === undefined ? undefined : (JSON.parse(row.data) as unknown),
+    previous: row.previousTs === null ? null : { ts: row.previousTs },
+    changes: row.changes === null ? null : (JSON.parse(row.changes) as InventoryDiff),
+  };
+}
+
+/** How many changes a diff counts, listed or not. */
+function count(diff: InventoryDiff): number {
+  return diff.counts.added + diff.counts.removed + diff.counts.changed;
+}
+
 const SELECT = `
-  SELECT i.agent_id AS agentId, a.unit_id AS unit, a.name AS agent, i.check_name AS "check",
-    i.kind, i.ts, i.data
-  FROM inventory i JOIN agents a ON a.id = i.agent_id`;
+  SELECT a.unit_id AS unit, a.name AS agent, i.check_name AS "check", i.kind, i.ts,
+    i.previous_ts AS previousTs, i.changes`;
+const FROM = "FROM inventory i JOIN agents a ON a.id = i.agent_id";

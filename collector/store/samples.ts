@@ -5,6 +5,7 @@ import type { Batch, CheckResult } from "../../shared/protocol.js";
 import type { AgentIdentity } from "./agents.js";
 import { decodeChunk } from "./chunk-codec.js";
 import type { Db } from "./database.js";
+import { InventoryWriter } from "./inventory.js";
 import { chunkId, windowOf } from "./raw.js";
 
 /** One series as the collector knows it; the object is shared, so other parts may cache on it. */
@@ -63,7 +64,7 @@ export class SampleStore {
   /** Checks known to be in the checks table as they are, so it is written only on a change. */
   readonly #knownChecks = new Set<string>();
   readonly #upsertCheck;
-  readonly #insertInventory;
+  readonly #inventory: InventoryWriter;
   readonly #write;
 
   constructor(
@@ -93,9 +94,7 @@ export class SampleStore {
       INSERT INTO checks (agent_id, name, category, kind, first_seen) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (agent_id, name) DO UPDATE SET category = excluded.category, kind = excluded.kind,
         first_seen = min(first_seen, excluded.first_seen)`);
-    this.#insertInventory = db.prepare(
-      "INSERT INTO inventory (agent_id, check_name, kind, ts, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-    );
+    this.#inventory = new InventoryWriter(db);
     this.#write = db.transaction(this.#writeBatch.bind(this));
   }
 
@@ -155,13 +154,7 @@ export class SampleStore {
     }
     if (stored.length > 0) this.hooks.stored?.(agent.unit, oldest);
     for (const item of batch.inventory ?? []) {
-      this.#insertInventory.run(
-        agent.id,
-        item.check,
-        item.kind,
-        item.ts,
-        JSON.stringify(item.data),
-      );
+      this.#inventory.write(agent.id, item.check, item.kind, item.ts, item.data);
     }
     this.#insertBatch.run(agent.id, batch.seq, receivedAt, offset, stored.length);
     agent.lastSeq = batch.seq;

@@ -1,7 +1,12 @@
 // Versioned schema migrations; PRAGMA user_version holds the version a database is at.
+import type { Db } from "./database.js";
+import { diffStoredInventories } from "./inventory.js";
 
-/** Each entry moves the schema from version index to index + 1. Never edit a released one. */
-export const MIGRATIONS: readonly string[] = [
+/**
+ * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
+ * alone cannot do (it runs in the same transaction). Never edit a released one.
+ */
+export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   `
   CREATE TABLE units (
     id TEXT PRIMARY KEY,
@@ -279,6 +284,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER signoffs_no_delete BEFORE DELETE ON signoffs
     BEGIN SELECT RAISE(ABORT, 'sign-offs cannot be deleted'); END;
   `,
+  // 6: what changed since the inventory before, computed once when an inventory is stored instead
+  // of on every report (a host's software list can hold thousands of packages). Existing
+  // inventories get theirs here. change_count is NULL for a check's first inventory.
+  (db) => {
+    db.exec(`
+      ALTER TABLE inventory ADD COLUMN previous_ts INTEGER;
+      ALTER TABLE inventory ADD COLUMN change_count INTEGER;
+      ALTER TABLE inventory ADD COLUMN changes TEXT;  -- JSON InventoryDiff; NULL when first
+    `);
+    diffStoredInventories(db);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

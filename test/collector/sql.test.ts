@@ -13,6 +13,8 @@ const ALLOWED: Record<string, string[]> = {
     "collector/store/inventory.ts",
     "collector/store/signoffs.ts",
   ],
+  // a constant FROM clause
+  FROM: ["collector/store/inventory.ts"],
   // the migration number, an integer from the loop
   "next + 1": ["collector/store/database.ts"],
   // fixed fragments "a.unit_id = ?" etc. chosen by which filters are set; values are bound
