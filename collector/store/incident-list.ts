@@ -135,12 +135,14 @@ export class IncidentList {
         start: number;
         end: number | null;
       }[];
+      const spans = links.map((l) => {
+        const check = this.catalog.get(l.seriesId) as { interval?: number } | undefined;
+        return { id: l.id, from: l.start - holdCap({ interval: check?.interval }), end: l.end };
+      });
       for (const row of own) {
-        const link = links.find((l) => {
-          const check = this.catalog.get(l.seriesId) as { interval?: number } | undefined;
-          const slack = holdCap({ interval: check?.interval });
-          return l.start - slack <= row.start && (l.end === null || row.start < l.end);
-        });
+        const link = spans.find(
+          (l) => l.from <= row.start && (l.end === null || row.start < l.end),
+        );
         if (link) out.set(row.id, link.id);
       }
     }
