@@ -43,7 +43,13 @@ export function inspectionSummaries(
     until > period.from
       ? ctx.history.availability.scopeTimes(ids, period.from, until, now)
       : undefined;
-  return ids.map((id) => summaryOf(ctx, findUnit(units, id), period, now, times?.get(id)));
+  const incidents = ctx.incidents.listUnits(ids, period.from, until, INCIDENTS_LISTED, now);
+  return ids.map((id) =>
+    summaryOf(ctx, findUnit(units, id), period, now, {
+      times: times?.get(id),
+      incidents: incidents.get(id) ?? { incidents: [], truncated: false },
+    }),
+  );
 }
 
 export function inspectionSummary(
@@ -54,21 +60,23 @@ export function inspectionSummary(
   return inspectionSummaries(ctx, [id], period)[0] as ReturnType<typeof summaryOf>;
 }
 
+/** Incidents a summary reads for a unit, newest first; more in the period sets incidentsTruncated. */
+const INCIDENTS_LISTED = 1000;
+
 function summaryOf(
   ctx: ApiContext & { inventory: InventoryReader },
   unit: UnitRow,
   period: Period,
   now: number,
-  times: Map<string, ScopeTimes> | undefined,
+  read: {
+    times: Map<string, ScopeTimes> | undefined;
+    incidents: { incidents: Incident[]; truncated: boolean };
+  },
 ) {
   const id = unit.id;
   const until = Math.min(period.to, now);
   const counted = Math.max(0, until - period.from);
-
-  const incidents = ctx.incidents.list(
-    { unit: id, from: period.from, to: until, limit: 1000 },
-    now,
-  );
+  const { times, incidents } = read;
   const clipped = (i: Incident) =>
     Math.max(0, Math.min(i.end ?? until, until) - Math.max(i.start, period.from));
   // A check incident stays open while its agent is silent, but nothing was seen down then: its

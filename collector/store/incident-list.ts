@@ -49,10 +49,17 @@ interface Row {
 }
 
 export class IncidentList {
+  readonly #byUnits;
+
   constructor(
     private readonly db: Db,
     private readonly catalog: SeriesCatalog,
-  ) {}
+  ) {
+    this.#byUnits = db.prepare(`${SELECT}
+      WHERE i.unit_id IN (SELECT value FROM json_each(?)) AND i.start_ts < ?
+        AND (i.end_ts IS NULL OR i.end_ts > ?)
+      ORDER BY i.unit_id, i.start_ts DESC, i.id DESC`);
+  }
 
   /** Newest first; one more than `limit` is read to tell whether the list was cut. */
   list(filter: IncidentFilter, now: number): { incidents: Incident[]; truncated: boolean } {
@@ -82,37 +89,59 @@ export class IncidentList {
     }
     const limit = filter.limit ?? 100;
     const rows = this.db
-      .prepare(`
-        SELECT i.id, i.kind, i.unit_id AS unit, a.name AS agent, i.series_id AS seriesId,
-          i.check_name AS "check", i.category, i.start_ts AS start, i.end_ts AS "end", i.reason, i.message
-        FROM incidents i JOIN agents a ON a.id = i.agent_id
-        ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit`)
       .all({ ...params, limit: limit + 1 }) as Row[];
-    const truncated = rows.length > limit;
     const kept = rows.slice(0, limit);
-    const links = this.#linkIncidents(kept);
-    return {
-      truncated,
-      incidents: kept.map((row) => {
-        const link = links.get(row.id) ?? null;
-        return {
-          id: row.id,
-          kind: row.kind,
-          unit: row.unit,
-          agent: row.agent,
-          check: row.check,
-          category: row.category,
-          start: row.start,
-          end: row.end,
-          durationMs: Math.max(0, (row.end ?? now) - row.start),
-          reason: row.reason,
-          message: row.message,
-          cause: link === null ? null : "link",
-          linkIncident: link,
-        };
-      }),
-    };
+    return { truncated: rows.length > limit, incidents: this.#incidents(kept, now) };
+  }
+
+  /**
+   * The incidents of each of these units overlapping [from, to), newest first, at most `limit` a
+   * unit: what `list` gives for each unit, read in one query.
+   */
+  listUnits(
+    units: readonly string[],
+    from: number,
+    to: number,
+    limit: number,
+    now: number,
+  ): Map<string, { incidents: Incident[]; truncated: boolean }> {
+    const rows = this.#byUnits.all(JSON.stringify(units), to, from) as Row[];
+    const perUnit = new Map<string, Row[]>(units.map((unit) => [unit, []]));
+    for (const row of rows) perUnit.get(row.unit)?.push(row);
+    const kept = [...perUnit.values()].flatMap((list) => list.slice(0, limit));
+    const incidents = this.#incidents(kept, now);
+    const out = new Map<string, { incidents: Incident[]; truncated: boolean }>();
+    let at = 0;
+    for (const [unit, list] of perUnit) {
+      const count = Math.min(limit, list.length);
+      out.set(unit, { incidents: incidents.slice(at, at + count), truncated: list.length > limit });
+      at += count;
+    }
+    return out;
+  }
+
+  #incidents(rows: readonly Row[], now: number): Incident[] {
+    const links = this.#linkIncidents(rows);
+    return rows.map((row) => {
+      const link = links.get(row.id) ?? null;
+      return {
+        id: row.id,
+        kind: row.kind,
+        unit: row.unit,
+        agent: row.agent,
+        check: row.check,
+        category: row.category,
+        start: row.start,
+        end: row.end,
+        durationMs: Math.max(0, (row.end ?? now) - row.start),
+        reason: row.reason,
+        message: row.message,
+        cause: link === null ? null : "link",
+        linkIncident: link,
+      };
+    });
   }
 
   /** For each check incident outside the datacenter category, the link incident that explains it. */
@@ -149,3 +178,8 @@ export class IncidentList {
     return out;
   }
 }
+
+const SELECT = `
+  SELECT i.id, i.kind, i.unit_id AS unit, a.name AS agent, i.series_id AS seriesId,
+    i.check_name AS "check", i.category, i.start_ts AS start, i.end_ts AS "end", i.reason, i.message
+  FROM incidents i JOIN agents a ON a.id = i.agent_id`;

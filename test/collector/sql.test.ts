@@ -10,6 +10,7 @@ const ALLOWED: Record<string, string[]> = {
   // a constant column list
   SELECT: [
     "collector/auth/users.ts",
+    "collector/store/incident-list.ts",
     "collector/store/inventory.ts",
     "collector/store/signoffs.ts",
   ],

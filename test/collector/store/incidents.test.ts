@@ -163,4 +163,42 @@ describe("incidents from stored results", () => {
     );
     expect(website.incidents.map((i) => i.start - from)).toEqual([60 * MIN]);
   });
+
+  it("reads several units' incidents in one query as each unit's own list gives them", () => {
+    store = testStore();
+    const from = vn("08:00:00");
+    const tttt = store.agent("so-tttt", "pc-01");
+    const haiChau = store.agent("quan-hai-chau", "pc-01");
+    // so-tttt: three portal incidents, the first begun before the window; hai-chau: one.
+    store.write(tttt, results("portal", "DDUUUUDDUUUUDDUU", from, 5 * MIN));
+    store.write(haiChau, results("portal", "UUUDDU", from, 5 * MIN));
+    store.history.maintenance.runUntilIdle(vn("10:00:00"));
+    const list = new IncidentList(store.db, store.history.catalog);
+    const window = { from: from + 7 * MIN, to: vn("10:00:00") };
+    const many = list.listUnits(
+      ["so-tttt", "quan-hai-chau", "nobody"],
+      window.from,
+      window.to,
+      2,
+      vn("10:00:00"),
+    );
+    for (const unit of ["so-tttt", "quan-hai-chau", "nobody"]) {
+      expect(many.get(unit)).toEqual(list.list({ unit, ...window, limit: 2 }, vn("10:00:00")));
+    }
+    expect(many.get("so-tttt")?.truncated).toBe(true);
+    const starts = (unit: string) =>
+      many.get(unit)?.incidents.map((i) => [i.kind, (i.start - from) / MIN]);
+    // Newest first: each agent is silent from its last batch (both received at 09:15), then the
+    // portal's incidents.
+    expect(starts("so-tttt")).toEqual([
+      ["silence", 75],
+      ["check", 60],
+    ]);
+    expect(starts("quan-hai-chau")).toEqual([
+      ["silence", 75],
+      ["check", 15],
+    ]);
+    expect(many.get("quan-hai-chau")?.truncated).toBe(false);
+    expect(many.get("nobody")).toEqual({ incidents: [], truncated: false });
+  });
 });
