@@ -97,6 +97,12 @@ function summaryOf(
     return Math.max(0, ms);
   };
 
+  // downtimeMs: the part of the incident in the period while its agent was reporting. The
+  // incidents were read for this summary alone, so they take the field in place.
+  const listed = incidents.incidents.map((i) =>
+    Object.assign(i, { downtimeMs: i.kind === "check" ? downtime(i) : clipped(i) }),
+  );
+
   const certificates: Certificate[] = [];
   for (const series of ctx.history.catalog.unitMetric(id, METRICS.tlsExpiry.name)) {
     // The certificate as last seen before the end of the period.
@@ -130,8 +136,8 @@ function summaryOf(
 
   const checks = ctx.history.catalog.unitChecks(id);
   const categories = CATEGORIES.map((category) => {
-    const own = incidents.incidents.filter((i) => i.category === category && i.kind === "check");
-    const durations = own.map(downtime);
+    const own = listed.filter((i) => i.category === category && i.kind === "check");
+    const durations = own.map((i) => i.downtimeMs);
     const numbers = figures(times?.get(category), counted);
     const facts: CategoryFacts = {
       category,
@@ -163,7 +169,7 @@ function summaryOf(
     };
   });
 
-  const silences = incidents.incidents.filter((i) => i.kind === "silence");
+  const silences = listed.filter((i) => i.kind === "silence");
   const findings: Finding[] = [];
   if (silences.length > 0) {
     findings.push({
@@ -192,11 +198,7 @@ function summaryOf(
     overall: figures(times?.get(UNIT_SCOPE), counted),
     categories,
     findings,
-    // downtimeMs: the part of the incident in the period while its agent was reporting.
-    incidents: incidents.incidents.map((i) => ({
-      ...i,
-      downtimeMs: i.kind === "check" ? downtime(i) : clipped(i),
-    })),
+    incidents: listed,
     incidentsTruncated: incidents.truncated,
     certificates,
     inventoryChanges,

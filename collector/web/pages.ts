@@ -86,7 +86,7 @@ function periodOf(request: PageRequest, now: number) {
 export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
   const { ctx, db } = deps;
   const chrome = (request: PageRequest): Chrome => ({
-    f: new Formatter(langOf(request.url)),
+    f: Formatter.of(langOf(request.url)),
     url: request.url,
     header: request.header,
   });

@@ -15,6 +15,18 @@ export function langOf(url: URL): Lang {
 }
 
 export class Formatter {
+  static readonly #made = new Map<Lang, Formatter>();
+
+  /** One per language: Intl formatters are slow to make and hold no state between uses. */
+  static of(lang: Lang): Formatter {
+    let made = Formatter.#made.get(lang);
+    if (!made) {
+      made = new Formatter(lang);
+      Formatter.#made.set(lang, made);
+    }
+    return made;
+  }
+
   readonly t: Catalogue;
   readonly #date: Intl.DateTimeFormat;
   readonly #dateTime: Intl.DateTimeFormat;
