@@ -50,15 +50,33 @@ interface Row {
 
 export class IncidentList {
   readonly #byUnits;
+  readonly #links;
 
   constructor(
     private readonly db: Db,
     private readonly catalog: SeriesCatalog,
   ) {
-    this.#byUnits = db.prepare(`${SELECT}
-      WHERE i.unit_id IN (SELECT value FROM json_each(?)) AND i.start_ts < ?
-        AND (i.end_ts IS NULL OR i.end_ts > ?)
-      ORDER BY i.unit_id, i.start_ts DESC, i.id DESC`);
+    // Three index ranges: begun in the window (incidents_unit), and begun before it but ended in
+    // it or still open (incidents_unit_end), so a report never reads the years before its period.
+    // `+i.start_ts` keeps SQLite from picking incidents_unit for those two.
+    this.#byUnits = db
+      .prepare(`
+        ${SELECT} WHERE i.unit_id IN (SELECT value FROM json_each(@units))
+          AND i.start_ts >= @from AND i.start_ts < @to
+        UNION ALL
+        ${SELECT} WHERE i.unit_id IN (SELECT value FROM json_each(@units))
+          AND +i.start_ts < @from AND i.end_ts > @from
+        UNION ALL
+        ${SELECT} WHERE i.unit_id IN (SELECT value FROM json_each(@units))
+          AND +i.start_ts < @from AND i.end_ts IS NULL
+        ORDER BY 3, 8 DESC, 1 DESC`)
+      .raw();
+    this.#links = db
+      .prepare(`
+        SELECT id, series_id, start_ts, end_ts FROM incidents
+        WHERE unit_id = ? AND kind = 'check' AND category = ? AND start_ts <= ?
+          AND (end_ts IS NULL OR end_ts > ?) ORDER BY start_ts`)
+      .raw();
   }
 
   /** Newest first; one more than `limit` is read to tell whether the list was cut. */
@@ -88,10 +106,13 @@ export class IncidentList {
       params.from = filter.from;
     }
     const limit = filter.limit ?? 100;
-    const rows = this.db
-      .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-        ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit`)
-      .all({ ...params, limit: limit + 1 }) as Row[];
+    const rows = rowsOf(
+      this.db
+        .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+          ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit`)
+        .raw()
+        .all({ ...params, limit: limit + 1 }) as unknown[][],
+    );
     const kept = rows.slice(0, limit);
     return { truncated: rows.length > limit, incidents: this.#incidents(kept, now) };
   }
@@ -107,7 +128,9 @@ export class IncidentList {
     limit: number,
     now: number,
   ): Map<string, { incidents: Incident[]; truncated: boolean }> {
-    const rows = this.#byUnits.all(JSON.stringify(units), to, from) as Row[];
+    const rows = rowsOf(
+      this.#byUnits.all({ units: JSON.stringify(units), from, to }) as unknown[][],
+    );
     const perUnit = new Map<string, Row[]>(units.map((unit) => [unit, []]));
     for (const row of rows) perUnit.get(row.unit)?.push(row);
     const kept = [...perUnit.values()].flatMap((list) => list.slice(0, limit));
@@ -147,26 +170,30 @@ export class IncidentList {
   /** For each check incident outside the datacenter category, the link incident that explains it. */
   #linkIncidents(rows: readonly Row[]): Map<number, number> {
     const out = new Map<number, number>();
-    const candidates = rows.filter((r) => r.kind === "check" && r.category !== LINK_CATEGORY);
-    const units = new Set(candidates.map((r) => r.unit));
-    const query = this.db.prepare(`
-      SELECT id, series_id AS seriesId, start_ts AS start, end_ts AS "end" FROM incidents
-      WHERE unit_id = ? AND kind = 'check' AND category = ? AND start_ts <= ?
-        AND (end_ts IS NULL OR end_ts > ?) ORDER BY start_ts`);
-    for (const unit of units) {
-      const own = candidates.filter((r) => r.unit === unit);
-      const earliest = Math.min(...own.map((r) => r.start));
-      const latest = Math.max(...own.map((r) => r.start));
+    const byUnit = new Map<string, Row[]>();
+    for (const row of rows) {
+      if (row.kind !== "check" || row.category === LINK_CATEGORY) continue;
+      const own = byUnit.get(row.unit);
+      if (own) own.push(row);
+      else byUnit.set(row.unit, [row]);
+    }
+    for (const [unit, own] of byUnit) {
+      let earliest = Number.POSITIVE_INFINITY;
+      let latest = Number.NEGATIVE_INFINITY;
+      for (const row of own) {
+        earliest = Math.min(earliest, row.start);
+        latest = Math.max(latest, row.start);
+      }
       // A link incident can explain one that began up to a hold time (hours at most) before it.
-      const links = query.all(unit, LINK_CATEGORY, latest + 86_400_000, earliest) as {
-        id: number;
-        seriesId: number;
-        start: number;
-        end: number | null;
-      }[];
-      const spans = links.map((l) => {
-        const check = this.catalog.get(l.seriesId) as { interval?: number } | undefined;
-        return { id: l.id, from: l.start - holdCap({ interval: check?.interval }), end: l.end };
+      const links = this.#links.all(unit, LINK_CATEGORY, latest + 86_400_000, earliest) as [
+        number,
+        number,
+        number,
+        number | null,
+      ][];
+      const spans = links.map(([id, seriesId, start, end]) => {
+        const check = this.catalog.get(seriesId) as { interval?: number } | undefined;
+        return { id, from: start - holdCap({ interval: check?.interval }), end };
       });
       for (const row of own) {
         const link = spans.find(
@@ -177,6 +204,23 @@ export class IncidentList {
     }
     return out;
   }
+}
+
+/** better-sqlite3 makes plain arrays much faster than objects with named fields. */
+function rowsOf(arrays: readonly unknown[][]): Row[] {
+  return arrays.map((a) => ({
+    id: a[0] as number,
+    kind: a[1] as Row["kind"],
+    unit: a[2] as string,
+    agent: a[3] as string,
+    seriesId: a[4] as number | null,
+    check: a[5] as string | null,
+    category: a[6] as string | null,
+    start: a[7] as number,
+    end: a[8] as number | null,
+    reason: a[9] as string | null,
+    message: a[10] as string | null,
+  }));
 }
 
 const SELECT = `

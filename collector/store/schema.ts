@@ -286,9 +286,11 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   `,
   // 6: what changed since the inventory before, computed once when an inventory is stored instead
   // of on every report (a host's software list can hold thousands of packages). Existing
-  // inventories get theirs here. change_count is NULL for a check's first inventory.
+  // inventories get theirs here. change_count is NULL for a check's first inventory. And incidents
+  // by end, so a report finds those begun before its period without reading all earlier ones.
   (db) => {
     db.exec(`
+      CREATE INDEX incidents_unit_end ON incidents(unit_id, end_ts);
       ALTER TABLE inventory ADD COLUMN previous_ts INTEGER;
       ALTER TABLE inventory ADD COLUMN change_count INTEGER;
       ALTER TABLE inventory ADD COLUMN changes TEXT;  -- JSON InventoryDiff; NULL when first

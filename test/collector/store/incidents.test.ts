@@ -200,5 +200,21 @@ describe("incidents from stored results", () => {
     ]);
     expect(many.get("quan-hai-chau")?.truncated).toBe(false);
     expect(many.get("nobody")).toEqual({ incidents: [], truncated: false });
+    // Begun before the window and still open: the agents' silences, and hai-chau's portal
+    // incident, which one good result did not close.
+    const later = list.listUnits(
+      ["so-tttt", "quan-hai-chau"],
+      from + 80 * MIN,
+      vn("10:00:00"),
+      5,
+      vn("10:00:00"),
+    );
+    expect([...later.values()].map((l) => l.incidents.map((i) => [i.kind, i.end]))).toEqual([
+      [["silence", null]],
+      [
+        ["silence", null],
+        ["check", null],
+      ],
+    ]);
   });
 });
