@@ -8,8 +8,12 @@ const ENTITIES: Record<string, string> = {
   "'": "&#39;",
 };
 
+const SPECIAL = /[&<>"']/;
+
 export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+  const text = String(value ?? "");
+  // Most values (numbers, dates, names) have nothing to escape: skip the replace then.
+  return SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c) : text;
 }
 
 /** Tagged template that escapes every interpolated value unless it is already Html. */
