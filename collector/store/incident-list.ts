@@ -2,7 +2,7 @@
 // check incident of another category that began while a datacenter check of the same unit was in
 // an incident (from one hold time before that incident's start, as checks run at different moments).
 import { LINK_CATEGORY } from "./availability.js";
-import { holdCap, type SeriesCatalog } from "./catalog.js";
+import { type CheckSeries, holdCap, type SeriesCatalog } from "./catalog.js";
 import type { Db } from "./database.js";
 
 export interface IncidentFilter {
@@ -51,6 +51,10 @@ interface Row {
 export class IncidentList {
   readonly #byUnits;
   readonly #links;
+  readonly #agentNames;
+  readonly #names;
+  /** Agent names by id; an agent's name never changes. */
+  readonly #agents = new Map<number, string>();
 
   constructor(
     private readonly db: Db,
@@ -69,8 +73,10 @@ export class IncidentList {
         UNION ALL
         ${SELECT} WHERE i.unit_id IN (SELECT value FROM json_each(@units))
           AND +i.start_ts < @from AND i.end_ts IS NULL
-        ORDER BY 3, 8 DESC, 1 DESC`)
+        ORDER BY 3, 6 DESC, 1 DESC`)
       .raw();
+    this.#agentNames = db.prepare("SELECT id, name FROM agents").raw();
+    this.#names = db.prepare("SELECT check_name, category FROM incidents WHERE id = ?").raw();
     this.#links = db
       .prepare(`
         SELECT id, series_id, start_ts, end_ts FROM incidents
@@ -106,7 +112,7 @@ export class IncidentList {
       params.from = filter.from;
     }
     const limit = filter.limit ?? 100;
-    const rows = rowsOf(
+    const rows = this.#rows(
       this.db
         .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
           ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit`)
@@ -128,7 +134,7 @@ export class IncidentList {
     limit: number,
     now: number,
   ): Map<string, { incidents: Incident[]; truncated: boolean }> {
-    const rows = rowsOf(
+    const rows = this.#rows(
       this.#byUnits.all({ units: JSON.stringify(units), from, to }) as unknown[][],
     );
     const perUnit = new Map<string, Row[]>(units.map((unit) => [unit, []]));
@@ -165,6 +171,54 @@ export class IncidentList {
         linkIncident: link,
       };
     });
+  }
+
+  /** Incidents as read (id, kind, unit, agent id, series id, start, end, reason, message). */
+  #rows(arrays: readonly unknown[][]): Row[] {
+    return arrays.map((a) => {
+      const seriesId = a[4] as number | null;
+      const check = seriesId === null ? undefined : this.#check(seriesId);
+      const names = check ?? (seriesId === null ? undefined : this.#storedNames(a[0] as number));
+      return {
+        id: a[0] as number,
+        kind: a[1] as Row["kind"],
+        unit: a[2] as string,
+        agent: this.#agent(a[3] as number),
+        seriesId,
+        check: names?.check ?? null,
+        category: names?.category ?? null,
+        start: a[5] as number,
+        end: a[6] as number | null,
+        reason: a[7] as string | null,
+        message: a[8] as string | null,
+      };
+    });
+  }
+
+  #check(seriesId: number): { check: string; category: string } | undefined {
+    let info = this.catalog.get(seriesId);
+    if (!info) {
+      this.catalog.refresh();
+      info = this.catalog.get(seriesId);
+    }
+    return info && "check" in info ? (info as CheckSeries) : undefined;
+  }
+
+  /** The names the incident was stored with, for a series the catalog does not know as a check. */
+  #storedNames(id: number): { check: string; category: string } | undefined {
+    const row = this.#names.get(id) as [string | null, string | null] | undefined;
+    return row ? { check: row[0] ?? "", category: row[1] ?? "" } : undefined;
+  }
+
+  #agent(id: number): string {
+    let name = this.#agents.get(id);
+    if (name === undefined) {
+      for (const [agent, agentName] of this.#agentNames.all() as [number, string][]) {
+        this.#agents.set(agent, agentName);
+      }
+      name = this.#agents.get(id) ?? "";
+    }
+    return name;
   }
 
   /** For each check incident outside the datacenter category, the link incident that explains it. */
@@ -206,24 +260,8 @@ export class IncidentList {
   }
 }
 
-/** better-sqlite3 makes plain arrays much faster than objects with named fields. */
-function rowsOf(arrays: readonly unknown[][]): Row[] {
-  return arrays.map((a) => ({
-    id: a[0] as number,
-    kind: a[1] as Row["kind"],
-    unit: a[2] as string,
-    agent: a[3] as string,
-    seriesId: a[4] as number | null,
-    check: a[5] as string | null,
-    category: a[6] as string | null,
-    start: a[7] as number,
-    end: a[8] as number | null,
-    reason: a[9] as string | null,
-    message: a[10] as string | null,
-  }));
-}
-
+// Names come from the series catalog and the agents (see #rows): one string column less per
+// name, which is most of the cost of reading a city's month of incidents.
 const SELECT = `
-  SELECT i.id, i.kind, i.unit_id AS unit, a.name AS agent, i.series_id AS seriesId,
-    i.check_name AS "check", i.category, i.start_ts AS start, i.end_ts AS "end", i.reason, i.message
-  FROM incidents i JOIN agents a ON a.id = i.agent_id`;
+  SELECT i.id, i.kind, i.unit_id, i.agent_id, i.series_id, i.start_ts, i.end_ts, i.reason, i.message
+  FROM incidents i`;
