@@ -38,7 +38,10 @@ export function inspectionSummaries(
   const now = ctx.now();
   ctx.history.catalog.refresh();
   const units = listUnits(ctx.history.db);
-  const until = Math.min(period.to, now);
+  // A period still running is counted up to the rollups' target: the last 5-minute boundary the
+  // stragglers have had time to reach. Figures then come from the rollups alone (no raw samples to
+  // read for the minutes since), and stay the same for five minutes.
+  const until = Math.min(period.to, ctx.history.rollups.target(now));
   const times =
     until > period.from
       ? ctx.history.availability.scopeTimes(ids, period.from, until, now)
@@ -46,6 +49,7 @@ export function inspectionSummaries(
   const incidents = ctx.incidents.listUnits(ids, period.from, until, INCIDENTS_LISTED, now);
   return ids.map((id) =>
     summaryOf(ctx, findUnit(units, id), period, now, {
+      until,
       times: times?.get(id),
       incidents: incidents.get(id) ?? { incidents: [], truncated: false },
     }),
@@ -69,12 +73,13 @@ function summaryOf(
   period: Period,
   now: number,
   read: {
+    until: number;
     times: Map<string, ScopeTimes> | undefined;
     incidents: { incidents: Incident[]; truncated: boolean };
   },
 ) {
   const id = unit.id;
-  const until = Math.min(period.to, now);
+  const { until } = read;
   const counted = Math.max(0, until - period.from);
   const { times, incidents } = read;
   const clipped = (i: Incident) =>
@@ -190,8 +195,9 @@ function summaryOf(
       from: period.from,
       to: period.to,
       timeZone: VIETNAM_TIME_ZONE,
-      complete: period.to <= now,
-      /** Figures count the time up to here: the period's end, or now while it is not over. */
+      complete: period.to <= until,
+      /** Figures count the time up to here: the period's end, or while it is not over (or has
+       * only just ended) the last 5-minute boundary at least 2 minutes old. */
       until,
     },
     generatedAt: now,

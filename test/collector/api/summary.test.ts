@@ -73,17 +73,18 @@ describe("GET /api/v1/units/{id}/summary", () => {
       to: Date.parse("2026-04-01T00:00:00+07:00"),
       timeZone: "Asia/Ho_Chi_Minh",
       complete: false,
-      until: NOW,
+      // Counted up to the last 5-minute boundary at least 2 minutes before NOW (11:05).
+      until: NOW - 5 * MIN,
     });
-    const elapsed = NOW - from;
+    const elapsed = NOW - 5 * MIN - from;
     const categories = Object.fromEntries(
       (body.categories as { category: string }[]).map((c) => [c.category, c]),
     ) as Record<string, Record<string, unknown>>;
-    // portal: observed 09:55–10:30 and 10:45–11:05 (55 min), down 10:20–10:30
+    // portal: observed 09:55–10:30 and 10:45–11:00 (50 min), down 10:20–10:30
     expect(categories.website).toMatchObject({
       checks: 1,
-      availability: 45 / 55,
-      upMs: 45 * MIN,
+      availability: 40 / 50,
+      upMs: 40 * MIN,
       downMs: 10 * MIN,
       linkMs: 5 * MIN,
     });
@@ -98,12 +99,12 @@ describe("GET /api/v1/units/{id}/summary", () => {
       {
         code: "low_availability",
         severity: "problem",
-        params: { availability: 0.8182, target: 0.99, downMs: 10 * MIN },
+        params: { availability: 0.8, target: 0.99, downMs: 10 * MIN },
       },
       {
         code: "low_coverage",
         severity: "warning",
-        params: { coverage: Math.round(((55 * MIN) / elapsed) * 10_000) / 10_000, target: 0.9 },
+        params: { coverage: Math.round(((50 * MIN) / elapsed) * 10_000) / 10_000, target: 0.9 },
       },
       {
         code: "incidents",
@@ -126,7 +127,7 @@ describe("GET /api/v1/units/{id}/summary", () => {
       {
         code: "low_coverage",
         severity: "warning",
-        params: { coverage: Math.round(((125 * MIN) / elapsed) * 10_000) / 10_000, target: 0.9 },
+        params: { coverage: Math.round(((120 * MIN) / elapsed) * 10_000) / 10_000, target: 0.9 },
       },
       { code: "inventory_changed", severity: "info", params: { count: 1 } },
     ]);
