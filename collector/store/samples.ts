@@ -49,8 +49,28 @@ export function canonicalLabels(labels: Readonly<Record<string, string>>): strin
   return `${out}}`;
 }
 
+/** True when both hold the same labels, in whatever order. */
+function sameLabels(
+  known: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+): boolean {
+  let count = 0;
+  for (const name in labels) {
+    if (known[name] !== labels[name]) return false;
+    count++;
+  }
+  for (const _ in known) count--;
+  return count === 0;
+}
+
 export class SampleStore {
   readonly #series = new Map<string, SeriesRef>();
+  /**
+   * The series that followed each series (by id) in its agent's last batch, and under the agent's
+   * negated id the series its batch began with. Agents send their series in a steady order, so
+   * the one expected next is usually right: comparing its labels costs far less than building a key.
+   */
+  readonly #next = new Map<number, SeriesRef>();
   /** Series created by the transaction under way; forgotten again if it rolls back. */
   readonly #created: string[] = [];
   readonly #createdChecks: string[] = [];
@@ -108,6 +128,8 @@ export class SampleStore {
     } catch (error) {
       for (const key of this.#created) this.#series.delete(key);
       for (const key of this.#createdChecks) this.#knownChecks.delete(key);
+      // It may lead to series that are no longer there.
+      this.#next.clear();
       this.hooks.rolledBack?.();
       throw error;
     }
@@ -125,6 +147,7 @@ export class SampleStore {
     if (advanced === 0) return { stored: false, samples: [] };
     const stored: StoredSample[] = [];
     let oldest = Number.POSITIVE_INFINITY;
+    let previous = -agent.id;
     for (const result of batch.results) {
       const up = result.up ? 1 : 0;
       if (result.ts < oldest) oldest = result.ts;
@@ -145,13 +168,18 @@ export class SampleStore {
       }
       // The check's own series are derived here, so agents do not send them twice.
       const labels = { category: result.category, check: result.check, kind: result.kind };
-      const series = this.#add(stored, agent.id, METRICS.checkUp.name, labels, result.ts, up);
+      const series = this.#after(previous, agent.id, METRICS.checkUp.name, labels);
+      this.#add(stored, series, result.ts, up);
       this.hooks.result?.(agent, series.id, result);
-      this.#add(stored, agent.id, METRICS.checkDuration.name, labels, result.ts, result.duration);
+      const duration = this.#after(series.id, agent.id, METRICS.checkDuration.name, labels);
+      this.#add(stored, duration, result.ts, result.duration);
+      previous = duration.id;
     }
     for (const sample of batch.samples) {
       if (sample.ts < oldest) oldest = sample.ts;
-      this.#add(stored, agent.id, sample.metric, sample.labels, sample.ts, sample.value);
+      const series = this.#after(previous, agent.id, sample.metric, sample.labels);
+      this.#add(stored, series, sample.ts, sample.value);
+      previous = series.id;
     }
     if (stored.length > 0) this.hooks.stored?.(agent.unit, oldest);
     for (const item of batch.inventory ?? []) {
@@ -168,25 +196,38 @@ export class SampleStore {
     return { stored: true, samples: stored };
   }
 
-  #add(
-    out: StoredSample[],
-    agentId: number,
-    metric: string,
-    labels: Readonly<Record<string, string>>,
-    ts: number,
-    value: number,
-  ): SeriesRef {
-    const series = this.series(agentId, metric, labels);
-    if (this.#insertSample.run(agentId, ts, series.id, value).changes > 0) {
+  #add(out: StoredSample[], series: SeriesRef, ts: number, value: number): void {
+    if (this.#insertSample.run(series.agentId, ts, series.id, value).changes > 0) {
       this.hooks.sample?.(series.id, ts, value);
     }
     out.push({ series, ts, value });
+  }
+
+  /** The series for these labels, looked for first where the agent's last batch had it. */
+  #after(
+    previous: number,
+    agentId: number,
+    metric: string,
+    labels: Readonly<Record<string, string>>,
+  ): SeriesRef {
+    const expected = this.#next.get(previous);
+    if (
+      expected !== undefined &&
+      expected.agentId === agentId &&
+      expected.metric === metric &&
+      sameLabels(expected.labels, labels)
+    ) {
+      return expected;
+    }
+    const series = this.series(agentId, metric, labels);
+    this.#next.set(previous, series);
     return series;
   }
 
   /** Forgets cached series ids, after a transaction that created some was rolled back. */
   forgetSeries(): void {
     this.#series.clear();
+    this.#next.clear();
     this.#knownChecks.clear();
     this.hooks.rolledBack?.();
   }
