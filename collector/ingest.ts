@@ -22,8 +22,8 @@ import { nestsDeeperThan } from "./json-depth.js";
 import type { CollectorMetrics } from "./metrics.js";
 import { TokenBucket } from "./rate-limit.js";
 import type { AgentIdentity, AgentStore } from "./store/agents.js";
-import type { SampleStore, WriteOutcome } from "./store/samples.js";
-import type { BatchWriter } from "./writer.js";
+import type { SampleStore } from "./store/samples.js";
+import type { BatchWriter, Outcome } from "./writer.js";
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
@@ -206,11 +206,15 @@ export class Ingest {
     try {
       if (isBinary)
         throw new ProtocolError("unsupported_version", "binary frames are not supported");
+      if (session.greeted) {
+        // Batches are parsed when the writer gets to them (see writer.ts).
+        this.#queue(session, data);
+        return;
+      }
       const message = parseMessage(data);
-      this.#seen(session);
+      this.#seen(session, this.#now());
       if (message.type === "hello") this.#hello(session, message);
-      else if (!session.greeted) throw new ProtocolError("invalid_message", "batch before hello");
-      else this.#batch(session, message);
+      else throw new ProtocolError("invalid_message", "batch before hello");
     } catch (error) {
       if (error instanceof ProtocolError) {
         this.#refuse(session, error);
@@ -239,7 +243,38 @@ export class Ingest {
     session.log.info({ hostname: hello.hostname, version: hello.agentVersion }, "agent said hello");
   }
 
-  #batch(session: Session, batch: Batch): void {
+  /** Queues a message of a greeted agent for the writer, which reads it when its turn comes. */
+  #queue(session: Session, data: RawData): void {
+    const receivedAt = this.#now();
+    session.queued++;
+    if (session.queued >= MAX_QUEUED_PER_AGENT && !session.heldByQueue) {
+      // Back-pressure: stop reading this agent until storage has caught up with it.
+      session.heldByQueue = true;
+      this.#read(session);
+    }
+    let seq: number | undefined;
+    this.deps.writer.enqueue({
+      agent: session.agent,
+      batch: () => {
+        // Refused meanwhile: nothing more it sent is taken (it is sent again once acknowledged).
+        if (session.refused) return undefined;
+        const message = parseMessage(data);
+        this.#seen(session, receivedAt);
+        if (message.type === "hello") {
+          this.#hello(session, message);
+          return undefined;
+        }
+        this.#batch(session, message, receivedAt);
+        seq = message.seq;
+        return message;
+      },
+      receivedAt,
+      done: (outcome) => this.#written(session, seq, outcome),
+    });
+  }
+
+  /** Checks a parsed batch and corrects its timestamps for the agent's clock. */
+  #batch(session: Session, batch: Batch, receivedAt: number): void {
     for (const [i, sample] of batch.samples.entries()) {
       if (NOT_FROM_AGENTS.has(sample.metric)) {
         throw new ProtocolError(
@@ -249,7 +284,6 @@ export class Ingest {
         );
       }
     }
-    const receivedAt = this.#now();
     const offset = batch.sentAt - receivedAt;
     const labels = { unit: session.agent.unit, agent: session.agent.name };
     this.deps.metrics.agentClockOffset.set(labels, offset / 1000);
@@ -263,27 +297,20 @@ export class Ingest {
       }
       shiftTimestamps(batch, -offset);
     }
-    session.queued++;
-    if (session.queued >= MAX_QUEUED_PER_AGENT && !session.heldByQueue) {
-      // Back-pressure: stop reading this agent until storage has caught up with it.
-      session.heldByQueue = true;
-      this.#read(session);
-    }
-    this.deps.writer.enqueue({
-      agent: session.agent,
-      batch,
-      receivedAt,
-      done: (outcome) => this.#written(session, batch.seq, outcome),
-    });
   }
 
-  #written(session: Session, seq: number, outcome: WriteOutcome | Error): void {
+  #written(session: Session, seq: number | undefined, outcome: Outcome): void {
     session.queued--;
     if (session.heldByQueue && session.queued <= MAX_QUEUED_PER_AGENT / 2) {
       session.heldByQueue = false;
       this.#read(session);
     }
-    if (outcome instanceof Error) {
+    if (outcome === undefined) return;
+    if (outcome instanceof ProtocolError) {
+      this.#refuse(session, outcome);
+      return;
+    }
+    if (outcome instanceof Error || seq === undefined) {
       session.log.error({ err: outcome, seq }, "storing a batch failed");
       this.#refuse(
         session,
@@ -338,9 +365,9 @@ export class Ingest {
     else if (!hold && session.socket.isPaused && !this.#closing) session.socket.resume();
   }
 
-  #seen(session: Session): void {
+  #seen(session: Session, at: number): void {
     const labels = { unit: session.agent.unit, agent: session.agent.name };
-    this.deps.metrics.agentLastSeen.set(labels, this.#now() / 1000);
+    this.deps.metrics.agentLastSeen.set(labels, at / 1000);
   }
 
   #send(socket: WebSocket, message: CollectorMessage): void {

@@ -1,5 +1,7 @@
 // Group commit: batches from all agents wait in one queue and are written together, many per
 // SQLite transaction, in slices short enough that the event loop never stalls for long.
+// A batch waits as the bytes it came in and is parsed only when its turn comes: thousands of
+// parsed batches kept for seconds cost the garbage collector more than parsing them does.
 import type { Batch } from "../shared/protocol.js";
 import type { AgentIdentity } from "./store/agents.js";
 import type { Db } from "./store/database.js";
@@ -7,11 +9,19 @@ import type { SampleStore, WriteOutcome } from "./store/samples.js";
 
 export interface WriteJob {
   agent: AgentIdentity;
-  batch: Batch;
+  /**
+   * The batch to write, read just before it is written; undefined when there is nothing to write
+   * (the message was not a batch, or its connection was refused meanwhile). What it throws is
+   * the job's outcome.
+   */
+  batch(): Batch | undefined;
   receivedAt: number;
-  /** Called after the transaction holding the batch committed (or when writing it failed). */
-  done(outcome: WriteOutcome | Error): void;
+  /** Called after the transaction holding the batch committed (or when reading or writing it failed). */
+  done(outcome: Outcome): void;
 }
+
+/** Undefined: nothing was written, nothing is to be answered. */
+export type Outcome = WriteOutcome | Error | undefined;
 
 export class BatchWriter {
   readonly #queue: WriteJob[] = [];
@@ -27,11 +37,12 @@ export class BatchWriter {
   ) {
     this.#group = db.transaction((jobs: WriteJob[]) => {
       const started = performance.now();
-      const outcomes: (WriteOutcome | Error)[] = [];
+      const outcomes: Outcome[] = [];
       for (const job of jobs) {
         try {
+          const batch = job.batch();
           // Each batch is its own savepoint: one that fails does not undo the others.
-          outcomes.push(this.samples.write(job.agent, job.batch, job.receivedAt));
+          outcomes.push(batch && this.samples.write(job.agent, batch, job.receivedAt));
         } catch (error) {
           outcomes.push(error instanceof Error ? error : new Error(String(error)));
         }
@@ -56,7 +67,7 @@ export class BatchWriter {
   #flush(): void {
     this.#scheduled = false;
     if (this.#queue.length === 0) return;
-    let outcomes: (WriteOutcome | Error)[];
+    let outcomes: Outcome[];
     try {
       outcomes = this.#group(this.#queue);
     } catch (error) {
@@ -68,7 +79,7 @@ export class BatchWriter {
     }
     const finished = this.#queue.splice(0, outcomes.length);
     // Acks go out only now, after the commit.
-    for (const [i, job] of finished.entries()) job.done(outcomes[i] as WriteOutcome | Error);
+    for (const [i, job] of finished.entries()) job.done(outcomes[i]);
     if (this.#queue.length > 0) {
       this.#scheduled = true;
       setImmediate(() => this.#flush());

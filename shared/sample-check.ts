@@ -14,6 +14,8 @@ const KEYS = new Set(["metric", "labels", "ts", "value"]);
 const RESERVED = new Set<string>(RESERVED_LABELS);
 /** Metric names repeat endlessly; each valid one is checked once. */
 const knownMetrics = new Set<string>();
+/** So are label names: each one that is allowed is checked once. */
+const knownLabels = new Set<string>();
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -39,8 +41,11 @@ export function checkSample(value: unknown): string | undefined {
   let count = 0;
   for (const name in labels) {
     count++;
-    if (!LABEL_NAME.test(name)) return `labels.${name}: invalid label name`;
-    if (RESERVED.has(name)) return `labels.${name}: label is set by the collector`;
+    if (!knownLabels.has(name)) {
+      if (!LABEL_NAME.test(name)) return `labels.${name}: invalid label name`;
+      if (RESERVED.has(name)) return `labels.${name}: label is set by the collector`;
+      if (knownLabels.size < 100_000) knownLabels.add(name);
+    }
     const text = labels[name];
     if (typeof text !== "string" || text.length > MAX_LABEL_VALUE) {
       return `labels.${name}: expected a string of at most ${MAX_LABEL_VALUE} characters`;

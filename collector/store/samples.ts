@@ -50,8 +50,36 @@ export function canonicalLabels(labels: Readonly<Record<string, string>>): strin
   return `${out}}`;
 }
 
+/**
+ * A series as the store keeps it. Agents send their series in a steady order, so the series that
+ * followed this one in its agent's last batch is usually the one that follows it again: comparing
+ * its labels costs far less than building a key to look it up.
+ */
+interface Known extends SeriesRef {
+  readonly size: number;
+  next: Known | undefined;
+}
+
+function knownSeries(id: number, agentId: number, metric: string, text: string): Known {
+  const labels = JSON.parse(text) as Record<string, string>;
+  return { id, agentId, metric, labels, size: Object.keys(labels).length, next: undefined };
+}
+
+/** True when the series has exactly these labels, in whatever order they come. */
+function hasLabels(series: Known, labels: Readonly<Record<string, string>>): boolean {
+  let count = 0;
+  for (const name in labels) {
+    // A label it lacks reads as undefined or as something inherited, never as the same string.
+    if (series.labels[name] !== labels[name]) return false;
+    count++;
+  }
+  return count === series.size;
+}
+
 export class SampleStore {
-  readonly #series = new Map<string, SeriesRef>();
+  readonly #series = new Map<string, Known>();
+  /** The series each agent's last batch began with. */
+  readonly #first = new Map<number, Known>();
   /** Series created by the transaction under way; forgotten again if it rolls back. */
   readonly #created: string[] = [];
   readonly #createdChecks: string[] = [];
@@ -107,6 +135,7 @@ export class SampleStore {
     } catch (error) {
       for (const key of this.#created) this.#series.delete(key);
       for (const key of this.#createdChecks) this.#knownChecks.delete(key);
+      this.#forgetOrder();
       this.hooks.rolledBack?.();
       throw error;
     }
@@ -124,6 +153,7 @@ export class SampleStore {
     if (advanced === 0) return { stored: false, samples: [] };
     const stored: StoredSample[] = [];
     let oldest = Number.POSITIVE_INFINITY;
+    let previous: Known | undefined;
     for (const result of batch.results) {
       const up = result.up ? 1 : 0;
       if (result.ts < oldest) oldest = result.ts;
@@ -144,13 +174,16 @@ export class SampleStore {
       }
       // The check's own series are derived here, so agents do not send them twice.
       const labels = { category: result.category, check: result.check, kind: result.kind };
-      const series = this.#add(stored, agent.id, METRICS.checkUp.name, labels, result.ts, up);
+      const series = this.#after(previous, agent.id, METRICS.checkUp.name, labels);
+      this.#add(stored, series, result.ts, up);
       this.hooks.result?.(agent, series.id, result);
-      this.#add(stored, agent.id, METRICS.checkDuration.name, labels, result.ts, result.duration);
+      previous = this.#after(series, agent.id, METRICS.checkDuration.name, labels);
+      this.#add(stored, previous, result.ts, result.duration);
     }
     for (const sample of batch.samples) {
       if (sample.ts < oldest) oldest = sample.ts;
-      this.#add(stored, agent.id, sample.metric, sample.labels, sample.ts, sample.value);
+      previous = this.#after(previous, agent.id, sample.metric, sample.labels);
+      this.#add(stored, previous, sample.ts, sample.value);
     }
     if (stored.length > 0) this.hooks.stored?.(agent.unit, oldest);
     for (const item of batch.inventory ?? []) {
@@ -161,31 +194,46 @@ export class SampleStore {
     return { stored: true, samples: stored };
   }
 
-  #add(
-    out: StoredSample[],
-    agentId: number,
-    metric: string,
-    labels: Readonly<Record<string, string>>,
-    ts: number,
-    value: number,
-  ): SeriesRef {
-    const series = this.series(agentId, metric, labels);
-    if (this.#insertSample.run(agentId, ts, series.id, value).changes > 0) {
+  #add(out: StoredSample[], series: SeriesRef, ts: number, value: number): void {
+    if (this.#insertSample.run(series.agentId, ts, series.id, value).changes > 0) {
       this.hooks.sample?.(series.id, ts, value);
     }
     out.push({ series, ts, value });
+  }
+
+  /** The series for these labels, looked for first where the agent's last batch had it. */
+  #after(
+    previous: Known | undefined,
+    agentId: number,
+    metric: string,
+    labels: Readonly<Record<string, string>>,
+  ): Known {
+    const expected = previous ? previous.next : this.#first.get(agentId);
+    if (expected !== undefined && expected.metric === metric && hasLabels(expected, labels)) {
+      return expected;
+    }
+    const series = this.series(agentId, metric, labels);
+    if (previous) previous.next = series;
+    else this.#first.set(agentId, series);
     return series;
+  }
+
+  /** After a rollback: the order learnt may lead to series that are no longer there. */
+  #forgetOrder(): void {
+    this.#first.clear();
+    for (const series of this.#series.values()) series.next = undefined;
   }
 
   /** Forgets cached series ids, after a transaction that created some was rolled back. */
   forgetSeries(): void {
+    this.#forgetOrder();
     this.#series.clear();
     this.#knownChecks.clear();
     this.hooks.rolledBack?.();
   }
 
   /** The series for these labels, created on first sight. */
-  series(agentId: number, metric: string, labels: Readonly<Record<string, string>>): SeriesRef {
+  series(agentId: number, metric: string, labels: Readonly<Record<string, string>>): Known {
     // Agents send labels in a steady order, so the key in arrival order almost always hits and
     // the canonical (sorted) form is only built for a series not seen in this order before.
     const fastKey = `${agentId}\u0000${metric}\u0000${JSON.stringify(labels)}`;
@@ -197,7 +245,7 @@ export class SampleStore {
     if (!ref) {
       this.#insertSeries.run(agentId, metric, text);
       const row = this.#selectSeries.get(agentId, metric, text) as { id: number };
-      ref = { id: row.id, agentId, metric, labels: JSON.parse(text) };
+      ref = knownSeries(row.id, agentId, metric, text);
       this.#series.set(key, ref);
       this.#created.push(key);
     }
@@ -249,12 +297,7 @@ export class SampleStore {
       const key = `${row.agentId}\u0000${row.metric}\u0000${row.labels}`;
       let series = this.#series.get(key);
       if (!series) {
-        series = {
-          id: row.id,
-          agentId: row.agentId,
-          metric: row.metric,
-          labels: JSON.parse(row.labels),
-        };
+        series = knownSeries(row.id, row.agentId, row.metric, row.labels);
         this.#series.set(key, series);
       }
       return { series, ts: row.ts, value: row.value };

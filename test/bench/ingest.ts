@@ -3,14 +3,14 @@
 // the same run the raw better-sqlite3 insert rate of the same rows into the same schema.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { AgentStore } from "../../collector/store/agents.js";
 import { openDatabase } from "../../collector/store/database.js";
 import { syncUnits } from "../../collector/store/units.js";
 import { COLLECTOR_CLI, tempDir } from "../helpers/processes.js";
-import { AGENTS, batchJson, IN_FLIGHT, PER_BATCH } from "./simulated-agents.js";
+import { AGENTS, batchJson, cpuSeconds, IN_FLIGHT, PER_BATCH } from "./simulated-agents.js";
 
 const WARMUP_S = Number(process.env.WARMUP ?? 5);
 const MEASURE_S = Number(process.env.SECONDS ?? 20);
@@ -26,6 +26,7 @@ function rssOf(pid: number): number {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg()[0] ?? 0;
   const dir = tempDir("giamsat-bench-");
   const units = Array.from({ length: 100 }, (_, i) => ({
     id: `unit-${i}`,
@@ -148,8 +149,13 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
   phase = "max";
   let started = performance.now();
+  const cpuBefore = { collector: cpuSeconds(pid), bench: process.cpuUsage() };
   await new Promise((r) => setTimeout(r, MEASURE_S * 1000));
   const maxRate = acked / ((performance.now() - started) / 1000);
+  const maxSamples = acked;
+  const collectorCpu = cpuSeconds(pid) - cpuBefore.collector;
+  const benchUsage = process.cpuUsage(cpuBefore.bench);
+  const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
   const maxLatencies = latencies.splice(0).sort((a, b) => a - b);
   phase = "done";
   await new Promise((r) => setTimeout(r, 3000)); // let outstanding batches finish
@@ -200,17 +206,21 @@ async function main(): Promise<void> {
   });
   let rows = 0;
   const rawStart = performance.now();
+  const rawCpuBefore = process.cpuUsage();
   for (let round = 1; performance.now() - rawStart < 10_000; round++) {
     for (let agent = 0; agent < AGENTS; agent++) write(agent, t0 + round * 30_000 + agent);
     rows += AGENTS * PER_BATCH;
   }
-  const rawRate = rows / ((performance.now() - rawStart) / 1000);
+  const rawSeconds = (performance.now() - rawStart) / 1000;
+  const rawRate = rows / rawSeconds;
+  const rawUsage = process.cpuUsage(rawCpuBefore);
+  const rawCpu = (rawUsage.user + rawUsage.system) / 1e6;
   raw.close();
   dir.remove();
 
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   console.log(
-    `machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    `machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average (1 min) before ${loadBefore.toFixed(1)}, after ${(loadavg()[0] ?? 0).toFixed(1)}`,
   );
   console.log(
     `agents connected: ${connected}/${AGENTS}, ${PER_BATCH} samples per batch, ${IN_FLIGHT} batches in flight each`,
@@ -226,6 +236,10 @@ async function main(): Promise<void> {
     `raw better-sqlite3 insert, same rows and schema, one transaction per batch: ${Math.round(rawRate)} rows/s`,
   );
   console.log(`ratio max ingest / raw insert: ${(maxRate / rawRate).toFixed(2)}`);
+  // CPU time per sample says what the rates above cannot when other work shares the cores.
+  console.log(
+    `CPU per sample: collector ${((collectorCpu / maxSamples) * 1e6).toFixed(2)} µs (${((100 * collectorCpu) / MEASURE_S).toFixed(0)}% of a core), simulated agents ${((benchCpu / maxSamples) * 1e6).toFixed(2)} µs (${((100 * benchCpu) / MEASURE_S).toFixed(0)}%), raw insert ${((rawCpu / rows) * 1e6).toFixed(2)} µs (${((100 * rawCpu) / rawSeconds).toFixed(0)}%)`,
+  );
   process.exit(0);
 }
 
