@@ -288,7 +288,7 @@ function main(): void {
   const pageLatencies = pageCalls.map(([name, request, render]) => {
     const times: number[] = [];
     let bytes = 0;
-    // The city report renders every unit's summary: a few runs tell enough.
+    // The city report renders every unit's summary: 20 runs tell enough.
     const runs = name.startsWith("city") ? Math.min(20, CALLS) : CALLS;
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
