@@ -50,6 +50,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       Promise.all(config.checks.map((check): Promise<RunOutput> => scheduler.runOnce(check))),
       suggestGateway(config.checks),
     ]);
+    await scheduler.stop(); // closes what the probes kept open (SNMP sessions)
     process.stdout.write(formatCheckTable(outputs));
     if (suggestion) process.stdout.write(formatGatewaySuggestion(suggestion));
     return outputs.every((o) => o.result.up) ? 0 : 1;

@@ -4,7 +4,7 @@ import type { CheckBase } from "../shared/config/agent.js";
 import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import type { CheckResult, Inventory, Sample } from "../shared/protocol.js";
-import type { Probe, ProbeOutcome } from "./probes/probe.js";
+import type { Keeper, Kept, Probe, ProbeOutcome } from "./probes/probe.js";
 
 export interface RunOutput {
   check: CheckBase;
@@ -35,20 +35,38 @@ export class Scheduler {
   readonly #errors = new Map<string, number>();
   readonly #lastError = new Map<string, string>();
   readonly #lastInventory = new Map<string, number>();
-  readonly #stopping = new AbortController();
+  /** Aborts each run under way (its timeout's work, done early); stop() calls them all. */
+  readonly #aborts = new Set<(reason: unknown) => void>();
+  /** What probes keep open between runs, by check; closed by stop(). */
+  readonly #kept = new Map<string, Kept>();
+  #stopped = false;
   #active = 0;
 
   constructor(private readonly options: SchedulerOptions) {}
 
-  readonly #logs = new Map<string, Logger>();
+  /** Made once per check, not per run: a run allocates as little as it can. */
+  readonly #contexts = new Map<string, { log: Logger; keep: Keeper }>();
 
-  #logFor(check: string): Logger {
-    let log = this.#logs.get(check);
-    if (!log) {
-      log = this.options.log.child({ check });
-      this.#logs.set(check, log);
+  #contextFor(check: string): { log: Logger; keep: Keeper } {
+    let context = this.#contexts.get(check);
+    if (!context) {
+      context = {
+        log: this.options.log.child({ check }),
+        keep: {
+          take: () => {
+            const kept = this.#kept.get(check);
+            this.#kept.delete(check);
+            return kept;
+          },
+          put: (kept) => {
+            if (this.#stopped) void kept.close();
+            else this.#kept.set(check, kept);
+          },
+        },
+      };
+      this.#contexts.set(check, context);
     }
-    return log;
+    return context;
   }
 
   /** Internal errors per check since start, for giamsat_agent_check_errors_total. */
@@ -66,7 +84,7 @@ export class Scheduler {
   }
 
   #schedule(check: CheckBase, at: number): void {
-    if (this.#stopping.signal.aborted) return;
+    if (this.#stopped) return;
     const timer = setTimeout(
       () => {
         // Fixed rate: the next run is planned from this one's planned time, so runs do not drift.
@@ -93,12 +111,12 @@ export class Scheduler {
     if (this.#active >= this.options.concurrency) {
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     }
-    if (this.#stopping.signal.aborted) return;
+    if (this.#stopped) return;
     this.#active++;
     try {
       const output = await this.runOnce(check);
       // A run cut short by stop() says nothing about the target.
-      if (!this.#stopping.signal.aborted) this.options.sink(output);
+      if (!this.#stopped) this.options.sink(output);
     } catch (error) {
       this.options.log.error({ err: error, check: check.name }, "storing a result failed");
     } finally {
@@ -113,9 +131,16 @@ export class Scheduler {
     const started = Date.now();
     const t0 = performance.now();
     const controller = new AbortController();
-    const onStop = () => controller.abort(new Error("agent stopping"));
-    this.#stopping.signal.addEventListener("abort", onStop, { once: true });
-    const timer = setTimeout(() => controller.abort(new TimeoutError()), check.timeout);
+    // One function ends the run early, for the timeout and for stop(): it aborts the probe's work
+    // (its signal) and settles the race below, so a probe that ignores its signal cannot hold the
+    // run. No listeners on signals, no second timer.
+    let fail: (reason: unknown) => void = () => {};
+    const abort = (reason: unknown) => {
+      fail(reason); // first: the run's outcome is the timeout, whatever the probe does on abort
+      controller.abort(reason);
+    };
+    this.#aborts.add(abort);
+    const timer = setTimeout(() => abort(new TimeoutError()), check.timeout);
     const lastInventory = this.#lastInventory.get(check.name) ?? 0;
     const inventoryInterval = (check as { inventoryInterval?: number }).inventoryInterval;
     const inventoryDue =
@@ -124,20 +149,18 @@ export class Scheduler {
     try {
       if (!probe) throw new Error(`no probe for kind "${check.kind}"`);
       const aborted = new Promise<never>((_, reject) => {
-        controller.signal.addEventListener("abort", () => reject(controller.signal.reason), {
-          once: true,
-        });
+        fail = reject;
       });
-      const log = this.#logFor(check.name);
+      const { log, keep } = this.#contextFor(check.name);
       outcome = await Promise.race([
-        probe.run(check, { signal: controller.signal, log, inventoryDue }),
+        probe.run(check, { signal: controller.signal, log, inventoryDue, keep }),
         aborted,
       ]);
     } catch (error) {
       outcome = this.#failure(check, error);
     } finally {
       clearTimeout(timer);
-      this.#stopping.signal.removeEventListener("abort", onStop);
+      this.#aborts.delete(abort);
     }
     const duration = (performance.now() - t0) / 1000;
     const result: CheckResult = {
@@ -170,7 +193,7 @@ export class Scheduler {
       return { up: false, reason: "timeout", message: `no answer within ${check.timeout} ms` };
     }
     const message = errorMessage(error);
-    if (this.#stopping.signal.aborted) return { up: false, reason: "error", message };
+    if (this.#stopped) return { up: false, reason: "error", message };
     this.#errors.set(check.name, (this.#errors.get(check.name) ?? 0) + 1);
     // Logged once per distinct error, so a broken check does not flood the log every interval.
     if (this.#lastError.get(check.name) !== message) {
@@ -183,12 +206,17 @@ export class Scheduler {
     return { up: false, reason: "error", message };
   }
 
-  /** Stops scheduling, aborts running checks and waits for them to finish. */
+  /** Stops scheduling, aborts running checks, waits for them to finish and closes what they kept. */
   async stop(): Promise<void> {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
-    this.#stopping.abort();
+    this.#stopped = true;
+    const stopping = new Error("agent stopping");
+    for (const abort of this.#aborts) abort(stopping);
     for (const release of this.#waiting.splice(0)) release();
     await Promise.allSettled([...this.#running.values()]);
+    const kept = [...this.#kept.values()];
+    this.#kept.clear();
+    await Promise.allSettled(kept.map(async (k) => k.close()));
   }
 }

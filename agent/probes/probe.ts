@@ -10,6 +10,25 @@ export interface ProbeContext {
   log: Logger;
   /** True when the check's inventory is due (for probes that report one). */
   inventoryDue: boolean;
+  /**
+   * Where a probe may keep something open from one run of the check to the next (an SNMP
+   * session): the scheduler closes what is kept when it stops. Absent when the probe runs alone
+   * (tests), then the probe closes everything at the end of the run.
+   */
+  keep?: Keeper;
+}
+
+/** Something open a probe keeps between runs. */
+export interface Kept {
+  /** Never rejects. */
+  close(): Promise<void> | void;
+}
+
+/** One check's slot for a Kept: taken out while a run uses it, put back when it is still good. */
+export interface Keeper {
+  take(): Kept | undefined;
+  /** Closed at once instead when the scheduler has stopped. */
+  put(kept: Kept): void;
 }
 
 export interface ProbeSample {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { CheckBase } from "../../shared/config/agent.js";
 import { duration } from "../../shared/duration.js";
 import { LABEL_NAME, METRIC_BY_NAME, METRIC_NAME, METRICS } from "../../shared/metrics.js";
-import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
+import { defineProbe, type Keeper, type ProbeOutcome, type ProbeSample } from "./probe.js";
 import { classifyFailure, isNoSuchName } from "./snmp-failure.js";
 import {
   IF_COLUMNS,
@@ -130,14 +130,19 @@ export const snmpProbe = defineProbe({
   },
   async run(check, ctx) {
     let session: SnmpSession | undefined;
+    let unwatch = () => {};
+    let good = false;
     try {
       const target = await resolve(check.host, check.port);
       ctx.signal.throwIfAborted();
-      session = new SnmpSession(target, credentials(check), {
-        // Two tries (one retry) fit in the check's timeout, so a silent agent is reported here.
-        requestTimeout: Math.max(50, Math.floor(check.timeout * 0.4)),
-        signal: ctx.signal,
-      });
+      const auth = credentials(check);
+      session =
+        kept(ctx.keep, target, auth) ??
+        new SnmpSession(target, auth, {
+          // Two tries (one retry) fit in the check's timeout, so a silent agent is reported here.
+          requestTimeout: Math.max(50, Math.floor(check.timeout * 0.4)),
+        });
+      unwatch = session.watch(ctx.signal);
       // With getBulk (v2c, v3) ifNumber comes along, to size the interface walk. Not with v1: there
       // one OID the device lacks fails the whole get (RFC 1157 section 4.1.2.4).
       const bulk = check.version !== "1";
@@ -149,6 +154,7 @@ export const snmpProbe = defineProbe({
         ? parseInterfaces(await walkInterfaces(session, bulk ? repetitions(answer) : undefined))
         : [];
       const extras = await readExtras(session, check);
+      good = true;
       return outcome(system, interfaces, extras, ctx.inventoryDue);
     } catch (error) {
       if (ctx.signal.aborted) {
@@ -156,10 +162,39 @@ export const snmpProbe = defineProbe({
       }
       return failure(error, check);
     } finally {
-      await session?.close();
+      unwatch();
+      // A v1/v2c session that just answered serves the next run: no new socket, no new net-snmp
+      // session (with its random engine ID) each time. Anything that failed starts afresh; so does
+      // every v3 run, which keeps discovering the engine (RFC 3414 section 4) as before.
+      if (session && good && session.usable && ctx.keep && check.version !== "3") {
+        ctx.keep.put(session);
+      } else {
+        await session?.close();
+      }
     }
   },
 });
+
+/** The session the last run kept, if it still goes to `target` (a host name may resolve anew). */
+function kept(
+  keep: Keeper | undefined,
+  target: SessionTarget,
+  credentials: Credentials,
+): SnmpSession | undefined {
+  const session = keep?.take();
+  if (!(session instanceof SnmpSession)) return undefined;
+  const same =
+    session.target.address === target.address &&
+    session.target.port === target.port &&
+    session.target.family === target.family &&
+    session.credentials.version === credentials.version &&
+    "community" in session.credentials &&
+    "community" in credentials &&
+    session.credentials.community === credentials.community;
+  if (same && session.usable) return session;
+  void session.close();
+  return undefined;
+}
 
 async function resolve(host: string, port: number): Promise<SessionTarget> {
   const bare = host.replace(/^\[(.*)\]$/, "$1");

@@ -22,7 +22,8 @@ import { SNMPD_COMMUNITY, type Snmpd, startSnmpd } from "../helpers/snmpd-proces
 
 const MINUTES = Number(process.env.MINUTES ?? 3);
 const INTERVAL = process.env.INTERVAL ?? "30s";
-const CHECKS = 100;
+/** CHECKS=0 measures what an idle agent costs (then CPU per second is the figure to read). */
+const CHECKS = Number(process.env.CHECKS ?? 100);
 
 /** utime + stime of a process and its waited-for children, in seconds (/proc/PID/stat). */
 function cpuSeconds(pid: number): { own: number; user: number; system: number; children: number } {
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
     const file = join(dir.path, `${agent.name}.yaml`);
     writeFileSync(
       file,
-      `collector: "${collector.url.replace("http", "ws")}/agent"\ntoken: "${agent.token}"\nbuffer: { path: "./${agent.name}.db" }\nhost: false\nchecks:\n${mix(agent.kinds)}\n`,
+      `collector: "${collector.url.replace("http", "ws")}/agent"\ntoken: "${agent.token}"\nbuffer: { path: "./${agent.name}.db" }\nhost: false\nchecks:${CHECKS > 0 ? `\n${mix(agent.kinds)}` : " []"}\n`,
     );
     // AGENT_FLAGS="--cpu-prof --cpu-prof-dir=prof" adds Node flags to the agents, e.g. to profile them.
     const nodeFlags = process.env.AGENT_FLAGS?.split(" ").filter(Boolean) ?? [];
@@ -183,7 +184,7 @@ async function main(): Promise<void> {
     const mem = memory(pid);
     console.log(
       `${p.name.padEnd(18)} kinds ${p.kinds.join("/")}: ${runCount} check runs; ` +
-        `agent CPU ${own.toFixed(2)} s (user ${(cpu.user - start.user).toFixed(2)}, system ${(cpu.system - start.system).toFixed(2)}) = ${((own / runCount) * 1000).toFixed(2)} ms per run` +
+        `agent CPU ${own.toFixed(2)} s (user ${(cpu.user - start.user).toFixed(2)}, system ${(cpu.system - start.system).toFixed(2)}) = ${((own / runCount) * 1000).toFixed(2)} ms per run, ${((own / elapsedS) * 1000).toFixed(1)} ms per second` +
         (children > 0
           ? ` (+ ping processes ${((children / runCount) * 1000).toFixed(2)} ms per run)`
           : "") +
