@@ -4,7 +4,8 @@ import type { CheckBase } from "../shared/config/agent.js";
 import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import type { CheckResult, Inventory, Sample } from "../shared/protocol.js";
-import type { Keeper, Kept, Probe, ProbeOutcome } from "./probes/probe.js";
+import { KeptPool } from "./keeper.js";
+import type { Probe, ProbeOutcome } from "./probes/probe.js";
 
 export interface RunOutput {
   check: CheckBase;
@@ -37,36 +38,22 @@ export class Scheduler {
   readonly #lastInventory = new Map<string, number>();
   /** Aborts each run under way (its timeout's work, done early); stop() calls them all. */
   readonly #aborts = new Set<(reason: unknown) => void>();
-  /** What probes keep open between runs, by check; closed by stop(). */
-  readonly #kept = new Map<string, Kept>();
+  /** What probes keep open between runs; closed by stop(). */
+  readonly #kept = new KeptPool();
   #stopped = false;
   #active = 0;
 
   constructor(private readonly options: SchedulerOptions) {}
 
-  /** Made once per check, not per run: a run allocates as little as it can. */
-  readonly #contexts = new Map<string, { log: Logger; keep: Keeper }>();
+  readonly #logs = new Map<string, Logger>();
 
-  #contextFor(check: string): { log: Logger; keep: Keeper } {
-    let context = this.#contexts.get(check);
-    if (!context) {
-      context = {
-        log: this.options.log.child({ check }),
-        keep: {
-          take: () => {
-            const kept = this.#kept.get(check);
-            this.#kept.delete(check);
-            return kept;
-          },
-          put: (kept) => {
-            if (this.#stopped) void kept.close();
-            else this.#kept.set(check, kept);
-          },
-        },
-      };
-      this.#contexts.set(check, context);
+  #logFor(check: string): Logger {
+    let log = this.#logs.get(check);
+    if (!log) {
+      log = this.options.log.child({ check });
+      this.#logs.set(check, log);
     }
-    return context;
+    return log;
   }
 
   /** Internal errors per check since start, for giamsat_agent_check_errors_total. */
@@ -151,9 +138,9 @@ export class Scheduler {
       const aborted = new Promise<never>((_, reject) => {
         fail = reject;
       });
-      const { log, keep } = this.#contextFor(check.name);
+      const log = this.#logFor(check.name);
       outcome = await Promise.race([
-        probe.run(check, { signal: controller.signal, log, inventoryDue, keep }),
+        probe.run(check, { signal: controller.signal, log, inventoryDue, keep: this.#kept }),
         aborted,
       ]);
     } catch (error) {
@@ -215,8 +202,6 @@ export class Scheduler {
     for (const abort of this.#aborts) abort(stopping);
     for (const release of this.#waiting.splice(0)) release();
     await Promise.allSettled([...this.#running.values()]);
-    const kept = [...this.#kept.values()];
-    this.#kept.clear();
-    await Promise.allSettled(kept.map(async (k) => k.close()));
+    await this.#kept.close();
   }
 }

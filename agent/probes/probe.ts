@@ -11,9 +11,9 @@ export interface ProbeContext {
   /** True when the check's inventory is due (for probes that report one). */
   inventoryDue: boolean;
   /**
-   * Where a probe may keep something open from one run of the check to the next (an SNMP
-   * session): the scheduler closes what is kept when it stops. Absent when the probe runs alone
-   * (tests), then the probe closes everything at the end of the run.
+   * Where a probe may keep something open from one run to the next (an SNMP session), shared by
+   * the checks of the same target: the scheduler closes what is kept when it stops. Absent when the
+   * probe runs alone (tests), then the probe closes everything at the end of the run.
    */
   keep?: Keeper;
 }
@@ -24,11 +24,14 @@ export interface Kept {
   close(): Promise<void> | void;
 }
 
-/** One check's slot for a Kept: taken out while a run uses it, put back when it is still good. */
+/**
+ * Kept things by a key the probe chooses (target and credentials): taken out while a run uses one,
+ * put back when it is still good.
+ */
 export interface Keeper {
-  take(): Kept | undefined;
-  /** Closed at once instead when the scheduler has stopped. */
-  put(kept: Kept): void;
+  take(key: string): Kept | undefined;
+  /** Closed at once instead when enough are kept under the key or the scheduler has stopped. */
+  put(key: string, kept: Kept): void;
 }
 
 export interface ProbeSample {

@@ -74,7 +74,6 @@ function connectedDgram(target: SessionTarget, onError: (error: Error) => void) 
 
 export class SnmpSession {
   readonly target: SessionTarget;
-  readonly credentials: Credentials;
   readonly #session: Session;
   /** Rejects when the socket fails or a watched signal fires; every request races it. */
   readonly #failed: Promise<never>;
@@ -86,7 +85,6 @@ export class SnmpSession {
 
   constructor(target: SessionTarget, credentials: Credentials, options: SessionOptions) {
     this.target = target;
-    this.credentials = credentials;
     this.#failed = new Promise<never>((_, reject) => {
       this.#fail = (error) => {
         this.#broken = true;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { CheckBase } from "../../shared/config/agent.js";
 import { duration } from "../../shared/duration.js";
 import { LABEL_NAME, METRIC_BY_NAME, METRIC_NAME, METRICS } from "../../shared/metrics.js";
-import { defineProbe, type Keeper, type ProbeOutcome, type ProbeSample } from "./probe.js";
+import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
 import { classifyFailure, isNoSuchName } from "./snmp-failure.js";
 import {
   IF_COLUMNS,
@@ -132,16 +132,19 @@ export const snmpProbe = defineProbe({
     let session: SnmpSession | undefined;
     let unwatch = () => {};
     let good = false;
+    let key = "";
     try {
       const target = await resolve(check.host, check.port);
       ctx.signal.throwIfAborted();
       const auth = credentials(check);
+      // Two tries (one retry) fit in the check's timeout, so a silent agent is reported here.
+      const requestTimeout = Math.max(50, Math.floor(check.timeout * 0.4));
+      key = sessionKey(target, auth, requestTimeout);
+      const kept = ctx.keep?.take(key);
       session =
-        kept(ctx.keep, target, auth) ??
-        new SnmpSession(target, auth, {
-          // Two tries (one retry) fit in the check's timeout, so a silent agent is reported here.
-          requestTimeout: Math.max(50, Math.floor(check.timeout * 0.4)),
-        });
+        kept instanceof SnmpSession && kept.usable
+          ? kept
+          : new SnmpSession(target, auth, { requestTimeout });
       unwatch = session.watch(ctx.signal);
       // With getBulk (v2c, v3) ifNumber comes along, to size the interface walk. Not with v1: there
       // one OID the device lacks fails the whole get (RFC 1157 section 4.1.2.4).
@@ -167,7 +170,7 @@ export const snmpProbe = defineProbe({
       // session (with its random engine ID) each time. Anything that failed starts afresh; so does
       // every v3 run, which keeps discovering the engine (RFC 3414 section 4) as before.
       if (session && good && session.usable && ctx.keep && check.version !== "3") {
-        ctx.keep.put(session);
+        ctx.keep.put(key, session);
       } else {
         await session?.close();
       }
@@ -175,25 +178,12 @@ export const snmpProbe = defineProbe({
   },
 });
 
-/** The session the last run kept, if it still goes to `target` (a host name may resolve anew). */
-function kept(
-  keep: Keeper | undefined,
-  target: SessionTarget,
-  credentials: Credentials,
-): SnmpSession | undefined {
-  const session = keep?.take();
-  if (!(session instanceof SnmpSession)) return undefined;
-  const same =
-    session.target.address === target.address &&
-    session.target.port === target.port &&
-    session.target.family === target.family &&
-    session.credentials.version === credentials.version &&
-    "community" in session.credentials &&
-    "community" in credentials &&
-    session.credentials.community === credentials.community;
-  if (same && session.usable) return session;
-  void session.close();
-  return undefined;
+/**
+ * What makes sessions interchangeable: the same address, credentials and request timeout. Checks
+ * of one device share its kept sessions.
+ */
+function sessionKey(target: SessionTarget, auth: Credentials, requestTimeout: number): string {
+  return JSON.stringify(["snmp", target, auth, requestTimeout]);
 }
 
 async function resolve(host: string, port: number): Promise<SessionTarget> {

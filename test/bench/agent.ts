@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { findBinary } from "../helpers/peers.js";
 import {
   AGENT_CLI,
-  AGENT_NODE_FLAGS,
   COLLECTOR_CLI,
   runCli,
   startCollectorProcess,
@@ -37,6 +36,12 @@ function cpuSeconds(pid: number): { own: number; user: number; system: number; c
     system: at(15) / tick,
     children: (at(16) + at(17)) / tick,
   };
+}
+
+/** Node flags on a built agent's shebang line (`#!/usr/bin/env -S node FLAGS`). */
+function shebangFlags(cli: string): string[] {
+  const line = readFileSync(cli, "utf8").split("\n", 1)[0] ?? "";
+  return line.split(/\s+/).filter((word) => word.startsWith("--"));
 }
 
 function memory(pid: number): { rss: number; peak: number } {
@@ -132,8 +137,10 @@ async function main(): Promise<void> {
         ["run", "--config", file],
         {},
         {
-          // The baseline's agent runs with the same shebang flags as this one.
-          nodeFlags: agent.cli === AGENT_CLI ? nodeFlags : [...AGENT_NODE_FLAGS, ...nodeFlags],
+          // Each agent runs with the Node flags of its own shebang line, as its users run it, so a
+          // change of flags shows against the baseline too.
+          nodeFlags:
+            agent.cli === AGENT_CLI ? nodeFlags : [...shebangFlags(agent.cli), ...nodeFlags],
         },
       ),
     };
