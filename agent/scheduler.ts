@@ -4,6 +4,7 @@ import type { CheckBase } from "../shared/config/agent.js";
 import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import type { CheckResult, Inventory, Sample } from "../shared/protocol.js";
+import { DueQueue } from "./due-queue.js";
 import { KeptPool } from "./keeper.js";
 import type { Probe, ProbeOutcome } from "./probes/probe.js";
 
@@ -29,8 +30,15 @@ export interface SchedulerOptions {
 
 class TimeoutError extends Error {}
 
+/** A check's place in the schedule: one per check for the agent's life. */
+interface Planned {
+  check: CheckBase;
+  /** When its next run is planned, ms since the epoch. */
+  at: number;
+}
+
 export class Scheduler {
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #queue = new DueQueue<Planned>((planned) => this.#due(planned));
   readonly #running = new Map<string, Promise<void>>();
   readonly #waiting: (() => void)[] = [];
   readonly #errors = new Map<string, number>();
@@ -66,32 +74,24 @@ export class Scheduler {
     const maxJitter = this.options.maxJitterMs ?? 10_000;
     for (const check of this.options.checks) {
       const jitter = Math.floor(random() * Math.min(check.interval, maxJitter));
-      this.#schedule(check, Date.now() + jitter);
+      this.#queue.push({ check, at: Date.now() + jitter });
     }
   }
 
-  #schedule(check: CheckBase, at: number): void {
+  #due(planned: Planned): void {
     if (this.#stopped) return;
-    const timer = setTimeout(
-      () => {
-        // Fixed rate: the next run is planned from this one's planned time, so runs do not drift.
-        let next = at + check.interval;
-        const now = Date.now();
-        if (next <= now) next = now + check.interval;
-        this.#schedule(check, next);
-        if (this.#running.has(check.name)) {
-          this.options.log.warn(
-            { check: check.name },
-            "previous run still going; this run is skipped",
-          );
-          return;
-        }
-        const run = this.#runLimited(check).finally(() => this.#running.delete(check.name));
-        this.#running.set(check.name, run);
-      },
-      Math.max(0, at - Date.now()),
-    );
-    this.#timers.set(check.name, timer);
+    const { check } = planned;
+    // Fixed rate: the next run is planned from this one's planned time, so runs do not drift.
+    const now = Date.now();
+    planned.at += check.interval;
+    if (planned.at <= now) planned.at = now + check.interval;
+    this.#queue.push(planned);
+    if (this.#running.has(check.name)) {
+      this.options.log.warn({ check: check.name }, "previous run still going; this run is skipped");
+      return;
+    }
+    const run = this.#runLimited(check).finally(() => this.#running.delete(check.name));
+    this.#running.set(check.name, run);
   }
 
   async #runLimited(check: CheckBase): Promise<void> {
@@ -195,8 +195,7 @@ export class Scheduler {
 
   /** Stops scheduling, aborts running checks, waits for them to finish and closes what they kept. */
   async stop(): Promise<void> {
-    for (const timer of this.#timers.values()) clearTimeout(timer);
-    this.#timers.clear();
+    this.#queue.clear();
     this.#stopped = true;
     const stopping = new Error("agent stopping");
     for (const abort of this.#aborts) abort(stopping);
