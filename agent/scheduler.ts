@@ -30,6 +30,22 @@ export interface SchedulerOptions {
 
 class TimeoutError extends Error {}
 
+/**
+ * A sample's labels plus the check's. Copied key by key: object spread of two objects goes through
+ * V8's slow generic copy on every sample, a visible share of a run's CPU.
+ */
+function withCheckLabels(
+  own: Record<string, string> | undefined,
+  check: CheckBase,
+): Record<string, string> {
+  const labels: Record<string, string> = {};
+  if (own) for (const key of Object.keys(own)) labels[key] = own[key] as string;
+  labels.check = check.name;
+  labels.category = check.category;
+  labels.kind = check.kind;
+  return labels;
+}
+
 /** A check's place in the schedule: one per check for the agent's life. */
 interface Planned {
   check: CheckBase;
@@ -160,10 +176,9 @@ export class Scheduler {
     };
     if (!outcome.up) result.reason = outcome.reason ?? "error";
     if (outcome.message) result.message = outcome.message.slice(0, 512);
-    const base = { check: check.name, category: check.category, kind: check.kind };
     const samples = (outcome.samples ?? []).map((s) => ({
       metric: s.metric,
-      labels: { ...s.labels, ...base },
+      labels: withCheckLabels(s.labels, check),
       ts: started,
       value: s.value,
     }));
