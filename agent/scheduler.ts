@@ -1,5 +1,6 @@
 // Runs every check on its interval (with start jitter), under a timeout that aborts the probe's work,
 // with a cap on checks running at once. A probe that throws is a bug: caught, logged, counted, reported.
+import { getEventListeners } from "node:events";
 import type { CheckBase } from "../shared/config/agent.js";
 import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
@@ -60,6 +61,8 @@ export class Scheduler {
   readonly #errors = new Map<string, number>();
   readonly #lastError = new Map<string, string>();
   readonly #lastInventory = new Map<string, number>();
+  /** Unused controllers of finished runs, by check, for their next run. */
+  readonly #controllers = new Map<string, AbortController>();
   /** Aborts each run under way (its timeout's work, done early); stop() calls them all. */
   readonly #aborts = new Set<(reason: unknown) => void>();
   /** What probes keep open between runs; closed by stop(). */
@@ -133,7 +136,8 @@ export class Scheduler {
     const probe = this.options.probes.get(check.kind);
     const started = Date.now();
     const t0 = performance.now();
-    const controller = new AbortController();
+    const controller = this.#controllers.get(check.name) ?? new AbortController();
+    this.#controllers.delete(check.name);
     // One function ends the run early, for the timeout and for stop(): it aborts the probe's work
     // (its signal) and settles the race below, so a probe that ignores its signal cannot hold the
     // run. No listeners on signals, no second timer.
@@ -164,6 +168,14 @@ export class Scheduler {
     } finally {
       clearTimeout(timer);
       this.#aborts.delete(abort);
+      // A run that ended unaborted and left no listener on its signal hands the controller to the
+      // check's next run: an AbortController (an EventTarget) per run is a visible share of the CPU.
+      if (
+        !controller.signal.aborted &&
+        getEventListeners(controller.signal, "abort").length === 0
+      ) {
+        this.#controllers.set(check.name, controller);
+      }
     }
     const duration = (performance.now() - t0) / 1000;
     const result: CheckResult = {
