@@ -85,7 +85,9 @@ function connectWith<S extends net.Socket>(
       reject(signal.reason);
     };
     signal.addEventListener("abort", onAbort, { once: true });
-    socket.once("close", () => signal.removeEventListener("abort", onAbort));
+    const unwatch = () => signal.removeEventListener("abort", onAbort);
+    socket.once("close", unwatch);
+    unwatchers.set(socket, unwatch);
     const onError = (error: Error) => {
       socket.destroy();
       reject(error);
@@ -99,6 +101,19 @@ function connectWith<S extends net.Socket>(
       resolve(socket);
     });
   });
+}
+
+/** Removes a connection's abort listener from the check's signal. */
+const unwatchers = new WeakMap<net.Socket, () => void>();
+
+/**
+ * Ends a connection opened here at once: destroyed, and its listener off the check's signal now
+ * rather than at its "close" event a tick later, so the scheduler can hand the signal, left without
+ * listeners, to the check's next run.
+ */
+export function closeConnection(socket: net.Socket): void {
+  socket.destroy();
+  unwatchers.get(socket)?.();
 }
 
 export function connectTcp(target: Endpoint, signal: AbortSignal): Promise<net.Socket> {

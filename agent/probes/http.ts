@@ -15,7 +15,7 @@ import {
   judgeCertificate,
   peerChain,
 } from "./certificate.js";
-import { connectTcp, connectTls, failure, readCa } from "./connect.js";
+import { closeConnection, connectTcp, connectTls, failure, readCa } from "./connect.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
 
 /** The keyword is looked for in this much of the body; reading stops there. */
@@ -203,7 +203,7 @@ async function exchange(
       now: Date.now() / 1000,
     });
     if (!judgement.ok) {
-      secure.destroy();
+      closeConnection(secure);
       return {
         up: false,
         reason: "tls",
@@ -221,7 +221,7 @@ async function exchange(
   try {
     return { ...(await request(socket, url, check)), certificate };
   } finally {
-    socket.destroy();
+    closeConnection(socket);
   }
 }
 
