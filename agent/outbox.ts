@@ -68,6 +68,11 @@ function emptyHeld(): Held {
   return { results: [], samples: [], inventory: [], entries: [], size: 0, items: 0 };
 }
 
+/** The items of a JSON array, comma-separated, without the brackets ("" for none). */
+function listText(items: readonly unknown[]): string {
+  return items.length === 0 ? "" : JSON.stringify(items).slice(1, -1);
+}
+
 /** Each result is stored by the collector as two samples: giamsat_check_up and _duration_seconds. */
 export function sampleCount(entry: Entry): number {
   return entry.results.length * 2 + entry.samples.length;
@@ -141,13 +146,19 @@ interface Joined {
   inventory: string;
 }
 
-function join(rows: readonly Row[]): Joined {
+/** The unpacked fragments of the row written last, so sending it does not inflate it again. */
+interface Recent {
+  id: number;
+  fragments: [string, string, string];
+}
+
+function join(rows: readonly Row[], recent: Recent | undefined): Joined {
   const results: string[] = [];
   const samples: string[] = [];
   const inventory: string[] = [];
   let items = 0;
   for (const row of rows) {
-    const [r, s, i] = unpack(row.body);
+    const [r, s, i] = row.id === recent?.id ? recent.fragments : unpack(row.body);
     if (r) results.push(r);
     if (s) samples.push(s);
     if (i) inventory.push(i);
@@ -186,6 +197,7 @@ export class Outbox {
   /** Appended, not yet written: JSON fragments of whole entries. */
   #held = emptyHeld();
   #flushTimer: NodeJS.Timeout | undefined;
+  #recent: Recent | undefined;
 
   constructor(options: OutboxOptions) {
     if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
@@ -259,9 +271,10 @@ export class Outbox {
    * counted.
    */
   append(entry: Entry): void {
-    const results = entry.results.map((r) => JSON.stringify(r)).join(",");
-    const samples = entry.samples.map((s) => JSON.stringify(s)).join(",");
-    const inventory = entry.inventory.map((i) => JSON.stringify(i)).join(",");
+    // One JSON.stringify per array (its text without the brackets), not one per item and a join.
+    const results = listText(entry.results);
+    const samples = listText(entry.samples);
+    const inventory = listText(entry.inventory);
     const size = results.length + samples.length + inventory.length;
     const items = sampleCount(entry);
     if (size > this.#batchBytes) {
@@ -298,7 +311,8 @@ export class Outbox {
     const body = pack(results, samples, inventory);
     const bytes = body.length + ROW_OVERHEAD;
     const size = results.length + samples.length + inventory.length;
-    this.#statements.insert.run(held.items, bytes, size, body);
+    const { lastInsertRowid } = this.#statements.insert.run(held.items, bytes, size, body);
+    this.#recent = { id: Number(lastInsertRowid), fragments: [results, samples, inventory] };
     this.#bytes += bytes;
     if (this.#bytes > this.#maxBytes) this.#trim();
     for (const entry of held.entries) this.#onWritten?.(entry);
@@ -351,7 +365,7 @@ export class Outbox {
       this.#sent.add(seq);
       const rows = this.#statements.numbered.all(seq) as Row[];
       const newest = rows[rows.length - 1]?.id ?? 0;
-      return this.#pending(seq, join(rows), newest <= this.#backlogUpTo);
+      return this.#pending(seq, join(rows, this.#recent), newest <= this.#backlogUpTo);
     }
     const order = this.#preferBacklog ? [true, false] : [false, true];
     for (const backlog of order) {
@@ -399,7 +413,7 @@ export class Outbox {
       this.#statements.setState.run(this.#nextSeq, "next_seq");
     })();
     this.#sent.add(seq);
-    return this.#pending(seq, join(rows), backlog);
+    return this.#pending(seq, join(rows, this.#recent), backlog);
   }
 
   /** Backlog samples allowed now (token bucket of one second's worth); schedules a wake-up if none. */

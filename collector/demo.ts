@@ -69,10 +69,18 @@ units:
   );
 
   const agentCli = fileURLToPath(new URL("../agent/cli.js", import.meta.url));
-  // The same V8 flag as the agent's own command line (its shebang): a small young generation.
+  // The same V8 flags as the agent's own command line (its shebang, where they are explained).
   const agent = spawn(
     process.execPath,
-    ["--max-semi-space-size=1", agentCli, "run", "--config", agentFile],
+    [
+      "--max-semi-space-size=1",
+      "--no-opt",
+      "--single-threaded-gc",
+      agentCli,
+      "run",
+      "--config",
+      agentFile,
+    ],
     {
       stdio: ["ignore", "inherit", "inherit"],
     },

@@ -78,35 +78,42 @@ function connectWith<S extends net.Socket>(
       return;
     }
     const socket = start();
+    // One listener for the socket's whole life: before `ready` the abort fails the connection,
+    // after it the socket still dies with the check (rejecting then changes nothing).
     const onAbort = () => {
       socket.destroy();
       reject(signal.reason);
     };
+    signal.addEventListener("abort", onAbort, { once: true });
+    const unwatch = () => signal.removeEventListener("abort", onAbort);
+    socket.once("close", unwatch);
+    unwatchers.set(socket, unwatch);
     const onError = (error: Error) => {
-      signal.removeEventListener("abort", onAbort);
       socket.destroy();
       reject(error);
     };
-    signal.addEventListener("abort", onAbort, { once: true });
     socket.once("error", onError);
     socket.once(ready, () => {
-      signal.removeEventListener("abort", onAbort);
       socket.off("error", onError);
       // From here the caller owns the socket and listens for its errors while it reads; one that
       // arrives while nobody listens must not crash the agent.
       socket.on("error", () => {});
-      // It still dies with the check.
-      destroyOnAbort(socket, signal);
       resolve(socket);
     });
   });
 }
 
-/** Destroys the socket when the signal fires, unless the socket closes first. */
-export function destroyOnAbort(socket: net.Socket, signal: AbortSignal): void {
-  const onAbort = () => socket.destroy();
-  signal.addEventListener("abort", onAbort, { once: true });
-  socket.once("close", () => signal.removeEventListener("abort", onAbort));
+/** Removes a connection's abort listener from the check's signal. */
+const unwatchers = new WeakMap<net.Socket, () => void>();
+
+/**
+ * Ends a connection opened here at once: destroyed, and its listener off the check's signal now
+ * rather than at its "close" event a tick later, so the scheduler can hand the signal, left without
+ * listeners, to the check's next run.
+ */
+export function closeConnection(socket: net.Socket): void {
+  socket.destroy();
+  unwatchers.get(socket)?.();
 }
 
 export function connectTcp(target: Endpoint, signal: AbortSignal): Promise<net.Socket> {

@@ -15,7 +15,7 @@ import {
   judgeCertificate,
   peerChain,
 } from "./certificate.js";
-import { connectTcp, connectTls, failure, readCa } from "./connect.js";
+import { closeConnection, connectTcp, connectTls, failure, readCa } from "./connect.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
 
 /** The keyword is looked for in this much of the body; reading stops there. */
@@ -203,7 +203,7 @@ async function exchange(
       now: Date.now() / 1000,
     });
     if (!judgement.ok) {
-      secure.destroy();
+      closeConnection(secure);
       return {
         up: false,
         reason: "tls",
@@ -219,9 +219,9 @@ async function exchange(
     socket = await connectTcp({ host, port }, signal);
   }
   try {
-    return { ...(await request(socket, url, check, signal)), certificate };
+    return { ...(await request(socket, url, check)), certificate };
   } finally {
-    socket.destroy();
+    closeConnection(socket);
   }
 }
 
@@ -229,7 +229,6 @@ function request(
   socket: net.Socket,
   url: URL,
   check: Check,
-  signal: AbortSignal,
 ): Promise<Omit<Exchange, "certificate">> {
   return new Promise((resolve, reject) => {
     const req = http.request({
@@ -244,7 +243,8 @@ function request(
         connection: "close",
         ...check.headers,
       },
-      signal,
+      // No `signal` here: the socket is destroyed when the check's signal fires (connect.ts), which
+      // fails the request and the body's reading the same way, with one listener fewer per run.
     });
     req.on("error", reject);
     req.once("response", (response) => {

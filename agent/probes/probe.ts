@@ -10,6 +10,28 @@ export interface ProbeContext {
   log: Logger;
   /** True when the check's inventory is due (for probes that report one). */
   inventoryDue: boolean;
+  /**
+   * Where a probe may keep something open from one run to the next (an SNMP session), shared by
+   * the checks of the same target: the scheduler closes what is kept when it stops. Absent when the
+   * probe runs alone (tests), then the probe closes everything at the end of the run.
+   */
+  keep?: Keeper;
+}
+
+/** Something open a probe keeps between runs. */
+export interface Kept {
+  /** Never rejects. */
+  close(): Promise<void> | void;
+}
+
+/**
+ * Kept things by a key the probe chooses (target and credentials): taken out while a run uses one,
+ * put back when it is still good.
+ */
+export interface Keeper {
+  take(key: string): Kept | undefined;
+  /** Closed at once instead when enough are kept under the key or the scheduler has stopped. */
+  put(key: string, kept: Kept): void;
 }
 
 export interface ProbeSample {

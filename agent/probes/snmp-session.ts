@@ -1,5 +1,5 @@
 // One SNMP session to one device for the snmp probe: net-snmp on a connected UDP socket, promise
-// versions of get and walk, and a close that happens on every path (done, error, abort).
+// versions of get and walk, and a close that happens on every path (error, abort, agent stopping).
 import dgram from "node:dgram";
 import snmp, { type Session, type User } from "net-snmp";
 import { isVarbindError, type Varbind } from "./snmp-parse.js";
@@ -25,8 +25,8 @@ export type Credentials =
 export interface SessionOptions {
   /** Milliseconds to wait for one answer before the one retry, and again before giving up. */
   requestTimeout: number;
-  /** Closes the session and fails what is pending when it fires. */
-  signal: AbortSignal;
+  /** Closes the session and fails what is pending when it fires (as watch() does). */
+  signal?: AbortSignal;
 }
 
 /** Rows asked for per getBulk request (v2c, v3). */
@@ -73,18 +73,23 @@ function connectedDgram(target: SessionTarget, onError: (error: Error) => void) 
 }
 
 export class SnmpSession {
+  readonly target: SessionTarget;
   readonly #session: Session;
-  readonly #signal: AbortSignal;
-  /** Rejects when the socket fails or the signal fires; every request races it. */
+  /** Rejects when the socket fails or a watched signal fires; every request races it. */
   readonly #failed: Promise<never>;
   readonly closed: Promise<void>;
   #fail: (error: unknown) => void = () => {};
+  #broken = false;
   #isClosed = false;
+  #closeReason: unknown;
 
   constructor(target: SessionTarget, credentials: Credentials, options: SessionOptions) {
-    this.#signal = options.signal;
+    this.target = target;
     this.#failed = new Promise<never>((_, reject) => {
-      this.#fail = reject;
+      this.#fail = (error) => {
+        this.#broken = true;
+        reject(error);
+      };
     });
     this.#failed.catch(() => {});
     const sessionOptions = {
@@ -105,13 +110,33 @@ export class SnmpSession {
     // net-snmp emits "error" for a datagram it cannot decode, which would crash the agent without a
     // listener; a garbled answer then ends as a timeout. Socket errors reach the listener above.
     this.#session.on("error", () => {});
+    if (options.signal) {
+      const unwatch = this.watch(options.signal);
+      void this.closed.then(unwatch);
+    }
+  }
+
+  /**
+   * Until the returned function is called, `signal` firing fails what is pending and closes the
+   * session: one run's timeout on a session kept from run to run.
+   */
+  watch(signal: AbortSignal): () => void {
     const onAbort = () => {
-      this.#fail(this.#signal.reason);
-      this.close();
+      this.#closeReason ??= signal.reason;
+      this.#fail(signal.reason);
+      void this.close();
     };
-    if (this.#signal.aborted) onAbort();
-    else this.#signal.addEventListener("abort", onAbort, { once: true });
-    void this.closed.then(() => this.#signal.removeEventListener("abort", onAbort));
+    if (signal.aborted) {
+      onAbort();
+      return () => {};
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    return () => signal.removeEventListener("abort", onAbort);
+  }
+
+  /** Open, and no socket error or abort so far: fit for another run. */
+  get usable(): boolean {
+    return !this.#isClosed && !this.#broken;
   }
 
   get(oids: string[]): Promise<Varbind[]> {
@@ -192,7 +217,7 @@ export class SnmpSession {
   #request<T>(start: (done: (error: Error | null, value: T) => void) => void): Promise<T> {
     const answer = new Promise<T>((resolve, reject) => {
       if (this.#isClosed) {
-        reject(this.#signal.reason ?? new Error("session closed"));
+        reject(this.#closeReason ?? new Error("session closed"));
         return;
       }
       start((error, value) => (error ? reject(error) : resolve(value)));

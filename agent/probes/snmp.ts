@@ -130,14 +130,22 @@ export const snmpProbe = defineProbe({
   },
   async run(check, ctx) {
     let session: SnmpSession | undefined;
+    let unwatch = () => {};
+    let good = false;
+    let key = "";
     try {
       const target = await resolve(check.host, check.port);
       ctx.signal.throwIfAborted();
-      session = new SnmpSession(target, credentials(check), {
-        // Two tries (one retry) fit in the check's timeout, so a silent agent is reported here.
-        requestTimeout: Math.max(50, Math.floor(check.timeout * 0.4)),
-        signal: ctx.signal,
-      });
+      const auth = credentials(check);
+      // Two tries (one retry) fit in the check's timeout, so a silent agent is reported here.
+      const requestTimeout = Math.max(50, Math.floor(check.timeout * 0.4));
+      key = sessionKey(target, auth, requestTimeout);
+      const kept = ctx.keep?.take(key);
+      session =
+        kept instanceof SnmpSession && kept.usable
+          ? kept
+          : new SnmpSession(target, auth, { requestTimeout });
+      unwatch = session.watch(ctx.signal);
       // With getBulk (v2c, v3) ifNumber comes along, to size the interface walk. Not with v1: there
       // one OID the device lacks fails the whole get (RFC 1157 section 4.1.2.4).
       const bulk = check.version !== "1";
@@ -149,6 +157,7 @@ export const snmpProbe = defineProbe({
         ? parseInterfaces(await walkInterfaces(session, bulk ? repetitions(answer) : undefined))
         : [];
       const extras = await readExtras(session, check);
+      good = true;
       return outcome(system, interfaces, extras, ctx.inventoryDue);
     } catch (error) {
       if (ctx.signal.aborted) {
@@ -156,10 +165,26 @@ export const snmpProbe = defineProbe({
       }
       return failure(error, check);
     } finally {
-      await session?.close();
+      unwatch();
+      // A v1/v2c session that just answered serves the next run: no new socket, no new net-snmp
+      // session (with its random engine ID) each time. Anything that failed starts afresh; so does
+      // every v3 run, which keeps discovering the engine (RFC 3414 section 4) as before.
+      if (session && good && session.usable && ctx.keep && check.version !== "3") {
+        ctx.keep.put(key, session);
+      } else {
+        await session?.close();
+      }
     }
   },
 });
+
+/**
+ * What makes sessions interchangeable: the same address, credentials and request timeout. Checks
+ * of one device share its kept sessions.
+ */
+function sessionKey(target: SessionTarget, auth: Credentials, requestTimeout: number): string {
+  return JSON.stringify(["snmp", target, auth, requestTimeout]);
+}
 
 async function resolve(host: string, port: number): Promise<SessionTarget> {
   const bare = host.replace(/^\[(.*)\]$/, "$1");

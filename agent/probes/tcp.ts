@@ -2,7 +2,7 @@
 // optionally the service greets with the expected banner ("220" for SMTP, "+OK" for POP3).
 import type net from "node:net";
 import { z } from "zod";
-import { connectTcp, failure } from "./connect.js";
+import { closeConnection, connectTcp, failure } from "./connect.js";
 import { hostField, portField } from "./endpoint.js";
 import { defineProbe } from "./probe.js";
 
@@ -43,7 +43,7 @@ export const tcpProbe = defineProbe({
     } catch (error) {
       return failure(error, ctx.signal);
     } finally {
-      socket.destroy();
+      closeConnection(socket);
     }
   },
 });

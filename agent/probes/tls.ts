@@ -11,7 +11,7 @@ import {
   judgeCertificate,
   peerChain,
 } from "./certificate.js";
-import { connectTls, failure, readCa } from "./connect.js";
+import { closeConnection, connectTls, failure, readCa } from "./connect.js";
 import { hostField, portField } from "./endpoint.js";
 import { defineProbe, type ProbeOutcome } from "./probe.js";
 
@@ -83,7 +83,7 @@ export const tlsProbe = defineProbe({
       }
       return outcome;
     } finally {
-      socket.destroy();
+      closeConnection(socket);
     }
   },
 });

@@ -1,4 +1,5 @@
 // The scheduler: timeouts that stop the work, thrown errors reported as data, a cap on concurrency.
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Probe } from "../../agent/probes/probe.js";
@@ -88,6 +89,40 @@ describe("scheduler", () => {
     });
     expect(took).toBeGreaterThanOrEqual(190);
     expect(out.result.duration).toBeGreaterThanOrEqual(0.19);
+  });
+
+  it("hands each run a signal without listeners left by earlier runs, and still aborts it at the timeout", async () => {
+    const signals: AbortSignal[] = [];
+    const leaky = new Map([
+      ...probes,
+      // Leaves a listener on its signal; the next run must not inherit it.
+      probe("leaky", async (_check, ctx) => {
+        signals.push(ctx.signal);
+        ctx.signal.addEventListener("abort", () => {});
+        return { up: true };
+      }),
+      probe("clean", async (_check, ctx) => {
+        signals.push(ctx.signal);
+        return { up: true };
+      }),
+    ]);
+    const s = new Scheduler({
+      checks: [],
+      probes: leaky,
+      concurrency: 1,
+      log: silentLogger(),
+      sink: () => {},
+    });
+    for (let i = 0; i < 3; i++) await s.runOnce(check("l", "leaky"));
+    expect(new Set(signals).size).toBe(3);
+    expect(signals.map((signal) => getEventListeners(signal, "abort").length)).toEqual([1, 1, 1]);
+    signals.length = 0;
+    for (let i = 0; i < 3; i++) await s.runOnce(check("c", "clean"));
+    expect(
+      signals.every((signal) => !signal.aborted && getEventListeners(signal, "abort").length === 0),
+    ).toBe(true);
+    const out = await s.runOnce(check("c", "hangs", { timeout: 50 }));
+    expect(out.result.reason).toBe("timeout");
   });
 
   it("keeps running fast checks on their interval while another hangs", async () => {

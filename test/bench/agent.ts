@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { findBinary } from "../helpers/peers.js";
 import {
   AGENT_CLI,
-  AGENT_NODE_FLAGS,
   COLLECTOR_CLI,
   runCli,
   startCollectorProcess,
@@ -22,7 +21,8 @@ import { SNMPD_COMMUNITY, type Snmpd, startSnmpd } from "../helpers/snmpd-proces
 
 const MINUTES = Number(process.env.MINUTES ?? 3);
 const INTERVAL = process.env.INTERVAL ?? "30s";
-const CHECKS = 100;
+/** CHECKS=0 measures what an idle agent costs (then CPU per second is the figure to read). */
+const CHECKS = Number(process.env.CHECKS ?? 100);
 
 /** utime + stime of a process and its waited-for children, in seconds (/proc/PID/stat). */
 function cpuSeconds(pid: number): { own: number; user: number; system: number; children: number } {
@@ -36,6 +36,12 @@ function cpuSeconds(pid: number): { own: number; user: number; system: number; c
     system: at(15) / tick,
     children: (at(16) + at(17)) / tick,
   };
+}
+
+/** Node flags on a built agent's shebang line (`#!/usr/bin/env -S node FLAGS`). */
+function shebangFlags(cli: string): string[] {
+  const line = readFileSync(cli, "utf8").split("\n", 1)[0] ?? "";
+  return line.split(/\s+/).filter((word) => word.startsWith("--"));
 }
 
 function memory(pid: number): { rss: number; peak: number } {
@@ -120,7 +126,7 @@ async function main(): Promise<void> {
     const file = join(dir.path, `${agent.name}.yaml`);
     writeFileSync(
       file,
-      `collector: "${collector.url.replace("http", "ws")}/agent"\ntoken: "${agent.token}"\nbuffer: { path: "./${agent.name}.db" }\nhost: false\nchecks:\n${mix(agent.kinds)}\n`,
+      `collector: "${collector.url.replace("http", "ws")}/agent"\ntoken: "${agent.token}"\nbuffer: { path: "./${agent.name}.db" }\nhost: false\nchecks:${CHECKS > 0 ? `\n${mix(agent.kinds)}` : " []"}\n`,
     );
     // AGENT_FLAGS="--cpu-prof --cpu-prof-dir=prof" adds Node flags to the agents, e.g. to profile them.
     const nodeFlags = process.env.AGENT_FLAGS?.split(" ").filter(Boolean) ?? [];
@@ -131,8 +137,10 @@ async function main(): Promise<void> {
         ["run", "--config", file],
         {},
         {
-          // The baseline's agent runs with the same shebang flags as this one.
-          nodeFlags: agent.cli === AGENT_CLI ? nodeFlags : [...AGENT_NODE_FLAGS, ...nodeFlags],
+          // Each agent runs with the Node flags of its own shebang line, as its users run it, so a
+          // change of flags shows against the baseline too.
+          nodeFlags:
+            agent.cli === AGENT_CLI ? nodeFlags : [...shebangFlags(agent.cli), ...nodeFlags],
         },
       ),
     };
@@ -183,7 +191,7 @@ async function main(): Promise<void> {
     const mem = memory(pid);
     console.log(
       `${p.name.padEnd(18)} kinds ${p.kinds.join("/")}: ${runCount} check runs; ` +
-        `agent CPU ${own.toFixed(2)} s (user ${(cpu.user - start.user).toFixed(2)}, system ${(cpu.system - start.system).toFixed(2)}) = ${((own / runCount) * 1000).toFixed(2)} ms per run` +
+        `agent CPU ${own.toFixed(2)} s (user ${(cpu.user - start.user).toFixed(2)}, system ${(cpu.system - start.system).toFixed(2)}) = ${((own / runCount) * 1000).toFixed(2)} ms per run, ${((own / elapsedS) * 1000).toFixed(1)} ms per second` +
         (children > 0
           ? ` (+ ping processes ${((children / runCount) * 1000).toFixed(2)} ms per run)`
           : "") +

@@ -26,7 +26,7 @@ export function loadChecks(dir: string, checks: string[]): CheckBase[] {
 }
 
 /** Runs one loaded check once, with its timeout, as `giamsat-agent check` does. */
-export function runLoaded(check: CheckBase): Promise<RunOutput> {
+export async function runLoaded(check: CheckBase): Promise<RunOutput> {
   const scheduler = new Scheduler({
     checks: [check],
     probes: PROBE_BY_KIND,
@@ -34,7 +34,11 @@ export function runLoaded(check: CheckBase): Promise<RunOutput> {
     log: silentLogger(),
     sink: () => {},
   });
-  return scheduler.runOnce(check);
+  try {
+    return await scheduler.runOnce(check);
+  } finally {
+    await scheduler.stop();
+  }
 }
 
 /** Loads and runs the one check given as a YAML flow mapping. */

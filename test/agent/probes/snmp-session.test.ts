@@ -1,11 +1,17 @@
-// SNMP sessions of the snmp probe against a real snmpd: the UDP socket is closed after every run,
-// whatever the outcome, and an abort stops the work at once.
+// SNMP sessions of the snmp probe against a real snmpd: run alone, the UDP socket is closed after
+// every run, whatever the outcome; run by the scheduler, a v1/v2c session that answered serves the
+// check's next run and is closed when the scheduler stops; an abort stops the work at once.
 import dgram from "node:dgram";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { PROBE_BY_KIND } from "../../../agent/probes/index.js";
 import type { ProbeOutcome } from "../../../agent/probes/probe.js";
 import { IF_COLUMNS } from "../../../agent/probes/snmp-parse.js";
 import { SnmpSession } from "../../../agent/probes/snmp-session.js";
+import { Scheduler } from "../../../agent/scheduler.js";
+import { silentLogger } from "../../../shared/log.js";
+import { loadChecks } from "../../helpers/checks.js";
+import { tempDir } from "../../helpers/processes.js";
 import {
   freeUdpPort,
   probeSnmpd,
@@ -65,6 +71,42 @@ describe("snmp sessions", () => {
     // An abort after 3 ms may come after a quick run has finished: up, or down with timeout.
     for (const o of kind(3)) expect(o.up || o.reason === "timeout").toBe(true);
     expect(udpSockets()).toBe(baseline);
+  });
+
+  it("run by the scheduler, v2c checks of one device share a kept socket, closed when it stops", async (ctx) => {
+    const agent = snmpdOrSkip(ctx);
+    const dir = tempDir();
+    try {
+      const v2c = `host: "127.0.0.1", port: ${agent.port}, community: "${SNMPD_COMMUNITY}"`;
+      const v3 = Object.entries(V3_FIELDS)
+        .map(([k, v]) => `${k}: "${v}"`)
+        .join(", ");
+      const checks = loadChecks(dir.path, [
+        `{ name: sw-a, category: lan, kind: snmp, ${v2c} }`,
+        `{ name: sw-b, category: lan, kind: snmp, ${v2c} }`,
+        `{ name: sw-v3, category: lan, kind: snmp, host: "127.0.0.1", port: ${agent.port}, ${v3} }`,
+      ]);
+      const scheduler = new Scheduler({
+        checks,
+        probes: PROBE_BY_KIND,
+        concurrency: 1,
+        log: silentLogger(),
+        sink: () => {},
+      });
+      const baseline = udpSockets();
+      for (let round = 0; round < 3; round++) {
+        for (const check of checks) {
+          expect((await scheduler.runOnce(check)).result.up).toBe(true);
+          // One v2c session serves both v2c checks; the v3 one (engine discovery each run) is
+          // closed after its run.
+          expect(udpSockets()).toBe(baseline + 1);
+        }
+      }
+      await scheduler.stop();
+      expect(udpSockets()).toBe(baseline);
+    } finally {
+      dir.remove();
+    }
   });
 
   it("walks columns side by side to the same rows as one walk per column, over several answers", async (ctx) => {

@@ -1,0 +1,36 @@
+// What probes keep open between runs (SNMP sessions), by target: taken by a run, put back after it,
+// a few per target at most, all closed when the agent stops.
+import type { Keeper, Kept } from "./probes/probe.js";
+
+/** Idle things kept per key: enough for the runs of one target that overlap, not one per check. */
+const MAX_IDLE_PER_KEY = 4;
+
+export class KeptPool implements Keeper {
+  readonly #idle = new Map<string, Kept[]>();
+  #closed = false;
+
+  take(key: string): Kept | undefined {
+    const idle = this.#idle.get(key);
+    const kept = idle?.pop();
+    if (idle?.length === 0) this.#idle.delete(key);
+    return kept;
+  }
+
+  put(key: string, kept: Kept): void {
+    const idle = this.#idle.get(key) ?? [];
+    if (this.#closed || idle.length >= MAX_IDLE_PER_KEY) {
+      void kept.close();
+      return;
+    }
+    idle.push(kept);
+    this.#idle.set(key, idle);
+  }
+
+  /** Closes everything kept; what is put back later is closed at once. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const all = [...this.#idle.values()].flat();
+    this.#idle.clear();
+    await Promise.allSettled(all.map(async (kept) => kept.close()));
+  }
+}
