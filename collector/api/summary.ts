@@ -8,7 +8,7 @@ import { METRICS } from "../../shared/metrics.js";
 import { type ScopeTimes, UNIT_SCOPE } from "../store/availability.js";
 import { DAY } from "../store/buckets.js";
 import type { Incident } from "../store/incident-list.js";
-import type { InventoryReader } from "../store/inventory.js";
+import type { InventoryItem, InventoryReader } from "../store/inventory.js";
 import { listUnits, type UnitRow } from "../store/units.js";
 import {
   type CategoryFacts,
@@ -47,11 +47,13 @@ export function inspectionSummaries(
       ? ctx.history.availability.scopeTimes(ids, period.from, until, now)
       : undefined;
   const incidents = ctx.incidents.listUnits(ids, period.from, until, INCIDENTS_LISTED, now);
+  const changes = ctx.inventory.changesOfUnits(ids, period.from, until);
   return ids.map((id) =>
     summaryOf(ctx, findUnit(units, id), period, now, {
       until,
       times: times?.get(id),
       incidents: incidents.get(id) ?? { incidents: [], truncated: false },
+      changes: changes.get(id) ?? [],
     }),
   );
 }
@@ -76,6 +78,7 @@ function summaryOf(
     until: number;
     times: Map<string, ScopeTimes> | undefined;
     incidents: { incidents: Incident[]; truncated: boolean };
+    changes: readonly InventoryItem[];
   },
 ) {
   const id = unit.id;
@@ -129,7 +132,7 @@ function summaryOf(
   const categoryOfCheck = new Map(
     ctx.history.catalog.unitChecks(id).map((c) => [`${c.agent}\u0000${c.check}`, c.category]),
   );
-  const inventoryChanges = ctx.inventory.changes(id, period.from, until).map((item) => ({
+  const inventoryChanges = read.changes.map((item) => ({
     agent: item.agent,
     check: item.check,
     kind: item.kind,

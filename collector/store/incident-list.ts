@@ -77,11 +77,18 @@ export class IncidentList {
       .raw();
     this.#agentNames = db.prepare("SELECT id, name FROM agents").raw();
     this.#names = db.prepare("SELECT check_name, category FROM incidents WHERE id = ?").raw();
+    // Link incidents overlapping [earliest, latest]: found by their end (incidents_unit_end), so
+    // the unit's earlier months are not read.
     this.#links = db
       .prepare(`
         SELECT id, series_id, start_ts, end_ts FROM incidents
-        WHERE unit_id = ? AND kind = 'check' AND category = ? AND start_ts <= ?
-          AND (end_ts IS NULL OR end_ts > ?) ORDER BY start_ts`)
+        WHERE unit_id = @unit AND end_ts > @earliest AND +start_ts <= @latest
+          AND kind = 'check' AND category = @category
+        UNION ALL
+        SELECT id, series_id, start_ts, end_ts FROM incidents
+        WHERE unit_id = @unit AND end_ts IS NULL AND +start_ts <= @latest
+          AND kind = 'check' AND category = @category
+        ORDER BY 3`)
       .raw();
   }
 
@@ -239,12 +246,12 @@ export class IncidentList {
         latest = Math.max(latest, row.start);
       }
       // A link incident can explain one that began up to a hold time (hours at most) before it.
-      const links = this.#links.all(unit, LINK_CATEGORY, latest + 86_400_000, earliest) as [
-        number,
-        number,
-        number,
-        number | null,
-      ][];
+      const links = this.#links.all({
+        unit,
+        category: LINK_CATEGORY,
+        earliest,
+        latest: latest + 86_400_000,
+      }) as [number, number, number, number | null][];
       const spans = links.map(([id, seriesId, start, end]) => {
         const check = this.catalog.get(seriesId) as { interval?: number } | undefined;
         return { id, from: start - holdCap({ interval: check?.interval }), end };

@@ -287,10 +287,12 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   // 6: what changed since the inventory before, computed once when an inventory is stored instead
   // of on every report (a host's software list can hold thousands of packages). Existing
   // inventories get theirs here. change_count is NULL for a check's first inventory. And incidents
-  // by end, so a report finds those begun before its period without reading all earlier ones.
+  // by end, so a report finds those begun before its period without reading all earlier ones; it
+  // holds what the search for a unit's link incidents needs, so that reads the index alone.
   (db) => {
     db.exec(`
-      CREATE INDEX incidents_unit_end ON incidents(unit_id, end_ts);
+      CREATE INDEX incidents_unit_end
+        ON incidents(unit_id, end_ts, category, kind, start_ts, series_id);
       ALTER TABLE inventory ADD COLUMN previous_ts INTEGER;
       ALTER TABLE inventory ADD COLUMN change_count INTEGER;
       ALTER TABLE inventory ADD COLUMN changes TEXT;  -- JSON InventoryDiff; NULL when first

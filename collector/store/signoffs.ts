@@ -60,6 +60,18 @@ export function listSignoffs(db: Db, unit: string, period?: string): Signoff[] {
   ) as Signoff[];
 }
 
+/** Sign-offs of one period by unit, newest first, read at once (the city summary). */
+export function signoffsOfPeriod(db: Db, period: string): Map<string, Signoff[]> {
+  const out = new Map<string, Signoff[]>();
+  const rows = db.prepare(`${SELECT} WHERE period = ? ORDER BY id DESC`).all(period) as Signoff[];
+  for (const row of rows) {
+    const list = out.get(row.unit);
+    if (list) list.push(row);
+    else out.set(row.unit, [row]);
+  }
+  return out;
+}
+
 /** Units with at least one sign-off for the period. */
 export function signedUnits(db: Db, period: string): Set<string> {
   const rows = db

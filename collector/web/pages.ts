@@ -11,7 +11,13 @@ import { recordAudit } from "../auth/audit.js";
 import type { RequestContext } from "../auth/guard.js";
 import { can, LOCAL_USER, type User } from "../auth/roles.js";
 import type { Db } from "../store/database.js";
-import { addSignoff, listSignoffs, signedUnits, signoffFormSchema } from "../store/signoffs.js";
+import {
+  addSignoff,
+  listSignoffs,
+  signedUnits,
+  signoffFormSchema,
+  signoffsOfPeriod,
+} from "../store/signoffs.js";
 import { checkTrends } from "../store/trends.js";
 import { listUnits } from "../store/units.js";
 import type { Html } from "./html.js";
@@ -189,7 +195,7 @@ export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
       if (format === "csv") {
         return { type: "csv", body: summaryCsv(summaries), filename: `${name}.csv` };
       }
-      const signoffs = new Map(units.map((u) => [u.id, listSignoffs(db, u.id, period.id)]));
+      const signoffs = signoffsOfPeriod(db, period.id);
       return {
         type: "html",
         body: renderCityReport(chrome(request), period.id, summaries, signoffs),

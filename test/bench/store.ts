@@ -349,7 +349,8 @@ function main(): void {
 
 /** The end of the generated time in a database kept by an earlier run. */
 function keptEnd(file: string): number {
-  const db = openDatabase(file, { readonly: true });
+  // Not read-only: a file kept by an older version is brought to this version's schema first.
+  const db = openDatabase(file);
   try {
     const end = db
       .prepare("SELECT value FROM maintenance_state WHERE job = 'bench_end'")

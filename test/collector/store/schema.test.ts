@@ -51,7 +51,9 @@ describe("schema migrations", () => {
     expect(hour).toEqual({ count: 120, sum: 90, up_ms: 45 * 60_000, observed_ms: 60 * 60_000 });
     expect(db.prepare("SELECT count(*) FROM samples").pluck().get()).toBe(0);
     expect(db.prepare("SELECT sum(count) FROM chunks").pluck().get()).toBe(120);
-    const incident = db.prepare("SELECT start_ts, end_ts FROM incidents").get();
+    const incident = db
+      .prepare("SELECT start_ts, end_ts FROM incidents WHERE kind = 'check'")
+      .get();
     expect(incident).toEqual({ start_ts: vn("10:30:00"), end_ts: vn("10:45:00") });
     db.close();
   });
