@@ -129,9 +129,8 @@ function summaryOf(
     });
   }
 
-  const categoryOfCheck = new Map(
-    ctx.history.catalog.unitChecks(id).map((c) => [`${c.agent}\u0000${c.check}`, c.category]),
-  );
+  const checks = ctx.history.catalog.unitChecks(id);
+  const categoryOfCheck = new Map(checks.map((c) => [`${c.agent}\u0000${c.check}`, c.category]));
   const inventoryChanges = read.changes.map((item) => ({
     agent: item.agent,
     check: item.check,
@@ -142,7 +141,6 @@ function summaryOf(
     changes: item.changes,
   }));
 
-  const checks = ctx.history.catalog.unitChecks(id);
   const categories = CATEGORIES.map((category) => {
     const own = listed.filter((i) => i.category === category && i.kind === "check");
     const durations = own.map((i) => i.downtimeMs);

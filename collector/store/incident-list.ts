@@ -38,7 +38,6 @@ export class IncidentList {
   readonly #byUnits;
   readonly #links;
   readonly #agentNames;
-  readonly #names;
   /** Agent names by id; an agent's name never changes. */
   readonly #agents = new Map<number, string>();
 
@@ -67,7 +66,6 @@ export class IncidentList {
         GROUP BY unit_id`)
       .raw();
     this.#agentNames = db.prepare("SELECT id, name FROM agents").raw();
-    this.#names = db.prepare("SELECT check_name, category FROM incidents WHERE id = ?").raw();
     // Link incidents overlapping [earliest, latest]: found by their end (incidents_unit_end), so
     // the unit's earlier months are not read.
     this.#links = db
@@ -115,9 +113,7 @@ export class IncidentList {
         ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit`)
       .raw()
       .all({ ...params, limit: limit + 1 }) as unknown[][];
-    const incidents = rows
-      .slice(0, limit)
-      .map(([id, kind, unit, ...rest]) => this.#incident(unit as string, [id, kind, ...rest], now));
+    const incidents = rows.slice(0, limit).map((row) => this.#incident(row[8] as string, row, now));
     this.#attribute(incidents);
     return { truncated: rows.length > limit, incidents };
   }
@@ -150,11 +146,10 @@ export class IncidentList {
     return out;
   }
 
-  /** An incident from its row: id, kind, agent id, series id, start, end, reason, message. */
+  /** An incident from its row: id, kind, agent id, series id, start, end, reason, message (as SELECT). */
   #incident(unit: string, a: readonly unknown[], now: number): Incident {
     const seriesId = a[3] as number | null;
-    const names =
-      seriesId === null ? undefined : (this.#check(seriesId) ?? this.#storedNames(a[0] as number));
+    const names = seriesId === null ? undefined : this.#check(seriesId);
     const end = a[5] as number | null;
     return {
       id: a[0] as number,
@@ -180,12 +175,6 @@ export class IncidentList {
       info = this.catalog.get(seriesId);
     }
     return info && "check" in info ? (info as CheckSeries) : undefined;
-  }
-
-  /** The names the incident was stored with, for a series the catalog does not know as a check. */
-  #storedNames(id: number): { check: string; category: string } | undefined {
-    const row = this.#names.get(id) as [string | null, string | null] | undefined;
-    return row ? { check: row[0] ?? "", category: row[1] ?? "" } : undefined;
   }
 
   #agent(id: number): string {
@@ -239,8 +228,8 @@ export class IncidentList {
   }
 }
 
-// Names come from the series catalog and the agents (see #rows): one string column less per
+// Names come from the series catalog and the agents (see #incident): one string column less per
 // name, which is most of the cost of reading a city's month of incidents.
 const SELECT = `
-  SELECT i.id, i.kind, i.unit_id, i.agent_id, i.series_id, i.start_ts, i.end_ts, i.reason, i.message
+  SELECT i.id, i.kind, i.agent_id, i.series_id, i.start_ts, i.end_ts, i.reason, i.message, i.unit_id
   FROM incidents i`;

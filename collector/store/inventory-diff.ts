@@ -17,6 +17,11 @@ export interface InventoryDiff {
   truncated: boolean;
 }
 
+/** How many changes a diff counts, listed or not. */
+export function changeCount(diff: InventoryDiff): number {
+  return diff.counts.added + diff.counts.removed + diff.counts.changed;
+}
+
 /** Fields that name an item of a list, tried in this order. */
 const ITEM_KEYS = ["name", "index", "iface", "serial", "subject"] as const;
 

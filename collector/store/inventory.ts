@@ -3,7 +3,7 @@
 // change is worked out once, when an inventory is stored, and kept beside it.
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./database.js";
-import { diffInventory, type InventoryDiff } from "./inventory-diff.js";
+import { changeCount, diffInventory, type InventoryDiff } from "./inventory-diff.js";
 
 export interface InventoryItem {
   unit: string;
@@ -48,9 +48,7 @@ export class InventoryWriter {
       UNION ALL
       SELECT * FROM (SELECT 'after' AS side, ts, data FROM inventory
         WHERE agent_id = @agent AND check_name = @check AND ts > @ts ORDER BY ts LIMIT 1)`);
-    this.#setDiff = db.prepare(`
-      UPDATE inventory SET previous_ts = ?, change_count = ?, changes = ?
-      WHERE agent_id = ? AND check_name = ? AND ts = ?`);
+    this.#setDiff = db.prepare(SET_CHANGE);
   }
 
   /** Stores one inventory; one already stored for the same check and time is kept as it is. */
@@ -64,27 +62,27 @@ export class InventoryWriter {
     }[];
     const before = rows.find((r) => r.side === "before");
     const after = rows.find((r) => r.side === "after");
-    this.#store(agentId, check, ts, before, data);
-    if (after) this.#store(agentId, check, after.ts, { ts, data: json }, JSON.parse(after.data));
+    const parsed = before && { ts: before.ts, data: JSON.parse(before.data) as unknown };
+    this.#setDiff.run(...changeColumns(parsed, data), agentId, check, ts);
+    if (after) {
+      const later = JSON.parse(after.data) as unknown;
+      this.#setDiff.run(...changeColumns({ ts, data }, later), agentId, check, after.ts);
+    }
   }
+}
 
-  #store(
-    agentId: number,
-    check: string,
-    ts: number,
-    previous: { ts: number; data: string } | undefined,
-    data: unknown,
-  ): void {
-    const diff = previous ? diffInventory(JSON.parse(previous.data), data) : null;
-    this.#setDiff.run(
-      previous?.ts ?? null,
-      diff ? count(diff) : null,
-      diff ? JSON.stringify(diff) : null,
-      agentId,
-      check,
-      ts,
-    );
-  }
+const SET_CHANGE = `
+  UPDATE inventory SET previous_ts = ?, change_count = ?, changes = ?
+  WHERE agent_id = ? AND check_name = ? AND ts = ?`;
+
+/** previous_ts, change_count and changes of an inventory, given the one before it (if any). */
+function changeColumns(
+  previous: { ts: number; data: unknown } | undefined,
+  data: unknown,
+): [number | null, number | null, string | null] {
+  if (!previous) return [null, null, null];
+  const diff = diffInventory(previous.data, data);
+  return [previous.ts, changeCount(diff), JSON.stringify(diff)];
 }
 
 /** Works out the change of every stored inventory from the one before (schema migration 6). */
@@ -94,17 +92,13 @@ export function diffStoredInventories(db: Db): void {
       'SELECT agent_id AS agent, check_name AS "check", ts, data FROM inventory ORDER BY agent_id, check_name, ts',
     )
     .iterate() as IterableIterator<{ agent: number; check: string; ts: number; data: string }>;
-  const set = db.prepare(`
-    UPDATE inventory SET previous_ts = ?, change_count = ?, changes = ?
-    WHERE agent_id = ? AND check_name = ? AND ts = ?`);
+  const set = db.prepare(SET_CHANGE);
   const updates: unknown[][] = [];
   let previous: { agent: number; check: string; ts: number; data: unknown } | undefined;
   for (const row of rows) {
     const data = JSON.parse(row.data) as unknown;
-    const same = previous && previous.agent === row.agent && previous.check === row.check;
-    const diff = same && previous ? diffInventory(previous.data, data) : null;
-    if (diff && previous) {
-      updates.push([previous.ts, count(diff), JSON.stringify(diff), row.agent, row.check, row.ts]);
+    if (previous && previous.agent === row.agent && previous.check === row.check) {
+      updates.push([...changeColumns(previous, data), row.agent, row.check, row.ts]);
     }
     previous = { agent: row.agent, check: row.check, ts: row.ts, data };
   }
@@ -178,11 +172,6 @@ function item(row: Row): InventoryItem {
     previous: row.previousTs === null ? null : { ts: row.previousTs },
     changes: row.changes === null ? null : (JSON.parse(row.changes) as InventoryDiff),
   };
-}
-
-/** How many changes a diff counts, listed or not. */
-function count(diff: InventoryDiff): number {
-  return diff.counts.added + diff.counts.removed + diff.counts.changed;
 }
 
 const SELECT = `

@@ -11,6 +11,7 @@ import { recordAudit } from "../auth/audit.js";
 import type { RequestContext } from "../auth/guard.js";
 import { can, LOCAL_USER, type User } from "../auth/roles.js";
 import type { Db } from "../store/database.js";
+import { changeCount } from "../store/inventory-diff.js";
 import {
   addSignoff,
   listSignoffs,
@@ -144,11 +145,7 @@ export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
           trends: checkTrends(ctx.history, id, window.from, window.to),
           inventory: ctx.inventory.latest({ unit: id }).map((item) => ({
             ...item,
-            changed: item.changes
-              ? item.changes.counts.added +
-                item.changes.counts.removed +
-                item.changes.counts.changed
-              : 0,
+            changed: item.changes ? changeCount(item.changes) : 0,
           })),
           signoffs: listSignoffs(db, id),
           period,
