@@ -69,9 +69,11 @@ export class DueQueue<T extends Due> {
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
     const now = Date.now();
-    const due: T[] = [];
-    while ((this.#heap[0]?.at ?? Number.POSITIVE_INFINITY) <= now) due.push(this.#pop() as T);
-    for (const entry of due) this.fire(entry);
-    this.#arm();
+    // One at a time, so an entry whose fire throws leaves the others queued and the timer armed.
+    try {
+      while ((this.#heap[0]?.at ?? Number.POSITIVE_INFINITY) <= now) this.fire(this.#pop() as T);
+    } finally {
+      this.#arm();
+    }
   }
 }

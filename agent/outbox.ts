@@ -365,7 +365,7 @@ export class Outbox {
       this.#sent.add(seq);
       const rows = this.#statements.numbered.all(seq) as Row[];
       const newest = rows[rows.length - 1]?.id ?? 0;
-      return this.#pending(seq, join(rows, this.#recent), newest <= this.#backlogUpTo);
+      return this.#pending(seq, this.#join(rows), newest <= this.#backlogUpTo);
     }
     const order = this.#preferBacklog ? [true, false] : [false, true];
     for (const backlog of order) {
@@ -413,7 +413,14 @@ export class Outbox {
       this.#statements.setState.run(this.#nextSeq, "next_seq");
     })();
     this.#sent.add(seq);
-    return this.#pending(seq, join(rows, this.#recent), backlog);
+    return this.#pending(seq, this.#join(rows), backlog);
+  }
+
+  /** The rows' entries; the newest row's come from memory once, then that copy is let go. */
+  #join(rows: readonly Row[]): Joined {
+    const joined = join(rows, this.#recent);
+    if (rows.some((row) => row.id === this.#recent?.id)) this.#recent = undefined;
+    return joined;
   }
 
   /** Backlog samples allowed now (token bucket of one second's worth); schedules a wake-up if none. */

@@ -25,8 +25,6 @@ export type Credentials =
 export interface SessionOptions {
   /** Milliseconds to wait for one answer before the one retry, and again before giving up. */
   requestTimeout: number;
-  /** Closes the session and fails what is pending when it fires (as watch() does). */
-  signal?: AbortSignal;
 }
 
 /** Rows asked for per getBulk request (v2c, v3). */
@@ -73,7 +71,6 @@ function connectedDgram(target: SessionTarget, onError: (error: Error) => void) 
 }
 
 export class SnmpSession {
-  readonly target: SessionTarget;
   readonly #session: Session;
   /** Rejects when the socket fails or a watched signal fires; every request races it. */
   readonly #failed: Promise<never>;
@@ -84,7 +81,6 @@ export class SnmpSession {
   #closeReason: unknown;
 
   constructor(target: SessionTarget, credentials: Credentials, options: SessionOptions) {
-    this.target = target;
     this.#failed = new Promise<never>((_, reject) => {
       this.#fail = (error) => {
         this.#broken = true;
@@ -97,7 +93,12 @@ export class SnmpSession {
       retries: 1,
       timeout: options.requestTimeout,
       transport: target.family === 6 ? ("udp6" as const) : ("udp4" as const),
-      dgramModule: connectedDgram(target, (error) => this.#fail(error)),
+      // A socket error (say a late ICMP unreachable) ends the session: kept idle between runs,
+      // it would otherwise stay open, unusable, with no run left to close it.
+      dgramModule: connectedDgram(target, (error) => {
+        this.#fail(error);
+        void this.close();
+      }),
     };
     this.#session =
       credentials.version === "3"
@@ -110,10 +111,6 @@ export class SnmpSession {
     // net-snmp emits "error" for a datagram it cannot decode, which would crash the agent without a
     // listener; a garbled answer then ends as a timeout. Socket errors reach the listener above.
     this.#session.on("error", () => {});
-    if (options.signal) {
-      const unwatch = this.watch(options.signal);
-      void this.closed.then(unwatch);
-    }
   }
 
   /**

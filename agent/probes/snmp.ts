@@ -133,14 +133,16 @@ export const snmpProbe = defineProbe({
     let unwatch = () => {};
     let good = false;
     let key = "";
+    // v3 keeps discovering the engine each run (RFC 3414 section 4), so its sessions are not kept.
+    const keep = check.version === "3" ? undefined : ctx.keep;
     try {
       const target = await resolve(check.host, check.port);
       ctx.signal.throwIfAborted();
       const auth = credentials(check);
       // Two tries (one retry) fit in the check's timeout, so a silent agent is reported here.
       const requestTimeout = Math.max(50, Math.floor(check.timeout * 0.4));
-      key = sessionKey(target, auth, requestTimeout);
-      const kept = ctx.keep?.take(key);
+      if (keep) key = sessionKey(target, auth, requestTimeout);
+      const kept = keep?.take(key);
       session =
         kept instanceof SnmpSession && kept.usable
           ? kept
@@ -167,10 +169,9 @@ export const snmpProbe = defineProbe({
     } finally {
       unwatch();
       // A v1/v2c session that just answered serves the next run: no new socket, no new net-snmp
-      // session (with its random engine ID) each time. Anything that failed starts afresh; so does
-      // every v3 run, which keeps discovering the engine (RFC 3414 section 4) as before.
-      if (session && good && session.usable && ctx.keep && check.version !== "3") {
-        ctx.keep.put(key, session);
+      // session (with its random engine ID) each time. Anything that failed starts afresh.
+      if (session && good && session.usable && keep) {
+        keep.put(key, session);
       } else {
         await session?.close();
       }
