@@ -33,14 +33,15 @@ declare module "net-snmp" {
   export interface Session extends EventEmitter {
     get(oids: string[], callback: (error: Error | null, varbinds?: Varbind[]) => void): void;
     /**
-     * GetBulk (v2c, v3; RFC 3416 section 4.2.3) with no non-repeaters: element i holds what came
-     * for oids[i], one varbind per repetition; a response cut short has fewer.
+     * GetBulk (v2c, v3; RFC 3416 section 4.2.3): element i < nonRepeaters is the one varbind that
+     * came for oids[i]; each later element holds what came for its oid, one varbind per
+     * repetition, fewer in a response cut short.
      */
     getBulk(
       oids: string[],
-      nonRepeaters: 0,
+      nonRepeaters: number,
       maxRepetitions: number,
-      callback: (error: Error | null, varbinds?: Varbind[][]) => void,
+      callback: (error: Error | null, varbinds?: (Varbind | Varbind[])[]) => void,
     ): void;
     /** Walks the OIDs under `oid` with getBulk (v2c, v3) or getNext (v1). */
     subtree(

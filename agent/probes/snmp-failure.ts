@@ -52,7 +52,9 @@ export function classifyFailure(error: unknown): { reason: Reason; message: stri
   }
   if (name === "RequestFailedError") {
     if (status === NO_ACCESS || status === AUTHORIZATION_ERROR) {
-      return { reason: "auth", message: `access denied: ${text}` };
+      // authorizationError refuses the whole request; the OID net-snmp adds is just one asked for.
+      const why = status === AUTHORIZATION_ERROR ? text.replace(/: [\d.]+$/, "") : text;
+      return { reason: "auth", message: `access denied: ${why}` };
     }
     return { reason: "protocol", message: `agent error: ${text}` };
   }

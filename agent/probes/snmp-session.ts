@@ -2,7 +2,7 @@
 // versions of get and walk, and a close that happens on every path (error, abort, agent stopping).
 import dgram from "node:dgram";
 import snmp, { type Session, type User } from "net-snmp";
-import { isVarbindError, type Varbind } from "./snmp-parse.js";
+import { isVarbindError, TYPE, type Varbind } from "./snmp-parse.js";
 
 export interface SessionTarget {
   /** An IP address: the host name is resolved before, so a DNS failure is told apart. */
@@ -27,7 +27,28 @@ export interface SessionOptions {
   requestTimeout: number;
 }
 
-/** Rows asked for per getBulk request (v2c, v3). */
+/** What walkColumns asks for. */
+export interface WalkPlan {
+  /** Rows of each column asked for by the first getBulk. */
+  repetitions: number;
+  /** Scalar instances (such as sysName.0) read by the first getBulk too. */
+  scalars?: readonly string[];
+  /** Rows to ask for next, given the scalars and the fewest rows a column still going has. */
+  next?: (scalars: readonly Varbind[], rowsSoFar: number) => number;
+}
+
+/** The scalars asked for, in order, and the rows of each column. */
+export interface ColumnWalk {
+  scalars: Varbind[];
+  columns: Varbind[][];
+}
+
+/** sysName.0 → sysName: a getNext of the parent answers the instance (its first child). */
+function parentOid(oid: string): string {
+  return oid.slice(0, oid.lastIndexOf("."));
+}
+
+/** Rows asked for per getBulk request of walk() (v2c, v3). */
 const MAX_REPETITIONS = 25;
 /** A walk stops after this many varbinds, so an agent that never ends its table cannot exhaust memory. */
 const MAX_WALK = 20_000;
@@ -161,30 +182,45 @@ export class SnmpSession {
   /**
    * The varbinds under each of `columns` (columns of one table), walked side by side: one getBulk
    * asks for the next rows of every column still going, so a table of n rows takes about
-   * n / maxRepetitions requests instead of that many per column. v2c and v3 only (v1 has no
-   * getBulk; walk() each column there). A response the agent cut short to fit its message size
-   * (RFC 3416 section 4.2.3) is fine: each column goes on from the last row it got.
+   * n / repetitions requests instead of that many per column. v2c and v3 only (v1 has no getBulk;
+   * walk() each column there). A response the agent cut short to fit its message size (RFC 3416
+   * section 4.2.3) is fine: each column goes on from the last row it got.
+   *
+   * `plan.scalars` (instances such as sysName.0) ride along in the first request as non-repeaters,
+   * so a small device answers everything at once. A non-repeater is a getNext, so each is asked
+   * for by its parent's OID; one the device lacks comes back as noSuchObject.
    */
-  async walkColumns(columns: readonly string[], maxRepetitions: number): Promise<Varbind[][]> {
-    const found: Varbind[][] = columns.map(() => []);
+  async walkColumns(columns: readonly string[], plan: WalkPlan): Promise<ColumnWalk> {
+    const walk: ColumnWalk = { scalars: [], columns: columns.map(() => []) };
+    const scalars = plan.scalars ?? [];
     let going = columns.map((oid, column) => ({ column, from: oid }));
+    let repetitions = plan.repetitions;
+    let first = true;
     while (going.length > 0) {
       const asked = going;
-      const answer = await this.#request<Varbind[][]>((done) =>
-        this.#session.getBulk(
-          asked.map((g) => g.from),
-          0,
-          maxRepetitions,
-          (error, varbinds) => done(error, varbinds ?? []),
+      const nonRepeaters = first ? scalars.length : 0;
+      const oids = asked.map((g) => g.from);
+      if (first) oids.unshift(...scalars.map(parentOid));
+      const answer = await this.#request<(Varbind | Varbind[])[]>((done) =>
+        this.#session.getBulk(oids, nonRepeaters, repetitions, (error, varbinds) =>
+          done(error, varbinds ?? []),
         ),
       );
+      if (first) {
+        walk.scalars = scalars.map((oid, i) => {
+          const got = answer[i] as Varbind | undefined;
+          return got?.oid === oid ? got : { oid, type: TYPE.NoSuchObject, value: null };
+        });
+        first = false;
+      }
       going = [];
       let progressed = false;
+      let fewest = Number.POSITIVE_INFINITY;
       asked.forEach((g, k) => {
         const prefix = `${columns[g.column]}.`;
-        const rows = found[g.column] as Varbind[];
+        const rows = walk.columns[g.column] as Varbind[];
         let from: string | undefined = g.from;
-        const got = answer[k] ?? [];
+        const got = (answer[nonRepeaters + k] as Varbind[] | undefined) ?? [];
         for (const varbind of got) {
           if (isVarbindError(varbind) || !varbind.oid.startsWith(prefix)) {
             from = undefined; // past the column's end
@@ -194,12 +230,16 @@ export class SnmpSession {
           from = varbind.oid;
           progressed = true;
         }
-        if (from !== undefined && rows.length < MAX_WALK) going.push({ column: g.column, from });
+        if (from !== undefined && rows.length < MAX_WALK) {
+          going.push({ column: g.column, from });
+          fewest = Math.min(fewest, rows.length);
+        }
       });
       // An answer without a single new row would be asked again forever.
       if (!progressed) break;
+      if (plan.next && going.length > 0) repetitions = plan.next(walk.scalars, fewest);
     }
-    return found;
+    return walk;
   }
 
   /** Closes the UDP socket; pending requests fail. Safe to call more than once. */

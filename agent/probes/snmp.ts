@@ -148,16 +148,7 @@ export const snmpProbe = defineProbe({
           ? kept
           : new SnmpSession(target, auth, { requestTimeout });
       unwatch = session.watch(ctx.signal);
-      // With getBulk (v2c, v3) ifNumber comes along, to size the interface walk. Not with v1: there
-      // one OID the device lacks fails the whole get (RFC 1157 section 4.1.2.4).
-      const bulk = check.version !== "1";
-      const answer = await session.get(
-        bulk && check.interfaces ? [...Object.values(SYSTEM), IF_NUMBER] : Object.values(SYSTEM),
-      );
-      const system = parseSystem(answer);
-      const interfaces = check.interfaces
-        ? parseInterfaces(await walkInterfaces(session, bulk ? repetitions(answer) : undefined))
-        : [];
+      const { system, interfaces } = await readDevice(session, check);
       const extras = await readExtras(session, check);
       good = true;
       return outcome(system, interfaces, extras, ctx.inventoryDue);
@@ -214,42 +205,70 @@ const IF_WALKED: readonly IfColumn[] = [
   "hcOutOctets",
 ];
 
-/** Rows asked for per getBulk of the interface columns: ifNumber and one past it, within limits. */
+/** Rows asked for per getBulk of the interface columns, at most. */
 const MAX_IF_REPETITIONS = 25;
+/** Rows asked for while a device's interface count is not known yet: a small switch's worth. */
+const FIRST_IF_REPETITIONS = 8;
+/** ifNumber of each check's device at its last run, to size the next run's request. */
+const knownInterfaces = new WeakMap<SnmpCheck, number>();
 
 /**
- * getBulk repetitions for the interface walk: ifNumber + 1 rows end every column in one answer
- * (the extra row is past the table) without fetching rows of the next columns that are thrown away.
+ * Identity, uptime and interfaces. With v2c/v3 it is one getBulk for a device of up to 24
+ * interfaces: the system group and ifNumber as non-repeaters, and every interface column side by
+ * side for ifNumber + 1 rows (the extra row is past the table's end), ifNumber as of the last run.
+ * A device that grew, or answers in parts, is asked on from where each column stopped. With v1,
+ * one get and a getNext walk per column.
  */
-function repetitions(answer: readonly Varbind[]): number {
-  const count = numericValue(answer.find((v) => v.oid === IF_NUMBER));
-  if (count === undefined || count < 0) return MAX_IF_REPETITIONS;
-  return Math.min(MAX_IF_REPETITIONS, Math.floor(count) + 1);
+async function readDevice(
+  session: SnmpSession,
+  check: SnmpCheck,
+): Promise<{ system: SystemInfo; interfaces: Interface[] }> {
+  if (check.version === "1" || !check.interfaces) {
+    const system = parseSystem(await session.get(Object.values(SYSTEM)));
+    if (!check.interfaces) return { system, interfaces: [] };
+    const walk: IfWalk = {};
+    for (const column of [...IF_WALKED, "inOctets", "outOctets"] as const) {
+      if (column === "inOctets" && !needs32BitCounters(walk)) break;
+      walk[column] = await session.walk(IF_COLUMNS[column]);
+    }
+    return { system, interfaces: parseInterfaces(walk) };
+  }
+  const known = knownInterfaces.get(check);
+  const found = await session.walkColumns(
+    IF_WALKED.map((column) => IF_COLUMNS[column]),
+    {
+      scalars: [...Object.values(SYSTEM), IF_NUMBER],
+      repetitions: known === undefined ? FIRST_IF_REPETITIONS : rowsToAsk(known, 0),
+      next: (scalars, rowsSoFar) => rowsToAsk(ifNumber(scalars), rowsSoFar),
+    },
+  );
+  const walk: IfWalk = {};
+  IF_WALKED.forEach((column, i) => {
+    walk[column] = found.columns[i] ?? [];
+  });
+  const count = ifNumber(found.scalars) ?? Math.max(0, ...found.columns.map((rows) => rows.length));
+  knownInterfaces.set(check, count);
+  if (needs32BitCounters(walk)) {
+    const octets = await session.walkColumns([IF_COLUMNS.inOctets, IF_COLUMNS.outOctets], {
+      repetitions: rowsToAsk(count, 0),
+    });
+    [walk.inOctets, walk.outOctets] = octets.columns;
+  }
+  return { system: parseSystem(found.scalars), interfaces: parseInterfaces(walk) };
+}
+
+function ifNumber(scalars: readonly Varbind[]): number | undefined {
+  const count = numericValue(scalars.find((v) => v.oid === IF_NUMBER));
+  return count === undefined || count < 0 ? undefined : Math.floor(count);
 }
 
 /**
- * IF-MIB columns: with v2c/v3 (`repetitions` given) all of them side by side in shared getBulk
- * requests, one or two for a small device instead of one per column; with v1 one getNext walk per
- * column (net-snmp's subtree).
+ * getBulk repetitions for the rest of the interface walk: the rows left and one past them, so every
+ * column ends in the answer without fetching rows of the next column only to throw them away.
  */
-async function walkInterfaces(session: SnmpSession, repetitions?: number): Promise<IfWalk> {
-  const walk: IfWalk = {};
-  const read = async (columns: readonly IfColumn[]) => {
-    if (repetitions === undefined) {
-      for (const column of columns) walk[column] = await session.walk(IF_COLUMNS[column]);
-      return;
-    }
-    const found = await session.walkColumns(
-      columns.map((column) => IF_COLUMNS[column]),
-      repetitions,
-    );
-    columns.forEach((column, i) => {
-      walk[column] = found[i] ?? [];
-    });
-  };
-  await read(IF_WALKED);
-  if (needs32BitCounters(walk)) await read(["inOctets", "outOctets"]);
-  return walk;
+function rowsToAsk(interfaces: number | undefined, rowsSoFar: number): number {
+  if (interfaces === undefined) return MAX_IF_REPETITIONS;
+  return Math.max(1, Math.min(MAX_IF_REPETITIONS, interfaces - rowsSoFar + 1));
 }
 
 interface Extras {

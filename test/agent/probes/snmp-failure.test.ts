@@ -25,6 +25,13 @@ describe("failures", () => {
     expect(classifyFailure(new snmp.RequestFailedError("AuthorizationError", 16)).reason).toBe(
       "auth",
     );
+    // The OID net-snmp names for a refused request is only the one it happened to ask first.
+    expect(
+      classifyFailure(new snmp.RequestFailedError("AuthorizationError: 1.3.6.1.2.1.2.2.1.2", 16)),
+    ).toEqual({ reason: "auth", message: "access denied: AuthorizationError" });
+    expect(
+      classifyFailure(new snmp.RequestFailedError("NoAccess: 1.3.6.1.4.1.9.9.1.0", 6)).message,
+    ).toBe("access denied: NoAccess: 1.3.6.1.4.1.9.9.1.0");
     expect(classifyFailure(new snmp.RequestFailedError("TooBig", 1)).reason).toBe("protocol");
     expect(classifyFailure(new snmp.ResponseInvalidError("Unknown PDU type", 3)).reason).toBe(
       "protocol",

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { PROBE_BY_KIND } from "../../../agent/probes/index.js";
 import type { ProbeOutcome } from "../../../agent/probes/probe.js";
-import { IF_COLUMNS } from "../../../agent/probes/snmp-parse.js";
+import { IF_COLUMNS, IF_NUMBER, SYSTEM, TYPE } from "../../../agent/probes/snmp-parse.js";
 import { SnmpSession } from "../../../agent/probes/snmp-session.js";
 import { Scheduler } from "../../../agent/scheduler.js";
 import { silentLogger } from "../../../shared/log.js";
@@ -124,8 +124,41 @@ describe("snmp sessions", () => {
       expect(oneByOne[0]?.length).toBeGreaterThan(1);
       const oids = (walks: { oid: string }[][]) => walks.map((rows) => rows.map((v) => v.oid));
       // One row per answer: every column goes on over several getBulk requests.
-      expect(oids(await session.walkColumns(columns, 1))).toEqual(oids(oneByOne));
-      expect(oids(await session.walkColumns(columns, 25))).toEqual(oids(oneByOne));
+      const slow = await session.walkColumns(columns, { repetitions: 1 });
+      expect(oids(slow.columns)).toEqual(oids(oneByOne));
+      const fast = await session.walkColumns(columns, { repetitions: 25 });
+      expect(oids(fast.columns)).toEqual(oids(oneByOne));
+      // Growing from one row per answer to many, as the probe does once it knows ifNumber.
+      const asked: number[] = [];
+      const growing = await session.walkColumns(columns, {
+        repetitions: 1,
+        next: (_scalars, rowsSoFar) => {
+          asked.push(rowsSoFar);
+          return 25;
+        },
+      });
+      expect(oids(growing.columns)).toEqual(oids(oneByOne));
+      expect(asked[0]).toBe(1);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("reads scalars in the walk's first request, as a get would, a missing one as noSuchObject", async (ctx) => {
+    const agent = snmpdOrSkip(ctx);
+    const session = new SnmpSession(
+      { address: "127.0.0.1", family: 4, port: agent.port },
+      { version: "2c", community: SNMPD_COMMUNITY },
+      { requestTimeout: 1000 },
+    );
+    try {
+      // sysORLastChange (…1.8.0) lies between sysServices and sysORTable; …1.1.99.0 exists nowhere.
+      const scalars = [SYSTEM.name, SYSTEM.descr, IF_NUMBER, "1.3.6.1.2.1.1.99.0", SYSTEM.location];
+      const walk = await session.walkColumns([IF_COLUMNS.descr], { repetitions: 25, scalars });
+      const got = await session.get(scalars);
+      expect(walk.scalars).toEqual(got);
+      expect(walk.scalars.map((v) => v.type)).toEqual([4, 4, 2, TYPE.NoSuchObject, 4]);
+      expect(walk.columns).toEqual([await session.walk(IF_COLUMNS.descr)]);
     } finally {
       await session.close();
     }
