@@ -169,9 +169,39 @@ describe("scheduler", () => {
       maxJitterMs: 1,
     });
     s.start();
-    await new Promise((r) => setTimeout(r, 400));
+    // The first runs wait for the next whole second of the clock.
+    await new Promise((r) => setTimeout(r, 1400));
     await s.stop();
     expect(outputs).toHaveLength(10);
     expect(most).toBe(3);
+  });
+
+  it("starts checks on whole seconds, so checks due in one second start together", async () => {
+    const outputs: RunOutput[] = [];
+    const s = new Scheduler({
+      checks: Array.from({ length: 12 }, (_, i) => check(`c${i}`, "ok", { interval: 2000 })),
+      probes,
+      concurrency: 16,
+      log: silentLogger(),
+      sink: (o) => outputs.push(o),
+      maxJitterMs: 2000,
+    });
+    const started = Date.now();
+    s.start();
+    await new Promise((r) => setTimeout(r, 4600));
+    await s.stop();
+    // Every check ran twice (on one of two seconds after its jitter), each run at a second's start.
+    const runs = outputs.map((o) => o.result);
+    for (let i = 0; i < 12; i++) {
+      expect(runs.filter((r) => r.check === `c${i}`).length).toBeGreaterThanOrEqual(2);
+    }
+    const seconds = new Set(runs.map((r) => Math.floor(r.ts / 1000)));
+    expect(seconds.size).toBeLessThanOrEqual(5);
+    expect(seconds.size).toBeLessThan(runs.length / 2);
+    for (const run of runs) {
+      expect(run.ts).toBeGreaterThan(started);
+      // Late by what a busy machine's timers may be late, not by up to a second.
+      expect(run.ts % 1000).toBeLessThan(300);
+    }
   });
 });
