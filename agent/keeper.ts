@@ -2,12 +2,16 @@
 // a few per target at most, all closed when the agent stops.
 import type { Keeper, Kept } from "./probes/probe.js";
 
-/** Idle things kept per key: enough for the runs of one target that overlap, not one per check. */
-const MAX_IDLE_PER_KEY = 4;
-
 export class KeptPool implements Keeper {
   readonly #idle = new Map<string, Kept[]>();
   #closed = false;
+
+  /**
+   * `maxIdlePerKey`: enough for the runs of one target that overlap (the scheduler passes its
+   * concurrency cap, as many as can overlap), so checks of one device due in the same second each
+   * find a session again next time. Never more than ran at once, and not one per check.
+   */
+  constructor(private readonly maxIdlePerKey = 4) {}
 
   take(key: string): Kept | undefined {
     const idle = this.#idle.get(key);
@@ -18,7 +22,7 @@ export class KeptPool implements Keeper {
 
   put(key: string, kept: Kept): void {
     const idle = this.#idle.get(key) ?? [];
-    if (this.#closed || idle.length >= MAX_IDLE_PER_KEY) {
+    if (this.#closed || idle.length >= this.maxIdlePerKey) {
       void kept.close();
       return;
     }

@@ -73,11 +73,13 @@ export class Scheduler {
   /** Aborts each run under way (its timeout's work, done early); stop() calls them all. */
   readonly #aborts = new Set<(reason: unknown) => void>();
   /** What probes keep open between runs; closed by stop(). */
-  readonly #kept = new KeptPool();
+  readonly #kept: KeptPool;
   #stopped = false;
   #active = 0;
 
-  constructor(private readonly options: SchedulerOptions) {}
+  constructor(private readonly options: SchedulerOptions) {
+    this.#kept = new KeptPool(options.concurrency);
+  }
 
   readonly #logs = new Map<string, Logger>();
 

@@ -171,17 +171,12 @@ export interface Interface {
 /** Rows of one walked column keyed by the index after the column OID (the ifIndex here). */
 function rows(varbinds: readonly Varbind[] | undefined, column: string): Map<string, Varbind> {
   const out = new Map<string, Varbind>();
+  const prefix = `${column}.`;
   for (const varbind of varbinds ?? []) {
-    if (!varbind.oid.startsWith(`${column}.`) || isVarbindError(varbind)) continue;
-    out.set(varbind.oid.slice(column.length + 1), varbind);
+    if (!varbind.oid.startsWith(prefix) || isVarbindError(varbind)) continue;
+    out.set(varbind.oid.slice(prefix.length), varbind);
   }
   return out;
-}
-
-function columns(walk: IfWalk): Record<IfColumn, Map<string, Varbind>> {
-  return Object.fromEntries(
-    (Object.keys(IF_COLUMNS) as IfColumn[]).map((c) => [c, rows(walk[c], IF_COLUMNS[c])]),
-  ) as Record<IfColumn, Map<string, Varbind>>;
 }
 
 /** ifIndex values of ifTable, the table every interface has a row in; numeric order. */
@@ -197,45 +192,47 @@ function indexes(cols: Record<IfColumn, Map<string, Varbind>>): string[] {
  * True when some interface lacks a 64-bit counter pair, so the 32-bit ifIn/OutOctets columns must
  * be walked too (SNMPv1 has no Counter64; old or small devices have no ifXTable).
  */
-export function needs32BitCounters(walk: IfWalk): boolean {
-  const cols = columns(walk);
-  return indexes(cols).some(
-    (i) =>
-      numericValue(cols.hcInOctets.get(i)) === undefined ||
-      numericValue(cols.hcOutOctets.get(i)) === undefined,
-  );
+export function needs32BitCounters(interfaces: readonly Interface[]): boolean {
+  return interfaces.some((iface) => iface.counterBits !== 64);
 }
 
 /** Interfaces from the walked columns: 64-bit counters where the row has both, else 32-bit. */
 export function parseInterfaces(walk: IfWalk): Interface[] {
-  const cols = columns(walk);
+  const cols = {} as Record<IfColumn, Map<string, Varbind>>;
+  for (const column of Object.keys(IF_COLUMNS) as IfColumn[]) {
+    cols[column] = rows(walk[column], IF_COLUMNS[column]);
+  }
   return indexes(cols).map((index) => {
     const descr = textValue(cols.descr.get(index)) || undefined;
     const name = textValue(cols.name.get(index)) || descr || `if${index}`;
+    const iface: Interface = { index, name };
+    if (descr !== undefined) iface.descr = descr;
     const status = numericValue(cols.operStatus.get(index));
-    const iface: Interface = { index, name, descr };
     if (status !== undefined) iface.status = OPER_STATUS[status] || `status${status}`;
     const hcIn = numericValue(cols.hcInOctets.get(index));
     const hcOut = numericValue(cols.hcOutOctets.get(index));
     // Both directions from the same pair, so receive and transmit wrap at the same point.
     if (hcIn !== undefined && hcOut !== undefined) {
-      Object.assign(iface, { receiveBytes: hcIn, transmitBytes: hcOut, counterBits: 64 });
+      iface.receiveBytes = hcIn;
+      iface.transmitBytes = hcOut;
+      iface.counterBits = 64;
     } else {
       const inOctets = numericValue(cols.inOctets.get(index));
       const outOctets = numericValue(cols.outOctets.get(index));
-      if (inOctets !== undefined || outOctets !== undefined) {
-        Object.assign(iface, { receiveBytes: inOctets, transmitBytes: outOctets, counterBits: 32 });
-      }
+      if (inOctets !== undefined) iface.receiveBytes = inOctets;
+      if (outOctets !== undefined) iface.transmitBytes = outOctets;
+      if (inOctets !== undefined || outOctets !== undefined) iface.counterBits = 32;
     }
-    iface.receiveErrors = numericValue(cols.inErrors.get(index));
-    iface.transmitErrors = numericValue(cols.outErrors.get(index));
-    iface.speedBytes = speedBytes(
+    const receiveErrors = numericValue(cols.inErrors.get(index));
+    if (receiveErrors !== undefined) iface.receiveErrors = receiveErrors;
+    const transmitErrors = numericValue(cols.outErrors.get(index));
+    if (transmitErrors !== undefined) iface.transmitErrors = transmitErrors;
+    const speed = speedBytes(
       numericValue(cols.speed.get(index)),
       numericValue(cols.highSpeed.get(index)),
     );
-    return Object.fromEntries(
-      Object.entries(iface).filter(([, v]) => v !== undefined),
-    ) as unknown as Interface;
+    if (speed !== undefined) iface.speedBytes = speed;
+    return iface;
   });
 }
 

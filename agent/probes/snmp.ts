@@ -227,11 +227,14 @@ async function readDevice(
     const system = parseSystem(await session.get(Object.values(SYSTEM)));
     if (!check.interfaces) return { system, interfaces: [] };
     const walk: IfWalk = {};
-    for (const column of [...IF_WALKED, "inOctets", "outOctets"] as const) {
-      if (column === "inOctets" && !needs32BitCounters(walk)) break;
-      walk[column] = await session.walk(IF_COLUMNS[column]);
+    for (const column of IF_WALKED) walk[column] = await session.walk(IF_COLUMNS[column]);
+    let interfaces = parseInterfaces(walk);
+    if (needs32BitCounters(interfaces)) {
+      walk.inOctets = await session.walk(IF_COLUMNS.inOctets);
+      walk.outOctets = await session.walk(IF_COLUMNS.outOctets);
+      interfaces = parseInterfaces(walk);
     }
-    return { system, interfaces: parseInterfaces(walk) };
+    return { system, interfaces };
   }
   const known = knownInterfaces.get(check);
   const found = await session.walkColumns(
@@ -248,13 +251,15 @@ async function readDevice(
   });
   const count = ifNumber(found.scalars) ?? Math.max(0, ...found.columns.map((rows) => rows.length));
   knownInterfaces.set(check, count);
-  if (needs32BitCounters(walk)) {
+  let interfaces = parseInterfaces(walk);
+  if (needs32BitCounters(interfaces)) {
     const octets = await session.walkColumns([IF_COLUMNS.inOctets, IF_COLUMNS.outOctets], {
       repetitions: rowsToAsk(count, 0),
     });
     [walk.inOctets, walk.outOctets] = octets.columns;
+    interfaces = parseInterfaces(walk);
   }
-  return { system: parseSystem(found.scalars), interfaces: parseInterfaces(walk) };
+  return { system: parseSystem(found.scalars), interfaces };
 }
 
 function ifNumber(scalars: readonly Varbind[]): number | undefined {

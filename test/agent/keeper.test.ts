@@ -7,9 +7,9 @@ function thing(name: string, closed: string[]) {
 }
 
 describe("kept pool", () => {
-  it("hands back what was put under the same key only, and closes what is over four a key", () => {
+  it("hands back what was put under the same key only, and closes what is over its limit a key", () => {
     const closed: string[] = [];
-    const pool = new KeptPool();
+    const pool = new KeptPool(4);
     for (const n of ["a1", "a2", "a3", "a4", "a5"]) pool.put("a", thing(n, closed));
     pool.put("b", thing("b1", closed));
     expect(closed).toEqual(["a5"]);

@@ -156,12 +156,12 @@ describe("IF-MIB interfaces", () => {
         speedBytes: 0,
       },
     ]);
-    expect(needs32BitCounters(walkFixture("switch-if-mib.json"))).toBe(true);
+    expect(needs32BitCounters(interfaces)).toBe(true);
   });
 
   it("falls back to ifDescr and 32-bit counters on an SNMPv1 device without ifXTable", () => {
     const walk = walkFixture("printer-v1-if-mib.json");
-    expect(needs32BitCounters(walk)).toBe(true);
+    expect(needs32BitCounters(parseInterfaces(walk))).toBe(true);
     expect(parseInterfaces(walk)).toEqual([
       {
         index: "1",
@@ -195,7 +195,7 @@ describe("IF-MIB interfaces", () => {
     const withoutVlan = Object.fromEntries(
       Object.entries(walk).map(([c, rows]) => [c, rows.filter((r) => !r.oid.endsWith(".3"))]),
     );
-    expect(needs32BitCounters(withoutVlan)).toBe(false);
+    expect(needs32BitCounters(parseInterfaces(withoutVlan))).toBe(false);
   });
 
   it("chooses ifSpeed below 2^32-1 bit/s and ifHighSpeed above (RFC 2863)", () => {
