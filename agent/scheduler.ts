@@ -32,9 +32,9 @@ export interface SchedulerOptions {
 class TimeoutError extends Error {}
 
 /**
- * Checks start on whole seconds of the clock (as Telegraf's round_interval does), so the checks due
- * in one second start on one wake-up of the agent. Waking for each check alone costs more CPU than
- * a TCP or HTTP check's own work.
+ * Checks start on a one-second grid, so the checks due in one second start on one wake-up of the
+ * agent: waking for each check alone costs more CPU than a TCP or HTTP check's own work. Each agent
+ * has its own offset into the second, so a thousand agents do not all send at the same instant.
  */
 export const TICK_MS = 1000;
 
@@ -100,7 +100,8 @@ export class Scheduler {
   start(): void {
     const random = this.options.random ?? Math.random;
     const maxJitter = this.options.maxJitterMs ?? 10_000;
-    const tick = Math.ceil(Date.now() / TICK_MS) * TICK_MS;
+    const phase = Math.floor(random() * TICK_MS);
+    const tick = Math.ceil((Date.now() - phase) / TICK_MS) * TICK_MS + phase;
     for (const check of this.options.checks) {
       // The start jitter spreads checks over whole seconds.
       const ticks = Math.floor((random() * Math.min(check.interval, maxJitter)) / TICK_MS);

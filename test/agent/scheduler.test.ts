@@ -176,8 +176,15 @@ describe("scheduler", () => {
     expect(most).toBe(3);
   });
 
-  it("starts checks on whole seconds, so checks due in one second start together", async () => {
+  it("starts checks on a one-second grid, so checks due in one second start together", async () => {
     const outputs: RunOutput[] = [];
+    // A fixed sequence: the first number places the agent's grid 700 ms into the second.
+    let seed = 7;
+    const numbers = [0.7];
+    const random = () => {
+      seed = (seed * 48_271) % 2_147_483_647;
+      return numbers.shift() ?? seed / 2_147_483_647;
+    };
     const s = new Scheduler({
       checks: Array.from({ length: 12 }, (_, i) => check(`c${i}`, "ok", { interval: 2000 })),
       probes,
@@ -185,6 +192,7 @@ describe("scheduler", () => {
       log: silentLogger(),
       sink: (o) => outputs.push(o),
       maxJitterMs: 2000,
+      random,
     });
     const started = Date.now();
     s.start();
@@ -195,13 +203,13 @@ describe("scheduler", () => {
     for (let i = 0; i < 12; i++) {
       expect(runs.filter((r) => r.check === `c${i}`).length).toBeGreaterThanOrEqual(2);
     }
-    const seconds = new Set(runs.map((r) => Math.floor(r.ts / 1000)));
+    const seconds = new Set(runs.map((r) => Math.floor((r.ts - 700) / 1000)));
     expect(seconds.size).toBeLessThanOrEqual(5);
     expect(seconds.size).toBeLessThan(runs.length / 2);
     for (const run of runs) {
       expect(run.ts).toBeGreaterThan(started);
-      // Late by what a busy machine's timers may be late, not by up to a second.
-      expect(run.ts % 1000).toBeLessThan(300);
+      // 700 ms into a second, late by what a busy machine's timers may be late, not by up to 1 s.
+      expect((run.ts - 700) % 1000).toBeLessThan(300);
     }
   });
 });
