@@ -93,7 +93,19 @@ export interface NetSnmpBinaries {
   snmpwalk: string;
 }
 
-export async function startSnmpd(bins: NetSnmpBinaries): Promise<Snmpd> {
+/** Where snmpd runs when not on this namespace's loopback: inside a test network namespace. */
+export interface SnmpdPlace {
+  /** `ip`, to run snmpd with `ip netns exec`. */
+  ip: string;
+  netns: string;
+  /** The address snmpd listens on, inside the namespace. */
+  address: string;
+  /** The address the community is granted to: where the queries come from. */
+  client: string;
+}
+
+export async function startSnmpd(bins: NetSnmpBinaries, place?: SnmpdPlace): Promise<Snmpd> {
+  const address = place?.address ?? "127.0.0.1";
   const dir = tempDir("giamsat-snmpd-");
   const env = {
     ...process.env,
@@ -108,8 +120,8 @@ export async function startSnmpd(bins: NetSnmpBinaries): Promise<Snmpd> {
     writeFileSync(
       conf,
       [
-        `agentAddress udp:127.0.0.1:${port}`,
-        `rocommunity ${SNMPD_COMMUNITY} 127.0.0.1`,
+        `agentAddress udp:${address}:${port}`,
+        `rocommunity ${SNMPD_COMMUNITY} ${place?.client ?? "127.0.0.1"}`,
         `createUser ${SNMPD_V3.user} SHA-256 "${SNMPD_V3.authKey}" AES "${SNMPD_V3.privKey}"`,
         `rouser ${SNMPD_V3.user} priv`,
         `sysName ${SNMPD_SYS_NAME}`,
@@ -120,10 +132,14 @@ export async function startSnmpd(bins: NetSnmpBinaries): Promise<Snmpd> {
       ].join("\n"),
     );
     // -f foreground, -Lo log to stdout, -C only this config file, -p pid file.
-    const child = spawn(bins.snmpd, ["-f", "-Lo", "-C", "-c", conf, "-p", join(dir.path, "pid")], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const args = ["-f", "-Lo", "-C", "-c", conf, "-p", join(dir.path, "pid")];
+    // `ip netns exec` runs snmpd in its own process (exec), so the PID is snmpd's.
+    const child = place
+      ? spawn(place.ip, ["netns", "exec", place.netns, bins.snmpd, ...args], {
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+        })
+      : spawn(bins.snmpd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     const started = await ready(child);
     if (started === true && child.pid !== undefined) {
       const pid = child.pid;
@@ -132,8 +148,8 @@ export async function startSnmpd(bins: NetSnmpBinaries): Promise<Snmpd> {
         port,
         pid,
         env,
-        get: (args, oids) => query(bins.snmpget, [...args, `127.0.0.1:${port}`], oids, env),
-        walk: (args, oid) => query(bins.snmpwalk, [...args, `127.0.0.1:${port}`], [oid], env),
+        get: (args, oids) => query(bins.snmpget, [...args, `${address}:${port}`], oids, env),
+        walk: (args, oid) => query(bins.snmpwalk, [...args, `${address}:${port}`], [oid], env),
         async stop() {
           if (child.exitCode === null && child.signalCode === null) process.kill(pid, "SIGTERM");
           await exited;
