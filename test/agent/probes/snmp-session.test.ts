@@ -43,6 +43,15 @@ function udpSockets(): number {
   return count;
 }
 
+/** A v2c session to the test's snmpd. */
+function v2cSession(port: number): SnmpSession {
+  return new SnmpSession(
+    { address: "127.0.0.1", family: 4, port },
+    { version: "2c", community: SNMPD_COMMUNITY },
+    { requestTimeout: 1000 },
+  );
+}
+
 describe("snmp sessions", () => {
   it("closes its UDP socket after every run: success, auth failure, refused, timeout, abort", async (ctx) => {
     const agent = snmpdOrSkip(ctx);
@@ -111,11 +120,7 @@ describe("snmp sessions", () => {
 
   it("walks columns side by side to the same rows as one walk per column, over several answers", async (ctx) => {
     const agent = snmpdOrSkip(ctx);
-    const session = new SnmpSession(
-      { address: "127.0.0.1", family: 4, port: agent.port },
-      { version: "2c", community: SNMPD_COMMUNITY },
-      { requestTimeout: 1000 },
-    );
+    const session = v2cSession(agent.port);
     try {
       // ifXTable's columns follow ifTable's: a walk must stop at each column's end, not run on.
       const columns = [IF_COLUMNS.descr, IF_COLUMNS.operStatus, IF_COLUMNS.name, "1.3.6.1.2.1.1"];
@@ -146,13 +151,9 @@ describe("snmp sessions", () => {
 
   it("reads scalars in the walk's first request, as a get would, a missing one as noSuchObject", async (ctx) => {
     const agent = snmpdOrSkip(ctx);
-    const session = new SnmpSession(
-      { address: "127.0.0.1", family: 4, port: agent.port },
-      { version: "2c", community: SNMPD_COMMUNITY },
-      { requestTimeout: 1000 },
-    );
+    const session = v2cSession(agent.port);
     try {
-      // sysORLastChange (…1.8.0) lies between sysServices and sysORTable; …1.1.99.0 exists nowhere.
+      // …1.1.99.0 exists nowhere: a getNext of its parent lands on ifNumber, which is not it.
       const scalars = [SYSTEM.name, SYSTEM.descr, IF_NUMBER, "1.3.6.1.2.1.1.99.0", SYSTEM.location];
       const walk = await session.walkColumns([IF_COLUMNS.descr], { repetitions: 25, scalars });
       const got = await session.get(scalars);
