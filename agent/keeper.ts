@@ -1,5 +1,5 @@
 // What probes keep open between runs (SNMP sessions), by target: taken by a run, put back after it,
-// a few per target at most, all closed when the agent stops.
+// at most as many per target as can run at once, all closed when the agent stops.
 import type { Keeper, Kept } from "./probes/probe.js";
 
 export class KeptPool implements Keeper {
@@ -11,7 +11,7 @@ export class KeptPool implements Keeper {
    * concurrency cap, as many as can overlap), so checks of one device due in the same second each
    * find a session again next time. Never more than ran at once, and not one per check.
    */
-  constructor(private readonly maxIdlePerKey = 4) {}
+  constructor(private readonly maxIdlePerKey: number) {}
 
   take(key: string): Kept | undefined {
     const idle = this.#idle.get(key);

@@ -36,7 +36,7 @@ class TimeoutError extends Error {}
  * agent: waking for each check alone costs more CPU than a TCP or HTTP check's own work. Each agent
  * has its own offset into the second, so a thousand agents do not all send at the same instant.
  */
-export const TICK_MS = 1000;
+const TICK_MS = 1000;
 
 /**
  * A sample's labels plus the check's. Copied key by key: object spread of two objects goes through

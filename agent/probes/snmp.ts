@@ -228,12 +228,10 @@ async function readDevice(
     if (!check.interfaces) return { system, interfaces: [] };
     const walk: IfWalk = {};
     for (const column of IF_WALKED) walk[column] = await session.walk(IF_COLUMNS[column]);
-    let interfaces = parseInterfaces(walk);
-    if (needs32BitCounters(interfaces)) {
-      walk.inOctets = await session.walk(IF_COLUMNS.inOctets);
-      walk.outOctets = await session.walk(IF_COLUMNS.outOctets);
-      interfaces = parseInterfaces(walk);
-    }
+    const interfaces = await withOctets(walk, async () => [
+      await session.walk(IF_COLUMNS.inOctets),
+      await session.walk(IF_COLUMNS.outOctets),
+    ]);
     return { system, interfaces };
   }
   const known = knownInterfaces.get(check);
@@ -251,15 +249,27 @@ async function readDevice(
   });
   const count = ifNumber(found.scalars) ?? Math.max(0, ...found.columns.map((rows) => rows.length));
   knownInterfaces.set(check, count);
-  let interfaces = parseInterfaces(walk);
-  if (needs32BitCounters(interfaces)) {
+  const interfaces = await withOctets(walk, async () => {
     const octets = await session.walkColumns([IF_COLUMNS.inOctets, IF_COLUMNS.outOctets], {
       repetitions: rowsToAsk(count, 0),
     });
-    [walk.inOctets, walk.outOctets] = octets.columns;
-    interfaces = parseInterfaces(walk);
-  }
+    return [octets.columns[0] ?? [], octets.columns[1] ?? []];
+  });
   return { system: parseSystem(found.scalars), interfaces };
+}
+
+/**
+ * The interfaces of the walk; when some row lacks 64-bit counters, the 32-bit ifIn/OutOctets
+ * columns are read too and the walk parsed again.
+ */
+async function withOctets(
+  walk: IfWalk,
+  readOctets: () => Promise<[Varbind[], Varbind[]]>,
+): Promise<Interface[]> {
+  const interfaces = parseInterfaces(walk);
+  if (!needs32BitCounters(interfaces)) return interfaces;
+  [walk.inOctets, walk.outOctets] = await readOctets();
+  return parseInterfaces(walk);
 }
 
 function ifNumber(scalars: readonly Varbind[]): number | undefined {

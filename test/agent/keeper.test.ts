@@ -21,7 +21,7 @@ describe("kept pool", () => {
 
   it("closes everything kept, and what is put back after", async () => {
     const closed: string[] = [];
-    const pool = new KeptPool();
+    const pool = new KeptPool(4);
     pool.put("a", thing("a1", closed));
     pool.put("b", thing("b1", closed));
     const taken = pool.take("a");
