@@ -59,6 +59,8 @@ export interface IngestDeps {
 
 interface Session {
   agent: AgentIdentity;
+  /** The agent's labels on the collector's own metrics. */
+  labels: { unit: string; agent: string };
   socket: WebSocket;
   greeted: boolean;
   alive: boolean;
@@ -138,8 +140,10 @@ export class Ingest {
         new ProtocolError("invalid_message", "replaced by a newer connection"),
       );
     }
+    const labels = { unit: agent.unit, agent: agent.name };
     const session: Session = {
       agent,
+      labels,
       socket,
       greeted: false,
       alive: true,
@@ -155,7 +159,6 @@ export class Ingest {
       revoked: false,
     };
     this.#sessions.set(agent.id, session);
-    const labels = { unit: agent.unit, agent: agent.name };
     this.deps.metrics.agentConnected.set(labels, 1);
     this.deps.metrics.connectedAgents.set(this.#sessions.size);
     const helloTimer = setTimeout(() => {
@@ -285,8 +288,7 @@ export class Ingest {
       }
     }
     const offset = batch.sentAt - receivedAt;
-    const labels = { unit: session.agent.unit, agent: session.agent.name };
-    this.deps.metrics.agentClockOffset.set(labels, offset / 1000);
+    this.deps.metrics.agentClockOffset.set(session.labels, offset / 1000);
     if (Math.abs(offset) > MAX_CLOCK_SKEW_MS) {
       if (!session.skewWarned) {
         session.skewWarned = true;
@@ -366,8 +368,7 @@ export class Ingest {
   }
 
   #seen(session: Session, at: number): void {
-    const labels = { unit: session.agent.unit, agent: session.agent.name };
-    this.deps.metrics.agentLastSeen.set(labels, at / 1000);
+    this.deps.metrics.agentLastSeen.set(session.labels, at / 1000);
   }
 
   #send(socket: WebSocket, message: CollectorMessage): void {

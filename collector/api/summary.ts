@@ -82,9 +82,8 @@ function summaryOf(
   },
 ) {
   const id = unit.id;
-  const { until } = read;
+  const { until, times, incidents } = read;
   const counted = Math.max(0, until - period.from);
-  const { times, incidents } = read;
   const clipped = (i: Incident) =>
     Math.max(0, Math.min(i.end ?? until, until) - Math.max(i.start, period.from));
   // A check incident stays open while its agent is silent, but nothing was seen down then: its
@@ -183,7 +182,7 @@ function summaryOf(
       severity: "warning",
       params: {
         count: silences.length,
-        silentMs: silences.map(clipped).reduce((a, b) => a + b, 0),
+        silentMs: silences.reduce((sum, i) => sum + i.downtimeMs, 0),
       },
     });
   }

@@ -168,7 +168,7 @@ export class IncidentList {
     };
   }
 
-  #check(seriesId: number): { check: string; category: string } | undefined {
+  #check(seriesId: number): CheckSeries | undefined {
     let info = this.catalog.get(seriesId);
     if (!info) {
       this.catalog.refresh();
@@ -212,8 +212,7 @@ export class IncidentList {
         latest: latest + 86_400_000,
       }) as [number, number, number, number | null][];
       const spans = links.map(([id, seriesId, start, end]) => {
-        const check = this.catalog.get(seriesId) as { interval?: number } | undefined;
-        return { id, from: start - holdCap({ interval: check?.interval }), end };
+        return { id, from: start - holdCap({ interval: this.#check(seriesId)?.interval }), end };
       });
       for (const row of own) {
         const link = spans.find(

@@ -62,12 +62,9 @@ export class InventoryWriter {
     }[];
     const before = rows.find((r) => r.side === "before");
     const after = rows.find((r) => r.side === "after");
-    const parsed = before && { ts: before.ts, data: JSON.parse(before.data) as unknown };
-    this.#setDiff.run(...changeColumns(parsed, data), agentId, check, ts);
-    if (after) {
-      const later = JSON.parse(after.data) as unknown;
-      this.#setDiff.run(...changeColumns({ ts, data }, later), agentId, check, after.ts);
-    }
+    const stored = { ts, data: json, parsed: data };
+    this.#setDiff.run(...storedChange(before, stored), agentId, check, ts);
+    if (after) this.#setDiff.run(...storedChange(stored, after), agentId, check, after.ts);
   }
 }
 
@@ -83,6 +80,23 @@ function changeColumns(
   if (!previous) return [null, null, null];
   const diff = diffInventory(previous.data, data);
   return [previous.ts, changeCount(diff), JSON.stringify(diff)];
+}
+
+/** The change columns of an unchanged inventory: an empty diff. */
+const UNCHANGED = JSON.stringify(diffInventory(null, null));
+
+/**
+ * changeColumns of two inventories as stored (JSON text). One sent again exactly as it was (most
+ * days) is neither parsed nor diffed.
+ */
+function storedChange(
+  previous: { ts: number; data: string; parsed?: unknown } | undefined,
+  next: { data: string; parsed?: unknown },
+): [number | null, number | null, string | null] {
+  if (previous?.data === next.data) return [previous.ts, 0, UNCHANGED];
+  const parse = (item: { data: string; parsed?: unknown }) =>
+    item.parsed === undefined ? (JSON.parse(item.data) as unknown) : item.parsed;
+  return changeColumns(previous && { ts: previous.ts, data: parse(previous) }, parse(next));
 }
 
 /** Works out the change of every stored inventory from the one before (schema migration 6). */
