@@ -3,11 +3,10 @@
 // file on disk and ":memory:", so both behave exactly alike.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { deflateRawSync, inflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { ConfigError } from "../shared/errors.js";
-import { METRIC_BY_NAME } from "../shared/metrics.js";
 import type { CheckResult, Inventory, Sample } from "../shared/protocol.js";
+import { decodeRow, encodeRow, type Fragments } from "./outbox/codec.js";
 
 /** What one check run (or the agent itself) hands to the outbox. */
 export interface Entry {
@@ -32,7 +31,10 @@ export interface PendingBatch {
   backlog: boolean;
 }
 
-/** Layout of the outbox file, in PRAGMA user_version. */
+/**
+ * Layout of the outbox file, in PRAGMA user_version: raised whenever the file may hold what an
+ * older agent cannot read (a new table layout, or rows in a new format), so that agent refuses it.
+ */
 const OUTBOX_VERSION = 1;
 
 export interface OutboxOptions {
@@ -81,53 +83,6 @@ export function sampleCount(entry: Entry): number {
 /** SQLite's own bytes per row beyond the body (record header, b-tree cell, index entry), measured. */
 const ROW_OVERHEAD = 24;
 
-/**
- * Entries are stored deflated against a dictionary of what every entry repeats (field and label
- * names, metric names), which makes a typical entry several times smaller: a 256 MiB outbox then
- * holds days of results instead of hours.
- */
-const DICTIONARY = Buffer.from(
-  [
-    ...[...METRIC_BY_NAME.keys()].map((name) => `{"metric":"${name}","labels":{`),
-    '"category":"lan"',
-    '"category":"equipment"',
-    '"category":"online_app"',
-    '"category":"shared_software"',
-    '"category":"website"',
-    '"category":"datacenter"',
-    '"kind":"ping"',
-    '"kind":"http"',
-    '"kind":"snmp"',
-    '"kind":"tcp"',
-    '"interface":"',
-    '"mount":"',
-    '{"check":"',
-    '"up":true,"duration":0.0',
-    '"up":false,"reason":"',
-    '"ts":17',
-    '"value":0},',
-    '"value":1},',
-  ].join(""),
-);
-/** Separates the three JSON fragments of an entry; raw U+0000 cannot occur inside JSON text. */
-const SEPARATOR = "\u0000";
-
-/** A 4 KiB window holds the dictionary and a typical entry; zlib's default 32 KiB costs more to set up. */
-const ZLIB = { dictionary: DICTIONARY, windowBits: 12, memLevel: 5 };
-
-function pack(results: string, samples: string, inventory: string): Buffer {
-  return deflateRawSync(`${results}${SEPARATOR}${samples}${SEPARATOR}${inventory}`, ZLIB);
-}
-
-function unpack(body: Buffer): [string, string, string] {
-  const [results = "", samples = "", inventory = ""] = inflateRawSync(body, {
-    dictionary: DICTIONARY,
-  })
-    .toString()
-    .split(SEPARATOR);
-  return [results, samples, inventory];
-}
-
 interface Row {
   id: number;
   items: number;
@@ -135,6 +90,8 @@ interface Row {
   bytes: number;
   /** Length of its JSON once unpacked: what a batch's size counts. */
   size: number;
+  /** Row format of the body (codec.ts). */
+  format: number;
   body: Buffer;
 }
 
@@ -149,7 +106,7 @@ interface Joined {
 /** The unpacked fragments of the row written last, so sending it does not inflate it again. */
 interface Recent {
   id: number;
-  fragments: [string, string, string];
+  fragments: Fragments;
 }
 
 function join(rows: readonly Row[], recent: Recent | undefined): Joined {
@@ -158,10 +115,10 @@ function join(rows: readonly Row[], recent: Recent | undefined): Joined {
   const inventory: string[] = [];
   let items = 0;
   for (const row of rows) {
-    const [r, s, i] = row.id === recent?.id ? recent.fragments : unpack(row.body);
-    if (r) results.push(r);
-    if (s) samples.push(s);
-    if (i) inventory.push(i);
+    const fragments = row.id === recent?.id ? recent.fragments : decodeRow(row.format, row.body);
+    if (fragments.results) results.push(fragments.results);
+    if (fragments.samples) samples.push(fragments.samples);
+    if (fragments.inventory) inventory.push(fragments.inventory);
     items += row.items;
   }
   return {
@@ -226,6 +183,11 @@ export class Outbox {
       INSERT OR IGNORE INTO state VALUES ('next_seq', 1), ('dropped', 0);
       PRAGMA user_version = ${OUTBOX_VERSION};
     `);
+    // Files of the first release have no format column: all of their rows are format 1.
+    const columns = this.#db.pragma("table_info(entries)") as { name: string }[];
+    if (!columns.some((column) => column.name === "format")) {
+      this.#db.exec("ALTER TABLE entries ADD COLUMN format INTEGER NOT NULL DEFAULT 1");
+    }
     this.#maxBytes = options.maxBytes;
     this.#batchBytes = options.batchBytes ?? 512 * 1024;
     this.#rate = options.backfillPerSecond ?? 2000;
@@ -234,15 +196,17 @@ export class Outbox {
     this.#onWritten = options.onWritten;
     const db = this.#db;
     this.#statements = {
-      insert: db.prepare("INSERT INTO entries (items, bytes, size, body) VALUES (?, ?, ?, ?)"),
+      insert: db.prepare(
+        "INSERT INTO entries (items, bytes, size, format, body) VALUES (?, ?, ?, ?, ?)",
+      ),
       numberedSeqs: db
         .prepare("SELECT DISTINCT seq FROM entries WHERE seq IS NOT NULL ORDER BY seq")
         .pluck(),
       numbered: db.prepare(
-        "SELECT id, items, bytes, size, body FROM entries WHERE seq = ? ORDER BY id",
+        "SELECT id, items, bytes, size, format, body FROM entries WHERE seq = ? ORDER BY id",
       ),
       unnumbered: db.prepare(
-        "SELECT id, items, bytes, size, body FROM entries WHERE seq IS NULL AND id > ? AND id <= ? ORDER BY id LIMIT 1000",
+        "SELECT id, items, bytes, size, format, body FROM entries WHERE seq IS NULL AND id > ? AND id <= ? ORDER BY id LIMIT 1000",
       ),
       number: db.prepare("UPDATE entries SET seq = ? WHERE id BETWEEN ? AND ? AND seq IS NULL"),
       ack: db.prepare("DELETE FROM entries WHERE seq = ? RETURNING items, bytes"),
@@ -305,14 +269,16 @@ export class Outbox {
     const held = this.#held;
     if (held.items === 0 && held.size === 0) return;
     this.#held = emptyHeld();
-    const results = held.results.join(",");
-    const samples = held.samples.join(",");
-    const inventory = held.inventory.join(",");
-    const body = pack(results, samples, inventory);
+    const fragments: Fragments = {
+      results: held.results.join(","),
+      samples: held.samples.join(","),
+      inventory: held.inventory.join(","),
+    };
+    const { format, body } = encodeRow(fragments);
     const bytes = body.length + ROW_OVERHEAD;
-    const size = results.length + samples.length + inventory.length;
-    const { lastInsertRowid } = this.#statements.insert.run(held.items, bytes, size, body);
-    this.#recent = { id: Number(lastInsertRowid), fragments: [results, samples, inventory] };
+    const size = fragments.results.length + fragments.samples.length + fragments.inventory.length;
+    const { lastInsertRowid } = this.#statements.insert.run(held.items, bytes, size, format, body);
+    this.#recent = { id: Number(lastInsertRowid), fragments };
     this.#bytes += bytes;
     if (this.#bytes > this.#maxBytes) this.#trim();
     for (const entry of held.entries) this.#onWritten?.(entry);
