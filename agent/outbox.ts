@@ -75,6 +75,31 @@ function listText(items: readonly unknown[]): string {
   return items.length === 0 ? "" : JSON.stringify(items).slice(1, -1);
 }
 
+/** Why samples were dropped unsent: the `reason` of giamsat_agent_buffer_dropped_samples_total. */
+export const DROP_REASONS = ["full", "too_big", "refused", "not_finite"] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+/**
+ * Where each count is kept in the state table. "dropped" is the first release's key, which counted
+ * every drop; nearly all of them were for a full outbox.
+ */
+const DROPPED_KEY: Record<DropReason, string> = {
+  full: "dropped",
+  too_big: "dropped_too_big",
+  refused: "dropped_refused",
+  not_finite: "dropped_not_finite",
+};
+
+/**
+ * The entry without its samples whose value is NaN or infinite (the entry itself when there are
+ * none): JSON has no such numbers, so they would reach the collector as null and it would refuse
+ * the whole batch.
+ */
+function withFiniteValues(entry: Entry): Entry {
+  if (entry.samples.every((sample) => Number.isFinite(sample.value))) return entry;
+  return { ...entry, samples: entry.samples.filter((sample) => Number.isFinite(sample.value)) };
+}
+
 /** Each result is stored by the collector as two samples: giamsat_check_up and _duration_seconds. */
 export function sampleCount(entry: Entry): number {
   return entry.results.length * 2 + entry.samples.length;
@@ -138,7 +163,7 @@ export class Outbox {
   readonly #statements;
   #bytes: number;
   #items: number;
-  #dropped: number;
+  readonly #dropped: Record<DropReason, number>;
   #nextSeq: number;
   /** Entries with id up to this were written before the current connection: the backlog. */
   #backlogUpTo = 0;
@@ -180,7 +205,7 @@ export class Outbox {
         seq INTEGER
       );
       CREATE INDEX IF NOT EXISTS entries_seq ON entries(seq) WHERE seq IS NOT NULL;
-      INSERT OR IGNORE INTO state VALUES ('next_seq', 1), ('dropped', 0);
+      INSERT OR IGNORE INTO state VALUES ('next_seq', 1), ${DROP_REASONS.map((reason) => `('${DROPPED_KEY[reason]}', 0)`).join(", ")};
       PRAGMA user_version = ${OUTBOX_VERSION};
     `);
     // Files of the first release have no format column: all of their rows are format 1.
@@ -223,7 +248,10 @@ export class Outbox {
     const totals = this.#statements.totals.get() as { bytes: number; items: number };
     this.#bytes = totals.bytes;
     this.#items = totals.items;
-    this.#dropped = this.#statements.getState.get("dropped") as number;
+    const stored = (reason: DropReason) =>
+      this.#statements.getState.get(DROPPED_KEY[reason]) as number;
+    this.#dropped = { full: 0, too_big: 0, refused: 0, not_finite: 0 };
+    for (const reason of DROP_REASONS) this.#dropped[reason] = stored(reason);
     this.#nextSeq = this.#statements.getState.get("next_seq") as number;
     this.#tokens = this.#rate;
     this.#tokensAt = this.#now();
@@ -232,9 +260,13 @@ export class Outbox {
   /**
    * Takes the entry; it is written durably within `writeDelayMs` (at once by default), and always
    * before take() hands out anything. When over the size cap, the oldest entries are dropped and
-   * counted.
+   * counted; so are samples whose value is not a finite number.
    */
-  append(entry: Entry): void {
+  append(appended: Entry): void {
+    const entry = withFiniteValues(appended);
+    if (entry !== appended) {
+      this.#drop("not_finite", appended.samples.length - entry.samples.length);
+    }
     // One JSON.stringify per array (its text without the brackets), not one per item and a join.
     const results = listText(entry.results);
     const samples = listText(entry.samples);
@@ -243,7 +275,7 @@ export class Outbox {
     const items = sampleCount(entry);
     if (size > this.#batchBytes) {
       // It could never be sent (the collector caps frames); count it as dropped rather than block.
-      this.#drop(items);
+      this.#drop("too_big", items);
       return;
     }
     // A row holds at most a batch, so it can always be sent, and a twentieth of the cap, so
@@ -309,14 +341,14 @@ export class Outbox {
           this.#items -= row.items;
         }
         this.#statements.deleteUpTo.run(upTo);
-        this.#drop(items);
+        this.#drop("full", items);
       }
     })();
   }
 
-  #drop(items: number): void {
-    this.#dropped += items;
-    this.#statements.setState.run(this.#dropped, "dropped");
+  #drop(reason: DropReason, items: number): void {
+    this.#dropped[reason] += items;
+    this.#statements.setState.run(this.#dropped[reason], DROPPED_KEY[reason]);
   }
 
   /**
@@ -449,8 +481,11 @@ export class Outbox {
     }
   }
 
-  /** A batch the collector refused as invalid will never be accepted: it is dropped and counted. */
-  reject(seq: number): void {
+  /**
+   * A batch the collector refused as invalid will never be accepted: it is dropped and counted.
+   * Returns the samples dropped.
+   */
+  reject(seq: number): number {
     const items = (this.#statements.ack.all(seq) as { items: number; bytes: number }[]).reduce(
       (sum, row) => {
         this.#bytes -= row.bytes;
@@ -460,11 +495,19 @@ export class Outbox {
       0,
     );
     this.#sent.delete(seq);
-    if (items > 0) this.#drop(items);
+    if (items > 0) this.#drop("refused", items);
+    return items;
   }
 
-  /** Samples dropped because the outbox was full, since the outbox was created. */
+  /** Samples dropped unsent since the outbox file was created, for every reason. */
   get droppedSamples(): number {
+    let total = 0;
+    for (const reason of DROP_REASONS) total += this.#dropped[reason];
+    return total;
+  }
+
+  /** Samples dropped unsent since the outbox file was created, by reason. */
+  get dropped(): Readonly<Record<DropReason, number>> {
     return this.#dropped;
   }
 
