@@ -10,7 +10,7 @@ import { VERSION } from "../shared/version.js";
 import type { AgentConfig } from "./config.js";
 import { suggestGateway } from "./gateway.js";
 import { Link } from "./link.js";
-import { DROP_REASONS, type Entry, Outbox } from "./outbox.js";
+import { DROP_REASONS, type Entry, Outbox } from "./outbox/outbox.js";
 import { PROBE_BY_KIND } from "./probes/index.js";
 import { Scheduler } from "./scheduler.js";
 import { agentTls, isPlainRemote } from "./tls.js";

@@ -10,7 +10,7 @@ import {
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
 } from "../shared/protocol.js";
-import type { Outbox } from "./outbox.js";
+import type { Outbox } from "./outbox/outbox.js";
 import { type AgentTls, tlsHint } from "./tls.js";
 
 export interface LinkOptions {

@@ -2,7 +2,7 @@
 // process, and an outbox file holding, from before, what the collector will not take.
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Entry, Outbox } from "../../agent/outbox.js";
+import { type Entry, Outbox } from "../../agent/outbox/outbox.js";
 import { storedSamples } from "../helpers/delivery.js";
 import { find, scrape } from "../helpers/metrics.js";
 import {

@@ -3,7 +3,7 @@
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
-import type { Entry, Outbox, OutboxOptions } from "../../agent/outbox.js";
+import type { Entry, Outbox, OutboxOptions } from "../../agent/outbox/outbox.js";
 import { ROOT } from "./processes.js";
 
 const FOLDER = join(ROOT, "test/fixtures/outbox");

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { decodeRow, encodeRow, type Fragments } from "../../../agent/outbox/codec.js";
 import { DICTIONARY_V1 } from "../../../agent/outbox/format-v1.js";
-import { Outbox } from "../../../agent/outbox.js";
+import { Outbox } from "../../../agent/outbox/outbox.js";
 import { RELEASE, RELEASE_FILE } from "../../helpers/outbox-release.js";
 import { tempDir } from "../../helpers/processes.js";
 

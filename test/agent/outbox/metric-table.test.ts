@@ -1,7 +1,7 @@
 // A metric added to the middle of the metric table, as a later release may do, changes nothing in
 // how the outbox reads the rows it already holds or writes new ones.
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { Outbox } from "../../../agent/outbox.js";
+import { Outbox } from "../../../agent/outbox/outbox.js";
 import { METRIC_BY_NAME, METRICS } from "../../../shared/metrics.js";
 import { expectReleaseBatches, openRelease } from "../../helpers/outbox-release.js";
 import { tempDir } from "../../helpers/processes.js";

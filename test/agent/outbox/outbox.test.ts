@@ -3,8 +3,8 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Entry, Outbox, type PendingBatch } from "../../agent/outbox.js";
-import { tempDir } from "../helpers/processes.js";
+import { type Entry, Outbox, type PendingBatch } from "../../../agent/outbox/outbox.js";
+import { tempDir } from "../../helpers/processes.js";
 
 const dir = tempDir();
 afterAll(() => dir.remove());

@@ -1,6 +1,6 @@
 // Rows written by release 0853e76 are read back by this agent exactly as that release read them.
 import { afterAll, describe, it } from "vitest";
-import { Outbox } from "../../../agent/outbox.js";
+import { Outbox } from "../../../agent/outbox/outbox.js";
 import { expectReleaseBatches, openRelease } from "../../helpers/outbox-release.js";
 import { tempDir } from "../../helpers/processes.js";
 
