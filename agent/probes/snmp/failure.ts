@@ -1,6 +1,6 @@
 // How the snmp probe reads a failed request: net-snmp's error classes and Node's socket and
 // resolver errors turned into the reasons of a check result. Pure, tested without a device.
-import type { Reason } from "../../shared/protocol.js";
+import type { Reason } from "../../../shared/protocol.js";
 
 /** error-status noSuchName (RFC 1157 section 4.1.2): how SNMPv1 says an OID is not there. */
 export function isNoSuchName(error: unknown): boolean {
