@@ -4,12 +4,8 @@ import { readFile } from "node:fs/promises";
 import net from "node:net";
 import tls from "node:tls";
 import type { Reason } from "../../shared/protocol.js";
+import type { Endpoint } from "./endpoint.js";
 import type { ProbeOutcome } from "./probe.js";
-
-export interface Endpoint {
-  host: string;
-  port: number;
-}
 
 /** errno codes of a failed connection, by the reason people act on. */
 const REASON_BY_CODE: Record<string, Reason> = {

@@ -4,10 +4,9 @@
 import { Resolver } from "node:dns/promises";
 import { isIP } from "node:net";
 import { z } from "zod";
-import { parseListen } from "../../shared/config/address.js";
 import { METRICS } from "../../shared/metrics.js";
 import type { Reason } from "../../shared/protocol.js";
-import { hostField } from "./endpoint.js";
+import { hostField, parseHostPort } from "./endpoint.js";
 import { defineProbe, type ProbeOutcome } from "./probe.js";
 
 export const DNS_TYPES = ["A", "AAAA", "MX", "TXT", "CNAME", "NS"] as const;
@@ -44,18 +43,15 @@ const ERRORS: Record<string, { reason: Reason; message: string }> = {
   ENOTIMP: { reason: "protocol", message: "the server does not implement this query" },
 };
 
-/** "192.0.2.53", "192.0.2.53:5353", "2001:db8::53" or "[2001:db8::53]:5353", as c-ares takes it. */
+/**
+ * "192.0.2.53", "192.0.2.53:5353", "2001:db8::53" or "[2001:db8::53]:5353", as c-ares takes it:
+ * an address, as c-ares does not look names up for its own servers.
+ */
 export function parseDnsServer(text: string): string | undefined {
-  const bare = text.trim();
-  if (isIP(bare) === 4) return `${bare}:53`;
-  if (isIP(bare.replace(/^\[(.*)\]$/, "$1")) === 6)
-    return `[${bare.replace(/^\[(.*)\]$/, "$1")}]:53`;
-  const address = parseListen(bare);
-  if (!address || address.port === 0) return undefined;
-  const family = isIP(address.host);
-  if (family === 4) return `${address.host}:${address.port}`;
-  if (family === 6) return `[${address.host}]:${address.port}`;
-  return undefined;
+  const server = parseHostPort(text, 53);
+  const family = server ? isIP(server.host) : 0;
+  if (!server || family === 0) return undefined;
+  return family === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
 }
 
 /** An expected answer matches ignoring case and a final dot; an MX answer also by its name alone. */

@@ -7,6 +7,7 @@ import ping from "ping";
 import { z } from "zod";
 import { duration, formatDuration } from "../../shared/duration.js";
 import { METRICS } from "../../shared/metrics.js";
+import { hostField } from "./endpoint.js";
 import { type PingFailure, type PingStats, parsePingOutput } from "./ping-output.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
 
@@ -32,15 +33,10 @@ export function minimumTimeout(count: number, packetInterval: number): number {
   return sendingTime(count, packetInterval) + MIN_WAIT_S * 1000 + START_MARGIN_MS;
 }
 
-// No leading "-": the address ends up in ping's argument list.
-const host = z
-  .string()
-  .regex(/^(?!-)[A-Za-z0-9_.:%-]{1,253}$/, "must be a host name or an IP address");
-
 export const pingProbe = defineProbe({
   kind: "ping",
   fields: {
-    host,
+    host: hostField,
     count: z.number().int().min(1).max(MAX_COUNT).default(5),
     // iputils refuses intervals under 2 ms (before 2021: 200 ms) unless run by root; 10 ms is
     // already a hundred packets a second.

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { CheckBase } from "../../../shared/config/agent.js";
 import { duration } from "../../../shared/duration.js";
 import { LABEL_NAME, METRIC_BY_NAME, METRIC_NAME, METRICS } from "../../../shared/metrics.js";
+import { hostField, portField } from "../endpoint.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "../probe.js";
 import { type Extras, readDevice, readExtras } from "./device.js";
 import { classifyFailure } from "./failure.js";
@@ -49,8 +50,8 @@ const extraOid = z.strictObject({
 });
 
 const fields = {
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65_535).default(161),
+  host: hostField,
+  port: portField.default(161),
   // YAML reads `version: 3` as a number; people write it so. Not z.enum: it would list "2c" last.
   version: z
     .preprocess(

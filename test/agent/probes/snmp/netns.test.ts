@@ -5,8 +5,8 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProbeOutcome } from "../../../../agent/probes/probe.js";
-import { snmpProbe } from "../../../../agent/probes/snmp/snmp.js";
 import { IF_COLUMNS } from "../../../../agent/probes/snmp/parse.js";
+import { snmpProbe } from "../../../../agent/probes/snmp/snmp.js";
 import { silentLogger } from "../../../../shared/log.js";
 import { createNetns, type TestNetns } from "../../../helpers/netns.js";
 import { peer } from "../../../helpers/peers.js";
