@@ -10,6 +10,7 @@ import { METRICS } from "../../shared/metrics.js";
 import { hostField } from "./endpoint.js";
 import { type PingFailure, type PingStats, parsePingOutput } from "./ping-output.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
+import { reasonOfCode } from "./reasons.js";
 
 /** ping sends a little slower than asked (4-6 ms more per packet measured on Linux); budget 10. */
 const SEND_SLACK_MS = 10;
@@ -116,7 +117,7 @@ async function resolve(
       code === "EAI_AGAIN"
         ? `cannot look up ${name} now (temporary failure in name resolution)`
         : `unknown host ${name}${code ? ` (${code})` : ""}`;
-    return { up: false, reason: "dns", message };
+    return { up: false, reason: reasonOfCode(code) ?? "dns", message };
   }
 }
 
