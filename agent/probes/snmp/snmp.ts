@@ -4,7 +4,6 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { z } from "zod";
 import type { CheckBase } from "../../../shared/config/agent.js";
-import { duration } from "../../../shared/duration.js";
 import { LABEL_NAME, METRIC_BY_NAME, METRIC_NAME, METRICS } from "../../../shared/metrics.js";
 import { hostField, portField } from "../endpoint.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "../probe.js";
@@ -70,13 +69,13 @@ const fields = {
   /** Walk IF-MIB for interface status, speed, traffic and errors. */
   interfaces: z.boolean().default(true),
   oids: z.array(extraOid).max(100).default([]),
-  inventoryInterval: duration({ min: 60_000 }).prefault("24h"),
 };
 
 type SnmpCheck = CheckBase & z.output<z.ZodObject<typeof fields>>;
 
 export const snmpProbe = defineProbe({
   kind: "snmp",
+  inventory: true,
   fields,
   refine(check, ctx) {
     const issue = (path: PropertyKey[], message: string) =>
