@@ -10,7 +10,7 @@ import { VERSION } from "../shared/version.js";
 import type { AgentConfig } from "./config.js";
 import { suggestGateway } from "./gateway.js";
 import { Link } from "./link.js";
-import { type Entry, Outbox } from "./outbox.js";
+import { DROP_REASONS, type Entry, Outbox } from "./outbox/outbox.js";
 import { PROBE_BY_KIND } from "./probes/index.js";
 import { Scheduler } from "./scheduler.js";
 import { agentTls, isPlainRemote } from "./tls.js";
@@ -62,9 +62,12 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
     let errors = 0;
     for (const count of scheduler.errors.values()) errors += count;
     reported = { at: ts, dropped: outbox.droppedSamples, errors };
-    const samples: Sample[] = [
-      { metric: METRICS.agentBufferDropped.name, labels: {}, ts, value: outbox.droppedSamples },
-    ];
+    const samples: Sample[] = DROP_REASONS.map((reason) => ({
+      metric: METRICS.agentBufferDropped.name,
+      labels: { reason },
+      ts,
+      value: outbox.dropped[reason],
+    }));
     for (const [check, count] of scheduler.errors) {
       samples.push({ metric: METRICS.agentCheckErrors.name, labels: { check }, ts, value: count });
     }

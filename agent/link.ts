@@ -10,7 +10,7 @@ import {
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
 } from "../shared/protocol.js";
-import type { Outbox } from "./outbox.js";
+import type { Outbox } from "./outbox/outbox.js";
 import { type AgentTls, tlsHint } from "./tls.js";
 
 export interface LinkOptions {
@@ -183,6 +183,23 @@ export class Link {
         this.#pump();
         break;
       case "error":
+        // A batch refused as invalid would be refused again on every reconnect, and everything
+        // after it held back: it is dropped (and counted) instead. The collector closes the
+        // connection after an error; what else was in flight goes out again once reconnected.
+        if (message.code === "invalid_message" && message.seq !== undefined) {
+          this.#inFlight.delete(message.seq);
+          const dropped = this.options.outbox.reject(message.seq);
+          this.options.log.error(
+            {
+              seq: message.seq,
+              code: message.code,
+              reason: message.message,
+              droppedSamples: dropped,
+            },
+            "collector refused a batch",
+          );
+          break;
+        }
         this.options.log.error(
           { code: message.code, reason: message.message },
           "collector refused a message",

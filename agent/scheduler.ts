@@ -161,7 +161,7 @@ export class Scheduler {
     this.#aborts.add(abort);
     const timer = setTimeout(() => abort(new TimeoutError()), check.timeout);
     const lastInventory = this.#lastInventory.get(check.name) ?? 0;
-    const inventoryInterval = (check as { inventoryInterval?: number }).inventoryInterval;
+    const inventoryInterval = probe?.inventoryInterval?.(check);
     const inventoryDue =
       inventoryInterval !== undefined && started - lastInventory >= inventoryInterval;
     let outcome: ProbeOutcome;

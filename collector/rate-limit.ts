@@ -1,44 +1,7 @@
 // Token buckets: per remote address for refused agent tokens and failed logins, per agent for messages.
+import { TokenBucket } from "../shared/token-bucket.js";
 
-/** One bucket: `capacity` tokens at most, refilled at `perSecond`; may go into debt. */
-export class TokenBucket {
-  #tokens: number;
-  #at: number;
-
-  constructor(
-    readonly capacity: number,
-    readonly perSecond: number,
-    now: number,
-  ) {
-    this.#tokens = capacity;
-    this.#at = now;
-  }
-
-  /** Tokens available now (negative while in debt). */
-  level(now: number): number {
-    if (now > this.#at) {
-      this.#tokens = Math.min(
-        this.capacity,
-        this.#tokens + ((now - this.#at) / 1000) * this.perSecond,
-      );
-      this.#at = now;
-    }
-    return this.#tokens;
-  }
-
-  /** Takes one token, also when there is none left (the debt is paid back by waiting). */
-  take(now: number): number {
-    const left = this.level(now) - 1;
-    this.#tokens = left;
-    return left;
-  }
-
-  /** Milliseconds until at least one token is available. */
-  waitMs(now: number): number {
-    const level = this.level(now);
-    return level >= 1 ? 0 : Math.ceil(((1 - level) / this.perSecond) * 1000);
-  }
-}
+export { TokenBucket };
 
 /**
  * Buckets by key (a remote address). Only failures take tokens, so a well-behaved client behind

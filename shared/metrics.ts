@@ -121,7 +121,7 @@ export const METRICS = {
   agentBufferDropped: agent(
     "giamsat_agent_buffer_dropped_samples_total",
     "counter",
-    "Samples the agent dropped because its buffer was full.",
+    "Samples the agent dropped unsent, by reason: full (its buffer was full), too_big (one entry larger than a batch), refused (the collector refused the batch as invalid), not_finite (the value was NaN or infinite).",
   ),
   agentCheckErrors: agent(
     "giamsat_agent_check_errors_total",

@@ -1,46 +1,12 @@
 // Opening TCP and TLS connections for the probes, stopped when the check's signal fires, and the
-// reason a failed connection gives (refused, unreachable, dns, ...).
+// outcome a failed connection gives (its reason from reasons.ts).
 import { readFile } from "node:fs/promises";
 import net from "node:net";
 import tls from "node:tls";
 import type { Reason } from "../../shared/protocol.js";
+import type { Endpoint } from "./endpoint.js";
 import type { ProbeOutcome } from "./probe.js";
-
-export interface Endpoint {
-  host: string;
-  port: number;
-}
-
-/** errno codes of a failed connection, by the reason people act on. */
-const REASON_BY_CODE: Record<string, Reason> = {
-  ENOTFOUND: "dns",
-  EAI_AGAIN: "dns",
-  EAI_NONAME: "dns",
-  EAI_NODATA: "dns",
-  EAI_FAIL: "dns",
-  ECONNREFUSED: "refused",
-  EHOSTUNREACH: "unreachable",
-  ENETUNREACH: "unreachable",
-  EHOSTDOWN: "unreachable",
-  ENETDOWN: "unreachable",
-  EADDRNOTAVAIL: "unreachable",
-  ETIMEDOUT: "timeout",
-  ECONNRESET: "protocol",
-  EPIPE: "protocol",
-  ERR_SSL_WRONG_VERSION_NUMBER: "tls",
-};
-
-/** The reason for an error raised while connecting or talking; undefined when it is none of ours. */
-export function reasonOfError(error: unknown): Reason | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code !== "string") return undefined;
-  const known = REASON_BY_CODE[code];
-  if (known) return known;
-  // Node's HTTP parser (llhttp) errors: the peer does not speak HTTP/1.1.
-  if (code.startsWith("HPE_")) return "protocol";
-  if (code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_")) return "tls";
-  return undefined;
-}
+import { reasonOfError } from "./reasons.js";
 
 /** Words for the errors whose own message says little ("getaddrinfo ENOTFOUND x"). */
 function describeError(

@@ -4,11 +4,10 @@
 import { Resolver } from "node:dns/promises";
 import { isIP } from "node:net";
 import { z } from "zod";
-import { parseListen } from "../../shared/config/address.js";
 import { METRICS } from "../../shared/metrics.js";
-import type { Reason } from "../../shared/protocol.js";
-import { hostField } from "./endpoint.js";
+import { hostField, parseHostPort } from "./endpoint.js";
 import { defineProbe, type ProbeOutcome } from "./probe.js";
+import { reasonOfCode } from "./reasons.js";
 
 export const DNS_TYPES = ["A", "AAAA", "MX", "TXT", "CNAME", "NS"] as const;
 type DnsType = (typeof DNS_TYPES)[number];
@@ -31,31 +30,28 @@ const LOOKUP: Record<DnsType, (resolver: Resolver, name: string) => Promise<stri
   NS: (r, name) => r.resolveNs(name),
 };
 
-/** c-ares error codes (node:dns) by reason, with the words people read. */
-const ERRORS: Record<string, { reason: Reason; message: string }> = {
-  ENOTFOUND: { reason: "dns", message: "no such name" },
-  ENODATA: { reason: "dns", message: "no answer" },
-  ESERVFAIL: { reason: "dns", message: "server failure" },
-  ETIMEOUT: { reason: "timeout", message: "no answer from the server in time" },
-  ECONNREFUSED: { reason: "refused", message: "the server refused the connection" },
-  EREFUSED: { reason: "refused", message: "the server refused the query" },
-  EFORMERR: { reason: "protocol", message: "the server found the query malformed" },
-  EBADRESP: { reason: "protocol", message: "malformed answer" },
-  ENOTIMP: { reason: "protocol", message: "the server does not implement this query" },
+/** c-ares error codes (node:dns) in the words people read; their reasons are in reasons.ts. */
+const WORDS: Record<string, string> = {
+  ENOTFOUND: "no such name",
+  ENODATA: "no answer",
+  ESERVFAIL: "server failure",
+  ETIMEOUT: "no answer from the server in time",
+  ECONNREFUSED: "the server refused the connection",
+  EREFUSED: "the server refused the query",
+  EFORMERR: "the server found the query malformed",
+  EBADRESP: "malformed answer",
+  ENOTIMP: "the server does not implement this query",
 };
 
-/** "192.0.2.53", "192.0.2.53:5353", "2001:db8::53" or "[2001:db8::53]:5353", as c-ares takes it. */
+/**
+ * "192.0.2.53", "192.0.2.53:5353", "2001:db8::53" or "[2001:db8::53]:5353", as c-ares takes it:
+ * an address, as c-ares does not look names up for its own servers.
+ */
 export function parseDnsServer(text: string): string | undefined {
-  const bare = text.trim();
-  if (isIP(bare) === 4) return `${bare}:53`;
-  if (isIP(bare.replace(/^\[(.*)\]$/, "$1")) === 6)
-    return `[${bare.replace(/^\[(.*)\]$/, "$1")}]:53`;
-  const address = parseListen(bare);
-  if (!address || address.port === 0) return undefined;
-  const family = isIP(address.host);
-  if (family === 4) return `${address.host}:${address.port}`;
-  if (family === 6) return `[${address.host}]:${address.port}`;
-  return undefined;
+  const server = parseHostPort(text, 53);
+  const family = server ? isIP(server.host) : 0;
+  if (!server || family === 0) return undefined;
+  return family === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
 }
 
 /** An expected answer matches ignoring case and a final dot; an MX answer also by its name alone. */
@@ -140,11 +136,13 @@ function lookupFailure(error: unknown, signal: AbortSignal): ProbeOutcome {
   if (signal.aborted) return { up: false, reason: "timeout", message: "no answer in time" };
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code !== "string") throw error;
-  const known = ERRORS[code] ?? { reason: "dns", message: `lookup failed (${code})` };
+  // Any other failure of a lookup is still the lookup's.
+  const reason = reasonOfCode(code) ?? "dns";
+  const message = WORDS[code] ?? `lookup failed (${code})`;
   // No such name and no answer are answers too: zero of them.
   const samples =
     code === "ENOTFOUND" || code === "ENODATA"
       ? [{ metric: METRICS.dnsAnswers.name, value: 0 }]
       : [];
-  return { up: false, ...known, samples };
+  return { up: false, reason, message, samples };
 }

@@ -1,6 +1,6 @@
 // Installed software for the host inventory, where the platform lists it cheaply: dpkg on
 // Debian/Ubuntu, rpm on Red Hat/SUSE. Bounded, because it travels in one WebSocket frame.
-import { runCapped } from "../command.js";
+import { runCapped } from "./command.js";
 
 export interface SoftwarePackage {
   name: string;

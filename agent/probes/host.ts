@@ -2,7 +2,6 @@
 // and now and then an inventory of hardware, OS, network interfaces and installed software.
 import { uptime } from "node:os";
 import type { Systeminformation } from "systeminformation";
-import { duration } from "../../shared/duration.js";
 import { METRICS } from "../../shared/metrics.js";
 import * as linux from "./host-linux.js";
 import { installedSoftware } from "./host-software.js";
@@ -54,9 +53,8 @@ async function readings() {
 
 export const hostProbe = defineProbe({
   kind: "host",
-  fields: {
-    inventoryInterval: duration({ min: 60_000 }).prefault("24h"),
-  },
+  inventory: true,
+  fields: {},
   async run(_check, ctx) {
     const { cpu, memory: mem, filesystems, network } = await readings();
     const used = mem.total - mem.available;

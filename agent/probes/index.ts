@@ -5,7 +5,7 @@ import { httpProbe } from "./http.js";
 import { pingProbe } from "./ping.js";
 import type { Probe } from "./probe.js";
 import { processProbe } from "./process.js";
-import { snmpProbe } from "./snmp.js";
+import { snmpProbe } from "./snmp/snmp.js";
 import { tcpProbe } from "./tcp.js";
 import { tlsProbe } from "./tls.js";
 

@@ -7,8 +7,10 @@ import ping from "ping";
 import { z } from "zod";
 import { duration, formatDuration } from "../../shared/duration.js";
 import { METRICS } from "../../shared/metrics.js";
+import { hostField } from "./endpoint.js";
 import { type PingFailure, type PingStats, parsePingOutput } from "./ping-output.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
+import { reasonOfCode } from "./reasons.js";
 
 /** ping sends a little slower than asked (4-6 ms more per packet measured on Linux); budget 10. */
 const SEND_SLACK_MS = 10;
@@ -32,15 +34,10 @@ export function minimumTimeout(count: number, packetInterval: number): number {
   return sendingTime(count, packetInterval) + MIN_WAIT_S * 1000 + START_MARGIN_MS;
 }
 
-// No leading "-": the address ends up in ping's argument list.
-const host = z
-  .string()
-  .regex(/^(?!-)[A-Za-z0-9_.:%-]{1,253}$/, "must be a host name or an IP address");
-
 export const pingProbe = defineProbe({
   kind: "ping",
   fields: {
-    host,
+    host: hostField,
     count: z.number().int().min(1).max(MAX_COUNT).default(5),
     // iputils refuses intervals under 2 ms (before 2021: 200 ms) unless run by root; 10 ms is
     // already a hundred packets a second.
@@ -120,7 +117,7 @@ async function resolve(
       code === "EAI_AGAIN"
         ? `cannot look up ${name} now (temporary failure in name resolution)`
         : `unknown host ${name}${code ? ` (${code})` : ""}`;
-    return { up: false, reason: "dns", message };
+    return { up: false, reason: reasonOfCode(code) ?? "dns", message };
   }
 }
 

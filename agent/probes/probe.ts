@@ -1,6 +1,7 @@
 // The contract every probe file fulfils: a kind, the schema of its checks, and run().
 import { z } from "zod";
 import { type CheckBase, checkBaseShape } from "../../shared/config/agent.js";
+import { duration } from "../../shared/duration.js";
 import type { Logger } from "../../shared/log.js";
 import type { Reason } from "../../shared/protocol.js";
 
@@ -61,15 +62,25 @@ export interface Probe<C extends CheckBase = CheckBase> {
    */
   readonly files?: readonly string[];
   run(check: C, ctx: ProbeContext): Promise<ProbeOutcome>;
+  /**
+   * Milliseconds between a check's inventories (ProbeContext.inventoryDue); absent for probes
+   * that report none.
+   */
+  inventoryInterval?(check: C): number;
 }
+
+/** What a probe with `inventory: true` adds to its checks: how often they report an inventory. */
+const INVENTORY_FIELDS = { inventoryInterval: duration({ min: 60_000 }).prefault("24h") };
 
 /**
  * Builds a probe whose check schema is the common fields plus `fields`, unknown keys refused.
- * `refine` adds checks across fields (e.g. SNMP v3 needs a user).
+ * `refine` adds checks across fields (e.g. SNMP v3 needs a user). `inventory` adds
+ * `inventoryInterval` (default a day) to the schema and sets the probe's inventoryInterval().
  */
 export function defineProbe<K extends string, F extends z.ZodRawShape>(def: {
   kind: K;
   fields: F;
+  inventory?: boolean;
   files?: readonly (keyof F & string)[];
   refine?: (check: z.output<z.ZodObject<typeof checkBaseShape & F>>, ctx: z.RefinementCtx) => void;
   run: (
@@ -80,8 +91,23 @@ export function defineProbe<K extends string, F extends z.ZodRawShape>(def: {
   let schema: z.ZodType = z.strictObject({
     ...checkBaseShape,
     ...def.fields,
+    ...(def.inventory ? INVENTORY_FIELDS : {}),
     kind: z.literal(def.kind),
   });
   if (def.refine) schema = schema.superRefine(def.refine as never);
-  return { kind: def.kind, schema: schema as never, files: def.files, run: def.run as never };
+  return {
+    kind: def.kind,
+    schema: schema as never,
+    files: def.files,
+    run: def.run as never,
+    ...(def.inventory ? { inventoryInterval } : {}),
+  };
+}
+
+/** The interval the schema set on a check of a probe with `inventory: true`. */
+function inventoryInterval(check: object): number {
+  if ("inventoryInterval" in check && typeof check.inventoryInterval === "number") {
+    return check.inventoryInterval;
+  }
+  throw new Error("check has no inventoryInterval: it was not parsed by its probe's schema");
 }

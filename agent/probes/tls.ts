@@ -1,7 +1,6 @@
 // Certificates of TLS services (mail, LDAPS, VPN portals, ...): handshake, chain, expiry. The
 // certificate is read and its expiry reported even when it is refused.
 import { z } from "zod";
-import { duration } from "../../shared/duration.js";
 import { METRICS } from "../../shared/metrics.js";
 import {
   certificateLine,
@@ -17,6 +16,7 @@ import { defineProbe, type ProbeOutcome } from "./probe.js";
 
 export const tlsProbe = defineProbe({
   kind: "tls",
+  inventory: true,
   fields: {
     host: hostField,
     port: portField.default(443),
@@ -25,7 +25,6 @@ export const tlsProbe = defineProbe({
     /** PEM file of the certificate authorities to trust instead of the system's. */
     ca: z.string().min(1).optional(),
     insecureSkipVerify: z.boolean().default(false),
-    inventoryInterval: duration({ min: 60_000 }).prefault("24h"),
   },
   files: ["ca"],
   async run(check, ctx) {

@@ -1,7 +1,7 @@
 // The agent's link against a real in-process collector: delivery, reconnect, backoff bounds.
 import { afterEach, describe, expect, it } from "vitest";
 import { backoffDelay, Link } from "../../agent/link.js";
-import { Outbox } from "../../agent/outbox.js";
+import { Outbox } from "../../agent/outbox/outbox.js";
 import { startCollector } from "../../collector/collector.js";
 import { silentLogger } from "../../shared/log.js";
 import { type TestCollector, testCollector } from "../helpers/collector.js";

@@ -144,6 +144,46 @@ describe("scheduler", () => {
     ).toBe(true);
   });
 
+  it("asks for an inventory as often as the probe says, and never of probes without one", async () => {
+    const reporting: Probe = {
+      kind: "inv",
+      schema: z.any(),
+      inventoryInterval: () => 60_000,
+      run: async (_check, ctx) => ({
+        up: true,
+        ...(ctx.inventoryDue ? { inventory: { n: 1 } } : {}),
+      }),
+    };
+    const asked: boolean[] = [];
+    const silent: Probe = {
+      kind: "plain",
+      schema: z.any(),
+      run: async (_check, ctx) => {
+        asked.push(ctx.inventoryDue);
+        return { up: true };
+      },
+    };
+    const s = new Scheduler({
+      checks: [],
+      probes: new Map([
+        ["inv", reporting],
+        ["plain", silent],
+      ]),
+      concurrency: 1,
+      log: silentLogger(),
+      sink: () => {},
+    });
+    const first = await s.runOnce(check("i", "inv"));
+    const second = await s.runOnce(check("i", "inv"));
+    expect(first.inventory).toEqual([
+      { check: "i", kind: "inv", ts: first.result.ts, data: { n: 1 } },
+    ]);
+    expect(second.inventory).toEqual([]);
+    await s.runOnce(check("p", "plain"));
+    expect(asked).toEqual([false]);
+    await s.stop();
+  });
+
   it("never runs more checks at once than the cap", async () => {
     let running = 0;
     let most = 0;

@@ -3,7 +3,7 @@
 import { statSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { type Entry, Outbox, sampleCount } from "../../agent/outbox.js";
+import { type Entry, Outbox, sampleCount } from "../../agent/outbox/outbox.js";
 import { tempDir } from "../helpers/processes.js";
 
 const ENTRIES = Number(process.env.ENTRIES ?? 200_000);

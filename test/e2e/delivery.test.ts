@@ -204,8 +204,10 @@ describe("delivery", () => {
     await startCollector();
     const url = (collector as CollectorProcess).url;
     const counter = async () =>
-      find(await scrape(url), "giamsat_agent_buffer_dropped_samples_total", { agent: "tiny" })[0]
-        ?.value;
+      find(await scrape(url), "giamsat_agent_buffer_dropped_samples_total", {
+        agent: "tiny",
+        reason: "full",
+      })[0]?.value;
     // Once reconnected the agent reports what it dropped; then everything else drains.
     await eventually(
       async () => ((await counter()) ?? 0) > 0 || undefined,

@@ -5,7 +5,7 @@ import dgram from "node:dgram";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProbeOutcome } from "../../agent/probes/probe.js";
-import { snmpProbe } from "../../agent/probes/snmp.js";
+import { snmpProbe } from "../../agent/probes/snmp/snmp.js";
 import { silentLogger } from "../../shared/log.js";
 import { tempDir } from "./processes.js";
 

@@ -43,7 +43,7 @@ describe("ping config", () => {
     ],
     [
       '{ name: gw, category: lan, kind: ping, host: "-f" }',
-      "agent.yaml: checks[0].host: must be a host name or an IP address",
+      'agent.yaml: checks[0].host: "-f" is not a host name or IP address',
     ],
     [
       '{ name: gw, category: lan, kind: ping, host: "10.0.0.1", count: 0 }',

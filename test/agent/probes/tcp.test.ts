@@ -2,7 +2,6 @@
 import { once } from "node:events";
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { reasonOfError } from "../../../agent/probes/connect.js";
 import { closedWithin, configError, expectEndedAtTimeout, runCheck } from "../../helpers/checks.js";
 import { tempDir } from "../../helpers/processes.js";
 
@@ -76,23 +75,6 @@ describe("tcp probe", () => {
     const out = await runCheck(dir.path, check(`port: ${port}, expect: "+OK", timeout: "300ms"`));
     expectEndedAtTimeout(out, 300);
     await closedWithin(sockets[0]);
-  });
-});
-
-describe("connection errors", () => {
-  it.each([
-    ["ENOTFOUND", "dns"],
-    ["EAI_AGAIN", "dns"],
-    ["ECONNREFUSED", "refused"],
-    ["EHOSTUNREACH", "unreachable"],
-    ["ENETUNREACH", "unreachable"],
-    ["ETIMEDOUT", "timeout"],
-    ["ECONNRESET", "protocol"],
-    ["HPE_INVALID_CONSTANT", "protocol"],
-    ["ERR_SSL_WRONG_VERSION_NUMBER", "tls"],
-    ["EMFILE", undefined],
-  ])("%s is %s", (code, reason) => {
-    expect(reasonOfError(Object.assign(new Error(code), { code }))).toBe(reason);
   });
 });
 

@@ -3,28 +3,14 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { z } from "zod";
-import type { CheckBase } from "../../shared/config/agent.js";
-import { duration } from "../../shared/duration.js";
-import { LABEL_NAME, METRIC_BY_NAME, METRIC_NAME, METRICS } from "../../shared/metrics.js";
-import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
-import { classifyFailure, isNoSuchName } from "./snmp-failure.js";
-import {
-  IF_COLUMNS,
-  IF_NUMBER,
-  type IfColumn,
-  type IfWalk,
-  type Interface,
-  interfaceSamples,
-  missingReason,
-  needs32BitCounters,
-  numericValue,
-  parseInterfaces,
-  parseSystem,
-  SYSTEM,
-  type SystemInfo,
-  type Varbind,
-} from "./snmp-parse.js";
-import { type Credentials, type SessionTarget, SnmpSession } from "./snmp-session.js";
+import type { CheckBase } from "../../../shared/config/agent.js";
+import { LABEL_NAME, METRIC_BY_NAME, METRIC_NAME, METRICS } from "../../../shared/metrics.js";
+import { hostField, portField } from "../endpoint.js";
+import { defineProbe, type ProbeOutcome, type ProbeSample } from "../probe.js";
+import { type Extras, readDevice, readExtras } from "./device.js";
+import { classifyFailure } from "./failure.js";
+import { type Interface, interfaceSamples, type SystemInfo } from "./parse.js";
+import { type Credentials, type SessionTarget, SnmpSession } from "./session.js";
 
 const VERSIONS = ["1", "2c", "3"] as const;
 type Version = (typeof VERSIONS)[number];
@@ -33,8 +19,6 @@ const PRIV_PROTOCOLS = ["des", "aes", "aes256b", "aes256r"] as const;
 const V3_FIELDS = ["user", "authProtocol", "authKey", "privProtocol", "privKey"] as const;
 /** Labels the scheduler or the collector sets; an extra OID cannot choose them. */
 const TAKEN_LABELS = ["unit", "agent", "check", "category", "kind"];
-/** Extra OIDs asked for in one get with v2c/v3, small enough to avoid tooBig answers. */
-const GET_CHUNK = 16;
 
 /** RFC 3414 section 11.2: USM passwords have at least 8 characters; agents refuse shorter ones. */
 const usmKey = z.string().min(8, "must be at least 8 characters (RFC 3414 section 11.2)");
@@ -65,8 +49,8 @@ const extraOid = z.strictObject({
 });
 
 const fields = {
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65_535).default(161),
+  host: hostField,
+  port: portField.default(161),
   // YAML reads `version: 3` as a number; people write it so. Not z.enum: it would list "2c" last.
   version: z
     .preprocess(
@@ -85,13 +69,13 @@ const fields = {
   /** Walk IF-MIB for interface status, speed, traffic and errors. */
   interfaces: z.boolean().default(true),
   oids: z.array(extraOid).max(100).default([]),
-  inventoryInterval: duration({ min: 60_000 }).prefault("24h"),
 };
 
 type SnmpCheck = CheckBase & z.output<z.ZodObject<typeof fields>>;
 
 export const snmpProbe = defineProbe({
   kind: "snmp",
+  inventory: true,
   fields,
   refine(check, ctx) {
     const issue = (path: PropertyKey[], message: string) =>
@@ -190,143 +174,6 @@ function credentials(check: SnmpCheck): Credentials {
   if (check.version !== "3") return { version: check.version, community: check.community };
   const { user = "", authProtocol, authKey, privProtocol, privKey } = check;
   return { version: "3", user, authProtocol, authKey, privProtocol, privKey };
-}
-
-/** IF-MIB columns walked on every run; ifIn/OutOctets only when some row lacks 64-bit ones. */
-const IF_WALKED: readonly IfColumn[] = [
-  "descr",
-  "name",
-  "operStatus",
-  "speed",
-  "highSpeed",
-  "inErrors",
-  "outErrors",
-  "hcInOctets",
-  "hcOutOctets",
-];
-
-/** Rows asked for per getBulk of the interface columns, at most. */
-const MAX_IF_REPETITIONS = 25;
-/** Rows asked for while a device's interface count is not known yet: a small switch's worth. */
-const FIRST_IF_REPETITIONS = 8;
-/** ifNumber of each check's device at its last run, to size the next run's request. */
-const knownInterfaces = new WeakMap<SnmpCheck, number>();
-
-/**
- * Identity, uptime and interfaces. With v2c/v3 it is one getBulk for a device of up to 24
- * interfaces: the system group and ifNumber as non-repeaters, and every interface column side by
- * side for ifNumber + 1 rows (the extra row is past the table's end), ifNumber as of the last run.
- * A device that grew, or answers in parts, is asked on from where each column stopped. With v1,
- * one get and a getNext walk per column.
- */
-async function readDevice(
-  session: SnmpSession,
-  check: SnmpCheck,
-): Promise<{ system: SystemInfo; interfaces: Interface[] }> {
-  if (check.version === "1" || !check.interfaces) {
-    const system = parseSystem(await session.get(Object.values(SYSTEM)));
-    if (!check.interfaces) return { system, interfaces: [] };
-    const walk: IfWalk = {};
-    for (const column of IF_WALKED) walk[column] = await session.walk(IF_COLUMNS[column]);
-    const interfaces = await withOctets(walk, async () => [
-      await session.walk(IF_COLUMNS.inOctets),
-      await session.walk(IF_COLUMNS.outOctets),
-    ]);
-    return { system, interfaces };
-  }
-  const known = knownInterfaces.get(check);
-  const found = await session.walkColumns(
-    IF_WALKED.map((column) => IF_COLUMNS[column]),
-    {
-      scalars: [...Object.values(SYSTEM), IF_NUMBER],
-      repetitions: known === undefined ? FIRST_IF_REPETITIONS : rowsToAsk(known, 0),
-      next: (scalars, rowsSoFar) => rowsToAsk(ifNumber(scalars), rowsSoFar),
-    },
-  );
-  const walk: IfWalk = {};
-  IF_WALKED.forEach((column, i) => {
-    walk[column] = found.columns[i] ?? [];
-  });
-  const count = ifNumber(found.scalars) ?? Math.max(0, ...found.columns.map((rows) => rows.length));
-  knownInterfaces.set(check, count);
-  const interfaces = await withOctets(walk, async () => {
-    const octets = await session.walkColumns([IF_COLUMNS.inOctets, IF_COLUMNS.outOctets], {
-      repetitions: rowsToAsk(count, 0),
-    });
-    return [octets.columns[0] ?? [], octets.columns[1] ?? []];
-  });
-  return { system: parseSystem(found.scalars), interfaces };
-}
-
-/**
- * The interfaces of the walk; when some row lacks 64-bit counters, the 32-bit ifIn/OutOctets
- * columns are read too and the walk parsed again.
- */
-async function withOctets(
-  walk: IfWalk,
-  readOctets: () => Promise<[Varbind[], Varbind[]]>,
-): Promise<Interface[]> {
-  const interfaces = parseInterfaces(walk);
-  if (!needs32BitCounters(interfaces)) return interfaces;
-  [walk.inOctets, walk.outOctets] = await readOctets();
-  return parseInterfaces(walk);
-}
-
-function ifNumber(scalars: readonly Varbind[]): number | undefined {
-  const count = numericValue(scalars.find((v) => v.oid === IF_NUMBER));
-  return count === undefined || count < 0 ? undefined : Math.floor(count);
-}
-
-/**
- * getBulk repetitions for the rest of the interface walk: the rows left and one past them, so every
- * column ends in the answer without fetching rows of the next column only to throw them away.
- */
-function rowsToAsk(interfaces: number | undefined, rowsSoFar: number): number {
-  if (interfaces === undefined) return MAX_IF_REPETITIONS;
-  return Math.max(1, Math.min(MAX_IF_REPETITIONS, interfaces - rowsSoFar + 1));
-}
-
-interface Extras {
-  samples: ProbeSample[];
-  /** "1.3.6.1.4.1.x (noSuchObject)" for each configured OID that gave no number. */
-  missing: string[];
-}
-
-async function readExtras(session: SnmpSession, check: SnmpCheck): Promise<Extras> {
-  const answers: (Varbind | undefined)[] = [];
-  const oids = check.oids.map((extra) => extra.oid);
-  if (check.version === "1") {
-    // SNMPv1 fails a whole get when one OID is missing (RFC 1157 section 4.1.2.4): one at a time.
-    for (const oid of oids) {
-      const answer = await session.get([oid]).then(
-        (varbinds) => varbinds[0],
-        (error: unknown) => {
-          if (isNoSuchName(error)) return undefined;
-          throw error;
-        },
-      );
-      answers.push(answer);
-    }
-  } else {
-    for (let i = 0; i < oids.length; i += GET_CHUNK) {
-      answers.push(...(await session.get(oids.slice(i, i + GET_CHUNK))));
-    }
-  }
-  const extras: Extras = { samples: [], missing: [] };
-  check.oids.forEach((extra, i) => {
-    const answer = answers[i];
-    const value = numericValue(answer);
-    if (value === undefined) {
-      extras.missing.push(`${extra.oid} (${missingReason(answer)})`);
-    } else {
-      extras.samples.push({
-        metric: extra.metric,
-        labels: extra.labels,
-        value: value * extra.scale,
-      });
-    }
-  });
-  return extras;
 }
 
 function outcome(

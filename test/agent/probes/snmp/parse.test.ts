@@ -14,8 +14,8 @@ import {
   TYPE,
   textValue,
   type Varbind,
-} from "../../../agent/probes/snmp-parse.js";
-import { ROOT } from "../../helpers/processes.js";
+} from "../../../../agent/probes/snmp/parse.js";
+import { ROOT } from "../../../helpers/processes.js";
 
 interface FixtureVarbind {
   oid: string;

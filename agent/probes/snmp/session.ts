@@ -2,7 +2,7 @@
 // versions of get and walk, and a close that happens on every path (error, abort, agent stopping).
 import dgram from "node:dgram";
 import snmp, { type Session, type User } from "net-snmp";
-import { isVarbindError, TYPE, type Varbind } from "./snmp-parse.js";
+import { isVarbindError, TYPE, type Varbind } from "./parse.js";
 
 export interface SessionTarget {
   /** An IP address: the host name is resolved before, so a DNS failure is told apart. */

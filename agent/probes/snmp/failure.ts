@@ -1,6 +1,7 @@
 // How the snmp probe reads a failed request: net-snmp's error classes and Node's socket and
 // resolver errors turned into the reasons of a check result. Pure, tested without a device.
-import type { Reason } from "../../shared/protocol.js";
+import type { Reason } from "../../../shared/protocol.js";
+import { reasonOfCode } from "../reasons.js";
 
 /** error-status noSuchName (RFC 1157 section 4.1.2): how SNMPv1 says an OID is not there. */
 export function isNoSuchName(error: unknown): boolean {
@@ -14,18 +15,6 @@ const AUTH_FAILURE = 5;
 /** error-status values (RFC 3416 section 3) meaning the agent knows us but denies access. */
 const NO_ACCESS = 6;
 const AUTHORIZATION_ERROR = 16;
-
-const SOCKET_REASONS: Record<string, Reason> = {
-  ECONNREFUSED: "refused",
-  EHOSTUNREACH: "unreachable",
-  ENETUNREACH: "unreachable",
-  EHOSTDOWN: "unreachable",
-  ENOTFOUND: "dns",
-  EAI_AGAIN: "dns",
-  EAI_NONAME: "dns",
-  EAI_NODATA: "dns",
-  EAI_FAIL: "dns",
-};
 
 /**
  * The reason a request failed, from net-snmp's error classes (told apart by `name`, as they are
@@ -58,6 +47,5 @@ export function classifyFailure(error: unknown): { reason: Reason; message: stri
     }
     return { reason: "protocol", message: `agent error: ${text}` };
   }
-  const reason = typeof code === "string" ? SOCKET_REASONS[code] : undefined;
-  return { reason: reason ?? "error", message: text };
+  return { reason: reasonOfCode(code) ?? "error", message: text };
 }

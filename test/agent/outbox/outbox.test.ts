@@ -3,8 +3,8 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Entry, Outbox, type PendingBatch } from "../../agent/outbox.js";
-import { tempDir } from "../helpers/processes.js";
+import { type Entry, Outbox, type PendingBatch } from "../../../agent/outbox/outbox.js";
+import { tempDir } from "../../helpers/processes.js";
 
 const dir = tempDir();
 afterAll(() => dir.remove());
@@ -113,11 +113,27 @@ for (const backend of ["file", "memory"] as const) {
       const outbox = open();
       outbox.append(entry(1, 2));
       const batch = outbox.take();
-      outbox.reject(batch?.seq ?? 0);
+      expect(outbox.reject(batch?.seq ?? 0)).toBe(4);
       expect(outbox.droppedSamples).toBe(4);
+      expect(outbox.dropped).toEqual({ full: 0, too_big: 0, refused: 4, not_finite: 0 });
       expect(outbox.size).toBe(0);
       outbox.resume();
       expect(outbox.take()).toBeUndefined();
+      outbox.close();
+    });
+
+    it("drops and counts samples whose value is not a finite number, and keeps the rest", () => {
+      const outbox = open();
+      const kept = entry(7, 1);
+      const odd = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY].map((value) => ({
+        ...(kept.samples[0] as Entry["samples"][number]),
+        value,
+      }));
+      outbox.append({ ...kept, samples: [...kept.samples, ...odd] });
+      const batch = outbox.take();
+      expect(JSON.parse(batch?.samples ?? "")).toEqual(kept.samples);
+      expect(batch?.count).toBe(3);
+      expect(outbox.dropped).toEqual({ full: 0, too_big: 0, refused: 0, not_finite: 3 });
       outbox.close();
     });
 

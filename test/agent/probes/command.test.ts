@@ -1,7 +1,7 @@
 // runCapped: output kept up to a cap in whole lines, missing programs reported, stopped on abort.
 import { describe, expect, it } from "vitest";
-import { runCapped } from "../../agent/command.js";
-import { peer } from "../helpers/peers.js";
+import { runCapped } from "../../../agent/probes/command.js";
+import { peer } from "../../helpers/peers.js";
 
 describe("runCapped", () => {
   it("keeps whole lines up to the cap and stops the program", async (ctx) => {

@@ -1,7 +1,7 @@
 // How failed SNMP requests read as check reasons, with net-snmp's own error classes.
 import snmp from "net-snmp";
 import { describe, expect, it } from "vitest";
-import { classifyFailure, isNoSuchName } from "../../../agent/probes/snmp-failure.js";
+import { classifyFailure, isNoSuchName } from "../../../../agent/probes/snmp/failure.js";
 
 describe("failures", () => {
   it("reads net-snmp's errors as reasons", () => {

@@ -1,7 +1,7 @@
 // Pure reading of SNMP answers for the snmp probe: varbind values, the system group, the IF-MIB
 // interface table, and the library's errors turned into check reasons. No I/O here.
-import { METRICS } from "../../shared/metrics.js";
-import type { ProbeSample } from "./probe.js";
+import { METRICS } from "../../../shared/metrics.js";
+import type { ProbeSample } from "../probe.js";
 
 /** One answered OID, as net-snmp gives it; `type` is the BER tag of RFC 3416 section 3. */
 export interface Varbind {

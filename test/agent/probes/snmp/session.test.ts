@@ -4,21 +4,21 @@
 import dgram from "node:dgram";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PROBE_BY_KIND } from "../../../agent/probes/index.js";
-import type { ProbeOutcome } from "../../../agent/probes/probe.js";
-import { IF_COLUMNS, IF_NUMBER, SYSTEM, TYPE } from "../../../agent/probes/snmp-parse.js";
-import { SnmpSession } from "../../../agent/probes/snmp-session.js";
-import { Scheduler } from "../../../agent/scheduler.js";
-import { silentLogger } from "../../../shared/log.js";
-import { loadChecks } from "../../helpers/checks.js";
-import { tempDir } from "../../helpers/processes.js";
+import { PROBE_BY_KIND } from "../../../../agent/probes/index.js";
+import type { ProbeOutcome } from "../../../../agent/probes/probe.js";
+import { IF_COLUMNS, IF_NUMBER, SYSTEM, TYPE } from "../../../../agent/probes/snmp/parse.js";
+import { SnmpSession } from "../../../../agent/probes/snmp/session.js";
+import { Scheduler } from "../../../../agent/scheduler.js";
+import { silentLogger } from "../../../../shared/log.js";
+import { loadChecks } from "../../../helpers/checks.js";
+import { tempDir } from "../../../helpers/processes.js";
 import {
   freeUdpPort,
   probeSnmpd,
   SNMPD_COMMUNITY,
   useSnmpd,
   V3_FIELDS,
-} from "../../helpers/snmpd.js";
+} from "../../../helpers/snmpd.js";
 
 const snmpdOrSkip = useSnmpd();
 

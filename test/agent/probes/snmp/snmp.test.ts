@@ -3,8 +3,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ProbeOutcome } from "../../../agent/probes/probe.js";
-import { AGENT_CLI, runCli, tempDir } from "../../helpers/processes.js";
+import type { ProbeOutcome } from "../../../../agent/probes/probe.js";
+import { AGENT_CLI, runCli, tempDir } from "../../../helpers/processes.js";
 import {
   freeUdpPort,
   probeSnmpd,
@@ -18,7 +18,7 @@ import {
   V2C_ARGS,
   V3_ARGS,
   V3_FIELDS,
-} from "../../helpers/snmpd.js";
+} from "../../../helpers/snmpd.js";
 
 const dir = tempDir();
 const BASE = `collector: "ws://127.0.0.1:8080/agent"\ntoken: "gsat_0123456789abcdef0123"\nhost: false\n`;

@@ -4,13 +4,13 @@
 // by the ifNumber the first one read).
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ProbeOutcome } from "../../../agent/probes/probe.js";
-import { snmpProbe } from "../../../agent/probes/snmp.js";
-import { IF_COLUMNS } from "../../../agent/probes/snmp-parse.js";
-import { silentLogger } from "../../../shared/log.js";
-import { createNetns, type TestNetns } from "../../helpers/netns.js";
-import { peer } from "../../helpers/peers.js";
-import { SNMPD_COMMUNITY, type Snmpd, startSnmpd, V2C_ARGS } from "../../helpers/snmpd.js";
+import type { ProbeOutcome } from "../../../../agent/probes/probe.js";
+import { IF_COLUMNS } from "../../../../agent/probes/snmp/parse.js";
+import { snmpProbe } from "../../../../agent/probes/snmp/snmp.js";
+import { silentLogger } from "../../../../shared/log.js";
+import { createNetns, type TestNetns } from "../../../helpers/netns.js";
+import { peer } from "../../../helpers/peers.js";
+import { SNMPD_COMMUNITY, type Snmpd, startSnmpd, V2C_ARGS } from "../../../helpers/snmpd.js";
 
 const ip = peer("ip");
 const bins = { snmpd: peer("snmpd"), snmpget: peer("snmpget"), snmpwalk: peer("snmpwalk") };

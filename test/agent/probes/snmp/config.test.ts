@@ -2,9 +2,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadAgentConfig } from "../../../agent/config.js";
-import { ConfigError } from "../../../shared/errors.js";
-import { AGENT_CLI, runCli, tempDir } from "../../helpers/processes.js";
+import { loadAgentConfig } from "../../../../agent/config.js";
+import { ConfigError } from "../../../../shared/errors.js";
+import { AGENT_CLI, runCli, tempDir } from "../../../helpers/processes.js";
 
 const dir = tempDir();
 afterAll(() => dir.remove());
