@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=1 --no-opt --single-threaded-gc
 // giamsat-agent: run the agent, or check its config and every check once.
-// V8 flags above, measured with `npm run bench:agent` (README, Performance): a 1 MiB young
+// V8 flags above, measured with `npm run bench:agent` (docs/developers/performance.md): a 1 MiB young
 // generation; no optimizing compiler (at a few check runs a second TurboFan's compiling costs more
 // CPU than its code saves, and its code and the compiler's pages cost about 10 MiB of RSS); garbage
 // collection on the main thread only (a heap of 15 MiB gains nothing from helper threads, which

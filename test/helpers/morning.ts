@@ -19,7 +19,7 @@ export interface Morning {
 
 export function morning(): Morning {
   const store = testStore();
-  // pc-01: the README's worked example (portal down 10:20–10:29, link down 10:25–10:29, agent
+  // pc-01: the worked example of docs/developers/store.md (portal down 10:20–10:29, link down 10:25–10:29, agent
   // silent 10:29:30–10:45), plus the portal's certificate.
   const pc1 = store.agent("so-tttt", "pc-01");
   const silent = (ts: number) => ts >= vn("10:29:30") && ts < vn("10:45:00");

@@ -1,6 +1,6 @@
 // Availability and coverage over windows that cut through an outage, agent silence and a
 // link-caused failure, computed by hand and checked from raw samples, rollups and chunks alike.
-// This is the worked example of the README.
+// This is the worked example of docs/developers/store.md.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   bucketTimes,
@@ -62,7 +62,7 @@ function idOf(check: string): number {
   return found.id;
 }
 
-/** What every way of computing must give for the hour 10:00–11:00 (see the README). */
+/** What every way of computing must give for the hour 10:00–11:00 (see docs/developers/store.md). */
 const HOUR = {
   portal: { up: 35 * MIN, observed: 45 * MIN, link: 5 * MIN },
   dcLink: { up: 40 * MIN, observed: 45 * MIN, link: 0 },
