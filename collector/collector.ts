@@ -8,20 +8,20 @@ import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
 import { AGENT_PATH } from "../shared/protocol.js";
+import { BatchWriter } from "./agents/batch-writer.js";
+import { Ingest } from "./agents/ingest.js";
+import { AgentStore } from "./agents/registry.js";
 import { apiContext, createApi } from "./api/router.js";
 import { AvailabilityGauges } from "./availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./exposition.js";
 import { createHandler } from "./http.js";
-import { Ingest } from "./ingest.js";
 import { createCollectorMetrics } from "./metrics.js";
 import { Forwarder } from "./remote-write/forwarder.js";
-import { AgentStore } from "./store/agents.js";
 import { openDatabase } from "./store/database.js";
 import { History } from "./store/history.js";
 import { SampleStore } from "./store/samples.js";
 import { syncUnits } from "./store/units.js";
 import { describeCertificate, loadTls, reloadTls } from "./tls.js";
-import { BatchWriter } from "./writer.js";
 
 export interface RunningCollector {
   /** e.g. http://127.0.0.1:8080, https://... with TLS */

@@ -6,10 +6,10 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { untilSignal } from "../shared/cli.js";
 import { createLogger } from "../shared/log.js";
+import { AgentStore } from "./agents/registry.js";
 import { startCollector } from "./collector.js";
 import { loadCollectorConfig } from "./config.js";
 import { agentYaml } from "./enrollment.js";
-import { AgentStore } from "./store/agents.js";
 import { openDatabase } from "./store/database.js";
 import { syncUnits } from "./store/units.js";
 

@@ -9,7 +9,7 @@ import {
 } from "../../shared/api-query.js";
 import type { IncidentsConfig } from "../../shared/config/collector.js";
 import { HttpError } from "../../shared/errors.js";
-import type { AgentStore } from "../store/agents.js";
+import type { AgentStore } from "../agents/registry.js";
 import type { History } from "../store/history.js";
 import { IncidentList } from "../store/incident-list.js";
 import { InventoryReader } from "../store/inventory.js";

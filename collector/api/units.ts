@@ -2,7 +2,7 @@
 // category now and availability over a window, and the checks of one unit.
 import { CATEGORIES } from "../../shared/categories.js";
 import { HttpError } from "../../shared/errors.js";
-import type { AgentRow, AgentStore } from "../store/agents.js";
+import type { AgentRow, AgentStore } from "../agents/registry.js";
 import { type CheckTimes, ratio, type ScopeTimes, UNIT_SCOPE } from "../store/availability.js";
 import type { History } from "../store/history.js";
 import type { IncidentList } from "../store/incident-list.js";

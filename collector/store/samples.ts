@@ -2,7 +2,7 @@
 
 import { METRICS } from "../../shared/metrics.js";
 import type { Batch, CheckResult } from "../../shared/protocol.js";
-import type { AgentIdentity } from "./agents.js";
+import type { AgentIdentity } from "../agents/registry.js";
 import { decodeChunk } from "./chunk-codec.js";
 import type { Db } from "./database.js";
 import { InventoryWriter } from "./inventory.js";

@@ -8,8 +8,8 @@
 import { statSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { type AgentIdentity, AgentStore } from "../../collector/agents/registry.js";
 import { apiContext, createApi } from "../../collector/api/router.js";
-import { type AgentIdentity, AgentStore } from "../../collector/store/agents.js";
 import { openDatabase } from "../../collector/store/database.js";
 import { History } from "../../collector/store/history.js";
 import { SampleStore } from "../../collector/store/samples.js";

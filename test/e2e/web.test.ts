@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AgentIdentity } from "../../collector/store/agents.js";
+import type { AgentIdentity } from "../../collector/agents/registry.js";
 import { History } from "../../collector/store/history.js";
 import { SampleStore } from "../../collector/store/samples.js";
 import type { Category } from "../../shared/categories.js";

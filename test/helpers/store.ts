@@ -1,8 +1,8 @@
 // A collector store on a temporary SQLite file, written through SampleStore.write like ingest does,
 // with the derived history (rollups, incidents, ...) driven by hand at chosen times.
 import { join } from "node:path";
-import type { AgentIdentity } from "../../collector/store/agents.js";
-import { AgentStore } from "../../collector/store/agents.js";
+import type { AgentIdentity } from "../../collector/agents/registry.js";
+import { AgentStore } from "../../collector/agents/registry.js";
 import { type Db, openDatabase } from "../../collector/store/database.js";
 import { History } from "../../collector/store/history.js";
 import { SampleStore } from "../../collector/store/samples.js";

@@ -1,7 +1,7 @@
 // Incidents open after `openAfter` failed results in a row and close after `closeAfter` good ones,
 // so one lost ping is not an incident; agent silence is an incident of its own.
 import { afterEach, describe, expect, it } from "vitest";
-import { AgentStore } from "../../../collector/store/agents.js";
+import { AgentStore } from "../../../collector/agents/registry.js";
 import { IncidentList } from "../../../collector/store/incident-list.js";
 import { type TrackerState, track } from "../../../collector/store/incidents.js";
 import { type TestResult, type TestStore, testStore, vn } from "../../helpers/store.js";

@@ -2,7 +2,7 @@
 // order, other labels at the same place, and series of a rolled-back batch still land right.
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type AgentIdentity, AgentStore } from "../../../collector/store/agents.js";
+import { type AgentIdentity, AgentStore } from "../../../collector/agents/registry.js";
 import { type Db, openDatabase } from "../../../collector/store/database.js";
 import { SampleStore } from "../../../collector/store/samples.js";
 import { syncUnits } from "../../../collector/store/units.js";

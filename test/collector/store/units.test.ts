@@ -1,8 +1,8 @@
 // Units come from collector.yaml at every start: changes are taken over, and a unit removed from
 // the file keeps its history, marked inactive, and comes back active when it is listed again.
 import { afterAll, describe, expect, it } from "vitest";
+import { AgentStore } from "../../../collector/agents/registry.js";
 import { createApi } from "../../../collector/api/router.js";
-import { AgentStore } from "../../../collector/store/agents.js";
 import { listUnits, syncUnits } from "../../../collector/store/units.js";
 import { unitSchema } from "../../../shared/config/collector.js";
 import { schedule, testStore, vn } from "../../helpers/store.js";

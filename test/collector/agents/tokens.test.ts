@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { RawAgent } from "../helpers/collector.js";
+import { RawAgent } from "../../helpers/collector.js";
 import {
   COLLECTOR_CLI,
   type CollectorProcess,
@@ -12,7 +12,7 @@ import {
   startCollectorProcess,
   TWO_UNITS,
   tempDir,
-} from "../helpers/processes.js";
+} from "../../helpers/processes.js";
 
 const dir = tempDir();
 let collector: CollectorProcess;

@@ -1,6 +1,6 @@
 // What one agent may cost the collector: messages per second, and how deeply its JSON may nest.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { batch, RawAgent, type TestCollector, testCollector } from "../helpers/collector.js";
+import { batch, RawAgent, type TestCollector, testCollector } from "../../helpers/collector.js";
 
 let collector: TestCollector;
 beforeAll(async () => {

@@ -2,11 +2,11 @@
 // address that keeps presenting bad tokens held back (429) without its tokens even being looked at.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import type { Logger } from "../shared/log.js";
-import type { CollectorMetrics } from "./metrics.js";
-import { AddressLimiter, addressKey } from "./rate-limit.js";
-import type { AgentIdentity, AgentStore } from "./store/agents.js";
-import { hashToken } from "./store/tokens.js";
+import type { Logger } from "../../shared/log.js";
+import type { CollectorMetrics } from "../metrics.js";
+import { AddressLimiter, addressKey } from "../rate-limit.js";
+import type { AgentIdentity, AgentStore } from "./registry.js";
+import { hashToken } from "./tokens.js";
 
 export interface Admitted {
   agent: AgentIdentity;

@@ -8,23 +8,23 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { ProtocolErrorCode } from "../../shared/errors.js";
-import { batch, RawAgent } from "../helpers/collector.js";
+import type { ProtocolErrorCode } from "../../../shared/errors.js";
+import { batch, RawAgent } from "../../helpers/collector.js";
 import {
   type Expected,
   expectedAnswer,
   type Frame,
   frames,
   upgradeRequests,
-} from "../helpers/fuzz.js";
-import { parseExposition } from "../helpers/metrics.js";
-import { peer } from "../helpers/peers.js";
+} from "../../helpers/fuzz.js";
+import { parseExposition } from "../../helpers/metrics.js";
+import { peer } from "../../helpers/peers.js";
 import {
   type CollectorProcess,
   startCollectorProcess,
   TWO_UNITS,
   tempDir,
-} from "../helpers/processes.js";
+} from "../../helpers/processes.js";
 
 const SEED = process.env.FUZZ_SEED
   ? Number(process.env.FUZZ_SEED)

@@ -2,10 +2,10 @@
 // SQLite transaction, in slices short enough that the event loop never stalls for long.
 // A batch waits as the bytes it came in and is parsed only when its turn comes: thousands of
 // parsed batches kept for seconds cost the garbage collector more than parsing them does.
-import type { Batch } from "../shared/protocol.js";
-import type { AgentIdentity } from "./store/agents.js";
-import type { Db } from "./store/database.js";
-import type { SampleStore, WriteOutcome } from "./store/samples.js";
+import type { Batch } from "../../shared/protocol.js";
+import type { Db } from "../store/database.js";
+import type { SampleStore, WriteOutcome } from "../store/samples.js";
+import type { AgentIdentity } from "./registry.js";
 
 export interface WriteJob {
   agent: AgentIdentity;

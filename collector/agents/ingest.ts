@@ -2,10 +2,10 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
-import { ProtocolError, type ProtocolErrorCode } from "../shared/errors.js";
-import { formatPath, issueMessage } from "../shared/issues.js";
-import type { Logger } from "../shared/log.js";
-import { METRIC_BY_NAME, METRICS } from "../shared/metrics.js";
+import { ProtocolError, type ProtocolErrorCode } from "../../shared/errors.js";
+import { formatPath, issueMessage } from "../../shared/issues.js";
+import type { Logger } from "../../shared/log.js";
+import { METRIC_BY_NAME, METRICS } from "../../shared/metrics.js";
 import {
   type AgentMessage,
   agentMessageSchema,
@@ -14,16 +14,16 @@ import {
   type CollectorMessage,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
-} from "../shared/protocol.js";
-import { checkSamples } from "../shared/sample-check.js";
-import { type Admitted, AgentGate } from "./agent-gate.js";
-import type { LatestValues } from "./exposition.js";
+} from "../../shared/protocol.js";
+import { checkSamples } from "../../shared/sample-check.js";
+import type { LatestValues } from "../exposition.js";
+import type { CollectorMetrics } from "../metrics.js";
+import { TokenBucket } from "../rate-limit.js";
+import type { SampleStore } from "../store/samples.js";
+import type { BatchWriter, Outcome } from "./batch-writer.js";
+import { type Admitted, AgentGate } from "./gate.js";
 import { nestsDeeperThan } from "./json-depth.js";
-import type { CollectorMetrics } from "./metrics.js";
-import { TokenBucket } from "./rate-limit.js";
-import type { AgentIdentity, AgentStore } from "./store/agents.js";
-import type { SampleStore } from "./store/samples.js";
-import type { BatchWriter, Outcome } from "./writer.js";
+import type { AgentIdentity, AgentStore } from "./registry.js";
 
 const HELLO_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
@@ -210,7 +210,7 @@ export class Ingest {
       if (isBinary)
         throw new ProtocolError("unsupported_version", "binary frames are not supported");
       if (session.greeted) {
-        // Batches are parsed when the writer gets to them (see writer.ts).
+        // Batches are parsed when the writer gets to them (see batch-writer.ts).
         this.#queue(session, data);
         return;
       }

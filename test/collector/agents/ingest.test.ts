@@ -1,7 +1,7 @@
 // The collector's side of protocol v1, driven by hand over a real socket.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { batch, RawAgent, type TestCollector, testCollector } from "../helpers/collector.js";
-import { find, scrape } from "../helpers/metrics.js";
+import { batch, RawAgent, type TestCollector, testCollector } from "../../helpers/collector.js";
+import { find, scrape } from "../../helpers/metrics.js";
 
 let collector: TestCollector;
 beforeAll(async () => {

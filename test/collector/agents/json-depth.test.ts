@@ -1,6 +1,6 @@
 // Nesting depth of a JSON text, found without parsing it; brackets inside strings do not count.
 import { describe, expect, it } from "vitest";
-import { nestsDeeperThan } from "../../collector/json-depth.js";
+import { nestsDeeperThan } from "../../../collector/agents/json-depth.js";
 
 const deeper = (text: string, max: number) => nestsDeeperThan(Buffer.from(text), max);
 
