@@ -3,7 +3,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "../../shared/log.js";
-import type { CollectorMetrics } from "../metrics.js";
+import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import { AddressLimiter, addressKey } from "../rate-limit.js";
 import type { AgentIdentity, AgentStore } from "./registry.js";
 import { hashToken } from "./tokens.js";

@@ -16,8 +16,8 @@ import {
   PROTOCOL_VERSION,
 } from "../../shared/protocol.js";
 import { checkSamples } from "../../shared/sample-check.js";
-import type { LatestValues } from "../exposition.js";
-import type { CollectorMetrics } from "../metrics.js";
+import type { LatestValues } from "../prometheus/exposition.js";
+import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import { TokenBucket } from "../rate-limit.js";
 import type { SampleStore } from "../store/samples.js";
 import type { BatchWriter, Outcome } from "./batch-writer.js";

@@ -2,7 +2,7 @@
 // queue in the collector's database, one sender per endpoint, metrics refreshed every second.
 import type { RemoteWriteConfig } from "../../shared/config/remote-write.js";
 import type { Logger } from "../../shared/log.js";
-import type { CollectorMetrics } from "../metrics.js";
+import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import type { Db } from "../store/database.js";
 import type { StoreHooks } from "../store/samples.js";
 import { RemoteWriteClient } from "./client.js";

@@ -7,8 +7,8 @@ import {
   formatValue,
   LatestValues,
   writeValue,
-} from "../../collector/exposition.js";
-import type { SeriesRef } from "../../collector/store/samples.js";
+} from "../../../collector/prometheus/exposition.js";
+import type { SeriesRef } from "../../../collector/store/samples.js";
 
 const who = (id: number) => (id === 1 ? { unit: "so-tttt", agent: 'pc"01' } : undefined);
 const series = (id: number, metric: string, labels: Record<string, string> = {}): SeriesRef => ({

@@ -2,11 +2,11 @@
 // start (refusal counters at 0, enrolled agents shown disconnected after a restart).
 import { get } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCollector } from "../../collector/collector.js";
-import { PROTOCOL_ERRORS } from "../../shared/errors.js";
-import { silentLogger } from "../../shared/log.js";
-import { batch, RawAgent, type TestCollector, testCollector } from "../helpers/collector.js";
-import { find, parseExposition } from "../helpers/metrics.js";
+import { startCollector } from "../../../collector/collector.js";
+import { PROTOCOL_ERRORS } from "../../../shared/errors.js";
+import { silentLogger } from "../../../shared/log.js";
+import { batch, RawAgent, type TestCollector, testCollector } from "../../helpers/collector.js";
+import { find, parseExposition } from "../../helpers/metrics.js";
 
 const TOKEN = "metrics-token-0123456789";
 const auth = { Authorization: `Bearer ${TOKEN}` };

@@ -1,7 +1,7 @@
 // The collector's own metrics (prom-client), created on a registry passed in at start-up.
 import { Counter, collectDefaultMetrics, Gauge, type Registry } from "prom-client";
-import { PROTOCOL_ERRORS } from "../shared/errors.js";
-import { METRICS } from "../shared/metrics.js";
+import { PROTOCOL_ERRORS } from "../../shared/errors.js";
+import { METRICS } from "../../shared/metrics.js";
 
 export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;
 

@@ -1,10 +1,10 @@
 // giamsat_unit_availability_ratio{unit,category,window}, recomputed once a minute one unit per
 // step (not per scrape), and giamsat_collector_rollup_lag_seconds.
 import type { Gauge } from "prom-client";
-import { CATEGORIES } from "../shared/categories.js";
-import { DAY, HOUR } from "./store/buckets.js";
-import type { History } from "./store/history.js";
-import type { Job } from "./store/maintenance.js";
+import { CATEGORIES } from "../../shared/categories.js";
+import { DAY, HOUR } from "../store/buckets.js";
+import type { History } from "../store/history.js";
+import type { Job } from "../store/maintenance.js";
 
 export const AVAILABILITY_WINDOWS: Readonly<Record<string, number>> = {
   "1h": HOUR,

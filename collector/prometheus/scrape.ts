@@ -5,9 +5,9 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Registry } from "prom-client";
-import { HttpError } from "../shared/errors.js";
+import { HttpError } from "../../shared/errors.js";
 import type { LatestValues } from "./exposition.js";
-import type { CollectorMetrics } from "./metrics.js";
+import type { CollectorMetrics } from "./self-metrics.js";
 
 export interface ScrapeDeps {
   latest: LatestValues;
