@@ -20,7 +20,7 @@ const ALLOWED: Record<string, string[]> = {
   "next + 1": ["collector/store/database.ts"],
   // fixed fragments "a.unit_id = ?" etc. chosen by which filters are set; values are bound
   'where.length ? `WHERE ${where.join(" AND ")}` : ""': [
-    "collector/export.ts",
+    "collector/cli/export.ts",
     "collector/store/incident-list.ts",
   ],
   'where.join(" AND ")': ["collector/store/inventory.ts"],

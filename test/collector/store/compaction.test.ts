@@ -2,7 +2,7 @@
 // start-up (SampleStore.latest) and readers see exactly the same samples before and after.
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportSamples } from "../../../collector/export.js";
+import { exportSamples } from "../../../collector/cli/export.js";
 import { METRICS } from "../../../shared/metrics.js";
 import { type TestStore, testStore, vn } from "../../helpers/store.js";
 

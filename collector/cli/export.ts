@@ -2,9 +2,9 @@
 // chunks alike, one series at a time so memory stays small whatever the size. One
 // {"metric","labels","ts","value"} object per line, ts in ms.
 import type { Writable } from "node:stream";
-import { ConfigError } from "../shared/errors.js";
-import type { Db } from "./store/database.js";
-import { RawSamples } from "./store/raw.js";
+import { ConfigError } from "../../shared/errors.js";
+import type { Db } from "../store/database.js";
+import { RawSamples } from "../store/raw.js";
 
 export interface ExportFilter {
   unit?: string;

@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 // giamsat-collector: serve, enroll, revoke and rotate agents, manage users, export samples.
-import { parseCommand, requireOption, runMain, untilSignal } from "../shared/cli.js";
-import { parseDuration } from "../shared/duration.js";
-import { ConfigError } from "../shared/errors.js";
-import { createLogger } from "../shared/log.js";
-import { AGENT_PATH } from "../shared/protocol.js";
-import { AgentStore } from "./agents/registry.js";
-import { cliActor, recordAudit } from "./auth/audit.js";
-import { startCollector } from "./collector.js";
-import { loadCollectorConfig } from "./config.js";
+import { parseCommand, requireOption, runMain, untilSignal } from "../../shared/cli.js";
+import { parseDuration } from "../../shared/duration.js";
+import { ConfigError } from "../../shared/errors.js";
+import { createLogger } from "../../shared/log.js";
+import { AGENT_PATH } from "../../shared/protocol.js";
+import { AgentStore } from "../agents/registry.js";
+import { cliActor, recordAudit } from "../auth/audit.js";
+import { startCollector } from "../collector.js";
+import { loadCollectorConfig } from "../config.js";
+import { openDatabase } from "../store/database.js";
+import { syncUnits } from "../store/units.js";
 import { agentUrl, agentYaml, certificatePin } from "./enrollment.js";
 import { type ExportFilter, exportSamples, parseTime } from "./export.js";
-import { openDatabase } from "./store/database.js";
-import { syncUnits } from "./store/units.js";
-import { USER_HELP, userCommand } from "./user-command.js";
+import { USER_HELP, userCommand } from "./users.js";
 
 const HELP = `giamsat-collector: stores what giamsat agents report and serves it to Prometheus and people.
 

@@ -4,14 +4,14 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { untilSignal } from "../shared/cli.js";
-import { createLogger } from "../shared/log.js";
-import { AgentStore } from "./agents/registry.js";
-import { startCollector } from "./collector.js";
-import { loadCollectorConfig } from "./config.js";
+import { untilSignal } from "../../shared/cli.js";
+import { createLogger } from "../../shared/log.js";
+import { AgentStore } from "../agents/registry.js";
+import { startCollector } from "../collector.js";
+import { loadCollectorConfig } from "../config.js";
+import { openDatabase } from "../store/database.js";
+import { syncUnits } from "../store/units.js";
 import { agentYaml } from "./enrollment.js";
-import { openDatabase } from "./store/database.js";
-import { syncUnits } from "./store/units.js";
 
 const UNIT = "demo";
 const AGENT = "demo-agent";
@@ -56,7 +56,7 @@ units:
   const checks = `checks:
   - { name: loopback, category: lan, kind: ping, host: "127.0.0.1", count: 3, interval: "10s" }
   - { name: collector-port, category: online_app, kind: tcp, host: "${host}", port: ${collectorPort}, interval: "10s" }
-  - { name: collector-process, category: shared_software, kind: process, match: "collector/demo.js", interval: "30s" }
+  - { name: collector-process, category: shared_software, kind: process, match: "collector/cli/demo.js", interval: "30s" }
   - { name: collector-health, category: website, kind: http, url: "${collector.url}/healthz", contains: "ok", interval: "10s" }
   - { name: datacenter-link, category: datacenter, kind: tcp, host: "${host}", port: ${collectorPort}, interval: "10s" }
 `;
@@ -68,7 +68,7 @@ units:
     { mode: 0o600 },
   );
 
-  const agentCli = fileURLToPath(new URL("../agent/cli.js", import.meta.url));
+  const agentCli = fileURLToPath(new URL("../../agent/cli.js", import.meta.url));
   // The same V8 flags as the agent's own command line (its shebang, where they are explained).
   const agent = spawn(
     process.execPath,

@@ -2,8 +2,8 @@
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import type { CollectorConfig } from "../shared/config/collector.js";
-import { AGENT_PATH } from "../shared/protocol.js";
+import type { CollectorConfig } from "../../shared/config/collector.js";
+import { AGENT_PATH } from "../../shared/protocol.js";
 
 export function agentUrl(config: CollectorConfig): string {
   const { host, port } = config.listen;

@@ -9,8 +9,8 @@ import {
   runCli,
   startCollectorProcess,
   tempDir,
-} from "../helpers/processes.js";
-import { Browser } from "../helpers/web.js";
+} from "../../helpers/processes.js";
+import { Browser } from "../../helpers/web.js";
 
 const dir = tempDir();
 let collector: CollectorProcess;

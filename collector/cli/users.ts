@@ -1,11 +1,11 @@
 // `giamsat-collector user add|password|remove|list`: people who may use the web pages.
-import { parseCommand, requireOption } from "../shared/cli.js";
-import { ConfigError } from "../shared/errors.js";
-import { cliActor, recordAudit } from "./auth/audit.js";
-import { UserStore } from "./auth/users.js";
-import { loadCollectorConfig } from "./config.js";
-import { openDatabase } from "./store/database.js";
-import { syncUnits } from "./store/units.js";
+import { parseCommand, requireOption } from "../../shared/cli.js";
+import { ConfigError } from "../../shared/errors.js";
+import { cliActor, recordAudit } from "../auth/audit.js";
+import { UserStore } from "../auth/users.js";
+import { loadCollectorConfig } from "../config.js";
+import { openDatabase } from "../store/database.js";
+import { syncUnits } from "../store/units.js";
 
 export const USER_HELP = `  giamsat-collector user add      --config collector.yaml --name USER --role ROLE [--unit ID]
   giamsat-collector user password --config collector.yaml --name USER

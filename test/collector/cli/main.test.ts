@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { COLLECTOR_CLI, runCli, tempDir } from "../helpers/processes.js";
+import { COLLECTOR_CLI, runCli, tempDir } from "../../helpers/processes.js";
 
 const dir = tempDir();
 afterAll(() => dir.remove());
