@@ -12,16 +12,16 @@ import { BatchWriter } from "./agents/batch-writer.js";
 import { Ingest } from "./agents/ingest.js";
 import { AgentStore } from "./agents/registry.js";
 import { apiContext, createApi } from "./api/router.js";
+import { openDatabase } from "./db/database.js";
 import { createHandler } from "./http.js";
+import { History } from "./inspection/history.js";
+import { syncUnits } from "./inspection/units.js";
 import { AvailabilityGauges } from "./prometheus/availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./prometheus/exposition.js";
 import { createCollectorMetrics } from "./prometheus/self-metrics.js";
 import { Forwarder } from "./remote-write/forwarder.js";
-import { openDatabase } from "./store/database.js";
-import { History } from "./store/history.js";
-import { SampleStore } from "./store/samples.js";
-import { syncUnits } from "./store/units.js";
 import { describeCertificate, loadTls, reloadTls } from "./tls.js";
+import { SampleStore } from "./tsdb/sample-writer.js";
 
 export interface RunningCollector {
   /** e.g. http://127.0.0.1:8080, https://... with TLS */

@@ -3,8 +3,8 @@
 // A batch waits as the bytes it came in and is parsed only when its turn comes: thousands of
 // parsed batches kept for seconds cost the garbage collector more than parsing them does.
 import type { Batch } from "../../shared/protocol.js";
-import type { Db } from "../store/database.js";
-import type { SampleStore, WriteOutcome } from "../store/samples.js";
+import type { Db } from "../db/database.js";
+import type { SampleStore, WriteOutcome } from "../tsdb/sample-writer.js";
 import type { AgentIdentity } from "./registry.js";
 
 export interface WriteJob {

@@ -19,7 +19,7 @@ import { checkSamples } from "../../shared/sample-check.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import { TokenBucket } from "../rate-limit.js";
-import type { SampleStore } from "../store/samples.js";
+import type { SampleStore } from "../tsdb/sample-writer.js";
 import type { BatchWriter, Outcome } from "./batch-writer.js";
 import { type Admitted, AgentGate } from "./gate.js";
 import { nestsDeeperThan } from "./json-depth.js";

@@ -1,6 +1,6 @@
 // Agents and their tokens: enroll, revoke, and who a token belongs to.
 import { ConfigError } from "../../shared/errors.js";
-import type { Db } from "../store/database.js";
+import type { Db } from "../db/database.js";
 import { hashToken, newToken } from "./tokens.js";
 
 export interface AgentIdentity {

@@ -10,11 +10,11 @@ import {
 import type { IncidentsConfig } from "../../shared/config/collector.js";
 import { HttpError } from "../../shared/errors.js";
 import type { AgentStore } from "../agents/registry.js";
-import type { History } from "../store/history.js";
-import { IncidentList } from "../store/incident-list.js";
-import { InventoryReader } from "../store/inventory.js";
-import { CheckStatus } from "../store/status.js";
-import { listUnits } from "../store/units.js";
+import { CheckStatus } from "../inspection/check-status.js";
+import type { History } from "../inspection/history.js";
+import { IncidentList } from "../inspection/incident-list.js";
+import { InventoryReader } from "../inspection/inventory.js";
+import { listUnits } from "../inspection/units.js";
 import { keysOf, parseQuery } from "./params.js";
 import { inspectionSummary } from "./summary.js";
 import { type ApiContext, checksPayload, findUnit, unitPayload, unitsPayload } from "./units.js";

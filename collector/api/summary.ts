@@ -5,11 +5,11 @@
 import { type Period, VIETNAM_TIME_ZONE } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
 import { METRICS } from "../../shared/metrics.js";
-import { type ScopeTimes, UNIT_SCOPE } from "../store/availability.js";
-import { DAY } from "../store/buckets.js";
-import type { Incident } from "../store/incident-list.js";
-import type { InventoryItem, InventoryReader } from "../store/inventory.js";
-import { listUnits, type UnitRow } from "../store/units.js";
+import { type ScopeTimes, UNIT_SCOPE } from "../inspection/availability.js";
+import type { Incident } from "../inspection/incident-list.js";
+import type { InventoryItem, InventoryReader } from "../inspection/inventory.js";
+import { listUnits, type UnitRow } from "../inspection/units.js";
+import { DAY } from "../tsdb/buckets.js";
 import {
   type CategoryFacts,
   CERTIFICATE_WARNING_DAYS,

@@ -3,17 +3,17 @@
 import { CATEGORIES } from "../../shared/categories.js";
 import { HttpError } from "../../shared/errors.js";
 import type { AgentRow, AgentStore } from "../agents/registry.js";
-import { type CheckTimes, ratio, type ScopeTimes, UNIT_SCOPE } from "../store/availability.js";
-import type { History } from "../store/history.js";
-import type { IncidentList } from "../store/incident-list.js";
+import { type CheckTimes, ratio, type ScopeTimes, UNIT_SCOPE } from "../inspection/availability.js";
 import {
   type CategoryNow,
   type CheckNow,
   type CheckStatus,
   categoryStates,
   unitState,
-} from "../store/status.js";
-import { listUnits, type UnitRow } from "../store/units.js";
+} from "../inspection/check-status.js";
+import type { History } from "../inspection/history.js";
+import type { IncidentList } from "../inspection/incident-list.js";
+import { listUnits, type UnitRow } from "../inspection/units.js";
 
 export interface ApiContext {
   history: History;

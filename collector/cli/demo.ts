@@ -9,8 +9,8 @@ import { createLogger } from "../../shared/log.js";
 import { AgentStore } from "../agents/registry.js";
 import { startCollector } from "../collector.js";
 import { loadCollectorConfig } from "../config.js";
-import { openDatabase } from "../store/database.js";
-import { syncUnits } from "../store/units.js";
+import { openDatabase } from "../db/database.js";
+import { syncUnits } from "../inspection/units.js";
 import { agentYaml } from "./enrollment.js";
 
 const UNIT = "demo";

@@ -3,8 +3,8 @@
 // {"metric","labels","ts","value"} object per line, ts in ms.
 import type { Writable } from "node:stream";
 import { ConfigError } from "../../shared/errors.js";
-import type { Db } from "../store/database.js";
-import { RawSamples } from "../store/raw.js";
+import type { Db } from "../db/database.js";
+import { RawSamples } from "../tsdb/sample-reader.js";
 
 export interface ExportFilter {
   unit?: string;

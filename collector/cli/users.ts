@@ -4,8 +4,8 @@ import { ConfigError } from "../../shared/errors.js";
 import { cliActor, recordAudit } from "../auth/audit.js";
 import { UserStore } from "../auth/users.js";
 import { loadCollectorConfig } from "../config.js";
-import { openDatabase } from "../store/database.js";
-import { syncUnits } from "../store/units.js";
+import { openDatabase } from "../db/database.js";
+import { syncUnits } from "../inspection/units.js";
 
 export const USER_HELP = `  giamsat-collector user add      --config collector.yaml --name USER --role ROLE [--unit ID]
   giamsat-collector user password --config collector.yaml --name USER

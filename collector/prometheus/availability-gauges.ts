@@ -2,9 +2,9 @@
 // step (not per scrape), and giamsat_collector_rollup_lag_seconds.
 import type { Gauge } from "prom-client";
 import { CATEGORIES } from "../../shared/categories.js";
-import { DAY, HOUR } from "../store/buckets.js";
-import type { History } from "../store/history.js";
-import type { Job } from "../store/maintenance.js";
+import type { History } from "../inspection/history.js";
+import { DAY, HOUR } from "../tsdb/buckets.js";
+import type { Job } from "../tsdb/jobs.js";
 
 export const AVAILABILITY_WINDOWS: Readonly<Record<string, number>> = {
   "1h": HOUR,

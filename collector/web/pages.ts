@@ -10,17 +10,17 @@ import { checksPayload, unitPayload, unitsPayload } from "../api/units.js";
 import { recordAudit } from "../auth/audit.js";
 import type { RequestContext } from "../auth/guard.js";
 import { can, LOCAL_USER, type User } from "../auth/roles.js";
-import type { Db } from "../store/database.js";
-import { changeCount } from "../store/inventory-diff.js";
+import type { Db } from "../db/database.js";
+import { changeCount } from "../inspection/inventory-diff.js";
 import {
   addSignoff,
   listSignoffs,
   signedUnits,
   signoffFormSchema,
   signoffsOfPeriod,
-} from "../store/signoffs.js";
-import { checkTrends } from "../store/trends.js";
-import { listUnits } from "../store/units.js";
+} from "../inspection/signoffs.js";
+import { checkTrends } from "../inspection/trends.js";
+import { listUnits } from "../inspection/units.js";
 import type { Html } from "./html.js";
 import { Formatter, langOf } from "./i18n/index.js";
 import type { Chrome } from "./layout.js";

@@ -1,7 +1,7 @@
 // How the store's states become the four statuses leaders read: ok, degraded, down, no data.
 import type { Status } from "./i18n/index.js";
 
-/** A category of a unit as the store reports it now (see collector/store/status.ts). */
+/** A category of a unit as the store reports it now (see collector/inspection/check-status.ts). */
 export interface CategoryNowView {
   state: "up" | "down" | "no_data" | "no_checks";
   checks: number;

@@ -2,7 +2,7 @@
 // availability, coverage, a trend line), open and recent incidents with their causes, equipment and
 // network-device inventory, the agents, and the inspection sign-offs with the form to add one.
 import { CATEGORIES } from "../../shared/categories.js";
-import type { Incident } from "../store/incident-list.js";
+import type { Incident } from "../inspection/incident-list.js";
 import { Html, html } from "./html.js";
 import type { Formatter } from "./i18n/index.js";
 import { type Chrome, layout, link, statusCell } from "./layout.js";
@@ -47,7 +47,7 @@ export interface CheckView {
   coverage: number | null;
 }
 
-/** An incident as the store lists it (store/incident-list.ts). */
+/** An incident as the store lists it (inspection/incident-list.ts). */
 export type IncidentView = Pick<
   Incident,
   | "kind"

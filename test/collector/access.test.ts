@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "../../collector/auth/audit.js";
 import type { RouteName } from "../../collector/auth/routes.js";
-import { openDatabase } from "../../collector/store/database.js";
+import { openDatabase } from "../../collector/db/database.js";
 import { type TestCollector, testCollector } from "../helpers/collector.js";
 import { addUsers, Browser, PASSWORD } from "../helpers/web.js";
 

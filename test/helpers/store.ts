@@ -3,10 +3,10 @@
 import { join } from "node:path";
 import type { AgentIdentity } from "../../collector/agents/registry.js";
 import { AgentStore } from "../../collector/agents/registry.js";
-import { type Db, openDatabase } from "../../collector/store/database.js";
-import { History } from "../../collector/store/history.js";
-import { SampleStore } from "../../collector/store/samples.js";
-import { syncUnits } from "../../collector/store/units.js";
+import { type Db, openDatabase } from "../../collector/db/database.js";
+import { History } from "../../collector/inspection/history.js";
+import { syncUnits } from "../../collector/inspection/units.js";
+import { SampleStore } from "../../collector/tsdb/sample-writer.js";
 import type { Category } from "../../shared/categories.js";
 import { type CollectorConfig, collectorConfigSchema } from "../../shared/config/collector.js";
 import type { Reason } from "../../shared/protocol.js";

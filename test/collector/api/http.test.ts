@@ -1,7 +1,7 @@
 // The API and the availability gauges through a running collector: JSON over HTTP, 400s naming the
 // parameter, and giamsat_unit_availability_ratio on /metrics right after a restart.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SampleStore } from "../../../collector/store/samples.js";
+import { SampleStore } from "../../../collector/tsdb/sample-writer.js";
 import { type TestCollector, testCollector } from "../../helpers/collector.js";
 import { find, scrape } from "../../helpers/metrics.js";
 import { eventually } from "../../helpers/processes.js";

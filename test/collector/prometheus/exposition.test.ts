@@ -8,7 +8,7 @@ import {
   LatestValues,
   writeValue,
 } from "../../../collector/prometheus/exposition.js";
-import type { SeriesRef } from "../../../collector/store/samples.js";
+import type { SeriesRef } from "../../../collector/tsdb/sample-writer.js";
 
 const who = (id: number) => (id === 1 ? { unit: "so-tttt", agent: 'pc"01' } : undefined);
 const series = (id: number, metric: string, labels: Record<string, string> = {}): SeriesRef => ({

@@ -1,0 +1,189 @@
+// Availability of checks, categories and units over any window, from the rollups where they are
+// complete and from raw samples for the rest (see window-plan.ts); the answer equals what the raw
+// samples alone would give while they are kept.
+import type { RetentionConfig } from "../../shared/config/collector.js";
+import type { Db } from "../db/database.js";
+import { DAY_LEVEL, FIVE_MINUTE_LEVEL, HOUR, HOUR_LEVEL, type Level } from "../tsdb/buckets.js";
+import { DEFAULT_INTERVAL_MS, type SeriesCatalog } from "../tsdb/catalog.js";
+import { type RawSamples, slice } from "../tsdb/sample-reader.js";
+import type { ScopeIds } from "../tsdb/scopes.js";
+import type { Watermarks } from "../tsdb/watermarks.js";
+import { type Piece, planWindow } from "../tsdb/window-plan.js";
+import {
+  bucketTimes,
+  type CheckInput,
+  type CheckTimes,
+  medianGap,
+  type ScopeTimes,
+} from "./availability.js";
+
+/** Raw samples this close to the raw retention limit may lack the result held over into them. */
+const RAW_MARGIN_MS = 10 * 60_000;
+
+export function emptyTimes(): ScopeTimes {
+  return { up: 0, observed: 0, link: 0, covered: 0 };
+}
+
+function add(into: CheckTimes | ScopeTimes, from: Partial<ScopeTimes>, fraction = 1): void {
+  into.up += (from.up ?? 0) * fraction;
+  into.observed += (from.observed ?? 0) * fraction;
+  into.link += (from.link ?? 0) * fraction;
+  if ("covered" in into) into.covered += (from.covered ?? 0) * fraction;
+}
+
+type Row = [number, number, number, number, number | null];
+
+export class AvailabilityQuery {
+  readonly #statements = new Map<string, { all(...params: unknown[]): unknown[] }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: SeriesCatalog,
+    private readonly raw: RawSamples,
+    private readonly marks: Watermarks,
+    private readonly scopes: ScopeIds,
+    private readonly retention: RetentionConfig,
+  ) {}
+
+  /** Times per unit and scope (category, or "*" for the whole unit) in [from, to). */
+  scopeTimes(
+    units: readonly string[],
+    from: number,
+    to: number,
+    now: number,
+  ): Map<string, Map<string, ScopeTimes>> {
+    this.catalog.refresh();
+    const out = new Map<string, Map<string, ScopeTimes>>();
+    const byMark = new Map<number, string[]>();
+    for (const unit of units) {
+      out.set(unit, new Map());
+      const mark = this.marks.effective(unit);
+      byMark.set(mark, [...(byMark.get(mark) ?? []), unit]);
+    }
+    for (const [mark, group] of byMark) {
+      const scopeOf = new Map<number, [string, string]>();
+      for (const unit of group) {
+        for (const [scope, id] of this.scopes.known(unit)) scopeOf.set(id, [unit, scope]);
+      }
+      const ids = JSON.stringify([...scopeOf.keys()]);
+      const pieces = this.#plan(from, to, mark, now, [DAY_LEVEL, HOUR_LEVEL, FIVE_MINUTE_LEVEL]);
+      for (const piece of pieces) {
+        if (piece.kind === "raw") {
+          for (const unit of group) {
+            const times = this.#rawTimes(unit, piece.from, piece.to);
+            const scopes = out.get(unit) as Map<string, ScopeTimes>;
+            for (const [scope, list] of times.scopes) add(entry(scopes, scope), list[0] ?? {});
+          }
+          continue;
+        }
+        for (const [id, up, observed, link, covered] of this.#rows("scope", piece, ids)) {
+          const [unit, scope] = scopeOf.get(id) as [string, string];
+          const times = { up, observed, link, covered: covered ?? 0 };
+          add(entry(out.get(unit) as Map<string, ScopeTimes>, scope), times, fraction(piece));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Times per check (its giamsat_check_up series id) of one unit in [from, to). */
+  checkTimes(unit: string, from: number, to: number, now: number): Map<number, CheckTimes> {
+    this.catalog.refresh();
+    const out = new Map<number, CheckTimes>();
+    const checks = this.catalog.unitChecks(unit);
+    for (const check of checks) out.set(check.id, { up: 0, observed: 0, link: 0 });
+    const ids = JSON.stringify(checks.map((c) => c.id));
+    const pieces = this.#plan(from, to, this.marks.effective(unit), now, [
+      HOUR_LEVEL,
+      FIVE_MINUTE_LEVEL,
+    ]);
+    for (const piece of pieces) {
+      if (piece.kind === "raw") {
+        for (const [id, list] of this.#rawTimes(unit, piece.from, piece.to).checks) {
+          add(out.get(id) as CheckTimes, list[0] ?? {});
+        }
+        continue;
+      }
+      for (const [id, up, observed, link] of this.#rows("series", piece, ids)) {
+        const times = out.get(id);
+        if (times) add(times, { up, observed, link }, fraction(piece));
+      }
+    }
+    return out;
+  }
+
+  #plan(from: number, to: number, mark: number, now: number, levels: Level[]): Piece[] {
+    const kept = (level: Level | "raw") => {
+      if (level === "raw") return now - this.retention.raw + RAW_MARGIN_MS;
+      if (level.name === "5m") return now - this.retention.fiveMinute;
+      return now - this.retention.hourly;
+    };
+    return planWindow({ from, to, rolledUpBefore: mark, levels, keptFrom: kept });
+  }
+
+  #rows(kind: "scope" | "series", piece: Piece, ids: string): Row[] {
+    if (piece.kind === "raw") return [];
+    const table =
+      kind === "scope"
+        ? `scope_${piece.level.name}`
+        : piece.level.name === "1h"
+          ? "rollup_1h"
+          : "rollup_5m";
+    const key = kind === "scope" ? "scope_id" : "series_id";
+    const covered = kind === "scope" ? "covered_ms" : "NULL";
+    const sql =
+      piece.kind === "buckets"
+        ? `SELECT ${key}, sum(up_ms), sum(observed_ms), sum(link_ms), sum(${covered}) FROM ${table}
+           WHERE ${key} IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ?
+           AND observed_ms IS NOT NULL GROUP BY ${key}`
+        : `SELECT ${key}, up_ms, observed_ms, link_ms, ${covered} FROM ${table}
+           WHERE ${key} IN (SELECT value FROM json_each(?)) AND bucket = ? AND observed_ms IS NOT NULL`;
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql).raw();
+      this.#statements.set(sql, statement);
+    }
+    return (
+      piece.kind === "buckets"
+        ? statement.all(ids, piece.first, piece.last)
+        : statement.all(ids, piece.bucket)
+    ) as Row[];
+  }
+
+  /** The unit's times in [from, to) from raw samples, as one bucket. */
+  #rawTimes(unit: string, from: number, to: number) {
+    const checks = this.catalog.unitChecks(unit);
+    // One read of each agent's rows, far enough back for the longest hold and to learn intervals.
+    const unknown = checks.some((c) => c.interval === undefined);
+    const back = Math.max(
+      unknown ? HOUR : 0,
+      ...checks.map((c) => 2 * (c.interval ?? DEFAULT_INTERVAL_MS)),
+    );
+    const read = this.raw.readMany(checks, from - back, to);
+    const inputs: CheckInput[] = checks.map((check) => {
+      const samples = read.get(check.id) ?? { ts: [], values: [] };
+      const interval = check.interval ?? medianGap(samples.ts, 3) ?? DEFAULT_INTERVAL_MS;
+      const cap = 2 * interval;
+      return {
+        id: check.id,
+        category: check.category,
+        cap,
+        samples: slice(samples, from - cap, to),
+      };
+    });
+    return bucketTimes(inputs, from, to, to - from);
+  }
+}
+
+function entry(map: Map<string, ScopeTimes>, key: string): ScopeTimes {
+  let found = map.get(key);
+  if (!found) {
+    found = emptyTimes();
+    map.set(key, found);
+  }
+  return found;
+}
+
+function fraction(piece: Piece): number {
+  return piece.kind === "partial" ? piece.fraction : 1;
+}
