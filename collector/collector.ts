@@ -11,16 +11,16 @@ import { AGENT_PATH } from "../shared/protocol.js";
 import { BatchWriter } from "./agents/batch-writer.js";
 import { Ingest } from "./agents/ingest.js";
 import { AgentStore } from "./agents/registry.js";
-import { apiContext, createApi } from "./api/router.js";
 import { openDatabase } from "./db/database.js";
-import { createHandler } from "./http.js";
+import { apiContext, createApi } from "./http/api/router.js";
+import { createHandler } from "./http/server.js";
+import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { History } from "./inspection/history.js";
 import { syncUnits } from "./inspection/units.js";
 import { AvailabilityGauges } from "./prometheus/availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./prometheus/exposition.js";
 import { createCollectorMetrics } from "./prometheus/self-metrics.js";
 import { Forwarder } from "./remote-write/forwarder.js";
-import { describeCertificate, loadTls, reloadTls } from "./tls.js";
 import { SampleStore } from "./tsdb/sample-writer.js";
 
 export interface RunningCollector {

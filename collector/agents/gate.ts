@@ -3,8 +3,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "../../shared/log.js";
+import { AddressLimiter, addressKey } from "../auth/rate-limit.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
-import { AddressLimiter, addressKey } from "../rate-limit.js";
 import type { AgentIdentity, AgentStore } from "./registry.js";
 import { hashToken } from "./tokens.js";
 

@@ -16,9 +16,9 @@ import {
   PROTOCOL_VERSION,
 } from "../../shared/protocol.js";
 import { checkSamples } from "../../shared/sample-check.js";
+import { TokenBucket } from "../auth/rate-limit.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
-import { TokenBucket } from "../rate-limit.js";
 import type { SampleStore } from "../tsdb/sample-writer.js";
 import type { BatchWriter, Outcome } from "./batch-writer.js";
 import { type Admitted, AgentGate } from "./gate.js";

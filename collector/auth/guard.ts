@@ -2,10 +2,10 @@
 // route table (login, role, unit scope), strict query parameters and CSRF on every POST.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError } from "../../shared/errors.js";
+import { type MatchedRoute, matchRoute, parseQuery } from "../http/routes.js";
 import { CSRF_COOKIE, checkCsrf, newCsrfToken } from "./csrf.js";
 import { readForm } from "./form.js";
 import { can, LOCAL_USER, type User } from "./roles.js";
-import { type MatchedRoute, matchRoute, parseQuery } from "./routes.js";
 import {
   cookieName,
   readCookies,

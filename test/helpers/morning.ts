@@ -2,7 +2,7 @@
 // failure, an expiring certificate and a changed inventory, and the API on it at 11:05.
 
 import { AgentStore } from "../../collector/agents/registry.js";
-import { createApi } from "../../collector/api/router.js";
+import { createApi } from "../../collector/http/api/router.js";
 import { METRICS } from "../../shared/metrics.js";
 import { schedule, type TestStore, testStore, vn } from "./store.js";
 

@@ -2,7 +2,7 @@
 // the file keeps its history, marked inactive, and comes back active when it is listed again.
 import { afterAll, describe, expect, it } from "vitest";
 import { AgentStore } from "../../../collector/agents/registry.js";
-import { createApi } from "../../../collector/api/router.js";
+import { createApi } from "../../../collector/http/api/router.js";
 import { listUnits, syncUnits } from "../../../collector/inspection/units.js";
 import { unitSchema } from "../../../shared/config/collector.js";
 import { schedule, testStore, vn } from "../../helpers/store.js";

@@ -1,8 +1,8 @@
 // The shape every language's strings must fill: adding a key here makes each catalogue incomplete
 // until it is translated, so no page can show an untranslated string.
-import type { Category } from "../../../shared/categories.js";
-import type { Reason } from "../../../shared/protocol.js";
-import type { Finding } from "../../api/findings.js";
+import type { Category } from "../../../../shared/categories.js";
+import type { Reason } from "../../../../shared/protocol.js";
+import type { Finding } from "../../../inspection/findings.js";
 
 export type Status = "ok" | "degraded" | "down" | "no_data";
 

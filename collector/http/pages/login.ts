@@ -1,6 +1,6 @@
 // The login form, and the line at the top of every page saying who is logged in, with its log-out button.
-import { CSRF_FIELD } from "../auth/csrf.js";
-import type { User } from "../auth/roles.js";
+import { CSRF_FIELD } from "../../auth/csrf.js";
+import type { User } from "../../auth/roles.js";
 import { type Html, html, page } from "./html.js";
 import type { Catalogue } from "./i18n/index.js";
 

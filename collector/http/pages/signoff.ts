@@ -1,6 +1,6 @@
 // Inspection sign-off on the unit page: the history of what the leader recorded for a period, and
 // the form that records a new one. Records are never edited: a correction is a new record.
-import { CSRF_FIELD } from "../auth/csrf.js";
+import { CSRF_FIELD } from "../../auth/csrf.js";
 import { type Html, html } from "./html.js";
 import { type Chrome, link } from "./layout.js";
 

@@ -6,15 +6,15 @@ import {
   resolveWindow,
   summaryQuerySchema,
   windowQuerySchema,
-} from "../../shared/api-query.js";
-import type { IncidentsConfig } from "../../shared/config/collector.js";
-import { HttpError } from "../../shared/errors.js";
-import type { AgentStore } from "../agents/registry.js";
-import { CheckStatus } from "../inspection/check-status.js";
-import type { History } from "../inspection/history.js";
-import { IncidentList } from "../inspection/incident-list.js";
-import { InventoryReader } from "../inspection/inventory.js";
-import { listUnits } from "../inspection/units.js";
+} from "../../../shared/api-query.js";
+import type { IncidentsConfig } from "../../../shared/config/collector.js";
+import { HttpError } from "../../../shared/errors.js";
+import type { AgentStore } from "../../agents/registry.js";
+import { CheckStatus } from "../../inspection/check-status.js";
+import type { History } from "../../inspection/history.js";
+import { IncidentList } from "../../inspection/incident-list.js";
+import { InventoryReader } from "../../inspection/inventory.js";
+import { listUnits } from "../../inspection/units.js";
 import { keysOf, parseQuery } from "./params.js";
 import { inspectionSummary } from "./summary.js";
 import { type ApiContext, checksPayload, findUnit, unitPayload, unitsPayload } from "./units.js";

@@ -1,19 +1,24 @@
 // /api/v1/units, /api/v1/units/{id} and /api/v1/units/{id}/checks: units with the state of each
 // category now and availability over a window, and the checks of one unit.
-import { CATEGORIES } from "../../shared/categories.js";
-import { HttpError } from "../../shared/errors.js";
-import type { AgentRow, AgentStore } from "../agents/registry.js";
-import { type CheckTimes, ratio, type ScopeTimes, UNIT_SCOPE } from "../inspection/availability.js";
+import { CATEGORIES } from "../../../shared/categories.js";
+import { HttpError } from "../../../shared/errors.js";
+import type { AgentRow, AgentStore } from "../../agents/registry.js";
+import {
+  type CheckTimes,
+  ratio,
+  type ScopeTimes,
+  UNIT_SCOPE,
+} from "../../inspection/availability.js";
 import {
   type CategoryNow,
   type CheckNow,
   type CheckStatus,
   categoryStates,
   unitState,
-} from "../inspection/check-status.js";
-import type { History } from "../inspection/history.js";
-import type { IncidentList } from "../inspection/incident-list.js";
-import { listUnits, type UnitRow } from "../inspection/units.js";
+} from "../../inspection/check-status.js";
+import type { History } from "../../inspection/history.js";
+import type { IncidentList } from "../../inspection/incident-list.js";
+import { listUnits, type UnitRow } from "../../inspection/units.js";
 
 export interface ApiContext {
   history: History;

@@ -7,7 +7,7 @@ export interface Chrome {
   f: Formatter;
   /** The request's URL, for the language switch and sort links. */
   url: URL;
-  /** Who is logged in, with the log-out button (web/login.ts). */
+  /** Who is logged in, with the log-out button (login.ts). */
   header: Html;
 }
 

@@ -1,5 +1,5 @@
 // The audit log page for admins: newest first, 200 a page.
-import type { AuditRow } from "../auth/audit.js";
+import type { AuditRow } from "../../auth/audit.js";
 import { type Html, html, page } from "./html.js";
 
 export function renderAudit(rows: readonly AuditRow[], header: Html): string {

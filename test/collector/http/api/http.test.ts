@@ -1,10 +1,10 @@
 // The API and the availability gauges through a running collector: JSON over HTTP, 400s naming the
 // parameter, and giamsat_unit_availability_ratio on /metrics right after a restart.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SampleStore } from "../../../collector/tsdb/sample-writer.js";
-import { type TestCollector, testCollector } from "../../helpers/collector.js";
-import { find, scrape } from "../../helpers/metrics.js";
-import { eventually } from "../../helpers/processes.js";
+import { SampleStore } from "../../../../collector/tsdb/sample-writer.js";
+import { type TestCollector, testCollector } from "../../../helpers/collector.js";
+import { find, scrape } from "../../../helpers/metrics.js";
+import { eventually } from "../../../helpers/processes.js";
 
 const MIN = 60_000;
 let collector: TestCollector;

@@ -1,11 +1,11 @@
 // GET/POST /login and POST /logout: sessions for people, failed logins slowed down per address.
 import type { Logger } from "../../shared/log.js";
-import { type AddressLimiter, addressKey } from "../rate-limit.js";
-import { renderLogin } from "../web/login.js";
-import { redirect, sendHtml } from "../web/respond.js";
-import { addCookie, type RequestContext } from "./guard.js";
-import { SESSION_COOKIE, type SessionStore, setCookie } from "./sessions.js";
-import { MAX_PASSWORD, type UserStore } from "./users.js";
+import { addCookie, type RequestContext } from "../auth/guard.js";
+import { type AddressLimiter, addressKey } from "../auth/rate-limit.js";
+import { SESSION_COOKIE, type SessionStore, setCookie } from "../auth/sessions.js";
+import { MAX_PASSWORD, type UserStore } from "../auth/users.js";
+import { renderLogin } from "./pages/login.js";
+import { redirect, sendHtml } from "./respond.js";
 
 export interface LoginDeps {
   users: UserStore;

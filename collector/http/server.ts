@@ -1,29 +1,29 @@
 // HTTP routes of the collector: /healthz, /metrics, login and the pages, each behind the guard that
-// enforces the route table in auth/routes.ts.
+// enforces the route table in routes.ts.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
-import { HttpError } from "../shared/errors.js";
-import type { Logger } from "../shared/log.js";
-import type { AgentStore } from "./agents/registry.js";
+import { HttpError } from "../../shared/errors.js";
+import type { Logger } from "../../shared/log.js";
+import type { AgentStore } from "../agents/registry.js";
+import { listAudit } from "../auth/audit.js";
+import { Guard, type RequestContext } from "../auth/guard.js";
+import { AddressLimiter } from "../auth/rate-limit.js";
+import { LOCAL_USER } from "../auth/roles.js";
+import { SessionStore } from "../auth/sessions.js";
+import { UserStore } from "../auth/users.js";
+import type { Db } from "../db/database.js";
+import type { LatestValues } from "../prometheus/exposition.js";
+import { serveScrape } from "../prometheus/scrape.js";
+import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import type { ApiHandler, FullApiContext } from "./api/router.js";
-import { listAudit } from "./auth/audit.js";
-import { Guard, type RequestContext } from "./auth/guard.js";
-import { loginHandlers } from "./auth/login.js";
-import { LOCAL_USER } from "./auth/roles.js";
-import type { RouteName } from "./auth/routes.js";
-import { SessionStore } from "./auth/sessions.js";
-import { UserStore } from "./auth/users.js";
-import type { Db } from "./db/database.js";
-import type { LatestValues } from "./prometheus/exposition.js";
-import { serveScrape } from "./prometheus/scrape.js";
-import type { CollectorMetrics } from "./prometheus/self-metrics.js";
-import { AddressLimiter } from "./rate-limit.js";
-import { renderAudit } from "./web/audit.js";
-import { LANGUAGES, langOf } from "./web/i18n/index.js";
-import { userBar } from "./web/login.js";
-import { pageHandlers } from "./web/pages.js";
-import { send, sendHtml, sendJson } from "./web/respond.js";
+import { loginHandlers } from "./login.js";
+import { renderAudit } from "./pages/audit.js";
+import { LANGUAGES, langOf } from "./pages/i18n/index.js";
+import { userBar } from "./pages/login.js";
+import { pageHandlers } from "./pages/pages.js";
+import { send, sendHtml, sendJson } from "./respond.js";
+import type { RouteName } from "./routes.js";
 
 export interface HttpDeps {
   db: Db;

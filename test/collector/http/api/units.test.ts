@@ -1,8 +1,8 @@
 // The JSON API's units, checks and parameter errors on a known morning, against hand-computed
 // figures.
 import { afterAll, describe, expect, it } from "vitest";
-import { morning, NOW } from "../../helpers/morning.js";
-import { vn } from "../../helpers/store.js";
+import { morning, NOW } from "../../../helpers/morning.js";
+import { vn } from "../../../helpers/store.js";
 
 const MIN = 60_000;
 const { store, get } = morning();

@@ -1,32 +1,32 @@
 // The leaders' pages: city overview, unit page, inspection summaries (HTML, CSV, JSON) and the
 // sign-off form. Each reads the same figures the JSON API serves, so page and API never disagree.
-import { parsePeriod, VIETNAM_OFFSET_MS, windowQuerySchema } from "../../shared/api-query.js";
-import { HttpError } from "../../shared/errors.js";
-import { formatPath, issueMessage } from "../../shared/issues.js";
-import type { Logger } from "../../shared/log.js";
-import type { FullApiContext } from "../api/router.js";
-import { inspectionSummaries, inspectionSummary } from "../api/summary.js";
-import { checksPayload, unitPayload, unitsPayload } from "../api/units.js";
-import { recordAudit } from "../auth/audit.js";
-import type { RequestContext } from "../auth/guard.js";
-import { can, LOCAL_USER, type User } from "../auth/roles.js";
-import type { Db } from "../db/database.js";
-import { changeCount } from "../inspection/inventory-diff.js";
+import { parsePeriod, VIETNAM_OFFSET_MS, windowQuerySchema } from "../../../shared/api-query.js";
+import { HttpError } from "../../../shared/errors.js";
+import { formatPath, issueMessage } from "../../../shared/issues.js";
+import type { Logger } from "../../../shared/log.js";
+import { recordAudit } from "../../auth/audit.js";
+import type { RequestContext } from "../../auth/guard.js";
+import { can, LOCAL_USER, type User } from "../../auth/roles.js";
+import type { Db } from "../../db/database.js";
+import { changeCount } from "../../inspection/inventory-diff.js";
 import {
   addSignoff,
   listSignoffs,
   signedUnits,
   signoffFormSchema,
   signoffsOfPeriod,
-} from "../inspection/signoffs.js";
-import { checkTrends } from "../inspection/trends.js";
-import { listUnits } from "../inspection/units.js";
+} from "../../inspection/signoffs.js";
+import { checkTrends } from "../../inspection/trends.js";
+import { listUnits } from "../../inspection/units.js";
+import type { FullApiContext } from "../api/router.js";
+import { inspectionSummaries, inspectionSummary } from "../api/summary.js";
+import { checksPayload, unitPayload, unitsPayload } from "../api/units.js";
+import { redirect, send } from "../respond.js";
 import type { Html } from "./html.js";
 import { Formatter, langOf } from "./i18n/index.js";
 import type { Chrome } from "./layout.js";
 import { renderOverview } from "./overview.js";
 import { renderCityReport, renderUnitReport, type SummaryView, summaryCsv } from "./report.js";
-import { redirect, send } from "./respond.js";
 import { renderUnitPage } from "./unit-page.js";
 
 export interface PageDeps {

@@ -4,8 +4,8 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Server } from "node:https";
 import { createSecureContext, type SecureContextOptions } from "node:tls";
-import { ConfigError, errorMessage } from "../shared/errors.js";
-import type { Logger } from "../shared/log.js";
+import { ConfigError, errorMessage } from "../../shared/errors.js";
+import type { Logger } from "../../shared/log.js";
 
 export interface TlsFiles {
   cert: string;

@@ -1,7 +1,7 @@
 // The JSON API's incidents, inventory and inspection summary on a known morning.
 import { afterAll, describe, expect, it } from "vitest";
-import { morning, NOT_AFTER, NOW } from "../../helpers/morning.js";
-import { vn } from "../../helpers/store.js";
+import { morning, NOT_AFTER, NOW } from "../../../helpers/morning.js";
+import { vn } from "../../../helpers/store.js";
 
 const MIN = 60_000;
 const { store, get } = morning();

@@ -1,11 +1,11 @@
 // Who may see and do what on the collector's pages and API: every route of the table, per role.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAudit } from "../../collector/auth/audit.js";
-import type { RouteName } from "../../collector/auth/routes.js";
-import { openDatabase } from "../../collector/db/database.js";
-import { type TestCollector, testCollector } from "../helpers/collector.js";
-import { addUsers, Browser, PASSWORD } from "../helpers/web.js";
+import { recordAudit } from "../../../collector/auth/audit.js";
+import { openDatabase } from "../../../collector/db/database.js";
+import type { RouteName } from "../../../collector/http/routes.js";
+import { type TestCollector, testCollector } from "../../helpers/collector.js";
+import { addUsers, Browser, PASSWORD } from "../../helpers/web.js";
 
 let collector: TestCollector;
 const browsers = new Map<string, Browser>();

@@ -1,6 +1,6 @@
 // Plain-language findings of an inspection summary as codes with parameters, so the pages can say
 // them in Vietnamese or English: one list per category, most important first.
-import { LINK_CATEGORY } from "../inspection/availability.js";
+import { LINK_CATEGORY } from "./availability.js";
 
 /** Share of observed time a category should be up. */
 export const AVAILABILITY_TARGET = 0.99;

@@ -2,20 +2,20 @@
 // category availability, coverage, incidents and downtime, certificates, equipment changes, and
 // findings as codes the pages translate.
 
-import { type Period, VIETNAM_TIME_ZONE } from "../../shared/api-query.js";
-import { CATEGORIES } from "../../shared/categories.js";
-import { METRICS } from "../../shared/metrics.js";
-import { type ScopeTimes, UNIT_SCOPE } from "../inspection/availability.js";
-import type { Incident } from "../inspection/incident-list.js";
-import type { InventoryItem, InventoryReader } from "../inspection/inventory.js";
-import { listUnits, type UnitRow } from "../inspection/units.js";
-import { DAY } from "../tsdb/buckets.js";
+import { type Period, VIETNAM_TIME_ZONE } from "../../../shared/api-query.js";
+import { CATEGORIES } from "../../../shared/categories.js";
+import { METRICS } from "../../../shared/metrics.js";
+import { type ScopeTimes, UNIT_SCOPE } from "../../inspection/availability.js";
 import {
   type CategoryFacts,
   CERTIFICATE_WARNING_DAYS,
   categoryFindings,
   type Finding,
-} from "./findings.js";
+} from "../../inspection/findings.js";
+import type { Incident } from "../../inspection/incident-list.js";
+import type { InventoryItem, InventoryReader } from "../../inspection/inventory.js";
+import { listUnits, type UnitRow } from "../../inspection/units.js";
+import { DAY } from "../../tsdb/buckets.js";
 import { type ApiContext, figures, findUnit, unitInfo } from "./units.js";
 
 export interface Certificate {

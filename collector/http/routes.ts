@@ -4,7 +4,7 @@ import { z } from "zod";
 import { UNIT_ID } from "../../shared/config/collector.js";
 import { HttpError } from "../../shared/errors.js";
 import { formatPath, issueMessage } from "../../shared/issues.js";
-import type { Action } from "./roles.js";
+import type { Action } from "../auth/roles.js";
 
 export interface RouteSpec {
   method: "GET" | "POST";

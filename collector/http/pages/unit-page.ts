@@ -1,8 +1,8 @@
 // One unit (GET /units/:id): who answers for its IT, each category with its checks (state,
 // availability, coverage, a trend line), open and recent incidents with their causes, equipment and
 // network-device inventory, the agents, and the inspection sign-offs with the form to add one.
-import { CATEGORIES } from "../../shared/categories.js";
-import type { Incident } from "../inspection/incident-list.js";
+import { CATEGORIES } from "../../../shared/categories.js";
+import type { Incident } from "../../inspection/incident-list.js";
 import { Html, html } from "./html.js";
 import type { Formatter } from "./i18n/index.js";
 import { type Chrome, layout, link, statusCell } from "./layout.js";

@@ -1,6 +1,6 @@
 // Token buckets and the per-address limiter: refill, debt, bounded memory, IPv6 by /64.
 import { describe, expect, it } from "vitest";
-import { AddressLimiter, addressKey, TokenBucket } from "../../collector/rate-limit.js";
+import { AddressLimiter, addressKey, TokenBucket } from "../../../collector/auth/rate-limit.js";
 
 describe("TokenBucket", () => {
   it("lends a burst, refills at its rate, and says how long to wait", () => {

@@ -1,8 +1,8 @@
 // Query strings checked against the zod schemas in shared/api-query.ts; a bad one is a 400 whose
 // message starts with the parameter's name.
 import type { z } from "zod";
-import { HttpError } from "../../shared/errors.js";
-import { formatPath, issueMessage } from "../../shared/issues.js";
+import { HttpError } from "../../../shared/errors.js";
+import { formatPath, issueMessage } from "../../../shared/issues.js";
 
 export function parseQuery<S extends z.ZodType>(
   url: URL,

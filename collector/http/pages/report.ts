@@ -1,7 +1,7 @@
 // Inspection summaries: one printable A4 page per unit (GET /reports/:unit?period=), the same
 // figures as CSV (format=csv; JSON is the API's own payload), and the city-wide summary for the
 // Steering Board that ranks units (GET /reports?period=).
-import { CATEGORIES } from "../../shared/categories.js";
+import { CATEGORIES } from "../../../shared/categories.js";
 import { type FindingView, sayFinding } from "./findings.js";
 import { type Html, html } from "./html.js";
 import { type Chrome, layout, link } from "./layout.js";

@@ -1,7 +1,7 @@
 // The city overview (GET /): every unit a row, the six inspection categories as columns, each cell
 // the status now and the availability over the window; open incidents, last data, and whether the
 // unit's leader has signed off this period's inspection.
-import { CATEGORIES, type Category } from "../../shared/categories.js";
+import { CATEGORIES, type Category } from "../../../shared/categories.js";
 import { type Html, html } from "./html.js";
 import { type Chrome, layout, link, statusCell } from "./layout.js";
 import { type CategoryNowView, categoryStatus, SEVERITY } from "./status.js";
