@@ -47,13 +47,11 @@ export async function startCollector(
     incidents: config.incidents,
     startedAt: now,
     log: log.child({ component: "store" }),
-    onStep: (task, seconds) => metrics.maintenanceSeconds.inc({ task }, seconds),
+    onStep: (task, seconds) => metrics.jobSeconds.inc({ task }, seconds),
   });
   // Incidents of checks stored by a version that did not look for them.
   history.catchUp(now);
-  history.maintenance.add(
-    new AvailabilityGauges(history, metrics.unitAvailability, metrics.rollupLag),
-  );
+  history.jobs.add(new AvailabilityGauges(history, metrics.unitAvailability, metrics.rollupLag));
   // Samples are queued for remote write by the same transaction that stores them.
   const forwarder = new Forwarder(
     db,
@@ -167,7 +165,7 @@ export async function startCollector(
     server.once("error", reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
   });
-  history.maintenance.start();
+  history.jobs.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `${tls ? "https" : "http"}://${host}:${address.port}`;
@@ -195,7 +193,7 @@ export async function startCollector(
     reloadTls: () => (tls ? reloadTls(server as HttpsServer, tls, log) : false),
     async close() {
       clearInterval(watch);
-      history.maintenance.stop();
+      history.jobs.stop();
       await ingest.close();
       await forwarder.close();
       server.closeAllConnections();

@@ -6,7 +6,7 @@ import type { Db } from "../db/database.js";
 import { DAY } from "../tsdb/buckets.js";
 import { SeriesCatalog } from "../tsdb/catalog.js";
 import { Compaction } from "../tsdb/compaction.js";
-import { Maintenance } from "../tsdb/jobs.js";
+import { JobRunner } from "../tsdb/jobs.js";
 import { Retention } from "../tsdb/retention.js";
 import { Rollups } from "../tsdb/rollups.js";
 import { RawSamples } from "../tsdb/sample-reader.js";
@@ -36,7 +36,7 @@ export class History {
   readonly retention: Retention;
   readonly incidents: Incidents;
   readonly availability: AvailabilityQuery;
-  readonly maintenance: Maintenance;
+  readonly jobs: JobRunner;
 
   constructor(
     readonly db: Db,
@@ -60,14 +60,11 @@ export class History {
       this.scopes,
       options.retention,
     );
-    this.maintenance = new Maintenance(
-      [this.incidents, this.rollups, this.compaction, this.retention],
-      {
-        ...(options.clock ? { clock: options.clock } : {}),
-        ...(options.log ? { log: options.log } : {}),
-        ...(options.onStep ? { onStep: options.onStep } : {}),
-      },
-    );
+    this.jobs = new JobRunner([this.incidents, this.rollups, this.compaction, this.retention], {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+    });
   }
 
   /** For the sample store (inside its transactions): late data and results to follow. */

@@ -40,7 +40,8 @@ export function createCollectorMetrics(registry: Registry) {
     remoteWriteLag: gauge(METRICS.remoteWriteLag, ["endpoint"]),
     unitAvailability: gauge(METRICS.unitAvailability, ["unit", "category", "window"]),
     // "task", not "job": Prometheus sets "job" on every scraped series itself.
-    maintenanceSeconds: counter(METRICS.maintenanceSeconds, ["task"]),
+    // The background jobs' time (tsdb/jobs.ts); the metric keeps its name for dashboards and alerts.
+    jobSeconds: counter(METRICS.maintenanceSeconds, ["task"]),
     rollupLag: gauge(METRICS.rollupLag),
   };
 }

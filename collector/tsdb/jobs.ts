@@ -1,6 +1,6 @@
-// Runs the store's background jobs (incidents, rollups, compaction, retention, availability gauges)
-// in short steps on the event loop: each step is one small transaction, and after a few
-// milliseconds of steps pending I/O (agents' batches, scrapes) runs before the next.
+// Runs background jobs (rollups, compaction, retention, and those the application adds: incidents,
+// availability gauges) in short steps on the event loop: each step is one small transaction, and
+// after a few milliseconds of steps pending I/O (agents' batches, scrapes) runs before the next.
 import type { Logger } from "../../shared/log.js";
 
 export interface Job {
@@ -9,7 +9,7 @@ export interface Job {
   step(now: number): boolean;
 }
 
-export interface MaintenanceOptions {
+export interface JobRunnerOptions {
   clock?: () => number;
   /** Longest run of steps before the event loop gets a turn, in ms. */
   sliceMs?: number;
@@ -20,7 +20,7 @@ export interface MaintenanceOptions {
   log?: Logger;
 }
 
-export class Maintenance {
+export class JobRunner {
   readonly #clock: () => number;
   readonly #sliceMs: number;
   readonly #idleMs: number;
@@ -32,7 +32,7 @@ export class Maintenance {
 
   constructor(
     private readonly jobs: Job[],
-    private readonly options: MaintenanceOptions = {},
+    private readonly options: JobRunnerOptions = {},
   ) {
     this.#clock = options.clock ?? Date.now;
     this.#sliceMs = options.sliceMs ?? 10;

@@ -174,7 +174,7 @@ function main(): void {
       writing += performance.now() - w;
       if ((t + INTERVAL) % HOUR === 0) {
         const b = performance.now();
-        history.maintenance.runUntilIdle(t + INTERVAL);
+        history.jobs.runUntilIdle(t + INTERVAL);
         background += performance.now() - b;
       }
       if ((t - rawStart) % DAY === 0) {
@@ -183,7 +183,7 @@ function main(): void {
         );
       }
     }
-    history.maintenance.runUntilIdle(end);
+    history.jobs.runUntilIdle(end);
     db.prepare("INSERT INTO maintenance_state (job, value) VALUES ('bench_end', ?)").run(end);
     generated = `generated in ${seconds(performance.now() - began)}: old days rolled up in ${seconds(oldDays)}; ${stored} samples written in ${seconds(writing)} (${Math.round(stored / (writing / 1000))} samples/s), background jobs ${seconds(background)}`;
   }

@@ -91,7 +91,7 @@ export function morning(): Morning {
       },
     ],
   );
-  store.history.maintenance.runUntilIdle(NOW);
+  store.history.jobs.runUntilIdle(NOW);
   const api = createApi({
     history: store.history,
     agents: new AgentStore(store.db),

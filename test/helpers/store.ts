@@ -102,7 +102,7 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
       );
     },
     close() {
-      history.maintenance.stop();
+      history.jobs.stop();
       db.close();
       dir.remove();
     },

@@ -42,7 +42,7 @@ describe("schema migrations", () => {
     });
     // As `serve` does at start: the stored results are followed for incidents once.
     history.catchUp(vn("14:00:00"));
-    history.maintenance.runUntilIdle(vn("14:00:00"));
+    history.jobs.runUntilIdle(vn("14:00:00"));
     const hour = db
       .prepare(
         "SELECT count, sum, up_ms, observed_ms FROM rollup_1h WHERE series_id = 1 AND bucket = ?",

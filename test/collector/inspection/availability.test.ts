@@ -134,8 +134,8 @@ describe("availability", () => {
   });
 
   it("gives the same from rollups, with raw samples for the edges that cut through buckets", () => {
-    store.history.maintenance.runUntilIdle(vn("09:00:00"));
-    store.history.maintenance.runUntilIdle(vn("12:00:00"));
+    store.history.jobs.runUntilIdle(vn("09:00:00"));
+    store.history.jobs.runUntilIdle(vn("12:00:00"));
     expect(store.history.marks.effective("so-tttt")).toBe(vn("11:55:00"));
     const interval = store.db
       .prepare("SELECT interval_ms FROM checks WHERE name = 'portal'")
@@ -147,7 +147,7 @@ describe("availability", () => {
   });
 
   it("gives the same once the raw samples are compacted into chunks", () => {
-    store.history.maintenance.runUntilIdle(vn("14:00:00"));
+    store.history.jobs.runUntilIdle(vn("14:00:00"));
     const head = store.db.prepare("SELECT count(*) FROM samples").pluck().get();
     expect(head).toBe(0);
     expectHour(vn("14:00:00"));
@@ -179,7 +179,7 @@ describe("availability", () => {
       });
     };
     check(vn("14:00:00"));
-    store.history.maintenance.runUntilIdle(vn("14:00:00"));
+    store.history.jobs.runUntilIdle(vn("14:00:00"));
     expect(store.history.marks.get("so-tttt")?.dirtyFrom).toBeUndefined();
     check(vn("14:00:00"));
   });

@@ -71,7 +71,7 @@ describe("incidents from stored results", () => {
     const agent = store.agent("so-tttt", "pc-01");
     const from = vn("08:00:00");
     store.write(agent, results("portal", "UUDUUUDDDDDUDUUUU", from));
-    store.history.maintenance.runUntilIdle(vn("09:00:00"));
+    store.history.jobs.runUntilIdle(vn("09:00:00"));
     expect(incidents(store)).toEqual([
       {
         kind: "check",
@@ -90,13 +90,13 @@ describe("incidents from stored results", () => {
     const agent = store.agent("so-tttt", "pc-01");
     const from = vn("08:00:00");
     store.write(agent, results("portal", "UDDD", from));
-    store.history.maintenance.runUntilIdle(vn("08:10:00"));
+    store.history.jobs.runUntilIdle(vn("08:10:00"));
     expect(incidents(store)).toMatchObject([{ start: from + 30_000, end: null }]);
     store.write(agent, results("portal", "UU", from + 4 * 30_000));
-    store.history.maintenance.runUntilIdle(vn("08:20:00"));
+    store.history.jobs.runUntilIdle(vn("08:20:00"));
     expect(incidents(store)).toMatchObject([{ end: null }]);
     store.write(agent, results("portal", "U", from + 6 * 30_000));
-    store.history.maintenance.runUntilIdle(vn("08:30:00"));
+    store.history.jobs.runUntilIdle(vn("08:30:00"));
     expect(incidents(store)).toMatchObject([{ start: from + 30_000, end: from + 4 * 30_000 }]);
   });
 
@@ -105,13 +105,13 @@ describe("incidents from stored results", () => {
     const agent = store.agent("so-tttt", "pc-01");
     const t = vn("08:00:00");
     store.write(agent, results("portal", "U", t));
-    store.history.maintenance.runUntilIdle(t + 4 * MIN);
+    store.history.jobs.runUntilIdle(t + 4 * MIN);
     expect(incidents(store, "silence")).toEqual([]);
-    store.history.maintenance.runUntilIdle(t + 6 * MIN);
+    store.history.jobs.runUntilIdle(t + 6 * MIN);
     expect(incidents(store, "silence")).toMatchObject([{ kind: "silence", start: t, end: null }]);
     // It comes back 10 minutes later (the test store receives each batch at its last result's time).
     store.write(agent, results("portal", "U", t + 10 * MIN));
-    store.history.maintenance.runUntilIdle(t + 11 * MIN);
+    store.history.jobs.runUntilIdle(t + 11 * MIN);
     expect(incidents(store, "silence")).toMatchObject([
       { kind: "silence", start: t, end: t + 10 * MIN },
     ]);
@@ -123,7 +123,7 @@ describe("incidents from stored results", () => {
     const from = vn("08:00:00");
     store.write(agent, results("portal", "UDDD", from));
     new AgentStore(store.db).revoke("so-tttt", "pc-01", vn("08:30:00"));
-    store.history.maintenance.runUntilIdle(vn("09:00:00"));
+    store.history.jobs.runUntilIdle(vn("09:00:00"));
     expect(incidents(store)).toMatchObject([{ start: from + 30_000, end: vn("08:30:00") }]);
   });
 
@@ -144,7 +144,7 @@ describe("incidents from stored results", () => {
       agent,
       [...link, ...portal].sort((a, b) => a.ts - b.ts),
     );
-    store.history.maintenance.runUntilIdle(vn("10:00:00"));
+    store.history.jobs.runUntilIdle(vn("10:00:00"));
     const list = new IncidentList(store.db, store.history.catalog).list(
       { kind: "check" },
       vn("10:00:00"),
@@ -172,7 +172,7 @@ describe("incidents from stored results", () => {
     // so-tttt: three portal incidents, the first begun before the window; hai-chau: one.
     store.write(tttt, results("portal", "DDUUUUDDUUUUDDUU", from, 5 * MIN));
     store.write(haiChau, results("portal", "UUUDDU", from, 5 * MIN));
-    store.history.maintenance.runUntilIdle(vn("10:00:00"));
+    store.history.jobs.runUntilIdle(vn("10:00:00"));
     const list = new IncidentList(store.db, store.history.catalog);
     const window = { from: from + 7 * MIN, to: vn("10:00:00") };
     const many = list.listUnits(

@@ -65,7 +65,7 @@ describe("compaction", () => {
   it("leaves the last hour and the window it is in in the head", () => {
     // An hour before 11:30 is 10:30, in the window 09:00–11:00 (UTC 02:00–04:00): only what is
     // before 09:00 is compacted.
-    store.history.maintenance.runUntilIdle(vn("11:30:00"));
+    store.history.jobs.runUntilIdle(vn("11:30:00"));
     expect(store.history.compaction.compactedBefore).toBe(vn("09:00:00"));
     expect(count("samples")).toBe(3 * 120 * 4);
     expect(store.db.prepare("SELECT sum(count) FROM chunks").pluck().get()).toBe(120 * 4);
@@ -105,7 +105,7 @@ describe("compaction", () => {
     before = await exported();
     expect(before).toHaveLength(4 * 120 * 4);
     const latest = store.samples.latest(vn("11:50:00"));
-    store.history.maintenance.runUntilIdle(vn("16:00:00"));
+    store.history.jobs.runUntilIdle(vn("16:00:00"));
     expect(count("samples")).toBe(0);
     expect(await exported()).toEqual(before);
     // Only the chunks hold the newest values now; a staleness long enough still finds them.
@@ -122,7 +122,7 @@ describe("compaction", () => {
     // Until the next pass the late sample sits in the head, and readers merge it in.
     expect(count("samples")).toBe(2);
     expect(await exported()).toHaveLength(before.length + 2);
-    store.history.maintenance.runUntilIdle(vn("18:00:00"));
+    store.history.jobs.runUntilIdle(vn("18:00:00"));
     expect(count("samples")).toBe(0);
     const lines = await exported();
     expect(lines).toHaveLength(before.length + 2);

@@ -31,7 +31,7 @@ afterAll(() => store.close());
 
 describe("retention", () => {
   it("keeps everything while it is young", () => {
-    store.history.maintenance.runUntilIdle(vn("18:00:00"));
+    store.history.jobs.runUntilIdle(vn("18:00:00"));
     expect(count("chunks")).toBeGreaterThan(0);
     expect(count("samples")).toBe(0);
     expect(count("failures")).toBe(20);
@@ -45,7 +45,7 @@ describe("retention", () => {
 
   it("deletes raw samples after raw retention; rollups answer, in proportion at uneven edges", () => {
     const now = vn("18:00:00") + DAY;
-    store.history.maintenance.runUntilIdle(now);
+    store.history.jobs.runUntilIdle(now);
     expect(count("chunks")).toBe(0);
     expect(count("failures")).toBe(0);
     expect(count("rollup_5m")).toBeGreaterThan(0);
@@ -64,7 +64,7 @@ describe("retention", () => {
 
   it("deletes 5-minute rollups after their retention; hours answer, in proportion at the edges", () => {
     const now = vn("18:00:00") + 2 * DAY;
-    store.history.maintenance.runUntilIdle(now);
+    store.history.jobs.runUntilIdle(now);
     expect(count("rollup_5m")).toBe(0);
     expect(count("scope_5m")).toBe(0);
     // check_up and check_duration of the one check for 09:00, 10:00 and 11:00, and check_up for
@@ -82,7 +82,7 @@ describe("retention", () => {
 
   it("deletes hourly rollups and daily availability after the hourly retention", () => {
     const now = vn("18:00:00") + 4 * DAY;
-    store.history.maintenance.runUntilIdle(now);
+    store.history.jobs.runUntilIdle(now);
     expect(count("rollup_1h")).toBe(0);
     expect(count("scope_1h")).toBe(0);
     expect(count("scope_1d")).toBe(0);
