@@ -8,6 +8,7 @@ import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
 import { AGENT_PATH } from "../shared/protocol.js";
+import { BatchStore } from "./agents/batch-store.js";
 import { BatchWriter } from "./agents/batch-writer.js";
 import { Ingest } from "./agents/ingest.js";
 import { AgentStore } from "./agents/registry.js";
@@ -21,7 +22,6 @@ import { AvailabilityGauges } from "./prometheus/availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./prometheus/exposition.js";
 import { createCollectorMetrics } from "./prometheus/self-metrics.js";
 import { Forwarder } from "./remote-write/forwarder.js";
-import { SampleStore } from "./tsdb/sample-writer.js";
 
 export interface RunningCollector {
   /** e.g. http://127.0.0.1:8080, https://... with TLS */
@@ -59,7 +59,7 @@ export async function startCollector(
     metrics,
     log.child({ component: "remote-write" }),
   );
-  const samples = new SampleStore(db, { ...history.hooks, sample: forwarder.onStored });
+  const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored });
   for (const unit of config.units) {
     metrics.unitInfo.set(
       { unit: unit.id, name: unit.name, kind: unit.kind, leader: unit.leader?.name ?? "" },
@@ -103,12 +103,11 @@ export async function startCollector(
     }
     return found;
   });
-  latest.update(samples.latest(now - config.metrics.staleness), now);
+  latest.update(batches.latest(now - config.metrics.staleness), now);
 
-  const writer = new BatchWriter(db, samples);
+  const writer = new BatchWriter(db, batches);
   const ingest = new Ingest({
     agents,
-    samples,
     writer,
     latest,
     metrics,

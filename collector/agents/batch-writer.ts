@@ -4,7 +4,7 @@
 // parsed batches kept for seconds cost the garbage collector more than parsing them does.
 import type { Batch } from "../../shared/protocol.js";
 import type { Db } from "../db/database.js";
-import type { SampleStore, WriteOutcome } from "../tsdb/sample-writer.js";
+import type { BatchStore, WriteOutcome } from "./batch-store.js";
 import type { AgentIdentity } from "./registry.js";
 
 export interface WriteJob {
@@ -31,7 +31,7 @@ export class BatchWriter {
 
   constructor(
     db: Db,
-    private readonly samples: SampleStore,
+    private readonly store: BatchStore,
     /** Longest slice of writing before the event loop gets a turn, in ms. */
     private readonly sliceMs = 15,
   ) {
@@ -42,7 +42,7 @@ export class BatchWriter {
         try {
           const batch = job.batch();
           // Each batch is its own savepoint: one that fails does not undo the others.
-          outcomes.push(batch && this.samples.write(job.agent, batch, job.receivedAt));
+          outcomes.push(batch && this.store.write(job.agent, batch, job.receivedAt));
         } catch (error) {
           outcomes.push(error instanceof Error ? error : new Error(String(error)));
         }
@@ -73,7 +73,7 @@ export class BatchWriter {
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of this group is stored, and
       // series created in it do not exist either.
-      this.samples.forgetSeries();
+      this.store.forgetSeries();
       const failure = error instanceof Error ? error : new Error(String(error));
       outcomes = this.#queue.map(() => failure);
     }

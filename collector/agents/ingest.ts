@@ -19,7 +19,6 @@ import { checkSamples } from "../../shared/sample-check.js";
 import { TokenBucket } from "../auth/rate-limit.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
-import type { SampleStore } from "../tsdb/sample-writer.js";
 import type { BatchWriter, Outcome } from "./batch-writer.js";
 import { type Admitted, AgentGate } from "./gate.js";
 import { nestsDeeperThan } from "./json-depth.js";
@@ -47,7 +46,6 @@ const NOT_FROM_AGENTS = new Set([
 
 export interface IngestDeps {
   agents: AgentStore;
-  samples: SampleStore;
   writer: BatchWriter;
   latest: LatestValues;
   metrics: CollectorMetrics;

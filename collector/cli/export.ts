@@ -4,7 +4,7 @@
 import type { Writable } from "node:stream";
 import { ConfigError } from "../../shared/errors.js";
 import type { Db } from "../db/database.js";
-import { RawSamples } from "../tsdb/sample-reader.js";
+import { SampleReader } from "../tsdb/index.js";
 
 export interface ExportFilter {
   unit?: string;
@@ -63,7 +63,7 @@ export async function exportSamples(db: Db, filter: ExportFilter, out: Writable)
     metric: string;
     labels: string;
   }[];
-  const raw = new RawSamples(db);
+  const raw = new SampleReader(db);
   const from = filter.from ?? 0;
   const to = filter.to ?? Number.MAX_SAFE_INTEGER;
   let count = 0;

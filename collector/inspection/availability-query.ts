@@ -2,20 +2,27 @@
 // complete and from raw samples for the rest (see window-plan.ts); the answer equals what the raw
 // samples alone would give while they are kept.
 import type { RetentionConfig } from "../../shared/config/collector.js";
-import type { Db } from "../db/database.js";
-import { DAY_LEVEL, FIVE_MINUTE_LEVEL, HOUR, HOUR_LEVEL, type Level } from "../tsdb/buckets.js";
-import { DEFAULT_INTERVAL_MS, type SeriesCatalog } from "../tsdb/catalog.js";
-import { type RawSamples, slice } from "../tsdb/sample-reader.js";
-import type { ScopeIds } from "../tsdb/scopes.js";
-import type { Watermarks } from "../tsdb/watermarks.js";
-import { type Piece, planWindow } from "../tsdb/window-plan.js";
 import {
-  bucketTimes,
   type CheckInput,
   type CheckTimes,
+  DAY_LEVEL,
+  DEFAULT_INTERVAL_MS,
+  FIVE_MINUTE_LEVEL,
+  HOUR,
+  HOUR_LEVEL,
+  type Level,
   medianGap,
+  type Piece,
+  planWindow,
+  type RollupReader,
+  type SampleReader,
+  type ScopeIds,
   type ScopeTimes,
-} from "./availability.js";
+  type SeriesCatalog,
+  slice,
+  type Watermarks,
+} from "../tsdb/index.js";
+import { bucketTimes } from "./availability.js";
 
 /** Raw samples this close to the raw retention limit may lack the result held over into them. */
 const RAW_MARGIN_MS = 10 * 60_000;
@@ -31,15 +38,11 @@ function add(into: CheckTimes | ScopeTimes, from: Partial<ScopeTimes>, fraction 
   if ("covered" in into) into.covered += (from.covered ?? 0) * fraction;
 }
 
-type Row = [number, number, number, number, number | null];
-
 export class AvailabilityQuery {
-  readonly #statements = new Map<string, { all(...params: unknown[]): unknown[] }>();
-
   constructor(
-    private readonly db: Db,
     private readonly catalog: SeriesCatalog,
-    private readonly raw: RawSamples,
+    private readonly samples: SampleReader,
+    private readonly rollups: RollupReader,
     private readonly marks: Watermarks,
     private readonly scopes: ScopeIds,
     private readonly retention: RetentionConfig,
@@ -76,7 +79,7 @@ export class AvailabilityQuery {
           }
           continue;
         }
-        for (const [id, up, observed, link, covered] of this.#rows("scope", piece, ids)) {
+        for (const [id, up, observed, link, covered] of this.rollups.times("scope", piece, ids)) {
           const [unit, scope] = scopeOf.get(id) as [string, string];
           const times = { up, observed, link, covered: covered ?? 0 };
           add(entry(out.get(unit) as Map<string, ScopeTimes>, scope), times, fraction(piece));
@@ -104,7 +107,7 @@ export class AvailabilityQuery {
         }
         continue;
       }
-      for (const [id, up, observed, link] of this.#rows("series", piece, ids)) {
+      for (const [id, up, observed, link] of this.rollups.times("series", piece, ids)) {
         const times = out.get(id);
         if (times) add(times, { up, observed, link }, fraction(piece));
       }
@@ -121,35 +124,6 @@ export class AvailabilityQuery {
     return planWindow({ from, to, rolledUpBefore: mark, levels, keptFrom: kept });
   }
 
-  #rows(kind: "scope" | "series", piece: Piece, ids: string): Row[] {
-    if (piece.kind === "raw") return [];
-    const table =
-      kind === "scope"
-        ? `scope_${piece.level.name}`
-        : piece.level.name === "1h"
-          ? "rollup_1h"
-          : "rollup_5m";
-    const key = kind === "scope" ? "scope_id" : "series_id";
-    const covered = kind === "scope" ? "covered_ms" : "NULL";
-    const sql =
-      piece.kind === "buckets"
-        ? `SELECT ${key}, sum(up_ms), sum(observed_ms), sum(link_ms), sum(${covered}) FROM ${table}
-           WHERE ${key} IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ?
-           AND observed_ms IS NOT NULL GROUP BY ${key}`
-        : `SELECT ${key}, up_ms, observed_ms, link_ms, ${covered} FROM ${table}
-           WHERE ${key} IN (SELECT value FROM json_each(?)) AND bucket = ? AND observed_ms IS NOT NULL`;
-    let statement = this.#statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql).raw();
-      this.#statements.set(sql, statement);
-    }
-    return (
-      piece.kind === "buckets"
-        ? statement.all(ids, piece.first, piece.last)
-        : statement.all(ids, piece.bucket)
-    ) as Row[];
-  }
-
   /** The unit's times in [from, to) from raw samples, as one bucket. */
   #rawTimes(unit: string, from: number, to: number) {
     const checks = this.catalog.unitChecks(unit);
@@ -159,7 +133,7 @@ export class AvailabilityQuery {
       unknown ? HOUR : 0,
       ...checks.map((c) => 2 * (c.interval ?? DEFAULT_INTERVAL_MS)),
     );
-    const read = this.raw.readMany(checks, from - back, to);
+    const read = this.samples.readMany(checks, from - back, to);
     const inputs: CheckInput[] = checks.map((check) => {
       const samples = read.get(check.id) ?? { ts: [], values: [] };
       const interval = check.interval ?? medianGap(samples.ts, 3) ?? DEFAULT_INTERVAL_MS;

@@ -5,7 +5,10 @@
 // datacenter check of the same unit was down is marked as caused by the link. A scope (a unit's
 // category, or the whole unit) sums its checks' times; its `covered` time is when at least one of
 // its checks was observed. Windows are half-open: [from, to).
-import type { Samples } from "../tsdb/chunk-codec.js";
+import type { BucketedTimes, CheckInput, Samples } from "../tsdb/index.js";
+
+// The engine stores these times; their meaning is worked out here.
+export type { BucketedTimes, CheckInput, CheckTimes, ScopeTimes } from "../tsdb/index.js";
 
 export interface Interval {
   start: number;
@@ -14,27 +17,6 @@ export interface Interval {
 
 export interface Held extends Interval {
   up: boolean;
-}
-
-export interface CheckTimes {
-  /** Time the check was up, observed, and down while the unit's link was down, in ms. */
-  up: number;
-  observed: number;
-  link: number;
-}
-
-export interface ScopeTimes extends CheckTimes {
-  /** Time at least one check of the scope was observed. */
-  covered: number;
-}
-
-export interface CheckInput {
-  id: number;
-  category: string;
-  /** How long one result holds at most, in ms. */
-  cap: number;
-  /** Results from at least `cap` before the window's start up to its end. */
-  samples: Samples;
 }
 
 /** The whole unit, as a scope beside its categories. */
@@ -101,13 +83,6 @@ export function addToBuckets(
       at = stop;
     }
   }
-}
-
-export interface BucketedTimes {
-  /** Per check id, one entry per bucket. */
-  checks: Map<number, CheckTimes[]>;
-  /** Per category and UNIT_SCOPE, one entry per bucket. */
-  scopes: Map<string, ScopeTimes[]>;
 }
 
 function zeros(n: number): number[] {
@@ -196,18 +171,6 @@ export function bucketTimes(
     );
   }
   return result;
-}
-
-/** The usual gap between results: the median of the gaps, or undefined with fewer than `min`. */
-export function medianGap(ts: readonly number[], min = 2): number | undefined {
-  const gaps: number[] = [];
-  for (let i = 1; i < ts.length; i++) gaps.push((ts[i] as number) - (ts[i - 1] as number));
-  if (gaps.length < min) return undefined;
-  gaps.sort((a, b) => a - b);
-  const mid = gaps.length >> 1;
-  return gaps.length % 2
-    ? (gaps[mid] as number)
-    : ((gaps[mid - 1] as number) + (gaps[mid] as number)) / 2;
 }
 
 /** Share of observed time up, or null when nothing was observed. */

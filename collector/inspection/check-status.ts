@@ -2,9 +2,13 @@
 // at most twice the check's interval, after that the check has no data.
 import { CATEGORIES } from "../../shared/categories.js";
 import type { Db } from "../db/database.js";
-import { type CheckSeries, holdCap } from "../tsdb/catalog.js";
-import type { Samples } from "../tsdb/chunk-codec.js";
-import { type RawSamples, slice } from "../tsdb/sample-reader.js";
+import {
+  type CheckSeries,
+  holdCap,
+  type SampleReader,
+  type Samples,
+  slice,
+} from "../tsdb/index.js";
 import { LINK_CATEGORY } from "./availability.js";
 
 export type CheckState = "up" | "down" | "no_data";
@@ -32,7 +36,7 @@ export class CheckStatus {
 
   constructor(
     db: Db,
-    private readonly raw: RawSamples,
+    private readonly samples: SampleReader,
   ) {
     this.#failure = db.prepare(
       "SELECT reason, message FROM failures WHERE agent_id = ? AND check_name = ? AND ts = ?",
@@ -42,7 +46,7 @@ export class CheckStatus {
   /** The state now of each check, reading each agent's recent rows once. */
   many(checks: readonly CheckSeries[], now: number): Map<number, CheckNow> {
     const back = Math.max(0, ...checks.map((c) => holdCap(c)));
-    const read = this.raw.readMany(checks, now - back, Number.POSITIVE_INFINITY);
+    const read = this.samples.readMany(checks, now - back, Number.POSITIVE_INFINITY);
     const out = new Map<number, CheckNow>();
     for (const check of checks) {
       const recent = read.get(check.id) ?? { ts: [], values: [] };
@@ -57,7 +61,7 @@ export class CheckStatus {
   #state(check: CheckSeries, recent: Samples): CheckNow {
     const n = recent.ts.length - 1;
     if (n < 0) {
-      const last = this.raw.last(check.id);
+      const last = this.samples.last(check.id);
       return { state: "no_data", lastResult: last?.ts ?? null, reason: null, message: null };
     }
     const ts = recent.ts[n] as number;

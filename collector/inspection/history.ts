@@ -1,20 +1,25 @@
-// What the store derives from raw samples, put together: rollups, compaction, retention and
-// incidents as background jobs, and the readers the API and the pages use.
+// What is derived from the stored samples, put together: the engine (rollups, compaction,
+// retention) with incidents as background jobs, and the readers the API and the pages use.
 import type { IncidentsConfig, RetentionConfig } from "../../shared/config/collector.js";
 import type { Logger } from "../../shared/log.js";
+import type { CheckResult } from "../../shared/protocol.js";
 import type { Db } from "../db/database.js";
-import { DAY } from "../tsdb/buckets.js";
-import { SeriesCatalog } from "../tsdb/catalog.js";
-import { Compaction } from "../tsdb/compaction.js";
-import { JobRunner } from "../tsdb/jobs.js";
-import { Retention } from "../tsdb/retention.js";
-import { Rollups } from "../tsdb/rollups.js";
-import { RawSamples } from "../tsdb/sample-reader.js";
-import type { StoreHooks } from "../tsdb/sample-writer.js";
-import { ScopeIds } from "../tsdb/scopes.js";
-import { Watermarks } from "../tsdb/watermarks.js";
+import {
+  type Compaction,
+  DAY,
+  JobRunner,
+  type Retention,
+  type RollupReader,
+  type Rollups,
+  type SampleReader,
+  type SeriesCatalog,
+  Tsdb,
+  type Watermarks,
+} from "../tsdb/index.js";
+import { bucketTimes } from "./availability.js";
 import { AvailabilityQuery } from "./availability-query.js";
 import { Incidents } from "./incidents.js";
+import { recordRetention } from "./retention.js";
 
 export interface HistoryOptions {
   retention: RetentionConfig;
@@ -26,12 +31,19 @@ export interface HistoryOptions {
   onStep?: (job: string, seconds: number) => void;
 }
 
+/** What the history follows of each batch stored, inside the transaction that stores it. */
+export interface HistoryHooks {
+  stored(unit: string, oldestTs: number): void;
+  result(agent: { id: number; unit: string }, seriesId: number, result: CheckResult): void;
+  rolledBack(): void;
+}
+
 export class History {
   readonly catalog: SeriesCatalog;
-  readonly raw: RawSamples;
+  readonly samples: SampleReader;
   readonly marks: Watermarks;
-  readonly scopes: ScopeIds;
   readonly rollups: Rollups;
+  readonly rollupReader: RollupReader;
   readonly compaction: Compaction;
   readonly retention: Retention;
   readonly incidents: Incidents;
@@ -42,33 +54,36 @@ export class History {
     readonly db: Db,
     readonly options: HistoryOptions,
   ) {
-    this.catalog = new SeriesCatalog(db);
-    this.raw = new RawSamples(db);
-    this.marks = new Watermarks(db);
-    this.scopes = new ScopeIds(db);
-    this.rollups = new Rollups(db, this.catalog, this.raw, this.marks, {
-      rawRetentionMs: options.retention.raw,
+    const tsdb = new Tsdb(db, {
+      retention: options.retention,
+      checkTimes: bucketTimes,
+      retentionPhases: recordRetention(db),
     });
-    this.compaction = new Compaction(db);
-    this.retention = new Retention(db, options.retention);
+    this.catalog = tsdb.catalog;
+    this.samples = tsdb.samples;
+    this.marks = tsdb.marks;
+    this.rollups = tsdb.rollups;
+    this.rollupReader = tsdb.rollupReader;
+    this.compaction = tsdb.compaction;
+    this.retention = tsdb.retention;
     this.incidents = new Incidents(db, options.incidents, options.startedAt);
     this.availability = new AvailabilityQuery(
-      db,
       this.catalog,
-      this.raw,
+      this.samples,
+      this.rollupReader,
       this.marks,
-      this.scopes,
+      tsdb.scopes,
       options.retention,
     );
-    this.jobs = new JobRunner([this.incidents, this.rollups, this.compaction, this.retention], {
+    this.jobs = new JobRunner([this.incidents, ...tsdb.jobs], {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.log ? { log: options.log } : {}),
       ...(options.onStep ? { onStep: options.onStep } : {}),
     });
   }
 
-  /** For the sample store (inside its transactions): late data and results to follow. */
-  readonly hooks: StoreHooks = {
+  /** For the batch store (inside its transactions): late data and results to follow. */
+  readonly hooks: HistoryHooks = {
     stored: (unit, ts) => this.marks.late(unit, ts),
     result: (agent, seriesId, result) =>
       this.incidents.result(
@@ -100,7 +115,7 @@ export class History {
           if (this.incidents.known(check.id)) continue;
           this.incidents.follow(
             check,
-            this.raw.read(check.id, now - DAY, Number.POSITIVE_INFINITY),
+            this.samples.read(check.id, now - DAY, Number.POSITIVE_INFINITY),
           );
         }
       }

@@ -3,7 +3,7 @@
 // an incident (from one hold time before that incident's start, as checks run at different moments).
 
 import type { Db } from "../db/database.js";
-import { type CheckSeries, holdCap, type SeriesCatalog } from "../tsdb/catalog.js";
+import { type CheckSeries, holdCap, type SeriesCatalog } from "../tsdb/index.js";
 import { LINK_CATEGORY } from "./availability.js";
 
 export interface IncidentFilter {

@@ -6,9 +6,7 @@
 // has an incident of its own, looked for by a background step.
 import type { IncidentsConfig } from "../../shared/config/collector.js";
 import type { Db } from "../db/database.js";
-import type { CheckSeries } from "../tsdb/catalog.js";
-import type { Samples } from "../tsdb/chunk-codec.js";
-import type { Job } from "../tsdb/jobs.js";
+import type { CheckSeries, Job, Samples } from "../tsdb/index.js";
 
 export interface TrackerState {
   /** True while an incident is open. */

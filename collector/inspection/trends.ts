@@ -25,18 +25,12 @@ export function checkTrends(
   if (series.length === 0) return out;
   const fine = to - from <= FIVE_MINUTE_UP_TO;
   const size = fine ? 300_000 : 3_600_000;
-  const statement = history.db
-    .prepare(
-      fine
-        ? "SELECT series_id, bucket, sum / count FROM rollup_5m WHERE series_id IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ? AND sum IS NOT NULL ORDER BY series_id, bucket"
-        : "SELECT series_id, bucket, sum / count FROM rollup_1h WHERE series_id IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ? AND sum IS NOT NULL ORDER BY series_id, bucket",
-    )
-    .raw();
-  const rows = statement.all(
+  const rows = history.rollupReader.means(
+    fine ? "5m" : "1h",
     JSON.stringify(series.map((s) => s.id)),
     Math.floor(from / size),
     Math.ceil(to / size),
-  ) as [number, number, number][];
+  );
   const keyOf = new Map(series.map((s) => [s.id, `${s.agent}/${s.labels.check ?? ""}`]));
   // A line a few hundred pixels wide needs no more points than this: buckets are averaged into
   // steps of `step` ms, so a month is about as heavy on the page as a day.

@@ -3,8 +3,7 @@
 import type { Gauge } from "prom-client";
 import { CATEGORIES } from "../../shared/categories.js";
 import type { History } from "../inspection/history.js";
-import { DAY, HOUR } from "../tsdb/buckets.js";
-import type { Job } from "../tsdb/jobs.js";
+import { DAY, HOUR, type Job } from "../tsdb/index.js";
 
 export const AVAILABILITY_WINDOWS: Readonly<Record<string, number>> = {
   "1h": HOUR,

@@ -1,7 +1,7 @@
 // The latest value of every agent series, rendered in the Prometheus text format without prom-client,
 // so a scrape of many series stays cheap. https://prometheus.io/docs/instrumenting/exposition_formats/
 import { METRIC_BY_NAME } from "../../shared/metrics.js";
-import type { SeriesRef, StoredSample } from "../tsdb/sample-writer.js";
+import type { SeriesRef, StoredSample } from "../tsdb/index.js";
 
 interface Entry {
   readonly id: number;

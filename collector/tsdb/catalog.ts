@@ -1,7 +1,7 @@
 // Every series with its unit and agent, kept in memory for the background jobs and the API, and
 // the checks (their giamsat_check_up series) with the usual interval between their results.
 import { METRICS } from "../../shared/metrics.js";
-import type { Db } from "../db/database.js";
+import type { Db } from "./sqlite.js";
 
 /** A series as the background jobs need it; labels are kept for checks only (memory). */
 export interface SeriesInfo {

@@ -1,10 +1,10 @@
 // Moves raw samples of closed 2-hour windows from the head (one row each) into compressed chunks,
 // a bounded number of rows per step, so ingest keeps writing plain rows and the file stays small.
 
-import type { Db } from "../db/database.js";
 import { decodeChunk, encodeChunk, type Samples } from "./chunk-codec.js";
 import type { Job } from "./jobs.js";
 import { CHUNK_MS, chunkId, mergeSamples, windowOf } from "./sample-reader.js";
+import type { Db } from "./sqlite.js";
 
 /** Samples stay in the head for at least this long: rollups and /metrics read recent data there. */
 export const HEAD_KEEP_MS = 3_600_000;

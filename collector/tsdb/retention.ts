@@ -1,20 +1,38 @@
-// Deletes what is older than the configured retention, one series (or scope, check, agent) at a
-// time in short transactions. Every delete is a range of a primary key, so a step costs what it
-// removes. No VACUUM: SQLite reuses the freed pages for new data, and the file stops growing.
+// Deletes what is older than the configured retention, one series (or scope, agent) at a time in
+// short transactions, then the application's own old rows (phases it hands in). Every delete is a
+// range of a primary key, so a step costs what it removes. No VACUUM: SQLite reuses the freed
+// pages for new data, and the file stops growing.
 import type { RetentionConfig } from "../../shared/config/collector.js";
-import type { Db } from "../db/database.js";
 import { bucketOf, DAY_LEVEL, FIVE_MINUTE_LEVEL, HOUR_LEVEL } from "./buckets.js";
 import type { Job } from "./jobs.js";
 import { chunkId, windowOf } from "./sample-reader.js";
+import type { Db } from "./sqlite.js";
 
 /** How often a pass starts. */
 export const RETENTION_EVERY_MS = 10 * 60_000;
 const STEP_MS = 5;
 
-interface Phase {
+/** One kind of rows to delete: keys visited in order, the old rows of each removed in one call. */
+export interface RetentionPhase {
   /** Keys to visit after `after`, in order. */
   next: (after: number) => number[];
   remove: (key: number) => void;
+}
+
+/** Times before which rows go: raw samples, 5-minute and hourly rollups. */
+export interface RetentionCutoffs {
+  raw: number;
+  fiveMinute: number;
+  hourly: number;
+}
+
+/** Phases for the application's own rows, made afresh for each pass. */
+export type RetentionPhases = (cutoffs: RetentionCutoffs) => RetentionPhase[];
+
+/** A pager over a table's integer ids, 64 at a time. */
+export function pageOf(db: Db, sql: string): (after: number) => number[] {
+  const statement = db.prepare(`${sql} LIMIT 64`).pluck();
+  return (after) => statement.all(after) as number[];
 }
 
 export interface RetentionPass {
@@ -27,18 +45,19 @@ export interface RetentionPass {
 export class Retention implements Job {
   readonly name = "retention";
   readonly #db: Db;
-  readonly #phases: (now: number) => Phase[];
-  #pass: { phases: Phase[]; phase: number; after: number; stats: RetentionPass } | undefined;
+  readonly #phases: (now: number) => RetentionPhase[];
+  #pass:
+    | { phases: RetentionPhase[]; phase: number; after: number; stats: RetentionPass }
+    | undefined;
   #lastStart = Number.NEGATIVE_INFINITY;
   /** The last finished pass. */
   last: RetentionPass | undefined;
 
-  constructor(db: Db, retention: RetentionConfig) {
+  constructor(db: Db, retention: RetentionConfig, more: RetentionPhases = () => []) {
     this.#db = db;
-    const page = (sql: string) => db.prepare(`${sql} LIMIT 64`).pluck();
-    const series = page("SELECT id FROM series WHERE id > ? ORDER BY id");
-    const scopes = page("SELECT id FROM scopes WHERE id > ? ORDER BY id");
-    const agents = page("SELECT id FROM agents WHERE id > ? ORDER BY id");
+    const series = pageOf(db, "SELECT id FROM series WHERE id > ? ORDER BY id");
+    const scopes = pageOf(db, "SELECT id FROM scopes WHERE id > ? ORDER BY id");
+    const agents = pageOf(db, "SELECT id FROM agents WHERE id > ? ORDER BY id");
     const chunks = db.prepare("DELETE FROM chunks WHERE id >= ? AND id < ?");
     const fiveMinute = db.prepare("DELETE FROM rollup_5m WHERE series_id = ? AND bucket < ?");
     const hourly = db.prepare("DELETE FROM rollup_1h WHERE series_id = ? AND bucket < ?");
@@ -46,32 +65,17 @@ export class Retention implements Job {
     const scope1h = db.prepare("DELETE FROM scope_1h WHERE scope_id = ? AND bucket < ?");
     const scope1d = db.prepare("DELETE FROM scope_1d WHERE scope_id = ? AND bucket < ?");
     const head = db.prepare("DELETE FROM samples WHERE agent_id = ? AND ts < ?");
-    const checks = db.prepare("SELECT name FROM checks WHERE agent_id = ?").pluck();
-    const failures = db.prepare(
-      "DELETE FROM failures WHERE agent_id = ? AND check_name = ? AND ts < ?",
-    );
-    const batches = db.prepare(`
-      DELETE FROM batches WHERE agent_id = @agent AND seq < ifnull(
-        (SELECT seq FROM batches WHERE agent_id = @agent AND received_at >= @before ORDER BY seq LIMIT 1),
-        (SELECT max(seq) FROM batches WHERE agent_id = @agent))`);
-    // An inventory is kept past retention while it is the newest of its check, or the one before
-    // it (what the newest is compared with).
-    const inventory = db.prepare(`
-      DELETE FROM inventory WHERE agent_id = @agent AND ts < @before AND ts < (
-        SELECT ts FROM inventory i WHERE i.agent_id = inventory.agent_id
-          AND i.check_name = inventory.check_name ORDER BY ts DESC LIMIT 1 OFFSET 1)`);
-    const incidents = db.prepare(`
-      DELETE FROM incidents WHERE id IN (
-        SELECT id FROM incidents WHERE start_ts < @before AND end_ts < @before LIMIT 256)`);
-    let removedIncidents = 0;
 
     this.#phases = (now) => {
-      const raw = now - retention.raw;
-      const five = now - retention.fiveMinute;
-      const hour = now - retention.hourly;
+      const cutoffs = {
+        raw: now - retention.raw,
+        fiveMinute: now - retention.fiveMinute,
+        hourly: now - retention.hourly,
+      };
+      const { raw, fiveMinute: five, hourly: hour } = cutoffs;
       return [
         {
-          next: (after) => series.all(after) as number[],
+          next: series,
           remove: (id) => {
             // Whole chunks only: a window is dropped once all of it is past retention.
             chunks.run(chunkId(id, 0), chunkId(id, windowOf(raw)));
@@ -80,7 +84,7 @@ export class Retention implements Job {
           },
         },
         {
-          next: (after) => scopes.all(after) as number[],
+          next: scopes,
           remove: (id) => {
             scope5m.run(id, bucketOf(FIVE_MINUTE_LEVEL, five));
             scope1h.run(id, bucketOf(HOUR_LEVEL, hour));
@@ -88,22 +92,11 @@ export class Retention implements Job {
           },
         },
         {
-          next: (after) => agents.all(after) as number[],
-          remove: (id) => {
-            // Head rows this old are late arrivals that compaction has not reached yet.
-            head.run(id, raw);
-            for (const name of checks.all(id) as string[]) failures.run(id, name, raw);
-            batches.run({ agent: id, before: raw });
-            inventory.run({ agent: id, before: hour });
-          },
+          next: agents,
+          // Head rows this old are late arrivals that compaction has not reached yet.
+          remove: (id) => head.run(id, raw),
         },
-        {
-          // 256 incidents a visit, until a visit finds none.
-          next: (after) => (after < 0 || removedIncidents > 0 ? [after + 1] : []),
-          remove: () => {
-            removedIncidents = incidents.run({ before: hour }).changes;
-          },
-        },
+        ...more(cutoffs),
       ];
     };
   }
@@ -120,7 +113,7 @@ export class Retention implements Job {
     const until = started + STEP_MS;
     this.#db.transaction(() => {
       while (pass.phase < pass.phases.length && performance.now() < until) {
-        const phase = pass.phases[pass.phase] as Phase;
+        const phase = pass.phases[pass.phase] as RetentionPhase;
         const keys = phase.next(pass.after);
         if (keys.length === 0) {
           pass.phase++;

@@ -1,9 +1,6 @@
 // 5-minute and 1-hour rollups of every series (count, min, max, sum; for giamsat_check_up also the
-// time up, observed and down because of the link) and availability per unit and category by 5
+// time up, observed and down because of the link) and the same times per unit and scope by 5
 // minutes, hours and Vietnamese days. One step rolls up at most one hour of one unit.
-
-import type { Db } from "../db/database.js";
-import { bucketTimes, type CheckInput, medianGap } from "../inspection/availability.js";
 import {
   bucketOf,
   DAY_LEVEL,
@@ -14,10 +11,12 @@ import {
   HOUR_LEVEL,
 } from "./buckets.js";
 import { type CheckSeries, holdCap, type SeriesCatalog } from "./catalog.js";
+import { type CheckInput, type CheckTimesOf, medianGap } from "./check-times.js";
 import type { Samples } from "./chunk-codec.js";
 import type { Job } from "./jobs.js";
-import { type RawSamples, slice } from "./sample-reader.js";
+import { type SampleReader, slice } from "./sample-reader.js";
 import { ScopeIds } from "./scopes.js";
+import type { Db } from "./sqlite.js";
 import type { Watermarks } from "./watermarks.js";
 
 /** Samples arriving up to this late still find their bucket not yet rolled up. */
@@ -47,9 +46,14 @@ export class Rollups implements Job {
   constructor(
     db: Db,
     private readonly catalog: SeriesCatalog,
-    private readonly raw: RawSamples,
+    private readonly samples: SampleReader,
     private readonly marks: Watermarks,
-    private readonly options: { rawRetentionMs: number; lagMs?: number },
+    private readonly options: {
+      rawRetentionMs: number;
+      lagMs?: number;
+      /** How a unit's check results become time up, observed and down because of the link. */
+      checkTimes: CheckTimesOf;
+    },
   ) {
     this.#db = db;
     this.#scopes = new ScopeIds(db);
@@ -114,7 +118,7 @@ export class Rollups implements Job {
       // is rolled up as if it had arrived late.
       let oldest: number | undefined;
       for (const series of this.catalog.unitSeries(unit)) {
-        const first = this.raw.firstTs(series.id);
+        const first = this.samples.firstTs(series.id);
         if (first !== undefined && (oldest === undefined || first < oldest)) oldest = first;
       }
       mark = {
@@ -157,10 +161,10 @@ export class Rollups implements Job {
     // A check whose interval is not known yet is read an hour back, to learn it.
     const unknown = checks.some((c) => c.interval === undefined);
     const back = Math.max(unknown ? HOUR : 0, ...checks.map((c) => holdCap(c)));
-    const fetched = this.raw.readMany(series, from - back, to);
+    const fetched = this.samples.readMany(series, from - back, to);
     return (id, a, b) => {
       const samples = fetched.get(id);
-      if (!samples || a < from - back || b > to) return this.raw.read(id, a, b);
+      if (!samples || a < from - back || b > to) return this.samples.read(id, a, b);
       return slice(samples, a, b);
     };
   }
@@ -180,7 +184,7 @@ export class Rollups implements Job {
       inputs.push(input);
       checkSamples.set(check.id, input.samples);
     }
-    const times = bucketTimes(inputs, from, to, FIVE_MINUTES);
+    const times = this.options.checkTimes(inputs, from, to, FIVE_MINUTES);
     const first = bucketOf(FIVE_MINUTE_LEVEL, from);
     const last = bucketOf(FIVE_MINUTE_LEVEL, to);
     const ids = JSON.stringify(series.map((s) => s.id));

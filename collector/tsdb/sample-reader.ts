@@ -1,8 +1,8 @@
 // Reading raw samples wherever they are: the head (the samples table, one row per sample, where
 // ingest writes) and the compressed chunks that compaction moves closed 2-hour windows into.
 
-import type { Db } from "../db/database.js";
 import { decodeChunk, type Samples } from "./chunk-codec.js";
+import type { Db } from "./sqlite.js";
 
 /** Length of a chunk's time window; Prometheus cuts its head into blocks of the same length. */
 export const CHUNK_MS = 2 * 3_600_000;
@@ -57,7 +57,7 @@ export function slice(samples: Samples, a: number, b: number): Samples {
   return { ts: ts.slice(lo, hi), values: values.slice(lo, hi) };
 }
 
-export class RawSamples {
+export class SampleReader {
   readonly #agentOf;
   readonly #agents = new Map<number, number>();
   readonly #chunksIn;

@@ -1,12 +1,8 @@
-// Writes agents' batches: results, samples and inventory of one batch in one transaction.
-
-import { METRICS } from "../../shared/metrics.js";
-import type { Batch, CheckResult } from "../../shared/protocol.js";
-import type { AgentIdentity } from "../agents/registry.js";
-import type { Db } from "../db/database.js";
-import { InventoryWriter } from "../inspection/inventory.js";
+// Writes samples into the head (one row per sample, keyed by agent and time, where compaction
+// later finds them) and finds or creates the series they belong to.
 import { decodeChunk } from "./chunk-codec.js";
 import { chunkId, windowOf } from "./sample-reader.js";
+import type { Db } from "./sqlite.js";
 
 /** One series as the collector knows it; the object is shared, so other parts may cache on it. */
 export interface SeriesRef {
@@ -23,24 +19,6 @@ export interface StoredSample {
   value: number;
 }
 
-export interface WriteOutcome {
-  /** False when the batch's seq was stored before: nothing was written again. */
-  stored: boolean;
-  samples: StoredSample[];
-}
-
-/** What the derived history learns from each stored batch, told inside its transaction. */
-export interface StoreHooks {
-  /** A batch whose oldest sample is at `oldestTs` was stored for the unit. */
-  stored?(unit: string, oldestTs: number): void;
-  /** A check result was stored as a sample of the check's giamsat_check_up series. */
-  result?(agent: AgentIdentity, seriesId: number, result: CheckResult): void;
-  /** A sample was stored (duplicates are skipped), e.g. to queue it for remote_write. */
-  sample?(seriesId: number, ts: number, value: number): void;
-  /** A transaction in which the hooks above were called was rolled back. */
-  rolledBack?(): void;
-}
-
 export function canonicalLabels(labels: Readonly<Record<string, string>>): string {
   const keys = Object.keys(labels).sort();
   let out = "{";
@@ -51,22 +29,22 @@ export function canonicalLabels(labels: Readonly<Record<string, string>>): strin
 }
 
 /**
- * A series as the store keeps it. Agents send their series in a steady order, so the series that
+ * A series as the writer keeps it. Agents send their series in a steady order, so the series that
  * followed this one in its agent's last batch is usually the one that follows it again: comparing
  * its labels costs far less than building a key to look it up.
  */
-interface Known extends SeriesRef {
+export interface KnownSeries extends SeriesRef {
   readonly size: number;
-  next: Known | undefined;
+  next: KnownSeries | undefined;
 }
 
-function knownSeries(id: number, agentId: number, metric: string, text: string): Known {
+function knownSeries(id: number, agentId: number, metric: string, text: string): KnownSeries {
   const labels = JSON.parse(text) as Record<string, string>;
   return { id, agentId, metric, labels, size: Object.keys(labels).length, next: undefined };
 }
 
 /** True when the series has exactly these labels, in whatever order they come. */
-function hasLabels(series: Known, labels: Readonly<Record<string, string>>): boolean {
+function hasLabels(series: KnownSeries, labels: Readonly<Record<string, string>>): boolean {
   let count = 0;
   for (const name in labels) {
     // A label it lacks reads as undefined or as something inherited, never as the same string.
@@ -76,36 +54,21 @@ function hasLabels(series: Known, labels: Readonly<Record<string, string>>): boo
   return count === series.size;
 }
 
-export class SampleStore {
-  readonly #series = new Map<string, Known>();
+export class SampleWriter {
+  readonly #series = new Map<string, KnownSeries>();
   /** The series each agent's last batch began with. */
-  readonly #first = new Map<number, Known>();
+  readonly #first = new Map<number, KnownSeries>();
   /** Series created by the transaction under way; forgotten again if it rolls back. */
   readonly #created: string[] = [];
-  readonly #createdChecks: string[] = [];
-  readonly #advanceSeq;
-  readonly #insertBatch;
   readonly #insertSeries;
   readonly #selectSeries;
   readonly #insertSample;
-  readonly #insertFailure;
-  /** Checks known to be in the checks table as they are, so it is written only on a change. */
-  readonly #knownChecks = new Set<string>();
-  readonly #upsertCheck;
-  readonly #inventory: InventoryWriter;
-  readonly #write;
 
   constructor(
     private readonly db: Db,
-    /** Rollups (to redo what late data changes) and incidents follow what is stored. */
-    private readonly hooks: StoreHooks = {},
+    /** Told each sample stored (duplicates are skipped), inside the transaction that stores it. */
+    private readonly onSample?: (seriesId: number, ts: number, value: number) => void,
   ) {
-    this.#advanceSeq = db.prepare(
-      "UPDATE agents SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ? AND last_seq < ?",
-    );
-    this.#insertBatch = db.prepare(
-      "INSERT INTO batches (agent_id, seq, received_at, clock_offset_ms, samples) VALUES (?, ?, ?, ?, ?)",
-    );
     this.#insertSeries = db.prepare(
       "INSERT INTO series (agent_id, metric, labels) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
     );
@@ -115,99 +78,37 @@ export class SampleStore {
     this.#insertSample = db.prepare(
       "INSERT INTO samples (agent_id, ts, series_id, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
     );
-    this.#insertFailure = db.prepare(
-      "INSERT INTO failures (agent_id, check_name, ts, reason, message) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-    );
-    this.#upsertCheck = db.prepare(`
-      INSERT INTO checks (agent_id, name, category, kind, first_seen) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (agent_id, name) DO UPDATE SET category = excluded.category, kind = excluded.kind,
-        first_seen = min(first_seen, excluded.first_seen)`);
-    this.#inventory = new InventoryWriter(db);
-    this.#write = db.transaction(this.#writeBatch.bind(this));
   }
 
-  /** Stores the batch unless its seq is not above the agent's last stored seq. */
-  write(agent: AgentIdentity, batch: Batch, receivedAt: number): WriteOutcome {
+  /** A transaction that writes begins: what it creates is forgotten if it rolls back. */
+  begin(): void {
     this.#created.length = 0;
-    this.#createdChecks.length = 0;
-    try {
-      return this.#write(agent, batch, receivedAt);
-    } catch (error) {
-      for (const key of this.#created) this.#series.delete(key);
-      for (const key of this.#createdChecks) this.#knownChecks.delete(key);
-      this.#forgetOrder();
-      this.hooks.rolledBack?.();
-      throw error;
-    }
   }
 
-  #writeBatch(agent: AgentIdentity, batch: Batch, receivedAt: number): WriteOutcome {
-    const offset = batch.sentAt - receivedAt;
-    const advanced = this.#advanceSeq.run(
-      batch.seq,
-      receivedAt,
-      offset,
-      agent.id,
-      batch.seq,
-    ).changes;
-    if (advanced === 0) return { stored: false, samples: [] };
-    const stored: StoredSample[] = [];
-    let oldest = Number.POSITIVE_INFINITY;
-    let previous: Known | undefined;
-    for (const result of batch.results) {
-      const up = result.up ? 1 : 0;
-      if (result.ts < oldest) oldest = result.ts;
-      if (!result.up) {
-        this.#insertFailure.run(
-          agent.id,
-          result.check,
-          result.ts,
-          result.reason ?? "error",
-          result.message ?? null,
-        );
-      }
-      const checkKey = `${agent.id}\u0000${result.check}\u0000${result.category}\u0000${result.kind}`;
-      if (!this.#knownChecks.has(checkKey)) {
-        this.#upsertCheck.run(agent.id, result.check, result.category, result.kind, result.ts);
-        this.#knownChecks.add(checkKey);
-        this.#createdChecks.push(checkKey);
-      }
-      // The check's own series are derived here, so agents do not send them twice.
-      const labels = { category: result.category, check: result.check, kind: result.kind };
-      const series = this.#after(previous, agent.id, METRICS.checkUp.name, labels);
-      this.#add(stored, series, result.ts, up);
-      this.hooks.result?.(agent, series.id, result);
-      previous = this.#after(series, agent.id, METRICS.checkDuration.name, labels);
-      this.#add(stored, previous, result.ts, result.duration);
-    }
-    for (const sample of batch.samples) {
-      if (sample.ts < oldest) oldest = sample.ts;
-      previous = this.#after(previous, agent.id, sample.metric, sample.labels);
-      this.#add(stored, previous, sample.ts, sample.value);
-    }
-    if (stored.length > 0) this.hooks.stored?.(agent.unit, oldest);
-    for (const item of batch.inventory ?? []) {
-      this.#inventory.write(agent.id, item.check, item.kind, item.ts, item.data);
-    }
-    this.#insertBatch.run(agent.id, batch.seq, receivedAt, offset, stored.length);
-    agent.lastSeq = batch.seq;
-    return { stored: true, samples: stored };
+  /** The transaction begun last was rolled back: the series it created are gone. */
+  rolledBack(): void {
+    for (const key of this.#created) this.#series.delete(key);
+    this.#forgetOrder();
   }
 
-  #add(out: StoredSample[], series: SeriesRef, ts: number, value: number): void {
+  /** Stores one sample (a second one of the series at the same ts is skipped) and lists it. */
+  add(out: StoredSample[], series: SeriesRef, ts: number, value: number): void {
     if (this.#insertSample.run(series.agentId, ts, series.id, value).changes > 0) {
-      this.hooks.sample?.(series.id, ts, value);
+      this.onSample?.(series.id, ts, value);
     }
     out.push({ series, ts, value });
   }
 
-  /** The series for these labels, looked for first where the agent's last batch had it. */
-  #after(
-    previous: Known | undefined,
+  /**
+   * The series for these labels, looked for first where the agent's last batch had it: after
+   * `previous`, or first of the agent's batch when there is none.
+   */
+  next(
+    previous: KnownSeries | undefined,
     agentId: number,
     metric: string,
     labels: Readonly<Record<string, string>>,
-  ): Known {
+  ): KnownSeries {
     const expected = previous ? previous.next : this.#first.get(agentId);
     if (expected !== undefined && expected.metric === metric && hasLabels(expected, labels)) {
       return expected;
@@ -228,12 +129,10 @@ export class SampleStore {
   forgetSeries(): void {
     this.#forgetOrder();
     this.#series.clear();
-    this.#knownChecks.clear();
-    this.hooks.rolledBack?.();
   }
 
   /** The series for these labels, created on first sight. */
-  series(agentId: number, metric: string, labels: Readonly<Record<string, string>>): Known {
+  series(agentId: number, metric: string, labels: Readonly<Record<string, string>>): KnownSeries {
     // Agents send labels in a steady order, so the key in arrival order almost always hits and
     // the canonical (sorted) form is only built for a series not seen in this order before.
     const fastKey = `${agentId}\u0000${metric}\u0000${JSON.stringify(labels)}`;
@@ -254,7 +153,10 @@ export class SampleStore {
     return ref;
   }
 
-  /** The newest sample of every series whose newest sample is at or after `since`. */
+  /**
+   * The newest sample of every series whose newest sample is at or after `since`, as the series
+   * objects writes use: a reader of them (the exposition) and the writer share one object each.
+   */
   latest(since: number): StoredSample[] {
     type Row = {
       id: number;

@@ -1,5 +1,5 @@
 // Integer ids for a unit's categories and for the whole unit, the keys of availability rollups.
-import type { Db } from "../db/database.js";
+import type { Db } from "./sqlite.js";
 
 export class ScopeIds {
   readonly #insert;

@@ -1,7 +1,7 @@
 // How far each unit's rollups are complete: before `through`, except from `dirtyFrom` on when
 // samples arrived late (an agent delivering what it buffered). Queries read raw samples past the
 // effective mark, so answers are exact while the rollups catch up.
-import type { Db } from "../db/database.js";
+import type { Db } from "./sqlite.js";
 
 export interface UnitMark {
   through: number;

@@ -1,6 +1,6 @@
 // npm run bench:store — 90 days of a city (100 units × 20 checks every 30 s) in a real SQLite
 // file, then: its size and bytes per raw sample, the p50/p95 time of every JSON API call, and the
-// time of a retention pass. The last 8 days go through SampleStore.write (as ingest writes them),
+// time of a retention pass. The last 8 days go through BatchStore.write (as ingest writes them),
 // with rollups, incidents, compaction and retention running as background steps along a simulated
 // clock; the 82 days before, whose raw samples retention would have deleted by now, are rolled up
 // and followed for incidents from the same generated results without storing them raw.
@@ -8,6 +8,7 @@
 import { statSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { BatchStore } from "../../collector/agents/batch-store.js";
 import { type AgentIdentity, AgentStore } from "../../collector/agents/registry.js";
 import { openDatabase } from "../../collector/db/database.js";
 import { apiContext, createApi } from "../../collector/http/api/router.js";
@@ -15,7 +16,6 @@ import { html } from "../../collector/http/pages/html.js";
 import { type PageRequest, type Rendered, renderPages } from "../../collector/http/pages/pages.js";
 import { History } from "../../collector/inspection/history.js";
 import { syncUnits } from "../../collector/inspection/units.js";
-import { SampleStore } from "../../collector/tsdb/sample-writer.js";
 import { collectorConfigSchema } from "../../shared/config/collector.js";
 import { METRICS } from "../../shared/metrics.js";
 import type { Batch } from "../../shared/protocol.js";
@@ -59,7 +59,7 @@ function main(): void {
   let generated = `reused ${reuse}, generated for ${new Date(end).toISOString()}`;
   if (!reuse) {
     const agents: AgentIdentity[] = units.map((u) => agentStore.enroll(u.id, "pc-01", start).agent);
-    const samples = new SampleStore(db, history.hooks);
+    const samples = new BatchStore(db, history.hooks);
     const city = new City(UNITS, start, end);
     const seq = new Array<number>(UNITS).fill(0);
     let stored = 0;
@@ -164,7 +164,7 @@ function main(): void {
       history.marks.set(unit.id, { through: rawStart, dirtyFrom: undefined });
     const oldDays = performance.now() - began;
 
-    // The last days through SampleStore.write, with the background jobs every simulated hour.
+    // The last days through BatchStore.write, with the background jobs every simulated hour.
     let writing = 0;
     let background = 0;
     for (let t = rawStart; t < end; t += INTERVAL) {

@@ -44,7 +44,7 @@ export function apiContext(deps: ApiDeps): FullApiContext {
   return {
     history: deps.history,
     agents: deps.agents,
-    status: new CheckStatus(deps.history.db, deps.history.raw),
+    status: new CheckStatus(deps.history.db, deps.history.samples),
     incidents: new IncidentList(deps.history.db, deps.history.catalog),
     inventory: new InventoryReader(deps.history.db),
     now: deps.clock ?? Date.now,

@@ -15,7 +15,7 @@ import {
 import type { Incident } from "../../inspection/incident-list.js";
 import type { InventoryItem, InventoryReader } from "../../inspection/inventory.js";
 import { listUnits, type UnitRow } from "../../inspection/units.js";
-import { DAY } from "../../tsdb/buckets.js";
+import { DAY } from "../../tsdb/index.js";
 import { type ApiContext, figures, findUnit, unitInfo } from "./units.js";
 
 export interface Certificate {
@@ -113,7 +113,7 @@ function summaryOf(
   const certificates: Certificate[] = [];
   for (const series of ctx.history.catalog.unitMetric(id, METRICS.tlsExpiry.name)) {
     // The certificate as last seen before the end of the period.
-    const last = ctx.history.raw.lastBefore(series.id, period.from, until)?.value;
+    const last = ctx.history.samples.lastBefore(series.id, period.from, until)?.value;
     if (last === undefined) continue;
     const notAfter = last * 1000;
     const daysLeft = Math.floor((notAfter - until) / DAY);

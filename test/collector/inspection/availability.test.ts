@@ -40,7 +40,7 @@ function portalAndLink(from: number, to: number): CheckInput[] {
     id: c.id,
     category: c.category,
     cap: 60_000,
-    samples: store.history.raw.read(c.id, from - 60_000, to),
+    samples: store.history.samples.read(c.id, from - 60_000, to),
   }));
 }
 
@@ -50,7 +50,7 @@ function rawTimes(from: number, to: number) {
     id: c.id,
     category: c.category,
     cap: holdCap(c),
-    samples: store.history.raw.read(c.id, from - holdCap(c), to),
+    samples: store.history.samples.read(c.id, from - holdCap(c), to),
   }));
   return bucketTimes(checks, from, to, to - from);
 }
@@ -102,7 +102,7 @@ function expectCut(now: number) {
 
 describe("availability", () => {
   it("holds each result until the next one, at most twice the interval", () => {
-    const samples = store.history.raw.read(idOf("portal"), vn("10:28:00"), vn("10:46:00"));
+    const samples = store.history.samples.read(idOf("portal"), vn("10:28:00"), vn("10:46:00"));
     const held = heldIntervals(samples, 60_000, vn("10:28:00"), vn("10:46:00"));
     expect(
       held.map((h) => [new Date(h.start).toISOString(), (h.end - h.start) / 1000, h.up]),
@@ -206,7 +206,7 @@ describe("availability", () => {
     expect(rows.length).toBeGreaterThan(50);
     for (const row of rows) {
       const from = row.bucket * 300_000;
-      const samples = store.history.raw.read(row.id, from, from + 300_000);
+      const samples = store.history.samples.read(row.id, from, from + 300_000);
       const values = samples.values;
       expect(row.count, `count of ${row.id}@${row.bucket}`).toBe(values.length);
       if (values.length > 0) {

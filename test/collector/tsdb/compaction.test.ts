@@ -1,5 +1,5 @@
 // Compaction moves closed 2-hour windows of raw samples into compressed chunks; export, /metrics
-// start-up (SampleStore.latest) and readers see exactly the same samples before and after.
+// start-up (BatchStore.latest) and readers see exactly the same samples before and after.
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportSamples } from "../../../collector/cli/export.js";
@@ -76,7 +76,7 @@ describe("compaction", () => {
     const series = store.db
       .prepare("SELECT id, agent_id AS agentId FROM series ORDER BY id")
       .all() as { id: number; agentId: number }[];
-    const raw = store.history.raw;
+    const raw = store.history.samples;
     const times = [
       "07:00:00",
       "08:00:00",
@@ -104,12 +104,12 @@ describe("compaction", () => {
   it("reads, exports and serves /metrics the same samples from chunks as from rows", async () => {
     before = await exported();
     expect(before).toHaveLength(4 * 120 * 4);
-    const latest = store.samples.latest(vn("11:50:00"));
+    const latest = store.batches.latest(vn("11:50:00"));
     store.history.jobs.runUntilIdle(vn("16:00:00"));
     expect(count("samples")).toBe(0);
     expect(await exported()).toEqual(before);
     // Only the chunks hold the newest values now; a staleness long enough still finds them.
-    const fromChunks = store.samples.latest(vn("11:50:00"));
+    const fromChunks = store.batches.latest(vn("11:50:00"));
     expect(fromChunks.map((s) => [s.series.metric, s.ts, s.value]).sort()).toEqual(
       latest.map((s) => [s.series.metric, s.ts, s.value]).sort(),
     );

@@ -1,11 +1,12 @@
-// SampleStore finds each sample's series where the agent's last batch had it: labels in another
-// order, other labels at the same place, and series of a rolled-back batch still land right.
+// The sample writer finds each sample's series where the agent's last batch had it (written through
+// BatchStore, as ingest does): labels in another order, other labels at the same place, and series
+// of a rolled-back batch still land right.
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { BatchStore } from "../../../collector/agents/batch-store.js";
 import { type AgentIdentity, AgentStore } from "../../../collector/agents/registry.js";
 import { type Db, openDatabase } from "../../../collector/db/database.js";
 import { syncUnits } from "../../../collector/inspection/units.js";
-import { SampleStore } from "../../../collector/tsdb/sample-writer.js";
 import type { Batch } from "../../../shared/protocol.js";
 import { tempDir } from "../../helpers/processes.js";
 
@@ -28,7 +29,7 @@ function setup() {
   syncUnits(db, [{ id: "so-tttt", name: "Sở", kind: "department" }], 0);
   const agent = new AgentStore(db).enroll("so-tttt", "a1", 0).agent;
   let failing = false;
-  const store = new SampleStore(db, {
+  const store = new BatchStore(db, {
     stored: () => {
       if (failing) throw new Error("disk full");
     },
@@ -60,7 +61,7 @@ function storedAt(db: Db, agent: AgentIdentity, ts: number): Record<string, numb
   return Object.fromEntries(rows.map((r) => [r.labels, r.value]));
 }
 
-describe("SampleStore series", () => {
+describe("BatchStore series", () => {
   it("tells series apart whatever order their labels come in and wherever they are in a batch", () => {
     const { db, agent, write } = setup();
     write(

@@ -1,7 +1,7 @@
 // The API and the availability gauges through a running collector: JSON over HTTP, 400s naming the
 // parameter, and giamsat_unit_availability_ratio on /metrics right after a restart.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SampleStore } from "../../../../collector/tsdb/sample-writer.js";
+import { BatchStore } from "../../../../collector/agents/batch-store.js";
 import { type TestCollector, testCollector } from "../../../helpers/collector.js";
 import { find, scrape } from "../../../helpers/metrics.js";
 import { eventually } from "../../../helpers/processes.js";
@@ -18,7 +18,7 @@ beforeAll(async () => {
     {
       seed: (db, agents) => {
         const { agent } = agents.enroll("unit-a", "pc-01", base);
-        const samples = new SampleStore(db);
+        const samples = new BatchStore(db);
         for (let k = 0; k < 98; k++) {
           const ts = base + k * 30_000;
           const portalUp = k < 40 || k >= 60;
