@@ -13,10 +13,11 @@ import { BatchWriter } from "./agents/batch-writer.js";
 import { Ingest } from "./agents/ingest.js";
 import { AgentStore } from "./agents/registry.js";
 import { openDatabase } from "./db/database.js";
-import { apiContext, createApi } from "./http/api/router.js";
+import { createApi } from "./http/api/router.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { History } from "./inspection/history.js";
+import { inspectionReaders } from "./inspection/readers.js";
 import { syncUnits } from "./inspection/units.js";
 import { AvailabilityGauges } from "./prometheus/availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./prometheus/exposition.js";
@@ -115,7 +116,7 @@ export async function startCollector(
     limits: config.limits,
   });
   const apiDeps = { history, agents, incidents: config.incidents };
-  const readers = apiContext(apiDeps);
+  const readers = inspectionReaders(apiDeps);
   const handler = createHandler({
     db,
     agents,

@@ -13,10 +13,11 @@ import { LOCAL_USER } from "../auth/roles.js";
 import { SessionStore } from "../auth/sessions.js";
 import { UserStore } from "../auth/users.js";
 import type { Db } from "../db/database.js";
+import type { Readers } from "../inspection/readers.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import { serveScrape } from "../prometheus/scrape.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
-import type { ApiHandler, FullApiContext } from "./api/router.js";
+import type { ApiHandler } from "./api/router.js";
 import { loginHandlers } from "./login.js";
 import { renderAudit } from "./pages/audit.js";
 import { LANGUAGES, langOf } from "./pages/i18n/index.js";
@@ -35,7 +36,7 @@ export interface HttpDeps {
   /** The JSON API under /api/v1/. */
   api: ApiHandler;
   /** What the API answers from, for the pages that show the same figures. */
-  readers: FullApiContext;
+  readers: Readers;
   log: Logger;
   /** web.auth from collector.yaml. */
   auth: boolean;

@@ -11,10 +11,11 @@ import { join } from "node:path";
 import { BatchStore } from "../../collector/agents/batch-store.js";
 import { type AgentIdentity, AgentStore } from "../../collector/agents/registry.js";
 import { openDatabase } from "../../collector/db/database.js";
-import { apiContext, createApi } from "../../collector/http/api/router.js";
+import { createApi } from "../../collector/http/api/router.js";
 import { html } from "../../collector/http/pages/html.js";
 import { type PageRequest, type Rendered, renderPages } from "../../collector/http/pages/pages.js";
 import { History } from "../../collector/inspection/history.js";
+import { inspectionReaders } from "../../collector/inspection/readers.js";
 import { syncUnits } from "../../collector/inspection/units.js";
 import { collectorConfigSchema } from "../../shared/config/collector.js";
 import { METRICS } from "../../shared/metrics.js";
@@ -252,7 +253,7 @@ function main(): void {
   // The leaders' pages, rendered as the server renders them (data, then HTML), by a city user.
   const pages = renderPages({
     db,
-    ctx: apiContext({ history, agents: agentStore, incidents: config.incidents, clock: () => end }),
+    ctx: inspectionReaders({ history, agents: agentStore, clock: () => end }),
   });
   const asCity = (path: string, params: Record<string, string> = {}): PageRequest => {
     const url = new URL(path, "http://collector");

@@ -9,15 +9,12 @@ import {
 } from "../../../shared/api-query.js";
 import type { IncidentsConfig } from "../../../shared/config/collector.js";
 import { HttpError } from "../../../shared/errors.js";
-import type { AgentStore } from "../../agents/registry.js";
-import { CheckStatus } from "../../inspection/check-status.js";
 import type { History } from "../../inspection/history.js";
-import { IncidentList } from "../../inspection/incident-list.js";
-import { InventoryReader } from "../../inspection/inventory.js";
+import { type AgentListing, inspectionReaders, type Readers } from "../../inspection/readers.js";
+import { inspectionSummary } from "../../inspection/summary.js";
+import { findUnit, unitChecks, unitDetail, unitsStatus } from "../../inspection/unit-status.js";
 import { listUnits } from "../../inspection/units.js";
 import { keysOf, parseQuery } from "./params.js";
-import { inspectionSummary } from "./summary.js";
-import { type ApiContext, checksPayload, findUnit, unitPayload, unitsPayload } from "./units.js";
 
 export interface ApiResponse {
   status: number;
@@ -32,26 +29,12 @@ export type ApiHandler = (url: URL, scope?: string) => ApiResponse;
 
 export interface ApiDeps {
   history: History;
-  agents: AgentStore;
+  agents: AgentListing;
   incidents: IncidentsConfig;
   clock?: () => number;
 }
 
-export type FullApiContext = ApiContext & { inventory: InventoryReader };
-
-/** The readers the API (and the pages, which show the same figures) answer from. */
-export function apiContext(deps: ApiDeps): FullApiContext {
-  return {
-    history: deps.history,
-    agents: deps.agents,
-    status: new CheckStatus(deps.history.db, deps.history.samples),
-    incidents: new IncidentList(deps.history.db, deps.history.catalog),
-    inventory: new InventoryReader(deps.history.db),
-    now: deps.clock ?? Date.now,
-  };
-}
-
-export function createApi(deps: ApiDeps, ctx: FullApiContext = apiContext(deps)): ApiHandler {
+export function createApi(deps: ApiDeps, ctx: Readers = inspectionReaders(deps)): ApiHandler {
   const windowKeys = keysOf(windowQuerySchema);
 
   /** The unit filter a scoped caller gets: theirs, whatever they asked. */
@@ -69,21 +52,21 @@ export function createApi(deps: ApiDeps, ctx: FullApiContext = apiContext(deps))
     const [resource, id, sub, ...rest] = parts;
     if (resource === "units" && rest.length === 0) {
       if (id === undefined) {
-        return unitsPayload(
+        return unitsStatus(
           ctx,
           resolveWindow(parseQuery(url, windowQuerySchema, windowKeys), ctx.now()),
           scope,
         );
       }
       if (sub === undefined) {
-        return unitPayload(
+        return unitDetail(
           ctx,
           id,
           resolveWindow(parseQuery(url, windowQuerySchema, windowKeys), ctx.now()),
         );
       }
       if (sub === "checks") {
-        return checksPayload(
+        return unitChecks(
           ctx,
           id,
           resolveWindow(parseQuery(url, windowQuerySchema, windowKeys), ctx.now()),

@@ -2,26 +2,10 @@
 // the status now and the availability over the window; open incidents, last data, and whether the
 // unit's leader has signed off this period's inspection.
 import { CATEGORIES, type Category } from "../../../shared/categories.js";
+import type { CategoryStatus, UnitStatus, UnitsStatus } from "../../inspection/unit-status.js";
 import { type Html, html } from "./html.js";
 import { type Chrome, layout, link, statusCell } from "./layout.js";
-import { type CategoryNowView, categoryStatus, SEVERITY } from "./status.js";
-
-export interface OverviewUnit {
-  id: string;
-  name: string;
-  active: boolean;
-  leader: { name: string; title?: string | undefined } | null;
-  availability: number | null;
-  categories: Record<string, CategoryNowView & { availability: number | null }>;
-  agents: readonly { lastSeen: number | null }[];
-  openIncidents: number;
-}
-
-export interface OverviewData {
-  from: number;
-  to: number;
-  units: readonly OverviewUnit[];
-}
+import { categoryStatus, SEVERITY } from "./status.js";
 
 export interface OverviewOptions {
   /** The window as the user wrote it (24h, 7d, 30d), for the links. */
@@ -35,13 +19,13 @@ export interface OverviewOptions {
 const WINDOWS = ["24h", "7d", "30d"];
 
 /** Sorting key: the worst category first, then the number of bad categories, then the name. */
-function badness(unit: OverviewUnit): [number, number] {
-  const statuses = CATEGORIES.map((c) => categoryStatus(unit.categories[c] as CategoryNowView));
+function badness(unit: UnitStatus): [number, number] {
+  const statuses = CATEGORIES.map((c) => categoryStatus(unit.categories[c] as CategoryStatus));
   return [Math.max(...statuses.map((s) => SEVERITY[s])), statuses.filter((s) => s !== "ok").length];
 }
 
-export function sortUnits(units: readonly OverviewUnit[], sort: "worst" | "name"): OverviewUnit[] {
-  const byName = (a: OverviewUnit, b: OverviewUnit) => a.name.localeCompare(b.name, "vi");
+export function sortUnits(units: readonly UnitStatus[], sort: "worst" | "name"): UnitStatus[] {
+  const byName = (a: UnitStatus, b: UnitStatus) => a.name.localeCompare(b.name, "vi");
   if (sort === "name") return [...units].sort(byName);
   return [...units].sort((a, b) => {
     const [wa, na] = badness(a);
@@ -52,14 +36,14 @@ export function sortUnits(units: readonly OverviewUnit[], sort: "worst" | "name"
 
 export function renderOverview(
   chrome: Chrome,
-  data: OverviewData,
+  data: UnitsStatus,
   options: OverviewOptions,
 ): string {
   const { f } = chrome;
   const { t } = f;
   const units = sortUnits(data.units, options.sort);
-  const cell = (unit: OverviewUnit, category: Category): Html => {
-    const view = unit.categories[category] as CategoryNowView & { availability: number | null };
+  const cell = (unit: UnitStatus, category: Category): Html => {
+    const view = unit.categories[category] as CategoryStatus;
     const status = categoryStatus(view);
     const cause =
       view.cause === "link" ? html` <span class="muted" title="${t.reasons.link}">⛓</span>` : "";

@@ -9,6 +9,7 @@ import type { RequestContext } from "../../auth/guard.js";
 import { can, LOCAL_USER, type User } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
 import { changeCount } from "../../inspection/inventory-diff.js";
+import type { Readers } from "../../inspection/readers.js";
 import {
   addSignoff,
   listSignoffs,
@@ -16,22 +17,21 @@ import {
   signoffFormSchema,
   signoffsOfPeriod,
 } from "../../inspection/signoffs.js";
+import { inspectionSummaries, inspectionSummary } from "../../inspection/summary.js";
 import { checkTrends } from "../../inspection/trends.js";
+import { unitChecks, unitDetail, unitsStatus } from "../../inspection/unit-status.js";
 import { listUnits } from "../../inspection/units.js";
-import type { FullApiContext } from "../api/router.js";
-import { inspectionSummaries, inspectionSummary } from "../api/summary.js";
-import { checksPayload, unitPayload, unitsPayload } from "../api/units.js";
 import { redirect, send } from "../respond.js";
 import type { Html } from "./html.js";
 import { Formatter, langOf } from "./i18n/index.js";
 import type { Chrome } from "./layout.js";
 import { renderOverview } from "./overview.js";
-import { renderCityReport, renderUnitReport, type SummaryView, summaryCsv } from "./report.js";
+import { renderCityReport, renderUnitReport, summaryCsv } from "./report.js";
 import { renderUnitPage } from "./unit-page.js";
 
 export interface PageDeps {
   db: Db;
-  ctx: FullApiContext;
+  ctx: Readers;
   log: Logger;
   /** Who is logged in, with the log-out form. */
   header(ctx: RequestContext): Html;
@@ -90,7 +90,7 @@ function periodOf(request: PageRequest, now: number) {
 }
 
 /** The pages as functions from a request to text, without HTTP: the benchmarks time these. */
-export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
+export function renderPages(deps: { db: Db; ctx: Readers }) {
   const { ctx, db } = deps;
   const chrome = (request: PageRequest): Chrome => ({
     f: Formatter.of(langOf(request.url)),
@@ -99,14 +99,11 @@ export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
   });
   const scopeOf = (user: User) => (user.role === "unit" ? (user.unit ?? "") : undefined);
 
-  const summaryOf = (unit: string, period: ReturnType<typeof periodOf>) =>
-    inspectionSummary(ctx, unit, period) as unknown as SummaryView;
-
   return {
     overview(request: PageRequest): Rendered {
       const now = ctx.now();
       const window = windowOf(request, now);
-      const data = unitsPayload(ctx, window, scopeOf(request.user));
+      const data = unitsStatus(ctx, window, scopeOf(request.user));
       const period = currentPeriod(now);
       const sort = request.query.sort === "name" ? "name" : "worst";
       return {
@@ -124,8 +121,8 @@ export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
       const id = request.params.id as string;
       const now = ctx.now();
       const window = windowOf(request, now);
-      const unit = unitPayload(ctx, id, window);
-      const checks = checksPayload(ctx, id, window).checks;
+      const unit = unitDetail(ctx, id, window);
+      const checks = unitChecks(ctx, id, window).checks;
       const recent = ctx.incidents.list(
         { unit: id, from: window.from, to: window.to, limit: 20 },
         now,
@@ -157,7 +154,7 @@ export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
     report(request: PageRequest): Rendered {
       const id = request.params.unit as string;
       const period = periodOf(request, ctx.now());
-      const summary = summaryOf(id, period);
+      const summary = inspectionSummary(ctx, id, period);
       const format = (request.query.format as Format | undefined) ?? "html";
       const name = `giamsat-${id}-${period.id}`;
       if (format === "json") {
@@ -182,7 +179,7 @@ export function renderPages(deps: { db: Db; ctx: FullApiContext }) {
         ctx,
         units.map((u) => u.id),
         period,
-      ) as unknown as SummaryView[];
+      );
       const format = (request.query.format as Format | undefined) ?? "html";
       const name = `giamsat-city-${period.id}`;
       if (format === "json") {

@@ -2,60 +2,20 @@
 // figures as CSV (format=csv; JSON is the API's own payload), and the city-wide summary for the
 // Steering Board that ranks units (GET /reports?period=).
 import { CATEGORIES } from "../../../shared/categories.js";
-import { type FindingView, sayFinding } from "./findings.js";
+import type { Finding } from "../../inspection/findings.js";
+import type { Signoff } from "../../inspection/signoffs.js";
+import type { InspectionSummary } from "../../inspection/summary.js";
+import { sayFinding } from "./findings.js";
 import { type Html, html } from "./html.js";
 import { type Chrome, layout, link } from "./layout.js";
-import type { SignoffView } from "./signoff.js";
-import type { IncidentView } from "./unit-page.js";
 import { reasonText } from "./unit-page.js";
-
-export interface CategorySummaryView {
-  category: string;
-  checks: number;
-  availability: number | null;
-  coverage: number | null;
-  downMs: number;
-  linkMs: number;
-  incidents: {
-    count: number;
-    open: number;
-    downtimeMs: number;
-    longestMs: number;
-    linkCaused: number;
-  };
-  findings: readonly FindingView[];
-}
-
-export interface SummaryView {
-  unit: { id: string; name: string; leader: { name: string; title?: string | undefined } | null };
-  period: { id: string; from: number; to: number; until: number; complete: boolean };
-  generatedAt: number;
-  overall: { availability: number | null; coverage: number | null; downMs: number };
-  categories: readonly CategorySummaryView[];
-  findings: readonly FindingView[];
-  incidents: readonly (IncidentView & { downtimeMs: number })[];
-  certificates: readonly {
-    agent: string;
-    check: string;
-    notAfter: number;
-    daysLeft: number;
-    state: string;
-  }[];
-  inventoryChanges: readonly {
-    agent: string;
-    check: string;
-    kind: string;
-    ts: number;
-    changes: unknown;
-  }[];
-}
 
 /** The numbers a reader compares between page, CSV and JSON, as raw values on data attributes. */
 function figure(value: number | null): string {
   return value === null ? "" : String(value);
 }
 
-function findingList(chrome: Chrome, findings: readonly FindingView[]): Html {
+function findingList(chrome: Chrome, findings: readonly Finding[]): Html {
   return html`<ul class="findings">${findings.map(
     (x) =>
       html`<li class="finding-${x.severity}" data-finding="${x.code}">${sayFinding(chrome.f, x)}</li>`,
@@ -65,8 +25,8 @@ function findingList(chrome: Chrome, findings: readonly FindingView[]): Html {
 /** One unit's summary: fits one A4 page in print. */
 export function summarySection(
   chrome: Chrome,
-  s: SummaryView,
-  signoffs: readonly SignoffView[],
+  s: InspectionSummary,
+  signoffs: readonly Signoff[],
 ): Html {
   const { f } = chrome;
   const { t } = f;
@@ -140,8 +100,8 @@ ${
 
 export function renderUnitReport(
   chrome: Chrome,
-  s: SummaryView,
-  signoffs: readonly SignoffView[],
+  s: InspectionSummary,
+  signoffs: readonly Signoff[],
 ): string {
   const { t } = chrome.f;
   const exports = html`<p class="noprint"><a href="${link(chrome, `/reports/${s.unit.id}`, { period: s.period.id, format: "csv" })}">${t.report.exportCsv}</a> · <a href="${link(chrome, `/reports/${s.unit.id}`, { period: s.period.id, format: "json" })}">${t.report.exportJson}</a> · <a href="${link(chrome, `/units/${s.unit.id}`)}">${s.unit.name}</a></p>`;
@@ -156,8 +116,8 @@ export function renderUnitReport(
 export function renderCityReport(
   chrome: Chrome,
   period: string,
-  summaries: readonly SummaryView[],
-  signoffs: ReadonlyMap<string, readonly SignoffView[]>,
+  summaries: readonly InspectionSummary[],
+  signoffs: ReadonlyMap<string, readonly Signoff[]>,
 ): string {
   const { f } = chrome;
   const { t } = f;
@@ -179,7 +139,7 @@ export function renderCityReport(
   );
 }
 
-export function rankUnits(summaries: readonly SummaryView[]): SummaryView[] {
+export function rankUnits(summaries: readonly InspectionSummary[]): InspectionSummary[] {
   return [...summaries].sort((a, b) => {
     const x = a.overall.availability ?? -1;
     const y = b.overall.availability ?? -1;
@@ -188,7 +148,7 @@ export function rankUnits(summaries: readonly SummaryView[]): SummaryView[] {
 }
 
 /** CSV of the same figures: per unit one row per category and its overall row (RFC 4180). */
-export function summaryCsv(summaries: readonly SummaryView[]): string {
+export function summaryCsv(summaries: readonly InspectionSummary[]): string {
   const cell = (value: string | number | null) => {
     const text = value === null ? "" : String(value);
     return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -211,7 +171,7 @@ export function summaryCsv(summaries: readonly SummaryView[]): string {
   return `${[header, ...rows].map((r) => r.map(cell).join(",")).join("\r\n")}\r\n`;
 }
 
-function unitRows(s: SummaryView): (string | number | null)[][] {
+function unitRows(s: InspectionSummary): (string | number | null)[][] {
   const rows: (string | number | null)[][] = s.categories.map((c) => [
     s.unit.id,
     s.period.id,

@@ -1,22 +1,11 @@
 // Inspection sign-off on the unit page: the history of what the leader recorded for a period, and
 // the form that records a new one. Records are never edited: a correction is a new record.
 import { CSRF_FIELD } from "../../auth/csrf.js";
+import type { Signoff } from "../../inspection/signoffs.js";
 import { type Html, html } from "./html.js";
 import { type Chrome, link } from "./layout.js";
 
-export interface SignoffView {
-  id: number;
-  period: string;
-  inspector: string;
-  /** The day of the inspection, YYYY-MM-DD. */
-  date: string;
-  findings: string;
-  actions: string;
-  recordedBy: string;
-  recordedAt: number;
-}
-
-export function signoffHistory(chrome: Chrome, signoffs: readonly SignoffView[]): Html {
+export function signoffHistory(chrome: Chrome, signoffs: readonly Signoff[]): Html {
   const { f } = chrome;
   if (signoffs.length === 0) return html`<p class="muted" id="no-signoff">${f.t.signoff.none}</p>`;
   return html`<table id="signoffs"><thead><tr><th>${f.t.signoff.date}</th><th>${f.t.signoff.name}</th><th>${f.t.signoff.findings}</th><th>${f.t.signoff.actions}</th><th>${f.t.signoff.recorded}</th></tr></thead><tbody>${signoffs.map(

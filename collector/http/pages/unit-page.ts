@@ -3,87 +3,35 @@
 // network-device inventory, the agents, and the inspection sign-offs with the form to add one.
 import { CATEGORIES } from "../../../shared/categories.js";
 import type { Incident } from "../../inspection/incident-list.js";
+import type { InventoryItem } from "../../inspection/inventory.js";
+import type { Signoff } from "../../inspection/signoffs.js";
+import type { TrendPoint } from "../../inspection/trends.js";
+import type { CategoryStatus, CheckRow, Person, UnitDetail } from "../../inspection/unit-status.js";
 import { Html, html } from "./html.js";
 import type { Formatter } from "./i18n/index.js";
 import { type Chrome, layout, link, statusCell } from "./layout.js";
-import { type SignoffView, signoffForm, signoffHistory } from "./signoff.js";
-import { type Point, sparkline } from "./sparkline.js";
-import { type CategoryNowView, categoryStatus, checkStatus } from "./status.js";
+import { signoffForm, signoffHistory } from "./signoff.js";
+import { sparkline } from "./sparkline.js";
+import { categoryStatus, checkStatus } from "./status.js";
 
-interface Person {
-  name: string;
-  title?: string | undefined;
-  phone?: string | undefined;
-  email?: string | undefined;
-}
-
-export interface UnitView {
-  id: string;
-  name: string;
-  active: boolean;
-  leader: Person | null;
-  contact: Person | null;
-  categories: Record<
-    string,
-    CategoryNowView & { availability: number | null; coverage: number | null }
-  >;
-  agents: readonly {
-    name: string;
-    hostname: string | null;
-    lastSeen: number | null;
-    revoked: boolean;
-  }[];
-}
-
-export interface CheckView {
-  agent: string;
-  check: string;
-  category: string;
-  kind: string;
-  state: "up" | "down" | "no_data";
-  reason: string | null;
-  message: string | null;
-  availability: number | null;
-  coverage: number | null;
-}
-
-/** An incident as the store lists it (inspection/incident-list.ts). */
-export type IncidentView = Pick<
-  Incident,
-  | "kind"
-  | "agent"
-  | "check"
-  | "category"
-  | "start"
-  | "end"
-  | "durationMs"
-  | "reason"
-  | "message"
-  | "cause"
->;
-
-export interface InventoryView {
-  agent: string;
-  check: string;
-  kind: string;
-  ts: number;
-  data: unknown;
+/** An inventory as the unit page lists it: the newest of its check, with its count of changes. */
+export interface InventoryEntry extends InventoryItem {
   changed: number;
 }
 
 export interface UnitPageData {
-  unit: UnitView;
+  unit: UnitDetail;
   from: number;
   to: number;
   /** The window as written (24h, 7d, 30d), for the links. */
   window: string;
-  checks: readonly CheckView[];
-  openIncidents: readonly IncidentView[];
-  recentIncidents: readonly IncidentView[];
+  checks: readonly CheckRow[];
+  openIncidents: readonly Incident[];
+  recentIncidents: readonly Incident[];
   /** Check duration over the window, keyed "agent/check". */
-  trends: ReadonlyMap<string, readonly Point[]>;
-  inventory: readonly InventoryView[];
-  signoffs: readonly SignoffView[];
+  trends: ReadonlyMap<string, readonly TrendPoint[]>;
+  inventory: readonly InventoryEntry[];
+  signoffs: readonly Signoff[];
   period: string;
   /** Set when the user may sign off: the form's CSRF token. */
   signoffCsrf: string | undefined;
@@ -103,7 +51,7 @@ function person(p: Person | null): Html {
   }${p.email ? html` · ${p.email}` : ""}`;
 }
 
-function incidentRows(chrome: Chrome, incidents: readonly IncidentView[]): Html {
+function incidentRows(chrome: Chrome, incidents: readonly Incident[]): Html {
   const { f } = chrome;
   if (incidents.length === 0) return html`<p class="muted">${f.t.unit.noIncidents}</p>`;
   return html`<table class="incidents"><thead><tr><th>${f.t.unit.check}</th><th>${f.t.unit.started}</th><th>${f.t.unit.ended}</th><th class="num">${f.t.unit.duration}</th><th>${f.t.unit.cause}</th></tr></thead><tbody>${incidents.map(
@@ -119,7 +67,7 @@ function incidentRows(chrome: Chrome, incidents: readonly IncidentView[]): Html 
 }
 
 /** A few lines that say what a host or device is; every value is escaped by html``. */
-function inventorySummary(f: Formatter, item: InventoryView): Html {
+function inventorySummary(f: Formatter, item: InventoryEntry): Html {
   const data = (item.data ?? {}) as Record<string, unknown>;
   const text = (value: unknown) =>
     typeof value === "string" || typeof value === "number" ? String(value) : "";
@@ -148,10 +96,7 @@ export function renderUnitPage(chrome: Chrome, data: UnitPageData): string {
   const { t } = f;
   const { unit } = data;
   const categorySections = CATEGORIES.map((category) => {
-    const view = unit.categories[category] as CategoryNowView & {
-      availability: number | null;
-      coverage: number | null;
-    };
+    const view = unit.categories[category] as CategoryStatus;
     const checks = data.checks.filter((c) => c.category === category);
     return html`<section data-category="${category}">
 <h2>${t.categoryLong[category]} — ${statusCell(chrome, categoryStatus(view))}
@@ -180,7 +125,7 @@ ${
   });
   const hosts = data.inventory.filter((i) => i.kind === "host");
   const devices = data.inventory.filter((i) => i.kind === "snmp");
-  const inventoryTable = (items: readonly InventoryView[]) =>
+  const inventoryTable = (items: readonly InventoryEntry[]) =>
     items.length === 0
       ? html`<p class="muted">${t.unit.noInventory}</p>`
       : html`<table><tbody>${items.map(

@@ -1,66 +1,83 @@
-// /api/v1/units, /api/v1/units/{id} and /api/v1/units/{id}/checks: units with the state of each
-// category now and availability over a window, and the checks of one unit.
-import { CATEGORIES } from "../../../shared/categories.js";
-import { HttpError } from "../../../shared/errors.js";
-import type { AgentRow, AgentStore } from "../../agents/registry.js";
-import {
-  type CheckTimes,
-  ratio,
-  type ScopeTimes,
-  UNIT_SCOPE,
-} from "../../inspection/availability.js";
+// Units now and over a window: each unit with the state of each category now and its
+// availability over the window, one unit with its open incidents, and the checks of one unit.
+
+import type { TimeWindow } from "../../shared/api-query.js";
+import { CATEGORIES } from "../../shared/categories.js";
+import type { UnitConfig } from "../../shared/config/collector.js";
+import { HttpError } from "../../shared/errors.js";
+import type { ScopeTimes } from "../tsdb/index.js";
+import { UNIT_SCOPE } from "./availability.js";
 import {
   type CategoryNow,
+  type CategoryState,
   type CheckNow,
-  type CheckStatus,
   categoryStates,
   unitState,
-} from "../../inspection/check-status.js";
-import type { History } from "../../inspection/history.js";
-import type { IncidentList } from "../../inspection/incident-list.js";
-import { listUnits, type UnitRow } from "../../inspection/units.js";
+} from "./check-status.js";
+import { type Figures, figures } from "./figures.js";
+import type { Incident } from "./incident-list.js";
+import type { AgentRecord, Readers } from "./readers.js";
+import { listUnits, type UnitRow } from "./units.js";
 
-export interface ApiContext {
-  history: History;
-  agents: AgentStore;
-  status: CheckStatus;
-  incidents: IncidentList;
-  now(): number;
+export type Person = NonNullable<UnitConfig["leader"]>;
+
+export interface UnitInfo {
+  id: string;
+  name: string;
+  kind: string;
+  active: boolean;
+  leader: Person | null;
+  contact: Person | null;
 }
 
-export interface Figures {
-  /** Up ÷ observed; null when nothing was observed. */
-  availability: number | null;
-  /** (Up + down because of the link) ÷ observed. */
-  availabilityExcludingLink: number | null;
-  /** Observed (for a scope: covered by at least one check) ÷ the window. */
-  coverage: number | null;
-  upMs: number;
-  downMs: number;
-  linkMs: number;
-  observedMs: number;
+export interface AgentInfo {
+  name: string;
+  hostname: string | null;
+  os: string | null;
+  version: string | null;
+  lastSeen: number | null;
+  revoked: boolean;
 }
 
-export function figures(
-  times: Partial<ScopeTimes> | CheckTimes | undefined,
-  windowMs: number,
-): Figures {
-  const up = Math.round(times?.up ?? 0);
-  const observed = Math.round(times?.observed ?? 0);
-  const link = Math.round(times?.link ?? 0);
-  const covered = "covered" in (times ?? {}) ? Math.round((times as ScopeTimes).covered) : observed;
-  return {
-    availability: ratio(up, observed),
-    availabilityExcludingLink: ratio(up + link, observed),
-    coverage: ratio(covered, windowMs),
-    upMs: up,
-    downMs: observed - up,
-    linkMs: link,
-    observedMs: observed,
-  };
+/** A category of a unit: its state now and its figures over the window. */
+export type CategoryStatus = CategoryNow & Figures;
+
+export interface UnitStatus extends UnitInfo, Figures {
+  state: CategoryState;
+  categories: Record<string, CategoryStatus>;
+  agents: AgentInfo[];
+  openIncidents: number;
 }
 
-export function unitInfo(unit: UnitRow) {
+/** GET /api/v1/units and the city overview. */
+export interface UnitsStatus extends TimeWindow {
+  generatedAt: number;
+  units: UnitStatus[];
+}
+
+/** GET /api/v1/units/{id}: one unit, with its open incidents. */
+export interface UnitDetail extends TimeWindow, UnitStatus {
+  generatedAt: number;
+  incidents: Incident[];
+}
+
+export interface CheckRow extends CheckNow, Figures {
+  agent: string;
+  check: string;
+  category: string;
+  kind: string;
+  intervalMs: number | null;
+  openIncident: number | null;
+}
+
+/** GET /api/v1/units/{id}/checks: the unit's checks, of revoked agents too (with no state now). */
+export interface UnitChecks extends TimeWindow {
+  unit: string;
+  generatedAt: number;
+  checks: CheckRow[];
+}
+
+export function unitInfo(unit: UnitRow): UnitInfo {
   return {
     id: unit.id,
     name: unit.name,
@@ -71,7 +88,7 @@ export function unitInfo(unit: UnitRow) {
   };
 }
 
-function agentInfo(agent: AgentRow) {
+function agentInfo(agent: AgentRecord): AgentInfo {
   return {
     name: agent.name,
     hostname: agent.hostname,
@@ -89,7 +106,7 @@ export function findUnit(units: readonly UnitRow[], id: string): UnitRow {
 }
 
 /** Each check of the unit (of agents not revoked) with its state now. */
-function currentChecks(ctx: ApiContext, unit: string, revoked: ReadonlySet<number>, now: number) {
+function currentChecks(ctx: Readers, unit: string, revoked: ReadonlySet<number>, now: number) {
   const checks = ctx.history.catalog
     .unitChecks(unit)
     .filter((check) => !revoked.has(check.agentId));
@@ -101,7 +118,7 @@ function categoriesOf(
   states: Record<string, CategoryNow>,
   times: Map<string, ScopeTimes> | undefined,
   windowMs: number,
-) {
+): Record<string, CategoryStatus> {
   return Object.fromEntries(
     CATEGORIES.map((category) => [
       category,
@@ -110,7 +127,8 @@ function categoriesOf(
   );
 }
 
-export function unitsPayload(ctx: ApiContext, window: { from: number; to: number }, only?: string) {
+/** Every unit (or only `only`) now and over the window. */
+export function unitsStatus(ctx: Readers, window: TimeWindow, only?: string): UnitsStatus {
   const now = ctx.now();
   ctx.history.catalog.refresh();
   const units = listUnits(ctx.history.db).filter((u) => only === undefined || u.id === only);
@@ -152,10 +170,10 @@ export function unitsPayload(ctx: ApiContext, window: { from: number; to: number
   };
 }
 
-export function unitPayload(ctx: ApiContext, id: string, window: { from: number; to: number }) {
-  const payload = unitsPayload(ctx, window, id);
-  // unitsPayload has thrown 404 already when there is no such unit.
-  const unit = payload.units[0] as (typeof payload.units)[number];
+export function unitDetail(ctx: Readers, id: string, window: TimeWindow): UnitDetail {
+  const payload = unitsStatus(ctx, window, id);
+  // unitsStatus has thrown 404 already when there is no such unit.
+  const unit = payload.units[0] as UnitStatus;
   const open = ctx.incidents.list({ unit: id, state: "open", limit: 1000 }, payload.generatedAt);
   return {
     from: payload.from,
@@ -166,7 +184,7 @@ export function unitPayload(ctx: ApiContext, id: string, window: { from: number;
   };
 }
 
-export function checksPayload(ctx: ApiContext, id: string, window: { from: number; to: number }) {
+export function unitChecks(ctx: Readers, id: string, window: TimeWindow): UnitChecks {
   const now = ctx.now();
   ctx.history.catalog.refresh();
   findUnit(listUnits(ctx.history.db), id);

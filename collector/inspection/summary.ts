@@ -2,21 +2,24 @@
 // category availability, coverage, incidents and downtime, certificates, equipment changes, and
 // findings as codes the pages translate.
 
-import { type Period, VIETNAM_TIME_ZONE } from "../../../shared/api-query.js";
-import { CATEGORIES } from "../../../shared/categories.js";
-import { METRICS } from "../../../shared/metrics.js";
-import { type ScopeTimes, UNIT_SCOPE } from "../../inspection/availability.js";
+import { type Period, VIETNAM_TIME_ZONE } from "../../shared/api-query.js";
+import { CATEGORIES } from "../../shared/categories.js";
+import { METRICS } from "../../shared/metrics.js";
+import { DAY, type ScopeTimes } from "../tsdb/index.js";
+import { UNIT_SCOPE } from "./availability.js";
+import { type Figures, figures } from "./figures.js";
 import {
   type CategoryFacts,
   CERTIFICATE_WARNING_DAYS,
   categoryFindings,
   type Finding,
-} from "../../inspection/findings.js";
-import type { Incident } from "../../inspection/incident-list.js";
-import type { InventoryItem, InventoryReader } from "../../inspection/inventory.js";
-import { listUnits, type UnitRow } from "../../inspection/units.js";
-import { DAY } from "../../tsdb/index.js";
-import { type ApiContext, figures, findUnit, unitInfo } from "./units.js";
+} from "./findings.js";
+import type { Incident } from "./incident-list.js";
+import type { InventoryItem } from "./inventory.js";
+import type { InventoryDiff } from "./inventory-diff.js";
+import type { Readers } from "./readers.js";
+import { findUnit, type UnitInfo, unitInfo } from "./unit-status.js";
+import { listUnits, type UnitRow } from "./units.js";
 
 export interface Certificate {
   agent: string;
@@ -29,12 +32,73 @@ export interface Certificate {
   state: "ok" | "expiring" | "expired";
 }
 
+/** An incident of the summary, with the part of it that counts as downtime in the period. */
+export interface SummaryIncident extends Incident {
+  /** The part in the period while its agent was reporting (a silence: all of it in the period). */
+  downtimeMs: number;
+}
+
+/** An inventory taken in the period: the first of its check, or one that changed. */
+export interface InventoryChangeItem {
+  agent: string;
+  check: string;
+  kind: string;
+  /** The category of the check that took it; null when no check of that name reports results. */
+  category: string | null;
+  ts: number;
+  previous: { ts: number } | null;
+  /** Null for the check's first inventory. */
+  changes: InventoryDiff | null;
+}
+
+export interface CategorySummary extends Figures {
+  category: string;
+  checks: number;
+  incidents: {
+    count: number;
+    open: number;
+    downtimeMs: number;
+    longestMs: number;
+    linkCaused: number;
+  };
+  findings: Finding[];
+}
+
+export interface SummaryPeriod {
+  id: string;
+  kind: Period["kind"];
+  from: number;
+  to: number;
+  timeZone: string;
+  complete: boolean;
+  /**
+   * Figures count the time up to here: the period's end, or while it is not over (or has only
+   * just ended) the last 5-minute boundary at least 2 minutes old.
+   */
+  until: number;
+}
+
+/** GET /api/v1/units/{id}/summary, the inspection report pages and their CSV and JSON exports. */
+export interface InspectionSummary {
+  unit: UnitInfo;
+  period: SummaryPeriod;
+  generatedAt: number;
+  overall: Figures;
+  categories: CategorySummary[];
+  findings: Finding[];
+  incidents: SummaryIncident[];
+  /** More incidents fell in the period than are listed. */
+  incidentsTruncated: boolean;
+  certificates: Certificate[];
+  inventoryChanges: InventoryChangeItem[];
+}
+
 /** The summaries of several units for one period, reading what they share once. */
 export function inspectionSummaries(
-  ctx: ApiContext & { inventory: InventoryReader },
+  ctx: Readers,
   ids: readonly string[],
   period: Period,
-) {
+): InspectionSummary[] {
   const now = ctx.now();
   ctx.history.catalog.refresh();
   const units = listUnits(ctx.history.db);
@@ -58,19 +122,15 @@ export function inspectionSummaries(
   );
 }
 
-export function inspectionSummary(
-  ctx: ApiContext & { inventory: InventoryReader },
-  id: string,
-  period: Period,
-) {
-  return inspectionSummaries(ctx, [id], period)[0] as ReturnType<typeof summaryOf>;
+export function inspectionSummary(ctx: Readers, id: string, period: Period): InspectionSummary {
+  return inspectionSummaries(ctx, [id], period)[0] as InspectionSummary;
 }
 
 /** Incidents a summary reads for a unit, newest first; more in the period sets incidentsTruncated. */
 const INCIDENTS_LISTED = 1000;
 
 function summaryOf(
-  ctx: ApiContext & { inventory: InventoryReader },
+  ctx: Readers,
   unit: UnitRow,
   period: Period,
   now: number,
@@ -80,7 +140,7 @@ function summaryOf(
     incidents: { incidents: Incident[]; truncated: boolean };
     changes: readonly InventoryItem[];
   },
-) {
+): InspectionSummary {
   const id = unit.id;
   const { until, times, incidents } = read;
   const counted = Math.max(0, until - period.from);
@@ -106,7 +166,7 @@ function summaryOf(
 
   // downtimeMs: the part of the incident in the period while its agent was reporting. The
   // incidents were read for this summary alone, so they take the field in place.
-  const listed = incidents.incidents.map((i) =>
+  const listed: SummaryIncident[] = incidents.incidents.map((i) =>
     Object.assign(i, { downtimeMs: i.kind === "check" ? downtime(i) : clipped(i) }),
   );
 
@@ -130,7 +190,7 @@ function summaryOf(
 
   const checks = ctx.history.catalog.unitChecks(id);
   const categoryOfCheck = new Map(checks.map((c) => [`${c.agent}\u0000${c.check}`, c.category]));
-  const inventoryChanges = read.changes.map((item) => ({
+  const inventoryChanges: InventoryChangeItem[] = read.changes.map((item) => ({
     agent: item.agent,
     check: item.check,
     kind: item.kind,
@@ -140,7 +200,7 @@ function summaryOf(
     changes: item.changes,
   }));
 
-  const categories = CATEGORIES.map((category) => {
+  const categories = CATEGORIES.map((category): CategorySummary => {
     const own = listed.filter((i) => i.category === category && i.kind === "check");
     const durations = own.map((i) => i.downtimeMs);
     const numbers = figures(times?.get(category), counted);
@@ -196,8 +256,6 @@ function summaryOf(
       to: period.to,
       timeZone: VIETNAM_TIME_ZONE,
       complete: period.to <= until,
-      /** Figures count the time up to here: the period's end, or while it is not over (or has
-       * only just ended) the last 5-minute boundary at least 2 minutes old. */
       until,
     },
     generatedAt: now,
