@@ -13,7 +13,6 @@ import { BatchWriter } from "./agents/batch-writer.js";
 import { Ingest } from "./agents/ingest.js";
 import { AgentStore } from "./agents/registry.js";
 import { openDatabase } from "./db/database.js";
-import { createApi } from "./http/api/router.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { History } from "./inspection/history.js";
@@ -115,17 +114,13 @@ export async function startCollector(
     log: log.child({ component: "ingest" }),
     limits: config.limits,
   });
-  const apiDeps = { history, agents, incidents: config.incidents };
-  const readers = inspectionReaders(apiDeps);
   const handler = createHandler({
     db,
-    agents,
     latest,
     registry,
     metrics,
     metricsToken: config.metrics.token,
-    api: createApi(apiDeps, readers),
-    readers,
+    readers: inspectionReaders({ history, agents }),
     log: log.child({ component: "http" }),
     auth: config.web.auth,
     secure: config.tls !== undefined,

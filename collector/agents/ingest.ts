@@ -3,7 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import { ProtocolError, type ProtocolErrorCode } from "../../shared/errors.js";
-import { formatPath, issueMessage } from "../../shared/issues.js";
+import { firstIssue } from "../../shared/issues.js";
 import type { Logger } from "../../shared/log.js";
 import { METRIC_BY_NAME, METRICS } from "../../shared/metrics.js";
 import {
@@ -483,12 +483,11 @@ function parseMessage(data: RawData): AgentMessage {
     (json as { type?: unknown } | null)?.type === "batch" ? batchEnvelopeSchema : agentMessageSchema
   ).safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? formatPath(issue.path) : "";
+    const { where, message } = firstIssue(parsed.error);
     const seq = (json as { seq?: unknown } | null)?.seq;
     throw new ProtocolError(
       "invalid_message",
-      `invalid message: ${where ? `${where}: ` : ""}${issue ? issueMessage(issue) : "schema mismatch"}`,
+      `invalid message: ${where ? `${where}: ` : ""}${message}`,
       Number.isSafeInteger(seq) ? { seq: seq as number } : {},
     );
   }

@@ -1,10 +1,11 @@
 // GET/POST /login and POST /logout: sessions for people, failed logins slowed down per address.
 import type { Logger } from "../../shared/log.js";
-import { addCookie, type RequestContext } from "../auth/guard.js";
+import { addCookie } from "../auth/guard.js";
 import { type AddressLimiter, addressKey } from "../auth/rate-limit.js";
 import { SESSION_COOKIE, type SessionStore, setCookie } from "../auth/sessions.js";
 import { MAX_PASSWORD, type UserStore } from "../auth/users.js";
 import { renderLogin } from "./pages/login.js";
+import type { RequestContext } from "./request.js";
 import { redirect, sendHtml } from "./respond.js";
 
 export interface LoginDeps {
@@ -25,7 +26,7 @@ export function safeNext(next: unknown): string {
 export function loginHandlers(deps: LoginDeps) {
   const { users, sessions, limiter, log } = deps;
   return {
-    loginPage(ctx: RequestContext): void {
+    loginPage(ctx: RequestContext<"loginPage">): void {
       sendHtml(
         ctx.response,
         200,
@@ -33,7 +34,7 @@ export function loginHandlers(deps: LoginDeps) {
       );
     },
 
-    async login(ctx: RequestContext): Promise<void> {
+    async login(ctx: RequestContext<"login">): Promise<void> {
       const remote = ctx.request.socket.remoteAddress;
       const key = addressKey(remote);
       const name = ctx.form?.get("name") ?? "";
@@ -94,7 +95,7 @@ export function loginHandlers(deps: LoginDeps) {
       redirect(ctx.response, next);
     },
 
-    logout(ctx: RequestContext): void {
+    logout(ctx: RequestContext<"logout">): void {
       sessions.end(ctx.sessionCookie);
       addCookie(
         ctx.response,

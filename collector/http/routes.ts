@@ -1,9 +1,16 @@
-// Every HTTP route of the collector and what it takes to use it: the one table the guard enforces.
-// A route missing here does not exist (404); a new page or API route is added here first.
+// Every HTTP route of the collector and what it takes to use it: the one table the server matches
+// a request against, once, and the guard enforces. A route missing here does not exist (404); a
+// new page or API route is added here first. Each route's path parameters and query are typed
+// from the table, so a handler reads `params.id` without casting.
 import { z } from "zod";
+import {
+  incidentQuerySchema,
+  inventoryQuerySchema,
+  summaryQuerySchema,
+  windowQuerySchema,
+} from "../../shared/api-query.js";
 import { UNIT_ID } from "../../shared/config/collector.js";
 import { HttpError } from "../../shared/errors.js";
-import { formatPath, issueMessage } from "../../shared/issues.js";
 import type { Action } from "../auth/roles.js";
 
 export interface RouteSpec {
@@ -19,19 +26,21 @@ export interface RouteSpec {
   /** The path parameter that holds a unit id; the user must be allowed `access` on that unit. */
   unit?: string;
   /** Query parameters the route takes; any other is refused with 400. */
-  query?: z.ZodObject;
+  query?: z.ZodType;
+  /**
+   * The JSON API: its query is checked once the caller may use the route (before that, only
+   * bounded), and its errors name the parameter first (http/query.ts).
+   */
+  api?: true;
 }
 
 const text = (max = 200) => z.string().max(max).optional();
-const noQuery = z.strictObject({});
 const lang = z.enum(["vi", "en"]).optional();
 const reportQuery = z.strictObject({
   lang,
   period: text(20),
   format: z.enum(["html", "csv", "json"]).optional(),
 });
-/** Passed on as they are, bounded: the API's own schemas say what is wrong with them. */
-const apiQuery = z.object({}).catchall(z.string().max(200));
 
 export const ROUTES = {
   healthz: { method: "GET", path: "/healthz", access: "public" },
@@ -79,31 +88,52 @@ export const ROUTES = {
   },
   /** The city-wide summary for the Steering Board: the units the user may read, ranked. */
   cityReport: { method: "GET", path: "/reports", access: "read", query: reportQuery },
-  // The JSON API checks its own query parameters (shared/api-query.ts), naming the bad one.
-  apiUnits: { method: "GET", path: "/api/v1/units", access: "read", query: apiQuery },
+  // The JSON API's query parameters are those of shared/api-query.ts, which the pages' links use.
+  apiUnits: {
+    method: "GET",
+    path: "/api/v1/units",
+    access: "read",
+    query: windowQuerySchema,
+    api: true,
+  },
   apiUnit: {
     method: "GET",
     path: "/api/v1/units/:id",
     access: "read",
     unit: "id",
-    query: apiQuery,
+    query: windowQuerySchema,
+    api: true,
   },
   apiChecks: {
     method: "GET",
     path: "/api/v1/units/:id/checks",
     access: "read",
     unit: "id",
-    query: apiQuery,
+    query: windowQuerySchema,
+    api: true,
   },
   apiSummary: {
     method: "GET",
     path: "/api/v1/units/:id/summary",
     access: "read",
     unit: "id",
-    query: apiQuery,
+    query: summaryQuerySchema,
+    api: true,
   },
-  apiIncidents: { method: "GET", path: "/api/v1/incidents", access: "read", query: apiQuery },
-  apiInventory: { method: "GET", path: "/api/v1/inventory", access: "read", query: apiQuery },
+  apiIncidents: {
+    method: "GET",
+    path: "/api/v1/incidents",
+    access: "read",
+    query: incidentQuerySchema,
+    api: true,
+  },
+  apiInventory: {
+    method: "GET",
+    path: "/api/v1/inventory",
+    access: "read",
+    query: inventoryQuerySchema,
+    api: true,
+  },
   signoff: {
     method: "POST",
     path: "/units/:id/signoff",
@@ -114,29 +144,54 @@ export const ROUTES = {
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;
+export type ApiRouteName = {
+  [N in RouteName]: (typeof ROUTES)[N] extends { api: true } ? N : never;
+}[RouteName];
 
-export interface MatchedRoute {
-  name: RouteName;
+/** The `:name` parameters of a path, e.g. "id" of /units/:id/signoff. */
+type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+/** The path parameters of a route (of any of several routes: one of theirs). */
+export type ParamsOf<N extends RouteName> = N extends RouteName
+  ? { readonly [K in ParamNames<(typeof ROUTES)[N]["path"]>]: string }
+  : never;
+
+/** The route's query parameters as its schema gives them; none for a route without one. */
+export type QueryOf<N extends RouteName> = N extends RouteName
+  ? (typeof ROUTES)[N] extends { query: infer S extends z.ZodType }
+    ? z.output<S>
+    : Record<string, never>
+  : never;
+
+export interface MatchedRoute<N extends RouteName = RouteName> {
+  name: N;
   spec: RouteSpec;
-  params: Record<string, string>;
+  params: ParamsOf<N>;
 }
 
 const PARAM = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const SPLIT = Object.entries(ROUTES).map(
+  ([name, spec]) => [name as RouteName, spec as RouteSpec, spec.path.split("/")] as const,
+);
 
 /** The route for a method and path; HttpError 404 or 405 when there is none. */
 export function matchRoute(method: string, pathname: string): MatchedRoute {
   const wanted = method === "HEAD" ? "GET" : method;
   const segments = pathname.split("/");
   let pathExists = false;
-  for (const [name, spec] of Object.entries(ROUTES) as [RouteName, RouteSpec][]) {
-    const params = matchPath(spec.path.split("/"), segments);
+  for (const [name, spec, pattern] of SPLIT) {
+    const params = matchPath(pattern, segments);
     if (!params) continue;
     pathExists = true;
     if (spec.method !== wanted) continue;
     if (spec.unit !== undefined && !UNIT_ID.test(params[spec.unit] ?? "")) {
       throw new HttpError(404, `no unit "${params[spec.unit]?.slice(0, 64)}"`);
     }
-    return { name, spec, params };
+    return { name, spec, params: params as ParamsOf<RouteName> };
   }
   if (pathExists) {
     throw new HttpError(405, `${method} is not allowed on ${pathname.slice(0, 200)}`);
@@ -144,7 +199,10 @@ export function matchRoute(method: string, pathname: string): MatchedRoute {
   throw new HttpError(404, `no page at ${pathname.slice(0, 200)}`);
 }
 
-function matchPath(pattern: string[], segments: string[]): Record<string, string> | undefined {
+function matchPath(
+  pattern: readonly string[],
+  segments: readonly string[],
+): Record<string, string> | undefined {
   if (pattern.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
@@ -164,23 +222,4 @@ function matchPath(pattern: string[], segments: string[]): Record<string, string
     }
   }
   return params;
-}
-
-/** The query parameters, checked against the route's schema; 400 naming the parameter otherwise. */
-export function parseQuery(spec: RouteSpec, search: URLSearchParams): Record<string, unknown> {
-  const values = new Map<string, string>();
-  for (const [key, value] of search) {
-    if (values.has(key)) {
-      throw new HttpError(400, `query parameter ${key.slice(0, 64)}: given twice`);
-    }
-    values.set(key, value);
-  }
-  const parsed = (spec.query ?? noQuery).safeParse(Object.fromEntries(values));
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue ? formatPath(issue.path).slice(0, 64) : "";
-  throw new HttpError(
-    400,
-    `query${where ? ` parameter ${where}` : ""}: ${issue ? issueMessage(issue) : "not accepted"}`,
-  );
 }

@@ -35,6 +35,12 @@ export interface Incident {
   linkIncident: number | null;
 }
 
+/** GET /api/v1/incidents: newest first; `truncated` when more matched than were listed. */
+export interface IncidentPage {
+  truncated: boolean;
+  incidents: Incident[];
+}
+
 export class IncidentList {
   readonly #byUnits;
   readonly #links;
@@ -83,7 +89,7 @@ export class IncidentList {
   }
 
   /** Newest first; one more than `limit` is read to tell whether the list was cut. */
-  list(filter: IncidentFilter, now: number): { incidents: Incident[]; truncated: boolean } {
+  list(filter: IncidentFilter, now: number): IncidentPage {
     const where: string[] = [];
     const params: Record<string, string | number> = {};
     if (filter.unit !== undefined) {

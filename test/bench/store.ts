@@ -210,7 +210,6 @@ function main(): void {
   const api = createApi({
     history,
     agents: agentStore,
-    incidents: config.incidents,
     clock: () => end,
   });
   const month = new Date(end + 7 * HOUR).toISOString().slice(0, 7);

@@ -95,7 +95,6 @@ export function morning(): Morning {
   const api = createApi({
     history: store.history,
     agents: new AgentStore(store.db),
-    incidents: store.config.incidents,
     clock: () => NOW,
   });
   return {

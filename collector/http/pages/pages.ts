@@ -2,10 +2,8 @@
 // sign-off form. Each reads the same figures the JSON API serves, so page and API never disagree.
 import { parsePeriod, VIETNAM_OFFSET_MS, windowQuerySchema } from "../../../shared/api-query.js";
 import { HttpError } from "../../../shared/errors.js";
-import { formatPath, issueMessage } from "../../../shared/issues.js";
 import type { Logger } from "../../../shared/log.js";
 import { recordAudit } from "../../auth/audit.js";
-import type { RequestContext } from "../../auth/guard.js";
 import { can, LOCAL_USER, type User } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
 import { changeCount } from "../../inspection/inventory-diff.js";
@@ -21,6 +19,8 @@ import { inspectionSummaries, inspectionSummary } from "../../inspection/summary
 import { checkTrends } from "../../inspection/trends.js";
 import { unitChecks, unitDetail, unitsStatus } from "../../inspection/unit-status.js";
 import { listUnits } from "../../inspection/units.js";
+import { badRequest } from "../query.js";
+import type { RequestContext } from "../request.js";
 import { redirect, send } from "../respond.js";
 import type { Html } from "./html.js";
 import { Formatter, langOf } from "./i18n/index.js";
@@ -38,6 +38,8 @@ export interface PageDeps {
 }
 
 type Format = "html" | "csv" | "json";
+/** The routes of the pages rendered here. */
+type PageRoute = "overview" | "unitPage" | "report" | "cityReport";
 
 /** What a page needs of the request: the HTTP layer's RequestContext has all of it. */
 export interface PageRequest {
@@ -66,13 +68,7 @@ export function currentPeriod(now: number): string {
 function windowOf(request: PageRequest, now: number): { text: string; from: number; to: number } {
   const text = (request.query.window as string | undefined) ?? "24h";
   const parsed = windowQuerySchema.safeParse({ window: text });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HttpError(
-      400,
-      `query parameter window: ${issue ? issueMessage(issue) : "not accepted"}`,
-    );
-  }
+  if (!parsed.success) throw badRequest(parsed.error, (_, say) => `query parameter window: ${say}`);
   const length = parsed.data.window ?? 86_400_000;
   return { text, from: now - length, to: now };
 }
@@ -208,7 +204,7 @@ const TYPES = {
 export function pageHandlers(deps: PageDeps) {
   const { db } = deps;
   const pages = renderPages(deps);
-  const asPage = (request: RequestContext): PageRequest => ({
+  const asPage = (request: RequestContext<PageRoute>): PageRequest => ({
     url: request.url,
     query: request.query,
     params: request.route.params,
@@ -216,12 +212,13 @@ export function pageHandlers(deps: PageDeps) {
     csrf: () => request.csrf(),
     header: deps.header(request),
   });
-  const serve = (render: (request: PageRequest) => Rendered) => (request: RequestContext) => {
-    const { type, body, filename } = render(asPage(request));
-    send(request.response, 200, TYPES[type], body, {
-      ...(filename ? { "Content-Disposition": `inline; filename="${filename}"` } : {}),
-    });
-  };
+  const serve =
+    (render: (request: PageRequest) => Rendered) => (request: RequestContext<PageRoute>) => {
+      const { type, body, filename } = render(asPage(request));
+      send(request.response, 200, TYPES[type], body, {
+        ...(filename ? { "Content-Disposition": `inline; filename="${filename}"` } : {}),
+      });
+    };
 
   return {
     overview: serve(pages.overview),
@@ -229,16 +226,13 @@ export function pageHandlers(deps: PageDeps) {
     report: serve(pages.report),
     cityReport: serve(pages.cityReport),
 
-    signoff(request: RequestContext) {
-      const id = request.route.params.id as string;
+    signoff(request: RequestContext<"signoff">) {
+      const { id } = request.route.params;
       const form = Object.fromEntries(request.form ?? new URLSearchParams());
       delete form._csrf;
       const parsed = signoffFormSchema.safeParse(form);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue?.path.length ? formatPath(issue.path) : "form";
-        throw new HttpError(400, `${where}: ${issue ? issueMessage(issue) : "not accepted"}`);
-      }
+      if (!parsed.success)
+        throw badRequest(parsed.error, (where, say) => `${where || "form"}: ${say}`);
       const user = request.user ?? LOCAL_USER;
       const now = Date.now();
       const signoffId = db.transaction(() => {

@@ -44,7 +44,6 @@ describe("units from collector.yaml", () => {
     const api = createApi({
       history: store.history,
       agents: new AgentStore(store.db),
-      incidents: store.config.incidents,
       clock: () => vn("09:00:00"),
     });
     const { body } = api(
