@@ -4,7 +4,9 @@ import { addCookie } from "../auth/guard.js";
 import { type AddressLimiter, addressKey } from "../auth/rate-limit.js";
 import { SESSION_COOKIE, type SessionStore, setCookie } from "../auth/sessions.js";
 import { MAX_PASSWORD, type UserStore } from "../auth/users.js";
-import { renderLogin } from "./pages/login.js";
+import type { Html } from "./pages/html.js";
+import { chromeOf } from "./pages/layout.js";
+import { type LoginForm, renderLogin } from "./pages/login.js";
 import type { RequestContext } from "./request.js";
 import { redirect, sendHtml } from "./respond.js";
 
@@ -16,6 +18,8 @@ export interface LoginDeps {
   sessionTtlMs: number;
   secure: boolean;
   log: Logger;
+  /** Who is logged in, with the log-out form. */
+  header(ctx: RequestContext): Html;
 }
 
 /** Only a path on this site: "//evil.example" or "https://..." would send people elsewhere. */
@@ -25,13 +29,11 @@ export function safeNext(next: unknown): string {
 
 export function loginHandlers(deps: LoginDeps) {
   const { users, sessions, limiter, log } = deps;
+  const page = (ctx: RequestContext, form: LoginForm) =>
+    renderLogin(chromeOf(ctx.url, deps.header(ctx)), form);
   return {
     loginPage(ctx: RequestContext<"loginPage">): void {
-      sendHtml(
-        ctx.response,
-        200,
-        renderLogin({ csrf: ctx.csrf(), next: safeNext(ctx.query.next) }),
-      );
+      sendHtml(ctx.response, 200, page(ctx, { csrf: ctx.csrf(), next: safeNext(ctx.query.next) }));
     },
 
     async login(ctx: RequestContext<"login">): Promise<void> {
@@ -49,11 +51,7 @@ export function loginHandlers(deps: LoginDeps) {
         sendHtml(
           ctx.response,
           429,
-          renderLogin({
-            csrf: ctx.csrf(),
-            next,
-            problem: `Quá nhiều lần đăng nhập sai. Too many failed logins: try again in ${seconds} s.`,
-          }),
+          page(ctx, { csrf: ctx.csrf(), next, problem: (t) => t.auth.throttled(seconds) }),
           { "Retry-After": String(seconds) },
         );
         return;
@@ -72,11 +70,7 @@ export function loginHandlers(deps: LoginDeps) {
         sendHtml(
           ctx.response,
           401,
-          renderLogin({
-            csrf: ctx.csrf(),
-            next,
-            problem: "Sai tên hoặc mật khẩu. Wrong name or password.",
-          }),
+          page(ctx, { csrf: ctx.csrf(), next, problem: (t) => t.auth.failed }),
         );
         return;
       }

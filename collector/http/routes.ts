@@ -50,7 +50,7 @@ export const ROUTES = {
     method: "GET",
     path: "/login",
     access: "public",
-    query: z.strictObject({ next: text(500) }),
+    query: z.strictObject({ lang, next: text(500) }),
   },
   login: { method: "POST", path: "/login", access: "public" },
   logout: { method: "POST", path: "/logout", access: "user" },

@@ -19,8 +19,9 @@ import { serveScrape } from "../prometheus/scrape.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import { answerApi, apiRoutes } from "./api/router.js";
 import { loginHandlers } from "./login.js";
-import { renderAudit } from "./pages/audit.js";
+import { AUDIT_PAGE, renderAudit } from "./pages/audit.js";
 import { LANGUAGES, langOf } from "./pages/i18n/index.js";
+import { chromeOf } from "./pages/layout.js";
 import { userBar } from "./pages/login.js";
 import { pageHandlers } from "./pages/pages.js";
 import { API_QUERY, PAGE_QUERY, parseQuery } from "./query.js";
@@ -75,7 +76,8 @@ export function createHandler(deps: HttpDeps) {
     metrics: ({ request, response }) => serveScrape(deps, request, response),
     audit: (ctx) => {
       const before = ctx.query.before === undefined ? undefined : Number(ctx.query.before);
-      sendHtml(ctx.response, 200, renderAudit(listAudit(deps.db, { before }), header(ctx)));
+      const rows = listAudit(deps.db, { before, limit: AUDIT_PAGE });
+      sendHtml(ctx.response, 200, renderAudit(chromeOf(ctx.url, header(ctx)), rows));
     },
     ...loginHandlers({
       users: new UserStore(deps.db),
@@ -84,6 +86,7 @@ export function createHandler(deps: HttpDeps) {
       sessionTtlMs: deps.sessionTtlMs,
       secure: deps.secure,
       log: deps.log,
+      header,
     }),
     ...pageHandlers({ db: deps.db, ctx: deps.readers, log: deps.log, header }),
     apiUnits: api,

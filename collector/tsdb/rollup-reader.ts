@@ -19,14 +19,18 @@ export class RollupReader {
 
   constructor(private readonly db: Db) {
     this.#means5m = db
-      .prepare(
-        "SELECT series_id, bucket, sum / count FROM rollup_5m WHERE series_id IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ? AND sum IS NOT NULL ORDER BY series_id, bucket",
-      )
+      .prepare(`
+        SELECT series_id, bucket, sum / count FROM rollup_5m
+        WHERE series_id IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ?
+          AND sum IS NOT NULL
+        ORDER BY series_id, bucket`)
       .raw();
     this.#means1h = db
-      .prepare(
-        "SELECT series_id, bucket, sum / count FROM rollup_1h WHERE series_id IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ? AND sum IS NOT NULL ORDER BY series_id, bucket",
-      )
+      .prepare(`
+        SELECT series_id, bucket, sum / count FROM rollup_1h
+        WHERE series_id IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ?
+          AND sum IS NOT NULL
+        ORDER BY series_id, bucket`)
       .raw();
   }
 

@@ -1,4 +1,5 @@
-// HTML escaping and the page frame; every value that came from an agent passes through escapeHtml.
+// HTML escaping: every value that came from an agent passes through escapeHtml, and the html``
+// tag escapes every value it is given unless it is already Html.
 
 const ENTITIES: Record<string, string> = {
   "&": "&amp;",
@@ -37,26 +38,4 @@ function render(value: unknown): string {
   if (Array.isArray(value)) return value.map(render).join("");
   if (value === undefined || value === null || value === false) return "";
   return escapeHtml(value);
-}
-
-export function page(title: string, body: Html, lang = "vi"): string {
-  return html`<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · giamsat</title>
-<style>
-body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem;color:#1c1c1c}
-table{border-collapse:collapse;margin:1rem 0}
-th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}
-th{background:#f2f2f2}
-.muted{color:#666}
-</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`.text;
 }

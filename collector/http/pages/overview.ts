@@ -3,6 +3,16 @@
 // unit's leader has signed off this period's inspection.
 import { CATEGORIES, type Category } from "../../../shared/categories.js";
 import type { CategoryStatus, UnitStatus, UnitsStatus } from "../../inspection/unit-status.js";
+import {
+  dataset,
+  inactiveBadge,
+  joined,
+  tdNum,
+  th,
+  thead,
+  thNum,
+  windowChoice,
+} from "./components.js";
 import { type Html, html } from "./html.js";
 import { type Chrome, layout, link, statusCell } from "./layout.js";
 import { categoryStatus, SEVERITY } from "./status.js";
@@ -15,8 +25,6 @@ export interface OverviewOptions {
   period: string;
   inspected: ReadonlySet<string>;
 }
-
-const WINDOWS = ["24h", "7d", "30d"];
 
 /** Sorting key: the worst category first, then the number of bad categories, then the name. */
 function badness(unit: UnitStatus): [number, number] {
@@ -34,6 +42,52 @@ export function sortUnits(units: readonly UnitStatus[], sort: "worst" | "name"):
   });
 }
 
+function categoryCell(chrome: Chrome, unit: UnitStatus, category: Category): Html {
+  const { f } = chrome;
+  const view = unit.categories[category] as CategoryStatus;
+  const status = categoryStatus(view);
+  const cause =
+    view.cause === "link" ? html` <span class="muted" title="${f.t.reasons.link}">⛓</span>` : "";
+  const attributes = dataset({ unit: unit.id, category, status });
+  const availability = html`<div class="muted">${f.percent(view.availability)}</div>`;
+  return html`<td ${attributes}>${statusCell(chrome, status, cause)}${availability}</td>`;
+}
+
+function unitRow(chrome: Chrome, unit: UnitStatus, inspected: boolean): Html {
+  const { f } = chrome;
+  const { t } = f;
+  const lastData = Math.max(0, ...unit.agents.map((a) => a.lastSeen ?? 0));
+  const name = html`<a href="${link(chrome, `/units/${unit.id}`)}">${unit.name}</a>`;
+  const mark = inspected
+    ? html`<span class="s-ok">✓ ${t.overview.inspected}</span>`
+    : html`<span class="s-degraded">✗ ${t.overview.notInspected}</span>`;
+  return html`<tr data-unit="${unit.id}">
+<td>${name}${inactiveBadge(t, unit.active)}
+<div class="muted">${unit.leader?.name ?? ""}</div></td>
+${CATEGORIES.map((c) => categoryCell(chrome, unit, c))}
+${tdNum(f.percent(unit.availability))}
+${tdNum(unit.openIncidents || "")}
+${tdNum(lastData ? f.dateTime(lastData) : t.unit.never)}
+<td data-inspected="${inspected ? "yes" : "no"}">${mark}</td>
+</tr>`;
+}
+
+function unitTable(chrome: Chrome, units: readonly UnitStatus[], options: OverviewOptions): Html {
+  const { t } = chrome.f;
+  if (units.length === 0) return html`<p>${t.overview.noUnits}</p>`;
+  const head = thead([
+    th(t.overview.unit),
+    ...CATEGORIES.map((c) => html`<th title="${t.categoryLong[c]}">${t.categories[c]}</th>`),
+    thNum(t.unit.availability),
+    thNum(t.overview.openIncidents),
+    thNum(t.overview.lastData),
+    th(options.period),
+  ]);
+  const rows = units.map((unit) => unitRow(chrome, unit, options.inspected.has(unit.id)));
+  return html`<table id="overview">${head}
+<tbody>${rows}</tbody></table>`;
+}
+
 export function renderOverview(
   chrome: Chrome,
   data: UnitsStatus,
@@ -42,50 +96,17 @@ export function renderOverview(
   const { f } = chrome;
   const { t } = f;
   const units = sortUnits(data.units, options.sort);
-  const cell = (unit: UnitStatus, category: Category): Html => {
-    const view = unit.categories[category] as CategoryStatus;
-    const status = categoryStatus(view);
-    const cause =
-      view.cause === "link" ? html` <span class="muted" title="${t.reasons.link}">⛓</span>` : "";
-    return html`<td data-unit="${unit.id}" data-category="${category}" data-status="${status}">${statusCell(chrome, status, cause)}<div class="muted">${f.percent(view.availability)}</div></td>`;
-  };
-  const rows = units.map((unit) => {
-    const lastData = Math.max(0, ...unit.agents.map((a) => a.lastSeen ?? 0));
-    const inspected = options.inspected.has(unit.id);
-    return html`<tr data-unit="${unit.id}">
-<td><a href="${link(chrome, `/units/${unit.id}`)}">${unit.name}</a>${unit.active ? "" : html` <span class="badge muted">${t.unit.inactive}</span>`}
-<div class="muted">${unit.leader?.name ?? ""}</div></td>
-${CATEGORIES.map((c) => cell(unit, c))}
-<td class="num">${f.percent(unit.availability)}</td>
-<td class="num">${unit.openIncidents || ""}</td>
-<td class="num">${lastData ? f.dateTime(lastData) : t.unit.never}</td>
-<td data-inspected="${inspected ? "yes" : "no"}">${
-      inspected
-        ? html`<span class="s-ok">✓ ${t.overview.inspected}</span>`
-        : html`<span class="s-degraded">✗ ${t.overview.notInspected}</span>`
-    }</td>
-</tr>`;
-  });
-  const windowLinks = WINDOWS.map((w) =>
-    w === options.window
-      ? html`<strong>${w}</strong>`
-      : html`<a href="${link(chrome, "/", { window: w, sort: options.sort })}">${w}</a>`,
+  const windows = windowChoice(options.window, (w) =>
+    link(chrome, "/", { window: w, sort: options.sort }),
   );
-  const sortLink =
-    options.sort === "worst"
-      ? html`<a href="${link(chrome, "/", { window: options.window, sort: "name" })}">${t.overview.sortName}</a>`
-      : html`<a href="${link(chrome, "/", { window: options.window, sort: "worst" })}">${t.overview.sortWorst}</a>`;
+  const other = options.sort === "worst" ? "name" : "worst";
+  const sortHref = link(chrome, "/", { window: options.window, sort: other });
+  const sortName = options.sort === "worst" ? t.overview.sortName : t.overview.sortWorst;
+  const board = link(chrome, "/reports", { period: options.period });
   const body = html`<h1>${t.overview.heading}</h1>
-<p class="noprint">${t.overview.window}: ${windowLinks.map((l, i) => html`${i ? " · " : ""}${l}`)} — ${sortLink} —
-<a href="${link(chrome, "/reports", { period: options.period })}">${t.overview.steeringBoard} ${options.period}</a></p>
+<p class="noprint">${t.overview.window}: ${joined(windows, " · ")} — <a href="${sortHref}">${sortName}</a> —
+<a href="${board}">${t.overview.steeringBoard} ${options.period}</a></p>
 <p class="muted">${f.dateTime(data.from)} – ${f.dateTime(data.to)}</p>
-${
-  units.length === 0
-    ? html`<p>${t.overview.noUnits}</p>`
-    : html`<table id="overview"><thead><tr><th>${t.overview.unit}</th>${CATEGORIES.map(
-        (c) => html`<th title="${t.categoryLong[c]}">${t.categories[c]}</th>`,
-      )}<th class="num">${t.unit.availability}</th><th class="num">${t.overview.openIncidents}</th><th class="num">${t.overview.lastData}</th><th>${options.period}</th></tr></thead>
-<tbody>${rows}</tbody></table>`
-}`;
+${unitTable(chrome, units, options)}`;
   return layout(chrome, t.overview.heading, body);
 }

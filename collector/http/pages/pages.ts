@@ -22,11 +22,13 @@ import { listUnits } from "../../inspection/units.js";
 import { badRequest } from "../query.js";
 import type { RequestContext } from "../request.js";
 import { redirect, send } from "../respond.js";
+import { renderCityReport } from "./city-report.js";
 import type { Html } from "./html.js";
-import { Formatter, langOf } from "./i18n/index.js";
-import type { Chrome } from "./layout.js";
+import { langOf } from "./i18n/index.js";
+import { type Chrome, chromeOf } from "./layout.js";
 import { renderOverview } from "./overview.js";
-import { renderCityReport, renderUnitReport, summaryCsv } from "./report.js";
+import { renderUnitReport } from "./report.js";
+import { summaryCsv } from "./summary-csv.js";
 import { renderUnitPage } from "./unit-page.js";
 
 export interface PageDeps {
@@ -88,11 +90,7 @@ function periodOf(request: PageRequest, now: number) {
 /** The pages as functions from a request to text, without HTTP: the benchmarks time these. */
 export function renderPages(deps: { db: Db; ctx: Readers }) {
   const { ctx, db } = deps;
-  const chrome = (request: PageRequest): Chrome => ({
-    f: Formatter.of(langOf(request.url)),
-    url: request.url,
-    header: request.header,
-  });
+  const chrome = (request: PageRequest): Chrome => chromeOf(request.url, request.header);
   const scopeOf = (user: User) => (user.role === "unit" ? (user.unit ?? "") : undefined);
 
   return {

@@ -2,16 +2,27 @@
 // the form that records a new one. Records are never edited: a correction is a new record.
 import { CSRF_FIELD } from "../../auth/csrf.js";
 import type { Signoff } from "../../inspection/signoffs.js";
+import { td, th, thead } from "./components.js";
 import { type Html, html } from "./html.js";
 import { type Chrome, link } from "./layout.js";
 
 export function signoffHistory(chrome: Chrome, signoffs: readonly Signoff[]): Html {
   const { f } = chrome;
-  if (signoffs.length === 0) return html`<p class="muted" id="no-signoff">${f.t.signoff.none}</p>`;
-  return html`<table id="signoffs"><thead><tr><th>${f.t.signoff.date}</th><th>${f.t.signoff.name}</th><th>${f.t.signoff.findings}</th><th>${f.t.signoff.actions}</th><th>${f.t.signoff.recorded}</th></tr></thead><tbody>${signoffs.map(
-    (s) =>
-      html`<tr data-signoff="${s.id}"><td>${s.date}</td><td>${s.inspector}</td><td>${s.findings}</td><td>${s.actions}</td><td class="muted">${f.dateTime(s.recordedAt)} ${f.t.signoff.by} ${s.recordedBy}</td></tr>`,
-  )}</tbody></table>`;
+  const { signoff } = f.t;
+  if (signoffs.length === 0) return html`<p class="muted" id="no-signoff">${signoff.none}</p>`;
+  const head = thead([
+    th(signoff.date),
+    th(signoff.name),
+    th(signoff.findings),
+    th(signoff.actions),
+    th(signoff.recorded),
+  ]);
+  const rows = signoffs.map((s) => {
+    const recorded = html`<td class="muted">${f.dateTime(s.recordedAt)} ${signoff.by} ${s.recordedBy}</td>`;
+    const cells = [td(s.date), td(s.inspector), td(s.findings), td(s.actions), recorded];
+    return html`<tr data-signoff="${s.id}">${cells}</tr>`;
+  });
+  return html`<table id="signoffs">${head}<tbody>${rows}</tbody></table>`;
 }
 
 export function signoffForm(chrome: Chrome, unit: string, period: string, csrf: string): Html {

@@ -17,7 +17,8 @@ export function sparkline(
   const height = options.height ?? 24;
   const finite = points.filter((p) => Number.isFinite(p.value)).sort((a, b) => a.ts - b.ts);
   const label = (options.label ?? "").replace(/[<>&"]/g, "");
-  const open = `<svg class="spark" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${label}">`;
+  const size = `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"`;
+  const open = `<svg class="spark" ${size} role="img" aria-label="${label}">`;
   const first = finite[0];
   const last = finite[finite.length - 1];
   if (!first || !last) return `${open}</svg>`;

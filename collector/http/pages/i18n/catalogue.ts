@@ -118,5 +118,18 @@ export interface Catalogue {
     name: string;
     password: string;
     failed: string;
+    /** Past the limit of failed logins from one address. */
+    throttled: (seconds: number) => string;
+  };
+  audit: {
+    heading: string;
+    when: string;
+    who: string;
+    what: string;
+    unit: string;
+    /** The agent or user acted on. */
+    target: string;
+    detail: string;
+    older: string;
   };
 }

@@ -121,14 +121,17 @@ export const en: Catalogue = {
     no_checks: () => "No check is configured.",
     no_data: () => "No data arrived in the period.",
     low_coverage: (f, n) =>
-      `Data covers only ${f.percent(n("coverage"))} of the time (target ${f.percent(n("target"))}); the figures are not yet reliable.`,
+      `Data covers only ${f.percent(n("coverage"))} of the time ` +
+      `(target ${f.percent(n("target"))}); the figures are not yet reliable.`,
     low_availability: (f, n) =>
-      `Availability ${f.percent(n("availability"))}, below the ${f.percent(n("target"))} target; down for ${f.duration(n("downMs"))}.`,
+      `Availability ${f.percent(n("availability"))}, below the ${f.percent(n("target"))} target; ` +
+      `down for ${f.duration(n("downMs"))}.`,
     all_up: (f, n) => `Up throughout the period (${f.percent(n("availability"))}).`,
     available: (f, n) => `Meets the availability target (${f.percent(n("availability"))}).`,
     open_incidents: (_f, n) => `${n("count")} incident(s) still open.`,
     incidents: (f, n) =>
-      `${n("count")} incident(s), ${f.duration(n("downtimeMs"))} of downtime in all, the longest ${f.duration(n("longestMs"))}.`,
+      `${n("count")} incident(s), ${f.duration(n("downtimeMs"))} of downtime in all, ` +
+      `the longest ${f.duration(n("longestMs"))}.`,
     link_caused: (f, n) =>
       `${f.percent(n("share"))} of the downtime came while the data-center link was down.`,
     certificate_expired: (f, n, text) =>
@@ -143,8 +146,19 @@ export const en: Catalogue = {
     off: "Logins are off (web.auth: false): this collector listens on loopback only.",
     login: "Log in",
     logout: "Log out",
-    name: "User name",
+    name: "Name",
     password: "Password",
-    failed: "Wrong user name or password.",
+    failed: "Wrong name or password.",
+    throttled: (seconds) => `Too many failed logins: try again in ${seconds} s.`,
+  },
+  audit: {
+    heading: "Audit log",
+    when: "When",
+    who: "Who",
+    what: "What",
+    unit: "Unit",
+    target: "Agent or user",
+    detail: "Detail",
+    older: "Older",
   },
 };

@@ -126,14 +126,17 @@ export const vi: Catalogue = {
     no_checks: () => "Chưa có hạng mục kiểm tra nào được cấu hình.",
     no_data: () => "Không nhận được dữ liệu trong kỳ.",
     low_coverage: (f, n) =>
-      `Dữ liệu chỉ phủ ${f.percent(n("coverage"))} thời gian (mục tiêu ${f.percent(n("target"))}); số liệu chưa đủ tin cậy.`,
+      `Dữ liệu chỉ phủ ${f.percent(n("coverage"))} thời gian ` +
+      `(mục tiêu ${f.percent(n("target"))}); số liệu chưa đủ tin cậy.`,
     low_availability: (f, n) =>
-      `Tỷ lệ sẵn sàng ${f.percent(n("availability"))}, dưới mục tiêu ${f.percent(n("target"))}; gián đoạn ${f.duration(n("downMs"))}.`,
+      `Tỷ lệ sẵn sàng ${f.percent(n("availability"))}, dưới mục tiêu ${f.percent(n("target"))}; ` +
+      `gián đoạn ${f.duration(n("downMs"))}.`,
     all_up: (f, n) => `Hoạt động ổn định suốt kỳ (${f.percent(n("availability"))}).`,
     available: (f, n) => `Đạt mục tiêu sẵn sàng (${f.percent(n("availability"))}).`,
     open_incidents: (_f, n) => `Còn ${n("count")} sự cố chưa khắc phục.`,
     incidents: (f, n) =>
-      `${n("count")} sự cố, tổng thời gian gián đoạn ${f.duration(n("downtimeMs"))}, dài nhất ${f.duration(n("longestMs"))}.`,
+      `${n("count")} sự cố, tổng thời gian gián đoạn ${f.duration(n("downtimeMs"))}, ` +
+      `dài nhất ${f.duration(n("longestMs"))}.`,
     link_caused: (f, n) =>
       `${f.percent(n("share"))} thời gian gián đoạn xảy ra khi mất kết nối Trung tâm tích hợp dữ liệu.`,
     certificate_expired: (f, n, text) =>
@@ -142,7 +145,8 @@ export const vi: Catalogue = {
       `Chứng thư số của ${text("check")} hết hạn sau ${n("daysLeft")} ngày (${f.date(n("notAfter"))}).`,
     inventory_changed: (_f, n) => `${n("count")} thay đổi về trang thiết bị trong kỳ.`,
     agent_silent: (f, n) =>
-      `Tác tử giám sát im lặng ${n("count")} lần, tổng ${f.duration(n("silentMs"))}: không có dữ liệu trong thời gian này.`,
+      `Tác tử giám sát im lặng ${n("count")} lần, tổng ${f.duration(n("silentMs"))}: ` +
+      `không có dữ liệu trong thời gian này.`,
   },
   auth: {
     off: "Không cần đăng nhập (web.auth: false): bộ thu chỉ nghe trên địa chỉ loopback của máy này.",
@@ -150,6 +154,17 @@ export const vi: Catalogue = {
     logout: "Đăng xuất",
     name: "Tên đăng nhập",
     password: "Mật khẩu",
-    failed: "Tên đăng nhập hoặc mật khẩu không đúng.",
+    failed: "Sai tên hoặc mật khẩu.",
+    throttled: (seconds) => `Quá nhiều lần đăng nhập sai: thử lại sau ${seconds} giây.`,
+  },
+  audit: {
+    heading: "Nhật ký",
+    when: "Thời điểm",
+    who: "Người thực hiện",
+    what: "Thao tác",
+    unit: "Đơn vị",
+    target: "Tác tử hoặc người dùng",
+    detail: "Chi tiết",
+    older: "Cũ hơn",
   },
 };
