@@ -99,27 +99,6 @@ function storedChange(
   return changeColumns(previous && { ts: previous.ts, data: parse(previous) }, parse(next));
 }
 
-/** Works out the change of every stored inventory from the one before (schema migration 6). */
-export function diffStoredInventories(db: Db): void {
-  const rows = db
-    .prepare(
-      'SELECT agent_id AS agent, check_name AS "check", ts, data FROM inventory ORDER BY agent_id, check_name, ts',
-    )
-    .iterate() as IterableIterator<{ agent: number; check: string; ts: number; data: string }>;
-  const set = db.prepare(SET_CHANGE);
-  const updates: unknown[][] = [];
-  let previous: { agent: number; check: string; ts: number; data: unknown } | undefined;
-  for (const row of rows) {
-    const data = JSON.parse(row.data) as unknown;
-    if (previous && previous.agent === row.agent && previous.check === row.check) {
-      updates.push([...changeColumns(previous, data), row.agent, row.check, row.ts]);
-    }
-    previous = { agent: row.agent, check: row.check, ts: row.ts, data };
-  }
-  // Written after reading: an UPDATE while iterating the same table is refused.
-  for (const update of updates) set.run(...update);
-}
-
 export class InventoryReader {
   readonly #changes: Statement;
 
