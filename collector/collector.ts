@@ -1,4 +1,5 @@
-// Puts the collector together: store, ingest, exposition and HTTP server, started and stopped as one.
+// Puts the collector together: the database, the time-series engine and what is derived from it,
+// ingest, the exposition and the HTTP server, started and stopped as one.
 import { statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
@@ -18,6 +19,7 @@ import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { History } from "./inspection/history.js";
 import { inspectionReaders } from "./inspection/readers.js";
 import { syncUnits } from "./inspection/units.js";
+import { AgentSeries, publishUnits } from "./prometheus/agent-series.js";
 import { AvailabilityGauges } from "./prometheus/availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./prometheus/exposition.js";
 import { createCollectorMetrics } from "./prometheus/self-metrics.js";
@@ -60,39 +62,9 @@ export async function startCollector(
     log.child({ component: "remote-write" }),
   );
   const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored });
-  for (const unit of config.units) {
-    metrics.unitInfo.set(
-      { unit: unit.id, name: unit.name, kind: unit.kind, leader: unit.leader?.name ?? "" },
-      1,
-    );
-  }
-
-  // Every enrolled agent has a giamsat_agent_connected series, so an agent that does not come
-  // back after a collector restart is seen as disconnected, not as absent; a revoked agent has
-  // none, so alerts about silent agents do not fire for it. Kept in step when agents change.
-  const enrolled = new Map<string, { unit: string; agent: string }>();
-  const syncAgentSeries = (isConnected: (agentId: number) => boolean) => {
-    const now = new Map<string, { unit: string; agent: string }>();
-    for (const agent of agents.list()) {
-      if (agent.revokedAt !== null) continue;
-      const labels = { unit: agent.unit, agent: agent.name };
-      const key = `${agent.unit}/${agent.name}`;
-      now.set(key, labels);
-      if (!enrolled.has(key)) {
-        if (!isConnected(agent.id)) metrics.agentConnected.set(labels, 0);
-        if (agent.lastSeen !== null) metrics.agentLastSeen.set(labels, agent.lastSeen / 1000);
-      }
-    }
-    for (const [key, labels] of enrolled) {
-      if (now.has(key)) continue;
-      metrics.agentConnected.remove(labels);
-      metrics.agentLastSeen.remove(labels);
-      metrics.agentClockOffset.remove(labels);
-    }
-    enrolled.clear();
-    for (const [key, labels] of now) enrolled.set(key, labels);
-  };
-  syncAgentSeries(() => false);
+  publishUnits(metrics, config.units);
+  const agentSeries = new AgentSeries(metrics, agents);
+  agentSeries.sync(() => false);
 
   const names = new Map<number, AgentLabels>();
   const latest = new LatestValues(config.metrics.staleness, (id) => {
@@ -146,7 +118,7 @@ export async function startCollector(
     const version = db.pragma("data_version", { simple: true });
     const changed = version !== dataVersion;
     ingest.checkTokens(Date.now(), changed);
-    if (changed) syncAgentSeries((id) => ingest.isConnected(id));
+    if (changed) agentSeries.sync((id) => ingest.isConnected(id));
     dataVersion = version;
     try {
       metrics.storeSize.set(statSync(config.database).size);

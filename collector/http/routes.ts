@@ -19,7 +19,7 @@ export interface RouteSpec {
   path: string;
   /**
    * public: anyone (the route may check something of its own, as /metrics does);
-   * user: anyone logged in; an action: a user allowed to do it (roles.ts), on the unit named by
+   * user: anyone logged in; an action: a user allowed to do it (auth/roles.ts), on the unit named by
    * the `unit` parameter when the route has one.
    */
   access: "public" | "user" | Action;

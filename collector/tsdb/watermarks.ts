@@ -40,7 +40,7 @@ export class Watermarks {
   }
 
   /**
-   * Called by the sample store inside the transaction that stores a batch whose oldest sample is
+   * Called by the batch store inside the transaction that stores a batch whose oldest sample is
    * at `ts`: rollups already made of that time must be made again. Almost always a no-op.
    */
   late(unit: string, ts: number): void {

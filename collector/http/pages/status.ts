@@ -1,4 +1,5 @@
-// How the store's states become the four statuses leaders read: ok, degraded, down, no data.
+// How the inspection's states (check-status.ts) become the four statuses leaders read: ok, degraded,
+// down, no data.
 import type { CategoryNow, CheckState } from "../../inspection/check-status.js";
 import type { Status } from "./i18n/index.js";
 
