@@ -11,15 +11,12 @@ export interface QueryDialect {
   unknown?: (key: string, known: readonly string[]) => string;
   twice: (key: string) => string;
   problem: (where: string, message: string) => string;
-  /** Whether a refused value is repeated in the message (zod's reportInput). */
-  reportInput: boolean;
 }
 
 export const PAGE_QUERY: QueryDialect = {
   twice: (key) => `query parameter ${key.slice(0, 64)}: given twice`,
   problem: (where, message) =>
     `query${where ? ` parameter ${where.slice(0, 64)}` : ""}: ${message}`,
-  reportInput: false,
 };
 
 export const API_QUERY: QueryDialect = {
@@ -27,7 +24,6 @@ export const API_QUERY: QueryDialect = {
     `${key}: unknown parameter${known.length ? ` (known: ${known.join(", ")})` : " (none are taken here)"}`,
   twice: (key) => `${key}: given more than once`,
   problem: (where, message) => `${where || "query"}: ${message}`,
-  reportInput: true,
 };
 
 /** The query parameters, each at most once, as `schema` gives them; HttpError 400 otherwise. */
@@ -44,9 +40,8 @@ export function parseQuery<S extends z.ZodType>(
     if (values.has(key)) throw new HttpError(400, dialect.twice(key));
     values.set(key, value);
   }
-  const parsed = schema.safeParse(Object.fromEntries(values), {
-    reportInput: dialect.reportInput,
-  });
+  // reportInput: the message can then say what was given ("got \"fr\""), not "got undefined".
+  const parsed = schema.safeParse(Object.fromEntries(values), { reportInput: true });
   if (!parsed.success) throw badRequest(parsed.error, dialect.problem);
   return parsed.data;
 }
