@@ -3,17 +3,7 @@
 // up into 5-minute and hourly buckets. The engine knows series, agents' ids and units' ids, no
 // more: the application hands in how check results become time up and observed, and which of
 // its own rows retention deletes.
-export {
-  bucketOf,
-  DAY,
-  DAY_LEVEL,
-  FIVE_MINUTE_LEVEL,
-  FIVE_MINUTES,
-  HOUR,
-  HOUR_LEVEL,
-  type Level,
-  MINUTE,
-} from "./buckets.js";
+export { DAY, DAY_LEVEL, FIVE_MINUTE_LEVEL, HOUR, HOUR_LEVEL, type Level } from "./buckets.js";
 export {
   type CheckSeries,
   DEFAULT_INTERVAL_MS,
@@ -46,7 +36,6 @@ export type { RollupReader, TimesRow } from "./rollup-reader.js";
 export type { Rollups, SampleSource } from "./rollups.js";
 export { SampleReader, slice } from "./sample-reader.js";
 export {
-  canonicalLabels,
   type KnownSeries,
   SampleWriter,
   type SeriesRef,
