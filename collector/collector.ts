@@ -1,4 +1,5 @@
-// Puts the collector together: store, ingest, exposition and HTTP server, started and stopped as one.
+// Puts the collector together: the database, the time-series engine and what is derived from it,
+// ingest, the exposition and the HTTP server, started and stopped as one.
 import { statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
@@ -8,20 +9,21 @@ import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
 import { AGENT_PATH } from "../shared/protocol.js";
-import { apiContext, createApi } from "./api/router.js";
-import { AvailabilityGauges } from "./availability-gauges.js";
-import { type AgentLabels, LatestValues } from "./exposition.js";
-import { createHandler } from "./http.js";
-import { Ingest } from "./ingest.js";
-import { createCollectorMetrics } from "./metrics.js";
+import { BatchStore } from "./agents/batch-store.js";
+import { BatchWriter } from "./agents/batch-writer.js";
+import { Ingest } from "./agents/ingest.js";
+import { AgentStore } from "./agents/registry.js";
+import { openDatabase } from "./db/database.js";
+import { createHandler } from "./http/server.js";
+import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
+import { History } from "./inspection/history.js";
+import { inspectionReaders } from "./inspection/readers.js";
+import { syncUnits } from "./inspection/units.js";
+import { AgentSeries, publishUnits } from "./prometheus/agent-series.js";
+import { AvailabilityGauges } from "./prometheus/availability-gauges.js";
+import { type AgentLabels, LatestValues } from "./prometheus/exposition.js";
+import { createCollectorMetrics } from "./prometheus/self-metrics.js";
 import { Forwarder } from "./remote-write/forwarder.js";
-import { AgentStore } from "./store/agents.js";
-import { openDatabase } from "./store/database.js";
-import { History } from "./store/history.js";
-import { SampleStore } from "./store/samples.js";
-import { syncUnits } from "./store/units.js";
-import { describeCertificate, loadTls, reloadTls } from "./tls.js";
-import { BatchWriter } from "./writer.js";
 
 export interface RunningCollector {
   /** e.g. http://127.0.0.1:8080, https://... with TLS */
@@ -47,13 +49,11 @@ export async function startCollector(
     incidents: config.incidents,
     startedAt: now,
     log: log.child({ component: "store" }),
-    onStep: (task, seconds) => metrics.maintenanceSeconds.inc({ task }, seconds),
+    onStep: (task, seconds) => metrics.jobSeconds.inc({ task }, seconds),
   });
   // Incidents of checks stored by a version that did not look for them.
   history.catchUp(now);
-  history.maintenance.add(
-    new AvailabilityGauges(history, metrics.unitAvailability, metrics.rollupLag),
-  );
+  history.jobs.add(new AvailabilityGauges(history, metrics.unitAvailability, metrics.rollupLag));
   // Samples are queued for remote write by the same transaction that stores them.
   const forwarder = new Forwarder(
     db,
@@ -61,40 +61,10 @@ export async function startCollector(
     metrics,
     log.child({ component: "remote-write" }),
   );
-  const samples = new SampleStore(db, { ...history.hooks, sample: forwarder.onStored });
-  for (const unit of config.units) {
-    metrics.unitInfo.set(
-      { unit: unit.id, name: unit.name, kind: unit.kind, leader: unit.leader?.name ?? "" },
-      1,
-    );
-  }
-
-  // Every enrolled agent has a giamsat_agent_connected series, so an agent that does not come
-  // back after a collector restart is seen as disconnected, not as absent; a revoked agent has
-  // none, so alerts about silent agents do not fire for it. Kept in step when agents change.
-  const enrolled = new Map<string, { unit: string; agent: string }>();
-  const syncAgentSeries = (isConnected: (agentId: number) => boolean) => {
-    const now = new Map<string, { unit: string; agent: string }>();
-    for (const agent of agents.list()) {
-      if (agent.revokedAt !== null) continue;
-      const labels = { unit: agent.unit, agent: agent.name };
-      const key = `${agent.unit}/${agent.name}`;
-      now.set(key, labels);
-      if (!enrolled.has(key)) {
-        if (!isConnected(agent.id)) metrics.agentConnected.set(labels, 0);
-        if (agent.lastSeen !== null) metrics.agentLastSeen.set(labels, agent.lastSeen / 1000);
-      }
-    }
-    for (const [key, labels] of enrolled) {
-      if (now.has(key)) continue;
-      metrics.agentConnected.remove(labels);
-      metrics.agentLastSeen.remove(labels);
-      metrics.agentClockOffset.remove(labels);
-    }
-    enrolled.clear();
-    for (const [key, labels] of now) enrolled.set(key, labels);
-  };
-  syncAgentSeries(() => false);
+  const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored });
+  publishUnits(metrics, config.units);
+  const agentSeries = new AgentSeries(metrics, agents);
+  agentSeries.sync(() => false);
 
   const names = new Map<number, AgentLabels>();
   const latest = new LatestValues(config.metrics.staleness, (id) => {
@@ -105,29 +75,24 @@ export async function startCollector(
     }
     return found;
   });
-  latest.update(samples.latest(now - config.metrics.staleness), now);
+  latest.update(batches.latest(now - config.metrics.staleness), now);
 
-  const writer = new BatchWriter(db, samples);
+  const writer = new BatchWriter(db, batches);
   const ingest = new Ingest({
     agents,
-    samples,
     writer,
     latest,
     metrics,
     log: log.child({ component: "ingest" }),
     limits: config.limits,
   });
-  const apiDeps = { history, agents, incidents: config.incidents };
-  const readers = apiContext(apiDeps);
   const handler = createHandler({
     db,
-    agents,
     latest,
     registry,
     metrics,
     metricsToken: config.metrics.token,
-    api: createApi(apiDeps, readers),
-    readers,
+    readers: inspectionReaders({ history, agents }),
     log: log.child({ component: "http" }),
     auth: config.web.auth,
     secure: config.tls !== undefined,
@@ -153,7 +118,7 @@ export async function startCollector(
     const version = db.pragma("data_version", { simple: true });
     const changed = version !== dataVersion;
     ingest.checkTokens(Date.now(), changed);
-    if (changed) syncAgentSeries((id) => ingest.isConnected(id));
+    if (changed) agentSeries.sync((id) => ingest.isConnected(id));
     dataVersion = version;
     try {
       metrics.storeSize.set(statSync(config.database).size);
@@ -167,7 +132,7 @@ export async function startCollector(
     server.once("error", reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
   });
-  history.maintenance.start();
+  history.jobs.start();
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `${tls ? "https" : "http"}://${host}:${address.port}`;
@@ -195,7 +160,7 @@ export async function startCollector(
     reloadTls: () => (tls ? reloadTls(server as HttpsServer, tls, log) : false),
     async close() {
       clearInterval(watch);
-      history.maintenance.stop();
+      history.jobs.stop();
       await ingest.close();
       await forwarder.close();
       server.closeAllConnections();

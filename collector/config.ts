@@ -4,7 +4,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { type CollectorConfig, collectorConfigSchema } from "../shared/config/collector.js";
 import { loadConfigFile } from "../shared/config/load.js";
 import { ConfigError } from "../shared/errors.js";
-import { loadTls } from "./tls.js";
+import { loadTls } from "./http/tls.js";
 
 export function loadCollectorConfig(
   file: string,

@@ -37,6 +37,13 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** The first problem of a failed parse as people read it: where ("" at the top) and what. */
+export function firstIssue(error: z.ZodError): { where: string; message: string } {
+  const issue = error.issues[0];
+  if (!issue) return { where: "", message: "not accepted" };
+  return { where: formatPath(issue.path), message: issueMessage(issue) };
+}
+
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";

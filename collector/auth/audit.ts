@@ -1,6 +1,6 @@
 // The audit log: who enrolled, revoked or rotated an agent, signed off a unit, or changed a user, and when.
 import { userInfo } from "node:os";
-import type { Db } from "../store/database.js";
+import type { Db } from "../db/database.js";
 
 export const AUDIT_ACTIONS = [
   "enroll",

@@ -1,11 +1,10 @@
-// The access check in front of every route: finds the route, the session and its user, enforces the
-// route table (login, role, unit scope), strict query parameters and CSRF on every POST.
+// The access check in front of every route: finds the session and its user, enforces what the
+// route table says the route takes (login, role, unit scope), and CSRF on every POST.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError } from "../../shared/errors.js";
 import { CSRF_COOKIE, checkCsrf, newCsrfToken } from "./csrf.js";
 import { readForm } from "./form.js";
-import { can, LOCAL_USER, type User } from "./roles.js";
-import { type MatchedRoute, matchRoute, parseQuery } from "./routes.js";
+import { type Action, can, LOCAL_USER, type User } from "./roles.js";
 import {
   cookieName,
   readCookies,
@@ -23,13 +22,16 @@ export interface GuardOptions {
   secure: boolean;
 }
 
-export interface RequestContext {
-  request: IncomingMessage;
-  response: ServerResponse;
-  url: URL;
-  route: MatchedRoute;
-  /** The query parameters, as the route's schema gave them. */
-  query: Record<string, unknown>;
+/** What a route takes, from the route table. */
+export interface AccessRule {
+  method: "GET" | "POST";
+  access: "public" | "user" | Action;
+  /** The unit the request is about (a path parameter), when the route names one. */
+  unit: string | undefined;
+}
+
+/** Who is asking, and what a route's handler may do for them. */
+export interface Access {
   /** Who is asking; undefined only on public routes while nobody is logged in. */
   user: User | undefined;
   session: Session | undefined;
@@ -50,23 +52,21 @@ export class Guard {
     return this.options.secure;
   }
 
-  /** Throws HttpError: 404/405 no route, 400 bad query, 303/401 not logged in, 403 not allowed. */
+  /** Throws HttpError: 303/401 not logged in, 403 not allowed or a bad CSRF token. */
   async check(
     request: IncomingMessage,
     response: ServerResponse,
     url: URL,
-  ): Promise<RequestContext> {
+    rule: AccessRule,
+  ): Promise<Access> {
     const { auth, secure, sessions } = this.options;
-    const route = matchRoute(request.method ?? "GET", url.pathname);
-    const query = parseQuery(route.spec, url.searchParams);
     const cookies = readCookies(request);
     const sessionCookie = cookies.get(cookieName(SESSION_COOKIE, secure));
     const session = auth ? sessions.resolve(sessionCookie, Date.now()) : undefined;
     const user = auth ? session?.user : LOCAL_USER;
-    const access = route.spec.access;
+    const { access, unit } = rule;
     if (access !== "public") {
       if (!user) throw notLoggedIn(url);
-      const unit = route.spec.unit === undefined ? undefined : route.params[route.spec.unit];
       if (access !== "user" && !can(user, access, unit)) {
         throw new HttpError(
           403,
@@ -85,16 +85,11 @@ export class Guard {
           ? fromCookie
           : undefined;
     let form: URLSearchParams | undefined;
-    if (route.spec.method === "POST") {
+    if (rule.method === "POST") {
       form = await readForm(request);
       checkCsrf(request, form, token);
     }
     return {
-      request,
-      response,
-      url,
-      route,
-      query,
       user,
       session,
       sessionCookie,

@@ -1,7 +1,7 @@
 // Logins: a random cookie per session, only its hash stored, with the session's CSRF token and expiry.
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { Db } from "../store/database.js";
+import type { Db } from "../db/database.js";
 import type { Role, User } from "./roles.js";
 
 export interface Session {

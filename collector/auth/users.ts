@@ -1,7 +1,7 @@
 // People who use the web pages: names, roles and scrypt password hashes in the collector's database.
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { ConfigError, HttpError } from "../../shared/errors.js";
-import type { Db } from "../store/database.js";
+import type { Db } from "../db/database.js";
 import { ROLES, type Role, type User } from "./roles.js";
 
 export const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;

@@ -2,9 +2,9 @@
 // queue in the collector's database, one sender per endpoint, metrics refreshed every second.
 import type { RemoteWriteConfig } from "../../shared/config/remote-write.js";
 import type { Logger } from "../../shared/log.js";
-import type { CollectorMetrics } from "../metrics.js";
-import type { Db } from "../store/database.js";
-import type { StoreHooks } from "../store/samples.js";
+import type { StoreHooks } from "../agents/batch-store.js";
+import type { Db } from "../db/database.js";
+import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import { RemoteWriteClient } from "./client.js";
 import { RemoteWriteQueue } from "./queue.js";
 import { EndpointSender } from "./sender.js";
@@ -46,7 +46,7 @@ export class Forwarder {
     });
   }
 
-  /** The hook for SampleStore, or undefined when nothing is forwarded (no cost on ingest then). */
+  /** The hook for BatchStore, or undefined when nothing is forwarded (no cost on ingest then). */
   get onStored(): StoreHooks["sample"] {
     return this.#senders.length > 0 ? this.#queue.enqueue : undefined;
   }

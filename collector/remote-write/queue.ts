@@ -3,7 +3,7 @@
 // an endpoint's queue only after the endpoint answered 2xx (or refused it for good, or the queue
 // was full). Rows every endpoint is done with are deleted in small steps.
 import type { Logger } from "../../shared/log.js";
-import type { Db } from "../store/database.js";
+import type { Db } from "../db/database.js";
 
 /** A queued sample as SQLite hands it over: arrays, which cost half of what objects do per row. */
 export type QueuedSample = readonly [id: number, seriesId: number, ts: number, value: number];

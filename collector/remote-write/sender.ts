@@ -3,7 +3,7 @@
 // One request is in flight at a time, so a series never overtakes itself.
 import type { RemoteWriteConfig } from "../../shared/config/remote-write.js";
 import type { Logger } from "../../shared/log.js";
-import type { CollectorMetrics } from "../metrics.js";
+import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import type { RemoteWriteClient, SendOutcome } from "./client.js";
 import {
   encodeLabels,

@@ -6,9 +6,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { AgentStore } from "../../collector/store/agents.js";
-import { openDatabase } from "../../collector/store/database.js";
-import { syncUnits } from "../../collector/store/units.js";
+import { AgentStore } from "../../collector/agents/registry.js";
+import { openDatabase } from "../../collector/db/database.js";
+import { syncUnits } from "../../collector/inspection/units.js";
 import { COLLECTOR_CLI, tempDir } from "../helpers/processes.js";
 import { AGENTS, batchJson, cpuSeconds, IN_FLIGHT, PER_BATCH } from "./simulated-agents.js";
 

@@ -4,9 +4,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { AgentStore } from "../../collector/store/agents.js";
-import { openDatabase } from "../../collector/store/database.js";
-import { syncUnits } from "../../collector/store/units.js";
+import { AgentStore } from "../../collector/agents/registry.js";
+import { openDatabase } from "../../collector/db/database.js";
+import { syncUnits } from "../../collector/inspection/units.js";
 import { COLLECTOR_CLI, tempDir } from "../helpers/processes.js";
 
 export const AGENTS = Number(process.env.AGENTS ?? 1000);

@@ -1,7 +1,7 @@
 // A made-up city for bench:store: units with 20 checks each, every 30 s, with check outages,
 // data-center link outages (which take the online services down with them) and agent silences,
 // all from a seeded generator so every run stores the same data.
-import type { Samples } from "../../collector/store/chunk-codec.js";
+import type { Samples } from "../../collector/tsdb/chunk-codec.js";
 import type { Category } from "../../shared/categories.js";
 
 export const INTERVAL = 30_000;

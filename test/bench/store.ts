@@ -1,6 +1,6 @@
 // npm run bench:store — 90 days of a city (100 units × 20 checks every 30 s) in a real SQLite
 // file, then: its size and bytes per raw sample, the p50/p95 time of every JSON API call, and the
-// time of a retention pass. The last 8 days go through SampleStore.write (as ingest writes them),
+// time of a retention pass. The last 8 days go through BatchStore.write (as ingest writes them),
 // with rollups, incidents, compaction and retention running as background steps along a simulated
 // clock; the 82 days before, whose raw samples retention would have deleted by now, are rolled up
 // and followed for incidents from the same generated results without storing them raw.
@@ -8,14 +8,15 @@
 import { statSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { apiContext, createApi } from "../../collector/api/router.js";
-import { type AgentIdentity, AgentStore } from "../../collector/store/agents.js";
-import { openDatabase } from "../../collector/store/database.js";
-import { History } from "../../collector/store/history.js";
-import { SampleStore } from "../../collector/store/samples.js";
-import { syncUnits } from "../../collector/store/units.js";
-import { html } from "../../collector/web/html.js";
-import { type PageRequest, type Rendered, renderPages } from "../../collector/web/pages.js";
+import { BatchStore } from "../../collector/agents/batch-store.js";
+import { type AgentIdentity, AgentStore } from "../../collector/agents/registry.js";
+import { openDatabase } from "../../collector/db/database.js";
+import { createApi } from "../../collector/http/api/router.js";
+import { html } from "../../collector/http/pages/html.js";
+import { type PageRequest, type Rendered, renderPages } from "../../collector/http/pages/pages.js";
+import { History } from "../../collector/inspection/history.js";
+import { inspectionReaders } from "../../collector/inspection/readers.js";
+import { syncUnits } from "../../collector/inspection/units.js";
 import { collectorConfigSchema } from "../../shared/config/collector.js";
 import { METRICS } from "../../shared/metrics.js";
 import type { Batch } from "../../shared/protocol.js";
@@ -59,7 +60,7 @@ function main(): void {
   let generated = `reused ${reuse}, generated for ${new Date(end).toISOString()}`;
   if (!reuse) {
     const agents: AgentIdentity[] = units.map((u) => agentStore.enroll(u.id, "pc-01", start).agent);
-    const samples = new SampleStore(db, history.hooks);
+    const samples = new BatchStore(db, history.hooks);
     const city = new City(UNITS, start, end);
     const seq = new Array<number>(UNITS).fill(0);
     let stored = 0;
@@ -164,7 +165,7 @@ function main(): void {
       history.marks.set(unit.id, { through: rawStart, dirtyFrom: undefined });
     const oldDays = performance.now() - began;
 
-    // The last days through SampleStore.write, with the background jobs every simulated hour.
+    // The last days through BatchStore.write, with the background jobs every simulated hour.
     let writing = 0;
     let background = 0;
     for (let t = rawStart; t < end; t += INTERVAL) {
@@ -174,7 +175,7 @@ function main(): void {
       writing += performance.now() - w;
       if ((t + INTERVAL) % HOUR === 0) {
         const b = performance.now();
-        history.maintenance.runUntilIdle(t + INTERVAL);
+        history.jobs.runUntilIdle(t + INTERVAL);
         background += performance.now() - b;
       }
       if ((t - rawStart) % DAY === 0) {
@@ -183,7 +184,7 @@ function main(): void {
         );
       }
     }
-    history.maintenance.runUntilIdle(end);
+    history.jobs.runUntilIdle(end);
     db.prepare("INSERT INTO maintenance_state (job, value) VALUES ('bench_end', ?)").run(end);
     generated = `generated in ${seconds(performance.now() - began)}: old days rolled up in ${seconds(oldDays)}; ${stored} samples written in ${seconds(writing)} (${Math.round(stored / (writing / 1000))} samples/s), background jobs ${seconds(background)}`;
   }
@@ -209,7 +210,6 @@ function main(): void {
   const api = createApi({
     history,
     agents: agentStore,
-    incidents: config.incidents,
     clock: () => end,
   });
   const month = new Date(end + 7 * HOUR).toISOString().slice(0, 7);
@@ -252,7 +252,7 @@ function main(): void {
   // The leaders' pages, rendered as the server renders them (data, then HTML), by a city user.
   const pages = renderPages({
     db,
-    ctx: apiContext({ history, agents: agentStore, incidents: config.incidents, clock: () => end }),
+    ctx: inspectionReaders({ history, agents: agentStore, clock: () => end }),
   });
   const asCity = (path: string, params: Record<string, string> = {}): PageRequest => {
     const url = new URL(path, "http://collector");

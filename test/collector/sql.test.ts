@@ -10,24 +10,24 @@ const ALLOWED: Record<string, string[]> = {
   // a constant column list
   SELECT: [
     "collector/auth/users.ts",
-    "collector/store/incident-list.ts",
-    "collector/store/inventory.ts",
-    "collector/store/signoffs.ts",
+    "collector/inspection/incident-list.ts",
+    "collector/inspection/inventory.ts",
+    "collector/inspection/signoffs.ts",
   ],
   // a constant FROM clause
-  FROM: ["collector/store/inventory.ts"],
+  FROM: ["collector/inspection/inventory.ts"],
   // the migration number, an integer from the loop
-  "next + 1": ["collector/store/database.ts"],
+  "next + 1": ["collector/db/database.ts"],
   // fixed fragments "a.unit_id = ?" etc. chosen by which filters are set; values are bound
   'where.length ? `WHERE ${where.join(" AND ")}` : ""': [
-    "collector/export.ts",
-    "collector/store/incident-list.ts",
+    "collector/cli/export.ts",
+    "collector/inspection/incident-list.ts",
   ],
-  'where.join(" AND ")': ["collector/store/inventory.ts"],
+  'where.join(" AND ")': ["collector/inspection/inventory.ts"],
   // the constant paging queries of the retention steps
-  sql: ["collector/store/retention.ts"],
+  sql: ["collector/tsdb/retention.ts"],
   // the constant "SELECT value FROM json_each(?)": the ids themselves are one bound JSON array
-  ids: ["collector/store/rollups.ts"],
+  ids: ["collector/tsdb/rollups.ts"],
 };
 
 function sources(dir: string): string[] {

@@ -14,7 +14,7 @@ describe("demo", () => {
   it("reports all six categories on /metrics within 30 s and stops on Ctrl-C", async () => {
     const port = await freePort();
     const demo = startProgram(
-      join(ROOT, "dist/collector/demo.js"),
+      join(ROOT, "dist/collector/cli/demo.js"),
       [],
       {
         GIAMSAT_DEMO_PORT: String(port),

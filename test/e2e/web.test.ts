@@ -6,9 +6,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AgentIdentity } from "../../collector/store/agents.js";
-import { History } from "../../collector/store/history.js";
-import { SampleStore } from "../../collector/store/samples.js";
+import { BatchStore } from "../../collector/agents/batch-store.js";
+import type { AgentIdentity } from "../../collector/agents/registry.js";
+import { History } from "../../collector/inspection/history.js";
 import type { Category } from "../../shared/categories.js";
 import { collectorConfigSchema } from "../../shared/config/collector.js";
 import type { CheckResult } from "../../shared/protocol.js";
@@ -64,7 +64,7 @@ function results(
 }
 
 /** Three hours of results up to `end` from one agent; returns the last seq used. */
-function seed(store: SampleStore, agent: AgentIdentity, end: number, firstSeq: number): number {
+function seed(store: BatchStore, agent: AgentIdentity, end: number, firstSeq: number): number {
   const all = [
     ...results("gateway", "lan", "ping", end),
     ...results("host", "equipment", "host", end),
@@ -135,7 +135,7 @@ beforeAll(async () => {
           incidents: config.incidents,
           startedAt: earlier - 200 * MIN,
         });
-        const store = new SampleStore(db, history.hooks);
+        const store = new BatchStore(db, history.hooks);
         seed(store, agent, end, seed(store, agent, earlier, 0));
       },
     },

@@ -2,10 +2,10 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import WebSocket from "ws";
+import { AgentStore } from "../../collector/agents/registry.js";
 import { type RunningCollector, startCollector } from "../../collector/collector.js";
-import { AgentStore } from "../../collector/store/agents.js";
-import { type Db, openDatabase } from "../../collector/store/database.js";
-import { syncUnits } from "../../collector/store/units.js";
+import { type Db, openDatabase } from "../../collector/db/database.js";
+import { syncUnits } from "../../collector/inspection/units.js";
 import { type CollectorConfig, collectorConfigSchema } from "../../shared/config/collector.js";
 import { type Logger, silentLogger } from "../../shared/log.js";
 import type { CollectorMessage } from "../../shared/protocol.js";

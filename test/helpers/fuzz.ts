@@ -1,7 +1,7 @@
 // Hostile agent input for the fuzz test: frames (malformed, truncated, oversized, deeply nested,
 // wrong-typed, spoofing another unit) and upgrade requests, with the answer each must get.
 import fc from "fast-check";
-import { nestsDeeperThan } from "../../collector/json-depth.js";
+import { nestsDeeperThan } from "../../collector/agents/json-depth.js";
 import { CATEGORIES } from "../../shared/categories.js";
 import { PROTOCOL_ERRORS, type ProtocolErrorCode } from "../../shared/errors.js";
 import { METRIC_BY_NAME, METRICS } from "../../shared/metrics.js";

@@ -1,7 +1,8 @@
 // A store with a known morning for the JSON API's tests: an outage, agent silence, a link-caused
 // failure, an expiring certificate and a changed inventory, and the API on it at 11:05.
-import { createApi } from "../../collector/api/router.js";
-import { AgentStore } from "../../collector/store/agents.js";
+
+import { AgentStore } from "../../collector/agents/registry.js";
+import { createApi } from "../../collector/http/api/router.js";
 import { METRICS } from "../../shared/metrics.js";
 import { schedule, type TestStore, testStore, vn } from "./store.js";
 
@@ -90,11 +91,10 @@ export function morning(): Morning {
       },
     ],
   );
-  store.history.maintenance.runUntilIdle(NOW);
+  store.history.jobs.runUntilIdle(NOW);
   const api = createApi({
     history: store.history,
     agents: new AgentStore(store.db),
-    incidents: store.config.incidents,
     clock: () => NOW,
   });
   return {

@@ -13,7 +13,7 @@ function findRoot(): string {
 
 export const ROOT = findRoot();
 export const AGENT_CLI = join(ROOT, "dist/agent/cli.js");
-export const COLLECTOR_CLI = join(ROOT, "dist/collector/cli.js");
+export const COLLECTOR_CLI = join(ROOT, "dist/collector/cli/main.js");
 /** Node flags on the agent's shebang line (`#!/usr/bin/env -S node FLAGS`), so tests run it as users do. */
 export const AGENT_NODE_FLAGS = (() => {
   const line = existsSync(AGENT_CLI)

@@ -1,12 +1,12 @@
-// A collector store on a temporary SQLite file, written through SampleStore.write like ingest does,
+// A collector store on a temporary SQLite file, written through BatchStore.write like ingest does,
 // with the derived history (rollups, incidents, ...) driven by hand at chosen times.
 import { join } from "node:path";
-import type { AgentIdentity } from "../../collector/store/agents.js";
-import { AgentStore } from "../../collector/store/agents.js";
-import { type Db, openDatabase } from "../../collector/store/database.js";
-import { History } from "../../collector/store/history.js";
-import { SampleStore } from "../../collector/store/samples.js";
-import { syncUnits } from "../../collector/store/units.js";
+import { BatchStore } from "../../collector/agents/batch-store.js";
+import type { AgentIdentity } from "../../collector/agents/registry.js";
+import { AgentStore } from "../../collector/agents/registry.js";
+import { type Db, openDatabase } from "../../collector/db/database.js";
+import { History } from "../../collector/inspection/history.js";
+import { syncUnits } from "../../collector/inspection/units.js";
 import type { Category } from "../../shared/categories.js";
 import { type CollectorConfig, collectorConfigSchema } from "../../shared/config/collector.js";
 import type { Reason } from "../../shared/protocol.js";
@@ -32,7 +32,7 @@ export interface TestStore {
   dir: string;
   config: CollectorConfig;
   history: History;
-  samples: SampleStore;
+  batches: BatchStore;
   agent(unit: string, name: string): AgentIdentity;
   /** Stores one batch (results, and samples with their own labels) as ingest would. */
   write(
@@ -62,7 +62,7 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
     incidents: config.incidents,
     startedAt,
   });
-  const samples = new SampleStore(db, history.hooks);
+  const batches = new BatchStore(db, history.hooks);
   const seqs = new Map<number, number>();
   const enrolled = new Map<string, AgentIdentity>();
   /** Batches are received in order: at their newest sample, or right after the previous batch. */
@@ -72,7 +72,7 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
     dir: dir.path,
     config,
     history,
-    samples,
+    batches,
     agent(unit, name) {
       const key = `${unit}/${name}`;
       let found = enrolled.get(key);
@@ -87,7 +87,7 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
       seqs.set(agent.id, seq);
       const last = Math.max(0, ...results.map((r) => r.ts), ...extra.map((s) => s.ts));
       received = Math.max(received, last);
-      samples.write(
+      batches.write(
         agent,
         {
           type: "batch",
@@ -102,7 +102,7 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
       );
     },
     close() {
-      history.maintenance.stop();
+      history.jobs.stop();
       db.close();
       dir.remove();
     },

@@ -1,7 +1,7 @@
 // A person at a browser, as far as the collector can tell: a cookie jar, forms with their CSRF token,
 // redirects not followed (so tests see them), and users added straight into the database.
 import { UserStore } from "../../collector/auth/users.js";
-import { openDatabase } from "../../collector/store/database.js";
+import { openDatabase } from "../../collector/db/database.js";
 
 export interface Answer {
   status: number;

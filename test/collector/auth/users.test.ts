@@ -2,7 +2,7 @@
 // password, and one check at a time with a bounded queue, past which a login gets 503.
 import { afterAll, describe, expect, it } from "vitest";
 import { hashPassword, UserStore, verifyPassword } from "../../../collector/auth/users.js";
-import { openDatabase } from "../../../collector/store/database.js";
+import { openDatabase } from "../../../collector/db/database.js";
 import { HttpError } from "../../../shared/errors.js";
 
 const db = openDatabase(":memory:");

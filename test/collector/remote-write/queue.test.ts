@@ -2,8 +2,8 @@
 // rollback), per-endpoint progress across restarts, counted drops, endpoints added and removed.
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { type Db, openDatabase } from "../../../collector/db/database.js";
 import { RemoteWriteQueue } from "../../../collector/remote-write/queue.js";
-import { type Db, openDatabase } from "../../../collector/store/database.js";
 import { silentLogger } from "../../../shared/log.js";
 import { tempDir } from "../../helpers/processes.js";
 

@@ -1,0 +1,143 @@
+// Stores an agent's batch, all of it in one transaction: the seq it advances to, its check results
+// (each a sample of the check's giamsat_check_up and duration series, failures with their reason),
+// its samples, its inventories, and a row saying when it arrived.
+import { METRICS } from "../../shared/metrics.js";
+import type { Batch, CheckResult } from "../../shared/protocol.js";
+import type { Db } from "../db/database.js";
+import { InventoryWriter } from "../inspection/inventory.js";
+import { type KnownSeries, SampleWriter, type StoredSample } from "../tsdb/index.js";
+import type { AgentIdentity } from "./registry.js";
+
+export interface WriteOutcome {
+  /** False when the batch's seq was stored before: nothing was written again. */
+  stored: boolean;
+  samples: StoredSample[];
+}
+
+/** What the derived history learns from each stored batch, told inside its transaction. */
+export interface StoreHooks {
+  /** A batch whose oldest sample is at `oldestTs` was stored for the unit. */
+  stored?(unit: string, oldestTs: number): void;
+  /** A check result was stored as a sample of the check's giamsat_check_up series. */
+  result?(agent: { id: number; unit: string }, seriesId: number, result: CheckResult): void;
+  /** A sample was stored (duplicates are skipped), e.g. to queue it for remote_write. */
+  sample?(seriesId: number, ts: number, value: number): void;
+  /** A transaction in which the hooks above were called was rolled back. */
+  rolledBack?(): void;
+}
+
+export class BatchStore {
+  readonly #samples: SampleWriter;
+  readonly #createdChecks: string[] = [];
+  readonly #advanceSeq;
+  readonly #insertBatch;
+  readonly #insertFailure;
+  /** Checks known to be in the checks table as they are, so it is written only on a change. */
+  readonly #knownChecks = new Set<string>();
+  readonly #upsertCheck;
+  readonly #inventory: InventoryWriter;
+  readonly #write;
+
+  constructor(
+    db: Db,
+    /** Rollups (to redo what late data changes) and incidents follow what is stored. */
+    private readonly hooks: StoreHooks = {},
+  ) {
+    this.#samples = new SampleWriter(db, hooks.sample);
+    this.#advanceSeq = db.prepare(
+      "UPDATE agents SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ? AND last_seq < ?",
+    );
+    this.#insertBatch = db.prepare(
+      "INSERT INTO batches (agent_id, seq, received_at, clock_offset_ms, samples) VALUES (?, ?, ?, ?, ?)",
+    );
+    this.#insertFailure = db.prepare(
+      "INSERT INTO failures (agent_id, check_name, ts, reason, message) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    this.#upsertCheck = db.prepare(`
+      INSERT INTO checks (agent_id, name, category, kind, first_seen) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (agent_id, name) DO UPDATE SET category = excluded.category, kind = excluded.kind,
+        first_seen = min(first_seen, excluded.first_seen)`);
+    this.#inventory = new InventoryWriter(db);
+    this.#write = db.transaction(this.#writeBatch.bind(this));
+  }
+
+  /** Stores the batch unless its seq is not above the agent's last stored seq. */
+  write(agent: AgentIdentity, batch: Batch, receivedAt: number): WriteOutcome {
+    this.#samples.begin();
+    this.#createdChecks.length = 0;
+    try {
+      return this.#write(agent, batch, receivedAt);
+    } catch (error) {
+      this.#samples.rolledBack();
+      for (const key of this.#createdChecks) this.#knownChecks.delete(key);
+      this.hooks.rolledBack?.();
+      throw error;
+    }
+  }
+
+  #writeBatch(agent: AgentIdentity, batch: Batch, receivedAt: number): WriteOutcome {
+    const offset = batch.sentAt - receivedAt;
+    const advanced = this.#advanceSeq.run(
+      batch.seq,
+      receivedAt,
+      offset,
+      agent.id,
+      batch.seq,
+    ).changes;
+    if (advanced === 0) return { stored: false, samples: [] };
+    const samples = this.#samples;
+    const stored: StoredSample[] = [];
+    let oldest = Number.POSITIVE_INFINITY;
+    let previous: KnownSeries | undefined;
+    for (const result of batch.results) {
+      const up = result.up ? 1 : 0;
+      if (result.ts < oldest) oldest = result.ts;
+      if (!result.up) {
+        this.#insertFailure.run(
+          agent.id,
+          result.check,
+          result.ts,
+          result.reason ?? "error",
+          result.message ?? null,
+        );
+      }
+      const checkKey = `${agent.id}\u0000${result.check}\u0000${result.category}\u0000${result.kind}`;
+      if (!this.#knownChecks.has(checkKey)) {
+        this.#upsertCheck.run(agent.id, result.check, result.category, result.kind, result.ts);
+        this.#knownChecks.add(checkKey);
+        this.#createdChecks.push(checkKey);
+      }
+      // The check's own series are derived here, so agents do not send them twice.
+      const labels = { category: result.category, check: result.check, kind: result.kind };
+      const series = samples.next(previous, agent.id, METRICS.checkUp.name, labels);
+      samples.add(stored, series, result.ts, up);
+      this.hooks.result?.(agent, series.id, result);
+      previous = samples.next(series, agent.id, METRICS.checkDuration.name, labels);
+      samples.add(stored, previous, result.ts, result.duration);
+    }
+    for (const sample of batch.samples) {
+      if (sample.ts < oldest) oldest = sample.ts;
+      previous = samples.next(previous, agent.id, sample.metric, sample.labels);
+      samples.add(stored, previous, sample.ts, sample.value);
+    }
+    if (stored.length > 0) this.hooks.stored?.(agent.unit, oldest);
+    for (const item of batch.inventory ?? []) {
+      this.#inventory.write(agent.id, item.check, item.kind, item.ts, item.data);
+    }
+    this.#insertBatch.run(agent.id, batch.seq, receivedAt, offset, stored.length);
+    agent.lastSeq = batch.seq;
+    return { stored: true, samples: stored };
+  }
+
+  /** Forgets cached series ids and checks, after a transaction that created some was rolled back. */
+  forgetSeries(): void {
+    this.#samples.forgetSeries();
+    this.#knownChecks.clear();
+    this.hooks.rolledBack?.();
+  }
+
+  /** The newest sample of every series heard from since `since` (the exposition at start-up). */
+  latest(since: number): StoredSample[] {
+    return this.#samples.latest(since);
+  }
+}

@@ -1,0 +1,136 @@
+// The collector's HTTP server: each request matched once against the route table (routes.ts), its
+// query checked by the route's schema, let through by the guard, then answered by the route's
+// handler: /healthz, /metrics, login, the pages and the JSON API.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Registry } from "prom-client";
+import { z } from "zod";
+import { HttpError } from "../../shared/errors.js";
+import type { Logger } from "../../shared/log.js";
+import { listAudit } from "../auth/audit.js";
+import { Guard } from "../auth/guard.js";
+import { AddressLimiter } from "../auth/rate-limit.js";
+import { LOCAL_USER } from "../auth/roles.js";
+import { SessionStore } from "../auth/sessions.js";
+import { UserStore } from "../auth/users.js";
+import type { Db } from "../db/database.js";
+import type { Readers } from "../inspection/readers.js";
+import type { LatestValues } from "../prometheus/exposition.js";
+import { serveScrape } from "../prometheus/scrape.js";
+import type { CollectorMetrics } from "../prometheus/self-metrics.js";
+import { answerApi, apiRoutes } from "./api/router.js";
+import { loginHandlers } from "./login.js";
+import { AUDIT_PAGE, renderAudit } from "./pages/audit.js";
+import { LANGUAGES, langOf } from "./pages/i18n/index.js";
+import { chromeOf } from "./pages/layout.js";
+import { userBar } from "./pages/login.js";
+import { pageHandlers } from "./pages/pages.js";
+import { API_QUERY, PAGE_QUERY, parseQuery } from "./query.js";
+import type { Handlers, RequestContext } from "./request.js";
+import { send, sendHtml, sendJson } from "./respond.js";
+import { type ApiRouteName, matchRoute, type QueryOf, type RouteName } from "./routes.js";
+
+export interface HttpDeps {
+  db: Db;
+  latest: LatestValues;
+  registry: Registry;
+  metrics: CollectorMetrics;
+  metricsToken: string | undefined;
+  /** What the pages and the JSON API answer from. */
+  readers: Readers;
+  log: Logger;
+  /** web.auth from collector.yaml. */
+  auth: boolean;
+  /** Served over HTTPS. */
+  secure: boolean;
+  sessionTtlMs: number;
+  loginFailuresPerMinute: number;
+}
+
+const NO_QUERY = z.strictObject({});
+/** An API route's query before the caller is known: bounded only, checked in full afterwards. */
+const BOUNDED_QUERY = z.object({}).catchall(z.string().max(200));
+
+export function createHandler(deps: HttpDeps) {
+  const checkWritable = deps.db.prepare("SELECT 1");
+  const sessions = new SessionStore(deps.db);
+  const guard = new Guard({ sessions, auth: deps.auth, secure: deps.secure });
+  const routes = apiRoutes(deps.readers);
+  const api = <N extends ApiRouteName>(ctx: RequestContext<N>) => {
+    const user = ctx.user ?? LOCAL_USER;
+    const scope = user.role === "unit" ? (user.unit ?? "") : undefined;
+    sendJson(
+      ctx.response,
+      200,
+      answerApi(routes, ctx.route.name, ctx.route.params, ctx.query, scope),
+    );
+  };
+  const header = (ctx: RequestContext) =>
+    userBar(ctx.user, ctx.csrf(), deps.auth, LANGUAGES[langOf(ctx.url)]);
+  const handlers: Handlers = {
+    healthz: ({ response }) => {
+      // An immediate transaction takes the write lock, so this fails when the file cannot be written.
+      deps.db.exec("BEGIN IMMEDIATE; ROLLBACK");
+      checkWritable.get();
+      send(response, 200, "text/plain; charset=utf-8", "ok\n");
+    },
+    metrics: ({ request, response }) => serveScrape(deps, request, response),
+    audit: (ctx) => {
+      const before = ctx.query.before === undefined ? undefined : Number(ctx.query.before);
+      const rows = listAudit(deps.db, { before, limit: AUDIT_PAGE });
+      sendHtml(ctx.response, 200, renderAudit(chromeOf(ctx.url, header(ctx)), rows));
+    },
+    ...loginHandlers({
+      users: new UserStore(deps.db),
+      sessions,
+      limiter: new AddressLimiter(deps.loginFailuresPerMinute),
+      sessionTtlMs: deps.sessionTtlMs,
+      secure: deps.secure,
+      log: deps.log,
+      header,
+    }),
+    ...pageHandlers({ db: deps.db, ctx: deps.readers, log: deps.log, header }),
+    apiUnits: api,
+    apiUnit: api,
+    apiChecks: api,
+    apiSummary: api,
+    apiIncidents: api,
+    apiInventory: api,
+  };
+
+  const serve = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
+    const route = matchRoute(request.method ?? "GET", url.pathname);
+    const { spec, params } = route;
+    const checked = spec.api ? BOUNDED_QUERY : (spec.query ?? NO_QUERY);
+    const pageQuery = parseQuery(url.searchParams, checked, PAGE_QUERY);
+    const unit =
+      spec.unit === undefined ? undefined : (params as Record<string, string>)[spec.unit];
+    const access = await guard.check(request, response, url, { ...spec, unit });
+    const query =
+      spec.api && spec.query ? parseQuery(url.searchParams, spec.query, API_QUERY) : pageQuery;
+    const ctx = { request, response, url, route, query: query as QueryOf<RouteName>, ...access };
+    // Each handler takes its own route's context; the table ties name and context together.
+    await (handlers[route.name] as (ctx: RequestContext) => Promise<void> | void)(ctx);
+  };
+
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? "/", "http://collector");
+    try {
+      await serve(request, response, url);
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      if (status >= 500) deps.log.error({ err: error, url: url.pathname }, "request failed");
+      // A streamed response (/metrics) that fails half-way can only be cut off.
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      const message = error instanceof HttpError ? error.message : "internal error";
+      const headers = error instanceof HttpError ? error.headers : {};
+      if (url.pathname.startsWith("/api/")) {
+        sendJson(response, status, { error: message }, headers);
+      } else {
+        send(response, status, "text/plain; charset=utf-8", `${message}\n`, headers);
+      }
+    }
+  };
+}

@@ -1,0 +1,114 @@
+// The state of checks and categories now, from each check's newest result: a result counts for
+// at most twice the check's interval, after that the check has no data.
+import { CATEGORIES } from "../../shared/categories.js";
+import type { Db } from "../db/database.js";
+import {
+  type CheckSeries,
+  holdCap,
+  type SampleReader,
+  type Samples,
+  slice,
+} from "../tsdb/index.js";
+import { LINK_CATEGORY } from "./availability.js";
+
+export type CheckState = "up" | "down" | "no_data";
+export type CategoryState = CheckState | "no_checks";
+
+export interface CheckNow {
+  state: CheckState;
+  /** Time of the newest result, if any is stored. */
+  lastResult: number | null;
+  /** The newest result's failure, when it failed. */
+  reason: string | null;
+  message: string | null;
+}
+
+export interface CategoryNow {
+  state: CategoryState;
+  checks: number;
+  down: number;
+  /** Down while the unit's link to the data center is down: likely the link's fault. */
+  cause: "link" | null;
+}
+
+export class CheckStatus {
+  readonly #failure;
+
+  constructor(
+    db: Db,
+    private readonly samples: SampleReader,
+  ) {
+    this.#failure = db.prepare(
+      "SELECT reason, message FROM failures WHERE agent_id = ? AND check_name = ? AND ts = ?",
+    );
+  }
+
+  /** The state now of each check, reading each agent's recent rows once. */
+  many(checks: readonly CheckSeries[], now: number): Map<number, CheckNow> {
+    const back = Math.max(0, ...checks.map((c) => holdCap(c)));
+    const read = this.samples.readMany(checks, now - back, Number.POSITIVE_INFINITY);
+    const out = new Map<number, CheckNow>();
+    for (const check of checks) {
+      const recent = read.get(check.id) ?? { ts: [], values: [] };
+      out.set(
+        check.id,
+        this.#state(check, slice(recent, now - holdCap(check), Number.POSITIVE_INFINITY)),
+      );
+    }
+    return out;
+  }
+
+  #state(check: CheckSeries, recent: Samples): CheckNow {
+    const n = recent.ts.length - 1;
+    if (n < 0) {
+      const last = this.samples.last(check.id);
+      return { state: "no_data", lastResult: last?.ts ?? null, reason: null, message: null };
+    }
+    const ts = recent.ts[n] as number;
+    if ((recent.values[n] as number) > 0) {
+      return { state: "up", lastResult: ts, reason: null, message: null };
+    }
+    const failure = this.#failure.get(check.agentId, check.check, ts) as
+      | { reason: string; message: string | null }
+      | undefined;
+    return {
+      state: "down",
+      lastResult: ts,
+      reason: failure?.reason ?? null,
+      message: failure?.message ?? null,
+    };
+  }
+}
+
+/** Each category's state from its checks' states; every category of CATEGORIES is present. */
+export function categoryStates(
+  checks: readonly { category: string; state: CheckState }[],
+): Record<string, CategoryNow> {
+  const out: Record<string, CategoryNow> = {};
+  for (const category of CATEGORIES) {
+    out[category] = { state: "no_checks", checks: 0, down: 0, cause: null };
+  }
+  for (const check of checks) {
+    const entry = out[check.category];
+    if (!entry) continue;
+    entry.checks++;
+    if (check.state === "down") entry.down++;
+    if (check.state === "down") entry.state = "down";
+    else if (check.state === "up" && entry.state !== "down") entry.state = "up";
+    else if (entry.state === "no_checks") entry.state = "no_data";
+  }
+  const linkDown = out[LINK_CATEGORY]?.state === "down";
+  for (const [category, entry] of Object.entries(out)) {
+    if (linkDown && category !== LINK_CATEGORY && entry.state === "down") entry.cause = "link";
+  }
+  return out;
+}
+
+/** The unit's state: down if a category is down, up if any is up, else no data or no checks. */
+export function unitState(categories: Record<string, CategoryNow>): CategoryState {
+  const states = Object.values(categories).map((c) => c.state);
+  if (states.includes("down")) return "down";
+  if (states.includes("up")) return "up";
+  if (states.includes("no_data")) return "no_data";
+  return "no_checks";
+}

@@ -1,0 +1,124 @@
+// What is derived from the stored samples, put together: the engine (rollups, compaction,
+// retention) with incidents as background jobs, and the readers the API and the pages use.
+import type { IncidentsConfig, RetentionConfig } from "../../shared/config/collector.js";
+import type { Logger } from "../../shared/log.js";
+import type { CheckResult } from "../../shared/protocol.js";
+import type { Db } from "../db/database.js";
+import {
+  type Compaction,
+  DAY,
+  JobRunner,
+  type Retention,
+  type RollupReader,
+  type Rollups,
+  type SampleReader,
+  type SeriesCatalog,
+  Tsdb,
+  type Watermarks,
+} from "../tsdb/index.js";
+import { bucketTimes } from "./availability.js";
+import { AvailabilityQuery } from "./availability-query.js";
+import { Incidents } from "./incidents.js";
+import { recordRetention } from "./retention.js";
+
+export interface HistoryOptions {
+  retention: RetentionConfig;
+  incidents: IncidentsConfig;
+  /** When the collector started (silence is not counted from before). */
+  startedAt: number;
+  clock?: () => number;
+  log?: Logger;
+  onStep?: (job: string, seconds: number) => void;
+}
+
+/** What the history follows of each batch stored, inside the transaction that stores it. */
+export interface HistoryHooks {
+  stored(unit: string, oldestTs: number): void;
+  result(agent: { id: number; unit: string }, seriesId: number, result: CheckResult): void;
+  rolledBack(): void;
+}
+
+export class History {
+  readonly catalog: SeriesCatalog;
+  readonly samples: SampleReader;
+  readonly marks: Watermarks;
+  readonly rollups: Rollups;
+  readonly rollupReader: RollupReader;
+  readonly compaction: Compaction;
+  readonly retention: Retention;
+  readonly incidents: Incidents;
+  readonly availability: AvailabilityQuery;
+  readonly jobs: JobRunner;
+
+  constructor(
+    readonly db: Db,
+    readonly options: HistoryOptions,
+  ) {
+    const tsdb = new Tsdb(db, {
+      retention: options.retention,
+      checkTimes: bucketTimes,
+      retentionPhases: recordRetention(db),
+    });
+    this.catalog = tsdb.catalog;
+    this.samples = tsdb.samples;
+    this.marks = tsdb.marks;
+    this.rollups = tsdb.rollups;
+    this.rollupReader = tsdb.rollupReader;
+    this.compaction = tsdb.compaction;
+    this.retention = tsdb.retention;
+    this.incidents = new Incidents(db, options.incidents, options.startedAt);
+    this.availability = new AvailabilityQuery(
+      this.catalog,
+      this.samples,
+      this.rollupReader,
+      this.marks,
+      tsdb.scopes,
+      options.retention,
+    );
+    this.jobs = new JobRunner([this.incidents, ...tsdb.jobs], {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+    });
+  }
+
+  /** For the batch store (inside its transactions): late data and results to follow. */
+  readonly hooks: HistoryHooks = {
+    stored: (unit, ts) => this.marks.late(unit, ts),
+    result: (agent, seriesId, result) =>
+      this.incidents.result(
+        {
+          id: seriesId,
+          agentId: agent.id,
+          unit: agent.unit,
+          check: result.check,
+          category: result.category,
+        },
+        result.ts,
+        result.up,
+        result.reason,
+        result.message,
+      ),
+    rolledBack: () => this.incidents.forget(),
+  };
+
+  /**
+   * Follows, once, the results of checks stored before incidents were looked for (a database
+   * from an older version): the last day of them, so incidents still open are found.
+   */
+  catchUp(now: number): void {
+    this.catalog.refresh();
+    const units = this.db.prepare("SELECT id FROM units").pluck().all() as string[];
+    this.db.transaction(() => {
+      for (const unit of units) {
+        for (const check of this.catalog.unitChecks(unit)) {
+          if (this.incidents.known(check.id)) continue;
+          this.incidents.follow(
+            check,
+            this.samples.read(check.id, now - DAY, Number.POSITIVE_INFINITY),
+          );
+        }
+      }
+    })();
+  }
+}

@@ -1,0 +1,241 @@
+// Reading incidents back, with filters, and marking those the unit's data-center link caused: a
+// check incident of another category that began while a datacenter check of the same unit was in
+// an incident (from one hold time before that incident's start, as checks run at different moments).
+
+import type { Db } from "../db/database.js";
+import { type CheckSeries, holdCap, type SeriesCatalog } from "../tsdb/index.js";
+import { LINK_CATEGORY } from "./availability.js";
+
+export interface IncidentFilter {
+  unit?: string | undefined;
+  category?: string | undefined;
+  state?: "open" | "closed" | undefined;
+  kind?: "check" | "silence" | undefined;
+  /** Incidents overlapping [from, to). */
+  from?: number | undefined;
+  to?: number | undefined;
+  limit?: number | undefined;
+}
+
+export interface Incident {
+  id: number;
+  kind: "check" | "silence";
+  unit: string;
+  agent: string;
+  check: string | null;
+  category: string | null;
+  start: number;
+  end: number | null;
+  /** Until `end`, or until now while open. */
+  durationMs: number;
+  reason: string | null;
+  message: string | null;
+  cause: "link" | null;
+  /** The datacenter incident it is attributed to. */
+  linkIncident: number | null;
+}
+
+/** GET /api/v1/incidents: newest first; `truncated` when more matched than were listed. */
+export interface IncidentPage {
+  truncated: boolean;
+  incidents: Incident[];
+}
+
+export class IncidentList {
+  readonly #byUnits;
+  readonly #links;
+  readonly #agentNames;
+  /** Agent names by id; an agent's name never changes. */
+  readonly #agents = new Map<number, string>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: SeriesCatalog,
+  ) {
+    // Three index ranges: begun in the window (incidents_unit), and begun before it but ended in
+    // it or still open (incidents_unit_end), so a report never reads the years before its period.
+    // `+start_ts` keeps SQLite from picking incidents_unit for those two. Each unit's incidents
+    // come back as one JSON array: far cheaper to hand to JavaScript than a row each.
+    this.#byUnits = db
+      .prepare(`
+        SELECT unit_id, json_group_array(
+          json_array(id, kind, agent_id, series_id, start_ts, end_ts, reason, message)
+          ORDER BY start_ts DESC, id DESC)
+        FROM (
+          ${SELECT} WHERE i.unit_id IN (SELECT value FROM json_each(@units))
+            AND i.start_ts >= @from AND i.start_ts < @to
+          UNION ALL
+          ${SELECT} WHERE i.unit_id IN (SELECT value FROM json_each(@units))
+            AND +i.start_ts < @from AND i.end_ts > @from
+          UNION ALL
+          ${SELECT} WHERE i.unit_id IN (SELECT value FROM json_each(@units))
+            AND +i.start_ts < @from AND i.end_ts IS NULL)
+        GROUP BY unit_id`)
+      .raw();
+    this.#agentNames = db.prepare("SELECT id, name FROM agents").raw();
+    // Link incidents overlapping [earliest, latest]: found by their end (incidents_unit_end), so
+    // the unit's earlier months are not read.
+    this.#links = db
+      .prepare(`
+        SELECT id, series_id, start_ts, end_ts FROM incidents
+        WHERE unit_id = @unit AND end_ts > @earliest AND +start_ts <= @latest
+          AND kind = 'check' AND category = @category
+        UNION ALL
+        SELECT id, series_id, start_ts, end_ts FROM incidents
+        WHERE unit_id = @unit AND end_ts IS NULL AND +start_ts <= @latest
+          AND kind = 'check' AND category = @category
+        ORDER BY 3`)
+      .raw();
+  }
+
+  /** Newest first; one more than `limit` is read to tell whether the list was cut. */
+  list(filter: IncidentFilter, now: number): IncidentPage {
+    const where: string[] = [];
+    const params: Record<string, string | number> = {};
+    if (filter.unit !== undefined) {
+      where.push("i.unit_id = @unit");
+      params.unit = filter.unit;
+    }
+    if (filter.category !== undefined) {
+      where.push("i.category = @category");
+      params.category = filter.category;
+    }
+    if (filter.kind !== undefined) {
+      where.push("i.kind = @kind");
+      params.kind = filter.kind;
+    }
+    if (filter.state === "open") where.push("i.end_ts IS NULL");
+    if (filter.state === "closed") where.push("i.end_ts IS NOT NULL");
+    if (filter.to !== undefined) {
+      where.push("i.start_ts < @to");
+      params.to = filter.to;
+    }
+    if (filter.from !== undefined) {
+      where.push("(i.end_ts IS NULL OR i.end_ts > @from)");
+      params.from = filter.from;
+    }
+    const limit = filter.limit ?? 100;
+    const rows = this.db
+      .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit`)
+      .raw()
+      .all({ ...params, limit: limit + 1 }) as unknown[][];
+    const incidents = rows.slice(0, limit).map((row) => this.#incident(row[8] as string, row, now));
+    this.#attribute(incidents);
+    return { truncated: rows.length > limit, incidents };
+  }
+
+  /**
+   * The incidents of each of these units overlapping [from, to), newest first, at most `limit` a
+   * unit: what `list` gives for each unit, read in one query.
+   */
+  listUnits(
+    units: readonly string[],
+    from: number,
+    to: number,
+    limit: number,
+    now: number,
+  ): Map<string, { incidents: Incident[]; truncated: boolean }> {
+    const out = new Map<string, { incidents: Incident[]; truncated: boolean }>(
+      units.map((unit) => [unit, { incidents: [], truncated: false }]),
+    );
+    const all: Incident[] = [];
+    for (const [unit, json] of this.#byUnits.all({ units: JSON.stringify(units), from, to }) as [
+      string,
+      string,
+    ][]) {
+      const rows = JSON.parse(json) as unknown[][];
+      const incidents = rows.slice(0, limit).map((row) => this.#incident(unit, row, now));
+      out.set(unit, { incidents, truncated: rows.length > limit });
+      for (const incident of incidents) all.push(incident);
+    }
+    this.#attribute(all);
+    return out;
+  }
+
+  /** An incident from its row: id, kind, agent id, series id, start, end, reason, message (as SELECT). */
+  #incident(unit: string, a: readonly unknown[], now: number): Incident {
+    const seriesId = a[3] as number | null;
+    const names = seriesId === null ? undefined : this.#check(seriesId);
+    const end = a[5] as number | null;
+    return {
+      id: a[0] as number,
+      kind: a[1] as Incident["kind"],
+      unit,
+      agent: this.#agent(a[2] as number),
+      check: names?.check ?? null,
+      category: names?.category ?? null,
+      start: a[4] as number,
+      end,
+      durationMs: Math.max(0, (end ?? now) - (a[4] as number)),
+      reason: a[6] as string | null,
+      message: a[7] as string | null,
+      cause: null,
+      linkIncident: null,
+    };
+  }
+
+  #check(seriesId: number): CheckSeries | undefined {
+    let info = this.catalog.get(seriesId);
+    if (!info) {
+      this.catalog.refresh();
+      info = this.catalog.get(seriesId);
+    }
+    return info && "check" in info ? (info as CheckSeries) : undefined;
+  }
+
+  #agent(id: number): string {
+    let name = this.#agents.get(id);
+    if (name === undefined) {
+      for (const [agent, agentName] of this.#agentNames.all() as [number, string][]) {
+        this.#agents.set(agent, agentName);
+      }
+      name = this.#agents.get(id) ?? "";
+    }
+    return name;
+  }
+
+  /** Marks each check incident outside the datacenter category that a link incident explains. */
+  #attribute(rows: readonly Incident[]): void {
+    const byUnit = new Map<string, Incident[]>();
+    for (const row of rows) {
+      if (row.kind !== "check" || row.category === LINK_CATEGORY) continue;
+      const own = byUnit.get(row.unit);
+      if (own) own.push(row);
+      else byUnit.set(row.unit, [row]);
+    }
+    for (const [unit, own] of byUnit) {
+      let earliest = Number.POSITIVE_INFINITY;
+      let latest = Number.NEGATIVE_INFINITY;
+      for (const row of own) {
+        earliest = Math.min(earliest, row.start);
+        latest = Math.max(latest, row.start);
+      }
+      // A link incident can explain one that began up to a hold time (hours at most) before it.
+      const links = this.#links.all({
+        unit,
+        category: LINK_CATEGORY,
+        earliest,
+        latest: latest + 86_400_000,
+      }) as [number, number, number, number | null][];
+      const spans = links.map(([id, seriesId, start, end]) => {
+        return { id, from: start - holdCap({ interval: this.#check(seriesId)?.interval }), end };
+      });
+      for (const row of own) {
+        const link = spans.find(
+          (l) => l.from <= row.start && (l.end === null || row.start < l.end),
+        );
+        if (link) {
+          row.cause = "link";
+          row.linkIncident = link.id;
+        }
+      }
+    }
+  }
+}
+
+// Names come from the series catalog and the agents (see #incident): one string column less per
+// name, which is most of the cost of reading a city's month of incidents.
+const SELECT = `
+  SELECT i.id, i.kind, i.agent_id, i.series_id, i.start_ts, i.end_ts, i.reason, i.message, i.unit_id
+  FROM incidents i`;

@@ -1,0 +1,54 @@
+// The time-series engine over one SQLite file, its parts wired together: the series catalog, the
+// sample reader, rollups with their watermarks and scopes, and compaction and retention, the
+// background jobs a JobRunner steps beside those the application adds.
+import type { RetentionConfig } from "../../shared/config/collector.js";
+import { SeriesCatalog } from "./catalog.js";
+import type { CheckTimesOf } from "./check-times.js";
+import { Compaction } from "./compaction.js";
+import type { Job } from "./jobs.js";
+import { Retention, type RetentionPhases } from "./retention.js";
+import { RollupReader } from "./rollup-reader.js";
+import { Rollups } from "./rollups.js";
+import { SampleReader } from "./sample-reader.js";
+import { ScopeIds } from "./scopes.js";
+import type { Db } from "./sqlite.js";
+import { Watermarks } from "./watermarks.js";
+
+export interface TsdbOptions {
+  retention: RetentionConfig;
+  /** How a unit's check results become time up, observed and down because of the link. */
+  checkTimes: CheckTimesOf;
+  /** The application's own rows that retention deletes too. */
+  retentionPhases?: RetentionPhases;
+}
+
+export class Tsdb {
+  readonly catalog: SeriesCatalog;
+  readonly samples: SampleReader;
+  readonly marks: Watermarks;
+  readonly scopes: ScopeIds;
+  readonly rollups: Rollups;
+  readonly rollupReader: RollupReader;
+  readonly compaction: Compaction;
+  readonly retention: Retention;
+  /** The engine's background jobs, in the order they take turns. */
+  readonly jobs: readonly Job[];
+
+  constructor(
+    readonly db: Db,
+    options: TsdbOptions,
+  ) {
+    this.catalog = new SeriesCatalog(db);
+    this.samples = new SampleReader(db);
+    this.marks = new Watermarks(db);
+    this.scopes = new ScopeIds(db);
+    this.rollups = new Rollups(db, this.catalog, this.samples, this.marks, {
+      rawRetentionMs: options.retention.raw,
+      checkTimes: options.checkTimes,
+    });
+    this.rollupReader = new RollupReader(db);
+    this.compaction = new Compaction(db);
+    this.retention = new Retention(db, options.retention, options.retentionPhases);
+    this.jobs = [this.rollups, this.compaction, this.retention];
+  }
+}

@@ -1,0 +1,279 @@
+// Reading raw samples wherever they are: the head (the samples table, one row per sample, where
+// ingest writes) and the compressed chunks that compaction moves closed 2-hour windows into.
+
+import { decodeChunk, type Samples } from "./chunk-codec.js";
+import type { Db } from "./sqlite.js";
+
+/** Length of a chunk's time window; Prometheus cuts its head into blocks of the same length. */
+export const CHUNK_MS = 2 * 3_600_000;
+/** Chunk ids are series_id * 2^21 + window: windows up to the year 2448 fit. */
+const WINDOWS = 2 ** 21;
+
+export function chunkId(seriesId: number, window: number): number {
+  return seriesId * WINDOWS + window;
+}
+
+/** The 2-hour window of a time, kept within what chunk ids can hold. */
+export function windowOf(ts: number): number {
+  return Math.min(WINDOWS - 1, Math.max(0, Math.floor(ts / CHUNK_MS)));
+}
+
+export function seriesOfChunk(id: number): number {
+  return Math.floor(id / WINDOWS);
+}
+
+/** Merges two time-sorted sample lists; a ts in both keeps the first list's sample. */
+export function mergeSamples(first: Samples, second: Samples): Samples {
+  if (second.ts.length === 0) return first;
+  if (first.ts.length === 0) return second;
+  const ts: number[] = [];
+  const values: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.ts.length || j < second.ts.length) {
+    const a = first.ts[i];
+    const b = second.ts[j];
+    if (b === undefined || (a !== undefined && a <= b)) {
+      ts.push(a as number);
+      values.push(first.values[i] as number);
+      if (a === b) j++;
+      i++;
+    } else {
+      ts.push(b);
+      values.push(second.values[j] as number);
+      j++;
+    }
+  }
+  return { ts, values };
+}
+
+/** The samples with a <= ts < b of a time-sorted list. */
+export function slice(samples: Samples, a: number, b: number): Samples {
+  const { ts, values } = samples;
+  let lo = 0;
+  while (lo < ts.length && (ts[lo] as number) < a) lo++;
+  let hi = lo;
+  while (hi < ts.length && (ts[hi] as number) < b) hi++;
+  return { ts: ts.slice(lo, hi), values: values.slice(lo, hi) };
+}
+
+export class SampleReader {
+  readonly #agentOf;
+  readonly #agents = new Map<number, number>();
+  readonly #chunksIn;
+  readonly #headLastBefore;
+  readonly #chunksBackward;
+  readonly #head;
+  readonly #agentHead;
+  readonly #headLast;
+  readonly #lastChunk;
+  readonly #headFirst;
+  readonly #firstChunk;
+
+  constructor(db: Db) {
+    this.#agentOf = db.prepare("SELECT agent_id FROM series WHERE id = ?").pluck();
+    // Chunks of several series, each its own range of ids ([[first, last], ...] as JSON). CROSS
+    // JOIN keeps the ranges outside, so each is a rowid search (a plain join scans chunks), and
+    // the rows come range by range, each in id order.
+    this.#chunksIn = db
+      .prepare(
+        "SELECT c.id, c.data FROM json_each(?) AS r CROSS JOIN chunks c ON c.id >= r.value ->> 0 AND c.id <= r.value ->> 1",
+      )
+      .raw();
+    // The head is keyed (agent, ts, series): one series' samples are read from its agent's rows.
+    this.#head = db
+      .prepare(
+        "SELECT ts, value FROM samples WHERE agent_id = ? AND ts >= ? AND ts < ? AND series_id = ? ORDER BY ts",
+      )
+      .raw();
+    // Only the series asked for reach JavaScript: an agent's checks are a third of its series.
+    this.#agentHead = db
+      .prepare(
+        "SELECT series_id, ts, value FROM samples WHERE agent_id = ? AND ts >= ? AND ts < ? AND series_id IN (SELECT value FROM json_each(?)) ORDER BY ts",
+      )
+      .raw();
+    this.#headLast = db.prepare(
+      "SELECT ts, value FROM samples WHERE agent_id = ? AND series_id = ? ORDER BY ts DESC LIMIT 1",
+    );
+    this.#headLastBefore = db.prepare(
+      "SELECT ts, value FROM samples WHERE agent_id = ? AND series_id = ? AND ts >= ? AND ts < ? ORDER BY ts DESC LIMIT 1",
+    );
+    this.#chunksBackward = db
+      .prepare("SELECT data FROM chunks WHERE id >= ? AND id <= ? ORDER BY id DESC")
+      .pluck();
+    this.#headFirst = db
+      .prepare("SELECT ts FROM samples WHERE agent_id = ? AND series_id = ? ORDER BY ts LIMIT 1")
+      .pluck();
+    this.#lastChunk = db.prepare(
+      "SELECT data FROM chunks WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT 1",
+    );
+    this.#firstChunk = db
+      .prepare("SELECT data FROM chunks WHERE id >= ? AND id < ? ORDER BY id LIMIT 1")
+      .pluck();
+  }
+
+  #agent(seriesId: number): number {
+    let agent = this.#agents.get(seriesId);
+    if (agent === undefined) {
+      agent = (this.#agentOf.get(seriesId) as number | undefined) ?? -1;
+      this.#agents.set(seriesId, agent);
+    }
+    return agent;
+  }
+
+  /** Samples of the series with from <= ts < to, in time order. */
+  read(seriesId: number, from: number, to: number): Samples {
+    const head: Samples = { ts: [], values: [] };
+    for (const [ts, value] of this.#head.iterate(
+      this.#agent(seriesId),
+      from,
+      to,
+      seriesId,
+    ) as Iterable<[number, number]>) {
+      head.ts.push(ts);
+      head.values.push(value);
+    }
+    // A sample compacted first wins over one that reached the head later with the same ts.
+    return mergeSamples(this.#compacted(seriesId, from, to), head);
+  }
+
+  /**
+   * Samples of several series of one agent in [from, to): the agent's head rows are read once,
+   * which is cheaper than one read per series when they are most of its series.
+   */
+  readAgent(
+    agentId: number,
+    seriesIds: readonly number[],
+    from: number,
+    to: number,
+  ): Map<number, Samples> {
+    const heads = new Map<number, Samples>();
+    for (const id of seriesIds) heads.set(id, { ts: [], values: [] });
+    const rows = this.#agentHead.all(agentId, from, to, JSON.stringify(seriesIds)) as [
+      number,
+      number,
+      number,
+    ][];
+    for (const [id, ts, value] of rows) {
+      const head = heads.get(id);
+      if (head) {
+        head.ts.push(ts);
+        head.values.push(value);
+      }
+    }
+    const compacted = this.#compactedMany(seriesIds, from, to);
+    const out = new Map<number, Samples>();
+    for (const [id, head] of heads) {
+      out.set(id, mergeSamples(compacted.get(id) ?? { ts: [], values: [] }, head));
+    }
+    return out;
+  }
+
+  /** #compacted of several series in one query: one statement run, not one per series. */
+  #compactedMany(seriesIds: readonly number[], from: number, to: number): Map<number, Samples> {
+    const out = new Map<number, Samples>();
+    if (to <= from || seriesIds.length === 0) return out;
+    const ranges = seriesIds.map((id) => [
+      chunkId(id, windowOf(from)),
+      chunkId(id, windowOf(to - 1)),
+    ]);
+    const rows = this.#chunksIn.all(JSON.stringify(ranges)) as [number, Uint8Array][];
+    for (const [id, data] of rows) {
+      const series = seriesOfChunk(id);
+      let samples = out.get(series);
+      if (!samples) {
+        samples = { ts: [], values: [] };
+        out.set(series, samples);
+      }
+      const chunk = decodeChunk(data);
+      for (let i = 0; i < chunk.ts.length; i++) {
+        const ts = chunk.ts[i] as number;
+        if (ts >= from && ts < to) {
+          samples.ts.push(ts);
+          samples.values.push(chunk.values[i] as number);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Samples of any series in [from, to), read agent by agent. */
+  readMany(
+    series: readonly { id: number; agentId: number }[],
+    from: number,
+    to: number,
+  ): Map<number, Samples> {
+    const byAgent = new Map<number, number[]>();
+    for (const s of series) {
+      const ids = byAgent.get(s.agentId);
+      if (ids) ids.push(s.id);
+      else byAgent.set(s.agentId, [s.id]);
+    }
+    const out = new Map<number, Samples>();
+    for (const [agent, ids] of byAgent) {
+      for (const [id, samples] of this.readAgent(agent, ids, from, to)) out.set(id, samples);
+    }
+    return out;
+  }
+
+  #compacted(seriesId: number, from: number, to: number): Samples {
+    return this.#compactedMany([seriesId], from, to).get(seriesId) ?? { ts: [], values: [] };
+  }
+
+  /** The newest sample in [from, before), reading back only as far as it must. */
+  lastBefore(
+    seriesId: number,
+    from: number,
+    before: number,
+  ): { ts: number; value: number } | undefined {
+    if (before <= from) return undefined;
+    let best = this.#headLastBefore.get(this.#agent(seriesId), seriesId, from, before) as
+      | { ts: number; value: number }
+      | undefined;
+    const chunks = this.#chunksBackward.iterate(
+      chunkId(seriesId, windowOf(from)),
+      chunkId(seriesId, windowOf(before - 1)),
+    ) as Iterable<Uint8Array>;
+    for (const data of chunks) {
+      const chunk = decodeChunk(data);
+      let found = false;
+      for (let i = chunk.ts.length - 1; i >= 0; i--) {
+        const ts = chunk.ts[i] as number;
+        if (ts >= before) continue;
+        if (ts >= from && (!best || ts > best.ts)) best = { ts, value: chunk.values[i] as number };
+        found = true;
+        break;
+      }
+      // Chunks hold consecutive windows: the first one with a sample before `before` is the one.
+      if (found) break;
+    }
+    return best;
+  }
+
+  /** The newest sample of the series. */
+  last(seriesId: number): { ts: number; value: number } | undefined {
+    const head = this.#headLast.get(this.#agent(seriesId), seriesId) as
+      | { ts: number; value: number }
+      | undefined;
+    const row = this.#lastChunk.get(chunkId(seriesId, 0), chunkId(seriesId + 1, 0)) as
+      | { data: Uint8Array }
+      | undefined;
+    if (!row) return head;
+    const chunk = decodeChunk(row.data);
+    const n = chunk.ts.length - 1;
+    const ts = chunk.ts[n];
+    if (ts === undefined || (head && head.ts >= ts)) return head;
+    return { ts, value: chunk.values[n] as number };
+  }
+
+  /** Time of the oldest sample of the series. */
+  firstTs(seriesId: number): number | undefined {
+    const head = this.#headFirst.get(this.#agent(seriesId), seriesId) as number | undefined;
+    const data = this.#firstChunk.get(chunkId(seriesId, 0), chunkId(seriesId + 1, 0)) as
+      | Uint8Array
+      | undefined;
+    const compacted = data ? decodeChunk(data).ts[0] : undefined;
+    if (head === undefined) return compacted;
+    return compacted === undefined ? head : Math.min(head, compacted);
+  }
+}

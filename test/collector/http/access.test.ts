@@ -1,0 +1,387 @@
+// Who may see and do what on the collector's pages and API: every route of the table, per role.
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordAudit } from "../../../collector/auth/audit.js";
+import { openDatabase } from "../../../collector/db/database.js";
+import type { RouteName } from "../../../collector/http/routes.js";
+import { type TestCollector, testCollector } from "../../helpers/collector.js";
+import { addUsers, Browser, PASSWORD } from "../../helpers/web.js";
+
+let collector: TestCollector;
+const browsers = new Map<string, Browser>();
+
+/** One concrete request per route, about unit-b where the route names a unit. */
+const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
+  healthz: { method: "GET", path: "/healthz" },
+  metrics: { method: "GET", path: "/metrics" },
+  loginPage: { method: "GET", path: "/login" },
+  login: { method: "POST", path: "/login" },
+  logout: { method: "POST", path: "/logout" },
+  overview: { method: "GET", path: "/" },
+  audit: { method: "GET", path: "/audit" },
+  unitPage: { method: "GET", path: "/units/unit-b" },
+  report: { method: "GET", path: "/reports/unit-b?period=2026-11&lang=vi" },
+  cityReport: { method: "GET", path: "/reports?period=2026-11" },
+  apiUnits: { method: "GET", path: "/api/v1/units" },
+  apiUnit: { method: "GET", path: "/api/v1/units/unit-b" },
+  apiChecks: { method: "GET", path: "/api/v1/units/unit-b/checks" },
+  apiSummary: { method: "GET", path: "/api/v1/units/unit-b/summary?period=2026-11" },
+  apiIncidents: { method: "GET", path: "/api/v1/incidents?unit=unit-b" },
+  apiInventory: { method: "GET", path: "/api/v1/inventory?unit=unit-b" },
+  signoff: { method: "POST", path: "/units/unit-b/signoff" },
+};
+
+/** What each role gets on each route that needs a login (unit is a leader of unit-a). */
+const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
+  city: {
+    overview: 200,
+    audit: 403,
+    unitPage: 200,
+    report: 200,
+    signoff: 403,
+    apiUnits: 200,
+    apiUnit: 200,
+    apiChecks: 200,
+    apiSummary: 200,
+    apiIncidents: 200,
+    apiInventory: 200,
+  },
+  unit: {
+    overview: 200,
+    audit: 403,
+    unitPage: 403,
+    report: 403,
+    signoff: 403,
+    apiUnits: 200,
+    apiUnit: 403,
+    apiChecks: 403,
+    apiSummary: 403,
+    apiIncidents: 403,
+    apiInventory: 403,
+  },
+  operator: {
+    overview: 200,
+    audit: 403,
+    unitPage: 200,
+    report: 200,
+    signoff: 403,
+    apiUnits: 200,
+    apiUnit: 200,
+    apiChecks: 200,
+    apiSummary: 200,
+    apiIncidents: 200,
+    apiInventory: 200,
+  },
+  admin: {
+    overview: 200,
+    audit: 200,
+    unitPage: 200,
+    report: 200,
+    signoff: 303,
+    apiUnits: 200,
+    apiUnit: 200,
+    apiChecks: 200,
+    apiSummary: 200,
+    apiIncidents: 200,
+    apiInventory: 200,
+  },
+};
+
+async function as(role: string): Promise<Browser> {
+  const found = browsers.get(role);
+  if (found) return found;
+  const browser = new Browser(collector.url);
+  const answer = await browser.login(`${role}-user`, PASSWORD);
+  expect(answer.status).toBe(303);
+  browsers.set(role, browser);
+  return browser;
+}
+
+/** A complete sign-off form; a POST that the guard lets through records it and redirects. */
+const SIGNOFF = {
+  period: "2026-11",
+  inspector: "Lê Văn Á",
+  date: "2026-11-20",
+  findings: "LAN and website checked.",
+};
+
+async function send(browser: Browser, route: RouteName, csrf?: string) {
+  const { method, path } = REQUESTS[route];
+  if (method === "GET") return browser.get(path);
+  return browser.post(path, csrf ? { ...SIGNOFF, _csrf: csrf } : SIGNOFF);
+}
+
+beforeAll(async () => {
+  collector = await testCollector();
+  await addUsers(collector.config.database, [
+    { name: "city-user", role: "city" },
+    { name: "unit-user", role: "unit", unit: "unit-a" },
+    { name: "operator-user", role: "operator" },
+    { name: "admin-user", role: "admin" },
+  ]);
+});
+afterAll(() => collector.stop());
+
+describe("without a session", () => {
+  it.each(
+    Object.keys(REQUESTS).filter(
+      (r) => !["healthz", "metrics", "loginPage", "login"].includes(r),
+    ) as RouteName[],
+  )("%s sends pages to the login form and answers the API with 401", async (route) => {
+    const answer = await send(new Browser(collector.url), route);
+    const path = REQUESTS[route].path;
+    if (path.startsWith("/api/")) {
+      expect(answer.status).toBe(401);
+      expect(JSON.parse(answer.text)).toEqual({ error: "log in first" });
+    } else {
+      expect(answer.status).toBe(303);
+      expect(answer.headers.get("location")).toBe(`/login?next=${encodeURIComponent(path)}`);
+    }
+  });
+
+  it("leaves /healthz open and shows the login form", async () => {
+    const browser = new Browser(collector.url);
+    expect((await browser.get("/healthz")).status).toBe(200);
+    const login = await browser.get("/login?next=%2Funits%2Funit-a");
+    expect(login.status).toBe(200);
+    expect(login.text).toContain('name="next" value="/units/unit-a"');
+    expect(login.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+  });
+});
+
+describe("roles", () => {
+  for (const [role, expected] of Object.entries(EXPECTED)) {
+    it(`${role}: ${JSON.stringify(expected)}`, async () => {
+      const browser = await as(role);
+      const csrf = await browser.csrf();
+      const got: Partial<Record<RouteName, number>> = {};
+      for (const route of Object.keys(expected) as RouteName[]) {
+        got[route] = (await send(browser, route, csrf)).status;
+      }
+      expect(got).toEqual(expected);
+    });
+  }
+
+  it("a unit user gets 403 on another unit's page, report, API and sign-off, and reaches its own", async () => {
+    const leader = await as("unit");
+    const csrf = await leader.csrf();
+    const other = [
+      await leader.get("/units/unit-b"),
+      await leader.get("/reports/unit-b?period=2026-11"),
+      await leader.get("/api/v1/units/unit-b"),
+      await leader.post("/units/unit-b/signoff", { ...SIGNOFF, _csrf: csrf }),
+    ];
+    expect(other.map((a) => a.status)).toEqual([403, 403, 403, 403]);
+    expect(other[0]?.text).toBe("unit-user (unit of unit-a) may not read unit unit-b\n");
+    expect(JSON.parse(other[2]?.text ?? "")).toEqual({
+      error: "unit-user (unit of unit-a) may not read unit unit-b",
+    });
+    const own = [
+      await leader.get("/units/unit-a"),
+      await leader.get("/reports/unit-a?period=2026-11"),
+      await leader.get("/api/v1/units/unit-a"),
+      await leader.post("/units/unit-a/signoff", { ...SIGNOFF, _csrf: csrf }),
+    ];
+    expect(own.map((a) => a.status)).toEqual([200, 200, 200, 303]);
+  });
+
+  it("shows a unit user only its own unit on the overview", async () => {
+    collector.enroll("unit-b", "b-secret-host");
+    const page = (await (await as("unit")).get("/")).text;
+    expect(page).toContain("Unit A");
+    expect(page).not.toContain("Unit B");
+    expect(page).not.toContain("b-secret-host");
+    expect((await (await as("city")).get("/")).text).toContain("Unit B");
+    expect((await (await as("city")).get("/units/unit-b")).text).toContain("b-secret-host");
+  });
+
+  it("cuts the API's lists down to a unit user's own unit", async () => {
+    const leader = await as("unit");
+    const units = JSON.parse((await leader.get("/api/v1/units")).text) as {
+      units: { id: string }[];
+    };
+    expect(units.units.map((u) => u.id)).toEqual(["unit-a"]);
+    const incidents = await leader.get("/api/v1/incidents");
+    expect(incidents.status).toBe(200);
+    const other = await leader.get("/api/v1/inventory?unit=unit-b");
+    expect(other.status).toBe(403);
+    expect(JSON.parse(other.text)).toEqual({ error: 'unit: you may read only unit "unit-a"' });
+    const city = JSON.parse((await (await as("city")).get("/api/v1/units")).text) as {
+      units: { id: string }[];
+    };
+    expect(city.units.map((u) => u.id)).toEqual(["unit-a", "unit-b"]);
+  });
+
+  it("shows the audit log to admins, escaped", async () => {
+    const db = openDatabase(collector.config.database);
+    recordAudit(
+      db,
+      { actor: "cli:root", action: "enroll", unit: "unit-a", target: "<script>x</script>" },
+      Date.now(),
+    );
+    db.close();
+    const page = (await (await as("admin")).get("/audit")).text;
+    expect(page).toMatch(
+      /<td>cli:root<\/td><td>enroll<\/td><td>unit-a<\/td><td>&lt;script&gt;x&lt;\/script&gt;<\/td>/,
+    );
+  });
+});
+
+describe("CSRF", () => {
+  it("refuses a POST without the token, with another session's token, or from another origin", async () => {
+    const leader = await as("unit");
+    const mine = await leader.csrf();
+    const theirs = await (await as("city")).csrf();
+    const post = (form: Record<string, string>, headers: Record<string, string> = {}) =>
+      leader.post("/units/unit-a/signoff", form, headers);
+    const refused = [
+      await post({}),
+      await post({ _csrf: theirs }),
+      await post({ _csrf: mine }, { Origin: "https://evil.example" }),
+      await post({ _csrf: mine }, { "Sec-Fetch-Site": "cross-site" }),
+    ];
+    expect(refused.map((a) => a.status)).toEqual([403, 403, 403, 403]);
+    expect(refused.map((a) => a.text)).toEqual([
+      "refused: the form has no CSRF token; reload the page and try again\n",
+      "refused: the form has a wrong CSRF token; reload the page and try again\n",
+      "refused: the form comes from another origin; reload the page and try again\n",
+      "refused: the form comes from another site; reload the page and try again\n",
+    ]);
+    const host = new URL(collector.url).host;
+    expect((await post({ ...SIGNOFF, _csrf: mine }, { Origin: `http://${host}` })).status).toBe(
+      303,
+    );
+  });
+
+  it("refuses a logout without the token and a login without the login form's token", async () => {
+    const browser = new Browser(collector.url);
+    await addUsers(collector.config.database, [{ name: "csrf-user", role: "city" }]);
+    const noForm = await browser.post("/login", { name: "csrf-user", password: PASSWORD });
+    expect(noForm.status).toBe(403);
+    expect((await browser.login("csrf-user", PASSWORD)).status).toBe(303);
+    expect((await browser.post("/logout", {})).status).toBe(403);
+    expect((await browser.get("/")).status).toBe(200);
+  });
+});
+
+describe("login and sessions", () => {
+  it("refuses a wrong password or name with the same answer and sets no session", async () => {
+    const browser = new Browser(collector.url);
+    for (const [name, password] of [
+      ["city-user", "wrong password!"],
+      ["nobody", PASSWORD],
+    ] as const) {
+      const answer = await browser.login(name, password);
+      expect(answer.status).toBe(401);
+      expect(answer.text).toContain("Wrong name or password.");
+      expect([...browser.cookies.keys()]).toEqual(["giamsat_csrf"]);
+    }
+  });
+
+  it("sets an HttpOnly SameSite cookie, goes back to the page asked for, and only to this site", async () => {
+    const browser = new Browser(collector.url);
+    const answer = await browser.login("city-user", PASSWORD, "/units/unit-b");
+    expect(answer.headers.get("location")).toBe("/units/unit-b");
+    const cookie = answer.headers.getSetCookie().find((c) => c.startsWith("giamsat_session="));
+    expect(cookie).toMatch(
+      /^giamsat_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=43200$/,
+    );
+    const elsewhere = await new Browser(collector.url).login(
+      "city-user",
+      PASSWORD,
+      "//evil.example/x",
+    );
+    expect(elsewhere.headers.get("location")).toBe("/");
+  });
+
+  it("ends the session at logout and when it expires", async () => {
+    const browser = new Browser(collector.url);
+    await browser.login("city-user", PASSWORD);
+    const kept = new Map(browser.cookies);
+    expect((await browser.post("/logout", { _csrf: await browser.csrf() })).status).toBe(303);
+    expect((await browser.get("/")).status).toBe(303);
+    const replay = new Browser(collector.url);
+    for (const [k, v] of kept) replay.cookies.set(k, v);
+    expect((await replay.get("/")).status).toBe(303);
+
+    const later = new Browser(collector.url);
+    await later.login("city-user", PASSWORD);
+    expect((await later.get("/")).status).toBe(200);
+    const db = openDatabase(collector.config.database);
+    const cookie = later.cookies.get("giamsat_session") ?? "";
+    db.prepare("UPDATE sessions SET expires_at = ? WHERE hash = ?").run(
+      Date.now() - 1,
+      createHash("sha256").update(cookie).digest(),
+    );
+    db.close();
+    expect((await later.get("/")).status).toBe(303);
+  });
+
+  it("slows down failed logins from one address: 429 past the limit, even for the right password", async () => {
+    const strict = await testCollector({ limits: { loginFailuresPerMinute: 3 } });
+    try {
+      await addUsers(strict.config.database, [{ name: "someone", role: "city" }]);
+      const browser = new Browser(strict.url);
+      const statuses = [];
+      for (let i = 0; i < 4; i++)
+        statuses.push((await browser.login("someone", "not it at all")).status);
+      const right = await browser.login("someone", PASSWORD);
+      expect([...statuses, right.status]).toEqual([401, 401, 401, 429, 429]);
+      expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(right.text).toMatch(/Too many failed logins: try again in \d+ s/);
+    } finally {
+      await strict.stop();
+    }
+  });
+});
+
+describe("strict input", () => {
+  it.each([
+    ["/?x=1", 400, 'query: unknown key "x"'],
+    [
+      "/audit?before=abc",
+      400,
+      "query parameter before: Invalid string: must match pattern /^\\d{1,15}$/",
+    ],
+    ["/login?next=/a&next=/b", 400, "query parameter next: given twice"],
+    ["/units/Unit_B", 404, 'no unit "Unit_B"'],
+    ["/units/unit-a%2F..%2Funit-b", 404, "no page at /units/unit-a%2F..%2Funit-b"],
+    ["/nowhere", 404, "no page at /nowhere"],
+    ["/logout", 405, "GET is not allowed on /logout"],
+  ])("GET %s: %i %s", async (path, status, message) => {
+    const answer = await (await as("admin")).get(path);
+    expect([answer.status, answer.text]).toEqual([status, `${message}\n`]);
+  });
+
+  it("refuses form bodies that are not url-encoded or too large", async () => {
+    const admin = await as("admin");
+    const json = await admin.request("POST", "/units/unit-a/signoff", "{}", {
+      "Content-Type": "application/json",
+    });
+    expect(json.status).toBe(415);
+    const big = await admin.post("/units/unit-a/signoff", { pad: "x".repeat(20_000) });
+    expect(big.status).toBe(413);
+  });
+});
+
+describe("web.auth: false", () => {
+  it("lets anyone on loopback in, says so on the page, and still checks CSRF", async () => {
+    const open = await testCollector({ web: { auth: false } });
+    try {
+      const browser = new Browser(open.url);
+      const page = await browser.get("/");
+      expect(page.status).toBe(200);
+      expect(page.text).toContain("Không cần đăng nhập (web.auth: false)");
+      expect((await browser.get("/?lang=en")).text).toContain("Logins are off (web.auth: false)");
+      expect((await browser.post("/units/unit-a/signoff", {})).status).toBe(403);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec((await browser.get("/login")).text)?.[1];
+      const signed = await browser.post("/units/unit-a/signoff", { ...SIGNOFF, _csrf: csrf ?? "" });
+      expect([signed.status, signed.headers.get("location")]).toEqual([
+        303,
+        "/units/unit-a#signoffs",
+      ]);
+    } finally {
+      await open.stop();
+    }
+  });
+});

@@ -1,0 +1,120 @@
+// GET /metrics on a running collector: the bearer token, HEAD, and series that exist from the
+// start (refusal counters at 0, enrolled agents shown disconnected after a restart).
+import { get } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCollector } from "../../../collector/collector.js";
+import { PROTOCOL_ERRORS } from "../../../shared/errors.js";
+import { silentLogger } from "../../../shared/log.js";
+import { batch, RawAgent, type TestCollector, testCollector } from "../../helpers/collector.js";
+import { find, parseExposition } from "../../helpers/metrics.js";
+
+const TOKEN = "metrics-token-0123456789";
+const auth = { Authorization: `Bearer ${TOKEN}` };
+
+let collector: TestCollector;
+beforeAll(async () => {
+  collector = await testCollector({ metrics: { token: TOKEN } });
+});
+afterAll(() => collector.stop());
+
+describe("/metrics", () => {
+  it("answers 401 with WWW-Authenticate without the bearer token, 200 with it", async () => {
+    const attempts: Record<string, string>[] = [{}, { Authorization: "Bearer wrong-0123456789" }];
+    for (const headers of attempts) {
+      const refused = await fetch(`${collector.url}/metrics`, { headers });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("www-authenticate")).toBe("Bearer");
+      expect(await refused.text()).toBe("a bearer token is required for /metrics\n");
+    }
+    const ok = await fetch(`${collector.url}/metrics`, { headers: auth });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
+    expect(await ok.text()).toContain("# TYPE giamsat_collector_series gauge");
+  });
+
+  it("answers HEAD with the headers alone", async () => {
+    const head = await fetch(`${collector.url}/metrics`, { method: "HEAD", headers: auth });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
+  });
+
+  it("exposes every refusal code at 0 before the first refusal, so increase() sees the first", async () => {
+    const samples = parseExposition(
+      await (await fetch(`${collector.url}/metrics`, { headers: auth })).text(),
+    );
+    const codes = find(samples, "giamsat_collector_rejected_messages_total").map(
+      (s) => s.labels.code,
+    );
+    expect(codes.sort()).toEqual(["unauthorized", ...Object.keys(PROTOCOL_ERRORS)].sort());
+  });
+
+  it("survives a scraper that hangs up half-way, and serves the next scrape whole", async () => {
+    const agent = new RawAgent(collector.url, collector.enroll("unit-b", "many-1"));
+    await agent.hello();
+    const ts = Date.now();
+    // ~6,000 lines, several pieces of /metrics.
+    const samples = Array.from({ length: 6000 }, (_, i) => ({
+      metric: "giamsat_snmp_interface_up",
+      labels: { check: "core-sw", category: "lan", kind: "snmp", interface: `port-${i}` },
+      ts,
+      value: 1,
+    }));
+    agent.send(batch(1, ts, { samples }));
+    await agent.next((m) => m.type === "ack");
+    agent.close();
+
+    const firstBytes = await new Promise<number>((resolve, reject) => {
+      const request = get(`${collector.url}/metrics`, { headers: auth }, (response) => {
+        response.once("data", (chunk: Buffer) => {
+          request.destroy();
+          resolve(chunk.length);
+        });
+      });
+      request.on("error", (error) => {
+        if (!request.destroyed) reject(error);
+      });
+    });
+    expect(firstBytes).toBeGreaterThan(0);
+    const text = await (await fetch(`${collector.url}/metrics`, { headers: auth })).text();
+    const parsed = parseExposition(text);
+    expect(find(parsed, "giamsat_snmp_interface_up", { agent: "many-1" })).toHaveLength(6000);
+    expect(text.endsWith("\n")).toBe(true);
+    expect(find(parsed, "giamsat_collector_series")[0]?.value).toBeGreaterThanOrEqual(6000);
+  });
+
+  it("shows agents enrolled before a restart as disconnected, with their last message time", async () => {
+    const agent = new RawAgent(collector.url, collector.enroll("unit-a", "restart-1"));
+    await agent.hello();
+    agent.send(batch(1, Date.now()));
+    await agent.next((m) => m.type === "ack");
+    agent.close();
+    await agent.closed;
+    collector.enroll("unit-b", "never-1");
+    await collector.close();
+
+    const again = await startCollector(collector.config, silentLogger());
+    try {
+      const text = await (await fetch(`${again.url}/metrics`, { headers: auth })).text();
+      const samples = parseExposition(text);
+      expect(find(samples, "giamsat_agent_connected", { agent: "restart-1" })).toEqual([
+        {
+          name: "giamsat_agent_connected",
+          labels: { unit: "unit-a", agent: "restart-1" },
+          value: 0,
+        },
+      ]);
+      expect(find(samples, "giamsat_agent_connected", { agent: "never-1" })[0]?.value).toBe(0);
+      const seen = find(samples, "giamsat_agent_last_seen_timestamp_seconds", {
+        agent: "restart-1",
+      });
+      expect(seen[0]?.value).toBeGreaterThan(Date.now() / 1000 - 60);
+      expect(
+        find(samples, "giamsat_agent_last_seen_timestamp_seconds", { agent: "never-1" }),
+      ).toEqual([]);
+      // The series the agent sent before the restart are still served from the store.
+      expect(find(samples, "giamsat_ping_rtt_seconds", { agent: "restart-1" })).toHaveLength(1);
+    } finally {
+      await again.close();
+    }
+  });
+});
