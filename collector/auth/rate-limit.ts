@@ -1,5 +1,5 @@
 // Token buckets: per remote address for refused agent tokens and failed logins, per agent for messages.
-import { TokenBucket } from "../shared/token-bucket.js";
+import { TokenBucket } from "../../shared/token-bucket.js";
 
 export { TokenBucket };
 
