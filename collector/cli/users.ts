@@ -22,8 +22,9 @@ const common = {
 
 export async function userCommand(args: string[], help: () => number): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === undefined || sub === "--help" || sub === "-h") return help();
   const { values } = parseCommand(rest, common);
-  if (values.help || sub === undefined) return help();
+  if (values.help) return help();
   const config = loadCollectorConfig(requireOption(values, "config"));
   const db = openDatabase(config.database);
   try {
