@@ -7,6 +7,7 @@ import { CATEGORIES } from "../../shared/categories.js";
 import { METRICS } from "../../shared/metrics.js";
 import { DAY, type ScopeTimes } from "../tsdb/index.js";
 import { UNIT_SCOPE } from "./availability.js";
+import { disrupted, length, observedDown } from "./downtime.js";
 import { type Figures, figures } from "./figures.js";
 import {
   type CategoryFacts,
@@ -54,6 +55,11 @@ export interface InventoryChangeItem {
 export interface CategorySummary extends Figures {
   category: string;
   checks: number;
+  /**
+   * Time in the period at least one of the category's checks was seen down in an incident: a
+   * union over its checks, so two checks down together count once (downMs sums them).
+   */
+  disruptedMs: number;
   incidents: {
     count: number;
     open: number;
@@ -84,6 +90,8 @@ export interface InspectionSummary {
   period: SummaryPeriod;
   generatedAt: number;
   overall: Figures;
+  /** Time in the period at least one check of the unit was seen down in an incident (a union). */
+  disruptedMs: number;
   categories: CategorySummary[];
   findings: Finding[];
   incidents: SummaryIncident[];
@@ -147,22 +155,10 @@ function summaryOf(
   const clipped = (i: Incident) =>
     Math.max(0, Math.min(i.end ?? until, until) - Math.max(i.start, period.from));
   // A check incident stays open while its agent is silent, but nothing was seen down then: its
-  // downtime is the time in the period minus the time the agent was silent, so the downtime
-  // reported agrees with availability, which counts silence as no data.
-  const silentOf = new Map<string, Incident[]>();
-  for (const i of incidents.incidents) {
-    if (i.kind !== "silence") continue;
-    silentOf.set(i.agent, [...(silentOf.get(i.agent) ?? []), i]);
-  }
-  const downtime = (i: Incident) => {
-    const from = Math.max(i.start, period.from);
-    const to = Math.min(i.end ?? until, until);
-    let ms = Math.max(0, to - from);
-    for (const silence of silentOf.get(i.agent) ?? []) {
-      ms -= Math.max(0, Math.min(to, silence.end ?? until) - Math.max(from, silence.start));
-    }
-    return Math.max(0, ms);
-  };
+  // downtime is its time in the period while the agent was reporting, so the downtime reported
+  // agrees with availability, which counts silence as no data.
+  const down = observedDown(incidents.incidents, period.from, until);
+  const downtime = (i: Incident) => length(down.get(i) ?? []);
 
   // downtimeMs: the part of the incident in the period while its agent was reporting. The
   // incidents were read for this summary alone, so they take the field in place.
@@ -212,6 +208,7 @@ function summaryOf(
       availability: numbers.availability,
       coverage: numbers.coverage,
       downMs: numbers.downMs,
+      disruptedMs: disrupted(down, (i) => i.category === category),
       linkMs: numbers.linkMs,
       incidents: {
         count: own.length,
@@ -228,6 +225,7 @@ function summaryOf(
     return {
       category,
       checks: facts.checks,
+      disruptedMs: facts.disruptedMs,
       ...numbers,
       incidents: { ...facts.incidents, linkCaused: own.filter((i) => i.cause === "link").length },
       findings: categoryFindings(facts),
@@ -260,6 +258,7 @@ function summaryOf(
     },
     generatedAt: now,
     overall: figures(times?.get(UNIT_SCOPE), counted),
+    disruptedMs: disrupted(down, () => true),
     categories,
     findings,
     incidents: listed,

@@ -41,14 +41,14 @@ function categoryRow(chrome: Chrome, category: Category, c: CategorySummary): Ht
     availability: figure(c.availability),
     coverage: figure(c.coverage),
     incidents: c.incidents.count,
-    "downtime-ms": c.incidents.downtimeMs,
+    "disrupted-ms": c.disruptedMs,
   });
   return html`<tr ${attributes}>
 ${td(f.t.categoryLong[category])}
 ${tdNum(f.percent(c.availability))}
 ${tdNum(f.percent(c.coverage))}
 ${tdNum(c.incidents.count)}
-${tdNum(f.duration(c.incidents.downtimeMs))}
+${tdNum(f.duration(c.disruptedMs))}
 ${td(findingList(chrome, c.findings))}</tr>`;
 }
 
@@ -70,7 +70,7 @@ function overallLine(chrome: Chrome, s: InspectionSummary): Html {
   const parts = [
     html`${t.unit.availability}: <strong>${f.percent(s.overall.availability)}</strong>`,
     html`${t.unit.coverage}: ${f.percent(s.overall.coverage)}`,
-    html`${t.report.downtime}: ${f.duration(s.overall.downMs)}`,
+    html`${t.report.disrupted}: ${f.duration(s.disruptedMs)}`,
   ];
   const overall = figure(s.overall.availability);
   return html`<p data-overall-availability="${overall}">${joined(parts, " · ")}</p>`;
@@ -131,7 +131,7 @@ export function summarySection(
     thNum(t.unit.availability),
     thNum(t.unit.coverage),
     thNum(t.report.incidents),
-    thNum(t.report.downtime),
+    thNum(t.report.disrupted),
     th(t.report.findings),
   ]);
   return html`<section class="report" data-unit="${s.unit.id}" data-period="${s.period.id}">

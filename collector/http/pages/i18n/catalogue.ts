@@ -80,7 +80,8 @@ export interface Catalogue {
     period: string;
     generated: string;
     findings: string;
-    downtime: string;
+    /** The time at least one check was down: a union over checks, not their sum. */
+    disrupted: string;
     incidents: string;
     certificates: string;
     expiresOn: string;

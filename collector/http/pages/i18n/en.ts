@@ -88,7 +88,7 @@ export const en: Catalogue = {
     period: "Period",
     generated: "Generated",
     findings: "Findings",
-    downtime: "Total downtime",
+    disrupted: "Time with a check down",
     incidents: "Incidents",
     certificates: "Certificates expiring soon",
     expiresOn: "Expires",
@@ -125,13 +125,13 @@ export const en: Catalogue = {
       `(target ${f.percent(n("target"))}); the figures are not yet reliable.`,
     low_availability: (f, n) =>
       `Availability ${f.percent(n("availability"))}, below the ${f.percent(n("target"))} target; ` +
-      `down for ${f.duration(n("downMs"))}.`,
+      `a check was down for ${f.duration(n("disruptedMs"))}.`,
     all_up: (f, n) => `Up throughout the period (${f.percent(n("availability"))}).`,
     available: (f, n) => `Meets the availability target (${f.percent(n("availability"))}).`,
     open_incidents: (_f, n) => `${n("count")} incident(s) still open.`,
     incidents: (f, n) =>
-      `${n("count")} incident(s), ${f.duration(n("downtimeMs"))} of downtime in all, ` +
-      `the longest ${f.duration(n("longestMs"))}.`,
+      `${n("count")} incident(s); a check was down for ${f.duration(n("disruptedMs"))} in all, ` +
+      `the longest incident ${f.duration(n("longestMs"))}.`,
     link_caused: (f, n) =>
       `${f.percent(n("share"))} of the downtime came while the data-center link was down.`,
     certificate_expired: (f, n, text) =>

@@ -93,7 +93,7 @@ export const vi: Catalogue = {
     period: "Kỳ báo cáo",
     generated: "Lập lúc",
     findings: "Nhận xét",
-    downtime: "Tổng thời gian gián đoạn",
+    disrupted: "Thời gian có hạng mục gián đoạn",
     incidents: "Sự cố",
     certificates: "Chứng thư số sắp hết hạn",
     expiresOn: "Hết hạn",
@@ -130,13 +130,13 @@ export const vi: Catalogue = {
       `(mục tiêu ${f.percent(n("target"))}); số liệu chưa đủ tin cậy.`,
     low_availability: (f, n) =>
       `Tỷ lệ sẵn sàng ${f.percent(n("availability"))}, dưới mục tiêu ${f.percent(n("target"))}; ` +
-      `gián đoạn ${f.duration(n("downMs"))}.`,
+      `có hạng mục gián đoạn trong ${f.duration(n("disruptedMs"))}.`,
     all_up: (f, n) => `Hoạt động ổn định suốt kỳ (${f.percent(n("availability"))}).`,
     available: (f, n) => `Đạt mục tiêu sẵn sàng (${f.percent(n("availability"))}).`,
     open_incidents: (_f, n) => `Còn ${n("count")} sự cố chưa khắc phục.`,
     incidents: (f, n) =>
-      `${n("count")} sự cố, tổng thời gian gián đoạn ${f.duration(n("downtimeMs"))}, ` +
-      `dài nhất ${f.duration(n("longestMs"))}.`,
+      `${n("count")} sự cố; thời gian có hạng mục gián đoạn ${f.duration(n("disruptedMs"))}, ` +
+      `sự cố dài nhất ${f.duration(n("longestMs"))}.`,
     link_caused: (f, n) =>
       `${f.percent(n("share"))} thời gian gián đoạn xảy ra khi mất kết nối Trung tâm tích hợp dữ liệu.`,
     certificate_expired: (f, n, text) =>
