@@ -91,6 +91,9 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
       hostname: hostname(),
       os: `${type()} ${release()} ${arch()}`,
       bootId: bootId(),
+      titles: Object.fromEntries(
+        config.checks.flatMap((check) => (check.title ? [[check.name, check.title]] : [])),
+      ),
     },
   });
 

@@ -5,6 +5,7 @@
 import type { Db } from "../db/database.js";
 import { type CheckSeries, holdCap, type SeriesCatalog } from "../tsdb/index.js";
 import { LINK_CATEGORY } from "./availability.js";
+import { CheckTitles } from "./titles.js";
 
 export interface IncidentFilter {
   unit?: string | undefined;
@@ -23,6 +24,8 @@ export interface Incident {
   unit: string;
   agent: string;
   check: string | null;
+  /** The check's display title (agent.yaml `title`), null without one. */
+  title: string | null;
   category: string | null;
   start: number;
   end: number | null;
@@ -45,6 +48,7 @@ export class IncidentList {
   readonly #byUnits;
   readonly #links;
   readonly #agentNames;
+  readonly #titles;
   /** Agent names by id; an agent's name never changes. */
   readonly #agents = new Map<number, string>();
 
@@ -73,6 +77,7 @@ export class IncidentList {
         GROUP BY unit_id`)
       .raw();
     this.#agentNames = db.prepare("SELECT id, name FROM agents").raw();
+    this.#titles = new CheckTitles(db);
     // Link incidents overlapping [earliest, latest]: found by their end (incidents_unit_end), so
     // the unit's earlier months are not read.
     this.#links = db
@@ -122,6 +127,7 @@ export class IncidentList {
       .all({ ...params, limit: limit + 1 }) as unknown[][];
     const incidents = rows.slice(0, limit).map((row) => this.#incident(row[8] as string, row, now));
     this.#attribute(incidents);
+    this.#title(incidents);
     return { truncated: rows.length > limit, incidents };
   }
 
@@ -150,6 +156,7 @@ export class IncidentList {
       for (const incident of incidents) all.push(incident);
     }
     this.#attribute(all);
+    this.#title(all);
     return out;
   }
 
@@ -164,6 +171,7 @@ export class IncidentList {
       unit,
       agent: this.#agent(a[2] as number),
       check: names?.check ?? null,
+      title: null,
       category: names?.category ?? null,
       start: a[4] as number,
       end,
@@ -193,6 +201,13 @@ export class IncidentList {
       name = this.#agents.get(id) ?? "";
     }
     return name;
+  }
+
+  #title(incidents: Incident[]): void {
+    if (incidents.length === 0) return;
+    const title = this.#titles.of([...new Set(incidents.map((i) => i.unit))]);
+    for (const incident of incidents)
+      incident.title = title(incident.unit, incident.agent, incident.check);
   }
 
   /** Marks each check incident outside the datacenter category that a link incident explains. */

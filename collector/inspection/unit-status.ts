@@ -17,6 +17,7 @@ import {
 import { type Figures, figures } from "./figures.js";
 import type { Incident } from "./incident-list.js";
 import type { AgentRecord, Readers } from "./readers.js";
+import { CheckTitles } from "./titles.js";
 import { listUnits, type UnitRow } from "./units.js";
 
 export type Person = NonNullable<UnitConfig["leader"]>;
@@ -64,6 +65,8 @@ export interface UnitDetail extends TimeWindow, UnitStatus {
 export interface CheckRow extends CheckNow, Figures {
   agent: string;
   check: string;
+  /** The display title from agent.yaml, null without one. */
+  title: string | null;
   category: string;
   kind: string;
   intervalMs: number | null;
@@ -201,6 +204,7 @@ export function unitChecks(ctx: Readers, id: string, window: TimeWindow): UnitCh
   );
   const windowMs = window.to - window.from;
   const all = ctx.history.catalog.unitChecks(id);
+  const title = new CheckTitles(ctx.history.db).of([id]);
   const states = ctx.status.many(
     all.filter((c) => !revoked.has(c.agentId)),
     now,
@@ -215,6 +219,7 @@ export function unitChecks(ctx: Readers, id: string, window: TimeWindow): UnitCh
     return {
       agent: check.agent,
       check: check.check,
+      title: title(id, check.agent, check.check),
       category: check.category,
       kind: check.kind,
       intervalMs: check.interval ?? null,

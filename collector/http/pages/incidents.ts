@@ -29,7 +29,7 @@ function incidentRow(f: Formatter, i: Incident): Html {
   const what =
     i.kind === "silence"
       ? html`${i.agent} ${muted(`(${t.reasons.silent})`)}`
-      : checkOf(i.check ?? "", i.agent);
+      : checkOf(i.title ?? i.check ?? "", i.agent);
   const category = i.category
     ? html`<div class="muted">${(t.categories as Record<string, string>)[i.category] ?? i.category}</div>`
     : "";

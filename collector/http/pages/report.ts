@@ -100,7 +100,7 @@ function incidentList(chrome: Chrome, s: InspectionSummary): Html {
   const { f } = chrome;
   if (s.incidents.length === 0) return none(f.t.unit.noIncidents);
   const items = s.incidents.slice(0, 10).map((i) => {
-    const what = html`${i.check ?? i.agent}: ${incidentReason(f, i, null)}`;
+    const what = html`${i.title ?? i.check ?? i.agent}: ${incidentReason(f, i, null)}`;
     return html`<li>${f.dateTime(i.start)} ${what}, ${f.duration(i.downtimeMs)}${linkCause(f, i, false)}</li>`;
   });
   const more = s.incidents.length - 10;

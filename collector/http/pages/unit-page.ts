@@ -71,7 +71,7 @@ function checkRow(chrome: Chrome, data: UnitPageData, c: CheckRow): Html {
     }),
   );
   return html`<tr data-check="${c.check}">${[
-    td(checkOf(c.check, c.agent)),
+    td(checkOf(c.title ?? c.check, c.agent)),
     td(c.kind),
     td(html`${statusCell(chrome, checkStatus(c.state))}${reason}`),
     tdNum(f.percent(c.availability)),
