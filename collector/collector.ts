@@ -98,6 +98,7 @@ export async function startCollector(
     secure: config.tls !== undefined,
     sessionTtlMs: config.web.session,
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
+    reports: config.reports,
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls

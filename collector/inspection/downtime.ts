@@ -2,7 +2,7 @@
 // the unit) was in an incident, as a union over its checks, less the time the check's own agent
 // was silent (nothing was seen down then). A sum over checks would count one outage of two
 // checks twice and, over a month of twenty checks, read as days beside an availability of 99.5%.
-import { type Interval, union } from "./availability.js";
+import { type Interval, intersect, union } from "./availability.js";
 import type { Incident } from "./incident-list.js";
 
 /** The parts of `intervals` (sorted, disjoint) outside `holes` (any order). */
@@ -26,13 +26,26 @@ export function length(intervals: readonly Interval[]): number {
 }
 
 /**
+ * Where the check of an incident had results between `from` and `to` (the rollup buckets holding
+ * any), or undefined when that cannot be told.
+ */
+export type ResultSpans = (incident: Incident, from: number, to: number) => Interval[] | undefined;
+
+/** Incidents longer than this are held to the time their check had results. */
+export const LONG_INCIDENT_MS = 30 * 60_000;
+
+/**
  * Per check incident, its time in [from, until) while its agent was reporting: the incident stays
- * open while its agent is silent, but nothing was seen down then.
+ * open while its agent is silent, but nothing was seen down then. A long incident is also held to
+ * the time its check had results (`spans`): one that opened, then saw no result for weeks (a check
+ * taken out of agent.yaml, a batch from last month) is not weeks of downtime beside an
+ * availability that counts those weeks as no data.
  */
 export function observedDown(
   incidents: readonly Incident[],
   from: number,
   until: number,
+  spans?: ResultSpans,
 ): Map<Incident, Interval[]> {
   const silences = new Map<string, Interval[]>();
   for (const i of incidents) {
@@ -46,7 +59,9 @@ export function observedDown(
     if (i.kind !== "check") continue;
     const start = Math.max(i.start, from);
     const end = Math.min(i.end ?? until, until);
-    const own = end > start ? [{ start, end }] : [];
+    let own: Interval[] = end > start ? [{ start, end }] : [];
+    const seen = end - start > LONG_INCIDENT_MS ? spans?.(i, start, end) : undefined;
+    if (seen) own = intersect(own, union(seen));
     out.set(i, subtract(own, silences.get(i.agent) ?? []));
   }
   return out;

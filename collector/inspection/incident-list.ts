@@ -16,6 +16,8 @@ export interface IncidentFilter {
   from?: number | undefined;
   to?: number | undefined;
   limit?: number | undefined;
+  /** Incidents to skip, newest first: pages of a long list. */
+  offset?: number | undefined;
 }
 
 export interface Incident {
@@ -95,40 +97,28 @@ export class IncidentList {
 
   /** Newest first; one more than `limit` is read to tell whether the list was cut. */
   list(filter: IncidentFilter, now: number): IncidentPage {
-    const where: string[] = [];
-    const params: Record<string, string | number> = {};
-    if (filter.unit !== undefined) {
-      where.push("i.unit_id = @unit");
-      params.unit = filter.unit;
-    }
-    if (filter.category !== undefined) {
-      where.push("i.category = @category");
-      params.category = filter.category;
-    }
-    if (filter.kind !== undefined) {
-      where.push("i.kind = @kind");
-      params.kind = filter.kind;
-    }
-    if (filter.state === "open") where.push("i.end_ts IS NULL");
-    if (filter.state === "closed") where.push("i.end_ts IS NOT NULL");
-    if (filter.to !== undefined) {
-      where.push("i.start_ts < @to");
-      params.to = filter.to;
-    }
-    if (filter.from !== undefined) {
-      where.push("(i.end_ts IS NULL OR i.end_ts > @from)");
-      params.from = filter.from;
-    }
+    const { where, params } = conditions(filter);
     const limit = filter.limit ?? 100;
     const rows = this.db
       .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-        ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit`)
+        ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit OFFSET @offset`)
       .raw()
-      .all({ ...params, limit: limit + 1 }) as unknown[][];
+      .all({ ...params, limit: limit + 1, offset: filter.offset ?? 0 }) as unknown[][];
     const incidents = rows.slice(0, limit).map((row) => this.#incident(row[8] as string, row, now));
     this.#attribute(incidents);
     this.#title(incidents);
     return { truncated: rows.length > limit, incidents };
+  }
+
+  /** How many incidents match (limit and offset aside): how many pages a list has. */
+  count(filter: IncidentFilter): number {
+    const { where, params } = conditions(filter);
+    return this.db
+      .prepare(
+        `SELECT count(*) FROM incidents i ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
+      )
+      .pluck()
+      .get(params) as number;
   }
 
   /**
@@ -247,6 +237,38 @@ export class IncidentList {
       }
     }
   }
+}
+
+/** The WHERE conditions of a filter, with their parameters. */
+function conditions(filter: IncidentFilter): {
+  where: string[];
+  params: Record<string, string | number>;
+} {
+  const where: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (filter.unit !== undefined) {
+    where.push("i.unit_id = @unit");
+    params.unit = filter.unit;
+  }
+  if (filter.category !== undefined) {
+    where.push("i.category = @category");
+    params.category = filter.category;
+  }
+  if (filter.kind !== undefined) {
+    where.push("i.kind = @kind");
+    params.kind = filter.kind;
+  }
+  if (filter.state === "open") where.push("i.end_ts IS NULL");
+  if (filter.state === "closed") where.push("i.end_ts IS NOT NULL");
+  if (filter.to !== undefined) {
+    where.push("i.start_ts < @to");
+    params.to = filter.to;
+  }
+  if (filter.from !== undefined) {
+    where.push("(i.end_ts IS NULL OR i.end_ts > @from)");
+    params.from = filter.from;
+  }
+  return { where, params };
 }
 
 // Names come from the series catalog and the agents (see #incident): one string column less per

@@ -5,9 +5,9 @@
 import { type Period, VIETNAM_TIME_ZONE } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
 import { METRICS } from "../../shared/metrics.js";
-import { DAY, type ScopeTimes } from "../tsdb/index.js";
+import { DAY, HOUR, type ScopeTimes } from "../tsdb/index.js";
 import { UNIT_SCOPE } from "./availability.js";
-import { disrupted, length, observedDown } from "./downtime.js";
+import { disrupted, length, observedDown, type ResultSpans } from "./downtime.js";
 import { type Figures, figures } from "./figures.js";
 import {
   type CategoryFacts,
@@ -18,13 +18,15 @@ import {
 import type { Incident } from "./incident-list.js";
 import type { InventoryItem } from "./inventory.js";
 import type { InventoryDiff } from "./inventory-diff.js";
-import type { Readers } from "./readers.js";
+import type { AgentRecord, Readers } from "./readers.js";
+import { CheckTitles } from "./titles.js";
 import { findUnit, type UnitInfo, unitInfo } from "./unit-status.js";
 import { listUnits, type UnitRow } from "./units.js";
 
 export interface Certificate {
   agent: string;
   check: string;
+  title: string | null;
   category: string;
   /** notAfter, ms since the epoch. */
   notAfter: number;
@@ -43,6 +45,7 @@ export interface SummaryIncident extends Incident {
 export interface InventoryChangeItem {
   agent: string;
   check: string;
+  title: string | null;
   kind: string;
   /** The category of the check that took it; null when no check of that name reports results. */
   category: string | null;
@@ -120,18 +123,46 @@ export function inspectionSummaries(
       : undefined;
   const incidents = ctx.incidents.listUnits(ids, period.from, until, INCIDENTS_LISTED, now);
   const changes = ctx.inventory.changesOfUnits(ids, period.from, until);
+  const title = new CheckTitles(ctx.history.db).of(ids);
+  const agents = ctx.agents.list();
   return ids.map((id) =>
     summaryOf(ctx, findUnit(units, id), period, now, {
       until,
       times: times?.get(id),
       incidents: incidents.get(id) ?? { incidents: [], truncated: false },
       changes: changes.get(id) ?? [],
+      title,
+      agents: agents.filter((a) => a.unit === id && a.revokedAt === null),
     }),
   );
 }
 
 export function inspectionSummary(ctx: Readers, id: string, period: Period): InspectionSummary {
   return inspectionSummaries(ctx, [id], period)[0] as InspectionSummary;
+}
+
+/**
+ * Where a unit's checks had results, as the rollup buckets that hold any: 5-minute ones while they
+ * are kept, hourly ones before.
+ */
+function resultSpans(ctx: Readers, unit: string, now: number): ResultSpans {
+  const series = new Map(
+    ctx.history.catalog.unitChecks(unit).map((c) => [`${c.agent}\u0000${c.check}`, c.id]),
+  );
+  const fineFrom = now - ctx.history.options.retention.fiveMinute;
+  return (incident, from, to) => {
+    const id = series.get(`${incident.agent}\u0000${incident.check}`);
+    if (id === undefined) return undefined;
+    const level = from >= fineFrom ? "5m" : "1h";
+    const size = level === "5m" ? 5 * 60_000 : HOUR;
+    const rows = ctx.history.rollupReader.means(
+      level,
+      JSON.stringify([id]),
+      Math.floor(from / size),
+      Math.ceil(to / size),
+    );
+    return rows.map(([, bucket]) => ({ start: bucket * size, end: (bucket + 1) * size }));
+  };
 }
 
 /** Incidents a summary reads for a unit, newest first; more in the period sets incidentsTruncated. */
@@ -147,6 +178,9 @@ function summaryOf(
     times: Map<string, ScopeTimes> | undefined;
     incidents: { incidents: Incident[]; truncated: boolean };
     changes: readonly InventoryItem[];
+    title: (unit: string, agent: string, check: string) => string | null;
+    /** The unit's agents, not revoked. */
+    agents: readonly AgentRecord[];
   },
 ): InspectionSummary {
   const id = unit.id;
@@ -157,7 +191,7 @@ function summaryOf(
   // A check incident stays open while its agent is silent, but nothing was seen down then: its
   // downtime is its time in the period while the agent was reporting, so the downtime reported
   // agrees with availability, which counts silence as no data.
-  const down = observedDown(incidents.incidents, period.from, until);
+  const down = observedDown(incidents.incidents, period.from, until, resultSpans(ctx, id, now));
   const downtime = (i: Incident) => length(down.get(i) ?? []);
 
   // downtimeMs: the part of the incident in the period while its agent was reporting. The
@@ -176,6 +210,7 @@ function summaryOf(
     certificates.push({
       agent: series.agent,
       check: series.labels.check ?? "",
+      title: read.title(id, series.agent, series.labels.check ?? ""),
       category: series.labels.category ?? "",
       notAfter,
       daysLeft,
@@ -189,6 +224,7 @@ function summaryOf(
   const inventoryChanges: InventoryChangeItem[] = read.changes.map((item) => ({
     agent: item.agent,
     check: item.check,
+    title: read.title(id, item.agent, item.check),
     kind: item.kind,
     category: categoryOfCheck.get(`${item.agent}\u0000${item.check}`) ?? null,
     ts: item.ts,
@@ -234,6 +270,16 @@ function summaryOf(
 
   const silences = listed.filter((i) => i.kind === "silence");
   const findings: Finding[] = [];
+  const overall = figures(times?.get(UNIT_SCOPE), counted);
+  // Nothing seen in the period and no agent that ever connected: the unit is not watched at all,
+  // which the directive's duty makes the first finding, not six quiet "no data".
+  if (overall.observedMs === 0 && !read.agents.some((a) => a.lastSeen !== null)) {
+    findings.push({
+      code: "no_agent",
+      severity: "problem",
+      params: { enrolled: read.agents.length },
+    });
+  }
   if (silences.length > 0) {
     findings.push({
       code: "agent_silent",
@@ -257,7 +303,7 @@ function summaryOf(
       until,
     },
     generatedAt: now,
-    overall: figures(times?.get(UNIT_SCOPE), counted),
+    overall,
     disruptedMs: disrupted(down, () => true),
     categories,
     findings,

@@ -14,6 +14,7 @@ import {
   categoryStates,
   unitState,
 } from "./check-status.js";
+import { type UnitCondition, unitCondition } from "./condition.js";
 import { type Figures, figures } from "./figures.js";
 import type { Incident } from "./incident-list.js";
 import type { AgentRecord, Readers } from "./readers.js";
@@ -45,6 +46,8 @@ export type CategoryStatus = CategoryNow & Figures;
 
 export interface UnitStatus extends UnitInfo, Figures {
   state: CategoryState;
+  /** The worst a leader must know of the unit now, and why (condition.ts). */
+  condition: UnitCondition;
   categories: Record<string, CategoryStatus>;
   agents: AgentInfo[];
   openIncidents: number;
@@ -144,12 +147,22 @@ export function unitsStatus(ctx: Readers, window: TimeWindow, only?: string): Un
     window.to,
     now,
   );
+  const db = ctx.history.db;
   const open = new Map(
-    ctx.history.db
+    db
       .prepare("SELECT unit_id, count(*) FROM incidents WHERE end_ts IS NULL GROUP BY unit_id")
       .raw()
       .all() as [string, number][],
   );
+  const silentSince = new Map(
+    db
+      .prepare(
+        "SELECT agent_id, min(start_ts) FROM incidents WHERE end_ts IS NULL AND kind = 'silence' GROUP BY agent_id",
+      )
+      .raw()
+      .all() as [number, number][],
+  );
+  const title = new CheckTitles(db).of(units.map((u) => u.id));
   const windowMs = window.to - window.from;
   return {
     from: window.from,
@@ -158,12 +171,30 @@ export function unitsStatus(ctx: Readers, window: TimeWindow, only?: string): Un
     units: units.map((unit) => {
       const checks = currentChecks(ctx, unit.id, revoked, now);
       const states = categoryStates(
-        checks.map((c) => ({ category: c.check.category, state: c.now.state })),
+        checks.map(({ check, now: state }) => ({
+          category: check.category,
+          state: state.state,
+          failing: {
+            agent: check.agent,
+            check: check.check,
+            title: title(unit.id, check.agent, check.check),
+            reason: state.reason,
+            message: state.message,
+          },
+        })),
       );
       const own = times.get(unit.id);
+      const live = agents.filter((a) => a.unit === unit.id && a.revokedAt === null);
       return {
         ...unitInfo(unit),
         state: unitState(states),
+        condition: unitCondition({
+          categories: states,
+          agents: live.map((a) => ({
+            lastSeen: a.lastSeen,
+            silentSince: silentSince.get(a.id) ?? null,
+          })),
+        }),
         ...figures(own?.get(UNIT_SCOPE), windowMs),
         categories: categoriesOf(states, own, windowMs),
         agents: agents.filter((a) => a.unit === unit.id).map(agentInfo),

@@ -120,7 +120,8 @@ describe("secrets", () => {
     expect((await browser.login("boss", "a wrong password here")).status).toBe(401);
     expect((await browser.login("boss", PASSWORD)).status).toBe(303);
     const pages = [await browser.get("/"), await browser.get("/audit")].map((p) => p.text);
-    expect(pages[1]).toContain("enroll");
+    // The enrolment is in the audit log, said in words.
+    expect(pages[1]).toContain("Cấp mã cho máy giám sát");
     expectNoSecret("the pages", pages.join("\n"));
 
     const metrics = await fetch(`${collector.url}/metrics`, {

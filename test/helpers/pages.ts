@@ -20,6 +20,7 @@ export interface PagesOf {
 export function pagesOf(store: TestStore, now: number): PagesOf {
   const pages = renderPages({
     db: store.db,
+    reports: store.config.reports,
     ctx: inspectionReaders({
       history: store.history,
       agents: new AgentStore(store.db),

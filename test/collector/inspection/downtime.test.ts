@@ -29,6 +29,20 @@ const results = [
   ),
 ].sort((a, b) => a.ts - b.ts);
 for (let i = 0; i < results.length; i += 6) store.write(pc, results.slice(i, i + 6));
+// In Hải Châu a website down 09:00–09:10 whose results then stop until 10:50, when it is up: the
+// incident runs 09:00–10:50, but the check was seen down for ten minutes.
+const hc = store.agent("quan-hai-chau", "pc-02");
+store.write(hc, [
+  ...schedule(
+    "web",
+    "website",
+    vn("08:30:00"),
+    vn("09:10:00"),
+    30_000,
+    (ts) => ts >= vn("09:00:00"),
+  ),
+  ...schedule("web", "website", vn("10:50:00"), NOW, 30_000),
+]);
 store.history.jobs.runUntilIdle(NOW);
 
 describe("downtime in the inspection summary", () => {
@@ -43,6 +57,14 @@ describe("downtime in the inspection summary", () => {
   it("counts two checks down at once as ten minutes, not twenty", () => {
     expect(website?.disruptedMs).toBe(10 * MIN);
     expect(summary.disruptedMs).toBe(20 * MIN);
+  });
+
+  it("counts only the time an incident's check was seen, not weeks without a result", () => {
+    const gap = inspectionSummary(ctx, "quan-hai-chau", parsePeriod("2026-03") as never);
+    expect(gap.incidents.map((i) => [i.start, i.end])).toEqual([[vn("09:00:00"), vn("10:50:00")]]);
+    expect(gap.disruptedMs).toBe(10 * MIN);
+    // Availability holds the last failed result (09:09:30) for twice the interval.
+    expect(gap.overall.downMs).toBe(10.5 * MIN);
   });
 
   it("shows those figures on the report, named for what they are", () => {

@@ -140,6 +140,7 @@ describe("GET /api/v1/units/{id}/summary", () => {
       {
         agent: "pc-01",
         check: "portal",
+        title: null,
         category: "website",
         notAfter: NOT_AFTER,
         daysLeft: 10,
