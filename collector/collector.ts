@@ -1,9 +1,10 @@
 // Puts the collector together: the database, the time-series engine and what is derived from it,
 // ingest, the exposition and the HTTP server, started and stopped as one.
-import { statSync } from "node:fs";
+import { statfsSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { dirname } from "node:path";
 import { Registry } from "prom-client";
 import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig } from "../shared/config/collector.js";
@@ -16,6 +17,7 @@ import { AgentStore } from "./agents/registry.js";
 import { openDatabase } from "./db/database.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
+import { AVAILABILITY_TARGET } from "./inspection/findings.js";
 import { History } from "./inspection/history.js";
 import { inspectionReaders } from "./inspection/readers.js";
 import { syncUnits } from "./inspection/units.js";
@@ -63,6 +65,7 @@ export async function startCollector(
   );
   const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored });
   publishUnits(metrics, config.units);
+  metrics.availabilityTarget.set(AVAILABILITY_TARGET);
   const agentSeries = new AgentSeries(metrics, agents);
   agentSeries.sync(() => false);
 
@@ -115,6 +118,7 @@ export async function startCollector(
 
   // Another process (giamsat-collector revoke) may change the file; data_version tells us cheaply.
   let dataVersion = db.pragma("data_version", { simple: true });
+  let ticks = 0;
   const watch = setInterval(() => {
     const version = db.pragma("data_version", { simple: true });
     const changed = version !== dataVersion;
@@ -123,8 +127,14 @@ export async function startCollector(
     dataVersion = version;
     try {
       metrics.storeSize.set(statSync(config.database).size);
+      // The disk under the database, every 10 s: a full disk stops every unit's history.
+      if (ticks++ % 20 === 0) {
+        const disk = statfsSync(dirname(config.database));
+        metrics.diskFree.set(disk.bavail * disk.bsize);
+        metrics.diskSize.set(disk.blocks * disk.bsize);
+      }
     } catch {
-      // the size is informative only
+      // the sizes are informative only
     }
   }, 500);
   watch.unref();

@@ -149,6 +149,11 @@ export const METRICS = {
     "gauge",
     "Share of observed time the unit's checks were up, per category and window.",
   ),
+  availabilityTarget: collector(
+    "giamsat_availability_target_ratio",
+    "gauge",
+    "Share of observed time a category should be up: the target the inspection reports hold units to.",
+  ),
   ingestedSamples: collector(
     "giamsat_collector_ingested_samples_total",
     "counter",
@@ -175,6 +180,16 @@ export const METRICS = {
     "Agents with an open WebSocket.",
   ),
   storeSize: collector("giamsat_collector_store_size_bytes", "gauge", "Size of the SQLite file."),
+  diskFree: collector(
+    "giamsat_collector_disk_free_bytes",
+    "gauge",
+    "Space the collector may still use on the filesystem that holds its database.",
+  ),
+  diskSize: collector(
+    "giamsat_collector_disk_size_bytes",
+    "gauge",
+    "Size of the filesystem that holds the collector's database.",
+  ),
   scrapeDuration: collector(
     "giamsat_collector_scrape_duration_seconds",
     "gauge",

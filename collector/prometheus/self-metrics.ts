@@ -30,6 +30,8 @@ export function createCollectorMetrics(registry: Registry) {
     rejectedMessages,
     connectedAgents: gauge(METRICS.connectedAgents),
     storeSize: gauge(METRICS.storeSize),
+    diskFree: gauge(METRICS.diskFree),
+    diskSize: gauge(METRICS.diskSize),
     scrapeDuration: gauge(METRICS.scrapeDuration),
     series: gauge(METRICS.series),
     remoteWriteSent: counter(METRICS.remoteWriteSent, ["endpoint"]),
@@ -39,6 +41,7 @@ export function createCollectorMetrics(registry: Registry) {
     remoteWriteQueue: gauge(METRICS.remoteWriteQueue, ["endpoint"]),
     remoteWriteLag: gauge(METRICS.remoteWriteLag, ["endpoint"]),
     unitAvailability: gauge(METRICS.unitAvailability, ["unit", "category", "window"]),
+    availabilityTarget: gauge(METRICS.availabilityTarget),
     // "task", not "job": Prometheus sets "job" on every scraped series itself.
     // The background jobs' time (tsdb/jobs.ts); the metric keeps its name for dashboards and alerts.
     jobSeconds: counter(METRICS.maintenanceSeconds, ["task"]),
