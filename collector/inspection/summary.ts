@@ -5,7 +5,7 @@
 import { type Period, VIETNAM_TIME_ZONE } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
 import { METRICS } from "../../shared/metrics.js";
-import { DAY, HOUR, type ScopeTimes } from "../tsdb/index.js";
+import { DAY, HOUR, holdCap, type ScopeTimes } from "../tsdb/index.js";
 import { UNIT_SCOPE } from "./availability.js";
 import { disrupted, length, observedDown, type ResultSpans } from "./downtime.js";
 import { type Figures, figures } from "./figures.js";
@@ -142,26 +142,28 @@ export function inspectionSummary(ctx: Readers, id: string, period: Period): Ins
 }
 
 /**
- * Where a unit's checks had results, as the rollup buckets that hold any: 5-minute ones while they
- * are kept, hourly ones before.
+ * Where a unit's checks had results: the rollup buckets that hold any (5-minute ones while they are
+ * kept, hourly ones before), each held for as long as a result counts (twice the check's interval),
+ * as availability holds it; the buckets read start one hold before `from`.
  */
 function resultSpans(ctx: Readers, unit: string, now: number): ResultSpans {
-  const series = new Map(
-    ctx.history.catalog.unitChecks(unit).map((c) => [`${c.agent}\u0000${c.check}`, c.id]),
+  const checks = new Map(
+    ctx.history.catalog.unitChecks(unit).map((c) => [`${c.agent}\u0000${c.check}`, c]),
   );
   const fineFrom = now - ctx.history.options.retention.fiveMinute;
   return (incident, from, to) => {
-    const id = series.get(`${incident.agent}\u0000${incident.check}`);
-    if (id === undefined) return undefined;
-    const level = from >= fineFrom ? "5m" : "1h";
+    const check = checks.get(`${incident.agent}\u0000${incident.check}`);
+    if (check === undefined) return undefined;
+    const hold = holdCap(check);
+    const level = from - hold >= fineFrom ? "5m" : "1h";
     const size = level === "5m" ? 5 * 60_000 : HOUR;
     const rows = ctx.history.rollupReader.means(
       level,
-      JSON.stringify([id]),
-      Math.floor(from / size),
+      JSON.stringify([check.id]),
+      Math.floor((from - hold) / size),
       Math.ceil(to / size),
     );
-    return rows.map(([, bucket]) => ({ start: bucket * size, end: (bucket + 1) * size }));
+    return rows.map(([, bucket]) => ({ start: bucket * size, end: (bucket + 1) * size + hold }));
   };
 }
 

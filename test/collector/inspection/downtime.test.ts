@@ -62,8 +62,9 @@ describe("downtime in the inspection summary", () => {
   it("counts only the time an incident's check was seen, not weeks without a result", () => {
     const gap = inspectionSummary(ctx, "quan-hai-chau", parsePeriod("2026-03") as never);
     expect(gap.incidents.map((i) => [i.start, i.end])).toEqual([[vn("09:00:00"), vn("10:50:00")]]);
-    expect(gap.disruptedMs).toBe(10 * MIN);
-    // Availability holds the last failed result (09:09:30) for twice the interval.
+    // Held to the 5-minute buckets with results, each held for as long as a result counts (twice
+    // the 30 s interval), as availability holds the last failed result of 09:09:30.
+    expect(gap.disruptedMs).toBe(11 * MIN);
     expect(gap.overall.downMs).toBe(10.5 * MIN);
   });
 
