@@ -27,6 +27,7 @@ const PAGES = [
   { name: "login", path: "/login", user: undefined },
   { name: "overview", path: "/", user: "bcd112" },
   { name: "unit", path: "/units/so-tttt", user: "anh.lv" },
+  { name: "signoff", path: "/units/so-tttt", user: "anh.lv", element: "#signoff-form" },
   { name: "unit-not-set-up", path: "/units/ubnd-son-tra", user: "bcd112" },
   { name: "report", path: "/reports/so-tttt?period=2026-11", user: "bcd112" },
   { name: "report-print", path: "/reports/so-xd?period=2026-11&view=print", user: "bcd112" },
@@ -58,12 +59,20 @@ afterAll(async () => {
 });
 
 /** A logged-in browser context for the user at this size. */
-async function contextFor(user: string | undefined, size: (typeof WIDTHS)[number]) {
+async function contextFor(
+  user: string | undefined,
+  size: (typeof WIDTHS)[number],
+  lang: (typeof LANGS)[number] = "vi",
+) {
   if (!browser) throw new Error("no browser");
-  const key = `${user}/${size.width}`;
+  const key = `${user}/${size.width}/${lang}`;
   let context = contexts.get(key);
   if (!context) {
-    context = await browser.newContext({ viewport: size });
+    // The browser's own language too, as a reader's would be (date fields follow it).
+    context = await browser.newContext({
+      viewport: size,
+      locale: lang === "vi" ? "vi-VN" : "en-GB",
+    });
     if (user) {
       const page = await context.newPage();
       await page.goto(`${server.url}/login`);
@@ -77,8 +86,13 @@ async function contextFor(user: string | undefined, size: (typeof WIDTHS)[number
   return context;
 }
 
-async function open(path: string, user: string | undefined, size: (typeof WIDTHS)[number]) {
-  const page = await (await contextFor(user, size)).newPage();
+async function open(
+  path: string,
+  user: string | undefined,
+  size: (typeof WIDTHS)[number],
+  lang: (typeof LANGS)[number] = "vi",
+) {
+  const page = await (await contextFor(user, size, lang)).newPage();
   page.on("dialog", (dialog) => {
     throw new Error(`a dialog opened: ${dialog.message()}`);
   });
@@ -104,8 +118,8 @@ describe.skipIf(!peer("chromium"))("the pages at 1366 px and 390 px, in both lan
     for (const lang of LANGS) {
       it(`${size.width} px, ${lang}: no page scrolls sideways, and each has its fonts`, async () => {
         const problems: string[] = [];
-        for (const { name, path, user } of PAGES) {
-          const page = await open(withLang(path, lang), user, size);
+        for (const { name, path, user, ...shot } of PAGES) {
+          const page = await open(withLang(path, lang), user, size, lang);
           // Evaluated in the page, where document and window exist (not in this file's types).
           const measured = (await page.evaluate(`({
             scroll: document.documentElement.scrollWidth,
@@ -135,7 +149,8 @@ describe.skipIf(!peer("chromium"))("the pages at 1366 px and 390 px, in both lan
             }
           }
           const suffix = lang === "vi" ? "" : ".en";
-          keep(`${name}-${size.width}${suffix}.png`, await page.screenshot());
+          const part = "element" in shot ? page.locator(shot.element) : undefined;
+          keep(`${name}-${size.width}${suffix}.png`, await (part ?? page).screenshot());
           await page.close();
         }
         expect(problems).toEqual([]);

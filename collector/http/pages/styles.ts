@@ -98,7 +98,7 @@ const rules = [
   ".timeline-row{display:grid;grid-template-columns:13rem 1fr;gap:.5rem;align-items:center;" +
     "margin:.15rem 0}",
   "form.inline{display:inline}",
-  "fieldset{border:1px solid #ccc;max-width:44rem}",
+  "fieldset{border:1px solid #ccc;max-width:44rem}#signoff-form{max-width:46rem}",
   "label{display:block;margin:.5rem 0}",
   "label.check{display:flex;gap:.5rem;align-items:flex-start}",
   "input[type=text],input[type=date],input[type=password],input:not([type]),select,textarea" +
