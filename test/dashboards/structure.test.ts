@@ -185,6 +185,7 @@ describe("one source of figures", () => {
       const collector = dashboard.json.templating.list.find((v) => v.name === "collector");
       expect(collector?.type).toBe("textbox");
       const links = JSON.stringify(dashboard.json);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax.
       expect(links).toContain("${collector}/");
     },
   );
