@@ -31,8 +31,12 @@ export function length(intervals: readonly Interval[]): number {
  */
 export type ResultSpans = (incident: Incident, from: number, to: number) => Interval[] | undefined;
 
-/** Incidents longer than this are held to the time their check had results. */
-export const LONG_INCIDENT_MS = 30 * 60_000;
+/**
+ * Incidents longer than this are held to the time their check had results: the gaps that matter
+ * (a check without results for hours or weeks) are in long incidents, and the few of them keep a
+ * city's summary from reading the rollups once per incident.
+ */
+export const LONG_INCIDENT_MS = 2 * 3_600_000;
 
 /**
  * Per check incident, its time in [from, until) while its agent was reporting: the incident stays

@@ -20,7 +20,7 @@ const rules = [
   ".document .letterhead .issuer,.document .letterhead .nation{font-weight:700;text-transform:uppercase}",
   ".document .letterhead .authority{text-transform:uppercase}",
   ".document .letterhead .motto{font-weight:700;font-size:13pt}",
-  ".document .rule{display:block;width:35%;margin:.1em auto .3em;border-top:1px solid #000}",
+  ".document .rule{display:block;width:35%;margin:.2em auto .3em;border-top:1px solid #000}",
   ".document .motto-rule{width:62%}",
   ".document .dateline{display:grid;grid-template-columns:42% 58%;text-align:center;margin:.2em 0 .5em}",
   ".document .dateline .date{font-style:italic}",
@@ -31,7 +31,7 @@ const rules = [
   ".document table{width:100%;border-collapse:collapse;font-size:11pt;line-height:1.15;margin:.2em 0 .3em}",
   ".document th,.document td{border:1px solid #000;padding:1.2pt 3pt;vertical-align:top;background:none}",
   ".document th{font-weight:700;text-align:center}",
-  ".document td.num,.document th.num{text-align:right;white-space:nowrap}",
+  ".document td.num{text-align:right;white-space:nowrap}.document th.num{text-align:center}",
   ".document table.summary td{white-space:nowrap}" +
     ".document table.summary td:first-child,.document table.summary td:nth-child(5){white-space:normal}",
   ".document ul{margin:0 0 .2em;padding-left:1.1em}",
@@ -51,8 +51,8 @@ const rules = [
   ".document.ranking td:has(.long){white-space:normal}",
   // Column widths of the ranking (165 mm between the margins), so names keep to one line.
   ".document.ranking table{table-layout:fixed}",
-  ".document.ranking th:nth-child(1){width:8mm}.document.ranking th:nth-child(2){width:50mm}" +
-    ".document.ranking th:nth-child(3){width:17mm}.document.ranking th:nth-child(4){width:12mm}" +
+  ".document.ranking th:nth-child(1){width:8mm}.document.ranking th:nth-child(2){width:46mm}" +
+    ".document.ranking th:nth-child(3){width:17mm}.document.ranking th:nth-child(4){width:11mm}" +
     ".document.ranking th:nth-child(5){width:22mm}.document.ranking th:nth-child(7){width:19mm}",
   ".document .problem-cell{font-weight:700}",
   ".print-bar{max-width:210mm;margin:0 auto .8rem}",

@@ -29,19 +29,19 @@ const results = [
   ),
 ].sort((a, b) => a.ts - b.ts);
 for (let i = 0; i < results.length; i += 6) store.write(pc, results.slice(i, i + 6));
-// In Hải Châu a website down 09:00–09:10 whose results then stop until 10:50, when it is up: the
-// incident runs 09:00–10:50, but the check was seen down for ten minutes.
+// In Hải Châu a website down 07:00–07:10 whose results then stop until 09:30, when it is up: the
+// incident runs 07:00–09:30, but the check was seen down for ten minutes.
 const hc = store.agent("quan-hai-chau", "pc-02");
 store.write(hc, [
   ...schedule(
     "web",
     "website",
-    vn("08:30:00"),
-    vn("09:10:00"),
+    vn("06:30:00"),
+    vn("07:10:00"),
     30_000,
-    (ts) => ts >= vn("09:00:00"),
+    (ts) => ts >= vn("07:00:00"),
   ),
-  ...schedule("web", "website", vn("10:50:00"), NOW, 30_000),
+  ...schedule("web", "website", vn("09:30:00"), NOW, 30_000),
 ]);
 store.history.jobs.runUntilIdle(NOW);
 
@@ -61,9 +61,9 @@ describe("downtime in the inspection summary", () => {
 
   it("counts only the time an incident's check was seen, not weeks without a result", () => {
     const gap = inspectionSummary(ctx, "quan-hai-chau", parsePeriod("2026-03") as never);
-    expect(gap.incidents.map((i) => [i.start, i.end])).toEqual([[vn("09:00:00"), vn("10:50:00")]]);
+    expect(gap.incidents.map((i) => [i.start, i.end])).toEqual([[vn("07:00:00"), vn("09:30:00")]]);
     // Held to the 5-minute buckets with results, each held for as long as a result counts (twice
-    // the 30 s interval), as availability holds the last failed result of 09:09:30.
+    // the 30 s interval), as availability holds the last failed result of 07:09:30.
     expect(gap.disruptedMs).toBe(11 * MIN);
     expect(gap.overall.downMs).toBe(10.5 * MIN);
   });
