@@ -61,13 +61,11 @@ const PLOT_LEFT = 48;
 
 /** Availability month by month as bars, with the target as a dashed line across them. */
 export function monthsChart(f: Formatter, months: readonly MonthFigure[], target: number): Html {
+  // From the first month with figures (the months before the unit was watched say nothing), and
+  // at least the last two.
+  const first = months.findIndex((m) => m.availability !== null);
   const shown = months.slice(
-    Math.min(
-      months.findIndex((m) => m.availability !== null) === -1
-        ? months.length
-        : months.findIndex((m) => m.availability !== null),
-      Math.max(0, months.length - 2),
-    ),
+    Math.max(0, Math.min(first < 0 ? months.length : first, months.length - 2)),
   );
   const values = shown.flatMap((m) => (m.availability === null ? [] : [m.availability]));
   // The axis starts at a round 5% below the lowest figure and the target, so a month at 99.2% and

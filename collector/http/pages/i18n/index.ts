@@ -1,5 +1,6 @@
 // Picks the language of a request (?lang=en, Vietnamese by default) and formats dates, numbers and
 // durations the way that language writes them, in Vietnam's time zone.
+import { VIETNAM_OFFSET_MS } from "../../../../shared/api-query.js";
 import type { Catalogue } from "./catalogue.js";
 import { en } from "./en.js";
 import { vi } from "./vi.js";
@@ -88,7 +89,7 @@ export class Formatter {
 
   /** The day, month and year of `ms` in Vietnam, two digits for day and month: a document's date. */
   dayParts(ms: number): { day: string; month: string; year: string } {
-    const [year = "", month = "", day = ""] = new Date(ms + 7 * 3_600_000)
+    const [year = "", month = "", day = ""] = new Date(ms + VIETNAM_OFFSET_MS)
       .toISOString()
       .slice(0, 10)
       .split("-");
