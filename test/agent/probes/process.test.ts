@@ -56,15 +56,15 @@ describe("process config", () => {
   it.each([
     [
       "{ name: db, category: shared_software, kind: process }",
-      "agent.yaml: checks[0].match: is required: a piece of the command line (or give processName, the exact process name)",
+      "agent.yaml: checks[0] (db).match: is required: a piece of the command line (or give processName, the exact process name)",
     ],
     [
       '{ name: db, category: shared_software, kind: process, match: "" }',
-      "agent.yaml: checks[0].match: Too small: expected string to have >=1 characters",
+      "agent.yaml: checks[0] (db).match: Too small: expected string to have >=1 characters",
     ],
     [
       '{ name: db, category: shared_software, kind: process, match: "pg", minCount: 0 }',
-      "agent.yaml: checks[0].minCount: Too small: expected number to be >=1",
+      "agent.yaml: checks[0] (db).minCount: Too small: expected number to be >=1",
     ],
   ])("refuses %s", (line, message) => {
     expect(configError(dir.path, [line])).toBe(message);
@@ -78,7 +78,7 @@ describe("process config", () => {
     );
     const result = await runCli(AGENT_CLI, ["check", "--config", file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^.*bad\.yaml: checks\[0\]: unknown key "command"\n/);
+    expect(result.stderr).toMatch(/^.*bad\.yaml: checks\[0\] \(db\): unknown key "command"\n/);
   });
 });
 
