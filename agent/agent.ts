@@ -7,6 +7,7 @@ import type { Logger } from "../shared/log.js";
 import { METRICS } from "../shared/metrics.js";
 import type { Sample } from "../shared/protocol.js";
 import { VERSION } from "../shared/version.js";
+import { CheckStates } from "./check-states.js";
 import type { AgentConfig } from "./config.js";
 import { suggestGateway } from "./gateway.js";
 import { Link } from "./link.js";
@@ -49,12 +50,16 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
     onWritten: trace ? (entry) => appendFileSync(trace, `${JSON.stringify(entry)}\n`) : undefined,
   });
   const append = (entry: Entry) => outbox.append(entry);
+  const states = new CheckStates(log.child({ component: "checks" }));
   const scheduler = new Scheduler({
     checks: config.checks,
     probes: PROBE_BY_KIND,
     concurrency: config.concurrency,
     log: log.child({ component: "scheduler" }),
-    sink: ({ result, samples, inventory }) => append({ results: [result], samples, inventory }),
+    sink: ({ result, samples, inventory }) => {
+      states.record(result);
+      append({ results: [result], samples, inventory });
+    },
   });
   let reported = { at: 0, dropped: -1, errors: -1 };
   function reportSelf(): void {
