@@ -1,7 +1,8 @@
 // npm run bench:agent — agents with 100 checks each (ping, http, tcp, snmp against local peers)
 // report to a real collector for a few minutes; prints each agent's RSS and CPU time per check run.
 // Two agents run side by side: the mix with ping, and the same without ping (ping spawns a process
-// per run, so its cost shows as the difference).
+// per run, so its cost shows as the difference). KINDS=process measures the process kind, which
+// looks for the collector's own process.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
         return `{ ${base}, category: lan, kind: ping, host: "127.0.0.1", count: 3, packetInterval: "200ms" }`;
       case "http":
         return `{ ${base}, category: website, kind: http, url: "http://127.0.0.1:${httpPort}/", contains: "Cổng thông tin" }`;
+      case "process":
+        return `{ ${base}, category: shared_software, kind: process, match: "collector/cli.js" }`;
       case "snmp":
         return snmpd
           ? `{ ${base}, category: lan, kind: snmp, host: "127.0.0.1", port: ${snmpd.port}, community: "${SNMPD_COMMUNITY}" }`
@@ -193,7 +196,7 @@ async function main(): Promise<void> {
       `${p.name.padEnd(18)} kinds ${p.kinds.join("/")}: ${runCount} check runs; ` +
         `agent CPU ${own.toFixed(2)} s (user ${(cpu.user - start.user).toFixed(2)}, system ${(cpu.system - start.system).toFixed(2)}) = ${((own / runCount) * 1000).toFixed(2)} ms per run, ${((own / elapsedS) * 1000).toFixed(1)} ms per second` +
         (children > 0
-          ? ` (+ ping processes ${((children / runCount) * 1000).toFixed(2)} ms per run)`
+          ? ` (+ child processes ${((children / runCount) * 1000).toFixed(2)} ms per run)`
           : "") +
         `; RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB now, ${(Math.max(peak[i] ?? 0, mem.rss) / 2 ** 20).toFixed(0)} MiB max sampled, ${(mem.peak / 2 ** 20).toFixed(0)} MiB peak (VmHWM)`,
     );

@@ -1,11 +1,7 @@
 // The process kind: config errors naming the field, and real processes found by their command line.
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  commandLine,
-  matchingProcesses,
-  type ProcessRecord,
-} from "../../../agent/probes/process.js";
+import { matchingProcesses, type ProcessRecord } from "../../../agent/probes/process.js";
 import { METRICS } from "../../../shared/metrics.js";
 import {
   configError,
@@ -41,8 +37,11 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-function record(over: Partial<ProcessRecord>): ProcessRecord {
-  return { pid: 10, name: "", command: "", params: "", path: "", cpu: 0, memRss: 0, ...over };
+/** A node process that keeps one core busy, with `marker` on its command line. */
+function spinner(marker: string): ChildProcess {
+  const child = spawn(process.execPath, ["-e", "for (;;) {}", marker], { stdio: "ignore" });
+  children.push(child);
+  return child;
 }
 
 describe("process config", () => {
@@ -83,19 +82,14 @@ describe("process config", () => {
 });
 
 describe("matchingProcesses", () => {
-  const postgres = record({
+  const postgres: ProcessRecord = {
     pid: 20,
     name: "postgres",
-    command: "postgres",
-    path: "/usr/lib/postgresql/15/bin",
-    params: "-D /var/lib/postgresql/15/main",
-  });
-  const psql = record({ pid: 21, name: "psql", command: "psql", params: "-U postgres" });
+    commandLine: "/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main",
+  };
+  const psql: ProcessRecord = { pid: 21, name: "psql", commandLine: "psql -U postgres" };
 
   it("matches a piece of the command line, the exact name, or both", () => {
-    expect(commandLine(postgres)).toBe(
-      "/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main",
-    );
     expect(matchingProcesses([postgres, psql], { match: "postgres" }, 1)).toEqual([postgres, psql]);
     expect(matchingProcesses([postgres, psql], { processName: "postgres" }, 1)).toEqual([postgres]);
     expect(
@@ -140,8 +134,6 @@ describe("process on this machine", () => {
     });
 
     await Promise.all([stop(one), stop(two)]);
-    // systeminformation hands out its last list again for 500 ms after each ps run.
-    await new Promise((r) => setTimeout(r, 600));
     const gone = await runLoaded(check);
     expect(gone.result).toMatchObject({
       up: false,
@@ -149,6 +141,24 @@ describe("process on this machine", () => {
       message: `no process matching "${marker}"`,
     });
     expect(sampleValue(gone, METRICS.processCount.name)).toBe(0);
+  });
+
+  it("measures CPU between two runs: a process spinning on one core is near 1", async () => {
+    const marker = `giamsat-spinner-${process.pid}`;
+    const busy = spinner(marker);
+    const [check] = loadChecks(dir.path, [
+      `{ name: spinner, category: shared_software, kind: process, match: "${marker}" }`,
+    ]);
+    if (!check) throw new Error("no check");
+    await new Promise((r) => setTimeout(r, 300));
+    await runLoaded(check);
+    await new Promise((r) => setTimeout(r, 1500));
+    // Two cores shared with other tests: the spinner gets most of one, never more than one.
+    const second = await runLoaded(check);
+    const cpu = sampleValue(second, METRICS.processCpu.name) ?? Number.NaN;
+    expect(cpu).toBeGreaterThan(0.3);
+    expect(cpu).toBeLessThan(1.1);
+    await stop(busy);
   });
 
   it("a name that does not exist is down: not_found", async () => {
