@@ -43,11 +43,17 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
   const outbox = new Outbox({
     path: config.buffer.path,
     maxBytes: config.buffer.maxMegabytes * 1024 * 1024,
+    memoryBytes: config.buffer.memoryMegabytes * 1024 * 1024,
     backfillPerSecond: config.buffer.backfillPerSecond,
     // Results wait for the link's linger (1 s) before they are sent anyway; the check runs of that
     // second share one outbox row, so one compression and one transaction instead of one per run.
     writeDelayMs: 1000,
+    log: log.child({ component: "buffer" }),
     onWritten: trace ? (entry) => appendFileSync(trace, `${JSON.stringify(entry)}\n`) : undefined,
+    onDropped: trace
+      ? (entry, reason) =>
+          appendFileSync(trace, `${JSON.stringify({ ...entry, dropped: reason })}\n`)
+      : undefined,
   });
   const append = (entry: Entry) => outbox.append(entry);
   const states = new CheckStates(log.child({ component: "checks" }));
@@ -73,6 +79,12 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
       ts,
       value: outbox.dropped[reason],
     }));
+    samples.push({
+      metric: METRICS.agentBufferCorruptFiles.name,
+      labels: {},
+      ts,
+      value: outbox.corruptFiles,
+    });
     for (const [check, count] of scheduler.errors) {
       samples.push({ metric: METRICS.agentCheckErrors.name, labels: { check }, ts, value: count });
     }

@@ -49,7 +49,7 @@ describe("a machine without ping", () => {
   it("run says so once in its log, as the check's reason, and counts no internal error", async () => {
     const file = writeChecks(
       dir.path,
-      [PING_CHECK.replace(" }", ', interval: "1s", timeout: "2s" }')],
+      [PING_CHECK.replace(" }", ', interval: "1s", timeout: "3s" }')],
       "no-ping-run.yaml",
     );
     const agent = startProgram(AGENT_CLI, ["run", "--config", file], {
