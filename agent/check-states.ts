@@ -42,9 +42,9 @@ export class CheckStates {
     }
   }
 
-  /** Each check's state, in the order they were first seen. */
-  all(): CheckState[] {
-    return [...this.#states.values()];
+  /** A check's state, once it has run. */
+  get(name: string): CheckState | undefined {
+    return this.#states.get(name);
   }
 
   /** Forgets checks that are no longer configured (after a reload). */

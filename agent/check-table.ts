@@ -7,7 +7,7 @@ import type { RunOutput } from "./scheduler.js";
 export const TABLE_WIDTH = 120;
 
 const HEADER = ["CHECK", "CATEGORY", "KIND", "STATUS", "REASON", "DURATION", "VALUES"] as const;
-/** Columns that wrap when the table is too wide, the first shrunk first (REASON, VALUES, CHECK). */
+/** Columns of the check table that wrap when it is too wide: REASON, VALUES, CHECK. */
 const WRAPPING = [4, 6, 0];
 /** Narrower than this, a wrapped column would be mostly line breaks. */
 const MIN_WRAPPED = 12;
@@ -38,16 +38,23 @@ export function formatCheckTable(outputs: readonly RunOutput[], link?: TableRow)
   return `${formatTable([...HEADER], rows).join("\n")}\n\n${outputs.length} checks, ${down} down${linkState}\n`;
 }
 
-/** Lines of a table whose columns are as wide as their widest cell, wrapped to fit TABLE_WIDTH. */
-export function formatTable(header: string[], rows: readonly string[][]): string[] {
+/**
+ * Lines of a table whose columns are as wide as their widest cell; past TABLE_WIDTH the `wrapping`
+ * columns (indexes) are narrowed, the widest first, and their text wraps.
+ */
+export function formatTable(
+  header: string[],
+  rows: readonly string[][],
+  wrapping: readonly number[] = WRAPPING,
+): string[] {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)));
   const total = () => widths.reduce((sum, w) => sum + w, 0) + GAP.length * (widths.length - 1);
   while (total() > TABLE_WIDTH) {
     // Narrow the widest wrapping column that can still give.
-    const column = WRAPPING.filter((i) => (widths[i] ?? 0) > MIN_WRAPPED).sort(
-      (a, b) => (widths[b] ?? 0) - (widths[a] ?? 0),
-    )[0];
+    const column = wrapping
+      .filter((i) => (widths[i] ?? 0) > MIN_WRAPPED)
+      .sort((a, b) => (widths[b] ?? 0) - (widths[a] ?? 0))[0];
     if (column === undefined) break;
     widths[column] = (widths[column] ?? 0) - 1;
   }

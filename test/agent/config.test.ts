@@ -150,7 +150,7 @@ describe("giamsat-agent exit codes", () => {
 
   it("check runs every check once and prints a table", async () => {
     const file = write("check.yaml", BASE);
-    const result = await runCli(AGENT_CLI, ["check", "--config", file]);
+    const result = await runCli(AGENT_CLI, ["check", "--offline", "--config", file]);
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n");
     expect(lines[0]).toMatch(/^CHECK\s+CATEGORY\s+KIND\s+STATUS\s+REASON\s+DURATION\s+VALUES$/);

@@ -198,7 +198,7 @@ describe("http probe", () => {
 
   it("giamsat-agent check prints the http row", async () => {
     const file = writeChecks(dir.path, [check(`url: "${base}/", contains: "Cổng thông tin"`)]);
-    const result = await runCli(AGENT_CLI, ["check", "--config", file]);
+    const result = await runCli(AGENT_CLI, ["check", "--offline", "--config", file]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(

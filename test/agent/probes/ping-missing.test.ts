@@ -34,7 +34,7 @@ const PING_CHECK = '{ name: gw, category: lan, kind: ping, host: "127.0.0.1", co
 describe("a machine without ping", () => {
   it("check shows the check down with what to install, and no internal error", async () => {
     const file = writeChecks(dir.path, [PING_CHECK], "no-ping.yaml");
-    const result = await runCli(AGENT_CLI, ["check", "--config", file], {
+    const result = await runCli(AGENT_CLI, ["check", "--offline", "--config", file], {
       env: { PATH: pathWithoutPing() },
     });
     expect(result.code).toBe(1);
@@ -94,6 +94,7 @@ describe.skipIf(!unshare || !setpriv || !ping || !ip || !root)("ping without ICM
       ...AGENT_NODE_FLAGS,
       AGENT_CLI,
       "check",
+      "--offline",
       "--config",
       file,
     ].join(" ");

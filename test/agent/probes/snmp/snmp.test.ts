@@ -264,7 +264,7 @@ describe("giamsat-agent check with snmp checks", () => {
   - { name: wrong-community, category: lan, kind: snmp, host: 127.0.0.1, port: ${agent.port}, timeout: 1s }
 `,
     );
-    const result = await runCli(AGENT_CLI, ["check", "--config", file], {
+    const result = await runCli(AGENT_CLI, ["check", "--offline", "--config", file], {
       env: { SNMP_AUTH: SNMPD_V3.authKey, SNMP_PRIV: SNMPD_V3.privKey },
     });
     expect(result.code).toBe(1);
