@@ -108,9 +108,14 @@ export class DiskHealth {
   }
 
   #words(free: number | undefined): string {
-    const space = free === undefined ? "" : ` (${formatBytes(free)} free)`;
-    return `the buffer file ${this.path} cannot be written${space}: results are kept in memory (up to buffer.memoryMegabytes, then the oldest are dropped and counted) and sent from there; free space on that disk, and the agent writes them to the file by itself`;
+    return diskFullMessage(this.path, free);
   }
+}
+
+/** What the log says while the buffer file cannot be written. */
+export function diskFullMessage(path: string, free: number | undefined): string {
+  const space = free === undefined ? "" : ` (${formatBytes(free)} free)`;
+  return `the buffer file ${path} cannot be written${space}: results are kept in memory (up to buffer.memoryMegabytes, then the oldest are dropped and counted) and sent from there; free space on that disk, and the agent writes them to the file by itself`;
 }
 
 export function formatBytes(bytes: number): string {

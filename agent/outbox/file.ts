@@ -10,6 +10,11 @@ import { lockedMessage, readHolder, removeHolder, writeHolder } from "./holder.j
 import { type Counts, LAYOUT_VERSION, prepareSchema, SqliteRows } from "./rows.js";
 import { NOTHING_SALVAGED, readWhatIsLeft, restore, type Salvage } from "./salvage.js";
 
+/** The refusal of a file whose layout is newer than this agent reads. */
+export function newerLayoutMessage(path: string, version: number): string {
+  return `buffer.path: ${path} was written by a newer giamsat agent (layout ${version}); upgrade the agent or move the file away`;
+}
+
 /** A corrupt file found at start: where it went, and what was salvaged and lost. */
 export interface Corruption {
   movedTo: string;
@@ -136,9 +141,7 @@ export function openBufferFile(path: string, log: Logger, now = new Date()): Ope
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > LAYOUT_VERSION) {
     db.close();
-    throw new ConfigError(
-      `buffer.path: ${path} was written by a newer giamsat agent (layout ${version}); upgrade the agent or move the file away`,
-    );
+    throw new ConfigError(newerLayoutMessage(path, version));
   }
   return opened(path, db);
 }

@@ -61,9 +61,13 @@ function alive(pid: number): boolean {
 }
 
 /** The message for an agent that found the buffer file locked by another process. */
-export function lockedMessage(path: string, holder: Holder | undefined): string {
+export function lockedMessage(
+  path: string,
+  holder: Holder | undefined,
+  isAlive: (pid: number) => boolean = alive,
+): string {
   const who =
-    holder && alive(holder.pid)
+    holder && isAlive(holder.pid)
       ? `another giamsat agent (PID ${holder.pid}, started ${holder.startedAt}: ${holder.command})`
       : "another process";
   return `buffer.path: ${path} is in use by ${who}: stop that agent, or give this one its own buffer.path (one buffer file per agent)`;
