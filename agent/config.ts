@@ -2,10 +2,11 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { agentBaseShape, type CheckBase } from "../shared/config/agent.js";
-import { loadConfigFile } from "../shared/config/load.js";
+import { agentBaseShape, bufferSchema, type CheckBase } from "../shared/config/agent.js";
+import { loadConfigFile, parseYaml, substituteEnv, validate } from "../shared/config/load.js";
 import { ConfigError } from "../shared/errors.js";
-import { formatPath } from "../shared/issues.js";
+import { formatPath, type PathNamer } from "../shared/issues.js";
+import { CHECK_NAME } from "../shared/protocol.js";
 import { hostProbe } from "./probes/host.js";
 import { PROBE_BY_KIND, PROBES } from "./probes/index.js";
 
@@ -69,13 +70,29 @@ export type AgentConfig = z.output<typeof agentConfigSchema>;
 
 /** Loads agent.yaml; relative paths in it are taken from the file's folder. */
 export function loadAgentConfig(file: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
-  const parsed = loadConfigFile(file, agentFileSchema, env);
+  const parsed = loadConfigFile(file, agentFileSchema, env, checkNames);
   const folder = dirname(resolve(file));
-  resolveCheckFiles(file, folder, parsed.checks as unknown as Record<string, unknown>[]);
+  resolveCheckFiles(
+    file,
+    folder,
+    parsed.checks as unknown as Record<string, unknown>[],
+    checkNames(parsed),
+  );
   const config = withHostCheck(parsed);
   if (!isAbsolute(config.buffer.path)) config.buffer.path = resolve(folder, config.buffer.path);
   if (config.tlsCa !== undefined) config.tlsCa = readCa(file, resolve(folder, config.tlsCa));
   return config;
+}
+
+/**
+ * Only buffer.path of agent.yaml, for `giamsat-agent status`, which must find the running agent while
+ * the file is being edited and holds a mistake elsewhere.
+ */
+export function loadBufferPath(file: string, env: NodeJS.ProcessEnv = process.env): string {
+  const text = readFileSync(file, "utf8");
+  const data = substituteEnv(file, parseYaml(file, text), env) as { buffer?: unknown } | null;
+  const buffer = validate(file, bufferSchema, data?.buffer);
+  return isAbsolute(buffer.path) ? buffer.path : resolve(dirname(resolve(file)), buffer.path);
 }
 
 /** The tlsCa path, checked now so a wrong path is a config error naming the field. */
@@ -96,10 +113,29 @@ function readCa(file: string, path: string): string {
 }
 
 /**
+ * Names `checks[i]` in error messages by the check's name as written, `checks[1] (portal)`, so the
+ * reader finds the check without counting from 0. Only a name that is a valid one is shown.
+ */
+function checkNames(data: unknown): PathNamer {
+  const checks = (data as { checks?: unknown } | null)?.checks;
+  return (path) => {
+    if (path.length !== 2 || path[0] !== "checks" || typeof path[1] !== "number") return undefined;
+    if (!Array.isArray(checks)) return undefined;
+    const name = (checks[path[1]] as { name?: unknown } | null)?.name;
+    return typeof name === "string" && CHECK_NAME.test(name) ? name : undefined;
+  };
+}
+
+/**
  * Makes the file paths probes declare (`Probe.files`) absolute, taken from the config file's folder,
  * and refuses files that cannot be read, naming the field as schema errors do.
  */
-function resolveCheckFiles(file: string, folder: string, checks: Record<string, unknown>[]): void {
+function resolveCheckFiles(
+  file: string,
+  folder: string,
+  checks: Record<string, unknown>[],
+  name: PathNamer,
+): void {
   const problems: string[] = [];
   checks.forEach((check, index) => {
     for (const field of PROBE_BY_KIND.get(String(check.kind))?.files ?? []) {
@@ -112,7 +148,7 @@ function resolveCheckFiles(file: string, folder: string, checks: Record<string, 
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         problems.push(
-          `${file}: ${formatPath(["checks", index, field])}: cannot read ${JSON.stringify(value)} (${code === "ENOENT" ? "no such file" : String(code)})`,
+          `${file}: ${formatPath(["checks", index, field], name)}: cannot read ${JSON.stringify(value)} (${code === "ENOENT" ? "no such file" : String(code)})`,
         );
       }
     }

@@ -1,5 +1,7 @@
 // The agent's one WebSocket to the collector: hello, then batches from the outbox, each kept until
-// its ack. Reconnects with exponential backoff and full jitter while the collector is away.
+// its ack. Reconnects with exponential backoff and full jitter while the collector is away, slowly
+// when the collector refused the token (it will not change its mind soon); says what went wrong in
+// link-advice.ts's words.
 import { WebSocket } from "ws";
 import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
@@ -7,15 +9,39 @@ import {
   type CollectorMessage,
   collectorMessageSchema,
   type Hello,
-  MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
 } from "../shared/protocol.js";
+import { type CollectorAddress, collectorSocket } from "./collector-socket.js";
+import {
+  type Advice,
+  adviseError,
+  type LinkSetup,
+  linkAdvice,
+  problemOfStatus,
+} from "./link-advice.js";
 import type { Outbox } from "./outbox/outbox.js";
-import { type AgentTls, tlsHint } from "./tls.js";
 
-export interface LinkOptions {
+/** After the collector refused the token, the next attempt waits this long... */
+export const TOKEN_RETRY_MS = 5 * 60_000;
+/** ...and after it revoked the agent, this long. */
+export const REVOKED_RETRY_MS = 10 * 60_000;
+
+/** What `giamsat-agent status` shows of the link. */
+export interface LinkStatus {
+  state: LinkState;
+  /** When it went into that state, ms since the epoch. */
+  since: number;
   url: string;
-  token: string;
+  /** As the collector named them in its last welcome. */
+  unit?: string;
+  agent?: string;
+  /** The last thing that went wrong, and when. */
+  problem?: Advice & { at: number };
+  /** The collector revoked this agent: results are not kept until agent.yaml changes. */
+  revoked: boolean;
+}
+
+export interface LinkOptions extends CollectorAddress {
   outbox: Outbox;
   hello: Omit<Hello, "type" | "v">;
   log: Logger;
@@ -29,8 +55,6 @@ export interface LinkOptions {
   lingerMs?: number;
   /** Called after each welcome, e.g. to report what happened while disconnected. */
   onConnected?: () => void;
-  /** How wss:// collectors are trusted (agent/tls.ts). */
-  tls?: AgentTls;
 }
 
 /**
@@ -53,6 +77,12 @@ export type LinkState = "connecting" | "open" | "closed" | "stopped";
 export class Link {
   #socket: WebSocket | undefined;
   #state: LinkState = "closed";
+  #since = Date.now();
+  #address: CollectorAddress;
+  #welcome: { unit: string; agent: string } | undefined;
+  #problem: (Advice & { at: number }) | undefined;
+  /** Set when the collector refused the token or revoked the agent: the next attempt waits long. */
+  #refused: "token" | "revoked" | undefined;
   #inFlight = new Set<number>();
   #attempt = 0;
   #retry: NodeJS.Timeout | undefined;
@@ -64,6 +94,7 @@ export class Link {
   #onAck: (() => void) | undefined;
 
   constructor(private readonly options: LinkOptions) {
+    this.#address = options;
     this.#maxInFlight = options.maxInFlight ?? 4;
     // New results wait up to `lingerMs` so several share one batch: one frame, one ack and one
     // outbox transaction for many check runs instead of one each.
@@ -80,37 +111,80 @@ export class Link {
     return this.#state;
   }
 
+  get status(): LinkStatus {
+    return {
+      state: this.#state,
+      since: this.#since,
+      url: this.#address.url,
+      ...this.#welcome,
+      problem: this.#problem,
+      revoked: this.#refused === "revoked",
+    };
+  }
+
+  /** True once the collector revoked this agent: its results would never be accepted. */
+  get revoked(): boolean {
+    return this.#refused === "revoked";
+  }
+
+  #setState(state: LinkState): void {
+    if (state !== this.#state) this.#since = Date.now();
+    this.#state = state;
+  }
+
+  get #setup(): LinkSetup {
+    return { url: this.#address.url, tlsCa: this.#address.tlsCa };
+  }
+
+  /** Says what went wrong: at error level when it is new, quietly when it repeats. */
+  #report(advice: Advice, fields: Record<string, unknown> = {}): void {
+    const repeated = this.#problem?.message === advice.message;
+    this.#problem = { ...advice, at: Date.now() };
+    const line = { problem: advice.problem, url: this.#address.url, ...fields };
+    if (repeated) this.options.log.debug(line, advice.message);
+    else this.options.log.error(line, advice.message);
+  }
+
+  /**
+   * Connects with another address (agent.yaml reloaded): the current connection closes, the next
+   * one starts at once, and a refusal of the old token no longer holds.
+   */
+  reconfigure(address: CollectorAddress): void {
+    this.#address = address;
+    this.#refused = undefined;
+    this.#problem = undefined;
+    this.#attempt = 0;
+    if (this.#state === "stopped") return;
+    clearTimeout(this.#retry);
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.terminate();
+    this.#connect();
+  }
+
   start(): void {
     if (this.#state === "stopped") return;
     this.#connect();
   }
 
   #connect(): void {
-    const { url, token, log } = this.options;
-    this.#state = "connecting";
+    this.#setState("connecting");
     this.#welcomed = false;
     this.#inFlight.clear();
-    const socket = new WebSocket(url, {
-      headers: { Authorization: `Bearer ${token}` },
-      maxPayload: MAX_FRAME_BYTES,
-      handshakeTimeout: 10_000,
-      perMessageDeflate: false,
-      ...(url.startsWith("wss:") ? this.options.tls : undefined),
-    });
+    const socket = collectorSocket(this.#address);
     this.#socket = socket;
     socket.on("unexpected-response", (_request, response) => {
-      const status = response.statusCode;
-      log.error(
-        { status },
-        status === 401
-          ? "collector refused the token (401): check token in agent.yaml, or enroll the agent again"
-          : "collector refused the connection",
-      );
+      const status = response.statusCode ?? 0;
+      const problem = problemOfStatus(status);
+      // A token refused once is refused again: no use asking every few seconds, and an address
+      // that keeps presenting bad tokens makes the collector refuse every agent behind it (429).
+      if (problem === "token" && this.#refused !== "revoked") this.#refused = "token";
+      this.#report(linkAdvice(problem, this.#setup, String(status)), { status });
       response.resume();
       socket.terminate();
     });
     socket.on("open", () => {
-      this.#state = "open";
+      this.#setState("open");
       this.#alive();
       const hello: Hello = { type: "hello", v: PROTOCOL_VERSION, ...this.options.hello };
       socket.send(JSON.stringify(hello));
@@ -119,9 +193,11 @@ export class Link {
     socket.on("message", (data) => this.#message(data.toString()));
     socket.on("error", (error) => {
       const code = (error as NodeJS.ErrnoException).code;
-      const hint = tlsHint(code);
-      if (hint) log.error({ err: errorMessage(error), code, url }, hint);
-      else log.warn({ err: errorMessage(error), url }, "connection error");
+      void adviseError(error, this.#setup).then((advice) => {
+        if (this.#socket === socket || this.#socket === undefined) {
+          this.#report(advice, { err: errorMessage(error), code });
+        }
+      });
     });
     socket.on("close", (code, reason) => {
       if (this.#socket !== socket) return;
@@ -130,20 +206,31 @@ export class Link {
       this.#inFlight.clear();
       if (this.#state === "stopped") return;
       const wasOpen = this.#welcomed;
-      this.#state = "closed";
-      if (wasOpen) log.warn({ code, reason: reason.toString() }, "disconnected from the collector");
+      this.#setState("closed");
+      if (wasOpen) {
+        this.options.log.warn(
+          { code, reason: reason.toString() },
+          "disconnected from the collector",
+        );
+      }
       this.#scheduleReconnect();
     });
   }
 
   #scheduleReconnect(): void {
-    const delay = backoffDelay(
-      this.#attempt,
-      this.options.minBackoffMs ?? 1000,
-      this.options.maxBackoffMs ?? 60_000,
-    );
+    const slow = { token: TOKEN_RETRY_MS, revoked: REVOKED_RETRY_MS };
+    const delay = this.#refused
+      ? slow[this.#refused]
+      : backoffDelay(
+          this.#attempt,
+          this.options.minBackoffMs ?? 1000,
+          this.options.maxBackoffMs ?? 60_000,
+        );
     this.#attempt++;
-    this.options.log.info({ delayMs: delay, attempt: this.#attempt }, "reconnecting later");
+    this.options.log.info(
+      { delayMs: delay, attempt: this.#attempt, ...(this.#refused ? { slow: this.#refused } : {}) },
+      "reconnecting later",
+    );
     this.#retry = setTimeout(() => this.#connect(), delay);
   }
 
@@ -168,6 +255,9 @@ export class Link {
       case "welcome":
         this.#welcomed = true;
         this.#attempt = 0;
+        this.#refused = undefined;
+        this.#problem = undefined;
+        this.#welcome = { unit: message.unit, agent: message.agent };
         this.options.outbox.raiseSeq(message.lastSeq);
         this.options.outbox.resume();
         this.options.onConnected?.();
@@ -198,6 +288,11 @@ export class Link {
             },
             "collector refused a batch",
           );
+          break;
+        }
+        if (message.code === "revoked") {
+          this.#refused = "revoked";
+          this.#report(linkAdvice("revoked", this.#setup), { reason: message.message });
           break;
         }
         this.options.log.error(
@@ -239,7 +334,7 @@ export class Link {
   }
 
   async stop(): Promise<void> {
-    this.#state = "stopped";
+    this.#setState("stopped");
     clearTimeout(this.#retry);
     clearTimeout(this.#linger);
     clearTimeout(this.#deadTimer);

@@ -121,7 +121,12 @@ export const METRICS = {
   agentBufferDropped: agent(
     "giamsat_agent_buffer_dropped_samples_total",
     "counter",
-    "Samples the agent dropped unsent, by reason: full (its buffer was full), too_big (one entry larger than a batch), refused (the collector refused the batch as invalid), not_finite (the value was NaN or infinite).",
+    "Samples the agent dropped unsent, by reason: full (its buffer was full), too_big (one entry larger than a batch), refused (the collector refused the batch as invalid), not_finite (the value was NaN or infinite), disk_full (the buffer's disk took no writes and the results held in memory meanwhile passed buffer.memoryMegabytes), corrupt (the buffer file was corrupt at start and these could not be read back).",
+  ),
+  agentBufferCorruptFiles: agent(
+    "giamsat_agent_buffer_corrupt_files_total",
+    "counter",
+    "Buffer files the agent found corrupt at start, moved aside and replaced with a fresh one holding what could be read.",
   ),
   agentCheckErrors: agent(
     "giamsat_agent_check_errors_total",

@@ -111,7 +111,7 @@ describe("secrets", () => {
     const result = await runCli(AGENT_CLI, ["check", "--config", file]);
     expect([result.code, result.stderr]).toEqual([
       2,
-      `${file}: checks[0].community: expected string\n`,
+      `${file}: checks[0] (sw).community: expected string\n`,
     ]);
   });
 

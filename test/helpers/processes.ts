@@ -45,10 +45,11 @@ export function startProgram(
   cli: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  options: { cwd?: string; nodeFlags?: string[] } = {},
+  options: { cwd?: string; nodeFlags?: string[]; withoutShebangFlags?: boolean } = {},
 ): Program {
-  // The agent runs as its command line (shebang) runs it, with its V8 flags.
-  const flags = [...(cli === AGENT_CLI ? AGENT_NODE_FLAGS : []), ...(options.nodeFlags ?? [])];
+  // The agent runs as its command line (shebang) runs it, with its V8 flags, unless asked not to.
+  const shebang = cli === AGENT_CLI && !options.withoutShebangFlags ? AGENT_NODE_FLAGS : [];
+  const flags = [...shebang, ...(options.nodeFlags ?? [])];
   const child = spawn(process.execPath, [...flags, cli, ...args], {
     env: { ...process.env, GIAMSAT_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
