@@ -5,6 +5,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { arch, hostname, release, type } from "node:os";
 import type { Logger } from "../shared/log.js";
 import { METRICS } from "../shared/metrics.js";
+import { openToOthers, sqliteFiles } from "../shared/private-file.js";
 import type { Sample } from "../shared/protocol.js";
 import { VERSION } from "../shared/version.js";
 import type { AgentConfig } from "./config.js";
@@ -48,6 +49,9 @@ export function startAgent(config: AgentConfig, log: Logger): RunningAgent {
     writeDelayMs: 1000,
     onWritten: trace ? (entry) => appendFileSync(trace, `${JSON.stringify(entry)}\n`) : undefined,
   });
+  for (const { file, mode } of openToOthers(sqliteFiles(config.buffer.path))) {
+    log.warn({ file, mode, hint: `chmod 600 ${file}` }, "file is open to other users");
+  }
   const append = (entry: Entry) => outbox.append(entry);
   const scheduler = new Scheduler({
     checks: config.checks,

@@ -8,6 +8,7 @@ import { Registry } from "prom-client";
 import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
+import { openToOthers, sqliteFiles } from "../shared/private-file.js";
 import { AGENT_PATH } from "../shared/protocol.js";
 import { BatchStore } from "./agents/batch-store.js";
 import { BatchWriter } from "./agents/batch-writer.js";
@@ -38,6 +39,9 @@ export async function startCollector(
   log: Logger,
 ): Promise<RunningCollector> {
   const db = openDatabase(config.database);
+  for (const { file, mode } of openToOthers(sqliteFiles(config.database))) {
+    log.warn({ file, mode, hint: `chmod 600 ${file}` }, "file is open to other users");
+  }
   const now = Date.now();
   syncUnits(db, config.units, now);
   const agents = new AgentStore(db);

@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { ConfigError } from "../../shared/errors.js";
+import { createPrivate } from "../../shared/private-file.js";
 import { DROP_REASONS, type DropReason } from "./entry.js";
 
 export interface StoredRow {
@@ -72,7 +73,10 @@ const DROPPED_KEY: Record<DropReason, string> = {
 };
 
 export function openSqliteRows(path: string): OutboxRows {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    mkdirSync(dirname(path), { recursive: true });
+    createPrivate(path);
+  }
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   // NORMAL survives a crash of the agent process; only an OS crash may lose the last appends.

@@ -46,6 +46,9 @@ export interface HttpDeps {
   loginFailuresPerMinute: number;
 }
 
+/** Browsers that reached us over HTTPS come back over HTTPS only, for a year (RFC 6797). */
+const HSTS = "max-age=31536000";
+
 const NO_QUERY = z.strictObject({});
 /** An API route's query before the caller is known: bounded only, checked in full afterwards. */
 const BOUNDED_QUERY = z.object({}).catchall(z.string().max(200));
@@ -114,6 +117,7 @@ export function createHandler(deps: HttpDeps) {
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? "/", "http://collector");
+    if (deps.secure) response.setHeader("Strict-Transport-Security", HSTS);
     try {
       await serve(request, response, url);
     } catch (error) {

@@ -187,6 +187,13 @@ describe.skipIf(!openssl)("TLS", () => {
     ]);
   });
 
+  it("tells browsers to come back over HTTPS only (Strict-Transport-Security), on every answer", async () => {
+    for (const path of ["/login", "/", "/healthz", "/metrics", "/no-such-page"]) {
+      const answer = await httpsRequest(`${collector.url}${path}`);
+      expect(answer.headers["strict-transport-security"], path).toBe("max-age=31536000");
+    }
+  });
+
   it("refuses a missing certificate or a key that does not match, naming the field", async () => {
     const other = ca.issue({ notAfter: daysFromNow(10) });
     for (const [tls, message] of [
