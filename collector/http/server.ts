@@ -7,7 +7,9 @@ import { z } from "zod";
 import { HttpError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
 import { listAudit } from "../auth/audit.js";
+import { DeviceCookies } from "../auth/devices.js";
 import { Guard } from "../auth/guard.js";
+import { LoginThrottle } from "../auth/login-throttle.js";
 import { AddressLimiter } from "../auth/rate-limit.js";
 import { LOCAL_USER } from "../auth/roles.js";
 import { SessionStore } from "../auth/sessions.js";
@@ -85,7 +87,8 @@ export function createHandler(deps: HttpDeps) {
     ...loginHandlers({
       users: new UserStore(deps.db),
       sessions,
-      limiter: new AddressLimiter(deps.loginFailuresPerMinute),
+      throttle: new LoginThrottle(new AddressLimiter(deps.loginFailuresPerMinute)),
+      devices: new DeviceCookies(deps.db),
       sessionTtlMs: deps.sessionTtlMs,
       secure: deps.secure,
       log: deps.log,

@@ -184,6 +184,9 @@ describe.skipIf(!openssl)("TLS", () => {
       expect.stringMatching(
         /^__Host-giamsat_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=43200$/,
       ),
+      expect.stringMatching(
+        /^__Host-giamsat_device=\d+\.[0-9a-z]+\.[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure; Max-Age=7776000$/,
+      ),
     ]);
   });
 
