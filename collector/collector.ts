@@ -15,6 +15,7 @@ import { BatchWriter } from "./agents/batch-writer.js";
 import { Ingest } from "./agents/ingest.js";
 import { AgentStore } from "./agents/registry.js";
 import { openDatabase } from "./db/database.js";
+import { StorageHealth } from "./db/storage-health.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { History } from "./inspection/history.js";
@@ -81,7 +82,14 @@ export async function startCollector(
   });
   latest.update(batches.latest(now - config.metrics.staleness), now);
 
-  const writer = new BatchWriter(db, batches);
+  const health = new StorageHealth(
+    config.database,
+    config.health.minFreeMegabytes * 2 ** 20,
+    metrics,
+  );
+  const writer = new BatchWriter(db, batches, (failed, error) =>
+    health.wrote(failed, error, Date.now()),
+  );
   const ingest = new Ingest({
     agents,
     writer,
@@ -102,6 +110,7 @@ export async function startCollector(
     secure: config.tls !== undefined,
     sessionTtlMs: config.web.session,
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
+    health,
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls
@@ -129,6 +138,7 @@ export async function startCollector(
     } catch {
       // the size is informative only
     }
+    health.availableBytes();
   }, 500);
   watch.unref();
 

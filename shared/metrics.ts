@@ -175,6 +175,16 @@ export const METRICS = {
     "Agents with an open WebSocket.",
   ),
   storeSize: collector("giamsat_collector_store_size_bytes", "gauge", "Size of the SQLite file."),
+  filesystemAvail: collector(
+    "giamsat_collector_filesystem_avail_bytes",
+    "gauge",
+    "Space the collector may still use on the filesystem holding its database.",
+  ),
+  failedWrites: collector(
+    "giamsat_collector_failed_writes_total",
+    "counter",
+    "Batches the collector could not store (a full disk, an I/O error); each was refused with internal, and its agent sends it again.",
+  ),
   scrapeDuration: collector(
     "giamsat_collector_scrape_duration_seconds",
     "gauge",

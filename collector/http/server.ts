@@ -15,6 +15,7 @@ import { LOCAL_USER } from "../auth/roles.js";
 import { SessionStore } from "../auth/sessions.js";
 import { UserStore } from "../auth/users.js";
 import type { Db } from "../db/database.js";
+import type { StorageHealth } from "../db/storage-health.js";
 import type { Readers } from "../inspection/readers.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import { serveScrape } from "../prometheus/scrape.js";
@@ -46,6 +47,8 @@ export interface HttpDeps {
   secure: boolean;
   sessionTtlMs: number;
   loginFailuresPerMinute: number;
+  /** Whether the last writes succeeded and there is room to write (/healthz). */
+  health: StorageHealth;
 }
 
 /** Browsers that reached us over HTTPS come back over HTTPS only, for a year (RFC 6797). */
@@ -76,7 +79,13 @@ export function createHandler(deps: HttpDeps) {
       // An immediate transaction takes the write lock, so this fails when the file cannot be written.
       deps.db.exec("BEGIN IMMEDIATE; ROLLBACK");
       checkWritable.get();
-      send(response, 200, "text/plain; charset=utf-8", "ok\n");
+      // That lock writes nothing, so a full disk shows only in the writes themselves.
+      const problems = deps.health.problems();
+      if (problems.length === 0) send(response, 200, "text/plain; charset=utf-8", "ok\n");
+      else {
+        const text = problems.map((problem) => `unhealthy: ${problem}\n`).join("");
+        send(response, 503, "text/plain; charset=utf-8", text);
+      }
     },
     metrics: ({ request, response }) => serveScrape(deps, request, response),
     audit: (ctx) => {

@@ -30,6 +30,8 @@ export function createCollectorMetrics(registry: Registry) {
     rejectedMessages,
     connectedAgents: gauge(METRICS.connectedAgents),
     storeSize: gauge(METRICS.storeSize),
+    filesystemAvail: gauge(METRICS.filesystemAvail),
+    failedWrites: counter(METRICS.failedWrites),
     scrapeDuration: gauge(METRICS.scrapeDuration),
     series: gauge(METRICS.series),
     remoteWriteSent: counter(METRICS.remoteWriteSent, ["endpoint"]),

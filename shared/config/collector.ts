@@ -90,6 +90,12 @@ export const collectorConfigSchema = z
         agentMessagesPerSecond: z.number().int().min(1).max(1_000_000).default(500),
       })
       .prefault({}),
+    health: z
+      .strictObject({
+        /** Below this much free space on the database's filesystem, /healthz answers 503. */
+        minFreeMegabytes: z.number().int().min(0).max(10_000_000).default(512),
+      })
+      .prefault({}),
     metrics: z
       .strictObject({
         /** When set, /metrics requires "Authorization: Bearer <token>". */
