@@ -14,6 +14,7 @@ import { BatchStore } from "./agents/batch-store.js";
 import { BatchWriter } from "./agents/batch-writer.js";
 import { Ingest } from "./agents/ingest.js";
 import { AgentStore } from "./agents/registry.js";
+import { SeriesBudget } from "./agents/series-budget.js";
 import { openDatabase } from "./db/database.js";
 import { StorageHealth } from "./db/storage-health.js";
 import { createHandler } from "./http/server.js";
@@ -66,7 +67,11 @@ export async function startCollector(
     metrics,
     log.child({ component: "remote-write" }),
   );
-  const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored });
+  const budget = new SeriesBudget(db, {
+    perAgent: config.limits.seriesPerAgent,
+    perCollector: config.limits.seriesPerCollector,
+  });
+  const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored }, budget);
   publishUnits(metrics, config.units);
   const agentSeries = new AgentSeries(metrics, agents);
   agentSeries.sync(() => false);

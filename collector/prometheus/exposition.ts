@@ -1,6 +1,7 @@
 // The latest value of every agent series, rendered in the Prometheus text format without prom-client,
 // so a scrape of many series stays cheap. https://prometheus.io/docs/instrumenting/exposition_formats/
 import { METRIC_BY_NAME } from "../../shared/metrics.js";
+import { MAX_AHEAD_MS } from "../../shared/protocol.js";
 import type { SeriesRef, StoredSample } from "../tsdb/index.js";
 
 interface Entry {
@@ -52,8 +53,14 @@ export class LatestValues {
     private readonly agentLabels: (agentId: number) => AgentLabels | undefined,
   ) {}
 
+  /**
+   * Takes each series' newest sample. A timestamp ahead of the clock by more than MAX_AHEAD_MS
+   * (stored before ingest refused them) is passed over: it would hide every real value after it.
+   */
   update(samples: readonly StoredSample[], now: number): void {
+    const latest = now + MAX_AHEAD_MS;
     for (const { series, ts, value } of samples) {
+      if (ts > latest) continue;
       let family = this.#families.get(series.metric);
       if (!family) {
         family = new Map();
