@@ -73,8 +73,6 @@ export async function startCollector(
   });
   const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored }, budget);
   publishUnits(metrics, config.units);
-  const agentSeries = new AgentSeries(metrics, agents);
-  agentSeries.sync(() => false);
 
   const names = new Map<number, AgentLabels>();
   const latest = new LatestValues(config.metrics.staleness, (id) => {
@@ -86,6 +84,8 @@ export async function startCollector(
     return found;
   });
   latest.update(batches.latest(now - config.metrics.staleness), now);
+  const agentSeries = new AgentSeries(metrics, agents, (id) => latest.forgetAgent(id));
+  agentSeries.sync(() => false);
 
   const health = new StorageHealth(
     config.database,

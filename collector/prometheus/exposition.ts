@@ -6,6 +6,7 @@ import type { SeriesRef, StoredSample } from "../tsdb/index.js";
 
 interface Entry {
   readonly id: number;
+  readonly agentId: number;
   /** `name{labels} ` in UTF-8, built once per series. */
   readonly prefix: Buffer;
   ts: number;
@@ -70,7 +71,8 @@ export class LatestValues {
       if (!entry) {
         const prefix = this.#prefix(series);
         if (prefix !== undefined) {
-          family.set(series.id, { id: series.id, prefix, ts, value, seenAt: now });
+          const entry = { id: series.id, agentId: series.agentId, prefix, ts, value, seenAt: now };
+          family.set(series.id, entry);
         }
       } else if (ts >= entry.ts) {
         // Backfilled older samples never replace a newer value.
@@ -81,10 +83,12 @@ export class LatestValues {
     }
   }
 
-  /** Forgets the series of an agent, e.g. when it is revoked. */
-  forgetAgent(agentId: number, series: Iterable<SeriesRef>): void {
-    for (const ref of series) {
-      if (ref.agentId === agentId) this.#families.get(ref.metric)?.delete(ref.id);
+  /** Forgets every series of an agent, e.g. when it is revoked. */
+  forgetAgent(agentId: number): void {
+    for (const family of this.#families.values()) {
+      for (const entry of family.values()) {
+        if (entry.agentId === agentId) family.delete(entry.id);
+      }
     }
   }
 
