@@ -87,6 +87,8 @@ export class BatchStore {
   write(agent: AgentIdentity, batch: Batch, receivedAt: number): WriteOutcome {
     this.#samples.begin();
     this.#createdChecks.length = 0;
+    // Before anything of the batch is written, so that a rollback undoes this batch's counts only.
+    this.budget?.begin(agent.id, 2 * batch.results.length + batch.samples.length);
     try {
       return this.#write(agent, batch, receivedAt);
     } catch (error) {
@@ -111,7 +113,6 @@ export class BatchStore {
     if (advanced === 0) return { stored: false, samples: [], refused };
     const samples = this.#samples;
     const budget = this.budget;
-    budget?.begin(agent.id, 2 * batch.results.length + batch.samples.length);
     const stored: StoredSample[] = [];
     let oldest = Number.POSITIVE_INFINITY;
     let previous: KnownSeries | undefined;

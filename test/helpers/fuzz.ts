@@ -174,7 +174,28 @@ const extraSample = fc.record({
   value,
 });
 
-const sample = fc.oneof(anySample, tableSample, extraSample);
+/** Declared labels whose names and values together are longer than any probe's. */
+const longSample = fc.record({
+  metric: fc.constant("giamsat_snmp_interface_up"),
+  labels: fc
+    .tuple(fc.constantFrom("v".repeat(120), "w".repeat(200)), text)
+    .map(([long, short]) => ({
+      check: long,
+      category: long,
+      kind: "snmp",
+      interface: long,
+      index: short,
+    })),
+  ts,
+  value,
+});
+
+const sample = fc.oneof(
+  { weight: 4, arbitrary: anySample },
+  { weight: 4, arbitrary: tableSample },
+  { weight: 4, arbitrary: extraSample },
+  { weight: 2, arbitrary: longSample },
+);
 
 const inventory = fc.record({
   check: fc.constantFrom("host", "sw"),
