@@ -92,6 +92,8 @@ export class Link {
   readonly #maxInFlight: number;
   /** Fires whenever an ack arrives; used to wait for the outbox to drain. */
   #onAck: (() => void) | undefined;
+  /** When refused samples were last logged: at most once a minute, the count is on /metrics. */
+  #refusedLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: LinkOptions) {
     this.#address = options;
@@ -267,6 +269,21 @@ export class Link {
         );
         this.#pump();
         break;
+      case "refused": {
+        // The rest of the batch is stored (its ack follows); these samples never will be.
+        let samples = 0;
+        for (const count of Object.values(message.samples)) samples += count;
+        this.options.outbox.refusedByCollector(samples);
+        const now = Date.now();
+        if (now - this.#refusedLoggedAt >= 60_000) {
+          this.#refusedLoggedAt = now;
+          this.options.log.warn(
+            { seq: message.seq, refused: message.samples, reason: message.message },
+            "collector refused samples",
+          );
+        }
+        break;
+      }
       case "ack":
         if (this.#inFlight.delete(message.seq)) this.options.outbox.ack(message.seq);
         this.#onAck?.();

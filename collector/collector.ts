@@ -8,12 +8,15 @@ import { Registry } from "prom-client";
 import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
+import { openToOthers, sqliteFiles } from "../shared/private-file.js";
 import { AGENT_PATH } from "../shared/protocol.js";
 import { BatchStore } from "./agents/batch-store.js";
 import { BatchWriter } from "./agents/batch-writer.js";
 import { Ingest } from "./agents/ingest.js";
 import { AgentStore } from "./agents/registry.js";
+import { SeriesBudget } from "./agents/series-budget.js";
 import { openDatabase } from "./db/database.js";
+import { StorageHealth } from "./db/storage-health.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { History } from "./inspection/history.js";
@@ -38,6 +41,9 @@ export async function startCollector(
   log: Logger,
 ): Promise<RunningCollector> {
   const db = openDatabase(config.database);
+  for (const { file, mode } of openToOthers(sqliteFiles(config.database))) {
+    log.warn({ file, mode, hint: `chmod 600 ${file}` }, "file is open to other users");
+  }
   const now = Date.now();
   syncUnits(db, config.units, now);
   const agents = new AgentStore(db);
@@ -61,10 +67,12 @@ export async function startCollector(
     metrics,
     log.child({ component: "remote-write" }),
   );
-  const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored });
+  const budget = new SeriesBudget(db, {
+    perAgent: config.limits.seriesPerAgent,
+    perCollector: config.limits.seriesPerCollector,
+  });
+  const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored }, budget);
   publishUnits(metrics, config.units);
-  const agentSeries = new AgentSeries(metrics, agents);
-  agentSeries.sync(() => false);
 
   const names = new Map<number, AgentLabels>();
   const latest = new LatestValues(config.metrics.staleness, (id) => {
@@ -76,8 +84,17 @@ export async function startCollector(
     return found;
   });
   latest.update(batches.latest(now - config.metrics.staleness), now);
+  const agentSeries = new AgentSeries(metrics, agents, (id) => latest.forgetAgent(id));
+  agentSeries.sync(() => false);
 
-  const writer = new BatchWriter(db, batches);
+  const health = new StorageHealth(
+    config.database,
+    config.health.minFreeMegabytes * 2 ** 20,
+    metrics,
+  );
+  const writer = new BatchWriter(db, batches, (failed, error) =>
+    health.wrote(failed, error, Date.now()),
+  );
   const ingest = new Ingest({
     agents,
     writer,
@@ -98,6 +115,7 @@ export async function startCollector(
     secure: config.tls !== undefined,
     sessionTtlMs: config.web.session,
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
+    health,
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls
@@ -125,6 +143,7 @@ export async function startCollector(
     } catch {
       // the size is informative only
     }
+    health.availableBytes();
   }, 500);
   watch.unref();
 

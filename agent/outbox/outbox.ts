@@ -294,6 +294,11 @@ export class Outbox {
     return items;
   }
 
+  /** Samples the collector left out of a batch it stored (a `refused` message): counted as dropped. */
+  refusedByCollector(samples: number): void {
+    this.#drop("refused", samples);
+  }
+
   /** Deletes batch `seq`; returns the samples it held. */
   #forget(seq: number): number {
     const deleted = this.#storage.deleteBatch(seq);

@@ -88,6 +88,22 @@ export const collectorConfigSchema = z
          * its backlog over a fast link sends a few hundred small batches a second.
          */
         agentMessagesPerSecond: z.number().int().min(1).max(1_000_000).default(500),
+        /**
+         * Series one agent may have; new ones past it are refused. The largest agent measured (a
+         * 48-port switch and its host, docs/developers/performance.md) has 313.
+         */
+        seriesPerAgent: z.number().int().min(1).max(10_000_000).default(5000),
+        /**
+         * Series of all agents together: each costs the collector 2 to 5.5 KiB of memory, so this
+         * bounds it. A city of 1,000 agents has about 100,000.
+         */
+        seriesPerCollector: z.number().int().min(1).max(100_000_000).default(250_000),
+      })
+      .prefault({}),
+    health: z
+      .strictObject({
+        /** Below this much free space on the database's filesystem, /healthz answers 503. */
+        minFreeMegabytes: z.number().int().min(0).max(10_000_000).default(512),
       })
       .prefault({}),
     metrics: z

@@ -2,7 +2,7 @@
 // and how the durable send queue batches, retries and caps. Defaults live here only.
 import { z } from "zod";
 import { duration } from "../duration.js";
-import { LABEL_NAME, RESERVED_LABELS } from "../metrics.js";
+import { LABEL_NAME, RESERVED_LABELS } from "../metric-names.js";
 
 /** An endpoint's name: a label value on the collector's own metrics and its key in the database. */
 export const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

@@ -85,7 +85,12 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
     write(agent, results, extra = [], inventory) {
       const seq = (seqs.get(agent.id) ?? 0) + 1;
       seqs.set(agent.id, seq);
-      const last = Math.max(0, ...results.map((r) => r.ts), ...extra.map((s) => s.ts));
+      const last = Math.max(
+        0,
+        ...results.map((r) => r.ts),
+        ...extra.map((s) => s.ts),
+        ...(inventory ?? []).map((item) => item.ts),
+      );
       received = Math.max(received, last);
       batches.write(
         agent,
