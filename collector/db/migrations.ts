@@ -2,6 +2,7 @@
 
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
+import { MIGRATION_7 } from "./migration-7.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -301,6 +302,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
     `);
     diffStoredInventories(db);
   },
+  // 7: notifications: events, notifications, the send queue, channels' state (migration-7.ts).
+  MIGRATION_7,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
