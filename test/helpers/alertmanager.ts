@@ -6,8 +6,8 @@ import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { freePort } from "./prometheus.js";
 import { eventually, tempDir } from "./processes.js";
+import { freePort } from "./prometheus.js";
 
 /** An alert as GET /api/v2/alerts lists it (gettableAlert). */
 export interface GettableAlert {

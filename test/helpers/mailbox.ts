@@ -21,7 +21,9 @@ export function smtpPeer(): string | undefined {
     }
   }
   if (!ok && process.env.CI === "true") {
-    throw new Error("python3-aiosmtpd is required for this test under CI=true; .ci/run installs it");
+    throw new Error(
+      "python3-aiosmtpd is required for this test under CI=true; .ci/run installs it",
+    );
   }
   return ok ? python : undefined;
 }
@@ -80,7 +82,8 @@ export function readMailbox(dir: string): Mail[] {
   try {
     return JSON.parse(execFileSync(PYTHON, ["-c", READ, dir], { encoding: "utf8" })) as Mail[];
   } catch (error) {
-    if (String((error as { stderr?: string }).stderr ?? "").includes("NoSuchMailboxError")) return [];
+    if (String((error as { stderr?: string }).stderr ?? "").includes("NoSuchMailboxError"))
+      return [];
     throw error;
   }
 }
@@ -110,7 +113,16 @@ export class SmtpServer {
   async start(): Promise<void> {
     this.#child = spawn(
       this.python,
-      ["-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${this.port}`, "-c", "aiosmtpd.handlers.Mailbox", this.dir],
+      [
+        "-m",
+        "aiosmtpd",
+        "-n",
+        "-l",
+        `127.0.0.1:${this.port}`,
+        "-c",
+        "aiosmtpd.handlers.Mailbox",
+        this.dir,
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     this.#child.stdout?.on("data", (d: Buffer) => {
