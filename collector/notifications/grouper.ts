@@ -55,7 +55,7 @@ export class Grouper {
       "SELECT * FROM notification_events WHERE status = 'pending' AND unit_id IS ? ORDER BY id",
     );
     this.#beginning = db.prepare(`
-      SELECT *, status, root_key FROM notification_events
+      SELECT * FROM notification_events
       WHERE key = ? AND event = 'opened' AND status != 'pending' ORDER BY id DESC LIMIT 1`);
     this.#members = db.prepare(`
       SELECT * FROM notification_events
@@ -144,6 +144,10 @@ export class Grouper {
       }
     }
     for (const link of links) {
+      if (!beginnings.has(link)) {
+        const row = this.#beginning.get(link) as Record<string, unknown> | undefined;
+        if (row) beginnings.set(link, beginningOf(row));
+      }
       members.set(
         link,
         (this.#members.all(link) as Record<string, unknown>[]).map((row) => beginningOf(row)),
