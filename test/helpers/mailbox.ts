@@ -80,7 +80,11 @@ print(json.dumps(out))
 
 export function readMailbox(dir: string): Mail[] {
   try {
-    return JSON.parse(execFileSync(PYTHON, ["-c", READ, dir], { encoding: "utf8" })) as Mail[];
+    const out = execFileSync(PYTHON, ["-c", READ, dir], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return JSON.parse(out) as Mail[];
   } catch (error) {
     if (String((error as { stderr?: string }).stderr ?? "").includes("NoSuchMailboxError"))
       return [];
