@@ -65,7 +65,8 @@ export class MonthlySummaries {
     this.#mark = db.prepare(`
       INSERT INTO notification_schedule (name, period, sent_at) VALUES ('monthly', ?, ?)
       ON CONFLICT (name) DO UPDATE SET period = excluded.period, sent_at = excluded.sent_at`);
-    this.#firstData = db.prepare("SELECT min(received_at) FROM batches").pluck();
+    // The oldest result of any check: a month before it is not reported.
+    this.#firstData = db.prepare("SELECT min(first_seen) FROM checks").pluck();
     const named = settings.summaries.channels;
     this.#channels = [...deps.channels.values()].filter((c) =>
       named ? named.includes(c.name) : c.type === "email",
