@@ -30,6 +30,8 @@ describe("Prometheus rules", () => {
       "GiamsatCollectorIngestErrors",
       "GiamsatCollectorRejectingMessages",
       "GiamsatFilesystemAlmostFull",
+      "GiamsatNotificationsFailing",
+      "GiamsatNotificationsLost",
       "GiamsatPacketLoss",
       "GiamsatRemoteWriteDropping",
       "GiamsatRemoteWriteLagging",
