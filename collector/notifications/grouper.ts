@@ -48,8 +48,11 @@ export class Grouper {
 
   constructor(private readonly deps: GrouperDeps) {
     const { db } = deps;
+    // Units whose oldest waiting event has waited long enough: the rest cost nothing this round.
     this.#units = db
-      .prepare("SELECT DISTINCT unit_id FROM notification_events WHERE status = 'pending'")
+      .prepare(`
+        SELECT unit_id FROM notification_events WHERE status = 'pending'
+        GROUP BY unit_id HAVING min(created_at) <= ?`)
       .pluck();
     this.#pending = db.prepare(
       "SELECT * FROM notification_events WHERE status = 'pending' AND unit_id IS ? ORDER BY id",
@@ -71,7 +74,8 @@ export class Grouper {
   /** Groups what has waited long enough; the channels that got messages, for waking. */
   step(now: number): Set<string> {
     const woken = new Set<string>();
-    for (const unit of this.#units.all() as (string | null)[]) {
+    const due = now - this.deps.settings.groupWait;
+    for (const unit of this.#units.all(due) as (string | null)[]) {
       const pending = (this.#pending.all(unit) as Record<string, unknown>[]).map(readEvent);
       const input = this.#input(unit, pending, now);
       const result = groupEvents(input);
