@@ -7,7 +7,10 @@ import { EventQueue } from "../../collector/notifications/events.js";
 import type { OutgoingMessage } from "../../collector/notifications/model.js";
 import { Notifier } from "../../collector/notifications/notifier.js";
 import { Policy, type Suppressor } from "../../collector/notifications/policy.js";
-import { createCollectorMetrics } from "../../collector/prometheus/self-metrics.js";
+import {
+  type CollectorMetrics,
+  createCollectorMetrics,
+} from "../../collector/prometheus/self-metrics.js";
 import { silentLogger } from "../../shared/log.js";
 import { type TestStore, testStore } from "./store.js";
 
@@ -22,6 +25,7 @@ export interface QueuedRow {
 export interface NotifyingStore extends TestStore {
   notifier: Notifier;
   registry: Registry;
+  metrics: CollectorMetrics;
   /** Sets the clock and runs the grouping (and, with `watch`, the minute's work) at that time. */
   at(ms: number, options?: { watch?: boolean }): Promise<void>;
   /** Every queued or sent message, oldest first. */
@@ -65,6 +69,7 @@ export function notifyingStore(
     ...store,
     notifier,
     registry,
+    metrics,
     async at(ms, options = {}) {
       now = ms;
       store.history.jobs.runUntilIdle(ms);
