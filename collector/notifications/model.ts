@@ -93,6 +93,7 @@ export type NotificationKind =
   | "repeat"
   | "summary"
   | "city_summary"
+  | "weekly"
   | "test";
 
 export interface Attachment {

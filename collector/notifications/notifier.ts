@@ -12,6 +12,7 @@ import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import { createChannel } from "./channels/index.js";
 import { channelState } from "./channels/state.js";
 import { Conditions } from "./conditions.js";
+import { WeeklyDigest } from "./digest.js";
 import { unitDirectory } from "./directory.js";
 import { ChannelSender } from "./dispatcher.js";
 import type { EventQueue } from "./events.js";
@@ -19,6 +20,7 @@ import { Grouper } from "./grouper.js";
 import { MessageStore } from "./messages.js";
 import { Repeats } from "./repeats.js";
 import { MonthlySummaries } from "./summaries.js";
+import { SummarySender } from "./summary-sender.js";
 import { BufferWatch } from "./watchers/buffers.js";
 import { CertificateWatch } from "./watchers/certificates.js";
 import { HealthWatch } from "./watchers/health.js";
@@ -50,6 +52,7 @@ export class Notifier {
   readonly store: MessageStore;
   readonly grouper: Grouper;
   readonly summaries: MonthlySummaries;
+  readonly digest: WeeklyDigest;
   readonly senders: Map<string, ChannelSender>;
   readonly #watchers: { step(now: number): void | Promise<void> }[];
   readonly #clock: () => number;
@@ -76,17 +79,16 @@ export class Notifier {
       publicUrl: options.publicUrl,
       log,
     });
-    this.summaries = new MonthlySummaries({
-      db,
-      readers: options.readers,
+    const sender = new SummarySender({
       store: this.store,
       grouper: this.grouper,
-      units,
       settings,
       channels,
       publicUrl: options.publicUrl,
-      log,
     });
+    const scheduled = { db, readers: options.readers, sender, units, settings, log };
+    this.summaries = new MonthlySummaries(scheduled);
+    this.digest = new WeeklyDigest(scheduled);
     this.senders = new Map(
       settings.channels.map((config) => {
         const child = log.child({ channel: config.name });
@@ -174,7 +176,10 @@ export class Notifier {
   /** The minute's work: watchers, reminders, summaries, cleanup. */
   async watch(now: number): Promise<void> {
     for (const watcher of this.#watchers) await watcher.step(now);
-    if (this.summaries.step(this.#scheduleClock())) {
+    const scheduled = this.#scheduleClock();
+    const monthly = this.summaries.step(scheduled);
+    const weekly = this.digest.step(scheduled);
+    if (monthly || weekly) {
       for (const sender of this.senders.values()) sender.wake();
     }
     this.#cleanup(now - HISTORY_MS);

@@ -4,7 +4,6 @@
 // down is sent once when it is back, and never twice; a month before the collector held any data
 // is skipped.
 import { parsePeriod, VIETNAM_OFFSET_MS } from "../../shared/api-query.js";
-import type { ChannelConfig } from "../../shared/config/notification-channels.js";
 import type { NotificationsConfig, NotifiedPerson } from "../../shared/config/notifications.js";
 import type { Logger } from "../../shared/log.js";
 import type { Db } from "../db/database.js";
@@ -12,12 +11,9 @@ import type { Readers } from "../inspection/readers.js";
 import { listSignoffs } from "../inspection/signoffs.js";
 import { inspectionSummaries } from "../inspection/summary.js";
 import { listUnits } from "../inspection/units.js";
-import { addressesOn } from "./channels/index.js";
 import type { UnitDirectory } from "./directory.js";
-import type { Grouper } from "./grouper.js";
-import type { MessageStore } from "./messages.js";
-import type { NotificationKind, OutgoingMessage } from "./model.js";
-import { citySummaryText, type SummaryText, unitSummaryText } from "./templates/summary.js";
+import type { SummarySender } from "./summary-sender.js";
+import { citySummaryText, unitSummaryText } from "./templates/summary.js";
 
 /** The hour (Vietnam time) on the 1st the summaries go out. */
 const HOUR = 8;
@@ -42,12 +38,9 @@ export function dueMonth(now: number): { period: string; dueAt: number } {
 export interface SummaryDeps {
   db: Db;
   readers: Readers;
-  store: MessageStore;
-  grouper: Grouper;
+  sender: SummarySender;
   units: UnitDirectory;
   settings: NotificationsConfig;
-  channels: ReadonlyMap<string, ChannelConfig>;
-  publicUrl: string | undefined;
   log: Logger;
 }
 
@@ -55,10 +48,9 @@ export class MonthlySummaries {
   readonly #last;
   readonly #mark;
   readonly #firstData;
-  readonly #channels: ChannelConfig[];
 
   constructor(private readonly deps: SummaryDeps) {
-    const { db, settings } = deps;
+    const { db } = deps;
     this.#last = db
       .prepare("SELECT period FROM notification_schedule WHERE name = 'monthly'")
       .pluck();
@@ -67,15 +59,12 @@ export class MonthlySummaries {
       ON CONFLICT (name) DO UPDATE SET period = excluded.period, sent_at = excluded.sent_at`);
     // The oldest result of any check: a month before it is not reported.
     this.#firstData = db.prepare("SELECT min(first_seen) FROM checks").pluck();
-    const named = settings.summaries.channels;
-    this.#channels = [...deps.channels.values()].filter((c) =>
-      named ? named.includes(c.name) : c.type === "email",
-    );
   }
 
   /** Sends the summaries due at `now` (the schedule's clock) unless they were sent; true if sent. */
   step(now: number): boolean {
-    if (!this.deps.settings.summaries.monthly || this.#channels.length === 0) return false;
+    const { sender, settings } = this.deps;
+    if (!settings.summaries.monthly || sender.channels.length === 0) return false;
     const { period } = dueMonth(now);
     if (this.#last.get() === period) return false;
     const month = parsePeriod(period);
@@ -94,35 +83,43 @@ export class MonthlySummaries {
       month,
     );
     const signoffs = new Map(units.map((u) => [u.id, listSignoffs(db, u.id, period)]));
+    const report = (unit: string | null) =>
+      sender.link(
+        `${unit === null ? "/reports" : `/reports/${encodeURIComponent(unit)}`}?period=${period}`,
+      );
     const woken = new Set<string>();
+    const at = Date.now();
     db.transaction(() => {
       for (const summary of summaries) {
         const unit = this.deps.units.unit(summary.unit.id);
         const people: NotifiedPerson[] = [];
         if (unit?.leader) people.push(unit.leader);
         if (unit?.contact) people.push(unit.contact);
-        this.#send(
-          "summary",
-          { id: summary.unit.id, name: summary.unit.name },
-          people,
-          (lang, key) =>
-            unitSummaryText(
-              lang,
-              summary,
-              signoffs.get(summary.unit.id) ?? [],
-              this.#report(summary.unit.id, period),
-              key,
-            ),
-          period,
+        const id = summary.unit.id;
+        sender.queue(
+          {
+            kind: "summary",
+            unit: { id, name: summary.unit.name },
+            people,
+            eventKey: `summary.${id}.${period}`,
+            link: report(id),
+            render: (lang, key) =>
+              unitSummaryText(lang, summary, signoffs.get(id) ?? [], report(id), key),
+          },
+          at,
           woken,
         );
       }
-      this.#send(
-        "city_summary",
-        null,
-        this.deps.settings.steeringBoard,
-        (lang, key) => citySummaryText(lang, period, summaries, this.#report(null, period), key),
-        period,
+      sender.queue(
+        {
+          kind: "city_summary",
+          unit: null,
+          people: settings.steeringBoard,
+          eventKey: `city-summary.${period}`,
+          link: report(null),
+          render: (lang, key) => citySummaryText(lang, period, summaries, report(null), key),
+        },
+        at,
         woken,
       );
       this.#mark.run(period, now);
@@ -132,60 +129,5 @@ export class MonthlySummaries {
       "monthly summaries queued",
     );
     return true;
-  }
-
-  #send(
-    kind: NotificationKind,
-    unit: { id: string; name: string } | null,
-    people: readonly NotifiedPerson[],
-    render: (lang: "vi" | "en", dedupeKey: string) => SummaryText,
-    period: string,
-    woken: Set<string>,
-  ): void {
-    const eventKey = unit === null ? `city-summary.${period}` : `summary.${unit.id}.${period}`;
-    const { store, grouper, settings } = this.deps;
-    const lang = settings.summaries.lang;
-    const link = this.#report(unit?.id ?? null, period);
-    let notification: number | undefined;
-    for (const channel of this.#channels) {
-      for (const address of new Set(addressesOn(channel, people))) {
-        // A channel with one destination of its own gets the city's summary only.
-        if (address === "" && unit !== null) continue;
-        const dedupeKey = grouper.dedupeKey([eventKey], channel.name, address);
-        const text = render(lang, dedupeKey);
-        notification ??= store.addNotification(
-          unit?.id ?? null,
-          kind,
-          render("vi", "").subject,
-          [eventKey],
-          Date.now(),
-        );
-        const message: OutgoingMessage = {
-          v: 1,
-          kind,
-          dedupeKey,
-          lang,
-          unit,
-          link,
-          subject: text.subject,
-          text: text.text,
-          html: text.html,
-          short: text.short,
-          items: [],
-          attachments: text.attachments,
-          createdAt: Date.now(),
-        };
-        if (store.add(notification, channel.name, address, message, false, 0))
-          woken.add(channel.name);
-      }
-    }
-  }
-
-  /** The printable report, absolute, when web.publicUrl is set. */
-  #report(unit: string | null, period: string): string | null {
-    const base = this.deps.publicUrl?.replace(/\/+$/, "");
-    if (!base) return null;
-    const path = unit === null ? "/reports" : `/reports/${encodeURIComponent(unit)}`;
-    return `${base}${path}?period=${period}`;
   }
 }

@@ -98,6 +98,8 @@ export const notificationsSchema = z.strictObject({
     .strictObject({
       /** On the 1st at 08:00 Vietnam time, last month's inspection summary to each unit. */
       monthly: z.boolean().default(true),
+      /** Each Monday at 08:00 Vietnam time, last week's incidents to each unit's IT contact. */
+      weekly: z.boolean().default(false),
       /** Channels that carry them; by default every e-mail channel. */
       channels: z.array(z.string()).min(1).optional(),
       lang: z.enum(LANGS).default("vi"),

@@ -36,7 +36,7 @@ const item = z.looseObject({
 export const webhookPayloadSchema = z.strictObject({
   version: z.literal(1),
   dedupeKey: z.string().regex(/^gs-[0-9a-z-]+$/),
-  kind: z.enum(["problem", "resolved", "repeat", "summary", "city_summary", "test"]),
+  kind: z.enum(["problem", "resolved", "repeat", "summary", "city_summary", "weekly", "test"]),
   createdAt: iso,
   lang: z.enum(["vi", "en"]),
   unit: z.strictObject({ id: z.string(), name: z.string() }).nullable(),

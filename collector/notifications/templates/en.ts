@@ -45,6 +45,13 @@ export const en: Words = {
   footer: (key) => `Sent automatically by giamsat; times in Vietnam time. Message key: ${key}`,
   testBody: (channel) =>
     `A test message from giamsat through the channel "${channel}". If you read it, the channel works.`,
+  weekly: {
+    subject: (from, to) => `incidents of the week ${from} – ${to}`,
+    intro: (unit, from, to) => `The incidents of ${unit} in the week ${from} – ${to}.`,
+    none: "No incident this week.",
+    count: (n, downtime) => `${n} incidents, ${downtime} of downtime in all.`,
+    stillOpen: "still open",
+  },
   summary: {
     intro: (unit, p) => `Inspection summary of ${unit} for ${p}.`,
     cityIntro: (p, n) => `City summary for ${p}, ${n} units.`,

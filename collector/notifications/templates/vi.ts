@@ -47,6 +47,13 @@ export const vi: Words = {
     `Tin nhắn tự động của hệ thống giám sát giamsat; thời gian theo giờ Việt Nam. Mã tin: ${key}`,
   testBody: (channel) =>
     `Tin nhắn thử của hệ thống giám sát giamsat qua kênh "${channel}". Nếu bạn nhận được, kênh đã sẵn sàng.`,
+  weekly: {
+    subject: (from, to) => `tổng hợp sự cố tuần ${from} – ${to}`,
+    intro: (unit, from, to) => `Các sự cố của ${unit} trong tuần ${from} – ${to}.`,
+    none: "Không có sự cố nào trong tuần.",
+    count: (n, downtime) => `${n} sự cố, tổng thời gian gián đoạn ${downtime}.`,
+    stillOpen: "chưa khắc phục",
+  },
   summary: {
     intro: (unit, p) => `Báo cáo kiểm tra định kỳ của ${unit}, kỳ ${p}.`,
     cityIntro: (p, n) => `Báo cáo tổng hợp kỳ ${p} của ${n} đơn vị.`,

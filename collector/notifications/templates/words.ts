@@ -51,6 +51,13 @@ export interface Words {
   unitPage: string;
   footer: (key: string) => string;
   testBody: (channel: string) => string;
+  weekly: {
+    subject: (from: string, to: string) => string;
+    intro: (unit: string, from: string, to: string) => string;
+    none: string;
+    count: (incidents: number, downtime: string) => string;
+    stillOpen: string;
+  };
   summary: {
     intro: (unit: string, period: string) => string;
     cityIntro: (period: string, units: number) => string;
