@@ -12,6 +12,7 @@ import {
   AGENTS,
   type Collector,
   connectAgents,
+  cpuSeconds,
   PER_BATCH,
   sleep,
   startCollector,
@@ -69,6 +70,8 @@ interface Run {
   p50: number;
   p99: number;
   acks: number;
+  /** Collector CPU seconds over the measurement: what the two runs cost, however busy the machine. */
+  cpu: number;
   /** When the last agent's failures began. */
   lastFailure: number;
 }
@@ -79,6 +82,7 @@ async function run(collector: Collector): Promise<Run> {
   const stopPacing = agents.pace(RATE);
   await sleep(10_000); // every agent has sent a few batches
   agents.measure(true);
+  const cpu0 = cpuSeconds(collector.child.pid);
   const waveAt = Math.floor(SECONDS / 3);
   await sleep(waveAt * 1000);
   const started = Date.now();
@@ -89,6 +93,7 @@ async function run(collector: Collector): Promise<Run> {
   }
   await sleep((SECONDS - waveAt) * 1000);
   agents.measure(false);
+  const cpu = cpuSeconds(collector.child.pid) - cpu0;
   for (const timer of timers) clearTimeout(timer);
   const latencies = agents.latencies();
   stopPacing();
@@ -97,6 +102,7 @@ async function run(collector: Collector): Promise<Run> {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     acks: latencies.length,
+    cpu,
     lastFailure: started + ((UNITS - 1) * WAVE_S * 1000) / UNITS,
   };
 }
@@ -150,7 +156,7 @@ async function main(): Promise<void> {
     const a = without[i] as Run;
     const b = withN[i] as Run;
     console.log(
-      `round ${i + 1}: ack p50 ${ms(a.p50)} → ${ms(b.p50)}, p99 ${ms(a.p99)} → ${ms(b.p99)} (without → with notifications; ${a.acks} and ${b.acks} acks); p99 ratio ${(b.p99 / a.p99).toFixed(2)}`,
+      `round ${i + 1}: ack p50 ${ms(a.p50)} → ${ms(b.p50)}, p99 ${ms(a.p99)} → ${ms(b.p99)} (without → with notifications; ${a.acks} and ${b.acks} acks); p99 ratio ${(b.p99 / a.p99).toFixed(2)}; collector CPU ${a.cpu.toFixed(1)} s → ${b.cpu.toFixed(1)} s (${(b.cpu / a.cpu).toFixed(2)})`,
     );
   }
   const problems = received.filter((m) => m.kind === "problem");
