@@ -147,7 +147,7 @@ type AnyVariant = { [T in ChannelType]: Variant<T> }[ChannelType];
 /** One variant per type of CHANNEL_FIELDS, told apart by `type`. */
 export const channelSchema = z.discriminatedUnion(
   "type",
-  CHANNEL_TYPES.map((type) => variant(type)) as unknown as [AnyVariant, ...AnyVariant[]],
+  CHANNEL_TYPES.map((type) => variant(type)) as [AnyVariant, ...AnyVariant[]],
 );
 export type ChannelConfig = z.infer<typeof channelSchema>;
 export type ChannelConfigOf<T extends ChannelType> = Extract<ChannelConfig, { type: T }>;
