@@ -17,9 +17,13 @@ afterEach(async () => {
 
 const SECRET = "webhook-secret-0123456789";
 
-/** A batch whose one result is the check `portal` of category website, up or down. */
+/**
+ * A batch whose one result is the check `portal` of category website, up or down, taken at `ts`
+ * and sent now (a clock a minute off would be corrected by the collector).
+ */
 function portal(seq: number, ts: number, up: boolean) {
   return batch(seq, ts, {
+    sentAt: Date.now(),
     results: [
       {
         check: "portal",
