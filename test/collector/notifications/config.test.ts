@@ -66,7 +66,7 @@ describe("collector.yaml notifications", () => {
       certificateDays: [30, 14, 7, 1],
       diskFreeRatio: 0.1,
       queue: { maxMessages: 10_000, minBackoff: 1000, maxBackoff: 300_000 },
-      summaries: { monthly: true, lang: "vi" },
+      summaries: { monthly: true, weekly: false, lang: "vi" },
     });
   });
 
