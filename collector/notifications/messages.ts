@@ -164,6 +164,24 @@ export class MessageStore {
     return dropped;
   }
 
+  /**
+   * Drops what waits for channels no longer in the config (removed or renamed): nothing would ever
+   * send it. Returns how many, by channel.
+   */
+  dropOrphans(channels: readonly string[], now: number): Map<string, number> {
+    const rows = this.db
+      .prepare(`
+        SELECT channel, count(*) AS n FROM notification_messages
+        WHERE state = 'queued' AND channel NOT IN (SELECT value FROM json_each(?)) GROUP BY channel`)
+      .all(JSON.stringify(channels)) as { channel: string; n: number }[];
+    this.db
+      .prepare(`
+        UPDATE notification_messages SET state = 'dropped', done_at = ?
+        WHERE state = 'queued' AND channel NOT IN (SELECT value FROM json_each(?))`)
+      .run(now, JSON.stringify(channels));
+    return new Map(rows.map((r) => [r.channel, r.n]));
+  }
+
   /** The unit's latest messages, newest first. */
   ofUnit(unit: string, limit: number): SentMessage[] {
     return this.#ofUnit.all(unit, limit) as SentMessage[];

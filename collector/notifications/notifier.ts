@@ -138,6 +138,14 @@ export class Notifier {
   }
 
   start(): void {
+    const now = this.#clock();
+    for (const [channel, n] of this.store.dropOrphans([...this.senders.keys()], now)) {
+      this.options.metrics.notificationsDropped.inc({ channel }, n);
+      this.options.log.warn(
+        { channel, dropped: n },
+        "notification channel no longer in the config; its waiting messages are dropped",
+      );
+    }
     for (const sender of this.senders.values()) sender.start();
     this.#groupTimer = setInterval(() => this.step(this.#clock()), GROUP_EVERY_MS);
     this.#groupTimer.unref();

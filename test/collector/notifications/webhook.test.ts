@@ -1,9 +1,11 @@
 // The webhook channel against a receiver that checks each request as the docs define it: an
 // incident of a unit arrives as a signed, versioned JSON document with its dedupe keys, then its
 // end; a receiver that fails for a while gets the same documents (same keys) once it is back.
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { batch, RawAgent, type TestCollector, testCollector } from "../../helpers/collector.js";
-import { eventually } from "../../helpers/processes.js";
+import { freePort } from "../../helpers/delivery.js";
+import { eventually, tempDir } from "../../helpers/processes.js";
 import { WebhookReceiver } from "../../helpers/webhook-receiver.js";
 
 let collector: TestCollector | undefined;
@@ -138,5 +140,39 @@ describe("the webhook channel", () => {
       answer: "HTTP 204",
     });
     agent.close();
+  });
+
+  it("drops what waits for a channel removed from the config, counted", async () => {
+    const kept = tempDir();
+    const database = join(kept.path, "collector.db");
+    const nobody = `http://127.0.0.1:${await freePort()}/hook`;
+    const config = (name: string) => ({
+      database,
+      notifications: {
+        channels: [{ name, type: "webhook", url: nobody }],
+        routes: [{ channels: [name] }],
+        groupWait: "100ms",
+      },
+    });
+    collector = await testCollector(config("old"));
+    const agent = new RawAgent(collector.url, collector.enroll("unit-a", "pc-01"));
+    await agent.hello();
+    await send(agent, "DD", Date.now() - 10_000);
+    await eventually(() =>
+      collector?.query("SELECT 1 FROM notification_messages WHERE state = 'queued'").length === 1
+        ? true
+        : undefined,
+    );
+    agent.close();
+    await collector.stop();
+    collector = await testCollector(config("new"));
+    const metrics = await (await fetch(`${collector.url}/metrics`)).text();
+    expect(metrics).toContain('giamsat_notification_messages_dropped_total{channel="old"} 1');
+    expect(collector.query("SELECT channel, state FROM notification_messages")).toEqual([
+      { channel: "old", state: "dropped" },
+    ]);
+    await collector.stop();
+    collector = undefined;
+    kept.remove();
   });
 });
