@@ -112,9 +112,12 @@ export class SmtpServer {
     readonly port: number,
     /** The Maildir messages are delivered to. */
     readonly dir: string,
+    /** With a certificate and key, STARTTLS is offered and required before MAIL. */
+    readonly tls?: { cert: string; key: string },
   ) {}
 
   async start(): Promise<void> {
+    const tls = this.tls ? ["--tlscert", this.tls.cert, "--tlskey", this.tls.key] : [];
     this.#child = spawn(
       this.python,
       [
@@ -123,6 +126,7 @@ export class SmtpServer {
         "-n",
         "-l",
         `127.0.0.1:${this.port}`,
+        ...tls,
         "-c",
         "aiosmtpd.handlers.Mailbox",
         this.dir,
