@@ -1,4 +1,4 @@
-// collector.yaml's notifications: the minimal form loads as written, defaults come from
+// collector.yaml's notifications: the smallest form the docs give loads as written, defaults come from
 // the schema, unknown keys are refused, and a route naming a channel or unit that does not exist
 // is refused at load naming both; a secret's value never appears in an error.
 import { writeFileSync } from "node:fs";
