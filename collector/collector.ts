@@ -1,5 +1,5 @@
 // Puts the collector together: the database, the time-series engine and what is derived from it,
-// ingest, the exposition and the HTTP server, started and stopped as one.
+// ingest, the exposition, notifications and the HTTP server, started and stopped as one.
 import { statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
@@ -22,6 +22,9 @@ import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { History } from "./inspection/history.js";
 import { inspectionReaders } from "./inspection/readers.js";
 import { syncUnits } from "./inspection/units.js";
+import { EventQueue } from "./notifications/events.js";
+import { Notifier } from "./notifications/notifier.js";
+import { Policy } from "./notifications/policy.js";
 import { AgentSeries, publishUnits } from "./prometheus/agent-series.js";
 import { AvailabilityGauges } from "./prometheus/availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./prometheus/exposition.js";
@@ -36,9 +39,15 @@ export interface RunningCollector {
   close(): Promise<void>;
 }
 
+export interface CollectorOptions {
+  /** The clock the monthly summaries are scheduled by; for tests (GIAMSAT_TEST_SCHEDULE_AT). */
+  scheduleClock?: () => number;
+}
+
 export async function startCollector(
   config: CollectorConfig,
   log: Logger,
+  options: CollectorOptions = {},
 ): Promise<RunningCollector> {
   const db = openDatabase(config.database);
   for (const { file, mode } of openToOthers(sqliteFiles(config.database))) {
@@ -49,6 +58,10 @@ export async function startCollector(
   const agents = new AgentStore(db);
   const registry = new Registry();
   const metrics = createCollectorMetrics(registry);
+  // Incidents opened and closed queue their notification events in their own transaction; the
+  // policy is where an event may be held back. Without channels nothing is queued.
+  const notifying = config.notifications.channels.length > 0;
+  const notificationEvents = new EventQueue(db, new Policy());
   // Rollups, compaction, retention and incidents run in the background in short steps.
   const history = new History(db, {
     retention: config.retention,
@@ -56,6 +69,7 @@ export async function startCollector(
     startedAt: now,
     log: log.child({ component: "store" }),
     onStep: (task, seconds) => metrics.jobSeconds.inc({ task }, seconds),
+    ...(notifying ? { incidentListener: notificationEvents } : {}),
   });
   // Incidents of checks stored by a version that did not look for them.
   history.catchUp(now);
@@ -92,6 +106,23 @@ export async function startCollector(
     config.health.minFreeMegabytes * 2 ** 20,
     metrics,
   );
+  const readers = inspectionReaders({ history, agents });
+  const notifier = notifying
+    ? new Notifier({
+        db,
+        database: config.database,
+        settings: config.notifications,
+        units: config.units,
+        publicUrl: config.web.publicUrl,
+        events: notificationEvents,
+        history,
+        readers,
+        metrics,
+        log: log.child({ component: "notifications" }),
+        ...(options.scheduleClock ? { scheduleClock: options.scheduleClock } : {}),
+      })
+    : undefined;
+
   const writer = new BatchWriter(db, batches, (failed, error) =>
     health.wrote(failed, error, Date.now()),
   );
@@ -109,7 +140,7 @@ export async function startCollector(
     registry,
     metrics,
     metricsToken: config.metrics.token,
-    readers: inspectionReaders({ history, agents }),
+    readers,
     log: log.child({ component: "http" }),
     auth: config.web.auth,
     secure: config.tls !== undefined,
@@ -157,6 +188,10 @@ export async function startCollector(
   const url = `${tls ? "https" : "http"}://${host}:${address.port}`;
   log.info({ url, database: config.database, units: config.units.length }, "listening");
   forwarder.start();
+  notifier?.start();
+  if (notifier && config.notifications.routes.length === 0) {
+    log.warn("notifications.channels are set but no routes: nothing will be sent; add routes");
+  }
   if (tls) {
     log.info({ certificate: describeCertificate(loadTls(tls).cert) }, "serving HTTPS");
   } else if (!isLoopback(config.listen.host)) {
@@ -182,6 +217,7 @@ export async function startCollector(
       history.jobs.stop();
       await ingest.close();
       await forwarder.close();
+      await notifier?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();

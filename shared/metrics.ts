@@ -276,6 +276,32 @@ export const METRICS = {
     "gauge",
     "Now minus the timestamp of the oldest sample waiting for the endpoint; 0 when none waits.",
   ),
+  // Notifications, labelled by channel name (collector/notifications/).
+  notificationsSent: collector(
+    "giamsat_notification_messages_sent_total",
+    "counter",
+    "Notification messages the channel's receiver accepted.",
+  ),
+  notificationsFailed: collector(
+    "giamsat_notification_messages_failed_total",
+    "counter",
+    "Notification messages the receiver refused for good (an unknown recipient, a 4xx): logged, in the audit log, never sent again.",
+  ),
+  notificationsRetried: collector(
+    "giamsat_notification_messages_retried_total",
+    "counter",
+    "Attempts to send a notification message that failed and will be retried after a backoff (network, 5xx, 429, SMTP 4xx).",
+  ),
+  notificationsDropped: collector(
+    "giamsat_notification_messages_dropped_total",
+    "counter",
+    "Notification messages dropped unsent because the queue was full, oldest first.",
+  ),
+  notificationsQueued: collector(
+    "giamsat_notification_queue_messages",
+    "gauge",
+    "Notification messages waiting to be sent through the channel (retrying, or held by quiet hours).",
+  ),
   maintenanceSeconds: collector(
     "giamsat_collector_maintenance_seconds_total",
     "counter",

@@ -2,6 +2,7 @@
 
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
+import { MIGRATION_8 } from "./migration-8.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -305,6 +306,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   // a copy of the database holds no token a form would take. Sessions open at the upgrade go on:
   // their pages get the derived token.
   "ALTER TABLE sessions DROP COLUMN csrf;",
+  // 8: notifications: events, notifications, the send queue, channels' state (migration-8.ts).
+  MIGRATION_8,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

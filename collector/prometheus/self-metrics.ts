@@ -41,6 +41,11 @@ export function createCollectorMetrics(registry: Registry) {
     remoteWriteDropped: counter(METRICS.remoteWriteDropped, ["endpoint"]),
     remoteWriteQueue: gauge(METRICS.remoteWriteQueue, ["endpoint"]),
     remoteWriteLag: gauge(METRICS.remoteWriteLag, ["endpoint"]),
+    notificationsSent: counter(METRICS.notificationsSent, ["channel"]),
+    notificationsFailed: counter(METRICS.notificationsFailed, ["channel"]),
+    notificationsRetried: counter(METRICS.notificationsRetried, ["channel"]),
+    notificationsDropped: counter(METRICS.notificationsDropped, ["channel"]),
+    notificationsQueued: gauge(METRICS.notificationsQueued, ["channel"]),
     unitAvailability: gauge(METRICS.unitAvailability, ["unit", "category", "window"]),
     // "task", not "job": Prometheus sets "job" on every scraped series itself.
     // The background jobs' time (tsdb/jobs.ts); the metric keeps its name for dashboards and alerts.

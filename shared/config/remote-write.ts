@@ -79,7 +79,7 @@ const headerName = z.string().superRefine((name, ctx) => {
 });
 
 /** A password or token: its value never appears in an error message (nor in a log). */
-const secret = z.custom<string>((value) => typeof value === "string" && value.length > 0, {
+export const secret = z.custom<string>((value) => typeof value === "string" && value.length > 0, {
   message: "must be a non-empty string (quote it in YAML); the value is not shown",
 });
 

@@ -33,6 +33,8 @@ describe("Prometheus rules", () => {
       "GiamsatCollectorRejectingMessages",
       "GiamsatCollectorWritesFailing",
       "GiamsatFilesystemAlmostFull",
+      "GiamsatNotificationsFailing",
+      "GiamsatNotificationsLost",
       "GiamsatPacketLoss",
       "GiamsatRemoteWriteDropping",
       "GiamsatRemoteWriteLagging",
