@@ -2,6 +2,7 @@
 
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
+import { MIGRATION_8 } from "./migration-8.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -301,7 +302,13 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
     `);
     diffStoredInventories(db);
   },
-  // 7: what leaders read and sign. The display titles of checks, as each agent's hello last sent
+  // 7: a session's CSRF token is derived from its cookie (auth/sessions.ts) instead of stored, so
+  // a copy of the database holds no token a form would take. Sessions open at the upgrade go on:
+  // their pages get the derived token.
+  "ALTER TABLE sessions DROP COLUMN csrf;",
+  // 8: notifications: events, notifications, the send queue, channels' state (migration-8.ts).
+  MIGRATION_8,
+  // 9: what leaders read and sign. The display titles of checks, as each agent's hello last sent
   // them (agent.yaml `title`); the leader flag of a unit's user, the one account that signs the
   // unit's inspection; and the leader's title a sign-off was signed as, next to the name.
   `

@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Registry } from "prom-client";
 import { AgentStore } from "../../collector/agents/registry.js";
+import { StorageHealth } from "../../collector/db/storage-health.js";
 import { createHandler } from "../../collector/http/server.js";
 import { inspectionReaders } from "../../collector/inspection/readers.js";
 import { LatestValues } from "../../collector/prometheus/exposition.js";
@@ -23,11 +24,12 @@ export async function serveStore(
 ): Promise<StoreServer> {
   const registry = new Registry();
   const agents = new AgentStore(store.db);
+  const metrics = createCollectorMetrics(registry);
   const handler = createHandler({
     db: store.db,
     latest: new LatestValues(600_000, (id) => agents.labels(id)),
     registry,
-    metrics: createCollectorMetrics(registry),
+    metrics,
     metricsToken: undefined,
     readers: inspectionReaders({ history: store.history, agents, clock: () => now }),
     log: silentLogger(),
@@ -36,6 +38,7 @@ export async function serveStore(
     sessionTtlMs: 3_600_000,
     loginFailuresPerMinute: 1000,
     reports: store.config.reports,
+    health: new StorageHealth(":memory:", 0, metrics),
   });
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));

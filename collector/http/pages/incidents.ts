@@ -13,6 +13,15 @@ export function reasonText(f: Formatter, reason: string | null): string {
   return (f.t.reasons as Record<string, string>)[reason] ?? reason;
 }
 
+/**
+ * The reason in words followed by the agent's own message, for messages to a unit's IT staff (the
+ * pages keep the message behind a detail).
+ */
+export function reasonWithMessage(f: Formatter, reason: string | null, message: string | null) {
+  const said = reasonText(f, reason);
+  return message ? (said ? `${said}: ${message}` : message) : said;
+}
+
 /** The reason of an incident: its agent's silence, or its check's failure. */
 export function incidentReason(f: Formatter, incident: Incident): string {
   return reasonText(f, incident.kind === "silence" ? "silent" : incident.reason);

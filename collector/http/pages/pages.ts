@@ -24,6 +24,7 @@ import { categoryTimelines, monthlyAvailability } from "../../inspection/timelin
 import { CheckTitles } from "../../inspection/titles.js";
 import { unitChecks, unitDetail, unitsStatus } from "../../inspection/unit-status.js";
 import { listUnits } from "../../inspection/units.js";
+import { MessageStore } from "../../notifications/messages.js";
 import { badRequest } from "../query.js";
 import { cityDocuments } from "./city-report.js";
 import { type Html, html } from "./html.js";
@@ -61,6 +62,8 @@ export interface SignoffAttempt {
 
 /** Incidents a page of the unit page lists. */
 export const INCIDENTS_PER_PAGE = 50;
+/** Notifications the unit page lists, newest first. */
+const NOTIFICATIONS_LISTED = 20;
 /** Slots of the status timelines for each window. */
 const SLOTS: Record<string, number> = { "24h": 48, "7d": 56, "30d": 60 };
 
@@ -97,6 +100,7 @@ export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfi
   const reports = deps.reports ?? reportsSchema.parse({});
   const chrome = (request: PageRequest): Chrome => chromeOf(request.url, request.header);
   const scopeOf = (user: User) => (user.role === "unit" ? (user.unit ?? "") : undefined);
+  const sent = new MessageStore(db);
 
   const unitPage = (request: PageRequest, attempt?: SignoffAttempt): Rendered => {
     const id = request.params.id as string;
@@ -143,6 +147,7 @@ export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfi
       inventory: ctx.inventory.latest({ unit: id }).map(withTitle),
       changes: ctx.inventory.changes(id, window.from, window.to).map(withTitle),
       signoffs,
+      notifications: sent.ofUnit(id, NOTIFICATIONS_LISTED),
       period: lastEndedMonth(now),
       signoff: can(request.user, "signoff", id)
         ? {

@@ -1,7 +1,7 @@
 // One unit (GET /units/:id): its condition now and why, who answers for its IT, its categories
 // over time (status timelines, availability month by month against the target), its checks, every
-// incident of the window page by page, its equipment and what changed, its monitoring agents, and
-// the inspection sign-offs with the form its leader signs with.
+// incident of the window page by page, its equipment and what changed, its monitoring agents, the
+// notifications sent about it, and the inspection sign-offs with the form its leader signs with.
 import type { Period } from "../../../shared/api-query.js";
 import { AVAILABILITY_TARGET } from "../../inspection/findings.js";
 import type { Incident } from "../../inspection/incident-list.js";
@@ -9,6 +9,7 @@ import type { InventoryItem } from "../../inspection/inventory.js";
 import type { Signoff } from "../../inspection/signoffs.js";
 import type { MonthFigure, TimelineSlot } from "../../inspection/timeline.js";
 import type { AgentInfo, CheckRow, Person, UnitDetail } from "../../inspection/unit-status.js";
+import type { SentMessage } from "../../notifications/messages.js";
 import { monthsChart } from "./charts.js";
 import { inactiveBadge, muted, none, windowChoice } from "./components.js";
 import { conditionLine } from "./condition.js";
@@ -16,6 +17,7 @@ import { type Html, html } from "./html.js";
 import { incidentTable, type Paging, pagingBar } from "./incidents.js";
 import { changeList, type InventoryEntry, inventoryTable } from "./inventory.js";
 import { type Chrome, layout, link } from "./layout.js";
+import { notificationTable } from "./notifications.js";
 import { periodWords, type SignoffFormState, signoffForm, signoffHistory } from "./signoff.js";
 import { categorySections, timelines } from "./unit-checks.js";
 
@@ -34,6 +36,8 @@ export interface UnitPageData {
   inventory: readonly InventoryEntry[];
   changes: readonly (InventoryItem & { title: string | null })[];
   signoffs: readonly Signoff[];
+  /** The latest notifications sent about the unit. */
+  notifications: readonly SentMessage[];
   /** The period the report link opens: the month just ended. */
   period: Period;
   /** Set when the user is the unit's leader: the form. */
@@ -117,6 +121,8 @@ ${inventoryTable(f, devices, t.unit.devices)}
 ${changeList(f, data.changes)}
 <h2>${t.unit.agents}</h2>
 ${unit.agents.length ? html`<ul>${unit.agents.map((a) => agentRow(chrome, a))}</ul>` : none(t.conditions.not_set_up(0))}
+<h2 id="notifications">${t.notifications.heading}</h2>
+${notificationTable(f, data.notifications)}
 <h2 id="signoffs">${t.signoff.heading}</h2>
 ${signoffHistory(chrome, data.signoffs)}
 ${sign}`;

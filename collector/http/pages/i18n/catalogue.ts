@@ -239,6 +239,18 @@ export interface Catalogue {
     fix: string;
   };
   findings: Record<FindingCode, FindingText>;
+  /** The unit page's list of notifications sent about the unit. */
+  notifications: {
+    heading: string;
+    none: string;
+    when: string;
+    what: string;
+    channel: string;
+    to: string;
+    state: string;
+    states: Record<"queued" | "sent" | "failed" | "dropped", string>;
+    attempts: (n: number) => string;
+  };
   csv: {
     unit: string;
     period: string;

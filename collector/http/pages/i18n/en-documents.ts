@@ -205,6 +205,8 @@ export const enDocuments: Documents = {
       "user.add": "Added a user",
       "user.remove": "Removed a user",
       "user.password": "Changed a password",
+      notify: "Notification sent",
+      "notify.test": "Test notification sent",
     },
   },
 };

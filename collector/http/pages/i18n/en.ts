@@ -211,5 +211,21 @@ export const en: Catalogue = {
     removed: (what) => `removed ${what}`,
     more: (n) => `and ${n} other change(s)`,
   },
+  notifications: {
+    heading: "Notifications sent",
+    none: "No notification about this unit yet.",
+    when: "When",
+    what: "What",
+    channel: "Channel",
+    to: "To",
+    state: "State",
+    states: {
+      queued: "waiting",
+      sent: "sent",
+      failed: "not delivered",
+      dropped: "dropped (queue full)",
+    },
+    attempts: (n) => `${n} ${n === 1 ? "attempt" : "attempts"}`,
+  },
   ...enDocuments,
 };

@@ -206,6 +206,8 @@ export const viDocuments: Documents = {
       "user.add": "Thêm người dùng",
       "user.remove": "Xóa người dùng",
       "user.password": "Đổi mật khẩu",
+      notify: "Gửi thông báo",
+      "notify.test": "Gửi thông báo thử",
     },
   },
 };

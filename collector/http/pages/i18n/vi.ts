@@ -203,5 +203,21 @@ export const vi: Catalogue = {
     removed: (what) => `gỡ bỏ ${what}`,
     more: (n) => `và ${n} thay đổi khác`,
   },
+  notifications: {
+    heading: "Thông báo đã gửi",
+    none: "Chưa có thông báo nào về đơn vị.",
+    when: "Thời điểm",
+    what: "Nội dung",
+    channel: "Kênh",
+    to: "Người nhận",
+    state: "Tình trạng",
+    states: {
+      queued: "đang chờ gửi",
+      sent: "đã gửi",
+      failed: "gửi không được",
+      dropped: "bị bỏ (hàng đợi đầy)",
+    },
+    attempts: (n) => `${n} lần gửi`,
+  },
   ...viDocuments,
 };
