@@ -42,7 +42,10 @@ export const reportsSchema = z.strictObject({
   place: z.string().max(100).default(""),
   authority: z.string().max(200).default(""),
   issuer: z.string().max(200).default(""),
-  signer: person.optional(),
+  /** Printed only: a name and a title, no addresses (notifications go to units' people). */
+  signer: z
+    .strictObject({ name: z.string().min(1).max(200), title: z.string().max(200).optional() })
+    .optional(),
   recipients: z.array(z.string().min(1).max(200)).min(1).max(8).optional(),
 });
 export type ReportsConfig = z.infer<typeof reportsSchema>;
