@@ -35,8 +35,8 @@ export function bufferLosses(
   const losses = new Map<string, BufferLoss>();
   const read = (metric: string, field: "samples" | "corruptFiles") => {
     const series = history.catalog
-      .unitMetric(unit, metric)
-      .filter((s) => (history.samples.last(s.id)?.value ?? 0) > 0);
+      .unitSeries(unit)
+      .filter((s) => s.metric === metric && lastValue(history, s.id, now) > 0);
     if (series.length === 0) return;
     const rows = history.rollupReader.means(
       fine ? "5m" : "1h",
@@ -58,6 +58,22 @@ export function bufferLosses(
   read(METRICS.agentBufferDropped.name, "samples");
   read(METRICS.agentBufferCorruptFiles.name, "corruptFiles");
   return [...losses.values()].sort((a, b) => a.agent.localeCompare(b.agent));
+}
+
+/** A counter's newest value, read again at most every five minutes: most stay at zero for good. */
+const newest = new WeakMap<History, Map<number, { value: number; at: number }>>();
+
+function lastValue(history: History, seriesId: number, now: number): number {
+  let known = newest.get(history);
+  if (!known) {
+    known = new Map();
+    newest.set(history, known);
+  }
+  const seen = known.get(seriesId);
+  if (seen && Math.abs(now - seen.at) < FIVE_MINUTES) return seen.value;
+  const value = history.samples.last(seriesId)?.value ?? 0;
+  known.set(seriesId, { value, at: now });
+  return value;
 }
 
 /**
