@@ -11,6 +11,7 @@ import type { Logger } from "../shared/log.js";
 import { AGENT_PATH } from "../shared/protocol.js";
 import { BatchStore } from "./agents/batch-store.js";
 import { BatchWriter } from "./agents/batch-writer.js";
+import { EnrollmentDesk } from "./agents/enrollment.js";
 import { Ingest } from "./agents/ingest.js";
 import { AgentStore } from "./agents/registry.js";
 import { openDatabase } from "./db/database.js";
@@ -98,6 +99,12 @@ export async function startCollector(
     secure: config.tls !== undefined,
     sessionTtlMs: config.web.session,
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
+    enrollment: new EnrollmentDesk({
+      db,
+      agents,
+      log: log.child({ component: "enrollment" }),
+      failuresPerMinute: config.limits.enrollFailuresPerMinute,
+    }),
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls

@@ -1,4 +1,5 @@
-// The audit log: who enrolled, revoked or rotated an agent, signed off a unit, or changed a user, and when.
+// The audit log: who enrolled, revoked or rotated an agent, made or revoked an enrollment code,
+// signed off a unit, or changed a user, and when.
 import { userInfo } from "node:os";
 import type { Db } from "../db/database.js";
 
@@ -10,6 +11,8 @@ export const AUDIT_ACTIONS = [
   "user.add",
   "user.remove",
   "user.password",
+  "code.create",
+  "code.revoke",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

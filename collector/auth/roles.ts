@@ -7,10 +7,11 @@ export type Role = (typeof ROLES)[number];
  * - read: see a unit's status, pages, reports and API data
  * - signoff: sign a unit's inspection summary
  * - agents: enroll, revoke and rotate agents
+ * - enroll: make and revoke a unit's enrollment codes, with which its agents enroll themselves
  * - users: add and remove people
  * - audit: read the audit log
  */
-export const ACTIONS = ["read", "signoff", "agents", "users", "audit"] as const;
+export const ACTIONS = ["read", "signoff", "agents", "enroll", "users", "audit"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export interface User {
@@ -24,8 +25,8 @@ export interface User {
 /** What each role may do; `unit` users only within their own unit. */
 const GRANTS: Record<Role, readonly Action[]> = {
   city: ["read"],
-  unit: ["read", "signoff"],
-  operator: ["read", "agents"],
+  unit: ["read", "signoff", "enroll"],
+  operator: ["read", "agents", "enroll"],
   admin: ACTIONS,
 };
 

@@ -4,8 +4,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { z } from "zod";
+import { ENROLL_PATH } from "../../shared/enrollment.js";
 import { HttpError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
+import type { EnrollmentDesk } from "../agents/enrollment.js";
 import { listAudit } from "../auth/audit.js";
 import { Guard } from "../auth/guard.js";
 import { AddressLimiter } from "../auth/rate-limit.js";
@@ -20,6 +22,7 @@ import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import { answerApi, apiRoutes } from "./api/router.js";
 import { loginHandlers } from "./login.js";
 import { AUDIT_PAGE, renderAudit } from "./pages/audit.js";
+import { enrollmentCodeHandlers } from "./pages/enrollment-codes.js";
 import { LANGUAGES, langOf } from "./pages/i18n/index.js";
 import { chromeOf } from "./pages/layout.js";
 import { userBar } from "./pages/login.js";
@@ -44,6 +47,8 @@ export interface HttpDeps {
   secure: boolean;
   sessionTtlMs: number;
   loginFailuresPerMinute: number;
+  /** Where agents' installers trade enrollment codes for tokens. */
+  enrollment: EnrollmentDesk;
 }
 
 const NO_QUERY = z.strictObject({});
@@ -89,6 +94,8 @@ export function createHandler(deps: HttpDeps) {
       header,
     }),
     ...pageHandlers({ db: deps.db, ctx: deps.readers, log: deps.log, header }),
+    ...enrollmentCodeHandlers({ db: deps.db, log: deps.log, secure: deps.secure, header }),
+    agentEnroll: ({ request, response }) => deps.enrollment.answer(request, response),
     apiUnits: api,
     apiUnit: api,
     apiChecks: api,
@@ -126,7 +133,7 @@ export function createHandler(deps: HttpDeps) {
       }
       const message = error instanceof HttpError ? error.message : "internal error";
       const headers = error instanceof HttpError ? error.headers : {};
-      if (url.pathname.startsWith("/api/")) {
+      if (url.pathname.startsWith("/api/") || url.pathname === ENROLL_PATH) {
         sendJson(response, status, { error: message }, headers);
       } else {
         send(response, status, "text/plain; charset=utf-8", `${message}\n`, headers);
