@@ -124,7 +124,8 @@ export async function installAgent(
       { caTarget, bufferPath, configFile: spec.configFile },
       (path, text) => writeFileSync(path, text),
     );
-    installWindows(spec, resolve(spec.node, ".."), say);
+    // The Windows folder: node\node.exe, lib\dist\agent\cli.js and winsw.exe side by side.
+    installWindows(spec, resolve(spec.script, "../../../.."), say);
     return;
   }
   const target = { root, say };
@@ -137,7 +138,7 @@ export async function installAgent(
     (path, text) => writePrivate(target, path, text, ids),
   );
   if (enroll || ready) say(`wrote ${spec.configFile} (mode 0600, owner ${spec.user})`);
-  installUnit(target, spec, "giamsat-agent install");
+  installUnit(target, spec, "giamsat-agent install; giamsat-agent uninstall removes it");
   enableAndStart(target, spec);
 }
 

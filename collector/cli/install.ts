@@ -80,7 +80,7 @@ export function installCollector(
       `wrote a starting ${spec.configFile}: add the units, listen and tls, then systemctl restart ${spec.name}`,
     );
   }
-  installUnit(target, spec, "giamsat-collector install");
+  installUnit(target, spec, "giamsat-collector install; giamsat-collector uninstall removes it");
   enableAndStart(target, spec);
 }
 

@@ -26,7 +26,7 @@ export function systemdUnit(spec: ServiceSpec, writtenBy: string): string {
   const agent = spec.program === "agent";
   const caps = spec.capabilities.join(" ");
   const lines = [
-    `${WRITTEN_BY} ${writtenBy}; \`giamsat-${spec.program} uninstall\` removes it.`,
+    `${WRITTEN_BY} ${writtenBy}.`,
     "[Unit]",
     `Description=${spec.description}`,
     "After=network-online.target",

@@ -119,7 +119,7 @@ export function windowsUninstallCommands(places: WindowsPlaces): string[][] {
   ];
 }
 
-/** WinSW as the Windows package ships it: winsw.exe beside the program's folder of Node. */
+/** WinSW as the Windows package ships it: winsw.exe at the top of giamsat's folder. */
 export function shippedWrapper(programDir: string): string {
   return win32.join(programDir, "winsw.exe");
 }
