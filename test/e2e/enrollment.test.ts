@@ -191,6 +191,10 @@ describe("an enrollment code", () => {
     ]);
     const browser = new Browser(collector.url);
     expect((await browser.login("it-hai-chau", PASSWORD)).status).toBe(303);
+    // The unit's page leads to its codes.
+    expect((await browser.get("/units/quan-hai-chau")).text).toContain(
+      'href="/units/quan-hai-chau/enrollment-codes" id="codes-link">Mã đăng ký tác tử</a>',
+    );
     const csrf = await browser.csrf("/units/quan-hai-chau/enrollment-codes");
     const other = await browser.post("/units/so-tttt/enrollment-codes", {
       _csrf: csrf,

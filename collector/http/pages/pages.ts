@@ -141,6 +141,7 @@ export function renderPages(deps: { db: Db; ctx: Readers }) {
           signoffs: listSignoffs(db, id),
           period,
           signoffCsrf: can(user, "signoff", id) ? request.csrf() : undefined,
+          enrollmentCodes: can(user, "enroll", id),
         }),
       };
     },

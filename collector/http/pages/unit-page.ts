@@ -49,6 +49,8 @@ export interface UnitPageData {
   period: string;
   /** Set when the user may sign off: the form's CSRF token. */
   signoffCsrf: string | undefined;
+  /** The user may make the unit's enrollment codes: the page links to them. */
+  enrollmentCodes?: boolean;
 }
 
 function person(p: Person | null): Html {
@@ -148,6 +150,7 @@ ${inventoryTable(f, hosts)}
 ${inventoryTable(f, devices)}
 <h2>${t.unit.agents}</h2>
 <table><tbody>${unit.agents.map((a) => agentRow(chrome, a))}</tbody></table>
+${data.enrollmentCodes ? html`<p class="noprint"><a href="${link(chrome, `/units/${unit.id}/enrollment-codes`)}" id="codes-link">${t.codes.link}</a></p>` : ""}
 <h2>${t.signoff.heading} ${data.period}</h2>
 ${signoffHistory(chrome, data.signoffs)}
 ${form}`;
