@@ -1,7 +1,7 @@
 // `giamsat-agent install` and `uninstall`: the agent as a service of this machine, with a ready
 // agent.yaml or enrolled here with a unit's code. Linux: systemd (shared/service/linux.ts);
 // Windows: a service through WinSW (shared/service/windows.ts). Loaded only by these commands.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
@@ -18,6 +18,7 @@ import {
 import { LINUX, linuxSpec, type ServiceSpec } from "../shared/service/spec.js";
 import {
   installWindows,
+  prepareWindowsFolder,
   uninstallWindows,
   windowsPlaces,
   windowsSpec,
@@ -117,7 +118,7 @@ export async function installAgent(
   }
 
   if (windows) {
-    mkdirSync(windowsPlaces("agent").dataDir, { recursive: true });
+    prepareWindowsFolder("agent", say);
     await writeAgentConfig(
       enroll,
       ready,

@@ -94,19 +94,25 @@ export function winswDefinition(spec: ServiceSpec, places: WindowsPlaces): strin
 `;
 }
 
-/** The commands install runs, in order, after writing the files (each a program and its words). */
+/**
+ * Only SYSTEM and Administrators may open the folder (agent.yaml holds the agent's token): run on
+ * the new folder before anything is written into it.
+ */
+export function windowsLockCommand(places: WindowsPlaces): string[] {
+  return [
+    "icacls",
+    places.dataDir,
+    "/inheritance:r",
+    "/grant:r",
+    "*S-1-5-18:(OI)(CI)F",
+    "/grant:r",
+    "*S-1-5-32-544:(OI)(CI)F",
+  ];
+}
+
+/** The commands that register and start the service, once its files are written. */
 export function windowsInstallCommands(places: WindowsPlaces): string[][] {
   return [
-    // Only SYSTEM and Administrators may read the folder: agent.yaml holds the agent's token.
-    [
-      "icacls",
-      places.dataDir,
-      "/inheritance:r",
-      "/grant:r",
-      "*S-1-5-18:(OI)(CI)F",
-      "/grant:r",
-      "*S-1-5-32-544:(OI)(CI)F",
-    ],
     [places.wrapper, "install"],
     [places.wrapper, "start"],
   ];
@@ -134,6 +140,13 @@ function run(words: readonly string[], say: (line: string) => void): void {
   say(`ran ${words.map(windowsQuote).join(" ")}`);
 }
 
+/** %ProgramData%\giamsat, made and locked before the config is written into it. */
+export function prepareWindowsFolder(program: ProgramName, say: (line: string) => void): void {
+  const places = windowsPlaces(program);
+  mkdirSync(places.logDir, { recursive: true });
+  run(windowsLockCommand(places), say);
+}
+
 export function installWindows(
   spec: ServiceSpec,
   programDir: string,
@@ -144,7 +157,6 @@ export function installWindows(
   if (!existsSync(wrapper)) {
     throw new Error(`${wrapper} is missing: unpack the whole giamsat Windows package again`);
   }
-  mkdirSync(places.logDir, { recursive: true });
   copyFileSync(wrapper, places.wrapper);
   writeFileSync(places.definition, winswDefinition(spec, places));
   for (const command of windowsInstallCommands(places)) run(command, say);

@@ -152,6 +152,11 @@ describe.skipIf(missing.length > 0)("the Debian package on a booted Debian 12", 
       expect(install.stderr).toContain("enabled and started giamsat-agent.service");
       const agentYaml = join(root, "etc/giamsat/agent.yaml");
       expect(statSync(agentYaml).mode & 0o777).toBe(0o600);
+      const agentName = await eventually(
+        () => collectorAgents(configFile).find((r) => r.agentVersion === "0.1.0")?.name,
+        60_000,
+        "the agent's hello",
+      );
       // A check every second, taken in by a reload (SIGHUP through the unit's ExecReload).
       writeFileSync(
         agentYaml,
@@ -160,7 +165,16 @@ describe.skipIf(missing.length > 0)("the Debian package on a booted Debian 12", 
           `checks:\n  - { name: collector-port, category: link, kind: tcp, host: "127.0.0.1", port: ${port}, interval: "1s" }`,
         ),
       );
+      const started = system.exec(["systemctl", "show", "giamsat-agent", "--property=MainPID"]);
       system.exec(["systemctl", "reload", "giamsat-agent"]);
+      await eventually(
+        async () => {
+          const stored = await storedSamples(configFile, agentName);
+          return stored.some((s) => s.includes("check=collector-port")) ? true : undefined;
+        },
+        60_000,
+        "the reloaded check's samples",
+      );
 
       const shown = system.exec([
         "systemctl",
@@ -171,6 +185,7 @@ describe.skipIf(missing.length > 0)("the Debian package on a booted Debian 12", 
       expect(shown).toContain("ActiveState=active");
       expect(shown).toContain("User=giamsat");
       const mainPid = /MainPID=(\d+)/.exec(shown)?.[1];
+      expect(started.stdout.trim()).toBe(`MainPID=${mainPid}`); // reloaded, not restarted
       const status = system.exec(["cat", `/proc/${mainPid}/status`]).stdout;
       const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
       const passwd = readFileSync(join(root, "etc/passwd"), "utf8");
@@ -185,13 +200,6 @@ describe.skipIf(missing.length > 0)("the Debian package on a booted Debian 12", 
         "/opt/giamsat/lib/dist/agent/cli.js",
       ]);
 
-      const agentName = await eventually(
-        () => {
-          return collectorAgents(configFile).find((r) => r.agentVersion === "0.1.0")?.name;
-        },
-        60_000,
-        "the agent's hello",
-      );
       await eventually(
         async () => ((await storedSamples(configFile, agentName)).length > 20 ? true : undefined),
         60_000,

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { RUNTIME_FLAGS } from "../../../agent/runtime.js";
 import {
   windowsInstallCommands,
+  windowsLockCommand,
   windowsPlaces,
   windowsQuote,
   windowsSpec,
@@ -99,17 +100,17 @@ describe("the agent as a Windows service", () => {
     expect(argv(words.map(windowsQuote).join(" "))).toEqual(words);
   });
 
-  it("locks the folder to SYSTEM and Administrators, then registers and starts the service", () => {
+  it("locks the folder to SYSTEM and Administrators before writing in it, then registers and starts the service", () => {
+    expect(windowsLockCommand(places)).toEqual([
+      "icacls",
+      "D:\\Data\\giamsat",
+      "/inheritance:r",
+      "/grant:r",
+      "*S-1-5-18:(OI)(CI)F",
+      "/grant:r",
+      "*S-1-5-32-544:(OI)(CI)F",
+    ]);
     expect(windowsInstallCommands(places)).toEqual([
-      [
-        "icacls",
-        "D:\\Data\\giamsat",
-        "/inheritance:r",
-        "/grant:r",
-        "*S-1-5-18:(OI)(CI)F",
-        "/grant:r",
-        "*S-1-5-32-544:(OI)(CI)F",
-      ],
       ["D:\\Data\\giamsat\\giamsat-agent.exe", "install"],
       ["D:\\Data\\giamsat\\giamsat-agent.exe", "start"],
     ]);
