@@ -14,6 +14,7 @@ import {
 import { HttpError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
 import { recordAudit } from "../auth/audit.js";
+import { readBody } from "../auth/form.js";
 import { AddressLimiter, addressKey } from "../auth/rate-limit.js";
 import type { Db } from "../db/database.js";
 import { EnrollmentCodes, REFUSALS } from "./enrollment-codes.js";
@@ -27,8 +28,6 @@ export interface EnrollmentDeps {
   failuresPerMinute: number;
   now?: () => number;
 }
-
-const READ_TIMEOUT_MS = 10_000;
 
 export class EnrollmentDesk {
   readonly #failures: AddressLimiter;
@@ -128,44 +127,14 @@ function freeName(agents: AgentStore, unit: string, base: string): string {
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
-  const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/json") {
-    request.resume();
-    throw new HttpError(415, "send the enrollment as application/json");
-  }
-  if (Number(request.headers["content-length"] ?? 0) > MAX_ENROLL_BYTES) {
-    request.resume();
-    throw new HttpError(413, `an enrollment request is at most ${MAX_ENROLL_BYTES} bytes`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      request.destroy();
-      reject(new HttpError(408, "the enrollment request took too long to arrive"));
-    }, READ_TIMEOUT_MS);
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_ENROLL_BYTES) {
-        clearTimeout(timer);
-        request.removeAllListeners("data");
-        request.resume();
-        reject(new HttpError(413, `an enrollment request is at most ${MAX_ENROLL_BYTES} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.once("end", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    request.once("error", (error) => {
-      clearTimeout(timer);
-      reject(new HttpError(400, "the enrollment request could not be read", { cause: error }));
-    });
+  const body = await readBody(request, {
+    type: "application/json",
+    maxBytes: MAX_ENROLL_BYTES,
+    a: "an enrollment request",
+    the: "the enrollment request",
   });
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(body.toString("utf8"));
   } catch (error) {
     throw new HttpError(400, "bad enrollment request: not JSON", { cause: error });
   }
