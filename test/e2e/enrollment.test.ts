@@ -4,14 +4,16 @@
 // its uses and no more, expires and can be revoked (agents it enrolled keep working); a unit's user
 // makes codes for that unit only; every step is in the audit log; bad codes from one address are
 // held back.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EnrollmentCodes } from "../../collector/agents/enrollment-codes.js";
 import { openDatabase } from "../../collector/db/database.js";
 import { agentNameFor } from "../../shared/enrollment.js";
+import { createCa, daysFromNow } from "../helpers/certificates.js";
 import { RawAgent, testCollector } from "../helpers/collector.js";
+import { peer } from "../helpers/peers.js";
 import {
   AGENT_CLI,
   COLLECTOR_CLI,
@@ -255,6 +257,84 @@ describe("an enrollment code", () => {
       await expect(new RawAgent(small.url, code).opened).rejects.toThrow("HTTP 401");
     } finally {
       await small.stop();
+    }
+  });
+
+  it("over wss:// trusts the collector as the link does: --ca is written as tlsCa, a wrong pin refuses", async () => {
+    const openssl = peer("openssl");
+    if (!openssl) return;
+    const tls = tempDir("giamsat-enroll-tls-");
+    const ca = createCa(openssl, join(tls.path, "ca"));
+    const server = ca.issue({ notAfter: daysFromNow(90) });
+    copyFileSync(server.certPath, join(tls.path, "server.pem"));
+    copyFileSync(server.keyPath, join(tls.path, "server.key"));
+    const secure = await startCollectorProcess(
+      tls.path,
+      `tls: { cert: "./server.pem", key: "./server.key" }\n${UNITS}`,
+    );
+    try {
+      const url = `${secure.url.replace(/^https/, "wss")}/agent`;
+      const made = await runCli(COLLECTOR_CLI, [
+        "enroll-code",
+        "--config",
+        secure.configFile,
+        "--unit",
+        "so-tttt",
+        "--uses",
+        "2",
+      ]);
+      const code = made.stdout.trim();
+      const wrongPin = await runCli(AGENT_CLI, [
+        "enroll",
+        "--collector",
+        url,
+        "--code",
+        code,
+        "--ca",
+        ca.certPath,
+        "--pin",
+        "00".repeat(32),
+        "--config",
+        join(tls.path, "pinned.yaml"),
+      ]);
+      expect(wrongPin.code).toBe(1);
+      expect(wrongPin.stderr).toContain("does not match tlsPin");
+      const noCa = await runCli(AGENT_CLI, [
+        "enroll",
+        "--collector",
+        url,
+        "--code",
+        code,
+        "--config",
+        join(tls.path, "untrusted.yaml"),
+      ]);
+      expect(noCa.code).toBe(1);
+      expect(noCa.stderr).toContain(`cannot reach the collector at ${secure.url}`);
+
+      const file = join(tls.path, "agent.yaml");
+      const good = await runCli(AGENT_CLI, [
+        "enroll",
+        "--collector",
+        url,
+        "--code",
+        code,
+        "--ca",
+        ca.certPath,
+        "--config",
+        file,
+      ]);
+      expect(good.code, good.stderr).toBe(0);
+      expect(readFileSync(file, "utf8")).toContain(`tlsCa: ${JSON.stringify(ca.certPath)}`);
+      const agent = startProgram(AGENT_CLI, ["run", "--config", file]);
+      try {
+        const connected = await agent.waitForLog((l) => l.msg === "connected to the collector");
+        expect(connected).toMatchObject({ unit: "so-tttt" });
+      } finally {
+        await agent.stop();
+      }
+    } finally {
+      await secure.program.stop();
+      tls.remove();
     }
   });
 });
