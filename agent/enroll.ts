@@ -5,7 +5,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:f
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { hostname, release, type } from "node:os";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { parsePin } from "../shared/config/agent.js";
 import { agentYaml } from "../shared/config/agent-yaml.js";
 import {
@@ -122,8 +122,14 @@ export async function redeemCode(options: EnrollOptions): Promise<EnrollResponse
   throw new Error(`the collector refused the enrollment: ${said}`);
 }
 
-/** Refuses to overwrite an agent.yaml: it holds a token that would be lost. */
+/**
+ * Refuses to overwrite an agent.yaml (it holds a token that would be lost), or to use a code when
+ * the file could not be written afterwards.
+ */
 export function checkConfigFree(file: string): void {
+  if (!existsSync(dirname(resolve(file)))) {
+    throw new ConfigError(`${file}: the folder ${dirname(resolve(file))} does not exist`);
+  }
   if (existsSync(file)) {
     throw new ConfigError(
       `${file} exists already: this machine is enrolled; remove the file first to enroll it again, or write another --config`,

@@ -215,7 +215,8 @@ export function buildDeb(outDir: string): string {
     mkdirSync(outDir, { recursive: true });
     const deb = join(outDir, `giamsat_${pkg.version}_amd64.deb`);
     step(`dpkg-deb --build ${deb}`);
-    run("dpkg-deb", ["--root-owner-group", "-Zxz", "--build", stage, deb]);
+    // xz at level 1: a little larger than the default level 6, built in a fraction of its time.
+    run("dpkg-deb", ["--root-owner-group", "-Zxz", "-z1", "--build", stage, deb]);
     return deb;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -124,6 +124,13 @@ export function installUnit(target: LinuxTarget, spec: ServiceSpec, writtenBy: s
   mkdirSync(at(target, LINUX.unitDir), { recursive: true });
   writeFileSync(at(target, path), systemdUnit(spec, writtenBy), { mode: 0o644 });
   target.say(`wrote the unit ${path}`);
+  // ProtectHome= hides these from the service: a checkout there would not start.
+  const hidden = [spec.node, spec.script].find((file) => /^\/(home|root|run\/user)\//.test(file));
+  if (hidden) {
+    target.say(
+      `warning: the service cannot read ${hidden} (home folders are hidden from it): install the package, or put giamsat under /opt`,
+    );
+  }
   return path;
 }
 

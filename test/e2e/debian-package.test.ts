@@ -45,6 +45,22 @@ afterAll(async () => {
   dir.remove();
 }, 120_000);
 
+/** Waits as `eventually` does; on failure, the agent's journal in the booted system says why. */
+async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what: string,
+): Promise<T> {
+  try {
+    return await eventually(probe, 90_000, what);
+  } catch (error) {
+    const journal = system?.exec(
+      ["journalctl", "-u", "giamsat-agent", "--no-pager", "-n", "80"],
+      true,
+    );
+    throw new Error(`${(error as Error).message}\n${journal?.stdout ?? ""}`);
+  }
+}
+
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
   const ran = spawnSync(command, args, {
     encoding: "utf8",
@@ -152,9 +168,8 @@ describe.skipIf(missing.length > 0)("the Debian package on a booted Debian 12", 
       expect(install.stderr).toContain("enabled and started giamsat-agent.service");
       const agentYaml = join(root, "etc/giamsat/agent.yaml");
       expect(statSync(agentYaml).mode & 0o777).toBe(0o600);
-      const agentName = await eventually(
+      const agentName = await waitFor(
         () => collectorAgents(configFile).find((r) => r.agentVersion === "0.1.0")?.name,
-        60_000,
         "the agent's hello",
       );
       // A check every second, taken in by a reload (SIGHUP through the unit's ExecReload).
@@ -162,19 +177,15 @@ describe.skipIf(missing.length > 0)("the Debian package on a booted Debian 12", 
         agentYaml,
         readFileSync(agentYaml, "utf8").replace(
           "checks: []",
-          `checks:\n  - { name: collector-port, category: link, kind: tcp, host: "127.0.0.1", port: ${port}, interval: "1s" }`,
+          `checks:\n  - { name: collector-port, category: datacenter, kind: tcp, host: "127.0.0.1", port: ${port}, interval: "1s" }`,
         ),
       );
       const started = system.exec(["systemctl", "show", "giamsat-agent", "--property=MainPID"]);
       system.exec(["systemctl", "reload", "giamsat-agent"]);
-      await eventually(
-        async () => {
-          const stored = await storedSamples(configFile, agentName);
-          return stored.some((s) => s.includes("check=collector-port")) ? true : undefined;
-        },
-        60_000,
-        "the reloaded check's samples",
-      );
+      await waitFor(async () => {
+        const stored = await storedSamples(configFile, agentName);
+        return stored.some((s) => s.includes("check=collector-port")) ? true : undefined;
+      }, "the reloaded check's samples");
 
       const shown = system.exec([
         "systemctl",
@@ -200,9 +211,8 @@ describe.skipIf(missing.length > 0)("the Debian package on a booted Debian 12", 
         "/opt/giamsat/lib/dist/agent/cli.js",
       ]);
 
-      await eventually(
+      await waitFor(
         async () => ((await storedSamples(configFile, agentName)).length > 20 ? true : undefined),
-        60_000,
         "samples stored",
       );
 
@@ -229,22 +239,17 @@ describe.skipIf(missing.length > 0)("the Debian package on a booted Debian 12", 
       await new Promise((r) => setTimeout(r, 3000));
 
       collector = await attachCollector(dir.path, configFile);
-      await eventually(
+      await waitFor(
         () => collectorAgents(configFile).find((r) => r.agentVersion === "0.1.1"),
-        60_000,
         "the upgraded agent's hello",
       );
       system.exec(["systemctl", "stop", "giamsat-agent"]);
       const trace = join(root, "var/lib/giamsat/trace.ndjson");
-      await eventually(
-        async () => {
-          const produced = producedSamples(trace);
-          const stored = await storedSamples(configFile, agentName);
-          return stored.length === produced.length ? true : undefined;
-        },
-        60_000,
-        "every produced sample stored",
-      );
+      await waitFor(async () => {
+        const produced = producedSamples(trace);
+        const stored = await storedSamples(configFile, agentName);
+        return stored.length === produced.length ? true : undefined;
+      }, "every produced sample stored");
       const produced = producedSamples(trace);
       expect(produced.length).toBeGreaterThan(40);
       expect(await storedSamples(configFile, agentName)).toEqual(produced);
