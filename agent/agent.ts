@@ -5,6 +5,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { arch, hostname, release, type } from "node:os";
 import { resolve } from "node:path";
 import type { Logger } from "../shared/log.js";
+import { openToOthers, sqliteFiles } from "../shared/private-file.js";
 import type { Hello } from "../shared/protocol.js";
 import { VERSION } from "../shared/version.js";
 import { CheckStates } from "./check-states.js";
@@ -107,6 +108,9 @@ export async function startAgent(
           appendFileSync(trace, `${JSON.stringify({ ...entry, dropped: reason })}\n`)
       : undefined,
   });
+  for (const { file, mode } of openToOthers(sqliteFiles(config.buffer.path))) {
+    log.warn({ file, mode, hint: `chmod 600 ${file}` }, "file is open to other users");
+  }
   const append = (entry: Entry) => outbox.append(entry);
   const states = new CheckStates(log.child({ component: "checks" }));
   const errors = new Map<string, number>();

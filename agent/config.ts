@@ -10,14 +10,15 @@ import { CHECK_NAME } from "../shared/protocol.js";
 import { hostProbe } from "./probes/host.js";
 import { PROBE_BY_KIND, PROBES } from "./probes/index.js";
 
-type CheckOptions = Parameters<typeof z.discriminatedUnion>[1];
-
 /** The host section is the host probe's check without name, category and kind. */
-const hostSection = (hostProbe.schema as unknown as z.ZodObject).omit({
-  name: true,
-  category: true,
-  kind: true,
-});
+const hostSection = hostProbe.schema.omit({ name: true, category: true, kind: true });
+
+/** A check of any kind, told apart by `kind`. */
+const [firstProbe, ...otherProbes] = PROBES;
+const checkSchema = z.discriminatedUnion("kind", [
+  firstProbe.schema,
+  ...otherProbes.map((probe) => probe.schema),
+]);
 
 /** agent.yaml as written: checks in the order and at the index the file has them. */
 const agentFileSchema = z
@@ -25,9 +26,7 @@ const agentFileSchema = z
     ...agentBaseShape,
     /** This machine, checked as category equipment; false turns it off. */
     host: z.union([z.literal(false), hostSection]).prefault({}),
-    checks: z
-      .array(z.discriminatedUnion("kind", PROBES.map((p) => p.schema) as unknown as CheckOptions))
-      .default([]),
+    checks: z.array(checkSchema).default([]),
   })
   .superRefine((config, ctx) => {
     for (const field of ["tlsCa", "tlsPin"] as const) {
@@ -41,7 +40,7 @@ const agentFileSchema = z
     }
     const seen = new Set<string>(config.host === false ? [] : ["host"]);
     config.checks.forEach((check, index) => {
-      const { name } = check as unknown as CheckBase;
+      const { name } = check;
       if (seen.has(name)) {
         ctx.addIssue({
           code: "custom",
@@ -55,13 +54,9 @@ const agentFileSchema = z
 
 /** The host section becomes the first check. */
 function withHostCheck({ host, checks, ...rest }: z.output<typeof agentFileSchema>) {
-  return {
-    ...rest,
-    checks: [
-      ...(host === false ? [] : [{ ...host, name: "host", category: "equipment", kind: "host" }]),
-      ...checks,
-    ] as unknown as CheckBase[],
-  };
+  const hostCheck: CheckBase[] =
+    host === false ? [] : [{ ...host, name: "host", category: "equipment", kind: "host" }];
+  return { ...rest, checks: [...hostCheck, ...checks] };
 }
 
 export const agentConfigSchema = agentFileSchema.transform(withHostCheck);
@@ -72,12 +67,7 @@ export type AgentConfig = z.output<typeof agentConfigSchema>;
 export function loadAgentConfig(file: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
   const parsed = loadConfigFile(file, agentFileSchema, env, checkNames);
   const folder = dirname(resolve(file));
-  resolveCheckFiles(
-    file,
-    folder,
-    parsed.checks as unknown as Record<string, unknown>[],
-    checkNames(parsed),
-  );
+  resolveCheckFiles(file, folder, parsed.checks, checkNames(parsed));
   const config = withHostCheck(parsed);
   if (!isAbsolute(config.buffer.path)) config.buffer.path = resolve(folder, config.buffer.path);
   if (config.tlsCa !== undefined) config.tlsCa = readCa(file, resolve(folder, config.tlsCa));
@@ -133,18 +123,20 @@ function checkNames(data: unknown): PathNamer {
 function resolveCheckFiles(
   file: string,
   folder: string,
-  checks: Record<string, unknown>[],
+  checks: readonly CheckBase[],
   name: PathNamer,
 ): void {
   const problems: string[] = [];
   checks.forEach((check, index) => {
-    for (const field of PROBE_BY_KIND.get(String(check.kind))?.files ?? []) {
-      const value = check[field];
+    // By the names its probe declares: the kind's own fields, which CheckBase does not list.
+    const fields: Readonly<Record<string, unknown>> = { ...check };
+    for (const field of PROBE_BY_KIND.get(check.kind)?.files ?? []) {
+      const value = fields[field];
       if (typeof value !== "string") continue;
       const path = resolve(folder, value);
       try {
         readFileSync(path);
-        check[field] = path;
+        Object.assign(check, { [field]: path });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         problems.push(

@@ -1,7 +1,6 @@
 // The agent's one WebSocket to the collector: hello, then batches from the outbox, each kept until
-// its ack. Reconnects with exponential backoff and full jitter while the collector is away, slowly
-// when the collector refused the token (it will not change its mind soon); says what went wrong in
-// link-advice.ts's words.
+// its ack. Reconnects when link-reconnect.ts says (with backoff while the collector is away, slowly
+// when it refused the token); says what went wrong in link-advice.ts's words.
 import { WebSocket } from "ws";
 import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
@@ -19,12 +18,8 @@ import {
   linkAdvice,
   problemOfStatus,
 } from "./link-advice.js";
+import { ReconnectPolicy } from "./link-reconnect.js";
 import type { Outbox } from "./outbox/outbox.js";
-
-/** After the collector refused the token, the next attempt waits this long... */
-export const TOKEN_RETRY_MS = 5 * 60_000;
-/** ...and after it revoked the agent, this long. */
-export const REVOKED_RETRY_MS = 10 * 60_000;
 
 /** What `giamsat-agent status` shows of the link. */
 export interface LinkStatus {
@@ -57,21 +52,6 @@ export interface LinkOptions extends CollectorAddress {
   onConnected?: () => void;
 }
 
-/**
- * Delay before reconnect attempt `attempt` (0-based): exponential with full jitter
- * (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), so agents cut off
- * together do not all come back at the same moment. Always within [min, min(max, min·2^attempt)].
- */
-export function backoffDelay(
-  attempt: number,
-  min: number,
-  max: number,
-  random = Math.random,
-): number {
-  const ceiling = Math.min(max, min * 2 ** Math.min(attempt, 30));
-  return min + Math.floor(random() * (ceiling - min + 1));
-}
-
 export type LinkState = "connecting" | "open" | "closed" | "stopped";
 
 export class Link {
@@ -81,10 +61,8 @@ export class Link {
   #address: CollectorAddress;
   #welcome: { unit: string; agent: string } | undefined;
   #problem: (Advice & { at: number }) | undefined;
-  /** Set when the collector refused the token or revoked the agent: the next attempt waits long. */
-  #refused: "token" | "revoked" | undefined;
+  readonly #reconnect: ReconnectPolicy;
   #inFlight = new Set<number>();
-  #attempt = 0;
   #retry: NodeJS.Timeout | undefined;
   #deadTimer: NodeJS.Timeout | undefined;
   #welcomed = false;
@@ -92,10 +70,16 @@ export class Link {
   readonly #maxInFlight: number;
   /** Fires whenever an ack arrives; used to wait for the outbox to drain. */
   #onAck: (() => void) | undefined;
+  /** When refused samples were last logged: at most once a minute, the count is on /metrics. */
+  #refusedLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: LinkOptions) {
     this.#address = options;
     this.#maxInFlight = options.maxInFlight ?? 4;
+    this.#reconnect = new ReconnectPolicy(
+      options.minBackoffMs ?? 1000,
+      options.maxBackoffMs ?? 60_000,
+    );
     // New results wait up to `lingerMs` so several share one batch: one frame, one ack and one
     // outbox transaction for many check runs instead of one each.
     options.outbox.onReady(() => {
@@ -118,13 +102,13 @@ export class Link {
       url: this.#address.url,
       ...this.#welcome,
       problem: this.#problem,
-      revoked: this.#refused === "revoked",
+      revoked: this.#reconnect.revoked,
     };
   }
 
   /** True once the collector revoked this agent: its results would never be accepted. */
   get revoked(): boolean {
-    return this.#refused === "revoked";
+    return this.#reconnect.revoked;
   }
 
   #setState(state: LinkState): void {
@@ -151,9 +135,8 @@ export class Link {
    */
   reconfigure(address: CollectorAddress): void {
     this.#address = address;
-    this.#refused = undefined;
+    this.#reconnect.reset();
     this.#problem = undefined;
-    this.#attempt = 0;
     if (this.#state === "stopped") return;
     clearTimeout(this.#retry);
     const socket = this.#socket;
@@ -176,9 +159,7 @@ export class Link {
     socket.on("unexpected-response", (_request, response) => {
       const status = response.statusCode ?? 0;
       const problem = problemOfStatus(status);
-      // A token refused once is refused again: no use asking every few seconds, and an address
-      // that keeps presenting bad tokens makes the collector refuse every agent behind it (429).
-      if (problem === "token" && this.#refused !== "revoked") this.#refused = "token";
+      if (problem === "token") this.#reconnect.tokenRefused();
       this.#report(linkAdvice(problem, this.#setup, String(status)), { status });
       response.resume();
       socket.terminate();
@@ -213,25 +194,10 @@ export class Link {
           "disconnected from the collector",
         );
       }
-      this.#scheduleReconnect();
+      const next = this.#reconnect.next();
+      this.options.log.info(next, "reconnecting later");
+      this.#retry = setTimeout(() => this.#connect(), next.delayMs);
     });
-  }
-
-  #scheduleReconnect(): void {
-    const slow = { token: TOKEN_RETRY_MS, revoked: REVOKED_RETRY_MS };
-    const delay = this.#refused
-      ? slow[this.#refused]
-      : backoffDelay(
-          this.#attempt,
-          this.options.minBackoffMs ?? 1000,
-          this.options.maxBackoffMs ?? 60_000,
-        );
-    this.#attempt++;
-    this.options.log.info(
-      { delayMs: delay, attempt: this.#attempt, ...(this.#refused ? { slow: this.#refused } : {}) },
-      "reconnecting later",
-    );
-    this.#retry = setTimeout(() => this.#connect(), delay);
   }
 
   #alive(): void {
@@ -254,8 +220,7 @@ export class Link {
     switch (message.type) {
       case "welcome":
         this.#welcomed = true;
-        this.#attempt = 0;
-        this.#refused = undefined;
+        this.#reconnect.reset();
         this.#problem = undefined;
         this.#welcome = { unit: message.unit, agent: message.agent };
         this.options.outbox.raiseSeq(message.lastSeq);
@@ -267,6 +232,21 @@ export class Link {
         );
         this.#pump();
         break;
+      case "refused": {
+        // The rest of the batch is stored (its ack follows); these samples never will be.
+        let samples = 0;
+        for (const count of Object.values(message.samples)) samples += count;
+        this.options.outbox.refusedByCollector(samples);
+        const now = Date.now();
+        if (now - this.#refusedLoggedAt >= 60_000) {
+          this.#refusedLoggedAt = now;
+          this.options.log.warn(
+            { seq: message.seq, refused: message.samples, reason: message.message },
+            "collector refused samples",
+          );
+        }
+        break;
+      }
       case "ack":
         if (this.#inFlight.delete(message.seq)) this.options.outbox.ack(message.seq);
         this.#onAck?.();
@@ -291,7 +271,7 @@ export class Link {
           break;
         }
         if (message.code === "revoked") {
-          this.#refused = "revoked";
+          this.#reconnect.agentRevoked();
           this.#report(linkAdvice("revoked", this.#setup), { reason: message.message });
           break;
         }

@@ -201,7 +201,7 @@ export function buildDeb(outDir: string): string {
       });
       writeFileSync(
         join(stage, "lib/systemd/system", `${spec.name}.service`),
-        systemdUnit(spec, "the giamsat package; giamsat-" + program + " install enables it"),
+        systemdUnit(spec, `the giamsat package; giamsat-${program} install enables it`),
         { mode: 0o644 },
       );
     }

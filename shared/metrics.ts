@@ -1,5 +1,7 @@
-// The one table of metric names: what agents may send and what the collector exposes itself.
-// Names follow https://prometheus.io/docs/practices/naming/ (base units, _total on counters).
+// The one table of metric names: what agents may send, with the labels each metric takes, and what
+// the collector exposes itself. Ingest takes from agents only what this table declares (a probe
+// that needs a new label declares it here). Names follow
+// https://prometheus.io/docs/practices/naming/ (base units, _total on counters).
 
 export type MetricType = "gauge" | "counter";
 
@@ -9,20 +11,42 @@ export interface MetricDef {
   readonly help: string;
   /** Who writes the series: agents (validated at ingest) or the collector itself. */
   readonly source: "agent" | "collector";
+  /** Agent metrics: the label names a sample may carry (unit and agent are the collector's). */
+  readonly labels?: readonly string[];
+  /** Made by the collector from each check result; agents never send it themselves. */
+  readonly fromResults?: true;
 }
 
-function agent(name: string, type: MetricType, help: string): MetricDef {
-  return { name, type, help, source: "agent" };
+/** Labels every sample of a check carries: the scheduler adds them to what the probe reports. */
+export const CHECK_LABELS = ["check", "category", "kind"] as const;
+/**
+ * A check's extra metrics (an SNMP check's `oids`, named in agent.yaml) are outside the table:
+ * they carry the check's labels and at most this many of their own.
+ */
+export const MAX_EXTRA_LABELS = 8;
+/** Prefixes of the collector's own series: its table entries and prom-client's process metrics. */
+export const COLLECTOR_PREFIXES = ["giamsat_collector_", "giamsat_remote_write_"] as const;
+
+function agent(
+  name: string,
+  type: MetricType,
+  help: string,
+  labels: readonly string[] = CHECK_LABELS,
+): MetricDef {
+  return { name, type, help, source: "agent", labels };
 }
 function collector(name: string, type: MetricType, help: string): MetricDef {
   return { name, type, help, source: "collector" };
 }
+function fromResults(name: string, help: string): MetricDef {
+  return { name, type: "gauge", help, source: "agent", labels: CHECK_LABELS, fromResults: true };
+}
+const INTERFACE_LABELS = [...CHECK_LABELS, "interface", "index"];
 
 export const METRICS = {
-  checkUp: agent("giamsat_check_up", "gauge", "1 if the last run of the check succeeded, else 0."),
-  checkDuration: agent(
+  checkUp: fromResults("giamsat_check_up", "1 if the last run of the check succeeded, else 0."),
+  checkDuration: fromResults(
     "giamsat_check_duration_seconds",
-    "gauge",
     "How long the last run of the check took.",
   ),
   pingRtt: agent("giamsat_ping_rtt_seconds", "gauge", "Average round-trip time of the last run."),
@@ -72,31 +96,37 @@ export const METRICS = {
     "giamsat_snmp_interface_up",
     "gauge",
     "1 if the interface's ifOperStatus is up, else 0.",
+    INTERFACE_LABELS,
   ),
   snmpInterfaceSpeed: agent(
     "giamsat_snmp_interface_speed_bytes",
     "gauge",
     "Interface speed in bytes per second (ifHighSpeed or ifSpeed).",
+    INTERFACE_LABELS,
   ),
   snmpInterfaceReceive: agent(
     "giamsat_snmp_interface_receive_bytes_total",
     "counter",
     "Octets received (ifHCInOctets, or ifInOctets when 64-bit counters are missing).",
+    INTERFACE_LABELS,
   ),
   snmpInterfaceTransmit: agent(
     "giamsat_snmp_interface_transmit_bytes_total",
     "counter",
     "Octets sent (ifHCOutOctets, or ifOutOctets when 64-bit counters are missing).",
+    INTERFACE_LABELS,
   ),
   snmpInterfaceReceiveErrors: agent(
     "giamsat_snmp_interface_receive_errors_total",
     "counter",
     "Inbound packets with errors (ifInErrors).",
+    INTERFACE_LABELS,
   ),
   snmpInterfaceTransmitErrors: agent(
     "giamsat_snmp_interface_transmit_errors_total",
     "counter",
     "Outbound packets with errors (ifOutErrors).",
+    INTERFACE_LABELS,
   ),
   hostCpu: agent("giamsat_host_cpu_usage_ratio", "gauge", "CPU busy share, 0..1."),
   hostMemoryUsed: agent(
@@ -105,33 +135,47 @@ export const METRICS = {
     "Memory in use (without caches).",
   ),
   hostMemoryTotal: agent("giamsat_host_memory_total_bytes", "gauge", "Installed memory."),
-  hostFilesystemUsed: agent("giamsat_host_filesystem_used_bytes", "gauge", "Used space per mount."),
-  hostFilesystemSize: agent("giamsat_host_filesystem_size_bytes", "gauge", "Size per mount."),
+  hostFilesystemUsed: agent(
+    "giamsat_host_filesystem_used_bytes",
+    "gauge",
+    "Used space per mount.",
+    [...CHECK_LABELS, "mount", "fstype"],
+  ),
+  hostFilesystemSize: agent("giamsat_host_filesystem_size_bytes", "gauge", "Size per mount.", [
+    ...CHECK_LABELS,
+    "mount",
+    "fstype",
+  ]),
   hostUptime: agent("giamsat_host_uptime_seconds", "gauge", "Host uptime."),
   hostNetworkReceive: agent(
     "giamsat_host_network_receive_bytes_total",
     "counter",
     "Bytes received per network interface.",
+    [...CHECK_LABELS, "interface"],
   ),
   hostNetworkTransmit: agent(
     "giamsat_host_network_transmit_bytes_total",
     "counter",
     "Bytes sent per network interface.",
+    [...CHECK_LABELS, "interface"],
   ),
   agentBufferDropped: agent(
     "giamsat_agent_buffer_dropped_samples_total",
     "counter",
-    "Samples the agent dropped unsent, by reason: full (its buffer was full), too_big (one entry larger than a batch), refused (the collector refused the batch as invalid), not_finite (the value was NaN or infinite), disk_full (the buffer's disk took no writes and the results held in memory meanwhile passed buffer.memoryMegabytes), corrupt (the buffer file was corrupt at start and these could not be read back).",
+    "Samples the agent dropped unsent, by reason: full (its buffer was full), too_big (one entry larger than a batch), refused (the collector refused the batch as invalid, or left the samples out of a batch it stored), not_finite (the value was NaN or infinite), disk_full (the buffer's disk took no writes and the results held in memory meanwhile passed buffer.memoryMegabytes), corrupt (the buffer file was corrupt at start and these could not be read back).",
+    ["reason"],
   ),
   agentBufferCorruptFiles: agent(
     "giamsat_agent_buffer_corrupt_files_total",
     "counter",
     "Buffer files the agent found corrupt at start, moved aside and replaced with a fresh one holding what could be read.",
+    [],
   ),
   agentCheckErrors: agent(
     "giamsat_agent_check_errors_total",
     "counter",
     "Check runs that failed with an internal error (a bug or bad config), per check.",
+    ["check"],
   ),
   agentConnected: collector(
     "giamsat_agent_connected",
@@ -147,6 +191,11 @@ export const METRICS = {
     "giamsat_agent_clock_offset_seconds",
     "gauge",
     "Agent clock minus collector clock, estimated from the last batch.",
+  ),
+  agentRefusedSamples: collector(
+    "giamsat_agent_refused_samples_total",
+    "counter",
+    "Samples the collector left out of the agent's stored batches, by reason: unknown_metric, undeclared_label, labels_too_long, future_timestamp, agent_series_limit, collector_series_limit; a check result counts as two.",
   ),
   unitInfo: collector("giamsat_unit_info", "gauge", "Unit metadata; always 1."),
   unitAvailability: collector(
@@ -180,6 +229,16 @@ export const METRICS = {
     "Agents with an open WebSocket.",
   ),
   storeSize: collector("giamsat_collector_store_size_bytes", "gauge", "Size of the SQLite file."),
+  filesystemAvail: collector(
+    "giamsat_collector_filesystem_avail_bytes",
+    "gauge",
+    "Space the collector may still use on the filesystem holding its database.",
+  ),
+  failedWrites: collector(
+    "giamsat_collector_failed_writes_total",
+    "counter",
+    "Batches the collector could not store (a full disk, an I/O error); each was refused with internal, and its agent sends it again.",
+  ),
   scrapeDuration: collector(
     "giamsat_collector_scrape_duration_seconds",
     "gauge",
@@ -217,6 +276,32 @@ export const METRICS = {
     "gauge",
     "Now minus the timestamp of the oldest sample waiting for the endpoint; 0 when none waits.",
   ),
+  // Notifications, labelled by channel name (collector/notifications/).
+  notificationsSent: collector(
+    "giamsat_notification_messages_sent_total",
+    "counter",
+    "Notification messages the channel's receiver accepted.",
+  ),
+  notificationsFailed: collector(
+    "giamsat_notification_messages_failed_total",
+    "counter",
+    "Notification messages the receiver refused for good (an unknown recipient, a 4xx): logged, in the audit log, never sent again.",
+  ),
+  notificationsRetried: collector(
+    "giamsat_notification_messages_retried_total",
+    "counter",
+    "Attempts to send a notification message that failed and will be retried after a backoff (network, 5xx, 429, SMTP 4xx).",
+  ),
+  notificationsDropped: collector(
+    "giamsat_notification_messages_dropped_total",
+    "counter",
+    "Notification messages dropped unsent because the queue was full, oldest first.",
+  ),
+  notificationsQueued: collector(
+    "giamsat_notification_queue_messages",
+    "gauge",
+    "Notification messages waiting to be sent through the channel (retrying, or held by quiet hours).",
+  ),
   maintenanceSeconds: collector(
     "giamsat_collector_maintenance_seconds_total",
     "counter",
@@ -235,9 +320,19 @@ export const METRIC_BY_NAME: ReadonlyMap<string, MetricDef> = new Map(
   Object.values(METRICS).map((def) => [def.name, def]),
 );
 
-/** Prometheus metric and label name grammar. */
-export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/**
+ * True for a name of the collector's own series: its table entries, the series it makes from
+ * check results, and anything under its prefixes. Only a forged message carries one.
+ */
+export function ownedByCollector(name: string): boolean {
+  const def = METRIC_BY_NAME.get(name);
+  if (def) return def.source === "collector" || def.fromResults === true;
+  return COLLECTOR_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
 
-/** Labels the collector sets itself; an agent cannot choose them. */
-export const RESERVED_LABELS = ["unit", "agent"] as const;
+/** Why a check's extra metric may not have this name (the name is valid grammar); or undefined. */
+export function extraMetricProblem(name: string): string | undefined {
+  if (METRIC_BY_NAME.has(name)) return "is a built-in metric; choose another name";
+  const prefix = COLLECTOR_PREFIXES.find((p) => name.startsWith(p));
+  return prefix ? `begins with ${prefix}, kept for the collector's own metrics` : undefined;
+}

@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { ConfigError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
+import { createPrivate } from "../../shared/private-file.js";
 import { lockedMessage, readHolder, removeHolder, writeHolder } from "./holder.js";
 import { type Counts, LAYOUT_VERSION, prepareSchema, SqliteRows } from "./rows.js";
 import { NOTHING_SALVAGED, readWhatIsLeft, restore, type Salvage } from "./salvage.js";
@@ -43,6 +44,8 @@ function isCorruption(error: unknown): boolean {
  * system releases it when the process dies; the holder file beside it only says who holds it.
  */
 function openLocked(path: string): Database.Database {
+  // For the agent's user alone: it holds everything the agent measured.
+  createPrivate(path);
   const db = new Database(path, { timeout: 0 });
   try {
     db.pragma("locking_mode = EXCLUSIVE");

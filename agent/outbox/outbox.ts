@@ -2,13 +2,12 @@
 // collector acknowledges the batch that carried it. Batches alternate between live data and the
 // backlog of earlier connections, which drains at a bounded rate. Rows live in the buffer file
 // (file.ts, rows.ts); while its disk takes no writes they are held in memory (memory-rows.ts), sent
-// from there, and written to the file once it takes writes again (disk.ts). Encoding is codec.ts's,
-// grouping of appends coalescing.ts's.
+// from there, and written to the file once it takes writes again (disk.ts). This file is the receiving
+// side (appends, trimming, counting what is dropped); the sending side, which numbers batches and
+// drains the backlog, is sender.ts's. Encoding is codec.ts's, grouping of appends coalescing.ts's.
 import { type Logger, silentLogger } from "../../shared/log.js";
-import { TokenBucket } from "../../shared/token-bucket.js";
-import { assembleBatch, fitBatch } from "./batch.js";
 import { type Held, WriteCoalescer } from "./coalescing.js";
-import { decodeRow, encodeRow, type Fragments } from "./codec.js";
+import { encodeRow } from "./codec.js";
 import {
   DROP_REASONS,
   type DropReason,
@@ -18,7 +17,8 @@ import {
   sampleCount,
   withFiniteValues,
 } from "./entry.js";
-import { type Counts, ROW_OVERHEAD, type StoredRow, zeroCounts } from "./rows.js";
+import { type Counts, ROW_OVERHEAD, zeroCounts } from "./rows.js";
+import { OutboxSender } from "./sender.js";
 import { type OutboxHealth, OutboxStorage } from "./storage.js";
 
 export {
@@ -56,33 +56,20 @@ export interface OutboxOptions {
 
 export class Outbox {
   readonly #storage: OutboxStorage;
+  readonly #sender: OutboxSender;
   readonly #maxBytes: number;
   readonly #batchBytes: number;
-  readonly #now: () => number;
-  readonly #bucket: TokenBucket;
   readonly #coalescer: WriteCoalescer;
   readonly #onWritten: ((entry: Entry) => void) | undefined;
   readonly #counts: Counts = zeroCounts();
   #bytes = 0;
   #items = 0;
-  #nextSeq = 1;
-  /** File rows with id up to this were written before the current connection: the backlog. */
-  #backlogUpTo = 0;
-  /** Numbered batches already sent on the current connection. */
-  #sent = new Set<number>();
-  #preferBacklog = false;
   #listener: (() => void) | undefined;
-  #wake: NodeJS.Timeout | undefined;
-  /** The decoded fragments of the file row written last, so sending it does not decode it again. */
-  #recent: { id: number; fragments: Fragments } | undefined;
 
   constructor(options: OutboxOptions) {
     this.#maxBytes = options.maxBytes;
     this.#batchBytes = options.batchBytes ?? 512 * 1024;
-    const rate = options.backfillPerSecond ?? 2000;
-    this.#now = options.now ?? Date.now;
-    // One second's worth of backlog at most, so a long quiet spell does not release a flood.
-    this.#bucket = new TokenBucket(rate, rate, this.#now());
+    const now = options.now ?? Date.now;
     this.#onWritten = options.onWritten;
     const onDropped = options.onDropped;
     this.#coalescer = new WriteCoalescer(
@@ -94,7 +81,7 @@ export class Outbox {
       path: options.path,
       log: options.log ?? silentLogger(),
       memoryBytes: options.memoryBytes ?? 16 * 2 ** 20,
-      now: this.#now,
+      now,
       keepEntries: onDropped !== undefined,
       onDropped: (reason, samples, bytes, entries) => {
         this.#bytes -= bytes;
@@ -106,7 +93,14 @@ export class Outbox {
         this.#countOpened();
         this.#listener?.();
       },
-      state: () => ({ nextSeq: this.#nextSeq, counts: this.#counts }),
+      state: () => ({ nextSeq: this.#sender.nextSeq, counts: this.#counts }),
+    });
+    this.#sender = new OutboxSender({
+      storage: this.#storage,
+      batchBytes: this.#batchBytes,
+      backfillPerSecond: options.backfillPerSecond ?? 2000,
+      now,
+      onWake: () => this.#listener?.(),
     });
     this.#countOpened();
   }
@@ -120,7 +114,7 @@ export class Outbox {
     for (const reason of DROP_REASONS)
       this.#counts.dropped[reason] += opened.counts.dropped[reason];
     this.#counts.corruptFiles += opened.counts.corruptFiles;
-    this.#nextSeq = Math.max(this.#nextSeq, opened.nextSeq);
+    this.#sender.opened(opened.nextSeq);
   }
 
   /**
@@ -163,7 +157,7 @@ export class Outbox {
     for (const entry of entries) this.#onWritten?.(entry);
     const { id, inFile } = this.#storage.insert({ items, bytes, size, format, body }, entries);
     if (!inFile) return;
-    this.#recent = { id, fragments };
+    this.#sender.written(id, fragments);
     if (this.#bytes > this.#maxBytes) this.#trim();
   }
 
@@ -186,100 +180,15 @@ export class Outbox {
     this.#storage.saveCounts(this.#counts);
   }
 
-  /**
-   * The next batch to send. First batches numbered before and not yet sent on this connection
-   * (same seq, same content), lowest seq first wherever they are held; then new ones from the
-   * file, alternating between live data and the backlog so neither starves; then rows held in
-   * memory. The backlog drains at most `backfillPerSecond`.
-   */
+  /** The next batch to send (sender.ts chooses it); what append() holds is written first. */
   take(): PendingBatch | undefined {
     this.flush();
-    for (const seq of this.#storage.numberedSeqs()) {
-      if (this.#sent.has(seq)) continue;
-      this.#sent.add(seq);
-      const { rows, held } = this.#storage.numbered(seq);
-      const newest = rows[rows.length - 1]?.id ?? 0;
-      return this.#batch(seq, rows, !held && newest <= this.#backlogUpTo, held);
-    }
-    const order = this.#preferBacklog ? [true, false] : [false, true];
-    for (const backlog of order) {
-      const batch = this.#numberNew(backlog);
-      if (batch) {
-        this.#preferBacklog = !backlog;
-        return batch;
-      }
-    }
-    return this.#numberHeld();
-  }
-
-  #numberNew(backlog: boolean): PendingBatch | undefined {
-    const [after, upTo] = backlog
-      ? [0, this.#backlogUpTo]
-      : [this.#backlogUpTo, Number.MAX_SAFE_INTEGER];
-    const now = this.#now();
-    let budget = Number.POSITIVE_INFINITY;
-    if (backlog) {
-      budget = this.#bucket.level(now);
-      if (budget < 1) {
-        this.#wakeIn(this.#bucket.waitMs(now));
-        return undefined;
-      }
-    }
-    const unnumbered = this.#storage.unnumberedInFile(after, upTo);
-    const { rows, items } = fitBatch(unnumbered, this.#batchBytes, budget);
-    const first = rows[0];
-    const last = rows[rows.length - 1];
-    if (!first || !last) return undefined;
-    if (backlog && items > budget) {
-      // A single entry bigger than what is left this second: wait for the bucket instead.
-      this.#wakeIn(this.#bucket.waitMs(now, items));
-      return undefined;
-    }
-    const seq = this.#nextSeq;
-    if (!this.#storage.numberInFile(seq, first.id, last.id, seq + 1)) return undefined;
-    if (backlog) this.#bucket.take(now, items);
-    this.#nextSeq++;
-    this.#sent.add(seq);
-    return this.#batch(seq, rows, backlog, false);
-  }
-
-  /** A batch of rows held in memory: the newest results, while the file takes no writes. */
-  #numberHeld(): PendingBatch | undefined {
-    const held = this.#storage.unnumberedHeld();
-    const { rows } = fitBatch(held, this.#batchBytes, Number.POSITIVE_INFINITY);
-    const first = rows[0];
-    const last = rows[rows.length - 1];
-    if (!first || !last) return undefined;
-    const seq = this.#nextSeq++;
-    this.#storage.numberHeld(seq, first.id, last.id, this.#nextSeq);
-    this.#sent.add(seq);
-    return this.#batch(seq, rows, false, true);
-  }
-
-  #wakeIn(ms: number): void {
-    if (this.#wake) return;
-    this.#wake = setTimeout(() => {
-      this.#wake = undefined;
-      this.#listener?.();
-    }, Math.ceil(ms));
-    this.#wake.unref();
-  }
-
-  /** The batch of these rows; the newest file row's fragments come from memory once, then go. */
-  #batch(seq: number, rows: readonly StoredRow[], backlog: boolean, held: boolean): PendingBatch {
-    return assembleBatch(seq, rows, backlog, (row) => {
-      if (!held && row.id === this.#recent?.id) {
-        const { fragments } = this.#recent;
-        this.#recent = undefined;
-        return fragments;
-      }
-      return decodeRow(row.format, row.body);
-    });
+    return this.#sender.take();
   }
 
   /** The collector stored this batch: it is deleted. */
   ack(seq: number): void {
-    this.#sent.delete(seq);
+    this.#sender.settled(seq);
     this.#forget(seq);
   }
 
@@ -288,10 +197,15 @@ export class Outbox {
    * Returns the samples dropped.
    */
   reject(seq: number): number {
-    this.#sent.delete(seq);
+    this.#sender.settled(seq);
     const items = this.#forget(seq);
     this.#drop("refused", items);
     return items;
+  }
+
+  /** Samples the collector left out of a batch it stored (a `refused` message): counted as dropped. */
+  refusedByCollector(samples: number): void {
+    this.#drop("refused", samples);
   }
 
   /** Deletes batch `seq`; returns the samples it held. */
@@ -308,16 +222,12 @@ export class Outbox {
    */
   resume(): void {
     this.flush();
-    this.#sent.clear();
-    this.#backlogUpTo = this.#storage.newestFileId();
+    this.#sender.resume();
   }
 
   /** The collector has stored every seq up to lastSeq, so new batches are numbered above it. */
   raiseSeq(lastSeq: number): void {
-    if (this.#nextSeq <= lastSeq) {
-      this.#nextSeq = lastSeq + 1;
-      this.#storage.setNextSeq(this.#nextSeq);
-    }
+    this.#sender.raiseSeq(lastSeq);
   }
 
   /** Samples dropped unsent since the outbox file was created, for every reason. */
@@ -359,7 +269,7 @@ export class Outbox {
   /** Writes what is held and closes the file; what a full disk still refuses is logged as lost. */
   close(): void {
     this.flush();
-    clearTimeout(this.#wake);
+    this.#sender.close();
     this.#storage.close();
   }
 }

@@ -2,6 +2,7 @@
 
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
+import { MIGRATION_8 } from "./migration-8.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -301,7 +302,13 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
     `);
     diffStoredInventories(db);
   },
-  // 7: enrollment codes a unit hands to its agents' installers. Only a hash of a code is kept; the
+  // 7: a session's CSRF token is derived from its cookie (auth/sessions.ts) instead of stored, so
+  // a copy of the database holds no token a form would take. Sessions open at the upgrade go on:
+  // their pages get the derived token.
+  "ALTER TABLE sessions DROP COLUMN csrf;",
+  // 8: notifications: events, notifications, the send queue, channels' state (migration-8.ts).
+  MIGRATION_8,
+  // 9: enrollment codes a unit hands to its agents' installers. Only a hash of a code is kept; the
   // selector (its public part) finds the row, so a code is compared with one hash, in constant time.
   `
   CREATE TABLE enrollment_codes (

@@ -76,9 +76,10 @@ describe("giamsat-agent status and the check log", () => {
     await agent.waitForLog((l) => l.msg === "connected to the collector");
     const up = await eventually(async () => {
       const result = await status(file);
-      return result.stdout.includes("1 checks, 0 down") ? result : undefined;
+      return /^svc\s+tcp\s+up\s/m.test(result.stdout) ? result : undefined;
     });
     expect(up.code).toBe(0);
+    expect(up.stdout).toContain("1 checks, 0 down");
     expect(up.stdout).toContain(`PID ${agent.child.pid}`);
     expect(up.stdout).toMatch(
       /link: {3}connected to ws:\/\/127\.0\.0\.1:\d+\/agent as unit so-tttt, agent watched since /,

@@ -190,7 +190,17 @@ describe.skipIf(!openssl)("TLS", () => {
       expect.stringMatching(
         /^__Host-giamsat_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=43200$/,
       ),
+      expect.stringMatching(
+        /^__Host-giamsat_device=\d+\.[0-9a-z]+\.[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure; Max-Age=7776000$/,
+      ),
     ]);
+  });
+
+  it("tells browsers to come back over HTTPS only (Strict-Transport-Security), on every answer", async () => {
+    for (const path of ["/login", "/", "/healthz", "/metrics", "/no-such-page"]) {
+      const answer = await httpsRequest(`${collector.url}${path}`);
+      expect(answer.headers["strict-transport-security"], path).toBe("max-age=31536000");
+    }
   });
 
   it("refuses a missing certificate or a key that does not match, naming the field", async () => {

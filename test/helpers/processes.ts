@@ -166,15 +166,20 @@ export const TWO_UNITS = `units:
 export async function startCollectorProcess(
   dir: string,
   extraYaml = TWO_UNITS,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<CollectorProcess> {
   const configFile = join(dir, "collector.yaml");
   writeFileSync(configFile, `listen: "127.0.0.1:0"\ndatabase: "./collector.db"\n${extraYaml}`);
-  return attachCollector(dir, configFile);
+  return attachCollector(dir, configFile, env);
 }
 
 /** Starts `serve` on an existing config. */
-export async function attachCollector(dir: string, configFile: string): Promise<CollectorProcess> {
-  const program = startProgram(COLLECTOR_CLI, ["serve", "--config", configFile]);
+export async function attachCollector(
+  dir: string,
+  configFile: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CollectorProcess> {
+  const program = startProgram(COLLECTOR_CLI, ["serve", "--config", configFile], env);
   const line = await program.waitForLog((l) => l.msg === "listening");
   const url = String(line.url);
   return {

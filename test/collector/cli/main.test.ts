@@ -143,7 +143,17 @@ describe("giamsat-collector", () => {
   });
 
   it("prints help for every command given --help, without asking for --config", async () => {
-    for (const command of ["serve", "enroll", "revoke", "rotate", "export", "user", "user add"]) {
+    for (const command of [
+      "serve",
+      "enroll",
+      "revoke",
+      "rotate",
+      "export",
+      "user",
+      "user add",
+      "notify",
+      "notify test",
+    ]) {
       const result = await runCli(COLLECTOR_CLI, [...command.split(" "), "--help"]);
       expect({ command, code: result.code }).toEqual({ command, code: 0 });
       expect(result.stdout).toContain("Usage:");
