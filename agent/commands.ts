@@ -89,13 +89,16 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   const file = requireOption(values, "config");
   if (command === "enroll") {
-    const { checkConfigFree, redeemCode, writeEnrolledConfig } = await import("./enroll.js");
+    const { checkConfigFolder, checkConfigFree, redeemCode, writeEnrolledConfig } = await import(
+      "./enroll.js"
+    );
     const enroll = {
       collector: requireOption(values, "collector"),
       code: requireOption(values, "code"),
       ca: values.ca,
       pin: values.pin,
     };
+    checkConfigFolder(file);
     checkConfigFree(file);
     const enrolled = await redeemCode(enroll);
     writeEnrolledConfig(file, enroll, enrolled);

@@ -122,14 +122,15 @@ export async function redeemCode(options: EnrollOptions): Promise<EnrollResponse
   throw new Error(`the collector refused the enrollment: ${said}`);
 }
 
-/**
- * Refuses to overwrite an agent.yaml (it holds a token that would be lost), or to use a code when
- * the file could not be written afterwards.
- */
-export function checkConfigFree(file: string): void {
+/** Refuses to use a code when agent.yaml could not be written afterwards: its folder is missing. */
+export function checkConfigFolder(file: string): void {
   if (!existsSync(dirname(resolve(file)))) {
     throw new ConfigError(`${file}: the folder ${dirname(resolve(file))} does not exist`);
   }
+}
+
+/** Refuses to overwrite an agent.yaml: it holds a token that would be lost. */
+export function checkConfigFree(file: string): void {
   if (existsSync(file)) {
     throw new ConfigError(
       `${file} exists already: this machine is enrolled; remove the file first to enroll it again, or write another --config`,

@@ -108,7 +108,7 @@ export async function installAgent(
     }
     enroll = { collector: options.collector, code: options.code, ca: options.ca, pin: options.pin };
     checkEnrollOptions(enroll);
-    checkConfigFree(inRoot(spec.configFile));
+    checkConfigFree(inRoot(spec.configFile)); // its folder is made below, before the code is used
   } else if (options.config) {
     ready = adaptConfig(options.config, bufferPath, caTarget);
   } else if (!existsSync(inRoot(spec.configFile))) {

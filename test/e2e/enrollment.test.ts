@@ -128,6 +128,17 @@ describe("an enrollment code", () => {
     const again = await enroll(code, "a1.yaml");
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("a1.yaml exists already: this machine is enrolled");
+
+    // Nor does it spend a use when the file could not be written afterwards.
+    const nowhere = await enroll(code, "missing/agent.yaml");
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain(
+      `agent.yaml: the folder ${join(dir.path, "missing")} does not exist`,
+    );
+    const selector = code.split("-")[1];
+    expect(
+      query<{ uses: number }>("SELECT uses FROM enrollment_codes WHERE selector = ?", selector),
+    ).toEqual([{ uses: 0 }]);
   });
 
   it("expired or revoked is refused; agents it enrolled keep working", async () => {
