@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFailed } from "vitest";
 import { BootedSystem, debootstrap, inChroot } from "../helpers/container.js";
 import { freePort, producedSamples, storedSamples } from "../helpers/delivery.js";
 import { peer } from "../helpers/peers.js";
@@ -45,20 +45,16 @@ afterAll(async () => {
   dir.remove();
 }, 120_000);
 
-/** Waits as `eventually` does; on failure, the agent's journal in the booted system says why. */
-async function waitFor<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  what: string,
-): Promise<T> {
-  try {
-    return await eventually(probe, 90_000, what);
-  } catch (error) {
-    const journal = system?.exec(
-      ["journalctl", "-u", "giamsat-agent", "--no-pager", "-n", "80"],
-      true,
-    );
-    throw new Error(`${(error as Error).message}\n${journal?.stdout ?? ""}`);
-  }
+/** The agent's journal in the booted system, which says why when something went wrong there. */
+function agentJournal(): string {
+  return (
+    system?.exec(["journalctl", "-u", "giamsat-agent", "--no-pager", "-n", "120"], true).stdout ??
+    ""
+  );
+}
+
+function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
+  return eventually(probe, 90_000, what);
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
@@ -92,6 +88,9 @@ describe.skipIf(missing.length > 0)("the Debian package on a booted Debian 12", 
   it(
     "installs, enrolls, runs under systemd as its user, and upgrades over a running agent without losing a sample",
     async () => {
+      onTestFailed(() => {
+        process.stderr.write(`the agent's journal:\n${agentJournal()}\n`);
+      });
       const root = join(dir.path, "debian");
       // Everything this test downloads stays in its folder: the Debian root and npm's cache.
       const built = run("node", [join(ROOT, "dist/packaging/deb.js"), "--out", dir.path], {
@@ -224,8 +223,9 @@ describe.skipIf(missing.length > 0)("the Debian package on a booted Debian 12", 
       const bufferInode = statSync(buffer).ino;
 
       const newer = newerVersion(deb, "0.1.1");
-      writeFileSync(join(root, "tmp/giamsat-new.deb"), readFileSync(newer));
-      system.exec(["dpkg", "-i", "/tmp/giamsat-new.deb"]);
+      // Not /tmp: the booted system has a tmpfs of its own there, which this side does not see.
+      writeFileSync(join(root, "var/tmp/giamsat-new.deb"), readFileSync(newer));
+      system.exec(["dpkg", "-i", "/var/tmp/giamsat-new.deb"]);
       const after = system.exec([
         "systemctl",
         "show",
