@@ -21,10 +21,10 @@ describe("can", () => {
       ]),
     );
     expect(table).toEqual({
-      city: "read:ab signoff:-- agents:-- users:-- audit:--",
-      unit: "read:a- signoff:a- agents:-- users:-- audit:--",
-      operator: "read:ab signoff:-- agents:ab users:-- audit:--",
-      admin: "read:ab signoff:ab agents:ab users:ab audit:ab",
+      city: "read:ab signoff:-- agents:-- enroll:-- users:-- audit:--",
+      unit: "read:a- signoff:a- agents:-- enroll:a- users:-- audit:--",
+      operator: "read:ab signoff:-- agents:ab enroll:ab users:-- audit:--",
+      admin: "read:ab signoff:ab agents:ab enroll:ab users:ab audit:ab",
     });
   });
 
