@@ -8,6 +8,7 @@ import {
   type Compaction,
   DAY,
   JobRunner,
+  type LayoutUpgrade,
   type Retention,
   type RollupReader,
   type Rollups,
@@ -46,6 +47,8 @@ export class History {
   readonly rollupReader: RollupReader;
   readonly compaction: Compaction;
   readonly retention: Retention;
+  /** Moving an older store's rollups into chunks (progress on /metrics). */
+  readonly upgrade: LayoutUpgrade;
   readonly incidents: Incidents;
   readonly availability: AvailabilityQuery;
   readonly jobs: JobRunner;
@@ -58,6 +61,7 @@ export class History {
       retention: options.retention,
       checkTimes: bucketTimes,
       retentionPhases: recordRetention(db),
+      ...(options.log ? { log: options.log } : {}),
     });
     this.catalog = tsdb.catalog;
     this.samples = tsdb.samples;
@@ -66,6 +70,7 @@ export class History {
     this.rollupReader = tsdb.rollupReader;
     this.compaction = tsdb.compaction;
     this.retention = tsdb.retention;
+    this.upgrade = tsdb.upgrade;
     this.incidents = new Incidents(db, options.incidents, options.startedAt);
     this.availability = new AvailabilityQuery(
       this.catalog,
