@@ -1,7 +1,9 @@
 // Counting samples for delivery tests: what an agent produced (its trace) against what the
-// collector stored (its export), as multisets that must be equal.
+// collector stored (its export), as multisets that must be equal. The collector stores values at
+// the precision the metric table declares, so produced values are rounded the same way first.
 import { existsSync, readFileSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
+import { METRIC_BY_NAME, METRICS } from "../../shared/metrics.js";
 import { COLLECTOR_CLI, runCli } from "./processes.js";
 
 interface TraceEntry {
@@ -24,6 +26,14 @@ function key(metric: string, labels: Record<string, string>, ts: number, value: 
   return `${metric}{${sorted}} ${ts} ${value}`;
 }
 
+/** A value as the collector stores it: rounded to its metric's decimals (0 rather than -0). */
+function stored(metric: string, value: number): number {
+  const decimals = METRIC_BY_NAME.get(metric)?.decimals;
+  if (decimals === undefined) return value;
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale + 0;
+}
+
 /** Every sample the collector must store for the traced entries, sorted (duplicates kept). */
 export function producedSamples(traceFile: string): string[] {
   if (!existsSync(traceFile)) return [];
@@ -33,10 +43,12 @@ export function producedSamples(traceFile: string): string[] {
     const entry = JSON.parse(line) as TraceEntry;
     for (const r of entry.results) {
       const labels = { category: r.category, check: r.check, kind: r.kind };
-      out.push(key("giamsat_check_up", labels, r.ts, r.up ? 1 : 0));
-      out.push(key("giamsat_check_duration_seconds", labels, r.ts, r.duration));
+      out.push(key(METRICS.checkUp.name, labels, r.ts, r.up ? 1 : 0));
+      const duration = METRICS.checkDuration.name;
+      out.push(key(duration, labels, r.ts, stored(duration, r.duration)));
     }
-    for (const s of entry.samples) out.push(key(s.metric, s.labels, s.ts, s.value));
+    for (const s of entry.samples)
+      out.push(key(s.metric, s.labels, s.ts, stored(s.metric, s.value)));
   }
   return out.sort();
 }
