@@ -124,19 +124,25 @@ function widthCost(list: readonly number[], from: number): number {
   return (min === 0 ? 1 : fieldBits(min)) + 6 + width * (list.length - from);
 }
 
-/** Writes integers (|n| ≤ MAX_INTEGER); the reader must be told how many. None take no bits. */
-export function writeIntegers(out: BitWriter, values: readonly number[]): void {
-  if (values.length === 0) return;
+interface Choice {
+  bits: number;
+  order: number;
+  packing: number;
+  list: number[];
+}
+
+/** The cheapest of the six ways to write the integers (|n| ≤ MAX_INTEGER), and its size. */
+function choose(values: readonly number[]): Choice {
   for (const value of values) {
     if (!Number.isInteger(value) || Math.abs(value) > MAX_INTEGER) {
       throw new RangeError(`${value} is not an integer a chunk holds`);
     }
   }
-  let best = { bits: Number.POSITIVE_INFINITY, order: 0, packing: PACKED_FIELDS, list: [0] };
+  let best: Choice = { bits: Number.POSITIVE_INFINITY, order: 0, packing: PACKED_FIELDS, list: [] };
   for (let order = 0; order < TRANSFORMS; order++) {
     const list = residuals(values, order);
     const from = Math.min(order, list.length);
-    let seeds = 0;
+    let seeds = 3;
     for (let i = 0; i < from; i++) seeds += list[i] === 0 ? 1 : fieldBits(list[i] as number);
     const fields = seeds + fieldsCost(list, from);
     if (fields < best.bits) best = { bits: fields, order, packing: PACKED_FIELDS, list };
@@ -145,7 +151,18 @@ export function writeIntegers(out: BitWriter, values: readonly number[]): void {
       if (width < best.bits) best = { bits: width, order, packing: PACKED_WIDTH, list };
     }
   }
-  const { order, packing, list } = best;
+  return best;
+}
+
+/** The bits writeIntegers takes for these integers. */
+export function integersBits(values: readonly number[]): number {
+  return values.length === 0 ? 0 : choose(values).bits;
+}
+
+/** Writes integers (|n| ≤ MAX_INTEGER); the reader must be told how many. None take no bits. */
+export function writeIntegers(out: BitWriter, values: readonly number[]): void {
+  if (values.length === 0) return;
+  const { order, packing, list } = choose(values);
   out.write(order, 2);
   out.write(packing, 1);
   const from = Math.min(order, list.length);
