@@ -86,6 +86,14 @@ export function encodeRollups(block: RollupBlock): Uint8Array {
   return out;
 }
 
+/** How many buckets a rollup chunk holds, from its header alone. */
+export function rollupCount(bytes: Uint8Array): number {
+  const header = new BitReader(bytes);
+  const format = header.readVarint();
+  if (format !== FORMAT) throw new RangeError(`unknown rollup chunk format ${format}`);
+  return header.readVarint();
+}
+
 /**
  * The offsets and the columns asked for (by index; `wanted` undefined: all of them) of a rollup
  * chunk; columns not asked for are left undefined and never decoded.
