@@ -7,6 +7,7 @@ import type { Db } from "../db/database.js";
 import {
   type Compaction,
   DAY,
+  type DayMerge,
   JobRunner,
   type LayoutUpgrade,
   type Retention,
@@ -46,6 +47,7 @@ export class History {
   readonly rollups: Rollups;
   readonly rollupReader: RollupReader;
   readonly compaction: Compaction;
+  readonly dayMerge: DayMerge;
   readonly retention: Retention;
   /** Moving an older store's rollups into chunks (progress on /metrics). */
   readonly upgrade: LayoutUpgrade;
@@ -69,6 +71,7 @@ export class History {
     this.rollups = tsdb.rollups;
     this.rollupReader = tsdb.rollupReader;
     this.compaction = tsdb.compaction;
+    this.dayMerge = tsdb.dayMerge;
     this.retention = tsdb.retention;
     this.upgrade = tsdb.upgrade;
     this.incidents = new Incidents(db, options.incidents, options.startedAt);

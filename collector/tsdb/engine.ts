@@ -1,12 +1,13 @@
 // The time-series engine over one SQLite file, its parts wired together: the series catalog, the
 // sample reader, rollups in chunks with their watermarks and scopes, and the background jobs a
 // JobRunner steps beside those the application adds: the upgrade of an older store's rollups,
-// rollups, compaction and retention.
+// rollups, compaction, the merge of closed days of raw chunks, and retention.
 import type { RetentionConfig } from "../../shared/config/collector.js";
 import type { Logger } from "../../shared/log.js";
 import { SeriesCatalog } from "./catalog.js";
 import type { CheckTimesOf } from "./check-times.js";
 import { Compaction } from "./compaction.js";
+import { DayMerge } from "./day-merge.js";
 import type { Job } from "./jobs.js";
 import { LayoutUpgrade } from "./layout-upgrade.js";
 import { LegacyRollups } from "./legacy-rollups.js";
@@ -37,6 +38,8 @@ export class Tsdb {
   readonly rollups: Rollups;
   readonly rollupReader: RollupReader;
   readonly compaction: Compaction;
+  /** Merging closed days of 2-hour raw chunks into one chunk per series and day. */
+  readonly dayMerge: DayMerge;
   readonly retention: Retention;
   /** Moving an older store's rollup rows into chunks; done at once for a store that has none. */
   readonly upgrade: LayoutUpgrade;
@@ -61,7 +64,8 @@ export class Tsdb {
     });
     this.rollupReader = new RollupReader(chunks, legacy);
     this.compaction = new Compaction(db);
+    this.dayMerge = new DayMerge(db, () => this.compaction.compactedBefore);
     this.retention = new Retention(db, options.retention, chunks, legacy, options.retentionPhases);
-    this.jobs = [this.upgrade, this.rollups, this.compaction, this.retention];
+    this.jobs = [this.upgrade, this.rollups, this.compaction, this.dayMerge, this.retention];
   }
 }

@@ -22,6 +22,7 @@ export {
 } from "./check-times.js";
 export type { Samples } from "./chunk-codec.js";
 export type { Compaction } from "./compaction.js";
+export type { DayMerge } from "./day-merge.js";
 export { Tsdb, type TsdbOptions } from "./engine.js";
 export { type Job, JobRunner, type JobRunnerOptions } from "./jobs.js";
 export type { LayoutUpgrade } from "./layout-upgrade.js";

@@ -1,8 +1,8 @@
 // Deletes what is older than the configured retention, one series (or scope, agent) at a time in
 // short transactions, then the application's own old rows (phases it hands in). Every delete is a
 // range of a primary key, so a step costs what it removes. Chunks go whole, once all of their
-// window or span is past retention: raw chunks by 2 hours, 5-minute rollups by local day, hourly
-// ones by 8 days, daily ones by 64. No VACUUM: SQLite reuses the freed pages for new data, and the
+// window or span is past retention: raw chunks by 2 hours or by UTC day once merged, 5-minute
+// rollups by local day, hourly ones by 8 days, daily ones by 64. No VACUUM: SQLite reuses the freed pages for new data, and the
 // file stops growing.
 import type { RetentionConfig } from "../../shared/config/collector.js";
 import { bucketOf, FIVE_MINUTE_LEVEL, type Level } from "./buckets.js";
@@ -10,7 +10,7 @@ import type { Job } from "./jobs.js";
 import { LEGACY_TABLES, type LegacyRollups } from "./legacy-rollups.js";
 import type { RollupChunks } from "./rollup-chunks.js";
 import { ROLLUP_TABLES, spanOf } from "./rollup-tables.js";
-import { chunkId, windowOf } from "./sample-reader.js";
+import { chunkId, dayOf, windowOf } from "./sample-reader.js";
 import type { Db } from "./sqlite.js";
 
 /** How often a pass starts. */
@@ -70,6 +70,7 @@ export class Retention implements Job {
     const scopes = pageOf(db, "SELECT id FROM scopes WHERE id > ? ORDER BY id");
     const agents = pageOf(db, "SELECT id FROM agents WHERE id > ? ORDER BY id");
     const chunks = db.prepare("DELETE FROM chunks WHERE id >= ? AND id < ?");
+    const days = db.prepare("DELETE FROM day_chunks WHERE id >= ? AND id < ?");
     const head = db.prepare("DELETE FROM samples WHERE agent_id = ? AND ts < ?");
 
     this.#phases = (now) => {
@@ -97,6 +98,7 @@ export class Retention implements Job {
           next: series,
           remove: (id) => {
             chunks.run(chunkId(id, 0), chunkId(id, windowOf(raw)));
+            days.run(chunkId(id, 0), chunkId(id, dayOf(windowOf(raw))));
             removeRollups("series", id);
           },
         },

@@ -10,10 +10,12 @@ export interface StoreSizes {
   rawSamples: number;
   compacted: number;
   head: number;
-  /** Bytes of the chunks and head tables (pages, with SQLite's own overhead). */
+  /** Bytes of the chunk tables (2-hour and day) and the head (pages, with SQLite's overhead). */
   rawBytes: number;
   chunkBytes: number;
   headBytes: number;
+  /** Samples in day chunks, of those compacted. */
+  inDays: number;
   /** Per metric: bytes of chunk data, and that plus its share of the chunk table's overhead. */
   perMetric: { metric: string; dataBytes: number; bytes: number; samples: number }[];
   rollups: { name: string; bytes: number; buckets: number }[];
@@ -26,20 +28,38 @@ export function storeSizes(db: Db): StoreSizes {
     .prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC")
     .all() as { name: string; bytes: number }[];
   const bytes = (name: string) => tables.find((t) => t.name === name)?.bytes ?? 0;
-  const compacted = (db.prepare("SELECT sum(count) FROM chunks").pluck().get() as number) ?? 0;
-  const head = db.prepare("SELECT count(*) FROM samples").pluck().get() as number;
-  const chunkRows = db.prepare("SELECT count(*) FROM chunks").pluck().get() as number;
-  const chunkData =
-    (db.prepare("SELECT sum(length(data)) FROM chunks").pluck().get() as number | null) ?? 0;
+  const one = (sql: string) => (db.prepare(sql).pluck().get() as number | null) ?? 0;
+  const inWindows = one("SELECT sum(count) FROM chunks");
+  const inDays = one("SELECT sum(count) FROM day_chunks");
+  const head = one("SELECT count(*) FROM samples");
+  const chunkBytes = bytes("chunks") + bytes("day_chunks");
   // What SQLite adds to the chunk data (row headers, keys, free space in pages), shared by row.
-  const overheadPerRow = (bytes("chunks") - chunkData) / Math.max(1, chunkRows);
-  const perMetric = (
-    db
+  const overheadPerRow = {
+    chunks:
+      (bytes("chunks") - one("SELECT sum(length(data)) FROM chunks")) /
+      Math.max(1, one("SELECT count(*) FROM chunks")),
+    day_chunks:
+      (bytes("day_chunks") - one("SELECT sum(length(data)) FROM day_chunks")) /
+      Math.max(1, one("SELECT count(*) FROM day_chunks")),
+  };
+  const byMetric = new Map<string, { dataBytes: number; bytes: number; samples: number }>();
+  for (const table of ["chunks", "day_chunks"] as const) {
+    const rows = db
       .prepare(`
         SELECT s.metric, sum(length(c.data)) AS dataBytes, count(*) AS rows, sum(c.count) AS samples
-        FROM chunks c JOIN series s ON s.id = c.id / ${2 ** 21} GROUP BY s.metric ORDER BY s.metric`)
-      .all() as { metric: string; dataBytes: number; rows: number; samples: number }[]
-  ).map(({ rows, ...m }) => ({ ...m, bytes: m.dataBytes + rows * overheadPerRow }));
+        FROM ${table} c JOIN series s ON s.id = c.id / ${2 ** 21} GROUP BY s.metric`)
+      .all() as { metric: string; dataBytes: number; rows: number; samples: number }[];
+    for (const row of rows) {
+      const m = byMetric.get(row.metric) ?? { dataBytes: 0, bytes: 0, samples: 0 };
+      m.dataBytes += row.dataBytes;
+      m.bytes += row.dataBytes + row.rows * overheadPerRow[table];
+      m.samples += row.samples;
+      byMetric.set(row.metric, m);
+    }
+  }
+  const perMetric = [...byMetric]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([metric, m]) => ({ metric, ...m }));
   const rollups = ROLLUP_TABLES.map((t) => {
     let buckets = 0;
     for (const data of db.prepare(`SELECT data FROM ${t.name}`).pluck().iterate()) {
@@ -50,11 +70,12 @@ export function storeSizes(db: Db): StoreSizes {
   return {
     tables,
     freeBytes: (db.pragma("freelist_count", { simple: true }) as number) * 4096,
-    rawSamples: compacted + head,
-    compacted,
+    rawSamples: inWindows + inDays + head,
+    compacted: inWindows + inDays,
+    inDays,
     head,
-    rawBytes: bytes("chunks") + bytes("samples"),
-    chunkBytes: bytes("chunks"),
+    rawBytes: chunkBytes + bytes("samples"),
+    chunkBytes,
     headBytes: bytes("samples"),
     perMetric,
     rollups,

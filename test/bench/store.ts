@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     ...sizes.tables
       .slice(0, 12)
       .map((t) => `  ${t.name.padEnd(22)} ${(t.bytes / MiB).toFixed(1).padStart(8)} MiB`),
-    `raw samples kept: ${sizes.rawSamples} (${sizes.compacted} in chunks, ${sizes.head} in the head)`,
+    `raw samples kept: ${sizes.rawSamples} (${sizes.compacted} in chunks, ${sizes.inDays} of them merged by day, ${sizes.head} in the head)`,
     `bytes per raw sample: ${(sizes.rawBytes / sizes.rawSamples).toFixed(2)} (chunks alone ${(sizes.chunkBytes / Math.max(1, sizes.compacted)).toFixed(2)}, head rows ${(sizes.headBytes / Math.max(1, sizes.head)).toFixed(1)})`,
     ...sizes.perMetric.map(
       (m) =>

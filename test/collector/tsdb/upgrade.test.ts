@@ -204,11 +204,15 @@ describe("upgrading a database written by release 0b8647c", () => {
     expectReleaseAnswers(db, history, "after the upgrade");
 
     // Then the other jobs run: the late results the release left to roll up are rolled up, which
-    // adds their points to the unit's trend lines and changes no figure.
+    // adds their points to the unit's trend lines and changes no figure; the release's 2-hour raw
+    // chunks (format 1) of closed days are merged into day chunks of this version's format.
     expect(history.marks.get("so-tttt")?.dirtyFrom).toBeDefined();
     for (const job of [history.rollups, history.compaction, history.retention]) {
       while (job.step(release.now));
     }
+    // A day later its one closed day of raw samples would be merged; merging is all it does.
+    while (history.dayMerge.step(release.now + 30 * 3_600_000));
+    expect(db.prepare("SELECT count(*) FROM day_chunks").pluck().get()).toBeGreaterThan(0);
     expect(history.marks.get("so-tttt")?.dirtyFrom).toBeUndefined();
     expectReleaseAnswers(db, history, "once the late results are rolled up", true);
     db.close();
