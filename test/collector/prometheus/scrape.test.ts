@@ -34,6 +34,13 @@ describe("/metrics", () => {
     expect(await ok.text()).toContain("# TYPE giamsat_collector_series gauge");
   });
 
+  it("shows a store with nothing to upgrade as upgraded", async () => {
+    const samples = parseExposition(
+      await (await fetch(`${collector.url}/metrics`, { headers: auth })).text(),
+    );
+    expect(find(samples, "giamsat_collector_store_upgrade_progress_ratio")[0]?.value).toBe(1);
+  });
+
   it("answers HEAD with the headers alone", async () => {
     const head = await fetch(`${collector.url}/metrics`, { method: "HEAD", headers: auth });
     expect(head.status).toBe(200);
