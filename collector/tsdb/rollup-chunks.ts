@@ -1,6 +1,7 @@
 // Rollup chunks in their tables (rollup-tables.ts): read by ranges of ids for queries, and changed
 // through an edit that decodes each chunk it touches once, changes its buckets in memory and
 // encodes it once when flushed, however many hours of it a rollup step (or an upgrade) rewrites.
+import { type Decoded, RollupCache } from "./rollup-cache.js";
 import { decodeRollups, encodeRollups } from "./rollup-codec.js";
 import { chunkIdOf, ROLLUP_TABLES, type RollupTable, spanOf, spanStart } from "./rollup-tables.js";
 import type { Db } from "./sqlite.js";
@@ -12,12 +13,13 @@ interface Statements {
   get: { get(id: number): unknown };
   put: { run(id: number, data: Uint8Array): unknown };
   remove: { run(id: number): unknown };
-  removeRange: { run(from: number, to: number): unknown };
+  removeRange: { run(from: number, to: number): { changes: number } };
   ranges: { all(ranges: string): unknown[] };
 }
 
 export class RollupChunks {
   readonly #statements = new Map<string, Statements>();
+  readonly #cache = new RollupCache();
 
   constructor(db: Db) {
     for (const t of ROLLUP_TABLES) {
@@ -45,20 +47,30 @@ export class RollupChunks {
     return this.#of(t).get.get(id) as Uint8Array | undefined;
   }
 
-  /** Chunks with ids in the ranges ([[first, last], ...], inclusive), range by range. */
-  inRanges(t: RollupTable, ranges: readonly (readonly [number, number])[]): [number, Uint8Array][] {
-    if (ranges.length === 0) return [];
-    return this.#of(t).ranges.all(JSON.stringify(ranges)) as [number, Uint8Array][];
+  /**
+   * The chunks with ids in the ranges ([[first, last], ...], inclusive), range by range, with
+   * their offsets and the columns asked for, decoded (or found decoded in the cache).
+   */
+  *inRanges(
+    t: RollupTable,
+    ranges: readonly (readonly [number, number])[],
+    wanted: readonly number[],
+  ): Generator<[number, Decoded]> {
+    if (ranges.length === 0) return;
+    const rows = this.#of(t).ranges.all(JSON.stringify(ranges)) as [number, Uint8Array][];
+    for (const [id, data] of rows) yield [id, this.#cache.decode(t.name, id, data, wanted)];
   }
 
   /** Deletes the owner's chunks of spans before `span`. */
   removeBefore(t: RollupTable, owner: number, span: number): void {
-    this.#of(t).removeRange.run(chunkIdOf(owner, 0), chunkIdOf(owner, span));
+    const { changes } = this.#of(t).removeRange.run(chunkIdOf(owner, 0), chunkIdOf(owner, span));
+    if (changes > 0) this.#cache.forgetTable(t.name);
   }
 
   write(t: RollupTable, id: number, data: Uint8Array | undefined): void {
     if (data) this.#of(t).put.run(id, data);
     else this.#of(t).remove.run(id);
+    this.#cache.forget(t.name, id);
   }
 
   edit(): RollupEdit {

@@ -5,7 +5,6 @@
 // place or the other, never both).
 import type { LegacyRollups } from "./legacy-rollups.js";
 import type { RollupChunks } from "./rollup-chunks.js";
-import { decodeRollups } from "./rollup-codec.js";
 import {
   chunkIdOf,
   ownerOfChunk,
@@ -43,12 +42,8 @@ export class RollupReader {
     const from = spanOf(t, first);
     const to = spanOf(t, last - 1);
     const ranges = ids.map((id) => [chunkIdOf(id, from), chunkIdOf(id, to)] as const);
-    for (const [id, data] of this.chunks.inRanges(t, ranges)) {
-      yield {
-        owner: ownerOfChunk(id),
-        start: spanStart(t, spanOfChunk(id)),
-        ...decodeRollups(data, wanted),
-      };
+    for (const [id, decoded] of this.chunks.inRanges(t, ranges, wanted)) {
+      yield { owner: ownerOfChunk(id), start: spanStart(t, spanOfChunk(id)), ...decoded };
     }
   }
 
