@@ -16,7 +16,7 @@ export interface StoreSizes {
   headBytes: number;
   /** Samples in day chunks, of those compacted. */
   inDays: number;
-  /** Per metric: bytes of chunk data, and that plus its share of the chunk table's overhead. */
+  /** Per metric: bytes of chunk data, and that with its share of the chunk tables' overhead. */
   perMetric: { metric: string; dataBytes: number; bytes: number; samples: number }[];
   rollups: { name: string; bytes: number; buckets: number }[];
   rollupBytes: number;
@@ -33,26 +33,23 @@ export function storeSizes(db: Db): StoreSizes {
   const inDays = one("SELECT sum(count) FROM day_chunks");
   const head = one("SELECT count(*) FROM samples");
   const chunkBytes = bytes("chunks") + bytes("day_chunks");
-  // What SQLite adds to the chunk data (row headers, keys, free space in pages), shared by row.
-  const overheadPerRow = {
-    chunks:
-      (bytes("chunks") - one("SELECT sum(length(data)) FROM chunks")) /
-      Math.max(1, one("SELECT count(*) FROM chunks")),
-    day_chunks:
-      (bytes("day_chunks") - one("SELECT sum(length(data)) FROM day_chunks")) /
-      Math.max(1, one("SELECT count(*) FROM day_chunks")),
+  // What SQLite adds to the chunk data (row headers, keys, free space in pages, overflow pages),
+  // shared in proportion to the data: a page holds bytes, whichever series they are of.
+  const overhead = {
+    chunks: bytes("chunks") / Math.max(1, one("SELECT sum(length(data)) FROM chunks")),
+    day_chunks: bytes("day_chunks") / Math.max(1, one("SELECT sum(length(data)) FROM day_chunks")),
   };
   const byMetric = new Map<string, { dataBytes: number; bytes: number; samples: number }>();
   for (const table of ["chunks", "day_chunks"] as const) {
     const rows = db
       .prepare(`
-        SELECT s.metric, sum(length(c.data)) AS dataBytes, count(*) AS rows, sum(c.count) AS samples
+        SELECT s.metric, sum(length(c.data)) AS dataBytes, sum(c.count) AS samples
         FROM ${table} c JOIN series s ON s.id = c.id / ${2 ** 21} GROUP BY s.metric`)
-      .all() as { metric: string; dataBytes: number; rows: number; samples: number }[];
+      .all() as { metric: string; dataBytes: number; samples: number }[];
     for (const row of rows) {
       const m = byMetric.get(row.metric) ?? { dataBytes: 0, bytes: 0, samples: 0 };
       m.dataBytes += row.dataBytes;
-      m.bytes += row.dataBytes + row.rows * overheadPerRow[table];
+      m.bytes += row.dataBytes * overhead[table];
       m.samples += row.samples;
       byMetric.set(row.metric, m);
     }
