@@ -6,8 +6,12 @@ import type { Job } from "./jobs.js";
 import { CHUNK_MS, chunkId, mergeSamples, windowOf } from "./sample-reader.js";
 import type { Db } from "./sqlite.js";
 
-/** Samples stay in the head for at least this long: rollups and /metrics read recent data there. */
-export const HEAD_KEEP_MS = 3_600_000;
+/**
+ * A closed window's samples stay in the head this long: a batch's stragglers and the rollups of
+ * its last minutes (made 2 minutes behind the clock) find them there; samples later than that
+ * are merged into the window's chunk. Longer would keep more rows of 24 bytes in the head.
+ */
+export const HEAD_KEEP_MS = 10 * 60_000;
 const STEP_MS = 5;
 /** Head rows read at once; a bigger agent is compacted over several steps. */
 const ROWS_PER_READ = 5000;

@@ -62,10 +62,10 @@ afterAll(() => store.close());
 describe("compaction", () => {
   let before: string[];
 
-  it("leaves the last hour and the window it is in in the head", () => {
-    // An hour before 11:30 is 10:30, in the window 09:00–11:00 (UTC 02:00–04:00): only what is
+  it("leaves the window under way, and the one before for 10 minutes, in the head", () => {
+    // 10 minutes before 11:05 is 10:55, in the window 09:00–11:00 (UTC 02:00–04:00): only what is
     // before 09:00 is compacted.
-    store.history.jobs.runUntilIdle(vn("11:30:00"));
+    store.history.jobs.runUntilIdle(vn("11:05:00"));
     expect(store.history.compaction.compactedBefore).toBe(vn("09:00:00"));
     expect(count("samples")).toBe(3 * 120 * 4);
     expect(store.db.prepare("SELECT sum(count) FROM chunks").pluck().get()).toBe(120 * 4);
