@@ -35,10 +35,16 @@ function unzigzag(z: number): number {
   return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
 }
 
+/** Where each class ends, and its field's bits (measuring lists is most of what encoding costs). */
+const LIMITS = CLASSES.map((c) => 2 ** c.bits);
+const FIELD_BITS = CLASSES.map((c) => c.prefixBits + c.bits);
+
 /** Bits of a field holding a non-zero value. */
 function fieldBits(value: number): number {
-  const z = zigzag(value);
-  for (const c of CLASSES) if (z < 2 ** c.bits) return c.prefixBits + c.bits;
+  const z = value >= 0 ? value * 2 : -value * 2 - 1;
+  for (let i = 0; i < LIMITS.length; i++) {
+    if (z < (LIMITS[i] as number)) return FIELD_BITS[i] as number;
+  }
   throw new RangeError(`integer ${value} is too large for a chunk`);
 }
 
@@ -48,7 +54,8 @@ function gammaBits(length: number): number {
 
 /** Bits needed for a non-negative integer below 2^54. */
 function widthOf(value: number): number {
-  let width = 0;
+  if (value < 2 ** 32) return 32 - Math.clz32(value);
+  let width = 32;
   while (width < 54 && value >= 2 ** width) width++;
   return width;
 }
