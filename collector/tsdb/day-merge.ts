@@ -14,6 +14,8 @@ const DAY_MS = WINDOWS_PER_DAY * CHUNK_MS;
 /** A day is merged once it ended this long ago. */
 export const MERGE_AFTER_MS = 30 * 3_600_000;
 const STEP_MS = 5;
+/** The bound of the latest pass begun, saved before it writes, as readers rely on it. */
+const REACH_KEY = "merging_before";
 const STATE_KEY = "merged_before";
 
 export class DayMerge implements Job {
@@ -28,6 +30,8 @@ export class DayMerge implements Job {
   /** Days before this one (ms) are merged. */
   #done: number;
   #pass: { before: number; after: number } | undefined;
+  /** The bound of the latest pass begun, finished or not (a crash may have cut one short). */
+  #reach: number;
 
   constructor(
     db: Db,
@@ -51,6 +55,15 @@ export class DayMerge implements Job {
       (db.prepare("SELECT value FROM maintenance_state WHERE job = ?").pluck().get(STATE_KEY) as
         | number
         | undefined) ?? 0;
+    this.#reach =
+      (db.prepare("SELECT value FROM maintenance_state WHERE job = ?").pluck().get(REACH_KEY) as
+        | number
+        | undefined) ?? this.#done;
+  }
+
+  /** No day chunk holds a sample at or after this time (the pass under way included). */
+  get daysBefore(): number {
+    return Math.max(this.#done, this.#reach);
   }
 
   step(now: number): boolean {
@@ -59,6 +72,10 @@ export class DayMerge implements Job {
       const before = Math.floor(ready / DAY_MS) * DAY_MS;
       if (before <= this.#done) return false;
       this.#pass = { before, after: 0 };
+      if (before > this.#reach) {
+        this.#saveState.run(REACH_KEY, before);
+        this.#reach = before;
+      }
     }
     const pass = this.#pass;
     const until = performance.now() + STEP_MS;

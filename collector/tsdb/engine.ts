@@ -51,7 +51,12 @@ export class Tsdb {
     options: TsdbOptions,
   ) {
     this.catalog = new SeriesCatalog(db);
-    this.samples = new SampleReader(db);
+    this.compaction = new Compaction(db);
+    this.dayMerge = new DayMerge(db, () => this.compaction.compactedBefore);
+    this.samples = new SampleReader(db, {
+      chunks: () => this.compaction.chunksBefore,
+      days: () => this.dayMerge.daysBefore,
+    });
     this.marks = new Watermarks(db);
     this.scopes = new ScopeIds(db);
     const chunks = new RollupChunks(db);
@@ -63,8 +68,6 @@ export class Tsdb {
       ready: () => this.upgrade.done,
     });
     this.rollupReader = new RollupReader(chunks, legacy);
-    this.compaction = new Compaction(db);
-    this.dayMerge = new DayMerge(db, () => this.compaction.compactedBefore);
     this.retention = new Retention(db, options.retention, chunks, legacy, options.retentionPhases);
     this.jobs = [this.upgrade, this.rollups, this.compaction, this.dayMerge, this.retention];
   }

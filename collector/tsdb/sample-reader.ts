@@ -82,7 +82,18 @@ export class SampleReader {
   readonly #lastDay;
   readonly #firstDay;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    /**
+     * How far compaction and the merge of days have got (ms): no 2-hour chunk holds a sample at or
+     * after the first, no day chunk at or after the second, so a read of newer samples (the usual:
+     * the last minutes) asks for none. Without them every read looks in every table.
+     */
+    private readonly bounds: { chunks(): number; days(): number } = {
+      chunks: () => Number.POSITIVE_INFINITY,
+      days: () => Number.POSITIVE_INFINITY,
+    },
+  ) {
     this.#agentOf = db.prepare("SELECT agent_id FROM series WHERE id = ?").pluck();
     // Chunks of several series, each its own range of ids ([[first, last], ...] as JSON). CROSS
     // JOIN keeps the ranges outside, so each is a rowid search (a plain join scans chunks), and
@@ -204,18 +215,25 @@ export class SampleReader {
     const out = new Map<number, Samples>();
     if (to <= from || seriesIds.length === 0) return out;
     const [first, last] = [windowOf(from), windowOf(to - 1)];
-    const days = this.#collect(
-      this.#daysIn,
-      seriesIds.map((id) => [chunkId(id, dayOf(first)), chunkId(id, dayOf(last))]),
-      from,
-      to,
-    );
-    const windows = this.#collect(
-      this.#chunksIn,
-      seriesIds.map((id) => [chunkId(id, first), chunkId(id, last)]),
-      from,
-      to,
-    );
+    const none = new Map<number, Samples>();
+    const days =
+      from >= this.bounds.days()
+        ? none
+        : this.#collect(
+            this.#daysIn,
+            seriesIds.map((id) => [chunkId(id, dayOf(first)), chunkId(id, dayOf(last))]),
+            from,
+            to,
+          );
+    const windows =
+      from >= this.bounds.chunks()
+        ? none
+        : this.#collect(
+            this.#chunksIn,
+            seriesIds.map((id) => [chunkId(id, first), chunkId(id, last)]),
+            from,
+            to,
+          );
     for (const id of new Set([...days.keys(), ...windows.keys()])) {
       const day = days.get(id) ?? { ts: [], values: [] };
       out.set(id, mergeSamples(day, windows.get(id) ?? { ts: [], values: [] }));
