@@ -2,8 +2,9 @@
 // a bounded number of rows per step, so ingest keeps writing plain rows and the file stays small.
 
 import { decodeChunk, encodeChunk, type Samples } from "./chunk-codec.js";
+import { CHUNK_MS, chunkId, windowOf } from "./chunk-ids.js";
 import type { Job } from "./jobs.js";
-import { CHUNK_MS, chunkId, mergeSamples, windowOf } from "./sample-reader.js";
+import { mergeSamples } from "./sample-reader.js";
 import type { Db } from "./sqlite.js";
 
 /**

@@ -6,8 +6,9 @@
 // 24-hour window (read raw at its uneven edge) still come from a small 2-hour chunk. Samples that
 // arrive for a merged day go to a 2-hour chunk as before; readers take both.
 import { decodeChunk, encodeChunk, type Samples } from "./chunk-codec.js";
+import { CHUNK_MS, chunkId, WINDOWS_PER_DAY } from "./chunk-ids.js";
 import type { Job } from "./jobs.js";
-import { CHUNK_MS, chunkId, mergeSamples, WINDOWS_PER_DAY } from "./sample-reader.js";
+import { mergeSamples } from "./sample-reader.js";
 import type { Db } from "./sqlite.js";
 
 const DAY_MS = WINDOWS_PER_DAY * CHUNK_MS;

@@ -6,11 +6,11 @@
 // file stops growing.
 import type { RetentionConfig } from "../../shared/config/collector.js";
 import { bucketOf, FIVE_MINUTE_LEVEL, type Level } from "./buckets.js";
+import { chunkId, dayOf, windowOf } from "./chunk-ids.js";
 import type { Job } from "./jobs.js";
 import { LEGACY_TABLES, type LegacyRollups } from "./legacy-rollups.js";
 import type { RollupChunks } from "./rollup-chunks.js";
 import { ROLLUP_TABLES, spanOf } from "./rollup-tables.js";
-import { chunkId, dayOf, windowOf } from "./sample-reader.js";
 import type { Db } from "./sqlite.js";
 
 /** How often a pass starts. */

@@ -2,8 +2,8 @@
 // later finds them), each at its metric's precision (precision.ts), and finds or creates the
 // series they belong to.
 import { decodeChunk } from "./chunk-codec.js";
+import { chunkId, windowOf } from "./chunk-ids.js";
 import { quantize, scaleOf } from "./precision.js";
-import { chunkId, windowOf } from "./sample-reader.js";
 import type { Db } from "./sqlite.js";
 
 /** One series as the collector knows it; the object is shared, so other parts may cache on it. */
