@@ -13,7 +13,7 @@ import { spanOf, spanStart } from "./rollup-tables.js";
 import type { Db } from "./sqlite.js";
 
 const STEP_MS = 5;
-/** Owners sampled per table to estimate how many rows there are to move. */
+/** Owners sampled per table to estimate how many rows there are to move, from their spans. */
 const SAMPLED_OWNERS = 16;
 const ESTIMATE_KEY = "upgrade_rollup_rows";
 const MOVED_KEY = "upgrade_rollup_rows_moved";
@@ -115,7 +115,7 @@ export class LayoutUpgrade implements Job {
       let counted = 0;
       let sampled = 0;
       for (let i = 0; i < owners.length; i += every) {
-        counted += this.legacy.countOf(t, owners[i] as number);
+        counted += this.legacy.spanOf(t, owners[i] as number);
         sampled++;
       }
       if (sampled > 0) rows += Math.round((counted / sampled) * owners.length);
