@@ -2,21 +2,23 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { agentBaseShape, type CheckBase } from "../shared/config/agent.js";
-import { loadConfigFile } from "../shared/config/load.js";
+import { agentBaseShape, bufferSchema, type CheckBase } from "../shared/config/agent.js";
+import { loadConfigFile, parseYaml, substituteEnv, validate } from "../shared/config/load.js";
 import { ConfigError } from "../shared/errors.js";
-import { formatPath } from "../shared/issues.js";
+import { formatPath, type PathNamer } from "../shared/issues.js";
+import { CHECK_NAME } from "../shared/protocol.js";
 import { hostProbe } from "./probes/host.js";
 import { PROBE_BY_KIND, PROBES } from "./probes/index.js";
 
-type CheckOptions = Parameters<typeof z.discriminatedUnion>[1];
-
 /** The host section is the host probe's check without name, category and kind. */
-const hostSection = (hostProbe.schema as unknown as z.ZodObject).omit({
-  name: true,
-  category: true,
-  kind: true,
-});
+const hostSection = hostProbe.schema.omit({ name: true, category: true, kind: true });
+
+/** A check of any kind, told apart by `kind`. */
+const [firstProbe, ...otherProbes] = PROBES;
+const checkSchema = z.discriminatedUnion("kind", [
+  firstProbe.schema,
+  ...otherProbes.map((probe) => probe.schema),
+]);
 
 /** agent.yaml as written: checks in the order and at the index the file has them. */
 const agentFileSchema = z
@@ -24,9 +26,7 @@ const agentFileSchema = z
     ...agentBaseShape,
     /** This machine, checked as category equipment; false turns it off. */
     host: z.union([z.literal(false), hostSection]).prefault({}),
-    checks: z
-      .array(z.discriminatedUnion("kind", PROBES.map((p) => p.schema) as unknown as CheckOptions))
-      .default([]),
+    checks: z.array(checkSchema).default([]),
   })
   .superRefine((config, ctx) => {
     for (const field of ["tlsCa", "tlsPin"] as const) {
@@ -40,7 +40,7 @@ const agentFileSchema = z
     }
     const seen = new Set<string>(config.host === false ? [] : ["host"]);
     config.checks.forEach((check, index) => {
-      const { name } = check as unknown as CheckBase;
+      const { name } = check;
       if (seen.has(name)) {
         ctx.addIssue({
           code: "custom",
@@ -54,13 +54,9 @@ const agentFileSchema = z
 
 /** The host section becomes the first check. */
 function withHostCheck({ host, checks, ...rest }: z.output<typeof agentFileSchema>) {
-  return {
-    ...rest,
-    checks: [
-      ...(host === false ? [] : [{ ...host, name: "host", category: "equipment", kind: "host" }]),
-      ...checks,
-    ] as unknown as CheckBase[],
-  };
+  const hostCheck: CheckBase[] =
+    host === false ? [] : [{ ...host, name: "host", category: "equipment", kind: "host" }];
+  return { ...rest, checks: [...hostCheck, ...checks] };
 }
 
 export const agentConfigSchema = agentFileSchema.transform(withHostCheck);
@@ -69,13 +65,24 @@ export type AgentConfig = z.output<typeof agentConfigSchema>;
 
 /** Loads agent.yaml; relative paths in it are taken from the file's folder. */
 export function loadAgentConfig(file: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
-  const parsed = loadConfigFile(file, agentFileSchema, env);
+  const parsed = loadConfigFile(file, agentFileSchema, env, checkNames);
   const folder = dirname(resolve(file));
-  resolveCheckFiles(file, folder, parsed.checks as unknown as Record<string, unknown>[]);
+  resolveCheckFiles(file, folder, parsed.checks, checkNames(parsed));
   const config = withHostCheck(parsed);
   if (!isAbsolute(config.buffer.path)) config.buffer.path = resolve(folder, config.buffer.path);
   if (config.tlsCa !== undefined) config.tlsCa = readCa(file, resolve(folder, config.tlsCa));
   return config;
+}
+
+/**
+ * Only buffer.path of agent.yaml, for `giamsat-agent status`, which must find the running agent while
+ * the file is being edited and holds a mistake elsewhere.
+ */
+export function loadBufferPath(file: string, env: NodeJS.ProcessEnv = process.env): string {
+  const text = readFileSync(file, "utf8");
+  const data = substituteEnv(file, parseYaml(file, text), env) as { buffer?: unknown } | null;
+  const buffer = validate(file, bufferSchema, data?.buffer);
+  return isAbsolute(buffer.path) ? buffer.path : resolve(dirname(resolve(file)), buffer.path);
 }
 
 /** The tlsCa path, checked now so a wrong path is a config error naming the field. */
@@ -96,23 +103,44 @@ function readCa(file: string, path: string): string {
 }
 
 /**
+ * Names `checks[i]` in error messages by the check's name as written, `checks[1] (portal)`, so the
+ * reader finds the check without counting from 0. Only a name that is a valid one is shown.
+ */
+function checkNames(data: unknown): PathNamer {
+  const checks = (data as { checks?: unknown } | null)?.checks;
+  return (path) => {
+    if (path.length !== 2 || path[0] !== "checks" || typeof path[1] !== "number") return undefined;
+    if (!Array.isArray(checks)) return undefined;
+    const name = (checks[path[1]] as { name?: unknown } | null)?.name;
+    return typeof name === "string" && CHECK_NAME.test(name) ? name : undefined;
+  };
+}
+
+/**
  * Makes the file paths probes declare (`Probe.files`) absolute, taken from the config file's folder,
  * and refuses files that cannot be read, naming the field as schema errors do.
  */
-function resolveCheckFiles(file: string, folder: string, checks: Record<string, unknown>[]): void {
+function resolveCheckFiles(
+  file: string,
+  folder: string,
+  checks: readonly CheckBase[],
+  name: PathNamer,
+): void {
   const problems: string[] = [];
   checks.forEach((check, index) => {
-    for (const field of PROBE_BY_KIND.get(String(check.kind))?.files ?? []) {
-      const value = check[field];
+    // By the names its probe declares: the kind's own fields, which CheckBase does not list.
+    const fields: Readonly<Record<string, unknown>> = { ...check };
+    for (const field of PROBE_BY_KIND.get(check.kind)?.files ?? []) {
+      const value = fields[field];
       if (typeof value !== "string") continue;
       const path = resolve(folder, value);
       try {
         readFileSync(path);
-        check[field] = path;
+        Object.assign(check, { [field]: path });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         problems.push(
-          `${file}: ${formatPath(["checks", index, field])}: cannot read ${JSON.stringify(value)} (${code === "ENOENT" ? "no such file" : String(code)})`,
+          `${file}: ${formatPath(["checks", index, field], name)}: cannot read ${JSON.stringify(value)} (${code === "ENOENT" ? "no such file" : String(code)})`,
         );
       }
     }

@@ -27,6 +27,8 @@ export interface SchedulerOptions {
   /** Longest start delay; each check starts at a random point within it. Default 10 s. */
   maxJitterMs?: number;
   random?: () => number;
+  /** Where internal errors per check are counted; kept by the agent across reloads. */
+  errors?: Map<string, number>;
 }
 
 class TimeoutError extends Error {}
@@ -65,7 +67,7 @@ export class Scheduler {
   readonly #queue = new DueQueue<Planned>((planned) => this.#due(planned));
   readonly #running = new Map<string, Promise<void>>();
   readonly #waiting: (() => void)[] = [];
-  readonly #errors = new Map<string, number>();
+  readonly #errors: Map<string, number>;
   readonly #lastError = new Map<string, string>();
   readonly #lastInventory = new Map<string, number>();
   /** Unused controllers of finished runs, by check, for their next run. */
@@ -79,6 +81,7 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.#kept = new KeptPool(options.concurrency);
+    this.#errors = options.errors ?? new Map();
   }
 
   readonly #logs = new Map<string, Logger>();

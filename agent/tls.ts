@@ -14,6 +14,8 @@ import { isLoopback } from "../shared/config/address.js";
 export interface AgentTls {
   secureContext: SecureContext;
   checkServerIdentity: (host: string, cert: PeerCertificate) => Error | undefined;
+  /** Whether a pin is checked on top of the CA. */
+  pinned: boolean;
 }
 
 /** Where distributions keep the CAs the administrator trusts (update-ca-certificates and the like). */
@@ -38,6 +40,7 @@ export function agentTls(ca: string | undefined, pins: readonly string[]): Agent
   return {
     // Built once: parsing a few hundred CA certificates at every reconnect would be wasted work.
     secureContext: createSecureContext({ ca: ca ?? systemCas() }),
+    pinned: pins.length > 0,
     checkServerIdentity(host, cert) {
       const wrongName = checkServerIdentity(host, cert);
       if (wrongName || pins.length === 0) return wrongName;
@@ -76,27 +79,4 @@ export function isPlainRemote(url: string): boolean {
   const parsed = new URL(url);
   const host = parsed.hostname.replace(/^\[|\]$/g, "");
   return parsed.protocol === "ws:" && !isLoopback(host);
-}
-
-/** A hint for the log when a TLS connection failed because the collector was not trusted. */
-export function tlsHint(code: string | undefined): string | undefined {
-  if (code === "ERR_GIAMSAT_PIN_MISMATCH") {
-    return "the collector's certificate is not the pinned one: check tlsPin in agent.yaml";
-  }
-  if (
-    code === "DEPTH_ZERO_SELF_SIGNED_CERT" ||
-    code === "SELF_SIGNED_CERT_IN_CHAIN" ||
-    code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" ||
-    code === "UNABLE_TO_GET_ISSUER_CERT_LOCALLY" ||
-    code === "CERT_SIGNATURE_FAILURE"
-  ) {
-    return "the collector's certificate is not signed by a trusted CA: set tlsCa in agent.yaml to the CA's PEM file";
-  }
-  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-    return "the collector's certificate is for another name: use the name it was issued for in collector:";
-  }
-  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
-    return "the collector's certificate is outside its validity dates";
-  }
-  return undefined;
 }

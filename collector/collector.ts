@@ -1,5 +1,5 @@
 // Puts the collector together: the database, the time-series engine and what is derived from it,
-// ingest, the exposition and the HTTP server, started and stopped as one.
+// ingest, the exposition, notifications and the HTTP server, started and stopped as one.
 import { statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
@@ -8,17 +8,23 @@ import { Registry } from "prom-client";
 import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
+import { openToOthers, sqliteFiles } from "../shared/private-file.js";
 import { AGENT_PATH } from "../shared/protocol.js";
 import { BatchStore } from "./agents/batch-store.js";
 import { BatchWriter } from "./agents/batch-writer.js";
 import { Ingest } from "./agents/ingest.js";
 import { AgentStore } from "./agents/registry.js";
+import { SeriesBudget } from "./agents/series-budget.js";
 import { openDatabase } from "./db/database.js";
+import { StorageHealth } from "./db/storage-health.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { History } from "./inspection/history.js";
 import { inspectionReaders } from "./inspection/readers.js";
 import { syncUnits } from "./inspection/units.js";
+import { EventQueue } from "./notifications/events.js";
+import { Notifier } from "./notifications/notifier.js";
+import { Policy } from "./notifications/policy.js";
 import { AgentSeries, publishUnits } from "./prometheus/agent-series.js";
 import { AvailabilityGauges } from "./prometheus/availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./prometheus/exposition.js";
@@ -33,16 +39,29 @@ export interface RunningCollector {
   close(): Promise<void>;
 }
 
+export interface CollectorOptions {
+  /** The clock the monthly summaries are scheduled by; for tests (GIAMSAT_TEST_SCHEDULE_AT). */
+  scheduleClock?: () => number;
+}
+
 export async function startCollector(
   config: CollectorConfig,
   log: Logger,
+  options: CollectorOptions = {},
 ): Promise<RunningCollector> {
   const db = openDatabase(config.database);
+  for (const { file, mode } of openToOthers(sqliteFiles(config.database))) {
+    log.warn({ file, mode, hint: `chmod 600 ${file}` }, "file is open to other users");
+  }
   const now = Date.now();
   syncUnits(db, config.units, now);
   const agents = new AgentStore(db);
   const registry = new Registry();
   const metrics = createCollectorMetrics(registry);
+  // Incidents opened and closed queue their notification events in their own transaction; the
+  // policy is where an event may be held back. Without channels nothing is queued.
+  const notifying = config.notifications.channels.length > 0;
+  const notificationEvents = new EventQueue(db, new Policy());
   // Rollups, compaction, retention and incidents run in the background in short steps.
   const history = new History(db, {
     retention: config.retention,
@@ -53,6 +72,7 @@ export async function startCollector(
       metrics.jobSeconds.inc({ task }, seconds);
       if (task === history.upgrade.name) metrics.storeUpgrade.set(history.upgrade.progress);
     },
+    ...(notifying ? { incidentListener: notificationEvents } : {}),
   });
   metrics.storeUpgrade.set(history.upgrade.progress);
   // Incidents of checks stored by a version that did not look for them.
@@ -65,10 +85,12 @@ export async function startCollector(
     metrics,
     log.child({ component: "remote-write" }),
   );
-  const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored });
+  const budget = new SeriesBudget(db, {
+    perAgent: config.limits.seriesPerAgent,
+    perCollector: config.limits.seriesPerCollector,
+  });
+  const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored }, budget);
   publishUnits(metrics, config.units);
-  const agentSeries = new AgentSeries(metrics, agents);
-  agentSeries.sync(() => false);
 
   const names = new Map<number, AgentLabels>();
   const latest = new LatestValues(config.metrics.staleness, (id) => {
@@ -80,8 +102,34 @@ export async function startCollector(
     return found;
   });
   latest.update(batches.latest(now - config.metrics.staleness), now);
+  const agentSeries = new AgentSeries(metrics, agents, (id) => latest.forgetAgent(id));
+  agentSeries.sync(() => false);
 
-  const writer = new BatchWriter(db, batches);
+  const health = new StorageHealth(
+    config.database,
+    config.health.minFreeMegabytes * 2 ** 20,
+    metrics,
+  );
+  const readers = inspectionReaders({ history, agents });
+  const notifier = notifying
+    ? new Notifier({
+        db,
+        database: config.database,
+        settings: config.notifications,
+        units: config.units,
+        publicUrl: config.web.publicUrl,
+        events: notificationEvents,
+        history,
+        readers,
+        metrics,
+        log: log.child({ component: "notifications" }),
+        ...(options.scheduleClock ? { scheduleClock: options.scheduleClock } : {}),
+      })
+    : undefined;
+
+  const writer = new BatchWriter(db, batches, (failed, error) =>
+    health.wrote(failed, error, Date.now()),
+  );
   const ingest = new Ingest({
     agents,
     writer,
@@ -96,12 +144,13 @@ export async function startCollector(
     registry,
     metrics,
     metricsToken: config.metrics.token,
-    readers: inspectionReaders({ history, agents }),
+    readers,
     log: log.child({ component: "http" }),
     auth: config.web.auth,
     secure: config.tls !== undefined,
     sessionTtlMs: config.web.session,
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
+    health,
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls
@@ -129,6 +178,7 @@ export async function startCollector(
     } catch {
       // the size is informative only
     }
+    health.availableBytes();
   }, 500);
   watch.unref();
 
@@ -142,6 +192,10 @@ export async function startCollector(
   const url = `${tls ? "https" : "http"}://${host}:${address.port}`;
   log.info({ url, database: config.database, units: config.units.length }, "listening");
   forwarder.start();
+  notifier?.start();
+  if (notifier && config.notifications.routes.length === 0) {
+    log.warn("notifications.channels are set but no routes: nothing will be sent; add routes");
+  }
   if (tls) {
     log.info({ certificate: describeCertificate(loadTls(tls).cert) }, "serving HTTPS");
   } else if (!isLoopback(config.listen.host)) {
@@ -167,6 +221,7 @@ export async function startCollector(
       history.jobs.stop();
       await ingest.close();
       await forwarder.close();
+      await notifier?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();

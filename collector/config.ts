@@ -5,6 +5,7 @@ import { type CollectorConfig, collectorConfigSchema } from "../shared/config/co
 import { loadConfigFile } from "../shared/config/load.js";
 import { ConfigError } from "../shared/errors.js";
 import { loadTls } from "./http/tls.js";
+import { resolveChannelFiles } from "./notifications/channels/index.js";
 
 export function loadCollectorConfig(
   file: string,
@@ -15,17 +16,26 @@ export function loadCollectorConfig(
   if (!isAbsolute(config.database) && config.database !== ":memory:") {
     config.database = resolve(base, config.database);
   }
-  for (const [index, endpoint] of config.remoteWrite.entries()) {
-    if (endpoint.tls?.ca === undefined) continue;
-    endpoint.tls.ca = resolve(base, endpoint.tls.ca);
+  const readable = (path: string, where: string) => {
+    const absolute = resolve(base, path);
     try {
-      accessSync(endpoint.tls.ca, constants.R_OK);
+      accessSync(absolute, constants.R_OK);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new ConfigError(
-        `${file}: remoteWrite[${index}].tls.ca: cannot read ${endpoint.tls.ca} (${code === "ENOENT" ? "no such file" : String(code)})`,
+        `${file}: ${where}: cannot read ${absolute} (${code === "ENOENT" ? "no such file" : String(code)})`,
       );
     }
+    return absolute;
+  };
+  for (const [index, endpoint] of config.remoteWrite.entries()) {
+    if (endpoint.tls?.ca === undefined) continue;
+    endpoint.tls.ca = readable(endpoint.tls.ca, `remoteWrite[${index}].tls.ca`);
+  }
+  for (const [index, channel] of config.notifications.channels.entries()) {
+    resolveChannelFiles(channel, (path, key) =>
+      readable(path, `notifications.channels[${index}].${key}`),
+    );
   }
   if (config.tls) {
     config.tls.cert = resolve(base, config.tls.cert);

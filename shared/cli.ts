@@ -14,6 +14,11 @@ export function parseCommand<O extends Options>(args: string[], options: O) {
   }
 }
 
+/** A command with subcommands (`user add`, `notify test`) given `--help` where the subcommand goes. */
+export function asksForHelp(subcommand: string | undefined): boolean {
+  return subcommand === undefined || subcommand === "--help" || subcommand === "-h";
+}
+
 export function requireOption(values: Record<string, unknown>, name: string): string {
   const value = values[name];
   if (typeof value !== "string" || value === "") throw new ConfigError(`--${name} is required`);

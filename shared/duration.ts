@@ -1,4 +1,5 @@
-// Durations as people write them in config files ("500ms", "30s", "5m", "24h", "7d", "2y"), parsed once.
+// Durations as people write them in config files ("500ms", "30s", "5m", "1m30s", "24h", "7d", "2y"),
+// parsed once.
 import { z } from "zod";
 
 /** A year is 365 days: retention periods are written in years, and a leap day does not matter there. */
@@ -10,14 +11,44 @@ const UNIT_MS = {
   d: 86_400_000,
   y: 365 * 86_400_000,
 } as const;
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|y)$/;
+type Unit = keyof typeof UNIT_MS;
+/** Largest first: in "1h30m" each unit is smaller than the one before (as Go's time.ParseDuration). */
+const UNIT_ORDER: readonly Unit[] = ["y", "d", "h", "m", "s", "ms"];
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|y))+$/;
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|y)/g;
+const EXAMPLES = "durations are written like 500ms, 30s, 5m, 1m30s, 24h";
 
 /** Milliseconds in a duration string, or undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {
-  const match = DURATION.exec(text.trim());
+  const trimmed = text.trim();
+  if (!DURATION.test(trimmed)) return undefined;
+  let ms = 0;
+  let previous = -1;
+  for (const [, amount, unit] of trimmed.matchAll(PART)) {
+    const rank = UNIT_ORDER.indexOf(unit as Unit);
+    if (rank <= previous) return undefined;
+    previous = rank;
+    ms += Number(amount) * UNIT_MS[unit as Unit];
+  }
+  return Math.round(ms);
+}
+
+/** Words people write for units, in English and Vietnamese, for the hint in an error. */
+const UNIT_WORDS: readonly [RegExp, Unit][] = [
+  [/^(?:ms|millis(?:econds?)?|mili ?giây)$/i, "ms"],
+  [/^(?:s|secs?|seconds?|giây)$/i, "s"],
+  [/^(?:m|mins?|minutes?|phút)$/i, "m"],
+  [/^(?:h|hrs?|hours?|giờ|tiếng)$/i, "h"],
+  [/^(?:d|days?|ngày)$/i, "d"],
+];
+
+/** "5 minutes" → "5m": what the author most likely meant, or undefined. */
+function suggestion(text: string): string | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(\S.*)$/.exec(text.trim());
   if (!match) return undefined;
-  const [, amount, unit] = match;
-  return Math.round(Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS]);
+  const [, amount, word = ""] = match;
+  const unit = UNIT_WORDS.find(([pattern]) => pattern.test(word.trim()))?.[1];
+  return unit ? `${amount}${unit}` : undefined;
 }
 
 export function formatDuration(ms: number): string {
@@ -36,9 +67,10 @@ export function duration(options: { min?: number; max?: number } = {}) {
   return z.string().transform((text, ctx) => {
     const ms = parseDuration(text);
     if (ms === undefined) {
+      const guess = suggestion(text);
       ctx.addIssue({
         code: "custom",
-        message: `invalid duration "${text}" (write e.g. 500ms, 30s, 5m, 24h)`,
+        message: `invalid duration "${text}" (${guess ? `write ${guess}; ` : ""}${EXAMPLES})`,
       });
       return z.NEVER;
     }

@@ -1,13 +1,24 @@
 // Turns zod issues into the one-line messages people read: "checks[3].http.url: Invalid URL".
 import type { z } from "zod";
 
-/** Formats a zod path as people read it: checks[3].http.url */
-export function formatPath(path: readonly PropertyKey[]): string {
+/**
+ * What a part of the file is called by its author, e.g. the name of the check at `checks[1]`:
+ * given a path into the file, a name or undefined.
+ */
+export type PathNamer = (path: readonly PropertyKey[]) => string | undefined;
+
+/**
+ * Formats a zod path as people read it: checks[3].http.url, or with `name` giving the check's name,
+ * checks[3] (portal).http.url.
+ */
+export function formatPath(path: readonly PropertyKey[], name?: PathNamer): string {
   let out = "";
-  for (const key of path) {
+  path.forEach((key, index) => {
     if (typeof key === "number") out += `[${key}]`;
     else out += out ? `.${String(key)}` : String(key);
-  }
+    const named = name?.(path.slice(0, index + 1));
+    if (named !== undefined) out += ` (${named})`;
+  });
   return out;
 }
 
@@ -70,11 +81,15 @@ function expandUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
   });
 }
 
-/** One line per problem: "agent.yaml: checks[0].interval: invalid duration ..." */
-export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string {
+/** One line per problem: "agent.yaml: checks[0] (gateway).interval: invalid duration ..." */
+export function formatIssues(
+  file: string,
+  issues: readonly z.core.$ZodIssue[],
+  name?: PathNamer,
+): string {
   return expandUnions(issues)
     .map((issue) => {
-      const path = formatPath(issue.path);
+      const path = formatPath(issue.path, name);
       let message = issueMessage(issue);
       // A secret written wrongly (a number for a community) is still a secret: not echoed.
       if (SECRET_FIELDS.has(String(issue.path.at(-1)))) message = message.replace(/, got .*$/s, "");

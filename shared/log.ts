@@ -26,7 +26,12 @@ export interface LogOptions {
   level?: string;
   /** Where to write; default standard error, so standard output stays for program output. */
   destination?: NodeJS.WritableStream;
+  /** Told of every line at level error or above (its message, and its err field if any). */
+  onError?: (line: { at: number; message: string; detail?: string }) => void;
 }
+
+/** pino's level number for "error". */
+const ERROR_LEVEL = 50;
 
 export function createLogger(program: string, options: LogOptions = {}): Logger {
   const level = options.level ?? process.env.GIAMSAT_LOG_LEVEL ?? "info";
@@ -38,9 +43,27 @@ export function createLogger(program: string, options: LogOptions = {}): Logger 
       redact: { paths: SECRET_PATHS, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      ...(options.onError && {
+        hooks: {
+          logMethod(args, method, level) {
+            if (level >= ERROR_LEVEL) options.onError?.(errorLine(args));
+            return method.apply(this, args);
+          },
+        },
+      }),
     },
     options.destination ?? pino.destination({ dest: 2, sync: true }),
   );
+}
+
+/** An error line's message and err field, from the arguments of a log call. */
+function errorLine(args: unknown[]): { at: number; message: string; detail?: string } {
+  const [first, second] = args;
+  if (typeof first === "string") return { at: Date.now(), message: first };
+  const fields = (first ?? {}) as { err?: unknown };
+  const err = fields.err;
+  const detail = err instanceof Error ? err.message : typeof err === "string" ? err : undefined;
+  return { at: Date.now(), message: String(second ?? detail ?? ""), detail };
 }
 
 /** A logger that writes nothing, for tests and library use. */

@@ -1,5 +1,7 @@
-// The one table of metric names: what agents may send and what the collector exposes itself.
-// Names follow https://prometheus.io/docs/practices/naming/ (base units, _total on counters).
+// The one table of metric names: what agents may send, with the labels each metric takes, and what
+// the collector exposes itself. Ingest takes from agents only what this table declares (a probe
+// that needs a new label declares it here). Names follow
+// https://prometheus.io/docs/practices/naming/ (base units, _total on counters).
 
 export type MetricType = "gauge" | "counter";
 
@@ -9,6 +11,10 @@ export interface MetricDef {
   readonly help: string;
   /** Who writes the series: agents (validated at ingest) or the collector itself. */
   readonly source: "agent" | "collector";
+  /** Agent metrics: the label names a sample may carry (unit and agent are the collector's). */
+  readonly labels?: readonly string[];
+  /** Made by the collector from each check result; agents never send it themselves. */
+  readonly fromResults?: true;
   /**
    * Of an agent's metric: the digits after the point (in the metric's unit) that its probe
    * measures. The collector stores values rounded to them; the rest is noise. Agents send values
@@ -16,6 +22,16 @@ export interface MetricDef {
    */
   readonly decimals?: number;
 }
+
+/** Labels every sample of a check carries: the scheduler adds them to what the probe reports. */
+export const CHECK_LABELS = ["check", "category", "kind"] as const;
+/**
+ * A check's extra metrics (an SNMP check's `oids`, named in agent.yaml) are outside the table:
+ * they carry the check's labels and at most this many of their own.
+ */
+export const MAX_EXTRA_LABELS = 8;
+/** Prefixes of the collector's own series: its table entries and prom-client's process metrics. */
+export const COLLECTOR_PREFIXES = ["giamsat_collector_", "giamsat_remote_write_"] as const;
 
 // Digits after the point that probes measure (MetricDef.decimals), in the metric's base unit.
 /** Whole numbers: counts, bytes, status codes, 0/1, seconds since the epoch. */
@@ -29,23 +45,39 @@ const TENTH_OF_A_MILLISECOND = 4;
 /** Microseconds: ping prints round trips in milliseconds with three decimals. */
 const MICROSECONDS = 6;
 
-function agent(name: string, type: MetricType, help: string, decimals: number): MetricDef {
-  return { name, type, help, source: "agent", decimals };
+function agent(
+  name: string,
+  type: MetricType,
+  help: string,
+  decimals: number,
+  labels: readonly string[] = CHECK_LABELS,
+): MetricDef {
+  return { name, type, help, source: "agent", labels, decimals };
 }
 function collector(name: string, type: MetricType, help: string): MetricDef {
   return { name, type, help, source: "collector" };
 }
+function fromResults(name: string, help: string, decimals: number): MetricDef {
+  return {
+    name,
+    type: "gauge",
+    help,
+    source: "agent",
+    labels: CHECK_LABELS,
+    fromResults: true,
+    decimals,
+  };
+}
+const INTERFACE_LABELS = [...CHECK_LABELS, "interface", "index"];
 
 export const METRICS = {
-  checkUp: agent(
+  checkUp: fromResults(
     "giamsat_check_up",
-    "gauge",
     "1 if the last run of the check succeeded, else 0.",
     WHOLE,
   ),
-  checkDuration: agent(
+  checkDuration: fromResults(
     "giamsat_check_duration_seconds",
-    "gauge",
     "How long the last run of the check took.",
     TENTH_OF_A_MILLISECOND,
   ),
@@ -124,36 +156,42 @@ export const METRICS = {
     "gauge",
     "1 if the interface's ifOperStatus is up, else 0.",
     WHOLE,
+    INTERFACE_LABELS,
   ),
   snmpInterfaceSpeed: agent(
     "giamsat_snmp_interface_speed_bytes",
     "gauge",
     "Interface speed in bytes per second (ifHighSpeed or ifSpeed).",
     WHOLE,
+    INTERFACE_LABELS,
   ),
   snmpInterfaceReceive: agent(
     "giamsat_snmp_interface_receive_bytes_total",
     "counter",
     "Octets received (ifHCInOctets, or ifInOctets when 64-bit counters are missing).",
     WHOLE,
+    INTERFACE_LABELS,
   ),
   snmpInterfaceTransmit: agent(
     "giamsat_snmp_interface_transmit_bytes_total",
     "counter",
     "Octets sent (ifHCOutOctets, or ifOutOctets when 64-bit counters are missing).",
     WHOLE,
+    INTERFACE_LABELS,
   ),
   snmpInterfaceReceiveErrors: agent(
     "giamsat_snmp_interface_receive_errors_total",
     "counter",
     "Inbound packets with errors (ifInErrors).",
     WHOLE,
+    INTERFACE_LABELS,
   ),
   snmpInterfaceTransmitErrors: agent(
     "giamsat_snmp_interface_transmit_errors_total",
     "counter",
     "Outbound packets with errors (ifOutErrors).",
     WHOLE,
+    INTERFACE_LABELS,
   ),
   hostCpu: agent("giamsat_host_cpu_usage_ratio", "gauge", "CPU busy share, 0..1.", RATIO),
   hostMemoryUsed: agent(
@@ -168,12 +206,14 @@ export const METRICS = {
     "gauge",
     "Used space per mount.",
     WHOLE,
+    [...CHECK_LABELS, "mount", "fstype"],
   ),
   hostFilesystemSize: agent(
     "giamsat_host_filesystem_size_bytes",
     "gauge",
     "Size per mount.",
     WHOLE,
+    [...CHECK_LABELS, "mount", "fstype"],
   ),
   hostUptime: agent("giamsat_host_uptime_seconds", "gauge", "Host uptime.", HUNDREDTHS),
   hostNetworkReceive: agent(
@@ -181,24 +221,35 @@ export const METRICS = {
     "counter",
     "Bytes received per network interface.",
     WHOLE,
+    [...CHECK_LABELS, "interface"],
   ),
   hostNetworkTransmit: agent(
     "giamsat_host_network_transmit_bytes_total",
     "counter",
     "Bytes sent per network interface.",
     WHOLE,
+    [...CHECK_LABELS, "interface"],
   ),
   agentBufferDropped: agent(
     "giamsat_agent_buffer_dropped_samples_total",
     "counter",
-    "Samples the agent dropped unsent, by reason: full (its buffer was full), too_big (one entry larger than a batch), refused (the collector refused the batch as invalid), not_finite (the value was NaN or infinite).",
+    "Samples the agent dropped unsent, by reason: full (its buffer was full), too_big (one entry larger than a batch), refused (the collector refused the batch as invalid, or left the samples out of a batch it stored), not_finite (the value was NaN or infinite), disk_full (the buffer's disk took no writes and the results held in memory meanwhile passed buffer.memoryMegabytes), corrupt (the buffer file was corrupt at start and these could not be read back).",
     WHOLE,
+    ["reason"],
+  ),
+  agentBufferCorruptFiles: agent(
+    "giamsat_agent_buffer_corrupt_files_total",
+    "counter",
+    "Buffer files the agent found corrupt at start, moved aside and replaced with a fresh one holding what could be read.",
+    WHOLE,
+    [],
   ),
   agentCheckErrors: agent(
     "giamsat_agent_check_errors_total",
     "counter",
     "Check runs that failed with an internal error (a bug or bad config), per check.",
     WHOLE,
+    ["check"],
   ),
   agentConnected: collector(
     "giamsat_agent_connected",
@@ -214,6 +265,11 @@ export const METRICS = {
     "giamsat_agent_clock_offset_seconds",
     "gauge",
     "Agent clock minus collector clock, estimated from the last batch.",
+  ),
+  agentRefusedSamples: collector(
+    "giamsat_agent_refused_samples_total",
+    "counter",
+    "Samples the collector left out of the agent's stored batches, by reason: unknown_metric, undeclared_label, labels_too_long, future_timestamp, agent_series_limit, collector_series_limit; a check result counts as two.",
   ),
   unitInfo: collector("giamsat_unit_info", "gauge", "Unit metadata; always 1."),
   unitAvailability: collector(
@@ -247,6 +303,16 @@ export const METRICS = {
     "Agents with an open WebSocket.",
   ),
   storeSize: collector("giamsat_collector_store_size_bytes", "gauge", "Size of the SQLite file."),
+  filesystemAvail: collector(
+    "giamsat_collector_filesystem_avail_bytes",
+    "gauge",
+    "Space the collector may still use on the filesystem holding its database.",
+  ),
+  failedWrites: collector(
+    "giamsat_collector_failed_writes_total",
+    "counter",
+    "Batches the collector could not store (a full disk, an I/O error); each was refused with internal, and its agent sends it again.",
+  ),
   scrapeDuration: collector(
     "giamsat_collector_scrape_duration_seconds",
     "gauge",
@@ -284,6 +350,32 @@ export const METRICS = {
     "gauge",
     "Now minus the timestamp of the oldest sample waiting for the endpoint; 0 when none waits.",
   ),
+  // Notifications, labelled by channel name (collector/notifications/).
+  notificationsSent: collector(
+    "giamsat_notification_messages_sent_total",
+    "counter",
+    "Notification messages the channel's receiver accepted.",
+  ),
+  notificationsFailed: collector(
+    "giamsat_notification_messages_failed_total",
+    "counter",
+    "Notification messages the receiver refused for good (an unknown recipient, a 4xx): logged, in the audit log, never sent again.",
+  ),
+  notificationsRetried: collector(
+    "giamsat_notification_messages_retried_total",
+    "counter",
+    "Attempts to send a notification message that failed and will be retried after a backoff (network, 5xx, 429, SMTP 4xx).",
+  ),
+  notificationsDropped: collector(
+    "giamsat_notification_messages_dropped_total",
+    "counter",
+    "Notification messages dropped unsent because the queue was full, oldest first.",
+  ),
+  notificationsQueued: collector(
+    "giamsat_notification_queue_messages",
+    "gauge",
+    "Notification messages waiting to be sent through the channel (retrying, or held by quiet hours).",
+  ),
   maintenanceSeconds: collector(
     "giamsat_collector_maintenance_seconds_total",
     "counter",
@@ -307,9 +399,19 @@ export const METRIC_BY_NAME: ReadonlyMap<string, MetricDef> = new Map(
   Object.values(METRICS).map((def) => [def.name, def]),
 );
 
-/** Prometheus metric and label name grammar. */
-export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/**
+ * True for a name of the collector's own series: its table entries, the series it makes from
+ * check results, and anything under its prefixes. Only a forged message carries one.
+ */
+export function ownedByCollector(name: string): boolean {
+  const def = METRIC_BY_NAME.get(name);
+  if (def) return def.source === "collector" || def.fromResults === true;
+  return COLLECTOR_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
 
-/** Labels the collector sets itself; an agent cannot choose them. */
-export const RESERVED_LABELS = ["unit", "agent"] as const;
+/** Why a check's extra metric may not have this name (the name is valid grammar); or undefined. */
+export function extraMetricProblem(name: string): string | undefined {
+  if (METRIC_BY_NAME.has(name)) return "is a built-in metric; choose another name";
+  const prefix = COLLECTOR_PREFIXES.find((p) => name.startsWith(p));
+  return prefix ? `begins with ${prefix}, kept for the collector's own metrics` : undefined;
+}

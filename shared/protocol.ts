@@ -1,7 +1,7 @@
 // Wire protocol v1 between agent and collector: JSON text frames over one WebSocket.
 import { z } from "zod";
 import { CATEGORIES } from "./categories.js";
-import { LABEL_NAME, METRIC_NAME, RESERVED_LABELS } from "./metrics.js";
+import { labelNameProblem, METRIC_NAME } from "./metric-names.js";
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame either side accepts; the collector closes with 1009 past it. */
@@ -28,26 +28,47 @@ export type Reason = (typeof REASONS)[number];
 export const MIN_TS = 946_684_800_000;
 export const MAX_TS = 7_258_118_400_000;
 const timestamp = z.number().int().min(MIN_TS).max(MAX_TS);
+/**
+ * How far ahead of the collector's clock a result's or sample's timestamp may be, once the batch is
+ * corrected for the agent's clock (judged by its sentAt); anything further ahead is refused.
+ */
+export const MAX_AHEAD_MS = 120_000;
 export const MAX_LABELS = 16;
 export const MAX_LABEL_VALUE = 256;
 export const MAX_METRIC_NAME = 128;
+/**
+ * Characters of one sample's label names and values together: every series keeps its labels in
+ * memory, so this and the series caps bound the collector's memory. A probe's longest (an SNMP
+ * interface's or a mount's name with the check's labels) is under 400.
+ */
+export const MAX_SERIES_LABEL_CHARS = 512;
 export const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const checkName = z.string().regex(CHECK_NAME, "must be 1-64 letters, digits, '_', '.' or '-'");
 const kind = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/);
 
 const labels = z
-  .record(
+  .unknown()
+  .superRefine((value, ctx) => {
+    // A record schema passes over a "__proto__" key (it guards against prototype pollution), so
+    // that label, reserved like every name beginning with __, is looked for here.
+    if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
+      const message = labelNameProblem("__proto__") as string;
+      ctx.addIssue({ code: "custom", path: ["__proto__"], message });
+    }
+  })
+  .pipe(
     z
-      .string()
-      .regex(LABEL_NAME)
-      .refine((name) => !(RESERVED_LABELS as readonly string[]).includes(name), {
-        message: "label is set by the collector",
+      .record(
+        z.string().superRefine((name, ctx) => {
+          const problem = labelNameProblem(name);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+        z.string().max(MAX_LABEL_VALUE),
+      )
+      .refine((value) => Object.keys(value).length <= MAX_LABELS, {
+        message: `at most ${MAX_LABELS} labels`,
       }),
-    z.string().max(MAX_LABEL_VALUE),
-  )
-  .refine((value) => Object.keys(value).length <= MAX_LABELS, {
-    message: `at most ${MAX_LABELS} labels`,
-  });
+  );
 
 export const resultSchema = z.strictObject({
   check: checkName,
@@ -137,9 +158,44 @@ export const errorMessageSchema = z.strictObject({
 });
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
 
+/**
+ * Why the collector refused some samples of a batch it otherwise stored. The agent drops them
+ * (they would be refused again) and counts them.
+ */
+export const REFUSAL_REASONS = [
+  /** A giamsat_ name that is neither in the metric table nor a check's extra metric. */
+  "unknown_metric",
+  /** A label the metric does not declare, or too many labels on a check's extra metric. */
+  "undeclared_label",
+  /** Label names and values together longer than MAX_SERIES_LABEL_CHARS. */
+  "labels_too_long",
+  /** A timestamp more than MAX_AHEAD_MS ahead of the collector's clock. */
+  "future_timestamp",
+  /** A new series of an agent at limits.seriesPerAgent. */
+  "agent_series_limit",
+  /** A new series while the collector is at limits.seriesPerCollector. */
+  "collector_series_limit",
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** Sent before the ack of a batch some of whose samples were refused; the rest is stored. */
+export const refusedSchema = z.strictObject({
+  type: z.literal("refused"),
+  seq: z.number().int().positive(),
+  /**
+   * Samples refused, by reason; a check result counts as two (its giamsat_check_up and
+   * giamsat_check_duration_seconds). Any reason is taken, so a newer collector's are counted too.
+   */
+  samples: z.record(z.string(), z.number().int().min(0)),
+  /** The first refused sample or result and why, for the agent's log. */
+  message: z.string(),
+});
+export type Refused = z.infer<typeof refusedSchema>;
+
 export const collectorMessageSchema = z.discriminatedUnion("type", [
   welcomeSchema,
   ackSchema,
+  refusedSchema,
   errorMessageSchema,
 ]);
 export type CollectorMessage = z.infer<typeof collectorMessageSchema>;

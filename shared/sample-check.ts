@@ -1,6 +1,6 @@
 // A hand-written check of one sample, for the collector's hot path: it accepts exactly what
 // `sampleSchema` accepts (a property test holds the two together) at several times the speed.
-import { LABEL_NAME, METRIC_NAME, RESERVED_LABELS } from "./metrics.js";
+import { labelNameProblem, METRIC_NAME } from "./metric-names.js";
 import {
   MAX_LABEL_VALUE,
   MAX_LABELS,
@@ -11,7 +11,6 @@ import {
 } from "./protocol.js";
 
 const KEYS = new Set(["metric", "labels", "ts", "value"]);
-const RESERVED = new Set<string>(RESERVED_LABELS);
 /** Metric names repeat endlessly; each valid one is checked once. */
 const knownMetrics = new Set<string>();
 /** So are label names: each one that is allowed is checked once. */
@@ -42,8 +41,8 @@ export function checkSample(value: unknown): string | undefined {
   for (const name in labels) {
     count++;
     if (!knownLabels.has(name)) {
-      if (!LABEL_NAME.test(name)) return `labels.${name}: invalid label name`;
-      if (RESERVED.has(name)) return `labels.${name}: label is set by the collector`;
+      const problem = labelNameProblem(name);
+      if (problem) return `labels.${name}: ${problem}`;
       if (knownLabels.size < 100_000) knownLabels.add(name);
     }
     const text = labels[name];

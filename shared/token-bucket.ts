@@ -34,6 +34,11 @@ export class TokenBucket {
     return left;
   }
 
+  /** Gives back `count` tokens taken for something that turned out not to count. */
+  give(now: number, count = 1): void {
+    this.#tokens = Math.min(this.capacity, this.level(now) + count);
+  }
+
   /** Milliseconds until at least `count` tokens are available. */
   waitMs(now: number, count = 1): number {
     const level = this.level(now);

@@ -1,4 +1,4 @@
-// No source file of the collector or of shared/ is over 350 lines: a file that long is usually two
+// No source file of the agent, the collector or shared/ is over 350 lines: a file that long is usually two
 // files, and the next engineer reads a room at a time.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -32,8 +32,8 @@ function sources(dir: string): Map<string, string> {
 }
 
 describe("source files", () => {
-  it(`of collector/ and shared/ are at most ${MAX_LINES} lines`, () => {
-    const files = new Map([...sources("collector"), ...sources("shared")]);
+  it(`of agent/, collector/ and shared/ are at most ${MAX_LINES} lines`, () => {
+    const files = new Map([...sources("agent"), ...sources("collector"), ...sources("shared")]);
     expect(files.size).toBeGreaterThan(50);
     expect(tooLong(files)).toEqual([]);
   });

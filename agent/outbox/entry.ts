@@ -1,6 +1,7 @@
 // What goes into the outbox and what comes out of it: entries, numbered batches, and the reasons
 // samples are dropped unsent.
 import type { CheckResult, Inventory, Sample } from "../../shared/protocol.js";
+import type { Fragments } from "./codec.js";
 
 /** What one check run (or the agent itself) hands to the outbox. */
 export interface Entry {
@@ -25,8 +26,21 @@ export interface PendingBatch {
   backlog: boolean;
 }
 
-/** Why samples were dropped unsent: the `reason` of giamsat_agent_buffer_dropped_samples_total. */
-export const DROP_REASONS = ["full", "too_big", "refused", "not_finite"] as const;
+/**
+ * Why samples were dropped unsent: the `reason` of giamsat_agent_buffer_dropped_samples_total.
+ * full: the buffer reached buffer.maxMegabytes; too_big: one entry larger than a batch; refused: the
+ * collector refused the batch as invalid; not_finite: NaN or infinite values; disk_full: the buffer's
+ * disk took no writes and what was held in memory meanwhile passed buffer.memoryMegabytes; corrupt:
+ * the buffer file was corrupt at start and these could not be read back from it.
+ */
+export const DROP_REASONS = [
+  "full",
+  "too_big",
+  "refused",
+  "not_finite",
+  "disk_full",
+  "corrupt",
+] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /** Each result is stored by the collector as two samples: giamsat_check_up and _duration_seconds. */
@@ -47,4 +61,22 @@ export function withFiniteValues(entry: Entry): Entry {
 /** The items of a JSON array, comma-separated, without the brackets ("" for none). */
 export function listText(items: readonly unknown[]): string {
   return items.length === 0 ? "" : JSON.stringify(items).slice(1, -1);
+}
+
+/**
+ * An entry's JSON fragments, their length and the samples they carry: one JSON.stringify per array
+ * (its text without the brackets), not one per item and a join.
+ */
+export function entryFragments(entry: Entry): {
+  fragments: Fragments;
+  size: number;
+  items: number;
+} {
+  const fragments: Fragments = {
+    results: listText(entry.results),
+    samples: listText(entry.samples),
+    inventory: listText(entry.inventory),
+  };
+  const size = fragments.results.length + fragments.samples.length + fragments.inventory.length;
+  return { fragments, size, items: sampleCount(entry) };
 }

@@ -1,27 +1,41 @@
 // The agent's outbox: every result is written here before anything is sent, and leaves only when the
 // collector acknowledges the batch that carried it. Batches alternate between live data and the
-// backlog of earlier connections, which drains at a bounded rate. Rows are kept by rows.ts, encoded
-// by codec.ts, and appends are grouped into rows by coalescing.ts.
-import { TokenBucket } from "../../shared/token-bucket.js";
+// backlog of earlier connections, which drains at a bounded rate. Rows live in the buffer file
+// (file.ts, rows.ts); while its disk takes no writes they are held in memory (memory-rows.ts), sent
+// from there, and written to the file once it takes writes again (disk.ts). This file is the receiving
+// side (appends, trimming, counting what is dropped); the sending side, which numbers batches and
+// drains the backlog, is sender.ts's. Encoding is codec.ts's, grouping of appends coalescing.ts's.
+import { type Logger, silentLogger } from "../../shared/log.js";
 import { type Held, WriteCoalescer } from "./coalescing.js";
-import { decodeRow, encodeRow, type Fragments } from "./codec.js";
+import { encodeRow } from "./codec.js";
 import {
   DROP_REASONS,
   type DropReason,
   type Entry,
-  listText,
+  entryFragments,
   type PendingBatch,
   sampleCount,
   withFiniteValues,
 } from "./entry.js";
-import { type OutboxRows, openSqliteRows, ROW_OVERHEAD, type StoredRow } from "./rows.js";
+import { type Counts, ROW_OVERHEAD, zeroCounts } from "./rows.js";
+import { OutboxSender } from "./sender.js";
+import { type OutboxHealth, OutboxStorage } from "./storage.js";
 
-export { DROP_REASONS, type DropReason, type Entry, type PendingBatch, sampleCount };
+export {
+  DROP_REASONS,
+  type DropReason,
+  type Entry,
+  type OutboxHealth,
+  type PendingBatch,
+  sampleCount,
+};
 
 export interface OutboxOptions {
   /** SQLite file, or ":memory:". */
   path: string;
   maxBytes: number;
+  /** Most bytes of rows held in memory while the file cannot be written; default 16 MiB. */
+  memoryBytes?: number;
   /** Largest batch, in bytes of JSON; the collector refuses frames over 1 MiB. */
   batchBytes?: number;
   /** Backlog (data from before the current connection) drains at most this fast, samples/s. */
@@ -33,57 +47,74 @@ export interface OutboxOptions {
    * written at once. A crash loses at most this much.
    */
   writeDelayMs?: number;
-  /** Called with each entry once it is written to the file. */
+  /** Called with each entry once it is written to the file, or held in memory when it cannot be. */
   onWritten?: (entry: Entry) => void;
-}
-
-/** The decoded fragments of the row written last, so sending it does not decode it again. */
-interface Recent {
-  id: number;
-  fragments: Fragments;
+  /** Called with entries held in memory and then dropped (the disk stayed full too long). */
+  onDropped?: (entry: Entry, reason: DropReason) => void;
+  log?: Logger;
 }
 
 export class Outbox {
-  readonly #rows: OutboxRows;
+  readonly #storage: OutboxStorage;
+  readonly #sender: OutboxSender;
   readonly #maxBytes: number;
   readonly #batchBytes: number;
-  readonly #rate: number;
-  readonly #now: () => number;
-  readonly #bucket: TokenBucket;
   readonly #coalescer: WriteCoalescer;
   readonly #onWritten: ((entry: Entry) => void) | undefined;
-  readonly #dropped: Record<DropReason, number>;
-  #bytes: number;
-  #items: number;
-  #nextSeq: number;
-  /** Rows with id up to this were written before the current connection: the backlog. */
-  #backlogUpTo = 0;
-  /** Numbered batches already sent on the current connection. */
-  #sent = new Set<number>();
-  #preferBacklog = false;
+  readonly #counts: Counts = zeroCounts();
+  #bytes = 0;
+  #items = 0;
   #listener: (() => void) | undefined;
-  #wake: NodeJS.Timeout | undefined;
-  #recent: Recent | undefined;
 
   constructor(options: OutboxOptions) {
-    this.#rows = openSqliteRows(options.path);
     this.#maxBytes = options.maxBytes;
     this.#batchBytes = options.batchBytes ?? 512 * 1024;
-    this.#rate = options.backfillPerSecond ?? 2000;
-    this.#now = options.now ?? Date.now;
-    // One second's worth of backlog at most, so a long quiet spell does not release a flood.
-    this.#bucket = new TokenBucket(this.#rate, this.#rate, this.#now());
+    const now = options.now ?? Date.now;
     this.#onWritten = options.onWritten;
+    const onDropped = options.onDropped;
     this.#coalescer = new WriteCoalescer(
       options.writeDelayMs ?? 0,
-      this.#onWritten !== undefined,
+      this.#onWritten !== undefined || onDropped !== undefined,
       (held) => this.#write(held),
     );
-    const totals = this.#rows.totals();
-    this.#bytes = totals.bytes;
-    this.#items = totals.items;
-    this.#dropped = this.#rows.dropped();
-    this.#nextSeq = this.#rows.nextSeq();
+    this.#storage = new OutboxStorage({
+      path: options.path,
+      log: options.log ?? silentLogger(),
+      memoryBytes: options.memoryBytes ?? 16 * 2 ** 20,
+      now,
+      keepEntries: onDropped !== undefined,
+      onDropped: (reason, samples, bytes, entries) => {
+        this.#bytes -= bytes;
+        this.#items -= samples;
+        this.#drop(reason, samples);
+        for (const entry of entries) onDropped?.(entry, reason);
+      },
+      onRecovered: () => {
+        this.#countOpened();
+        this.#listener?.();
+      },
+      state: () => ({ nextSeq: this.#sender.nextSeq, counts: this.#counts }),
+    });
+    this.#sender = new OutboxSender({
+      storage: this.#storage,
+      batchBytes: this.#batchBytes,
+      backfillPerSecond: options.backfillPerSecond ?? 2000,
+      now,
+      onWake: () => this.#listener?.(),
+    });
+    this.#countOpened();
+  }
+
+  /** Adds what the file held when it opened (at start, or later once its disk took writes). */
+  #countOpened(): void {
+    const opened = this.#storage.takeOpened();
+    if (!opened) return;
+    this.#bytes += opened.bytes;
+    this.#items += opened.items;
+    for (const reason of DROP_REASONS)
+      this.#counts.dropped[reason] += opened.counts.dropped[reason];
+    this.#counts.corruptFiles += opened.counts.corruptFiles;
+    this.#sender.opened(opened.nextSeq);
   }
 
   /**
@@ -96,14 +127,7 @@ export class Outbox {
     if (entry !== appended) {
       this.#drop("not_finite", appended.samples.length - entry.samples.length);
     }
-    // One JSON.stringify per array (its text without the brackets), not one per item and a join.
-    const fragments: Fragments = {
-      results: listText(entry.results),
-      samples: listText(entry.samples),
-      inventory: listText(entry.inventory),
-    };
-    const size = fragments.results.length + fragments.samples.length + fragments.inventory.length;
-    const items = sampleCount(entry);
+    const { fragments, size, items } = entryFragments(entry);
     if (size > this.#batchBytes) {
       // It could never be sent (the collector caps frames); count it as dropped rather than block.
       this.#drop("too_big", items);
@@ -128,11 +152,13 @@ export class Outbox {
     const { format, body } = encodeRow(fragments);
     const bytes = body.length + ROW_OVERHEAD;
     const size = fragments.results.length + fragments.samples.length + fragments.inventory.length;
-    const id = this.#rows.insert({ items, bytes, size, format, body });
-    this.#recent = { id, fragments };
     this.#bytes += bytes;
-    if (this.#bytes > this.#maxBytes) this.#trim();
+    // Before the row is stored, so entries dropped at once (memory full) are traced after it.
     for (const entry of entries) this.#onWritten?.(entry);
+    const { id, inFile } = this.#storage.insert({ items, bytes, size, format, body }, entries);
+    if (!inFile) return;
+    this.#sender.written(id, fragments);
+    if (this.#bytes > this.#maxBytes) this.#trim();
   }
 
   /**
@@ -141,7 +167,7 @@ export class Outbox {
    * dropped would be a lie; there are at most a few in flight.
    */
   #trim(): void {
-    const freed = this.#rows.deleteOldest(this.#bytes - this.#maxBytes * 0.95);
+    const freed = this.#storage.deleteOldestInFile(this.#bytes - this.#maxBytes * 0.95);
     this.#bytes -= freed.bytes;
     this.#items -= freed.items;
     this.#drop("full", freed.items);
@@ -149,111 +175,20 @@ export class Outbox {
 
   #drop(reason: DropReason, samples: number): void {
     if (samples <= 0) return;
-    this.#dropped[reason] += samples;
-    this.#rows.setDropped(reason, this.#dropped[reason]);
+    this.#counts.dropped[reason] += samples;
+    // While the disk refuses writes the counts wait here; the recovery saves them.
+    this.#storage.saveCounts(this.#counts);
   }
 
-  /**
-   * The next batch to send. First batches numbered before and not yet sent on this connection
-   * (same seq, same content); then new ones, alternating between live data and the backlog so
-   * neither starves. The backlog drains at most `backfillPerSecond`.
-   */
+  /** The next batch to send (sender.ts chooses it); what append() holds is written first. */
   take(): PendingBatch | undefined {
     this.flush();
-    for (const seq of this.#rows.numberedSeqs()) {
-      if (this.#sent.has(seq)) continue;
-      this.#sent.add(seq);
-      const rows = this.#rows.numbered(seq);
-      const newest = rows[rows.length - 1]?.id ?? 0;
-      return this.#pending(seq, rows, newest <= this.#backlogUpTo);
-    }
-    const order = this.#preferBacklog ? [true, false] : [false, true];
-    for (const backlog of order) {
-      const batch = this.#numberNew(backlog);
-      if (batch) {
-        this.#preferBacklog = !backlog;
-        return batch;
-      }
-    }
-    return undefined;
-  }
-
-  #numberNew(backlog: boolean): PendingBatch | undefined {
-    const [after, upTo] = backlog
-      ? [0, this.#backlogUpTo]
-      : [this.#backlogUpTo, Number.MAX_SAFE_INTEGER];
-    const now = this.#now();
-    let budget = Number.POSITIVE_INFINITY;
-    if (backlog) {
-      budget = this.#bucket.level(now);
-      if (budget < 1) {
-        this.#wakeIn(this.#bucket.waitMs(now));
-        return undefined;
-      }
-    }
-    const rows: StoredRow[] = [];
-    let size = 0;
-    let items = 0;
-    for (const row of this.#rows.unnumbered(after, upTo)) {
-      if (rows.length > 0 && (size + row.size > this.#batchBytes || items + row.items > budget)) {
-        break;
-      }
-      rows.push(row);
-      size += row.size;
-      items += row.items;
-    }
-    const first = rows[0];
-    const last = rows[rows.length - 1];
-    if (!first || !last) return undefined;
-    if (backlog && items > budget) {
-      // A single entry bigger than what is left this second: wait for the bucket instead.
-      this.#wakeIn(this.#bucket.waitMs(now, items));
-      return undefined;
-    }
-    if (backlog) this.#bucket.take(now, items);
-    const seq = this.#nextSeq++;
-    this.#rows.number(seq, first.id, last.id, this.#nextSeq);
-    this.#sent.add(seq);
-    return this.#pending(seq, rows, backlog);
-  }
-
-  #wakeIn(ms: number): void {
-    if (this.#wake) return;
-    this.#wake = setTimeout(() => {
-      this.#wake = undefined;
-      this.#listener?.();
-    }, Math.ceil(ms));
-    this.#wake.unref();
-  }
-
-  /** The batch of these rows; the newest row's fragments come from memory once, then are let go. */
-  #pending(seq: number, rows: readonly StoredRow[], backlog: boolean): PendingBatch {
-    const results: string[] = [];
-    const samples: string[] = [];
-    const inventory: string[] = [];
-    let items = 0;
-    for (const row of rows) {
-      const recent = row.id === this.#recent?.id;
-      const fragments = recent ? this.#recent?.fragments : decodeRow(row.format, row.body);
-      if (recent) this.#recent = undefined;
-      if (fragments?.results) results.push(fragments.results);
-      if (fragments?.samples) samples.push(fragments.samples);
-      if (fragments?.inventory) inventory.push(fragments.inventory);
-      items += row.items;
-    }
-    return {
-      seq,
-      results: `[${results.join(",")}]`,
-      samples: `[${samples.join(",")}]`,
-      inventory: inventory.length > 0 ? `[${inventory.join(",")}]` : undefined,
-      count: items,
-      backlog,
-    };
+    return this.#sender.take();
   }
 
   /** The collector stored this batch: it is deleted. */
   ack(seq: number): void {
-    this.#sent.delete(seq);
+    this.#sender.settled(seq);
     this.#forget(seq);
   }
 
@@ -262,15 +197,20 @@ export class Outbox {
    * Returns the samples dropped.
    */
   reject(seq: number): number {
-    this.#sent.delete(seq);
+    this.#sender.settled(seq);
     const items = this.#forget(seq);
     this.#drop("refused", items);
     return items;
   }
 
+  /** Samples the collector left out of a batch it stored (a `refused` message): counted as dropped. */
+  refusedByCollector(samples: number): void {
+    this.#drop("refused", samples);
+  }
+
   /** Deletes batch `seq`; returns the samples it held. */
   #forget(seq: number): number {
-    const deleted = this.#rows.deleteBatch(seq);
+    const deleted = this.#storage.deleteBatch(seq);
     this.#bytes -= deleted.bytes;
     this.#items -= deleted.items;
     return deleted.items;
@@ -282,28 +222,29 @@ export class Outbox {
    */
   resume(): void {
     this.flush();
-    this.#sent.clear();
-    this.#backlogUpTo = this.#rows.newestId();
+    this.#sender.resume();
   }
 
   /** The collector has stored every seq up to lastSeq, so new batches are numbered above it. */
   raiseSeq(lastSeq: number): void {
-    if (this.#nextSeq <= lastSeq) {
-      this.#nextSeq = lastSeq + 1;
-      this.#rows.setNextSeq(this.#nextSeq);
-    }
+    this.#sender.raiseSeq(lastSeq);
   }
 
   /** Samples dropped unsent since the outbox file was created, for every reason. */
   get droppedSamples(): number {
     let total = 0;
-    for (const reason of DROP_REASONS) total += this.#dropped[reason];
+    for (const reason of DROP_REASONS) total += this.#counts.dropped[reason];
     return total;
   }
 
   /** Samples dropped unsent since the outbox file was created, by reason. */
   get dropped(): Readonly<Record<DropReason, number>> {
-    return this.#dropped;
+    return this.#counts.dropped;
+  }
+
+  /** Buffer files found corrupt at start and moved aside, over this file's history. */
+  get corruptFiles(): number {
+    return this.#counts.corruptFiles;
   }
 
   /** Samples waiting, sent or not, until acknowledged. */
@@ -316,14 +257,19 @@ export class Outbox {
     return this.#bytes;
   }
 
+  get health(): OutboxHealth {
+    return this.#storage.health;
+  }
+
   /** Called after every append (and when the backlog may flow again), so the link can send. */
   onReady(listener: () => void): void {
     this.#listener = listener;
   }
 
+  /** Writes what is held and closes the file; what a full disk still refuses is logged as lost. */
   close(): void {
     this.flush();
-    clearTimeout(this.#wake);
-    this.#rows.close();
+    this.#sender.close();
+    this.#storage.close();
   }
 }

@@ -1,10 +1,8 @@
-// Where the outbox keeps its rows: the medium behind outbox.ts. SQLite (WAL), on disk or ":memory:",
-// one implementation for both so they behave exactly alike. A row is one or more entries as one
-// encoded body (codec.ts); numbered rows belong to the batch of that seq until it is acknowledged.
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
-import { ConfigError } from "../../shared/errors.js";
+// Where the outbox keeps its rows: the media behind outbox.ts. SQLite (WAL) on disk, opened by
+// file.ts; memory-rows.ts holds rows in memory while the disk takes no writes. A row is one or more
+// entries as one encoded body (codec.ts); numbered rows belong to the batch of that seq until it is
+// acknowledged.
+import type Database from "better-sqlite3";
 import { DROP_REASONS, type DropReason } from "./entry.js";
 
 export interface StoredRow {
@@ -22,12 +20,23 @@ export interface StoredRow {
 
 export type NewRow = Omit<StoredRow, "id">;
 
+/** Drop counts by reason, plus corrupt files found at start (the file's own history). */
+export interface Counts {
+  dropped: Record<DropReason, number>;
+  corruptFiles: number;
+}
+
+export function zeroCounts(): Counts {
+  const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
+  return { dropped, corruptFiles: 0 };
+}
+
 /** What the outbox needs of a medium. */
 export interface OutboxRows {
   /** Bytes and samples held, as when the outbox opened. */
   totals(): { bytes: number; items: number };
-  /** Stores a row unnumbered; returns its id. */
-  insert(row: NewRow): number;
+  /** Stores a row, unnumbered or already in batch `seq`; returns its id. */
+  insert(row: NewRow, seq?: number): number;
   /** Seqs of numbered rows, ascending. */
   numberedSeqs(): number[];
   /** The rows of a numbered batch, oldest first. */
@@ -44,8 +53,8 @@ export interface OutboxRows {
   newestId(): number;
   nextSeq(): number;
   setNextSeq(seq: number): void;
-  dropped(): Record<DropReason, number>;
-  setDropped(reason: DropReason, samples: number): void;
+  counts(): Counts;
+  setCounts(counts: Counts): void;
   close(): void;
 }
 
@@ -56,68 +65,77 @@ export const ROW_OVERHEAD = 24;
  * Layout of the file, in PRAGMA user_version: raised whenever the file may hold what an older agent
  * cannot read (a new table layout, or rows in a new format), so that agent refuses it. The format
  * column was added without raising it: agents before it ignore the column, and every row is in
- * format 1, which they read.
+ * format 1, which they read. New keys of the state table do not raise it either: older agents read
+ * the keys they know.
  */
-const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 1;
 
 /**
  * Where each drop count is kept in the state table. "dropped" is the first release's key, which
  * counted every drop; nearly all of them were for a full outbox.
  */
-const DROPPED_KEY: Record<DropReason, string> = {
+export const DROPPED_KEY: Record<DropReason, string> = {
   full: "dropped",
   too_big: "dropped_too_big",
   refused: "dropped_refused",
   not_finite: "dropped_not_finite",
+  disk_full: "dropped_disk_full",
+  corrupt: "dropped_corrupt",
 };
+export const CORRUPT_FILES_KEY = "corrupt_files";
 
-export function openSqliteRows(path: string): OutboxRows {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  // NORMAL survives a crash of the agent process; only an OS crash may lose the last appends.
-  db.pragma("synchronous = NORMAL");
-  const version = db.pragma("user_version", { simple: true }) as number;
-  if (version > LAYOUT_VERSION) {
-    db.close();
-    throw new ConfigError(
-      `buffer.path: ${path} was written by a newer giamsat agent (layout ${version}); upgrade the agent or move the file away`,
-    );
+/**
+ * Creates the tables of a new file and adds what an older file lacks. Writes nothing to a file that
+ * has it all, so a file on a full disk opens.
+ */
+export function prepareSchema(db: Database.Database): void {
+  const keys = [
+    "('next_seq', 1)",
+    ...DROP_REASONS.map((reason) => `('${DROPPED_KEY[reason]}', 0)`),
+    `('${CORRUPT_FILES_KEY}', 0)`,
+  ];
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")
+    .pluck()
+    .all();
+  if (!tables.includes("entries_seq")) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS entries (
+        id INTEGER PRIMARY KEY,
+        items INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        body BLOB NOT NULL,
+        seq INTEGER
+      );
+      CREATE INDEX IF NOT EXISTS entries_seq ON entries(seq) WHERE seq IS NOT NULL;
+    `);
   }
-  const initialDrops = DROP_REASONS.map((reason) => `('${DROPPED_KEY[reason]}', 0)`).join(", ");
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS entries (
-      id INTEGER PRIMARY KEY,
-      items INTEGER NOT NULL,
-      bytes INTEGER NOT NULL,
-      size INTEGER NOT NULL,
-      body BLOB NOT NULL,
-      seq INTEGER
-    );
-    CREATE INDEX IF NOT EXISTS entries_seq ON entries(seq) WHERE seq IS NOT NULL;
-    INSERT OR IGNORE INTO state VALUES ('next_seq', 1), ${initialDrops};
-    PRAGMA user_version = ${LAYOUT_VERSION};
-  `);
+  const present = db.prepare("SELECT count(*) FROM state").pluck().get();
+  if (present !== keys.length) db.exec(`INSERT OR IGNORE INTO state VALUES ${keys.join(", ")}`);
+  if (db.pragma("user_version", { simple: true }) !== LAYOUT_VERSION) {
+    db.pragma(`user_version = ${LAYOUT_VERSION}`);
+  }
   // Files of the first release have no format column: all of their rows are format 1.
   const columns = db.pragma("table_info(entries)") as { name: string }[];
   if (!columns.some((column) => column.name === "format")) {
     db.exec("ALTER TABLE entries ADD COLUMN format INTEGER NOT NULL DEFAULT 1");
   }
-  return new SqliteRows(db);
 }
 
 const ROW_COLUMNS = "id, items, bytes, size, format, body";
 
-class SqliteRows implements OutboxRows {
+export class SqliteRows implements OutboxRows {
   readonly #statements;
   readonly #number;
   readonly #deleteOldest;
+  readonly #setCounts;
 
   constructor(private readonly db: Database.Database) {
     this.#statements = {
       insert: db.prepare(
-        "INSERT INTO entries (items, bytes, size, format, body) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO entries (items, bytes, size, format, body, seq) VALUES (?, ?, ?, ?, ?, ?)",
       ),
       numberedSeqs: db
         .prepare("SELECT DISTINCT seq FROM entries WHERE seq IS NOT NULL ORDER BY seq")
@@ -143,6 +161,12 @@ class SqliteRows implements OutboxRows {
       this.#statements.number.run(seq, fromId, toId);
       this.#statements.setState.run(next, "next_seq");
     });
+    this.#setCounts = db.transaction((counts: Counts) => {
+      for (const reason of DROP_REASONS) {
+        this.#statements.setState.run(counts.dropped[reason], DROPPED_KEY[reason]);
+      }
+      this.#statements.setState.run(counts.corruptFiles, CORRUPT_FILES_KEY);
+    });
     this.#deleteOldest = db.transaction((bytes: number) => {
       const freed = { items: 0, bytes: 0 };
       while (freed.bytes < bytes) {
@@ -165,9 +189,10 @@ class SqliteRows implements OutboxRows {
     return this.#statements.totals.get() as { bytes: number; items: number };
   }
 
-  insert(row: NewRow): number {
+  insert(row: NewRow, seq?: number): number {
     const { items, bytes, size, format, body } = row;
-    return Number(this.#statements.insert.run(items, bytes, size, format, body).lastInsertRowid);
+    const result = this.#statements.insert.run(items, bytes, size, format, body, seq ?? null);
+    return Number(result.lastInsertRowid);
   }
 
   numberedSeqs(): number[] {
@@ -211,19 +236,16 @@ class SqliteRows implements OutboxRows {
     this.#statements.setState.run(seq, "next_seq");
   }
 
-  dropped(): Record<DropReason, number> {
-    const read = (reason: DropReason) =>
-      this.#statements.getState.get(DROPPED_KEY[reason]) as number;
-    return {
-      full: read("full"),
-      too_big: read("too_big"),
-      refused: read("refused"),
-      not_finite: read("not_finite"),
-    };
+  counts(): Counts {
+    const read = (key: string) => (this.#statements.getState.get(key) as number | undefined) ?? 0;
+    const dropped = Object.fromEntries(
+      DROP_REASONS.map((reason) => [reason, read(DROPPED_KEY[reason])]),
+    ) as Record<DropReason, number>;
+    return { dropped, corruptFiles: read(CORRUPT_FILES_KEY) };
   }
 
-  setDropped(reason: DropReason, samples: number): void {
-    this.#statements.setState.run(samples, DROPPED_KEY[reason]);
+  setCounts(counts: Counts): void {
+    this.#setCounts(counts);
   }
 
   close(): void {

@@ -20,6 +20,11 @@ export interface PingFailure {
   reason: "dns" | "unreachable" | "error";
   /** ping's own words, e.g. "ping: connect: Network is unreachable". */
   message: string;
+  /**
+   * Ping may not open ICMP sockets: no CAP_NET_RAW (nor setuid) and this group is outside
+   * net.ipv4.ping_group_range. A fault of the machine's setup, not of the target.
+   */
+  noRights?: true;
 }
 
 const SUMMARY = /(\d+) packets transmitted, (\d+) (?:packets )?received/;
@@ -34,6 +39,10 @@ const ICMP_ERROR = /^From (\S+)(?: \([^)]*\))?:? icmp_seq=\d+ (.+)$/m;
 const DNS_FAILURE =
   /Name or service not known|Temporary failure in name resolution|No address associated with hostname|unknown host|cannot resolve|nodename nor servname/i;
 const NO_ROUTE = /Network is unreachable|No route to host|Cannot assign requested address/i;
+// iputils: "ping: socket: Operation not permitted" (no raw socket, and ICMP datagram sockets not
+// allowed to this group), "=> missing cap_net_raw+p capability or setuid?"; BSD: "ping: socket:
+// Permission denied".
+const NO_RIGHTS = /socket: (?:Operation not permitted|Permission denied)|missing cap_net_raw/i;
 
 function seconds(ms: string): number {
   return Number(ms.replace(",", ".")) / 1000;
@@ -67,6 +76,8 @@ export function parsePingOutput(output: string): PingStats | PingFailure {
   // ping's complaint is the line it prefixed with "ping:"; anything else is its banner.
   const message =
     lines.find((line) => line.startsWith("ping:")) ?? lines[0] ?? "ping printed nothing";
+  const refused = lines.find((line) => NO_RIGHTS.test(line));
+  if (refused) return { kind: "failure", reason: "error", message: refused, noRights: true };
   if (DNS_FAILURE.test(message)) return { kind: "failure", reason: "dns", message };
   if (NO_ROUTE.test(message)) return { kind: "failure", reason: "unreachable", message };
   return { kind: "failure", reason: "error", message };

@@ -1,12 +1,13 @@
 // ICMP echo to a host (gateway, switch, the data-center link): round-trip times, jitter and loss.
 // Runs the system ping (iputils on Linux, BSD ping on macOS; Windows' ping takes other options and
-// prints another summary) through the `ping` package, which spawns it without a shell.
+// prints another summary) without a shell. A machine without ping, or where ping may not open ICMP
+// sockets, is a fault of the machine's setup: the check is down saying what to install or allow.
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import ping from "ping";
 import { z } from "zod";
 import { duration, formatDuration } from "../../shared/duration.js";
 import { METRICS } from "../../shared/metrics.js";
+import { programPath, runCapped } from "./command.js";
 import { hostField } from "./endpoint.js";
 import { type PingFailure, type PingStats, parsePingOutput } from "./ping-output.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
@@ -24,6 +25,56 @@ const START_MARGIN_MS = 1000;
 const MIN_WAIT_S = 1;
 const MAX_WAIT_S = 10;
 const MAX_COUNT = 100;
+/** ping prints a line per packet and a summary: a hundred packets are a few KiB. */
+const MAX_OUTPUT_BYTES = 64 * 1024;
+
+/** The sentence for a machine where ping runs but may not open ICMP sockets. */
+export function noRightsMessage(program: string): string {
+  return `ping may not open ICMP sockets as this user: give the program the capability (setcap cap_net_raw+p ${program}), or allow the agent's group in sysctl net.ipv4.ping_group_range`;
+}
+
+/** Why ping could not be started (the spawn error's code), in words that say what to do. */
+export function spawnFailureMessage(code: string | undefined): string {
+  switch (code) {
+    case "ENOENT":
+      return "ping is not installed (install iputils-ping)";
+    case "EACCES":
+      return "the ping program may not be run by this user (permission denied on the file)";
+    case "EPERM":
+      return "ping may not be given its capability here (the service withholds CAP_NET_RAW): allow it to the agent, e.g. AmbientCapabilities=CAP_NET_RAW in the service file";
+    default:
+      return `ping could not be started (${code ?? "unknown error"})`;
+  }
+}
+
+/**
+ * The program and its arguments: -n numeric output, -c packets, -i seconds between them, -s data
+ * bytes, -W seconds to wait for the last reply (milliseconds on macOS).
+ */
+export function pingCommand(
+  address: string,
+  family: number,
+  options: { count: number; packetInterval: number; packetSize?: number; waitSeconds: number },
+  platform: NodeJS.Platform = process.platform,
+): { program: string; args: string[] } {
+  const mac = platform === "darwin";
+  const args = [
+    "-n",
+    "-c",
+    String(options.count),
+    "-i",
+    String(options.packetInterval / 1000),
+    "-s",
+    String(options.packetSize ?? 56),
+  ];
+  // macOS's ping6 has no wait option; its ping takes -W in milliseconds.
+  if (!(mac && family === 6)) {
+    args.push("-W", String(mac ? options.waitSeconds * 1000 : options.waitSeconds));
+  }
+  if (family === 6 && !mac) args.push("-6");
+  args.push(address);
+  return { program: mac && family === 6 ? "ping6" : "ping", args };
+}
 
 function sendingTime(count: number, packetInterval: number): number {
   return (count - 1) * (packetInterval + SEND_SLACK_MS);
@@ -63,11 +114,11 @@ export const pingProbe = defineProbe({
     const started = Date.now();
     const target = await resolve(check.host, ctx.signal);
     if ("up" in target) return target;
-    // The `ping` package cannot stop its child, so the child must end by itself before the check's
-    // timeout: send the packets, then wait (-W) only as long as the timeout leaves. No -w deadline:
-    // with one, iputils keeps sending past `count` until enough replies came. Once some replies came,
-    // iputils waits twice the slowest round trip instead of -W: only round trips of seconds could
-    // then outlast the timeout.
+    // ping should end by itself before the check's timeout (it is stopped then, and what it printed
+    // is lost): send the packets, then wait (-W) only as long as the timeout leaves. No -w deadline:
+    // with one, iputils keeps sending past `count` until enough replies came. Once some replies
+    // came, iputils waits twice the slowest round trip instead of -W: only round trips of seconds
+    // could then outlast the timeout.
     const left =
       check.timeout -
       (Date.now() - started) -
@@ -83,16 +134,31 @@ export const pingProbe = defineProbe({
       };
     }
     if (ctx.signal.aborted) return { up: false, reason: "timeout", message: "stopped" };
-    // Note: the package sets LANG=C in this process's own environment on every call.
-    const response = await ping.promise.probe(target.address, {
-      numeric: true,
-      timeout: wait,
-      min_reply: check.count,
-      v6: target.family === 6,
+    const { program, args } = pingCommand(target.address, target.family, {
+      count: check.count,
+      packetInterval: check.packetInterval,
       packetSize: check.packetSize,
-      extra: ["-i", String(check.packetInterval / 1000)],
+      waitSeconds: wait,
     });
-    return pingOutcome(parsePingOutput(response.output), check.maxLoss);
+    let output: string;
+    try {
+      const run = await runCapped(program, args, {
+        maxBytes: MAX_OUTPUT_BYTES,
+        signal: ctx.signal,
+        stderr: true,
+      });
+      output = run.stdout;
+    } catch (error) {
+      if (ctx.signal.aborted) return { up: false, reason: "timeout", message: "stopped" };
+      const code = (error as NodeJS.ErrnoException).code;
+      return { up: false, reason: "error", message: spawnFailureMessage(code) };
+    }
+    const parsed = parsePingOutput(output);
+    if (parsed.kind === "failure" && parsed.noRights) {
+      const message = noRightsMessage(programPath(program) ?? program);
+      return { up: false, reason: "error", message };
+    }
+    return pingOutcome(parsed, check.maxLoss);
   },
 });
 

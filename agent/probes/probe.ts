@@ -53,9 +53,17 @@ export interface ProbeOutcome {
   inventory?: Record<string, unknown>;
 }
 
-export interface Probe<C extends CheckBase = CheckBase> {
+/**
+ * What the table of kinds needs of a schema: an object schema with a literal `kind`, so agent/config.ts
+ * builds a discriminated union of them, whose output is a check. Every schema defineProbe builds is.
+ */
+export type CheckSchema<C extends CheckBase = CheckBase> = z.ZodType<C, unknown> &
+  z.core.$ZodTypeDiscriminable;
+
+/** `S` is the schema's own type where it is known (a probe from defineProbe), e.g. to omit fields. */
+export interface Probe<C extends CheckBase = CheckBase, S = z.ZodType<C, unknown>> {
   readonly kind: string;
-  readonly schema: z.ZodType<C, unknown>;
+  readonly schema: S;
   /**
    * Fields holding file paths (e.g. a CA's PEM file): the loader resolves them against the config
    * file's folder and refuses the config when one cannot be read.
@@ -72,22 +80,34 @@ export interface Probe<C extends CheckBase = CheckBase> {
 /** What a probe with `inventory: true` adds to its checks: how often they report an inventory. */
 const INVENTORY_FIELDS = { inventoryInterval: duration({ min: 60_000 }).prefault("24h") };
 
+/** The schema defineProbe builds: the common fields, the probe's, inventoryInterval if `I`, the kind. */
+type ProbeSchema<K extends string, F extends z.ZodRawShape, I extends boolean> = z.ZodObject<
+  typeof checkBaseShape &
+    F &
+    (I extends true ? typeof INVENTORY_FIELDS : Record<never, never>) & { kind: z.ZodLiteral<K> },
+  z.core.$strict
+>;
+
 /**
  * Builds a probe whose check schema is the common fields plus `fields`, unknown keys refused.
  * `refine` adds checks across fields (e.g. SNMP v3 needs a user). `inventory` adds
  * `inventoryInterval` (default a day) to the schema and sets the probe's inventoryInterval().
  */
-export function defineProbe<K extends string, F extends z.ZodRawShape>(def: {
+export function defineProbe<
+  K extends string,
+  F extends z.ZodRawShape,
+  I extends boolean = false,
+>(def: {
   kind: K;
   fields: F;
-  inventory?: boolean;
+  inventory?: I;
   files?: readonly (keyof F & string)[];
   refine?: (check: z.output<z.ZodObject<typeof checkBaseShape & F>>, ctx: z.RefinementCtx) => void;
   run: (
     check: z.output<z.ZodObject<typeof checkBaseShape & F>> & { kind: K },
     ctx: ProbeContext,
   ) => Promise<ProbeOutcome>;
-}): Probe<CheckBase & z.output<z.ZodObject<F>> & { kind: K }> {
+}): Probe<CheckBase & z.output<z.ZodObject<F>> & { kind: K }, ProbeSchema<K, F, I>> {
   let schema: z.ZodType = z.strictObject({
     ...checkBaseShape,
     ...def.fields,

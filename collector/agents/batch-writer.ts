@@ -2,6 +2,7 @@
 // SQLite transaction, in slices short enough that the event loop never stalls for long.
 // A batch waits as the bytes it came in and is parsed only when its turn comes: thousands of
 // parsed batches kept for seconds cost the garbage collector more than parsing them does.
+import { ProtocolError } from "../../shared/errors.js";
 import type { Batch } from "../../shared/protocol.js";
 import type { Db } from "../db/database.js";
 import type { BatchStore, WriteOutcome } from "./batch-store.js";
@@ -32,6 +33,11 @@ export class BatchWriter {
   constructor(
     db: Db,
     private readonly store: BatchStore,
+    /**
+     * Told after each group of batches that tried to store something: how many could not be
+     * stored (a full disk, an I/O error; not what an agent got wrong) and the first such error.
+     */
+    private readonly onWritten: (failed: number, error: unknown) => void = () => {},
     /** Longest slice of writing before the event loop gets a turn, in ms. */
     private readonly sliceMs = 15,
   ) {
@@ -78,6 +84,16 @@ export class BatchWriter {
       outcomes = this.#queue.map(() => failure);
     }
     const finished = this.#queue.splice(0, outcomes.length);
+    const failures = outcomes.filter(
+      (outcome): outcome is Error =>
+        outcome instanceof Error && !(outcome instanceof ProtocolError),
+    );
+    if (
+      failures.length > 0 ||
+      outcomes.some((o) => o !== undefined && !(o instanceof Error) && o.stored)
+    ) {
+      this.onWritten(failures.length, failures[0]);
+    }
     // Acks go out only now, after the commit.
     for (const [i, job] of finished.entries()) job.done(outcomes[i]);
     if (this.#queue.length > 0) {

@@ -11,6 +11,7 @@ import type { LatestValues } from "../prometheus/exposition.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import type { BatchWriter } from "./batch-writer.js";
 import { type Admitted, AgentGate } from "./gate.js";
+import { RefusalReport } from "./refusals.js";
 import type { AgentStore } from "./registry.js";
 import { AgentSession, type SessionDeps } from "./session.js";
 
@@ -35,6 +36,8 @@ export class Ingest {
     perMessageDeflate: false,
   });
   readonly #sessions = new Map<number, AgentSession>();
+  /** Each agent's refused samples, kept across its connections so their log stays once a minute. */
+  readonly #refusals = new Map<number, RefusalReport>();
   readonly #heartbeat: NodeJS.Timeout;
   readonly #gate: AgentGate;
   readonly #sessionDeps: SessionDeps;
@@ -57,6 +60,16 @@ export class Ingest {
       now,
       messagesPerSecond: deps.limits.agentMessagesPerSecond,
       stopping: () => this.#stopping,
+      refusals: (agent, labels) => {
+        let report = this.#refusals.get(agent.id);
+        if (!report) {
+          const log = deps.log.child({ unit: labels.unit, agent: labels.agent });
+          report = new RefusalReport(deps.metrics.agentRefusedSamples, labels, log);
+          this.#refusals.set(agent.id, report);
+        }
+        report.expose();
+        return report;
+      },
     };
     this.#heartbeat = setInterval(() => this.#ping(), HEARTBEAT_MS);
     this.#heartbeat.unref();

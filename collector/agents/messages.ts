@@ -1,10 +1,11 @@
 // Decoding what an agent sends: one WebSocket text frame, bounded in depth before it is parsed,
 // its protocol version looked at first, then the schema; and the checks of a batch the schema
-// cannot make (metrics agents may not send) and the shift of its timestamps for a skewed clock.
+// cannot make (names of the collector's own series) and the shift of its timestamps for a skewed
+// clock.
 import type { RawData } from "ws";
 import { ProtocolError } from "../../shared/errors.js";
 import { firstIssue } from "../../shared/issues.js";
-import { METRIC_BY_NAME, METRICS } from "../../shared/metrics.js";
+import { ownedByCollector } from "../../shared/metrics.js";
 import {
   type AgentMessage,
   agentMessageSchema,
@@ -17,12 +18,6 @@ import { nestsDeeperThan } from "./json-depth.js";
 
 /** Deepest JSON nesting a message may have; a batch with inventory needs about 8. */
 const MAX_JSON_DEPTH = 32;
-/** Metrics an agent may not send: the collector derives or owns them. */
-const NOT_FROM_AGENTS = new Set([
-  METRICS.checkUp.name,
-  METRICS.checkDuration.name,
-  ...[...METRIC_BY_NAME.values()].filter((d) => d.source === "collector").map((d) => d.name),
-]);
 
 /** The message in a text frame; ProtocolError (with the batch's seq when known) otherwise. */
 export function parseMessage(data: RawData): AgentMessage {
@@ -79,13 +74,17 @@ export function parseMessage(data: RawData): AgentMessage {
   return parsed.data as AgentMessage;
 }
 
-/** Refuses a batch carrying a metric the collector sets itself. */
+/**
+ * Refuses a batch carrying a name of the collector's own series (its table entries, the series it
+ * derives from results, its prefixes): only a forged message has one, and exposing it would give
+ * /metrics a second HELP and TYPE and let an agent spoof the collector's health.
+ */
 export function checkBatch(batch: Batch): void {
   for (const [i, sample] of batch.samples.entries()) {
-    if (NOT_FROM_AGENTS.has(sample.metric)) {
+    if (ownedByCollector(sample.metric)) {
       throw new ProtocolError(
         "invalid_message",
-        `samples[${i}].metric: ${sample.metric} is set by the collector, not by agents`,
+        `samples[${i}].metric: ${sample.metric} is the collector's own, not an agent's`,
         { seq: batch.seq },
       );
     }

@@ -1,6 +1,7 @@
 // One agent's connection, from the upgrade to the close, in named states: awaiting its hello,
-// open (its batches are queued for the writer and acknowledged once stored), refused (an error
-// was sent and the socket is closing: nothing more it sends is taken) and closed.
+// open (its batches are queued for the writer and acknowledged once stored, after a `refused`
+// message when samples were left out), refused (an error was sent and the socket is closing:
+// nothing more it sends is taken) and closed.
 import { type RawData, WebSocket } from "ws";
 import { ProtocolError, type ProtocolErrorCode } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
@@ -16,6 +17,7 @@ import type { BatchWriter, Outcome } from "./batch-writer.js";
 import { FlowControl } from "./flow-control.js";
 import type { Admitted } from "./gate.js";
 import { checkBatch, parseMessage, shiftTimestamps } from "./messages.js";
+import type { RefusalReport } from "./refusals.js";
 import type { AgentIdentity, AgentStore } from "./registry.js";
 
 /** Agent clocks further off than this are corrected: their timestamps are shifted by the offset. */
@@ -36,6 +38,8 @@ export interface SessionDeps {
   messagesPerSecond: number;
   /** The collector is stopping: nothing more is taken, and a paused socket stays paused. */
   stopping: () => boolean;
+  /** Where an agent's refused samples are counted and logged; one per agent, across connections. */
+  refusals: (agent: AgentIdentity, labels: { unit: string; agent: string }) => RefusalReport;
 }
 
 export class AgentSession {
@@ -49,6 +53,7 @@ export class AgentSession {
   readonly tokenHash: Buffer;
   tokenExpiresAt: number | null;
   readonly #flow: FlowControl;
+  readonly #refusals: RefusalReport;
   #skewReported = false;
 
   constructor(
@@ -62,6 +67,7 @@ export class AgentSession {
     this.tokenHash = admitted.tokenHash;
     this.tokenExpiresAt = admitted.tokenExpiresAt;
     this.#flow = new FlowControl(socket, deps.messagesPerSecond, deps.now(), deps.stopping);
+    this.#refusals = deps.refusals(this.agent, this.labels);
   }
 
   get state(): SessionState {
@@ -175,6 +181,17 @@ export class AgentSession {
       this.deps.latest.update(outcome.samples, now);
       this.deps.metrics.ingestedSamples.inc(outcome.samples.length);
       this.deps.metrics.ingestedBatches.inc();
+      const { refused } = outcome;
+      if (refused.total > 0) {
+        this.#refusals.report(refused, now);
+        // Before the ack, so the agent has counted them when the batch leaves its outbox.
+        this.#send({
+          type: "refused",
+          seq,
+          samples: refused.samples,
+          message: refused.first ?? "",
+        });
+      }
     } else {
       this.deps.metrics.duplicateBatches.inc();
     }

@@ -1,4 +1,5 @@
-// The audit log: who enrolled, revoked or rotated an agent, signed off a unit, or changed a user, and when.
+// The audit log: who enrolled, revoked or rotated an agent, signed off a unit, or changed a user,
+// every notification sent or given up on, and when.
 import { userInfo } from "node:os";
 import type { Db } from "../db/database.js";
 
@@ -10,6 +11,9 @@ export const AUDIT_ACTIONS = [
   "user.add",
   "user.remove",
   "user.password",
+  /** A notification delivered or refused for good (actor "giamsat"), or a test message sent. */
+  "notify",
+  "notify.test",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -26,6 +26,16 @@ export class AddressLimiter {
 
   /** Records one failure from the address. */
   fail(key: string, now: number): void {
+    this.take(key, now);
+  }
+
+  /** Gives back what `take` took, for an attempt that turned out to be no failure. */
+  refund(key: string, now: number): void {
+    this.#buckets.get(key)?.give(now);
+  }
+
+  /** Takes one token from the address's bucket, e.g. when a login attempt starts. */
+  take(key: string, now: number): void {
     let bucket = this.#buckets.get(key);
     if (bucket) {
       // Re-inserted so the map stays in least-recently-failed order for pruning.

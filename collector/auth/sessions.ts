@@ -1,5 +1,6 @@
-// Logins: a random cookie per session, only its hash stored, with the session's CSRF token and expiry.
-import { createHash, randomBytes } from "node:crypto";
+// Logins: a random cookie per session, only its hash stored, with its user and expiry. The session's
+// CSRF token is derived from the cookie, so the database holds nothing a form would take.
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Db } from "../db/database.js";
 import type { Role, User } from "./roles.js";
@@ -19,12 +20,21 @@ function random(): string {
   return randomBytes(32).toString("base64url");
 }
 
+/**
+ * The session's CSRF token: an HMAC keyed with the session's cookie (OWASP's "signed double-submit"
+ * idea, https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html).
+ * Only the cookie's holder can compute it, and the page showing it does not tell the cookie.
+ */
+function csrfOf(cookie: string): string {
+  return createHmac("sha256", cookie).update("giamsat csrf token v1").digest("base64url");
+}
+
 export class SessionStore {
   readonly #resolve;
 
   constructor(private readonly db: Db) {
     this.#resolve = db.prepare(`
-      SELECT s.csrf, s.expires_at AS expiresAt, u.id, u.name, u.role, u.unit_id AS unit
+      SELECT s.expires_at AS expiresAt, u.id, u.name, u.role, u.unit_id AS unit
       FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.hash = ? AND s.expires_at > ?`);
   }
@@ -32,14 +42,12 @@ export class SessionStore {
   /** Starts a session; the returned cookie value is given to the browser and not kept. */
   create(user: User, now: number, ttlMs: number): { cookie: string; session: Session } {
     const cookie = random();
-    const session = { user, csrf: random(), expiresAt: now + ttlMs };
+    const session = { user, csrf: csrfOf(cookie), expiresAt: now + ttlMs };
     this.db.transaction(() => {
       this.db.prepare("DELETE FROM sessions WHERE expires_at <= ?").run(now);
       this.db
-        .prepare(
-          "INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .run(hash(cookie), user.id, session.csrf, now, session.expiresAt);
+        .prepare("INSERT INTO sessions (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        .run(hash(cookie), user.id, now, session.expiresAt);
     })();
     return { cookie, session };
   }
@@ -48,12 +56,12 @@ export class SessionStore {
     // A session cookie is 43 base64url characters; anything else is not looked up.
     if (cookie === undefined || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
     const row = this.#resolve.get(hash(cookie), now) as
-      | { csrf: string; expiresAt: number; id: number; name: string; role: Role; unit: string }
+      | { expiresAt: number; id: number; name: string; role: Role; unit: string }
       | undefined;
     if (!row) return undefined;
     return {
       user: { id: row.id, name: row.name, role: row.role, unit: row.unit },
-      csrf: row.csrf,
+      csrf: csrfOf(cookie),
       expiresAt: row.expiresAt,
     };
   }

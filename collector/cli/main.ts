@@ -1,18 +1,21 @@
 #!/usr/bin/env node
-// giamsat-collector: serve, enroll, revoke and rotate agents, manage users, export samples.
+// giamsat-collector: serve, enroll, revoke and rotate agents, manage users, export samples, test a
+// notification channel.
+import { parseApiTime } from "../../shared/api-query.js";
 import { parseCommand, requireOption, runMain, untilSignal } from "../../shared/cli.js";
 import { parseDuration } from "../../shared/duration.js";
 import { ConfigError } from "../../shared/errors.js";
-import { createLogger } from "../../shared/log.js";
+import { createLogger, type Logger } from "../../shared/log.js";
 import { AGENT_PATH } from "../../shared/protocol.js";
 import { AgentStore } from "../agents/registry.js";
 import { cliActor, recordAudit } from "../auth/audit.js";
-import { startCollector } from "../collector.js";
+import { type CollectorOptions, startCollector } from "../collector.js";
 import { loadCollectorConfig } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { syncUnits } from "../inspection/units.js";
 import { agentUrl, agentYaml, certificatePin } from "./enrollment.js";
 import { type ExportFilter, exportSamples, parseTime } from "./export.js";
+import { NOTIFY_HELP, notifyCommand } from "./notify.js";
 import { USER_HELP, userCommand } from "./users.js";
 
 const HELP = `giamsat-collector: stores what giamsat agents report and serves it to Prometheus and people.
@@ -25,6 +28,7 @@ Usage:
 ${USER_HELP}
   giamsat-collector export --config collector.yaml [--unit ID] [--agent NAME] [--metric NAME]
                            [--from TIME] [--to TIME]
+${NOTIFY_HELP}
 
   serve    run the collector (HTTP, /metrics, agents' WebSockets on ${AGENT_PATH})
   enroll   create an agent; prints its token once, inside a ready agent.yaml, on standard output
@@ -37,6 +41,9 @@ ${USER_HELP}
   export   write stored raw samples as NDJSON on standard output, one
            {"metric","labels","ts","value"} a line (ts in ms); TIME is 2026-11-01,
            2026-11-01T08:00:00+07:00 or milliseconds; --from is inclusive, --to exclusive
+  notify   test sends a test message through the channel --channel to the unit's IT contact
+           (--unit) or to notifications.operators, and prints the receiver's answer (exit 1 when
+           it was not sent)
 
 Exit codes: 0 success, 2 bad config or usage, 1 anything else.
 `;
@@ -55,7 +62,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       if (values.help) return help();
       const config = loadCollectorConfig(requireOption(values, "config"));
       const log = createLogger("giamsat-collector");
-      const collector = await startCollector(config, log);
+      const collector = await startCollector(config, log, scheduleOptions(log));
       // SIGHUP: read the TLS certificate and key again, e.g. after a renewal.
       const reload = () => {
         if (!config.tls) log.warn("SIGHUP: no tls in the config, nothing to reload");
@@ -163,6 +170,8 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     case "user":
       return userCommand(rest, help);
+    case "notify":
+      return notifyCommand(rest, help);
     case "export": {
       const { values } = parseCommand(rest, {
         ...common,
@@ -192,6 +201,23 @@ async function main(argv: string[]): Promise<number | undefined> {
     default:
       throw new ConfigError(`unknown command "${command}" (see --help)`);
   }
+}
+
+/**
+ * For tests only: GIAMSAT_TEST_SCHEDULE_AT (a time, e.g. 2027-01-01T08:00:00+07:00) makes the
+ * monthly summaries' schedule believe the collector started then, the clock running on from there.
+ */
+function scheduleOptions(log: Logger): CollectorOptions {
+  const text = process.env.GIAMSAT_TEST_SCHEDULE_AT;
+  if (text === undefined) return {};
+  const at = parseApiTime(text);
+  if (at === undefined) throw new ConfigError(`GIAMSAT_TEST_SCHEDULE_AT: "${text}" is not a time`);
+  const offset = at - Date.now();
+  log.warn(
+    { at: new Date(at).toISOString() },
+    "GIAMSAT_TEST_SCHEDULE_AT: summaries run on a test clock",
+  );
+  return { scheduleClock: () => Date.now() + offset };
 }
 
 function help(): number {

@@ -1,5 +1,5 @@
 // `giamsat-collector user add|password|remove|list`: people who may use the web pages.
-import { parseCommand, requireOption } from "../../shared/cli.js";
+import { asksForHelp, parseCommand, requireOption } from "../../shared/cli.js";
 import { ConfigError } from "../../shared/errors.js";
 import { cliActor, recordAudit } from "../auth/audit.js";
 import { UserStore } from "../auth/users.js";
@@ -22,8 +22,9 @@ const common = {
 
 export async function userCommand(args: string[], help: () => number): Promise<number> {
   const [sub, ...rest] = args;
+  if (asksForHelp(sub)) return help();
   const { values } = parseCommand(rest, common);
-  if (values.help || sub === undefined) return help();
+  if (values.help) return help();
   const config = loadCollectorConfig(requireOption(values, "config"));
   const db = openDatabase(config.database);
   try {

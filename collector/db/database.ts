@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { ConfigError } from "../../shared/errors.js";
+import { createPrivate } from "../../shared/private-file.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
 
 export type Db = Database.Database;
@@ -10,7 +11,11 @@ export type Db = Database.Database;
 /** Opens the database; `readonly` (for export and reports) neither creates nor migrates it. */
 export function openDatabase(path: string, options: { readonly?: boolean } = {}): Db {
   const readonly = options.readonly ?? false;
-  if (path !== ":memory:" && !readonly) mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:" && !readonly) {
+    mkdirSync(dirname(path), { recursive: true });
+    // Password and session hashes are in it: its owner's alone (and so its -wal and -shm).
+    createPrivate(path);
+  }
   let db: Db;
   try {
     db = new Database(path, { readonly, fileMustExist: readonly });

@@ -2,6 +2,7 @@
 
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
+import { MIGRATION_8 } from "./migration-8.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -301,7 +302,13 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
     `);
     diffStoredInventories(db);
   },
-  // 7: rollups in compressed chunks, a row per owner and span of local days (a day of 5-minute
+  // 7: a session's CSRF token is derived from its cookie (auth/sessions.ts) instead of stored, so
+  // a copy of the database holds no token a form would take. Sessions open at the upgrade go on:
+  // their pages get the derived token.
+  "ALTER TABLE sessions DROP COLUMN csrf;",
+  // 8: notifications: events, notifications, the send queue, channels' state (migration-8.ts).
+  MIGRATION_8,
+  // 9: rollups in compressed chunks, a row per owner and span of local days (a day of 5-minute
   // buckets, eight days of hours, 64 days of days), id = owner * 2^21 + span number. The rows of
   // the tables before are moved into them by the engine in the background, a few spans per step
   // (tsdb/layout-upgrade.ts), and those tables dropped once empty; a database without any rollup

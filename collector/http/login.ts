@@ -1,8 +1,17 @@
-// GET/POST /login and POST /logout: sessions for people, failed logins slowed down per address.
+// GET/POST /login and POST /logout: sessions for people; password guessing slowed down per address
+// and per account (auth/login-throttle.ts), the account's own browsers let through (auth/devices.ts).
 import type { Logger } from "../../shared/log.js";
+import { DEVICE_COOKIE, DEVICE_TTL_MS, type DeviceCookies } from "../auth/devices.js";
 import { addCookie } from "../auth/guard.js";
-import { type AddressLimiter, addressKey } from "../auth/rate-limit.js";
-import { SESSION_COOKIE, type SessionStore, setCookie } from "../auth/sessions.js";
+import type { LoginThrottle, Refusal } from "../auth/login-throttle.js";
+import { addressKey } from "../auth/rate-limit.js";
+import {
+  cookieName,
+  readCookies,
+  SESSION_COOKIE,
+  type SessionStore,
+  setCookie,
+} from "../auth/sessions.js";
 import { MAX_PASSWORD, type UserStore } from "../auth/users.js";
 import type { Html } from "./pages/html.js";
 import { chromeOf } from "./pages/layout.js";
@@ -13,8 +22,8 @@ import { redirect, sendHtml } from "./respond.js";
 export interface LoginDeps {
   users: UserStore;
   sessions: SessionStore;
-  /** Failed logins per remote address. */
-  limiter: AddressLimiter;
+  throttle: LoginThrottle;
+  devices: DeviceCookies;
   sessionTtlMs: number;
   secure: boolean;
   log: Logger;
@@ -27,8 +36,14 @@ export function safeNext(next: unknown): string {
   return typeof next === "string" && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : "/";
 }
 
+/** Why a login is refused for a while, for the log. */
+const REFUSED_BECAUSE: Record<Exclude<Refusal, "busy">, string> = {
+  address: "too many failed logins from this address",
+  account: "too many failed logins for this account",
+};
+
 export function loginHandlers(deps: LoginDeps) {
-  const { users, sessions, limiter, log } = deps;
+  const { users, sessions, throttle, devices, log } = deps;
   const page = (ctx: RequestContext, form: LoginForm) =>
     renderLogin(chromeOf(ctx.url, deps.header(ctx)), form);
   return {
@@ -38,16 +53,22 @@ export function loginHandlers(deps: LoginDeps) {
 
     async login(ctx: RequestContext<"login">): Promise<void> {
       const remote = ctx.request.socket.remoteAddress;
-      const key = addressKey(remote);
       const name = ctx.form?.get("name") ?? "";
       const password = ctx.form?.get("password") ?? "";
       const next = safeNext(ctx.form?.get("next"));
-      const wait = limiter.retryAfterMs(key, Date.now());
-      if (wait > 0) {
-        if (limiter.shouldReport(key, Date.now())) {
-          log.warn({ remote, reason: "too many failed logins" }, "login refused for a while");
+      const account = name.slice(0, 64);
+      const device = readCookies(ctx.request).get(cookieName(DEVICE_COOKIE, deps.secure));
+      const knownDevice = devices.knows(account, device, Date.now());
+      const admission = throttle.begin(remote, account, knownDevice, Date.now());
+      if (!admission.admitted) {
+        const { refusal } = admission;
+        if (refusal !== "busy" && throttle.shouldReport(refusal, addressKey(remote), account)) {
+          log.warn(
+            { remote, user: account, reason: REFUSED_BECAUSE[refusal] },
+            "login refused for a while",
+          );
         }
-        const seconds = Math.ceil(wait / 1000);
+        const seconds = Math.ceil(admission.retryAfterMs / 1000);
         sendHtml(
           ctx.response,
           429,
@@ -56,17 +77,20 @@ export function loginHandlers(deps: LoginDeps) {
         );
         return;
       }
-      const user =
-        name.length <= 64 && password.length <= MAX_PASSWORD
-          ? await users.verify(name, password)
-          : undefined;
+      let outcome: "success" | "failure" | "not_checked" = "not_checked";
+      let user: Awaited<ReturnType<UserStore["verify"]>>;
+      try {
+        user =
+          name.length <= 64 && password.length <= MAX_PASSWORD
+            ? await users.verify(name, password)
+            : undefined;
+        outcome = user ? "success" : "failure";
+      } finally {
+        throttle.end(admission, account, { outcome, knownDevice }, Date.now());
+      }
       if (!user) {
-        limiter.fail(key, Date.now());
         // The name helps find a forgotten account or a guessing attack; the password is never logged.
-        log.warn(
-          { remote, user: name.slice(0, 64), reason: "wrong name or password" },
-          "login failed",
-        );
+        log.warn({ remote, user: account, reason: "wrong name or password" }, "login failed");
         sendHtml(
           ctx.response,
           401,
@@ -85,6 +109,17 @@ export function loginHandlers(deps: LoginDeps) {
           maxAge: Math.floor(deps.sessionTtlMs / 1000),
         }),
       );
+      const known = devices.issue(user.id, Date.now());
+      if (known) {
+        addCookie(
+          ctx.response,
+          setCookie(DEVICE_COOKIE, known, {
+            secure: deps.secure,
+            sameSite: "Strict",
+            maxAge: Math.floor(DEVICE_TTL_MS / 1000),
+          }),
+        );
+      }
       log.info({ remote, user: user.name, role: user.role }, "logged in");
       redirect(ctx.response, next);
     },

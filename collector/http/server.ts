@@ -7,12 +7,15 @@ import { z } from "zod";
 import { HttpError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
 import { listAudit } from "../auth/audit.js";
+import { DeviceCookies } from "../auth/devices.js";
 import { Guard } from "../auth/guard.js";
+import { LoginThrottle } from "../auth/login-throttle.js";
 import { AddressLimiter } from "../auth/rate-limit.js";
 import { LOCAL_USER } from "../auth/roles.js";
 import { SessionStore } from "../auth/sessions.js";
 import { UserStore } from "../auth/users.js";
 import type { Db } from "../db/database.js";
+import type { StorageHealth } from "../db/storage-health.js";
 import type { Readers } from "../inspection/readers.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import { serveScrape } from "../prometheus/scrape.js";
@@ -44,7 +47,12 @@ export interface HttpDeps {
   secure: boolean;
   sessionTtlMs: number;
   loginFailuresPerMinute: number;
+  /** Whether the last writes succeeded and there is room to write (/healthz). */
+  health: StorageHealth;
 }
+
+/** Browsers that reached us over HTTPS come back over HTTPS only, for a year (RFC 6797). */
+const HSTS = "max-age=31536000";
 
 const NO_QUERY = z.strictObject({});
 /** An API route's query before the caller is known: bounded only, checked in full afterwards. */
@@ -71,7 +79,13 @@ export function createHandler(deps: HttpDeps) {
       // An immediate transaction takes the write lock, so this fails when the file cannot be written.
       deps.db.exec("BEGIN IMMEDIATE; ROLLBACK");
       checkWritable.get();
-      send(response, 200, "text/plain; charset=utf-8", "ok\n");
+      // That lock writes nothing, so a full disk shows only in the writes themselves.
+      const problems = deps.health.problems();
+      if (problems.length === 0) send(response, 200, "text/plain; charset=utf-8", "ok\n");
+      else {
+        const text = problems.map((problem) => `unhealthy: ${problem}\n`).join("");
+        send(response, 503, "text/plain; charset=utf-8", text);
+      }
     },
     metrics: ({ request, response }) => serveScrape(deps, request, response),
     audit: (ctx) => {
@@ -82,7 +96,8 @@ export function createHandler(deps: HttpDeps) {
     ...loginHandlers({
       users: new UserStore(deps.db),
       sessions,
-      limiter: new AddressLimiter(deps.loginFailuresPerMinute),
+      throttle: new LoginThrottle(new AddressLimiter(deps.loginFailuresPerMinute)),
+      devices: new DeviceCookies(deps.db),
       sessionTtlMs: deps.sessionTtlMs,
       secure: deps.secure,
       log: deps.log,
@@ -114,6 +129,7 @@ export function createHandler(deps: HttpDeps) {
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? "/", "http://collector");
+    if (deps.secure) response.setHeader("Strict-Transport-Security", HSTS);
     try {
       await serve(request, response, url);
     } catch (error) {

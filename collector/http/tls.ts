@@ -1,6 +1,6 @@
 // HTTPS and WSS for the collector: the certificate and key named in collector.yaml, checked at load
 // and read again on SIGHUP, so a renewed certificate is served without a restart.
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Server } from "node:https";
 import { createSecureContext, type SecureContextOptions } from "node:tls";
@@ -31,8 +31,9 @@ export function loadTls(
     }
   };
   const options = { cert: read("cert"), key: read("key"), minVersion: MIN_VERSION } as const;
+  let certificate: X509Certificate;
   try {
-    new X509Certificate(options.cert);
+    certificate = new X509Certificate(options.cert);
   } catch (error) {
     throw new ConfigError(`${file}: tls.cert: not a PEM certificate (${errorMessage(error)})`);
   }
@@ -43,7 +44,26 @@ export function loadTls(
       `${file}: tls.key: not the private key of tls.cert, or not a PEM key (${errorMessage(error)})`,
     );
   }
+  const mismatch = keyMismatch(certificate, options.key);
+  if (mismatch)
+    throw new ConfigError(`${file}: tls.key: not the private key of tls.cert (${mismatch})`);
   return options;
+}
+
+/**
+ * Why the key is not the certificate's, or undefined when it is. OpenSSL compares a key with its
+ * certificate only when both are of one type: an RSA key beside an EC certificate passes
+ * createSecureContext, and then every handshake fails. The public halves are compared here.
+ */
+function keyMismatch(certificate: X509Certificate, key: Buffer): string | undefined {
+  const fromKey = createPublicKey(createPrivateKey(key));
+  const fromCertificate = certificate.publicKey;
+  const type = (k: typeof fromKey) => (k.asymmetricKeyType ?? "unknown").toUpperCase();
+  if (fromKey.asymmetricKeyType !== fromCertificate.asymmetricKeyType) {
+    return `the key is ${type(fromKey)}, the certificate's is ${type(fromCertificate)}`;
+  }
+  const spki = (k: typeof fromKey) => k.export({ type: "spki", format: "der" });
+  return spki(fromKey).equals(spki(fromCertificate)) ? undefined : "another key of the same type";
 }
 
 /** What a log line says about a certificate: when it expires and its SHA-256 fingerprint. */

@@ -1,6 +1,8 @@
 // The state of checks and categories now, from each check's newest result: a result counts for
-// at most twice the check's interval, after that the check has no data.
+// at most twice the check's interval, after that the check has no data. A result dated ahead of
+// the clock (stored before ingest refused such results) is not the newest: it is passed over.
 import { CATEGORIES } from "../../shared/categories.js";
+import { MAX_AHEAD_MS } from "../../shared/protocol.js";
 import type { Db } from "../db/database.js";
 import {
   type CheckSeries,
@@ -46,14 +48,12 @@ export class CheckStatus {
   /** The state now of each check, reading each agent's recent rows once. */
   many(checks: readonly CheckSeries[], now: number): Map<number, CheckNow> {
     const back = Math.max(0, ...checks.map((c) => holdCap(c)));
-    const read = this.samples.readMany(checks, now - back, Number.POSITIVE_INFINITY);
+    const latest = now + MAX_AHEAD_MS;
+    const read = this.samples.readMany(checks, now - back, latest);
     const out = new Map<number, CheckNow>();
     for (const check of checks) {
       const recent = read.get(check.id) ?? { ts: [], values: [] };
-      out.set(
-        check.id,
-        this.#state(check, slice(recent, now - holdCap(check), Number.POSITIVE_INFINITY)),
-      );
+      out.set(check.id, this.#state(check, slice(recent, now - holdCap(check), latest)));
     }
     return out;
   }

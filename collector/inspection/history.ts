@@ -20,7 +20,7 @@ import {
 } from "../tsdb/index.js";
 import { bucketTimes } from "./availability.js";
 import { AvailabilityQuery } from "./availability-query.js";
-import { Incidents } from "./incidents.js";
+import { type IncidentListener, Incidents } from "./incidents.js";
 import { recordRetention } from "./retention.js";
 
 export interface HistoryOptions {
@@ -30,6 +30,8 @@ export interface HistoryOptions {
   startedAt: number;
   clock?: () => number;
   log?: Logger;
+  /** Told of incidents opened and closed, inside the transactions that write them. */
+  incidentListener?: IncidentListener;
   onStep?: (job: string, seconds: number) => void;
 }
 
@@ -74,7 +76,12 @@ export class History {
     this.dayMerge = tsdb.dayMerge;
     this.retention = tsdb.retention;
     this.upgrade = tsdb.upgrade;
-    this.incidents = new Incidents(db, options.incidents, options.startedAt);
+    this.incidents = new Incidents(
+      db,
+      options.incidents,
+      options.startedAt,
+      options.incidentListener,
+    );
     this.availability = new AvailabilityQuery(
       this.catalog,
       this.samples,

@@ -3,10 +3,14 @@
 // of them). Results are followed as they are stored, in the same transaction, so nothing is read
 // twice; agents send their buffers first in, first out, so a check's results come in time order
 // even when they arrive hours late. An agent the collector hears nothing from for `silentAfter`
-// has an incident of its own, looked for by a background step.
+// has an incident of its own, looked for by a background step. A listener (notifications) is told
+// of each incident opened or closed, inside the same transaction.
 import type { IncidentsConfig } from "../../shared/config/collector.js";
 import type { Db } from "../db/database.js";
 import type { CheckSeries, Job, Samples } from "../tsdb/index.js";
+import type { IncidentListener } from "./incident-listener.js";
+
+export type { IncidentListener, OpenedIncident } from "./incident-listener.js";
 
 export interface TrackerState {
   /** True while an incident is open. */
@@ -82,6 +86,7 @@ export class Incidents implements Job {
     private readonly settings: IncidentsConfig,
     /** When the collector started: it cannot have heard agents while it was not running. */
     private readonly startedAt: number,
+    private readonly listener?: IncidentListener,
   ) {
     this.#loadState = db.prepare(`
       SELECT processed_ts AS processed, down, run, run_start AS runStart, incident_id AS incident
@@ -141,7 +146,9 @@ export class Incidents implements Job {
           | undefined;
         why = { reason: row?.reason, message: row?.message ?? undefined };
       }
-      state.incident = Number(
+      const reason = why.reason ?? "error";
+      const message = why.message ?? null;
+      const id = Number(
         this.#open.run(
           "check",
           check.unit,
@@ -150,12 +157,30 @@ export class Incidents implements Job {
           check.check,
           check.category,
           event.start,
-          why.reason ?? "error",
-          why.message ?? null,
+          reason,
+          message,
         ).lastInsertRowid,
       );
+      state.incident = id;
+      this.listener?.opened({
+        id,
+        kind: "check",
+        unit: check.unit,
+        agentId: check.agentId,
+        check: check.check,
+        category: check.category,
+        start: event.start,
+        reason,
+        message,
+      });
     } else if (event?.type === "close" && state.incident !== undefined) {
       this.#close.run(event.end, state.incident);
+      this.listener?.closed({
+        id: state.incident,
+        kind: "check",
+        unit: check.unit,
+        end: event.end,
+      });
       state.incident = undefined;
     }
     // A check that stays up changes nothing: no write for it.
@@ -253,36 +278,64 @@ export class Incidents implements Job {
       revokedAt: number | null;
     }[];
     for (const agent of agents) {
-      if (agent.revokedAt !== null) this.#endChecksOf(agent.id, agent.revokedAt);
+      if (agent.revokedAt !== null) this.#endChecksOf(agent.id, agent.unit, agent.revokedAt);
       const incident = open.get(agent.id);
       if (incident) {
+        let end: number | undefined;
         if (agent.revokedAt !== null) {
-          this.#close.run(Math.max(incident.start, agent.revokedAt), incident.id);
+          end = Math.max(incident.start, agent.revokedAt);
         } else if (agent.lastSeen > incident.start) {
           const heard =
             (this.#firstBatchAfter.get(agent.id, incident.start) as number | null) ??
             agent.lastSeen;
-          this.#close.run(Math.min(heard, agent.lastSeen), incident.id);
+          end = Math.min(heard, agent.lastSeen);
+        }
+        if (end !== undefined) {
+          this.#close.run(end, incident.id);
+          this.listener?.closed({ id: incident.id, kind: "silence", unit: agent.unit, end });
         }
         continue;
       }
       if (agent.revokedAt !== null) continue;
       const since = Math.max(agent.lastSeen, this.startedAt);
       if (now - since > this.settings.silentAfter) {
-        this.#open.run("silence", agent.unit, agent.id, null, null, null, since, null, null);
+        const opened = this.#open.run(
+          "silence",
+          agent.unit,
+          agent.id,
+          null,
+          null,
+          null,
+          since,
+          null,
+          null,
+        );
+        this.listener?.opened({
+          id: Number(opened.lastInsertRowid),
+          kind: "silence",
+          unit: agent.unit,
+          agentId: agent.id,
+          check: null,
+          category: null,
+          start: since,
+          reason: null,
+          message: null,
+        });
       }
     }
   }
 
   /** A revoked agent's checks say nothing more: their open incidents end when it was revoked. */
-  #endChecksOf(agentId: number, revokedAt: number): void {
+  #endChecksOf(agentId: number, unit: string, revokedAt: number): void {
     const open = this.#openOfAgent.all(agentId) as {
       id: number;
       seriesId: number;
       start: number;
     }[];
     for (const incident of open) {
-      this.#close.run(Math.max(incident.start, revokedAt), incident.id);
+      const end = Math.max(incident.start, revokedAt);
+      this.#close.run(end, incident.id);
+      this.listener?.closed({ id: incident.id, kind: "check", unit, end });
       this.#reset.run(incident.seriesId);
       this.#states.delete(incident.seriesId);
     }

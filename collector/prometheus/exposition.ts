@@ -1,10 +1,12 @@
 // The latest value of every agent series, rendered in the Prometheus text format without prom-client,
 // so a scrape of many series stays cheap. https://prometheus.io/docs/instrumenting/exposition_formats/
 import { METRIC_BY_NAME } from "../../shared/metrics.js";
+import { MAX_AHEAD_MS } from "../../shared/protocol.js";
 import type { SeriesRef, StoredSample } from "../tsdb/index.js";
 
 interface Entry {
   readonly id: number;
+  readonly agentId: number;
   /** `name{labels} ` in UTF-8, built once per series. */
   readonly prefix: Buffer;
   ts: number;
@@ -52,8 +54,14 @@ export class LatestValues {
     private readonly agentLabels: (agentId: number) => AgentLabels | undefined,
   ) {}
 
+  /**
+   * Takes each series' newest sample. A timestamp ahead of the clock by more than MAX_AHEAD_MS
+   * (stored before ingest refused them) is passed over: it would hide every real value after it.
+   */
   update(samples: readonly StoredSample[], now: number): void {
+    const latest = now + MAX_AHEAD_MS;
     for (const { series, ts, value } of samples) {
+      if (ts > latest) continue;
       let family = this.#families.get(series.metric);
       if (!family) {
         family = new Map();
@@ -63,7 +71,8 @@ export class LatestValues {
       if (!entry) {
         const prefix = this.#prefix(series);
         if (prefix !== undefined) {
-          family.set(series.id, { id: series.id, prefix, ts, value, seenAt: now });
+          const entry = { id: series.id, agentId: series.agentId, prefix, ts, value, seenAt: now };
+          family.set(series.id, entry);
         }
       } else if (ts >= entry.ts) {
         // Backfilled older samples never replace a newer value.
@@ -74,10 +83,12 @@ export class LatestValues {
     }
   }
 
-  /** Forgets the series of an agent, e.g. when it is revoked. */
-  forgetAgent(agentId: number, series: Iterable<SeriesRef>): void {
-    for (const ref of series) {
-      if (ref.agentId === agentId) this.#families.get(ref.metric)?.delete(ref.id);
+  /** Forgets every series of an agent, e.g. when it is revoked. */
+  forgetAgent(agentId: number): void {
+    for (const family of this.#families.values()) {
+      for (const entry of family.values()) {
+        if (entry.agentId === agentId) family.delete(entry.id);
+      }
     }
   }
 

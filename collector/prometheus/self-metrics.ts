@@ -23,6 +23,7 @@ export function createCollectorMetrics(registry: Registry) {
     agentConnected: gauge(METRICS.agentConnected, ["unit", "agent"]),
     agentLastSeen: gauge(METRICS.agentLastSeen, ["unit", "agent"]),
     agentClockOffset: gauge(METRICS.agentClockOffset, ["unit", "agent"]),
+    agentRefusedSamples: counter(METRICS.agentRefusedSamples, ["unit", "agent", "reason"]),
     unitInfo: gauge(METRICS.unitInfo, ["unit", "name", "kind", "leader"]),
     ingestedSamples: counter(METRICS.ingestedSamples),
     ingestedBatches: counter(METRICS.ingestedBatches),
@@ -30,6 +31,8 @@ export function createCollectorMetrics(registry: Registry) {
     rejectedMessages,
     connectedAgents: gauge(METRICS.connectedAgents),
     storeSize: gauge(METRICS.storeSize),
+    filesystemAvail: gauge(METRICS.filesystemAvail),
+    failedWrites: counter(METRICS.failedWrites),
     scrapeDuration: gauge(METRICS.scrapeDuration),
     series: gauge(METRICS.series),
     remoteWriteSent: counter(METRICS.remoteWriteSent, ["endpoint"]),
@@ -38,6 +41,11 @@ export function createCollectorMetrics(registry: Registry) {
     remoteWriteDropped: counter(METRICS.remoteWriteDropped, ["endpoint"]),
     remoteWriteQueue: gauge(METRICS.remoteWriteQueue, ["endpoint"]),
     remoteWriteLag: gauge(METRICS.remoteWriteLag, ["endpoint"]),
+    notificationsSent: counter(METRICS.notificationsSent, ["channel"]),
+    notificationsFailed: counter(METRICS.notificationsFailed, ["channel"]),
+    notificationsRetried: counter(METRICS.notificationsRetried, ["channel"]),
+    notificationsDropped: counter(METRICS.notificationsDropped, ["channel"]),
+    notificationsQueued: gauge(METRICS.notificationsQueued, ["channel"]),
     unitAvailability: gauge(METRICS.unitAvailability, ["unit", "category", "window"]),
     // "task", not "job": Prometheus sets "job" on every scraped series itself.
     // The background jobs' time (tsdb/jobs.ts); the metric keeps its name for dashboards and alerts.

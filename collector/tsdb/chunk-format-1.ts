@@ -1,4 +1,4 @@
-// Raw chunks of format 1, as the collector wrote them until schema 7 (chunk-codec.ts writes format
+// Raw chunks of format 1, as earlier releases wrote them (chunk-codec.ts writes format
 // 2): frozen, read for as long as such chunks are kept. Timestamps as delta-of-delta in fields of
 // '0', '10'+7 bits, '110'+12, '1110'+20, '11110'+32, '11111'+64 (zigzag); values after two bits of
 // mode: XOR (value-codec.ts), or 4 bits of decimals and the scaled integers as deltas or deltas

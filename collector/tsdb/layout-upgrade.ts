@@ -1,4 +1,4 @@
-// Moves the rollups of a store written before schema 7 (a row per bucket, legacy-rollups.ts) into
+// Moves the rollups of a store written by an older version (a row per bucket, legacy-rollups.ts) into
 // compressed chunks, as a background job: each step moves whole spans of one owner (a day of a
 // series' 5-minute buckets, ...) for a few milliseconds in one transaction, writing their chunk and
 // deleting their rows together, so a crash loses nothing and the next start goes on from the rows
@@ -101,7 +101,7 @@ export class LayoutUpgrade implements Job {
     if (this.#estimate !== undefined) {
       this.log?.info(
         { progress: Math.round(this.progress * 100) / 100, rows: this.#moved },
-        "going on moving rollups into compressed chunks (schema 7)",
+        "going on moving rollups into compressed chunks",
       );
       return;
     }
@@ -124,7 +124,7 @@ export class LayoutUpgrade implements Job {
     this.#save.run(ESTIMATE_KEY, this.#estimate);
     this.log?.info(
       { rows: this.#estimate },
-      "moving rollups into compressed chunks (schema 7); pages and ingest keep working, rollups wait until it is done",
+      "moving rollups into compressed chunks; pages and ingest keep working, rollups wait until it is done",
     );
   }
 

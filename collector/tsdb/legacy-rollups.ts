@@ -1,4 +1,4 @@
-// The rollup tables of schema 6 and before (a row per bucket: rollup_5m, rollup_1h, scope_5m,
+// The rollup tables of older releases (a row per bucket: rollup_5m, rollup_1h, scope_5m,
 // scope_1h, scope_1d), as those releases wrote them. After an upgrade they are read beside the
 // chunks while the upgrade moves them into chunks span by span (layout-upgrade.ts), deleted from
 // by retention meanwhile, and dropped once empty. Frozen: nothing writes these tables any more.

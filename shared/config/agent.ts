@@ -29,6 +29,8 @@ export const bufferSchema = z
   .strictObject({
     path: z.string().min(1).default("./data/agent-buffer.db"),
     maxMegabytes: z.number().positive().max(1_000_000).default(256),
+    /** While the buffer's disk takes no writes (full), results are held in memory up to this. */
+    memoryMegabytes: z.number().positive().max(4096).default(16),
     /** After an outage, older data drains at most this fast (samples per second). */
     backfillPerSecond: z.number().int().min(10).max(1_000_000).default(2000),
   })

@@ -1,8 +1,10 @@
 // Schema of collector.yaml: where to listen, the SQLite file, the city's units, how long data is
-// kept and when a failing check becomes an incident.
+// kept, when a failing check becomes an incident and who is told about it.
 import { z } from "zod";
 import { duration } from "../duration.js";
 import { isLoopback, listenSchema } from "./address.js";
+import { httpUrl } from "./notification-channels.js";
+import { addressFields, notificationsSchema, unknownNames } from "./notifications.js";
 import { duplicateEndpointNames, remoteWriteSchema } from "./remote-write.js";
 
 export const UNIT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -12,18 +14,22 @@ const person = z.strictObject({
   name: z.string().min(1).max(200),
   title: z.string().max(200).optional(),
   phone: z.string().max(50).optional(),
-  email: z.email().max(200).optional(),
+  /** email, telegramChatId and zaloUserId: where notifications reach the person. */
+  ...addressFields,
 });
 
-export const unitSchema = z.strictObject({
-  id: z.string().regex(UNIT_ID, "must be lower-case letters, digits and '-' ([a-z0-9-]+)"),
-  name: z.string().min(1).max(200),
-  kind: z.enum(UNIT_KINDS).default("department"),
-  /** The leader in charge of IT in the unit, as the directive requires. */
-  leader: person.optional(),
-  /** The unit's IT contact. */
-  contact: person.optional(),
-});
+export const unitSchema = z
+  .strictObject({
+    id: z.string().regex(UNIT_ID, "must be lower-case letters, digits and '-' ([a-z0-9-]+)"),
+    /** As leaders read it; the id when left out. */
+    name: z.string().min(1).max(200).optional(),
+    kind: z.enum(UNIT_KINDS).default("department"),
+    /** The leader in charge of IT in the unit, as the directive requires. */
+    leader: person.optional(),
+    /** The unit's IT contact. */
+    contact: person.optional(),
+  })
+  .transform((unit) => ({ ...unit, name: unit.name ?? unit.id }));
 export type UnitConfig = z.infer<typeof unitSchema>;
 
 const DAY = 86_400_000;
@@ -74,6 +80,11 @@ export const collectorConfigSchema = z
         auth: z.boolean().default(true),
         /** How long a login lasts. */
         session: duration({ min: 60_000, max: 30 * 86_400_000 }).prefault("12h"),
+        /**
+         * The address people reach the collector at (behind a proxy or not): the base of every
+         * link in a notification. Without it, messages carry no links.
+         */
+        publicUrl: httpUrl("https://giamsat.danang.gov.vn").optional(),
       })
       .prefault({}),
     /** Limits on what one address or one agent may cost the collector; generous by default. */
@@ -88,6 +99,22 @@ export const collectorConfigSchema = z
          * its backlog over a fast link sends a few hundred small batches a second.
          */
         agentMessagesPerSecond: z.number().int().min(1).max(1_000_000).default(500),
+        /**
+         * Series one agent may have; new ones past it are refused. The largest agent measured (a
+         * 48-port switch and its host, docs/developers/performance.md) has 313.
+         */
+        seriesPerAgent: z.number().int().min(1).max(10_000_000).default(5000),
+        /**
+         * Series of all agents together: each costs the collector 2 to 5.5 KiB of memory, so this
+         * bounds it. A city of 1,000 agents has about 100,000.
+         */
+        seriesPerCollector: z.number().int().min(1).max(100_000_000).default(250_000),
+      })
+      .prefault({}),
+    health: z
+      .strictObject({
+        /** Below this much free space on the database's filesystem, /healthz answers 503. */
+        minFreeMegabytes: z.number().int().min(0).max(10_000_000).default(512),
       })
       .prefault({}),
     metrics: z
@@ -102,6 +129,7 @@ export const collectorConfigSchema = z
     remoteWrite: z.array(remoteWriteSchema).default([]),
     retention: retentionSchema.prefault({}),
     incidents: incidentsSchema.prefault({}),
+    notifications: notificationsSchema.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -116,6 +144,9 @@ export const collectorConfigSchema = z
       seen.add(unit.id);
     });
     for (const issue of duplicateEndpointNames(config.remoteWrite)) {
+      ctx.addIssue({ code: "custom", ...issue });
+    }
+    for (const issue of unknownNames(config.notifications, seen)) {
       ctx.addIssue({ code: "custom", ...issue });
     }
     if (!config.web.auth && !isLoopback(config.listen.host)) {

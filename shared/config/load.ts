@@ -3,12 +3,22 @@ import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { formatIssues, formatPath } from "../issues.js";
+import { formatIssues, formatPath, type PathNamer } from "../issues.js";
+
+/** Names parts of the file as written (e.g. a check by its name), for error messages. */
+export type DataNamer = (data: unknown) => PathNamer;
 
 /** Validates already-parsed data, throwing ConfigError whose message names the file and field. */
-export function validate<S extends z.ZodType>(file: string, schema: S, data: unknown): z.output<S> {
+export function validate<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  data: unknown,
+  name?: DataNamer,
+): z.output<S> {
   const parsed = schema.safeParse(data, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(formatIssues(file, parsed.error.issues));
+  if (!parsed.success) {
+    throw new ConfigError(formatIssues(file, parsed.error.issues, name?.(data)));
+  }
   return parsed.data;
 }
 
@@ -54,6 +64,7 @@ export function loadConfigFile<S extends z.ZodType>(
   file: string,
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
+  name?: DataNamer,
 ): z.output<S> {
   let text: string;
   try {
@@ -65,5 +76,5 @@ export function loadConfigFile<S extends z.ZodType>(
       { cause: error },
     );
   }
-  return validate(file, schema, substituteEnv(file, parseYaml(file, text), env));
+  return validate(file, schema, substituteEnv(file, parseYaml(file, text), env), name);
 }

@@ -2,7 +2,7 @@
 // and how the durable send queue batches, retries and caps. Defaults live here only.
 import { z } from "zod";
 import { duration } from "../duration.js";
-import { LABEL_NAME, RESERVED_LABELS } from "../metrics.js";
+import { LABEL_NAME, RESERVED_LABELS } from "../metric-names.js";
 
 /** An endpoint's name: a label value on the collector's own metrics and its key in the database. */
 export const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -79,7 +79,7 @@ const headerName = z.string().superRefine((name, ctx) => {
 });
 
 /** A password or token: its value never appears in an error message (nor in a log). */
-const secret = z.custom<string>((value) => typeof value === "string" && value.length > 0, {
+export const secret = z.custom<string>((value) => typeof value === "string" && value.length > 0, {
   message: "must be a non-empty string (quote it in YAML); the value is not shown",
 });
 

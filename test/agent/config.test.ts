@@ -23,7 +23,7 @@ function errorOf(body: string, env: NodeJS.ProcessEnv = {}): string {
     loadAgentConfig(file, env);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message.replace(file, "agent.yaml");
+    return (error as Error).message.replaceAll(file, "agent.yaml");
   }
   throw new Error("config was accepted");
 }
@@ -57,28 +57,28 @@ describe("agent.yaml", () => {
   it.each([
     [
       'host: { interval: "5 minutes" }\n',
-      'agent.yaml: host.interval: invalid duration "5 minutes" (write e.g. 500ms, 30s, 5m, 24h)',
+      'agent.yaml: host.interval: invalid duration "5 minutes" (write 5m; durations are written like 500ms, 30s, 5m, 1m30s, 24h)',
     ],
     ["colector: x\n", 'agent.yaml: unknown key "colector"'],
     [
       "checks:\n  - { name: a, category: lan, kind: pong }\n",
-      'agent.yaml: checks[0].kind: unknown kind "pong" (one of host, ping, snmp, http, tls, tcp, dns, process)',
+      'agent.yaml: checks[0] (a).kind: unknown kind "pong" (one of host, ping, snmp, http, tls, tcp, dns, process)',
     ],
     [
       "checks:\n  - { name: a, category: lan }\n",
-      "agent.yaml: checks[0].kind: is required (one of host, ping, snmp, http, tls, tcp, dns, process)",
+      "agent.yaml: checks[0] (a).kind: is required (one of host, ping, snmp, http, tls, tcp, dns, process)",
     ],
     [
       "checks:\n  - { name: a, category: office, kind: host }\n",
-      'agent.yaml: checks[0].category: must be one of "lan", "equipment", "online_app", "shared_software", "website", "datacenter", got "office"',
+      'agent.yaml: checks[0] (a).category: must be one of "lan", "equipment", "online_app", "shared_software", "website", "datacenter", got "office"',
     ],
     [
       "checks:\n  - { name: a, category: lan, kind: host, colour: red }\n",
-      'agent.yaml: checks[0]: unknown key "colour"',
+      'agent.yaml: checks[0] (a): unknown key "colour"',
     ],
     [
       "checks:\n  - { name: host, category: lan, kind: host }\n",
-      'agent.yaml: checks[0].name: duplicate check name "host" ("host" is the host section)',
+      'agent.yaml: checks[0] (host).name: duplicate check name "host" ("host" is the host section)',
     ],
     [
       "buffer: { maxMegabytes: -1 }\n",
@@ -86,6 +86,28 @@ describe("agent.yaml", () => {
     ],
   ])("refuses %j", (extra, message) => {
     expect(errorOf(BASE + extra)).toBe(message);
+  });
+
+  it("names a check by its name as well as its place, so nobody counts from 0", () => {
+    const checks = [
+      '{ name: gateway, category: lan, kind: ping, host: "10.0.0.1" }',
+      '{ name: portal, category: website, kind: http, url: "https://x.gov.vn/", interval: "1 minute" }',
+      '{ name: "bad name!", category: lan, kind: tcp, host: "10.0.0.2" }',
+    ];
+    expect(errorOf(`${BASE}checks:\n${checks.map((c) => `  - ${c}\n`).join("")}`)).toBe(
+      [
+        'agent.yaml: checks[1] (portal).interval: invalid duration "1 minute" (write 1m; durations are written like 500ms, 30s, 5m, 1m30s, 24h)',
+        "agent.yaml: checks[2].name: must be 1-64 letters, digits, '_', '.' or '-'",
+        "agent.yaml: checks[2].port: is required",
+      ].join("\n"),
+    );
+  });
+
+  it("takes durations written with several units, like 1m30s", () => {
+    const config = loadAgentConfig(
+      write("units.yaml", `${BASE}host: { interval: "1m30s", timeout: "1.5s" }\n`),
+    );
+    expect(config.checks[0]).toMatchObject({ interval: 90_000, timeout: 1500 });
   });
 
   it("refuses a collector URL that is not ws:// or wss://", () => {
@@ -105,7 +127,7 @@ describe("giamsat-agent exit codes", () => {
     const result = await runCli(AGENT_CLI, ["check", "--config", file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `${file}: host.interval: invalid duration "5 minutes" (write e.g. 500ms, 30s, 5m, 24h)\n`,
+      `${file}: host.interval: invalid duration "5 minutes" (write 5m; durations are written like 500ms, 30s, 5m, 1m30s, 24h)\n`,
     );
   });
 
@@ -128,7 +150,7 @@ describe("giamsat-agent exit codes", () => {
 
   it("check runs every check once and prints a table", async () => {
     const file = write("check.yaml", BASE);
-    const result = await runCli(AGENT_CLI, ["check", "--config", file]);
+    const result = await runCli(AGENT_CLI, ["check", "--offline", "--config", file]);
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n");
     expect(lines[0]).toMatch(/^CHECK\s+CATEGORY\s+KIND\s+STATUS\s+REASON\s+DURATION\s+VALUES$/);

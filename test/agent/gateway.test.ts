@@ -37,7 +37,17 @@ function checkInNetns(file: string): Promise<{ code: number | null; stdout: stri
   return new Promise((done) => {
     execFile(
       ip ?? "ip",
-      ["netns", "exec", netns?.name ?? "", process.execPath, AGENT_CLI, "check", "--config", file],
+      [
+        "netns",
+        "exec",
+        netns?.name ?? "",
+        process.execPath,
+        AGENT_CLI,
+        "check",
+        "--offline",
+        "--config",
+        file,
+      ],
       (error, stdout) => done({ code: error ? (error.code as number) : 0, stdout }),
     );
   });
@@ -68,7 +78,12 @@ describe("gatewaySuggestion", () => {
 describe("giamsat-agent check", () => {
   it("prints the suggestion with this machine's gateway after the table, when nothing watches the LAN", async () => {
     const gateway = await si.networkGatewayDefault();
-    const result = await runCli(AGENT_CLI, ["check", "--config", writeChecks(dir.path, [SELF])]);
+    const result = await runCli(AGENT_CLI, [
+      "check",
+      "--offline",
+      "--config",
+      writeChecks(dir.path, [SELF]),
+    ]);
     expect(result.code).toBe(0);
     const hint = `  - { name: gateway, category: lan, kind: ping, host: "${gateway}" }\n`;
     if (gateway) expect(result.stdout).toMatch(/\n1 checks, 0 down\n\nNo check watches the LAN/);
@@ -76,7 +91,12 @@ describe("giamsat-agent check", () => {
   });
 
   it("prints no suggestion when a check watches the LAN", async () => {
-    const result = await runCli(AGENT_CLI, ["check", "--config", writeChecks(dir.path, [LAN])]);
+    const result = await runCli(AGENT_CLI, [
+      "check",
+      "--offline",
+      "--config",
+      writeChecks(dir.path, [LAN]),
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/1 checks, 0 down\n$/);
     expect(result.stdout).not.toMatch(/gateway/);

@@ -1,7 +1,8 @@
 // npm run bench:agent — agents with 100 checks each (ping, http, tcp, snmp against local peers)
 // report to a real collector for a few minutes; prints each agent's RSS and CPU time per check run.
 // Two agents run side by side: the mix with ping, and the same without ping (ping spawns a process
-// per run, so its cost shows as the difference).
+// per run, so its cost shows as the difference). KINDS=process measures the process kind, which
+// looks for the collector's own process.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
@@ -44,6 +45,34 @@ function shebangFlags(cli: string): string[] {
   return line.split(/\s+/).filter((word) => word.startsWith("--"));
 }
 
+/**
+ * The process that runs the checks: the started one, or its one child when it started the agent
+ * again with the V8 flags (runtime.ts on Node without process.execve).
+ */
+function agentPid(pid: number): { agent: number; supervisor?: number } {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/);
+    const child = Number(children[0]);
+    if (children.length === 1 && child > 0) return { agent: child, supervisor: pid };
+  } catch {
+    // no children file: the process itself
+  }
+  return { agent: pid };
+}
+
+/** RSS and PSS of a supervising process: PSS counts the pages it shares with the agent by halves. */
+function supervisorMemory(pid: number): string {
+  const rss = memory(pid).rss;
+  let pss = Number.NaN;
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    pss = Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1]) * 1024;
+  } catch {
+    // no smaps_rollup
+  }
+  return `RSS ${(rss / 2 ** 20).toFixed(0)} MiB, PSS ${(pss / 2 ** 20).toFixed(0)} MiB`;
+}
+
 function memory(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = (key: string) =>
@@ -81,6 +110,8 @@ async function main(): Promise<void> {
         return `{ ${base}, category: lan, kind: ping, host: "127.0.0.1", count: 3, packetInterval: "200ms" }`;
       case "http":
         return `{ ${base}, category: website, kind: http, url: "http://127.0.0.1:${httpPort}/", contains: "Cổng thông tin" }`;
+      case "process":
+        return `{ ${base}, category: shared_software, kind: process, match: "collector/cli.js" }`;
       case "snmp":
         return snmpd
           ? `{ ${base}, category: lan, kind: snmp, host: "127.0.0.1", port: ${snmpd.port}, community: "${SNMPD_COMMUNITY}" }`
@@ -108,8 +139,15 @@ async function main(): Promise<void> {
   // BASELINE=/other/checkout (built) runs its agent beside this one on the same mix: before and
   // after a change, measured in the same conditions.
   const baseline = process.env.BASELINE;
+  // BARE=1 runs, beside each agent, the same agent started as `node dist/agent/cli.js run`, without
+  // the V8 flags of the shebang line (it starts again with them, runtime.ts): its RSS is measured
+  // in the process that runs the checks, and the supervisor's apart when there is one.
+  const bare = process.env.BARE === "1";
   const agents = specs.flatMap((spec) => [
-    { ...spec, token: "", cli: AGENT_CLI },
+    { ...spec, token: "", cli: AGENT_CLI, bare: false },
+    ...(bare
+      ? [{ ...spec, name: `${spec.name}-bare`, token: "", cli: AGENT_CLI, bare: true }]
+      : []),
     ...(baseline
       ? [
           {
@@ -117,6 +155,18 @@ async function main(): Promise<void> {
             name: `${spec.name}-base`,
             token: "",
             cli: join(baseline, "dist/agent/cli.js"),
+            bare: false,
+          },
+        ]
+      : []),
+    ...(baseline && bare
+      ? [
+          {
+            ...spec,
+            name: `${spec.name}-base-bare`,
+            token: "",
+            cli: join(baseline, "dist/agent/cli.js"),
+            bare: true,
           },
         ]
       : []),
@@ -140,7 +190,10 @@ async function main(): Promise<void> {
           // Each agent runs with the Node flags of its own shebang line, as its users run it, so a
           // change of flags shows against the baseline too.
           nodeFlags:
-            agent.cli === AGENT_CLI ? nodeFlags : [...shebangFlags(agent.cli), ...nodeFlags],
+            agent.cli === AGENT_CLI || agent.bare
+              ? nodeFlags
+              : [...shebangFlags(agent.cli), ...nodeFlags],
+          withoutShebangFlags: agent.bare,
         },
       ),
     };
@@ -166,14 +219,13 @@ async function main(): Promise<void> {
     ]);
     return out.stdout.split("\n").filter(Boolean).length;
   };
-  const before = programs.map((p) => ({ cpu: cpuSeconds(p.program.child.pid as number) }));
+  const pids = programs.map((p) => agentPid(p.program.child.pid as number));
+  const before = programs.map((_, i) => ({ cpu: cpuSeconds(pids[i]?.agent as number) }));
   const started = Date.now();
   let peak = programs.map(() => 0);
   while (Date.now() - started < MINUTES * 60_000) {
     await new Promise((r) => setTimeout(r, 5000));
-    peak = programs.map((p, i) =>
-      Math.max(peak[i] ?? 0, memory(p.program.child.pid as number).rss),
-    );
+    peak = programs.map((_, i) => Math.max(peak[i] ?? 0, memory(pids[i]?.agent as number).rss));
   }
   const elapsedS = (Date.now() - started) / 1000;
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
@@ -182,7 +234,7 @@ async function main(): Promise<void> {
     `${CHECKS} checks per agent every ${INTERVAL}, measured over ${elapsedS.toFixed(0)} s after a first interval`,
   );
   for (const [i, p] of programs.entries()) {
-    const pid = p.program.child.pid as number;
+    const { agent: pid, supervisor } = pids[i] ?? { agent: p.program.child.pid as number };
     const cpu = cpuSeconds(pid);
     const start = before[i]?.cpu ?? { own: 0, user: 0, system: 0, children: 0 };
     const runCount = await runs(p.name, started, started + elapsedS * 1000);
@@ -193,9 +245,10 @@ async function main(): Promise<void> {
       `${p.name.padEnd(18)} kinds ${p.kinds.join("/")}: ${runCount} check runs; ` +
         `agent CPU ${own.toFixed(2)} s (user ${(cpu.user - start.user).toFixed(2)}, system ${(cpu.system - start.system).toFixed(2)}) = ${((own / runCount) * 1000).toFixed(2)} ms per run, ${((own / elapsedS) * 1000).toFixed(1)} ms per second` +
         (children > 0
-          ? ` (+ ping processes ${((children / runCount) * 1000).toFixed(2)} ms per run)`
+          ? ` (+ child processes ${((children / runCount) * 1000).toFixed(2)} ms per run)`
           : "") +
-        `; RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB now, ${(Math.max(peak[i] ?? 0, mem.rss) / 2 ** 20).toFixed(0)} MiB max sampled, ${(mem.peak / 2 ** 20).toFixed(0)} MiB peak (VmHWM)`,
+        `; RSS ${(mem.rss / 2 ** 20).toFixed(0)} MiB now, ${(Math.max(peak[i] ?? 0, mem.rss) / 2 ** 20).toFixed(0)} MiB max sampled, ${(mem.peak / 2 ** 20).toFixed(0)} MiB peak (VmHWM)` +
+        (supervisor ? `; supervisor ${supervisorMemory(supervisor)}` : ""),
     );
   }
   for (const p of programs) await p.program.stop();

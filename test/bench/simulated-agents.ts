@@ -17,13 +17,14 @@ export const SAMPLES = 90;
 export const PER_BATCH = CHECKS * 2 + SAMPLES;
 export const IN_FLIGHT = 2;
 
-/** The JSON of one batch, built by hand as an agent's outbox would hand it over. */
-export function batchJson(seq: number, ts: number): string {
+/** The JSON of one batch, built by hand as an agent's outbox would hand it over; `failing`: c0 down. */
+export function batchJson(seq: number, ts: number, failing = false): string {
   const results: string[] = [];
   const samples: string[] = [];
   for (let c = 0; c < CHECKS; c++) {
+    const state = c === 0 && failing ? '"up":false,"reason":"timeout"' : '"up":true';
     results.push(
-      `{"check":"c${c}","category":"lan","kind":"snmp","ts":${ts},"up":true,"duration":0.0${c + 1}}`,
+      `{"check":"c${c}","category":"lan","kind":"snmp","ts":${ts},${state},"duration":0.0${c + 1}}`,
     );
     for (let i = 0; i < SAMPLES / CHECKS; i++) {
       samples.push(
@@ -118,10 +119,17 @@ export function cpuSeconds(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** Agents that keep IN_FLIGHT batches outstanding (max) or each send on a timer (paced). */
+/**
+ * Agents that keep IN_FLIGHT batches outstanding (max) or each send on a timer (paced). Each ack's
+ * latency (sent to acknowledged, ms) is kept while `measure` is on; `fail(i)` makes agent i's
+ * check c0 fail from its next batch on.
+ */
 export async function connectAgents(collector: Collector) {
   let stored = 0;
   let closedLoop = false;
+  let measuring = false;
+  const latencies: number[] = [];
+  const failing = new Set<number>();
   const senders: (() => void)[] = [];
   const sockets: WebSocket[] = [];
   await Promise.all(
@@ -135,11 +143,13 @@ export async function connectAgents(collector: Collector) {
           sockets.push(socket);
           let seq = 0;
           let lastTs = 0;
+          const sentAt = new Map<number, number>();
           const send = () => {
             seq++;
             // Taken now, as a real agent's are, so the queue lag means what it says.
             lastTs = Math.max(Date.now(), lastTs + 1);
-            socket.send(batchJson(seq, lastTs));
+            sentAt.set(seq, performance.now());
+            socket.send(batchJson(seq, lastTs, failing.has(i)));
           };
           senders.push(send);
           socket.on("open", () =>
@@ -150,6 +160,7 @@ export async function connectAgents(collector: Collector) {
           socket.on("message", (data) => {
             const message = JSON.parse(data.toString()) as {
               type: string;
+              seq?: number;
               lastSeq?: number;
               message?: string;
             };
@@ -159,6 +170,9 @@ export async function connectAgents(collector: Collector) {
               resolve();
             } else if (message.type === "ack") {
               stored += PER_BATCH;
+              const started = sentAt.get(message.seq ?? -1);
+              sentAt.delete(message.seq ?? -1);
+              if (measuring && started !== undefined) latencies.push(performance.now() - started);
               if (closedLoop) send();
             } else if (message.type === "error") reject(new Error(message.message));
           });
@@ -168,6 +182,15 @@ export async function connectAgents(collector: Collector) {
   );
   return {
     stored: () => stored,
+    /** Starts (or stops) keeping ack latencies; starting clears what was kept. */
+    measure(on: boolean) {
+      if (on) latencies.length = 0;
+      measuring = on;
+    },
+    latencies: () => [...latencies].sort((a, b) => a - b),
+    fail(index: number) {
+      failing.add(index);
+    },
     startMax() {
       closedLoop = true;
       for (const send of senders) for (let k = 0; k < IN_FLIGHT; k++) send();

@@ -71,12 +71,15 @@ describe.skipIf(!prometheusBinary || !promtoolBinary)(
 
     beforeAll(async () => {
       // A remote_write endpoint where nothing listens: the forwarding panels and alerts have
-      // their series (retries, a growing queue) without a second copy of the data anywhere.
+      // their series (retries, a growing queue) without a second copy of the data anywhere; a
+      // webhook channel there too, for the notification panels.
       const nobody = await freePort();
       collector = await startCollectorProcess(
         dir.path,
         `${TWO_UNITS}metrics:\n  token: "${METRICS_TOKEN}"\n` +
-          `remoteWrite:\n  - { name: archive, url: "http://127.0.0.1:${nobody}/api/v1/write" }\n`,
+          `remoteWrite:\n  - { name: archive, url: "http://127.0.0.1:${nobody}/api/v1/write" }\n` +
+          // A notification channel: the notification panels and rules have their series.
+          `notifications:\n  channels:\n    - { name: hook, type: webhook, url: "http://127.0.0.1:${nobody}/hook" }\n`,
       );
       // A real agent checking this host.
       const token = await collector.enroll("so-tttt", "pc-01");

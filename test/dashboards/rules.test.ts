@@ -22,14 +22,19 @@ const testFiles = readdirSync(RULE_TESTS_DIR).map((f) => join(RULE_TESTS_DIR, f)
 describe("Prometheus rules", () => {
   it("include the alerts operators were promised", () => {
     expect(rules.flatMap((r) => r.alert ?? []).sort()).toEqual([
+      "GiamsatAgentSamplesRefused",
       "GiamsatAgentSilent",
       "GiamsatCertificateExpired",
       "GiamsatCertificateExpiringSoon",
       "GiamsatCheckDown",
+      "GiamsatCollectorDiskFillingUp",
       "GiamsatCollectorDown",
       "GiamsatCollectorIngestErrors",
       "GiamsatCollectorRejectingMessages",
+      "GiamsatCollectorWritesFailing",
       "GiamsatFilesystemAlmostFull",
+      "GiamsatNotificationsFailing",
+      "GiamsatNotificationsLost",
       "GiamsatPacketLoss",
       "GiamsatRemoteWriteDropping",
       "GiamsatRemoteWriteLagging",

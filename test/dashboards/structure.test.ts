@@ -1,7 +1,8 @@
 // The Grafana dashboards as files: valid, pretty-printed JSON a Grafana 10/11 imports, every panel
 // on the `datasource` variable, unit and agent chosen by variables, never written in.
 import { describe, expect, it } from "vitest";
-import { METRIC_BY_NAME } from "../../shared/metrics.js";
+import { DROP_REASONS } from "../../agent/outbox/entry.js";
+import { METRIC_BY_NAME, METRICS } from "../../shared/metrics.js";
 import {
   allPanels,
   BUILTIN_VARIABLES,
@@ -139,6 +140,23 @@ describe("dashboards", () => {
       }
     },
   );
+
+  it("describe every reason an agent drops samples for where a panel shows the drops", () => {
+    const dropped = METRICS.agentBufferDropped.name;
+    const panels = dashboards
+      .flatMap((d) => allPanels(d.json))
+      .filter((panel) =>
+        (panel.targets ?? []).some((t) => metricNames(t.expr ?? "").includes(dropped)),
+      );
+    expect(panels.length).toBeGreaterThan(0);
+    for (const panel of panels) {
+      // Whole words: "full" is not found in "disk_full".
+      const unnamed = DROP_REASONS.filter(
+        (reason) => !new RegExp(`\\b${reason}\\b`).test(panel.description ?? ""),
+      );
+      expect(unnamed, `reasons the description of "${panel.title}" leaves out`).toEqual([]);
+    }
+  });
 });
 
 describe("dashboard query helpers", () => {

@@ -48,6 +48,19 @@ describe("environment variables in the docs", () => {
     expect([...read.keys()]).toContain("GIAMSAT_LOG_LEVEL");
   });
 
+  it.each(["en", "vi"])("read by the agent are all in docs/unit-it/install.%s.md", (lang) => {
+    const page = `docs/unit-it/install.${lang}.md`;
+    const markdown = readDoc(page);
+    const agentSide = [...read].filter(([, where]) =>
+      where.some((file) => file.startsWith("agent/") || file.startsWith("shared/")),
+    );
+    expect(agentSide.map(([name]) => name)).toContain("PATH");
+    const missing = agentSide.filter(([name]) => !hasCode(markdown, name));
+    expect(
+      missing.map(([name, where]) => `${page} lacks \`${name}\` (read in ${where.join(", ")})`),
+    ).toEqual([]);
+  });
+
   it(`are all in ${PAGE}`, () => {
     const markdown = readDoc(PAGE);
     const missing = [...read].filter(([name]) => !hasCode(markdown, name));

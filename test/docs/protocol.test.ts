@@ -7,6 +7,7 @@ import {
   agentMessageSchema,
   collectorMessageSchema,
   inventorySchema,
+  REFUSAL_REASONS,
   resultSchema,
   sampleSchema,
 } from "../../shared/protocol.js";
@@ -45,6 +46,14 @@ describe("the wire protocol in the docs", () => {
     expect(
       missing.map(([code, close]) => `${PAGE} lacks a row for \`${code}\` (close ${close})`),
     ).toEqual([]);
+  });
+
+  it(`has every reason a sample is refused for in a table row of ${PAGE}`, () => {
+    expect(REFUSAL_REASONS).toContain("agent_series_limit");
+    const missing = REFUSAL_REASONS.filter(
+      (reason) => !rows.some((row) => row.startsWith(`| \`${reason}\``)),
+    );
+    expect(missing.map((reason) => `${PAGE} lacks a row for \`${reason}\``)).toEqual([]);
   });
 
   it(`has every message with all its fields in ${PAGE}`, () => {

@@ -1,5 +1,6 @@
-// Secrets never show: agent tokens, the metrics token, SNMP communities and keys, HTTP headers and
-// user passwords appear in no log (at debug level), page, /metrics, export or stored row.
+// Secrets never show: agent tokens, the metrics token, SNMP communities and keys, HTTP headers,
+// user passwords and the notification channels' passwords, tokens and keys appear in no log (at
+// debug level), page, /metrics, export or stored row.
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,6 @@ import {
   runCli,
   startCollectorProcess,
   startProgram,
-  TWO_UNITS,
   tempDir,
   writeAgentConfig,
 } from "../helpers/processes.js";
@@ -25,6 +25,9 @@ const AUTH_KEY = "authkey-s3cret-0003";
 const PRIV_KEY = "privkey-s3cret-0004";
 const HEADER = "Bearer header-s3cret-0005";
 const PASSWORD = "password-s3cret-0006";
+const SMTP_PASSWORD = "smtp-s3cret-0007";
+const BOT_TOKEN = "424242:bot-s3cret-0008";
+const HOOK_SECRET = "hook-s3cret-0009";
 let collector: CollectorProcess;
 let agent: Program;
 let token: string;
@@ -41,7 +44,20 @@ checks:
 `;
 
 function secrets(): string[] {
-  return [METRICS_TOKEN, COMMUNITY, AUTH_KEY, PRIV_KEY, HEADER, "header-s3cret", PASSWORD, token];
+  return [
+    METRICS_TOKEN,
+    COMMUNITY,
+    AUTH_KEY,
+    PRIV_KEY,
+    HEADER,
+    "header-s3cret",
+    PASSWORD,
+    SMTP_PASSWORD,
+    BOT_TOKEN,
+    "bot-s3cret",
+    HOOK_SECRET,
+    token,
+  ];
 }
 
 function expectNoSecret(where: string, text: string): void {
@@ -51,9 +67,28 @@ function expectNoSecret(where: string, text: string): void {
 }
 
 beforeAll(async () => {
+  // Notification channels whose receivers are not there: every attempt fails and says why. Every
+  // command reads collector.yaml, so the variables it names are set for all of them.
+  Object.assign(process.env, { SMTP_PASSWORD, BOT_TOKEN, HOOK_SECRET });
   collector = await startCollectorProcess(
     dir.path,
-    `metrics: { token: "${METRICS_TOKEN}" }\n${TWO_UNITS}`,
+    `metrics: { token: "${METRICS_TOKEN}" }
+notifications:
+  channels:
+    - { name: mail, type: email, smtp: { host: 127.0.0.1, port: ${CLOSED}, username: giamsat, password: "\${SMTP_PASSWORD}" }, from: "g <g@example.gov.vn>" }
+    - { name: tg, type: telegram, botToken: "\${BOT_TOKEN}", baseUrl: "http://127.0.0.1:${CLOSED}" }
+    - { name: hook, type: webhook, url: "http://127.0.0.1:${CLOSED}/hook", secret: "\${HOOK_SECRET}" }
+  routes:
+    - { channels: [mail, tg, hook] }
+  groupWait: "1s"
+  queue: { minBackoff: "100ms", maxBackoff: "500ms" }
+units:
+  - id: so-tttt
+    name: "Sở Thông tin và Truyền thông"
+    contact: { name: "Trần Văn Bình", email: "binh@example.gov.vn", telegramChatId: "5551234" }
+  - { id: quan-hai-chau, name: "UBND quận Hải Châu", kind: district }
+`,
+    { GIAMSAT_LOG_LEVEL: "debug" },
   );
   token = await collector.enroll("so-tttt", "pc-secret");
   agent = startProgram(
@@ -67,6 +102,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const name of ["SMTP_PASSWORD", "BOT_TOKEN", "HOOK_SECRET"]) delete process.env[name];
   await agent?.stop();
   await collector?.program.stop();
   dir.remove();
@@ -111,16 +147,47 @@ describe("secrets", () => {
     const result = await runCli(AGENT_CLI, ["check", "--config", file]);
     expect([result.code, result.stderr]).toEqual([
       2,
-      `${file}: checks[0].community: expected string\n`,
+      `${file}: checks[0] (sw).community: expected string\n`,
     ]);
   });
 
   it("never appear in the collector's logs, pages, /metrics or export", async () => {
+    // The portal's incident was notified, and every channel failed at least once.
+    await eventually(
+      async () => {
+        const text = await (
+          await fetch(`${collector.url}/metrics`, {
+            headers: { Authorization: `Bearer ${METRICS_TOKEN}` },
+          })
+        ).text();
+        const failing = ["mail", "tg", "hook"].filter((channel) =>
+          new RegExp(
+            `giamsat_notification_messages_retried_total\\{channel="${channel}"\\} [1-9]`,
+          ).test(text),
+        );
+        return failing.length === 3 ? true : undefined;
+      },
+      30_000,
+      "every channel tried",
+    );
+    const db = new Database(join(dir.path, "collector.db"), { readonly: true });
+    const notified = JSON.stringify([
+      db.prepare("SELECT * FROM notification_messages").all(),
+      db.prepare("SELECT * FROM notification_events").all(),
+    ]);
+    db.close();
+    expect(notified).toContain("ECONNREFUSED");
+    expectNoSecret("the notification queue", notified);
     const browser = new Browser(collector.url);
     expect((await browser.login("boss", "a wrong password here")).status).toBe(401);
     expect((await browser.login("boss", PASSWORD)).status).toBe(303);
-    const pages = [await browser.get("/"), await browser.get("/audit")].map((p) => p.text);
+    const pages = [
+      await browser.get("/"),
+      await browser.get("/audit"),
+      await browser.get("/units/so-tttt"),
+    ].map((p) => p.text);
     expect(pages[1]).toContain("enroll");
+    expect(pages[2]).toContain('data-notification="queued"');
     expectNoSecret("the pages", pages.join("\n"));
 
     const metrics = await fetch(`${collector.url}/metrics`, {

@@ -140,9 +140,15 @@ describe.skipIf(!openssl)("TLS", () => {
         (await programs.get(name)?.waitForLog((l) => l.level === "error" && l.url !== undefined))
           ?.msg,
       );
-    expect(await refusal("wrong-ca")).toMatch(/not signed by a trusted CA: set tlsCa/);
-    expect(await refusal("no-ca")).toMatch(/not signed by a trusted CA: set tlsCa/);
-    expect(await refusal("wrong-pin")).toMatch(/not the pinned one: check tlsPin/);
+    expect(await refusal("wrong-ca")).toBe(
+      `the collector's certificate is not signed by the CA in tlsCa (${wrongCa.certPath}): ask the data center for the CA that signed it and name that PEM file in tlsCa:`,
+    );
+    expect(await refusal("no-ca")).toBe(
+      "the collector's certificate is not signed by a CA this machine trusts: get the data center's CA certificate (a PEM file) and name it in tlsCa:",
+    );
+    expect(await refusal("wrong-pin")).toMatch(
+      /^the collector's certificate is not the pinned one \(it has sha256 [0-9A-F:]{95}\): if the data center replaced it, put the new fingerprint in tlsPin:$/,
+    );
     for (const name of ["wrong-ca", "no-ca", "wrong-pin"]) {
       expect(collector.program.output()).not.toMatch(new RegExp(`"agent":"${name}"`));
     }
@@ -184,7 +190,17 @@ describe.skipIf(!openssl)("TLS", () => {
       expect.stringMatching(
         /^__Host-giamsat_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=43200$/,
       ),
+      expect.stringMatching(
+        /^__Host-giamsat_device=\d+\.[0-9a-z]+\.[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure; Max-Age=7776000$/,
+      ),
     ]);
+  });
+
+  it("tells browsers to come back over HTTPS only (Strict-Transport-Security), on every answer", async () => {
+    for (const path of ["/login", "/", "/healthz", "/metrics", "/no-such-page"]) {
+      const answer = await httpsRequest(`${collector.url}${path}`);
+      expect(answer.headers["strict-transport-security"], path).toBe("max-age=31536000");
+    }
   });
 
   it("refuses a missing certificate or a key that does not match, naming the field", async () => {

@@ -99,7 +99,11 @@ describe("agent → collector → /metrics", () => {
       ),
     );
     await collector.revoke("quan-hai-chau", "pc-02");
-    await second.waitForLog((l) => l.status === 401, 30_000);
+    // The agent says so, and tries again only every ten minutes: its token will not work again.
+    await second.waitForLog((l) => l.problem === "revoked", 30_000);
+    expect(
+      await second.waitForLog((l) => l.msg === "reconnecting later" && l.slow === "revoked"),
+    ).toMatchObject({ delayMs: 600_000 });
     const after = await scrape(collector.url);
     // A revoked agent is gone from /metrics, so "agent silent" alerts do not fire for it.
     expect(find(after, "giamsat_agent_connected", { agent: "pc-02" })).toEqual([]);

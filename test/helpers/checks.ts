@@ -90,3 +90,28 @@ export function expectEndedAtTimeout(output: RunOutput, timeoutMs: number): void
   expect(output.result.duration).toBeGreaterThanOrEqual((timeoutMs - 10) / 1000);
   expect(output.result.duration).toBeLessThan((timeoutMs + 1000) / 1000);
 }
+
+/**
+ * The cells of one row of `giamsat-agent check`'s table, by column name, with text that wrapped
+ * onto further lines joined back with spaces. The row is the one whose CHECK cell is `check`.
+ */
+export function tableRow(stdout: string, check: string): Record<string, string> | undefined {
+  const lines = stdout.split("\n");
+  const header = lines[0] ?? "";
+  const columns = [...header.matchAll(/\S+/g)].map((m) => ({ name: m[0], start: m.index }));
+  const cells = (line: string) =>
+    columns.map((column, i) =>
+      line.slice(column.start, columns[i + 1]?.start ?? line.length).trim(),
+    );
+  const first = lines.findIndex((line, i) => i > 0 && cells(line)[0] === check);
+  if (first < 0) return undefined;
+  const parts = columns.map(() => [] as string[]);
+  for (let i = first; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (line.trim() === "" || (i > first && line.slice(0, columns[1]?.start).trim() !== "")) break;
+    cells(line).forEach((cell, c) => {
+      if (cell) parts[c]?.push(cell);
+    });
+  }
+  return Object.fromEntries(columns.map((column, c) => [column.name, parts[c]?.join(" ") ?? ""]));
+}

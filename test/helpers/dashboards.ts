@@ -27,6 +27,8 @@ export interface Panel {
   type: string;
   title: string;
   gridPos: { h: number; w: number; x: number; y: number };
+  /** Shown when hovering the panel's title. */
+  description?: string;
   datasource?: DatasourceRef;
   targets?: Target[];
   /** Panels inside a collapsed row. */

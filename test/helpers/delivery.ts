@@ -6,7 +6,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { METRIC_BY_NAME, METRICS } from "../../shared/metrics.js";
 import { COLLECTOR_CLI, runCli } from "./processes.js";
 
-interface TraceEntry {
+export interface TraceEntry {
   results: {
     check: string;
     category: string;
@@ -34,23 +34,57 @@ function stored(metric: string, value: number): number {
   return Math.round(value * scale) / scale + 0;
 }
 
-/** Every sample the collector must store for the traced entries, sorted (duplicates kept). */
-export function producedSamples(traceFile: string): string[] {
-  if (!existsSync(traceFile)) return [];
+function entrySamples(entry: TraceEntry): string[] {
   const out: string[] = [];
+  const duration = METRICS.checkDuration.name;
+  for (const r of entry.results) {
+    const labels = { category: r.category, check: r.check, kind: r.kind };
+    out.push(key(METRICS.checkUp.name, labels, r.ts, r.up ? 1 : 0));
+    out.push(key(duration, labels, r.ts, stored(duration, r.duration)));
+  }
+  for (const s of entry.samples) out.push(key(s.metric, s.labels, s.ts, stored(s.metric, s.value)));
+  return out;
+}
+
+/** The traced entries: written ones, and those dropped after being held in memory. */
+export function traceEntries(traceFile: string): {
+  written: TraceEntry[];
+  dropped: (TraceEntry & { dropped: string })[];
+} {
+  const written: TraceEntry[] = [];
+  const dropped: (TraceEntry & { dropped: string })[] = [];
+  if (!existsSync(traceFile)) return { written, dropped };
   for (const line of readFileSync(traceFile, "utf8").split("\n")) {
     if (!line) continue;
-    const entry = JSON.parse(line) as TraceEntry;
-    for (const r of entry.results) {
-      const labels = { category: r.category, check: r.check, kind: r.kind };
-      out.push(key(METRICS.checkUp.name, labels, r.ts, r.up ? 1 : 0));
-      const duration = METRICS.checkDuration.name;
-      out.push(key(duration, labels, r.ts, stored(duration, r.duration)));
-    }
-    for (const s of entry.samples)
-      out.push(key(s.metric, s.labels, s.ts, stored(s.metric, s.value)));
+    const entry = JSON.parse(line) as TraceEntry & { dropped?: string };
+    if (entry.dropped) dropped.push(entry as TraceEntry & { dropped: string });
+    else written.push(entry);
+  }
+  return { written, dropped };
+}
+
+/**
+ * Every sample the collector must store for the traced entries, sorted (duplicates kept): what was
+ * written, less what was held in memory while the disk was full and then dropped (and counted).
+ */
+export function producedSamples(traceFile: string): string[] {
+  const { written, dropped } = traceEntries(traceFile);
+  const counts = new Map<string, number>();
+  for (const sample of dropped.flatMap(entrySamples)) {
+    counts.set(sample, (counts.get(sample) ?? 0) + 1);
+  }
+  const out: string[] = [];
+  for (const sample of written.flatMap(entrySamples)) {
+    const left = counts.get(sample) ?? 0;
+    if (left > 0) counts.set(sample, left - 1);
+    else out.push(sample);
   }
   return out.sort();
+}
+
+/** Samples of entries dropped after being held in memory (reason disk_full). */
+export function droppedSamples(traceFile: string): number {
+  return traceEntries(traceFile).dropped.flatMap(entrySamples).length;
 }
 
 /** Every sample the collector stored for the agent, from `giamsat-collector export`, sorted. */

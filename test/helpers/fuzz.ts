@@ -1,11 +1,17 @@
 // Hostile agent input for the fuzz test: frames (malformed, truncated, oversized, deeply nested,
-// wrong-typed, spoofing another unit) and upgrade requests, with the answer each must get.
+// wrong-typed, spoofing another unit; names and labels the metric table does not declare or that
+// belong to Prometheus or the collector; timestamps far ahead of the clock and clocks far off; many
+// new series at once) and upgrade requests. The answer each must get is in fuzz-model.ts.
+//
+// Timestamps are drawn relative to the moment a frame is sent (`relative`), and a frame is built
+// when it is sent (`Frame.build(now, nextSeq)`): the rules about time (a clock more than 60 s off,
+// a timestamp more than 2 minutes ahead) are then exact, however long the run takes. So are most
+// seqs, relative to the next one the agent's collector expects: most batches are then stored (and
+// judged sample by sample) rather than acknowledged as duplicates.
 import fc from "fast-check";
-import { nestsDeeperThan } from "../../collector/agents/json-depth.js";
 import { CATEGORIES } from "../../shared/categories.js";
-import { PROTOCOL_ERRORS, type ProtocolErrorCode } from "../../shared/errors.js";
 import { METRIC_BY_NAME, METRICS } from "../../shared/metrics.js";
-import { agentMessageSchema, MAX_FRAME_BYTES } from "../../shared/protocol.js";
+import { MAX_FRAME_BYTES, MAX_TS } from "../../shared/protocol.js";
 
 /** Strings an attacker would try: other units' ids, SQL, control characters, reserved names. */
 const SPICY = [
@@ -25,6 +31,9 @@ const SPICY = [
   METRICS.checkUp.name,
   METRICS.agentConnected.name,
   "giamsat_ping_rtt_seconds",
+  "giamsat_collector_process_resident_memory_bytes",
+  "__name__",
+  "Unit",
 ];
 const spicy = fc.oneof(fc.constantFrom(...SPICY), fc.string({ maxLength: 30 }));
 /** Mostly what the schema takes, sometimes anything: so that many messages are stored. */
@@ -32,11 +41,62 @@ const mostly = <T>(valid: fc.Arbitrary<T>) =>
   fc.oneof({ weight: 9, arbitrary: valid }, { weight: 1, arbitrary: spicy });
 /** Label values and messages that are valid yet name the other unit, or are SQL, or control codes. */
 const text = fc.oneof(
-  fc.constantFrom(...SPICY.filter((t) => t.length <= 256)),
+  fc.constantFrom(...SPICY.filter((t) => t.length <= 256), "v".repeat(200)),
   fc.string({ maxLength: 30 }),
 );
-const now = Date.now();
-const ts = fc.integer({ min: now - 86_400_000, max: now + 1000 });
+const DAY = 86_400_000;
+/** An object standing for the time of sending plus `ms`, until `Frame.build` resolves it. */
+const RELATIVE = "__ms_from_now__";
+const relative = (ms: number) => ({ [RELATIVE]: ms });
+/** An object standing for the next seq the collector expects plus `n`. */
+const NEXT_SEQ = "__seq_from_next__";
+const seq = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 3 }).map((n) => ({ [NEXT_SEQ]: n })) },
+  fc.integer({ min: -3, max: -1 }).map((n) => ({ [NEXT_SEQ]: n })),
+  fc.integer({ min: 1, max: 1_000_000 }),
+);
+/** Mostly the recent past; sometimes ahead of the clock, by minutes or up to the year 2199. */
+const ts = fc
+  .oneof(
+    { weight: 8, arbitrary: fc.integer({ min: -DAY, max: 60_000 }) },
+    fc.integer({ min: 300_000, max: 2 * DAY }),
+    fc.integer({ min: 2 * DAY, max: MAX_TS - Date.now() - 2 * DAY }),
+  )
+  .map(relative);
+/** sentAt: a right clock (within 20 s), or one off by minutes to a day, either way. */
+const sentAt = fc
+  .oneof(
+    { weight: 3, arbitrary: fc.integer({ min: -20_000, max: 20_000 }) },
+    fc.integer({ min: -DAY, max: -120_000 }),
+    fc.integer({ min: 120_000, max: DAY }),
+  )
+  .map(relative);
+
+/** Replaces every relative timestamp and seq in `value` by `now` or `nextSeq` plus its offset. */
+function resolve(value: unknown, now: number, nextSeq: number): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolve(item, now, nextSeq));
+  if (typeof value !== "object" || value === null) return value;
+  const keys = Object.keys(value);
+  const record = value as Record<string, unknown>;
+  if (keys.length === 1 && keys[0] === RELATIVE) return now + (record[RELATIVE] as number);
+  if (keys.length === 1 && keys[0] === NEXT_SEQ) return nextSeq + (record[NEXT_SEQ] as number);
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    Object.defineProperty(out, key, {
+      value: resolve(record[key], now, nextSeq),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+const asText = (message: unknown) => (now: number, nextSeq: number) =>
+  JSON.stringify(resolve(message, now, nextSeq));
+
+/** Agent metrics of the table, each with its declared labels. */
+const DECLARED = [...METRIC_BY_NAME.values()].filter((d) => d.source === "agent" && !d.fromResults);
 
 const result = fc.record(
   {
@@ -52,25 +112,91 @@ const result = fc.record(
   { requiredKeys: ["check", "category", "kind", "ts", "up", "duration"] },
 );
 
-const sample = fc.record({
+const value = fc.double({ noDefaultInfinity: true, noNaN: true });
+
+/** Any name, any labels: mostly refused, one way or another. */
+const anySample = fc.record({
   metric: mostly(
     fc.constantFrom(
       "giamsat_ping_rtt_seconds",
       "giamsat_custom_value",
       "giamsat_snmp_uptime_seconds",
+      "giamsat_collector_process_resident_memory_bytes",
+      "giamsat_remote_write_queue_samples",
     ),
   ),
   labels: fc.dictionary(
     fc.oneof(
       { weight: 9, arbitrary: fc.constantFrom("check", "interface", "mount", "instance") },
-      { weight: 1, arbitrary: fc.oneof(fc.constantFrom("unit", "agent", "__proto__"), spicy) },
+      {
+        weight: 1,
+        arbitrary: fc.oneof(
+          fc.constantFrom("unit", "agent", "__proto__", "__name__", "__meta_x", "Unit", "aGeNt"),
+          spicy,
+        ),
+      },
     ),
     text,
     { maxKeys: 4 },
   ),
   ts,
-  value: fc.double({ noDefaultInfinity: true, noNaN: true }),
+  value,
 });
+
+/** A metric of the table with some of its labels, now and then one it does not declare. */
+const tableSample = fc.constantFrom(...DECLARED).chain((def) =>
+  fc.record({
+    metric: fc.constant(def.name),
+    labels: fc.dictionary(
+      fc.oneof(
+        // A metric that declares no labels (a counter of the agent's own) gets only stray ones.
+        ...(def.labels?.length ? [{ weight: 9, arbitrary: fc.constantFrom(...def.labels) }] : []),
+        { weight: 1, arbitrary: fc.constantFrom("colour", "interface", "reason", "check") },
+      ),
+      text,
+      { maxKeys: (def.labels?.length ?? 0) + 1 },
+    ),
+    ts,
+    value,
+  }),
+);
+
+/** A check's extra metric (an SNMP check's oids): the check's labels, now and then not all. */
+const extraSample = fc.record({
+  metric: fc.constantFrom("giamsat_ups_load_ratio", "giamsat_custom_value"),
+  labels: fc
+    .tuple(
+      fc.subarray(["check", "category", "kind"], { minLength: 2 }),
+      fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/), text, { maxKeys: 10 }),
+      text,
+    )
+    .map(([names, own, v]) => ({ ...own, ...Object.fromEntries(names.map((n) => [n, v])) })),
+  ts,
+  value,
+});
+
+/** Declared labels whose names and values together are longer than any probe's. */
+const longSample = fc.record({
+  metric: fc.constant("giamsat_snmp_interface_up"),
+  labels: fc
+    .tuple(fc.constantFrom("v".repeat(120), "w".repeat(200)), text)
+    .map(([long, short]) => ({
+      check: long,
+      category: long,
+      kind: "snmp",
+      interface: long,
+      index: short,
+    })),
+  ts,
+  value,
+});
+
+const sample = fc.oneof(
+  { weight: 4, arbitrary: anySample },
+  { weight: 4, arbitrary: tableSample },
+  { weight: 4, arbitrary: extraSample },
+  { weight: 2, arbitrary: longSample },
+);
 
 const inventory = fc.record({
   check: fc.constantFrom("host", "sw"),
@@ -92,8 +218,8 @@ const batch = fc.record(
   {
     type: fc.constant("batch"),
     v: fc.constant(1),
-    seq: fc.integer({ min: 1, max: 1_000_000 }),
-    sentAt: ts,
+    seq,
+    sentAt,
     results: fc.array(result, { maxLength: 4 }),
     samples: fc.array(sample, { maxLength: 8 }),
     inventory: fc.array(inventory, { maxLength: 2 }),
@@ -107,8 +233,8 @@ const message = fc.oneof(hello, batch);
 const spoofing = fc.record({
   type: fc.constant("batch"),
   v: fc.constant(1),
-  seq: fc.integer({ min: 1, max: 1_000_000 }),
-  sentAt: ts,
+  seq,
+  sentAt,
   results: fc.array(
     fc.record({
       check: fc.constantFrom("quan-hai-chau", "so-tttt", "good", "x"),
@@ -154,136 +280,106 @@ const wrongTyped = fc
 
 export interface Frame {
   what: string;
-  /** Text frame, or binary when `binary` is set. */
-  data: string | Uint8Array;
+  /**
+   * The frame's bytes when sent at `now` to a collector that expects `nextSeq` from the agent: a
+   * text frame, or binary when `binary` is set.
+   */
+  build(now: number, nextSeq: number): string | Uint8Array;
   binary?: boolean;
 }
+
+const fixed = (what: string, data: string | Uint8Array, binary?: boolean): Frame => ({
+  what,
+  build: () => data,
+  ...(binary ? { binary } : {}),
+});
 
 const nested = fc
   .tuple(fc.integer({ min: 1, max: 200_000 }), fc.constantFrom("[", '{"a":'), fc.boolean())
   .map(([depth, open, closed]): Frame => {
     const close = open === "[" ? "]" : "}";
     const inner = open === "[" ? "" : "1";
-    const text = open.repeat(depth) + inner + (closed ? close.repeat(depth) : "");
-    return { what: `nested ${depth}`, data: text };
+    return fixed(
+      `nested ${depth}`,
+      open.repeat(depth) + inner + (closed ? close.repeat(depth) : ""),
+    );
   });
 
+/** Hundreds to thousands of new series at once: the agent's cap is soon reached. */
+const volume = fc
+  .tuple(
+    fc.integer({ min: 1, max: 1_000_000 }),
+    fc.integer({ min: 100, max: 3000 }),
+    fc.integer({ min: 0, max: 1_000_000 }),
+  )
+  .map(
+    ([seq, count, from]): Frame => ({
+      what: `volume ${count}`,
+      build: (now) =>
+        JSON.stringify({
+          type: "batch",
+          v: 1,
+          seq,
+          sentAt: now,
+          results: [],
+          samples: Array.from({ length: count }, (_, i) => ({
+            metric: "giamsat_snmp_interface_up",
+            labels: { check: "sw", category: "lan", kind: "snmp", interface: `ge-${from + i}` },
+            ts: now - 1000,
+            value: 1,
+          })),
+        }),
+    }),
+  );
+
 export const frames: fc.Arbitrary<Frame> = fc.oneof(
+  { weight: 5, arbitrary: message.map((m): Frame => ({ what: "message", build: asText(m) })) },
+  { weight: 3, arbitrary: spoofing.map((m): Frame => ({ what: "spoofing", build: asText(m) })) },
   {
     weight: 4,
-    arbitrary: message.map((m): Frame => ({ what: "message", data: JSON.stringify(m) })),
-  },
-  {
-    weight: 3,
-    arbitrary: spoofing.map((m): Frame => ({ what: "spoofing", data: JSON.stringify(m) })),
-  },
-  {
-    weight: 4,
-    arbitrary: wrongTyped.map((m): Frame => ({ what: "wrong type", data: JSON.stringify(m) })),
+    arbitrary: wrongTyped.map((m): Frame => ({ what: "wrong type", build: asText(m) })),
   },
   {
     weight: 2,
-    arbitrary: fc
-      .tuple(message, fc.double({ min: 0, max: 1, noNaN: true }))
-      .map(([m, cut]): Frame => {
-        const text = JSON.stringify(m);
-        return { what: "truncated", data: text.slice(0, Math.floor(text.length * cut)) };
+    arbitrary: fc.tuple(message, fc.double({ min: 0, max: 1, noNaN: true })).map(
+      ([m, cut]): Frame => ({
+        what: "truncated",
+        build: (now, nextSeq) => {
+          const text = asText(m)(now, nextSeq);
+          return text.slice(0, Math.floor(text.length * cut));
+        },
       }),
+    ),
   },
-  { weight: 2, arbitrary: fc.json({ maxDepth: 5 }).map((data): Frame => ({ what: "json", data })) },
-  {
-    weight: 2,
-    arbitrary: fc.string({ maxLength: 200 }).map((data): Frame => ({ what: "text", data })),
-  },
+  { weight: 1, arbitrary: volume },
+  { weight: 2, arbitrary: fc.json({ maxDepth: 5 }).map((data) => fixed("json", data)) },
+  { weight: 2, arbitrary: fc.string({ maxLength: 200 }).map((data) => fixed("text", data)) },
   { weight: 2, arbitrary: nested },
   {
     weight: 1,
     arbitrary: fc
       .tuple(hello, fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.constant(null)))
-      .map(([h, v]): Frame => ({ what: "version", data: JSON.stringify({ ...h, v }) })),
+      .map(([h, v]) => fixed("version", JSON.stringify({ ...h, v }))),
   },
   {
     weight: 1,
-    arbitrary: fc
-      .uint8Array({ maxLength: 64 })
-      .map((data): Frame => ({ what: "binary", data, binary: true })),
+    arbitrary: fc.uint8Array({ maxLength: 64 }).map((data) => fixed("binary", data, true)),
   },
   {
     weight: 1,
     arbitrary: fc
       .uint8Array({ minLength: 1, maxLength: 16 })
-      .map((bytes): Frame => ({ what: "bad utf-8", data: Uint8Array.from([0xff, ...bytes]) })),
+      .map((bytes) => fixed("bad utf-8", Uint8Array.from([0xff, ...bytes]))),
   },
   {
     weight: 1,
-    arbitrary: fc.integer({ min: 1, max: 4096 }).map(
-      (extra): Frame => ({
-        what: "oversized",
-        data: `{"type":"batch","pad":"${"x".repeat(MAX_FRAME_BYTES + extra - 24)}"}`,
-      }),
-    ),
+    arbitrary: fc
+      .integer({ min: 1, max: 4096 })
+      .map((extra) =>
+        fixed("oversized", `{"type":"batch","pad":"${"x".repeat(MAX_FRAME_BYTES + extra - 24)}"}`),
+      ),
   },
 );
-
-/** What the collector must answer: a message, or an error code and close code. */
-export type Expected =
-  | { answer: "welcome" }
-  | { answer: "ack"; seq: number }
-  | { answer: "error"; code: ProtocolErrorCode; close: number }
-  | { answer: "close"; close: number };
-
-const NOT_FROM_AGENTS = new Set([
-  METRICS.checkUp.name,
-  METRICS.checkDuration.name,
-  ...[...METRIC_BY_NAME.values()].filter((d) => d.source === "collector").map((d) => d.name),
-]);
-
-function refuse(code: ProtocolErrorCode): Expected {
-  return { answer: "error", code, close: PROTOCOL_ERRORS[code] };
-}
-
-/** How deeply a parsed value nests (iteratively: the values here may be 200,000 deep). */
-function depth(value: unknown): number {
-  let most = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [item, level] = stack.pop() as [unknown, number];
-    if (typeof item !== "object" || item === null) continue;
-    most = Math.max(most, level + 1);
-    for (const child of Object.values(item)) stack.push([child, level + 1]);
-  }
-  return most;
-}
-
-/** The documented answer to `frame`, sent after a hello when `greeted`. */
-export function expectedAnswer(frame: Frame, greeted: boolean): Expected {
-  const bytes = typeof frame.data === "string" ? Buffer.from(frame.data) : Buffer.from(frame.data);
-  if (bytes.length > MAX_FRAME_BYTES) return { answer: "close", close: 1009 };
-  if (frame.binary) return refuse("unsupported_version");
-  // The WebSocket layer refuses a text frame that is not UTF-8 (RFC 6455 section 8.1).
-  if (typeof frame.data !== "string") return { answer: "close", close: 1007 };
-  // Checked before parsing, as parsing 200,000 levels takes the test itself a quarter second.
-  if (nestsDeeperThan(bytes, 32)) return refuse("invalid_message");
-  let json: unknown;
-  try {
-    // As the collector reads it: unpaired surrogates became U+FFFD on the way.
-    json = JSON.parse(bytes.toString());
-  } catch {
-    return refuse("invalid_message");
-  }
-  if (depth(json) > 32) return refuse("invalid_message");
-  const v = (json as { v?: unknown } | null)?.v;
-  if (typeof json === "object" && json !== null && v !== undefined && v !== 1) {
-    return refuse("unsupported_version");
-  }
-  const parsed = agentMessageSchema.safeParse(json);
-  if (!parsed.success) return refuse("invalid_message");
-  if (parsed.data.type === "hello") return { answer: "welcome" };
-  if (!greeted) return refuse("invalid_message");
-  if (parsed.data.samples.some((s) => NOT_FROM_AGENTS.has(s.metric)))
-    return refuse("invalid_message");
-  return { answer: "ack", seq: parsed.data.seq };
-}
 
 /** Upgrade requests: header lines made of right, wrong and random parts, always complete. */
 export const upgradeRequests = (validToken: string) =>

@@ -45,10 +45,11 @@ export function startProgram(
   cli: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  options: { cwd?: string; nodeFlags?: string[] } = {},
+  options: { cwd?: string; nodeFlags?: string[]; withoutShebangFlags?: boolean } = {},
 ): Program {
-  // The agent runs as its command line (shebang) runs it, with its V8 flags.
-  const flags = [...(cli === AGENT_CLI ? AGENT_NODE_FLAGS : []), ...(options.nodeFlags ?? [])];
+  // The agent runs as its command line (shebang) runs it, with its V8 flags, unless asked not to.
+  const shebang = cli === AGENT_CLI && !options.withoutShebangFlags ? AGENT_NODE_FLAGS : [];
+  const flags = [...shebang, ...(options.nodeFlags ?? [])];
   const child = spawn(process.execPath, [...flags, cli, ...args], {
     env: { ...process.env, GIAMSAT_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -165,15 +166,20 @@ export const TWO_UNITS = `units:
 export async function startCollectorProcess(
   dir: string,
   extraYaml = TWO_UNITS,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<CollectorProcess> {
   const configFile = join(dir, "collector.yaml");
   writeFileSync(configFile, `listen: "127.0.0.1:0"\ndatabase: "./collector.db"\n${extraYaml}`);
-  return attachCollector(dir, configFile);
+  return attachCollector(dir, configFile, env);
 }
 
 /** Starts `serve` on an existing config. */
-export async function attachCollector(dir: string, configFile: string): Promise<CollectorProcess> {
-  const program = startProgram(COLLECTOR_CLI, ["serve", "--config", configFile]);
+export async function attachCollector(
+  dir: string,
+  configFile: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CollectorProcess> {
+  const program = startProgram(COLLECTOR_CLI, ["serve", "--config", configFile], env);
   const line = await program.waitForLog((l) => l.msg === "listening");
   const url = String(line.url);
   return {

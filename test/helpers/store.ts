@@ -6,6 +6,7 @@ import type { AgentIdentity } from "../../collector/agents/registry.js";
 import { AgentStore } from "../../collector/agents/registry.js";
 import { type Db, openDatabase } from "../../collector/db/database.js";
 import { History } from "../../collector/inspection/history.js";
+import type { IncidentListener } from "../../collector/inspection/incidents.js";
 import { syncUnits } from "../../collector/inspection/units.js";
 import type { Category } from "../../shared/categories.js";
 import { type CollectorConfig, collectorConfigSchema } from "../../shared/config/collector.js";
@@ -44,7 +45,12 @@ export interface TestStore {
   close(): void;
 }
 
-export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0): TestStore {
+export function testStore(
+  overrides: Record<string, unknown> = {},
+  startedAt = 0,
+  /** Makes the incident engine's listener (notifications) on the store's database. */
+  listener?: (db: Db) => IncidentListener,
+): TestStore {
   const dir = tempDir("giamsat-store-");
   const config = collectorConfigSchema.parse({
     database: join(dir.path, "collector.db"),
@@ -61,6 +67,7 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
     retention: config.retention,
     incidents: config.incidents,
     startedAt,
+    ...(listener ? { incidentListener: listener(db) } : {}),
   });
   const batches = new BatchStore(db, history.hooks);
   const seqs = new Map<number, number>();
@@ -85,7 +92,12 @@ export function testStore(overrides: Record<string, unknown> = {}, startedAt = 0
     write(agent, results, extra = [], inventory) {
       const seq = (seqs.get(agent.id) ?? 0) + 1;
       seqs.set(agent.id, seq);
-      const last = Math.max(0, ...results.map((r) => r.ts), ...extra.map((s) => s.ts));
+      const last = Math.max(
+        0,
+        ...results.map((r) => r.ts),
+        ...extra.map((s) => s.ts),
+        ...(inventory ?? []).map((item) => item.ts),
+      );
       received = Math.max(received, last);
       batches.write(
         agent,

@@ -193,6 +193,7 @@ export const SYNTHETIC_CHECKS: readonly SyntheticCheck[] = [
 function agentSamples(): SyntheticSample[] {
   return [
     { metric: METRICS.agentBufferDropped.name, labels: {}, value: 0 },
+    { metric: METRICS.agentBufferCorruptFiles.name, labels: {}, value: 0 },
     { metric: METRICS.agentCheckErrors.name, labels: { check: "docsys" }, value: 0 },
   ];
 }

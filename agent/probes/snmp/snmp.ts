@@ -4,7 +4,9 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { z } from "zod";
 import type { CheckBase } from "../../../shared/config/agent.js";
-import { LABEL_NAME, METRIC_BY_NAME, METRIC_NAME, METRICS } from "../../../shared/metrics.js";
+import { labelNameProblem, METRIC_NAME } from "../../../shared/metric-names.js";
+import { extraMetricProblem, MAX_EXTRA_LABELS, METRICS } from "../../../shared/metrics.js";
+import { MAX_SERIES_LABEL_CHARS } from "../../../shared/protocol.js";
 import { hostField, portField } from "../endpoint.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "../probe.js";
 import { type Extras, readDevice, readExtras } from "./device.js";
@@ -33,16 +35,22 @@ const extraOid = z.strictObject({
     .max(128)
     .regex(METRIC_NAME, "must be a Prometheus metric name")
     .startsWith("giamsat_", "must start with giamsat_")
-    .refine((name) => !METRIC_BY_NAME.has(name), "is a built-in metric; choose another name"),
+    .superRefine((name, ctx) => {
+      const problem = extraMetricProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   labels: z
     .record(
-      z
-        .string()
-        .regex(LABEL_NAME, "must be a Prometheus label name")
-        .refine((name) => !TAKEN_LABELS.includes(name), "is set by giamsat"),
+      z.string().superRefine((name, ctx) => {
+        const problem = TAKEN_LABELS.includes(name) ? "is set by giamsat" : labelNameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
       z.string().max(256),
     )
-    .refine((labels) => Object.keys(labels).length <= 8, "at most 8 labels")
+    .refine(
+      (labels) => Object.keys(labels).length <= MAX_EXTRA_LABELS,
+      `at most ${MAX_EXTRA_LABELS} labels`,
+    )
     .default({}),
   /** Multiplies the value into the metric's base unit, e.g. 0.01 for TimeTicks to seconds. */
   scale: z.number().positive().default(1),
@@ -103,7 +111,19 @@ export const snmpProbe = defineProbe({
       }
     }
     const series = new Map<string, number>();
+    // The collector takes a sample's labels, the check's with them, up to a length.
+    const own = { check: check.name, category: check.category, kind: "snmp" };
     check.oids.forEach((extra, index) => {
+      let chars = 0;
+      for (const [name, text] of Object.entries({ ...own, ...extra.labels })) {
+        chars += name.length + text.length;
+      }
+      if (chars > MAX_SERIES_LABEL_CHARS) {
+        issue(
+          ["oids", index, "labels"],
+          `with the check's own, ${chars} characters of labels; at most ${MAX_SERIES_LABEL_CHARS}`,
+        );
+      }
       const key = JSON.stringify([extra.metric, Object.entries(extra.labels).sort()]);
       const first = series.get(key);
       if (first !== undefined) {

@@ -19,6 +19,7 @@ import { inspectionSummaries, inspectionSummary } from "../../inspection/summary
 import { checkTrends } from "../../inspection/trends.js";
 import { unitChecks, unitDetail, unitsStatus } from "../../inspection/unit-status.js";
 import { listUnits } from "../../inspection/units.js";
+import { MessageStore } from "../../notifications/messages.js";
 import { badRequest } from "../query.js";
 import type { RequestContext } from "../request.js";
 import { redirect, send } from "../respond.js";
@@ -40,6 +41,8 @@ export interface PageDeps {
 }
 
 type Format = "html" | "csv" | "json";
+/** Notifications the unit page lists, newest first. */
+const NOTIFICATIONS_LISTED = 20;
 /** The routes of the pages rendered here. */
 type PageRoute = "overview" | "unitPage" | "report" | "cityReport";
 
@@ -92,6 +95,7 @@ export function renderPages(deps: { db: Db; ctx: Readers }) {
   const { ctx, db } = deps;
   const chrome = (request: PageRequest): Chrome => chromeOf(request.url, request.header);
   const scopeOf = (user: User) => (user.role === "unit" ? (user.unit ?? "") : undefined);
+  const sent = new MessageStore(db);
 
   return {
     overview(request: PageRequest): Rendered {
@@ -139,6 +143,7 @@ export function renderPages(deps: { db: Db; ctx: Readers }) {
             changed: item.changes ? changeCount(item.changes) : 0,
           })),
           signoffs: listSignoffs(db, id),
+          notifications: sent.ofUnit(id, NOTIFICATIONS_LISTED),
           period,
           signoffCsrf: can(user, "signoff", id) ? request.csrf() : undefined,
         }),

@@ -1,6 +1,7 @@
 // One unit (GET /units/:id): who answers for its IT, each category with its checks (state,
 // availability, coverage, a trend line), open and recent incidents with their causes, equipment and
-// network-device inventory, the agents, and the inspection sign-offs with the form to add one.
+// network-device inventory, the agents, the notifications sent about it, and the inspection
+// sign-offs with the form to add one.
 import { CATEGORIES, type Category } from "../../../shared/categories.js";
 import type { Incident } from "../../inspection/incident-list.js";
 import type { Signoff } from "../../inspection/signoffs.js";
@@ -12,6 +13,7 @@ import type {
   Person,
   UnitDetail,
 } from "../../inspection/unit-status.js";
+import type { SentMessage } from "../../notifications/messages.js";
 import {
   checkOf,
   inactiveBadge,
@@ -29,6 +31,7 @@ import { Html, html } from "./html.js";
 import { incidentTable, reasonText } from "./incidents.js";
 import { type InventoryEntry, inventoryTable } from "./inventory.js";
 import { type Chrome, layout, link, statusCell } from "./layout.js";
+import { notificationTable } from "./notifications.js";
 import { signoffForm, signoffHistory } from "./signoff.js";
 import { sparkline } from "./sparkline.js";
 import { categoryStatus, checkStatus } from "./status.js";
@@ -46,6 +49,8 @@ export interface UnitPageData {
   trends: ReadonlyMap<string, readonly TrendPoint[]>;
   inventory: readonly InventoryEntry[];
   signoffs: readonly Signoff[];
+  /** The latest notifications sent about the unit. */
+  notifications: readonly SentMessage[];
   period: string;
   /** Set when the user may sign off: the form's CSRF token. */
   signoffCsrf: string | undefined;
@@ -148,6 +153,8 @@ ${inventoryTable(f, hosts)}
 ${inventoryTable(f, devices)}
 <h2>${t.unit.agents}</h2>
 <table><tbody>${unit.agents.map((a) => agentRow(chrome, a))}</tbody></table>
+<h2 id="notifications">${t.notifications.heading}</h2>
+${notificationTable(f, data.notifications)}
 <h2>${t.signoff.heading} ${data.period}</h2>
 ${signoffHistory(chrome, data.signoffs)}
 ${form}`;

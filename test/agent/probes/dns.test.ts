@@ -174,22 +174,25 @@ describe("dns check config", () => {
   });
 
   it.each([
-    ["{ name: d, category: online_app, kind: dns }", "agent.yaml: checks[0].query: is required"],
+    [
+      "{ name: d, category: online_app, kind: dns }",
+      "agent.yaml: checks[0] (d).query: is required",
+    ],
     [
       "{ name: d, category: online_app, kind: dns, query: example.gov.vn, type: SRV }",
-      'agent.yaml: checks[0].type: must be one of "A", "AAAA", "MX", "TXT", "CNAME", "NS", got "SRV"',
+      'agent.yaml: checks[0] (d).type: must be one of "A", "AAAA", "MX", "TXT", "CNAME", "NS", got "SRV"',
     ],
     [
       "{ name: d, category: online_app, kind: dns, query: example.gov.vn, server: dns.example }",
-      'agent.yaml: checks[0].server: "dns.example" is not an IP address or ip:port',
+      'agent.yaml: checks[0] (d).server: "dns.example" is not an IP address or ip:port',
     ],
     [
       "{ name: d, category: online_app, kind: dns, query: example.gov.vn, expect: [] }",
-      "agent.yaml: checks[0].expect: Too small: expected array to have >=1 items",
+      "agent.yaml: checks[0] (d).expect: Too small: expected array to have >=1 items",
     ],
     [
       "{ name: d, category: online_app, kind: dns, query: example.gov.vn, record: A }",
-      'agent.yaml: checks[0]: unknown key "record"',
+      'agent.yaml: checks[0] (d): unknown key "record"',
     ],
   ])("refuses %s", (body, message) => {
     expect(configError(dir.path, [body])).toBe(message);

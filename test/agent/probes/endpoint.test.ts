@@ -44,7 +44,7 @@ describe("hosts in checks", () => {
   it.each(KINDS)("$kind refuses what is not a host, the same way", ({ kind, field, rest }) => {
     for (const bad of ["-f", "mail server", "a..b"]) {
       expect(configError(dir.path, [check(kind, field, bad, rest)])).toBe(
-        `agent.yaml: checks[0].${field}: ${JSON.stringify(bad)} is not a host name or IP address`,
+        `agent.yaml: checks[0] (c).${field}: ${JSON.stringify(bad)} is not a host name or IP address`,
       );
     }
   });
@@ -56,9 +56,9 @@ describe("hosts in checks", () => {
       ]),
     );
     expect(messages).toEqual([
-      "agent.yaml: checks[0].port: must be a port number (1-65535)",
-      "agent.yaml: checks[0].port: must be a port number (1-65535)",
-      "agent.yaml: checks[0].port: expected int, got 1.5",
+      "agent.yaml: checks[0] (c).port: must be a port number (1-65535)",
+      "agent.yaml: checks[0] (c).port: must be a port number (1-65535)",
+      "agent.yaml: checks[0] (c).port: expected int, got 1.5",
     ]);
   });
 });

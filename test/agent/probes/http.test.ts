@@ -198,7 +198,7 @@ describe("http probe", () => {
 
   it("giamsat-agent check prints the http row", async () => {
     const file = writeChecks(dir.path, [check(`url: "${base}/", contains: "Cổng thông tin"`)]);
-    const result = await runCli(AGENT_CLI, ["check", "--config", file]);
+    const result = await runCli(AGENT_CLI, ["check", "--offline", "--config", file]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
@@ -211,40 +211,43 @@ describe("http check config", () => {
   it.each([
     [
       check(`url: "ftp://example.gov.vn/"`),
-      'agent.yaml: checks[0].url: must be an http:// or https:// URL, got "ftp://example.gov.vn/"',
+      'agent.yaml: checks[0] (portal).url: must be an http:// or https:// URL, got "ftp://example.gov.vn/"',
     ],
     [
       check(`url: "https//example"`),
-      'agent.yaml: checks[0].url: must be an http:// or https:// URL, got "https//example"',
+      'agent.yaml: checks[0] (portal).url: must be an http:// or https:// URL, got "https//example"',
     ],
-    ["{ name: portal, category: website, kind: http }", "agent.yaml: checks[0].url: is required"],
+    [
+      "{ name: portal, category: website, kind: http }",
+      "agent.yaml: checks[0] (portal).url: is required",
+    ],
     [
       check(`url: "https://example.gov.vn/", expectStatus: [200, 99]`),
-      "agent.yaml: checks[0].expectStatus[1]: must be an HTTP status code (100-599)",
+      "agent.yaml: checks[0] (portal).expectStatus[1]: must be an HTTP status code (100-599)",
     ],
     [
       check(`url: "https://example.gov.vn/", expectStatus: 200`),
-      "agent.yaml: checks[0].expectStatus: expected array, got 200",
+      "agent.yaml: checks[0] (portal).expectStatus: expected array, got 200",
     ],
     [
       check(`url: "https://example.gov.vn/", method: POST`),
-      'agent.yaml: checks[0].method: must be one of "GET", "HEAD", got "POST"',
+      'agent.yaml: checks[0] (portal).method: must be one of "GET", "HEAD", got "POST"',
     ],
     [
       check(`url: "https://example.gov.vn/", method: HEAD, contains: "x"`),
-      "agent.yaml: checks[0].contains: needs method GET (a HEAD response has no body)",
+      "agent.yaml: checks[0] (portal).contains: needs method GET (a HEAD response has no body)",
     ],
     [
       check(`url: "https://example.gov.vn/", headers: { "bad name": "x" }`),
-      "agent.yaml: checks[0].headers.bad name: is not a valid header name",
+      "agent.yaml: checks[0] (portal).headers.bad name: is not a valid header name",
     ],
     [
       check(`url: "https://example.gov.vn/", keyword: "x"`),
-      'agent.yaml: checks[0]: unknown key "keyword"',
+      'agent.yaml: checks[0] (portal): unknown key "keyword"',
     ],
     [
       check(`url: "https://example.gov.vn/", ca: "no-such-ca.pem"`),
-      'agent.yaml: checks[0].ca: cannot read "no-such-ca.pem" (no such file)',
+      'agent.yaml: checks[0] (portal).ca: cannot read "no-such-ca.pem" (no such file)',
     ],
   ])("refuses %s", (body, message) => {
     expect(configError(dir.path, [body])).toBe(message);
@@ -272,7 +275,7 @@ describe("http check config", () => {
     const result = await runCli(AGENT_CLI, ["check", "--config", file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `${file}: checks[0].url: must be an http:// or https:// URL, got "example.gov.vn"\n`,
+      `${file}: checks[0] (portal).url: must be an http:// or https:// URL, got "example.gov.vn"\n`,
     );
   });
 });

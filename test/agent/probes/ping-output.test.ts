@@ -1,4 +1,4 @@
-// Parsing real iputils ping output (captured through the `ping` package into test/fixtures/ping) and
+// Parsing real iputils ping output (standard output and error, captured into test/fixtures/ping) and
 // what each shape means for the check.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -78,6 +78,16 @@ describe("parsePingOutput", () => {
     ],
   ])("tells why ping sent nothing: %s", (file, reason, message) => {
     expect(parsePingOutput(fixture(file))).toEqual({ kind: "failure", reason, message });
+  });
+
+  it("tells a ping that may not open ICMP sockets from a target that does not answer", () => {
+    // No CAP_NET_RAW and a group outside net.ipv4.ping_group_range: a fault of the machine's setup.
+    expect(parsePingOutput(fixture("no-icmp-rights.txt"))).toEqual({
+      kind: "failure",
+      reason: "error",
+      message: "ping: socket: Operation not permitted",
+      noRights: true,
+    });
   });
 
   it("accepts BSD ping's summary and a decimal comma", () => {

@@ -35,29 +35,29 @@ describe("ping config", () => {
   it.each([
     [
       '{ name: gw, category: lan, kind: ping, host: "10.0.0.1", count: 5, timeout: "2s" }',
-      "agent.yaml: checks[0].timeout: 2s is too short for count 5 × packetInterval 200ms: ping needs at least 2840ms to send them and wait for the last reply (raise timeout, or lower count or packetInterval)",
+      "agent.yaml: checks[0] (gw).timeout: 2s is too short for count 5 × packetInterval 200ms: ping needs at least 2840ms to send them and wait for the last reply (raise timeout, or lower count or packetInterval)",
     ],
     [
       '{ name: gw, category: lan, kind: ping, host: "10.0.0.1", count: 100 }',
-      "agent.yaml: checks[0].timeout: 10s is too short for count 100 × packetInterval 200ms: ping needs at least 22790ms to send them and wait for the last reply (raise timeout, or lower count or packetInterval)",
+      "agent.yaml: checks[0] (gw).timeout: 10s is too short for count 100 × packetInterval 200ms: ping needs at least 22790ms to send them and wait for the last reply (raise timeout, or lower count or packetInterval)",
     ],
     [
       '{ name: gw, category: lan, kind: ping, host: "-f" }',
-      'agent.yaml: checks[0].host: "-f" is not a host name or IP address',
+      'agent.yaml: checks[0] (gw).host: "-f" is not a host name or IP address',
     ],
     [
       '{ name: gw, category: lan, kind: ping, host: "10.0.0.1", count: 0 }',
-      "agent.yaml: checks[0].count: Too small: expected number to be >=1",
+      "agent.yaml: checks[0] (gw).count: Too small: expected number to be >=1",
     ],
     [
       '{ name: gw, category: lan, kind: ping, host: "10.0.0.1", packetInterval: "1ms" }',
-      'agent.yaml: checks[0].packetInterval: duration "1ms" is out of range 10ms..10s',
+      'agent.yaml: checks[0] (gw).packetInterval: duration "1ms" is out of range 10ms..10s',
     ],
     [
       '{ name: gw, category: lan, kind: ping, host: "10.0.0.1", maxLoss: 20 }',
-      "agent.yaml: checks[0].maxLoss: Too big: expected number to be <=1",
+      "agent.yaml: checks[0] (gw).maxLoss: Too big: expected number to be <=1",
     ],
-    ["{ name: gw, category: lan, kind: ping }", "agent.yaml: checks[0].host: is required"],
+    ["{ name: gw, category: lan, kind: ping }", "agent.yaml: checks[0] (gw).host: is required"],
   ])("refuses %s", (line, message) => {
     expect(configError(dir.path, [line])).toBe(message);
   });
@@ -79,7 +79,9 @@ describe("ping config", () => {
     );
     const result = await runCli(AGENT_CLI, ["check", "--config", file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`${file}: checks[0].count: Too big: expected number to be <=100\n`);
+    expect(result.stderr).toBe(
+      `${file}: checks[0] (gw).count: Too big: expected number to be <=100\n`,
+    );
   });
 });
 

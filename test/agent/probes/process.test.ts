@@ -1,11 +1,8 @@
 // The process kind: config errors naming the field, and real processes found by their command line.
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  commandLine,
-  matchingProcesses,
-  type ProcessRecord,
-} from "../../../agent/probes/process.js";
+import { matchingProcesses, type ProcessRecord } from "../../../agent/probes/process.js";
 import { METRICS } from "../../../shared/metrics.js";
 import {
   configError,
@@ -41,8 +38,11 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-function record(over: Partial<ProcessRecord>): ProcessRecord {
-  return { pid: 10, name: "", command: "", params: "", path: "", cpu: 0, memRss: 0, ...over };
+/** A node process that keeps one core busy, with `marker` on its command line. */
+function spinner(marker: string): ChildProcess {
+  const child = spawn(process.execPath, ["-e", "for (;;) {}", marker], { stdio: "ignore" });
+  children.push(child);
+  return child;
 }
 
 describe("process config", () => {
@@ -56,15 +56,15 @@ describe("process config", () => {
   it.each([
     [
       "{ name: db, category: shared_software, kind: process }",
-      "agent.yaml: checks[0].match: is required: a piece of the command line (or give processName, the exact process name)",
+      "agent.yaml: checks[0] (db).match: is required: a piece of the command line (or give processName, the exact process name)",
     ],
     [
       '{ name: db, category: shared_software, kind: process, match: "" }',
-      "agent.yaml: checks[0].match: Too small: expected string to have >=1 characters",
+      "agent.yaml: checks[0] (db).match: Too small: expected string to have >=1 characters",
     ],
     [
       '{ name: db, category: shared_software, kind: process, match: "pg", minCount: 0 }',
-      "agent.yaml: checks[0].minCount: Too small: expected number to be >=1",
+      "agent.yaml: checks[0] (db).minCount: Too small: expected number to be >=1",
     ],
   ])("refuses %s", (line, message) => {
     expect(configError(dir.path, [line])).toBe(message);
@@ -78,24 +78,19 @@ describe("process config", () => {
     );
     const result = await runCli(AGENT_CLI, ["check", "--config", file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^.*bad\.yaml: checks\[0\]: unknown key "command"\n/);
+    expect(result.stderr).toMatch(/^.*bad\.yaml: checks\[0\] \(db\): unknown key "command"\n/);
   });
 });
 
 describe("matchingProcesses", () => {
-  const postgres = record({
+  const postgres: ProcessRecord = {
     pid: 20,
     name: "postgres",
-    command: "postgres",
-    path: "/usr/lib/postgresql/15/bin",
-    params: "-D /var/lib/postgresql/15/main",
-  });
-  const psql = record({ pid: 21, name: "psql", command: "psql", params: "-U postgres" });
+    commandLine: "/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main",
+  };
+  const psql: ProcessRecord = { pid: 21, name: "psql", commandLine: "psql -U postgres" };
 
   it("matches a piece of the command line, the exact name, or both", () => {
-    expect(commandLine(postgres)).toBe(
-      "/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main",
-    );
     expect(matchingProcesses([postgres, psql], { match: "postgres" }, 1)).toEqual([postgres, psql]);
     expect(matchingProcesses([postgres, psql], { processName: "postgres" }, 1)).toEqual([postgres]);
     expect(
@@ -140,8 +135,6 @@ describe("process on this machine", () => {
     });
 
     await Promise.all([stop(one), stop(two)]);
-    // systeminformation hands out its last list again for 500 ms after each ps run.
-    await new Promise((r) => setTimeout(r, 600));
     const gone = await runLoaded(check);
     expect(gone.result).toMatchObject({
       up: false,
@@ -149,6 +142,33 @@ describe("process on this machine", () => {
       message: `no process matching "${marker}"`,
     });
     expect(sampleValue(gone, METRICS.processCount.name)).toBe(0);
+  });
+
+  it("measures CPU between two runs as the kernel counts it for the process", async () => {
+    const marker = `giamsat-spinner-${process.pid}`;
+    const busy = spinner(marker);
+    const [check] = loadChecks(dir.path, [
+      `{ name: spinner, category: shared_software, kind: process, match: "${marker}" }`,
+    ]);
+    if (!check) throw new Error("no check");
+    await new Promise((r) => setTimeout(r, 300));
+    // The spinner's own CPU time (/proc/PID/stat utime + stime, in clock ticks of 1/100 s).
+    const cpuOf = () => {
+      const stat = readFileSync(`/proc/${busy.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    };
+    const [cpu0, t0] = [cpuOf(), performance.now()];
+    await runLoaded(check);
+    await new Promise((r) => setTimeout(r, 2000));
+    const second = await runLoaded(check);
+    const truth = (cpuOf() - cpu0) / ((performance.now() - t0) / 1000);
+    // However busy the machine (the spinner gets what the cores leave it), the check says what the
+    // kernel counted, within the few ticks between the two readings.
+    const cpu = sampleValue(second, METRICS.processCpu.name) ?? Number.NaN;
+    expect(truth).toBeGreaterThan(0.05);
+    expect(Math.abs(cpu - truth)).toBeLessThan(0.1);
+    await stop(busy);
   });
 
   it("a name that does not exist is down: not_found", async () => {

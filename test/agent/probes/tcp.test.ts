@@ -82,15 +82,15 @@ describe("tcp check config", () => {
   it.each([
     [
       "{ name: mail, category: shared_software, kind: tcp, port: 25 }",
-      "agent.yaml: checks[0].host: is required",
+      "agent.yaml: checks[0] (mail).host: is required",
     ],
-    [check(""), "agent.yaml: checks[0].port: is required"],
-    [check("port: 0"), "agent.yaml: checks[0].port: must be a port number (1-65535)"],
+    [check(""), "agent.yaml: checks[0] (mail).port: is required"],
+    [check("port: 0"), "agent.yaml: checks[0] (mail).port: must be a port number (1-65535)"],
     [
       "{ name: mail, category: shared_software, kind: tcp, host: 'mail server', port: 25 }",
-      'agent.yaml: checks[0].host: "mail server" is not a host name or IP address',
+      'agent.yaml: checks[0] (mail).host: "mail server" is not a host name or IP address',
     ],
-    [check("port: 25, banner: x"), 'agent.yaml: checks[0]: unknown key "banner"'],
+    [check("port: 25, banner: x"), 'agent.yaml: checks[0] (mail): unknown key "banner"'],
   ])("refuses %s", (body, message) => {
     expect(configError(dir.path, [body])).toBe(message);
   });

@@ -167,17 +167,17 @@ describe("tls check config", () => {
   it.each([
     [
       "{ name: mail, category: shared_software, kind: tls }",
-      "agent.yaml: checks[0].host: is required",
+      "agent.yaml: checks[0] (mail).host: is required",
     ],
-    [check("port: 70000"), "agent.yaml: checks[0].port: must be a port number (1-65535)"],
+    [check("port: 70000"), "agent.yaml: checks[0] (mail).port: must be a port number (1-65535)"],
     [
       check(`serverName: "bad name"`),
-      'agent.yaml: checks[0].serverName: "bad name" is not a host name or IP address',
+      'agent.yaml: checks[0] (mail).serverName: "bad name" is not a host name or IP address',
     ],
-    [check("verify: false"), 'agent.yaml: checks[0]: unknown key "verify"'],
+    [check("verify: false"), 'agent.yaml: checks[0] (mail): unknown key "verify"'],
     [
       check("ca: missing.pem"),
-      'agent.yaml: checks[0].ca: cannot read "missing.pem" (no such file)',
+      'agent.yaml: checks[0] (mail).ca: cannot read "missing.pem" (no such file)',
     ],
   ])("refuses %s", (body, message) => {
     expect(configError(dir.path, [body])).toBe(message);

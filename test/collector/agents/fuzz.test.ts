@@ -1,6 +1,8 @@
 // Thousands of hostile messages and upgrade requests against a real collector process: it never
-// crashes, answers each with its documented error and close code, keeps acknowledging a
-// well-behaved agent meanwhile with nothing lost, and lets no agent write under another unit.
+// crashes, answers each with its documented error and close code (or the documented count of
+// refused samples before the ack: names and labels the metric table does not declare, timestamps
+// ahead of the clock, series past the agent's cap), keeps acknowledging a well-behaved agent
+// meanwhile with nothing lost, lets no agent write under another unit, and /metrics stays valid.
 // The seed is fixed under CI=true and random otherwise (printed; FUZZ_SEED=... repeats a run).
 import { spawnSync } from "node:child_process";
 import { connect } from "node:net";
@@ -10,13 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { ProtocolErrorCode } from "../../../shared/errors.js";
 import { batch, RawAgent } from "../../helpers/collector.js";
-import {
-  type Expected,
-  expectedAnswer,
-  type Frame,
-  frames,
-  upgradeRequests,
-} from "../../helpers/fuzz.js";
+import { type Frame, frames, upgradeRequests } from "../../helpers/fuzz.js";
+import { AgentModel, type Expected, expectedAnswer } from "../../helpers/fuzz-model.js";
 import { parseExposition } from "../../helpers/metrics.js";
 import { peer } from "../../helpers/peers.js";
 import {
@@ -36,6 +33,8 @@ const PARALLEL = 4;
 const MESSAGES = Number(process.env.FUZZ_MESSAGES ?? 3000);
 const UPGRADES = Math.round(MESSAGES / 2);
 const BASE_TS = Date.now() - 3_600_000;
+/** limits.seriesPerAgent of the fuzzed collector: low, so the volume frames reach it. */
+const SERIES_CAP = 2000;
 
 const dir = tempDir();
 let collector: CollectorProcess;
@@ -59,7 +58,7 @@ beforeAll(async () => {
   console.info(`fuzz seed ${SEED} (repeat with FUZZ_SEED=${SEED})`);
   collector = await startCollectorProcess(
     dir.path,
-    `limits: { badTokensPerMinute: 1000000, agentMessagesPerSecond: 1000000 }\n${TWO_UNITS}`,
+    `limits: { badTokensPerMinute: 1000000, agentMessagesPerSecond: 1000000, seriesPerAgent: ${SERIES_CAP} }\n${TWO_UNITS}`,
   );
   fuzzTokens = await Promise.all(
     Array.from({ length: PARALLEL }, (_, i) => collector.enroll("so-tttt", `fuzz-${i}`)),
@@ -78,7 +77,12 @@ afterAll(async () => {
 type Outcome = Expected | { answer: "nothing" };
 
 /** Opens a connection, says hello when asked, sends the frame and reads the collector's answer. */
-async function exchange(token: string, frame: Frame, greet: boolean): Promise<Outcome> {
+async function exchange(
+  token: string,
+  data: string | Uint8Array,
+  binary: boolean,
+  greet: boolean,
+): Promise<Outcome> {
   const socket = new WebSocket(`${collector.url.replace(/^http/, "ws")}/agent`, {
     headers: { Authorization: `Bearer ${token}` },
     perMessageDeflate: false,
@@ -120,7 +124,7 @@ async function exchange(token: string, frame: Frame, greet: boolean): Promise<Ou
       while (inbox.length === 0 && closeCode === undefined) await next();
       if (inbox.shift()?.type !== "welcome") throw new Error("no welcome");
     }
-    socket.send(frame.data, { binary: frame.binary === true });
+    socket.send(data, { binary });
     while (inbox.length === 0 && closeCode === undefined) await next();
     const first = inbox[0];
     if (first?.type === "error") {
@@ -128,6 +132,14 @@ async function exchange(token: string, frame: Frame, greet: boolean): Promise<Ou
       return { answer: "error", code: first.code as ProtocolErrorCode, close: closeCode };
     }
     if (first?.type === "welcome") return { answer: "welcome" };
+    if (first?.type === "refused") {
+      // The ack of the same batch follows.
+      while (inbox.length < 2 && closeCode === undefined) await next();
+      const ack = inbox[1];
+      if (ack?.type !== "ack" || ack.seq !== first.seq) return { answer: "nothing" };
+      const refused = first.samples as Record<string, number>;
+      return { answer: "ack", seq: first.seq as number, refused };
+    }
     if (first?.type === "ack") return { answer: "ack", seq: first.seq as number };
     if (closeCode !== undefined) return { answer: "close", close: closeCode };
     return { answer: "nothing" };
@@ -165,21 +177,38 @@ describe("fuzz", () => {
   it(`answers ${MESSAGES} hostile messages each with its documented error and close code`, async () => {
     const started = performance.now();
     const answers = new Map<string, number>();
+    const refusals = new Map<string, number>();
+    const models = fuzzTokens.map(() => new AgentModel(SERIES_CAP));
     const cases = fc.array(fc.tuple(frames, fc.boolean()), {
       minLength: PARALLEL,
       maxLength: PARALLEL,
     });
     await fc.assert(
       fc.asyncProperty(cases, async (some) => {
+        const now = Date.now();
+        const sent = some.map(([frame, greet]: [Frame, boolean], i) => ({
+          frame,
+          greet,
+          data: frame.build(now, (models[i] as AgentModel).lastSeq + 1),
+        }));
         const got = await Promise.all(
-          some.map(([frame, greet], i) => exchange(fuzzTokens[i] as string, frame, greet)),
+          sent.map(({ frame, greet, data }, i) =>
+            exchange(fuzzTokens[i] as string, data, frame.binary === true, greet),
+          ),
         );
         for (const outcome of got) {
           const key = outcome.answer === "error" ? outcome.code : outcome.answer;
           answers.set(key, (answers.get(key) ?? 0) + 1);
+          if (outcome.answer !== "ack") continue;
+          for (const [reason, n] of Object.entries(outcome.refused ?? {})) {
+            refusals.set(reason, (refusals.get(reason) ?? 0) + n);
+          }
         }
-        expect(some.map(([frame], i) => ({ what: frame.what, got: got[i] }))).toEqual(
-          some.map(([frame, greet]) => ({ what: frame.what, got: expectedAnswer(frame, greet) })),
+        expect(sent.map(({ frame }, i) => ({ what: frame.what, got: got[i] }))).toEqual(
+          sent.map(({ frame, greet, data }, i) => ({
+            what: frame.what,
+            got: expectedAnswer(data, frame.binary === true, greet, models[i] as AgentModel, now),
+          })),
         );
       }),
       { numRuns: MESSAGES / PARALLEL, seed: SEED, endOnFailure: true },
@@ -188,8 +217,18 @@ describe("fuzz", () => {
     console.info(
       `fuzz: ${MESSAGES} messages in ${seconds.toFixed(1)} s (${(MESSAGES / seconds).toFixed(0)}/s), answers:`,
       Object.fromEntries(answers),
+      "samples refused:",
+      Object.fromEntries(refusals),
     );
-  });
+    // Every kind of refusal was met, so each rule was held against the documented answer.
+    expect([...refusals.keys()].sort()).toEqual([
+      "agent_series_limit",
+      "future_timestamp",
+      "labels_too_long",
+      "undeclared_label",
+      "unknown_metric",
+    ]);
+  }, 120_000); // 3,000 messages answered and judged one by one: long on a loaded machine
 
   it(`answers ${UPGRADES} malformed upgrade requests with a documented status`, async () => {
     // 101 switching, 400 malformed (HTTP parser or WebSocket handshake), 401 token, 404 not /agent,

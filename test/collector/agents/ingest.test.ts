@@ -130,7 +130,7 @@ describe("ingest", () => {
     );
     const error = await agent.next((m) => m.type === "error");
     expect(error).toMatchObject({
-      message: "samples[0].metric: giamsat_agent_connected is set by the collector, not by agents",
+      message: "samples[0].metric: giamsat_agent_connected is the collector's own, not an agent's",
     });
   });
 

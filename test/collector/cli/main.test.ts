@@ -141,4 +141,22 @@ describe("giamsat-collector", () => {
     expect((await runCli(COLLECTOR_CLI, ["--help"])).code).toBe(0);
     expect((await runCli(COLLECTOR_CLI, [])).code).toBe(2);
   });
+
+  it("prints help for every command given --help, without asking for --config", async () => {
+    for (const command of [
+      "serve",
+      "enroll",
+      "revoke",
+      "rotate",
+      "export",
+      "user",
+      "user add",
+      "notify",
+      "notify test",
+    ]) {
+      const result = await runCli(COLLECTOR_CLI, [...command.split(" "), "--help"]);
+      expect({ command, code: result.code }).toEqual({ command, code: 0 });
+      expect(result.stdout).toContain("Usage:");
+    }
+  });
 });

@@ -121,7 +121,7 @@ describe("exposition", () => {
     let first = "";
     while (!first.includes('check="a"')) first += scrape.next().value?.toString() ?? "";
     // Between two pieces: the agent's series are forgotten and a new sample brings "a" back.
-    latest.forgetAgent(1, [a]);
+    latest.forgetAgent(1);
     latest.update([{ series: a, ts: 2, value: 0 }], 1000);
     let rest = "";
     for (const piece of scrape) rest += piece.toString();

@@ -15,7 +15,11 @@ const auth = { Authorization: `Bearer ${TOKEN}` };
 
 let collector: TestCollector;
 beforeAll(async () => {
-  collector = await testCollector({ metrics: { token: TOKEN } });
+  // One agent with 6,000 series, past the default cap.
+  collector = await testCollector({
+    metrics: { token: TOKEN },
+    limits: { seriesPerAgent: 10_000 },
+  });
 });
 afterAll(() => collector.stop());
 

@@ -131,7 +131,7 @@ describe("remoteWrite config", () => {
     ],
     [
       '  - { name: vm, url: "http://vm/write", queue: { flushInterval: soon } }\n',
-      'remoteWrite[0].queue.flushInterval: invalid duration "soon" (write e.g. 500ms, 30s, 5m, 24h)',
+      'remoteWrite[0].queue.flushInterval: invalid duration "soon" (durations are written like 500ms, 30s, 5m, 1m30s, 24h)',
     ],
     [
       '  - { name: vm, url: "http://vm/write", sharding: 4 }\n',

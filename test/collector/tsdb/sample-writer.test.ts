@@ -74,7 +74,7 @@ describe("BatchStore series", () => {
     write(
       [
         { check: "sw", interface: "ge-1" },
-        { interface: "ge-0", check: "sw", extra: "x" },
+        { interface: "ge-0", check: "sw", index: "7" },
         { interface: "ge-0", check: "sw" },
         { interface: "ge-0" },
       ],
@@ -82,7 +82,7 @@ describe("BatchStore series", () => {
     );
     expect(storedAt(db, agent, T + 1000)).toEqual({
       '{"check":"sw","interface":"ge-1"}': 0,
-      '{"check":"sw","extra":"x","interface":"ge-0"}': 1,
+      '{"check":"sw","index":"7","interface":"ge-0"}': 1,
       '{"check":"sw","interface":"ge-0"}': 2,
       '{"interface":"ge-0"}': 3,
     });

@@ -110,6 +110,18 @@ export interface Catalogue {
     notAllowed: string;
   };
   findings: Record<FindingCode, FindingText>;
+  /** The unit page's list of notifications sent about the unit. */
+  notifications: {
+    heading: string;
+    none: string;
+    when: string;
+    what: string;
+    channel: string;
+    to: string;
+    state: string;
+    states: Record<"queued" | "sent" | "failed" | "dropped", string>;
+    attempts: (n: number) => string;
+  };
   auth: {
     /** Shown on every page when web.auth is false. */
     off: string;

@@ -142,6 +142,22 @@ export const en: Catalogue = {
     agent_silent: (f, n) =>
       `The agent was silent ${n("count")} time(s), ${f.duration(n("silentMs"))} in all: no data for that time.`,
   },
+  notifications: {
+    heading: "Notifications sent",
+    none: "No notification about this unit yet.",
+    when: "When",
+    what: "What",
+    channel: "Channel",
+    to: "To",
+    state: "State",
+    states: {
+      queued: "waiting",
+      sent: "sent",
+      failed: "not delivered",
+      dropped: "dropped (queue full)",
+    },
+    attempts: (n) => `${n} ${n === 1 ? "attempt" : "attempts"}`,
+  },
   auth: {
     off: "Logins are off (web.auth: false): this collector listens on loopback only.",
     login: "Log in",

@@ -148,6 +148,22 @@ export const vi: Catalogue = {
       `Tác tử giám sát im lặng ${n("count")} lần, tổng ${f.duration(n("silentMs"))}: ` +
       `không có dữ liệu trong thời gian này.`,
   },
+  notifications: {
+    heading: "Thông báo đã gửi",
+    none: "Chưa có thông báo nào về đơn vị.",
+    when: "Thời điểm",
+    what: "Nội dung",
+    channel: "Kênh",
+    to: "Người nhận",
+    state: "Tình trạng",
+    states: {
+      queued: "đang chờ gửi",
+      sent: "đã gửi",
+      failed: "gửi không được",
+      dropped: "bị bỏ (hàng đợi đầy)",
+    },
+    attempts: (n) => `${n} lần gửi`,
+  },
   auth: {
     off: "Không cần đăng nhập (web.auth: false): bộ thu chỉ nghe trên địa chỉ loopback của máy này.",
     login: "Đăng nhập",

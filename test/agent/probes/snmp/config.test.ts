@@ -51,52 +51,55 @@ describe("snmp checks in agent.yaml", () => {
   });
 
   it.each([
-    [", version: 3 }", 'agent.yaml: checks[0].user: is required with version "3"'],
+    [", version: 3 }", 'agent.yaml: checks[0] (sw).user: is required with version "3"'],
     [
       ', version: "3", user: m, authProtocol: sha }',
-      "agent.yaml: checks[0].authKey: is required with authProtocol",
+      "agent.yaml: checks[0] (sw).authKey: is required with authProtocol",
     ],
     [
       ', version: "3", user: m, authProtocol: sha, authKey: abcdefgh, privProtocol: aes }',
-      "agent.yaml: checks[0].privKey: is required with privProtocol",
+      "agent.yaml: checks[0] (sw).privKey: is required with privProtocol",
     ],
     [
       ', version: "3", user: m, privProtocol: aes, privKey: abcdefgh }',
-      "agent.yaml: checks[0].authProtocol: is required with privProtocol (SNMPv3 has no privacy without authentication)",
+      "agent.yaml: checks[0] (sw).authProtocol: is required with privProtocol (SNMPv3 has no privacy without authentication)",
     ],
     [
       ', version: "3", user: m, authProtocol: sha, authKey: short }',
-      "agent.yaml: checks[0].authKey: must be at least 8 characters (RFC 3414 section 11.2)",
+      "agent.yaml: checks[0] (sw).authKey: must be at least 8 characters (RFC 3414 section 11.2)",
     ],
     [
       ', version: "3", user: m, authProtocol: sha1, authKey: abcdefgh }',
-      'agent.yaml: checks[0].authProtocol: must be one of "md5", "sha", "sha224", "sha256", "sha384", "sha512", got "sha1"',
+      'agent.yaml: checks[0] (sw).authProtocol: must be one of "md5", "sha", "sha224", "sha256", "sha384", "sha512", got "sha1"',
     ],
-    [", version: 2 }", 'agent.yaml: checks[0].version: must be one of "1", "2c", "3", got "2"'],
+    [
+      ", version: 2 }",
+      'agent.yaml: checks[0] (sw).version: must be one of "1", "2c", "3", got "2"',
+    ],
     [
       ", user: m }",
-      'agent.yaml: checks[0].user: is only used with version "3" (this check has version "2c")',
+      'agent.yaml: checks[0] (sw).user: is only used with version "3" (this check has version "2c")',
     ],
-    [", comunity: x }", 'agent.yaml: checks[0]: unknown key "comunity"'],
+    [", comunity: x }", 'agent.yaml: checks[0] (sw): unknown key "comunity"'],
     [
       ", oids: [{ oid: 1.3.6.1.2.1.1.7.0, metric: sys_services }] }",
-      "agent.yaml: checks[0].oids[0].metric: must start with giamsat_",
+      "agent.yaml: checks[0] (sw).oids[0].metric: must start with giamsat_",
     ],
     [
       ", oids: [{ oid: 1.3.6.1.2.1.1.7.0, metric: giamsat_snmp_uptime_seconds }] }",
-      "agent.yaml: checks[0].oids[0].metric: is a built-in metric; choose another name",
+      "agent.yaml: checks[0] (sw).oids[0].metric: is a built-in metric; choose another name",
     ],
     [
       ", oids: [{ oid: sysServices.0, metric: giamsat_x }] }",
-      "agent.yaml: checks[0].oids[0].oid: must be a numeric OID such as 1.3.6.1.2.1.1.7.0",
+      "agent.yaml: checks[0] (sw).oids[0].oid: must be a numeric OID such as 1.3.6.1.2.1.1.7.0",
     ],
     [
       ", oids: [{ oid: 1.3.6.1.2.1.1.7.0, metric: giamsat_x, labels: { check: a } }] }",
-      "agent.yaml: checks[0].oids[0].labels.check: is set by giamsat",
+      "agent.yaml: checks[0] (sw).oids[0].labels.check: is set by giamsat",
     ],
     [
       ", oids: [{ oid: 1.3.6.1.2.1.1.7.0, metric: giamsat_x }, { oid: 1.3.6.1.2.1.1.3.0, metric: giamsat_x }] }",
-      "agent.yaml: checks[0].oids[1].metric: same metric and labels as oids[0]",
+      "agent.yaml: checks[0] (sw).oids[1].metric: same metric and labels as oids[0]",
     ],
   ])("refuses %j", (extra, message) => {
     expect(errorOf(`${SNMP}${extra}\n`)).toBe(message);
@@ -110,6 +113,6 @@ describe("snmp checks in agent.yaml", () => {
     );
     const result = await runCli(AGENT_CLI, ["check", "--config", file]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`${file}: checks[0].user: is required with version "3"\n`);
+    expect(result.stderr).toBe(`${file}: checks[0] (sw).user: is required with version "3"\n`);
   });
 });

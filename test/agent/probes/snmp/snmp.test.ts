@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ProbeOutcome } from "../../../../agent/probes/probe.js";
+import { tableRow } from "../../../helpers/checks.js";
 import { AGENT_CLI, runCli, tempDir } from "../../../helpers/processes.js";
 import {
   freeUdpPort,
@@ -263,19 +264,19 @@ describe("giamsat-agent check with snmp checks", () => {
   - { name: wrong-community, category: lan, kind: snmp, host: 127.0.0.1, port: ${agent.port}, timeout: 1s }
 `,
     );
-    const result = await runCli(AGENT_CLI, ["check", "--config", file], {
+    const result = await runCli(AGENT_CLI, ["check", "--offline", "--config", file], {
       env: { SNMP_AUTH: SNMPD_V3.authKey, SNMP_PRIV: SNMPD_V3.privKey },
     });
     expect(result.code).toBe(1);
-    const rows = result.stdout.split("\n");
-    expect(rows.find((r) => r.startsWith("core-sw "))).toMatch(
-      new RegExp(`lan\\s+snmp\\s+up\\s+.*sysName=${SNMPD_SYS_NAME} uptime=`),
-    );
-    expect(rows.find((r) => r.startsWith("router "))).toMatch(
-      /snmp\s+up\s+.*interfaces=\d+\/\d+ up/,
-    );
-    expect(rows.find((r) => r.startsWith("wrong-community "))).toMatch(
-      /DOWN\s+timeout: no SNMP answer from 127\.0\.0\.1:\d+ \(agents also stay silent for a wrong community\)/,
+    const coreSwitch = tableRow(result.stdout, "core-sw");
+    expect(coreSwitch).toMatchObject({ CATEGORY: "lan", KIND: "snmp", STATUS: "up" });
+    expect(coreSwitch?.VALUES).toMatch(new RegExp(`sysName=${SNMPD_SYS_NAME} uptime=`));
+    expect(tableRow(result.stdout, "router")).toMatchObject({ KIND: "snmp", STATUS: "up" });
+    expect(tableRow(result.stdout, "router")?.VALUES).toMatch(/interfaces=\d+\/\d+ up/);
+    const wrong = tableRow(result.stdout, "wrong-community");
+    expect(wrong?.STATUS).toBe("DOWN");
+    expect(wrong?.REASON).toMatch(
+      /^timeout: no SNMP answer from 127\.0\.0\.1:\d+ \(agents also stay silent for a wrong community\)$/,
     );
     expect(result.stdout).toMatch(/3 checks, 1 down/);
   });

@@ -92,7 +92,7 @@ describe("query parameters", () => {
   it.each([
     [
       "/api/v1/units?window=5%20minutes",
-      'window: invalid duration "5 minutes" (write e.g. 500ms, 30s, 5m, 24h)',
+      'window: invalid duration "5 minutes" (write 5m; durations are written like 500ms, 30s, 5m, 1m30s, 24h)',
     ],
     ["/api/v1/units?window=30s", 'window: duration "30s" is out of range 1m..10y'],
     [
