@@ -15,12 +15,6 @@ export interface MetricDef {
   readonly labels?: readonly string[];
   /** Made by the collector from each check result; agents never send it themselves. */
   readonly fromResults?: true;
-  /**
-   * Of an agent's metric: the digits after the point (in the metric's unit) that its probe
-   * measures. The collector stores values rounded to them; the rest is noise. Agents send values
-   * as they measure them.
-   */
-  readonly decimals?: number;
 }
 
 /** Labels every sample of a check carries: the scheduler adds them to what the probe reports. */
@@ -33,222 +27,154 @@ export const MAX_EXTRA_LABELS = 8;
 /** Prefixes of the collector's own series: its table entries and prom-client's process metrics. */
 export const COLLECTOR_PREFIXES = ["giamsat_collector_", "giamsat_remote_write_"] as const;
 
-// Digits after the point that probes measure (MetricDef.decimals), in the metric's base unit.
-/** Whole numbers: counts, bytes, status codes, 0/1, seconds since the epoch. */
-const WHOLE = 0;
-/** Hundredths of a second: SNMP's sysUpTime and the kernel's uptime count them. */
-const HUNDREDTHS = 2;
-/** Ratios (CPU, loss): 0.01 % is finer than any of them is measured. */
-const RATIO = 4;
-/** 0.1 ms, for a check's duration timed by the agent: its timers and event loop add more jitter. */
-const TENTH_OF_A_MILLISECOND = 4;
-/** Microseconds: ping prints round trips in milliseconds with three decimals. */
-const MICROSECONDS = 6;
-
 function agent(
   name: string,
   type: MetricType,
   help: string,
-  decimals: number,
   labels: readonly string[] = CHECK_LABELS,
 ): MetricDef {
-  return { name, type, help, source: "agent", labels, decimals };
+  return { name, type, help, source: "agent", labels };
 }
 function collector(name: string, type: MetricType, help: string): MetricDef {
   return { name, type, help, source: "collector" };
 }
-function fromResults(name: string, help: string, decimals: number): MetricDef {
-  return {
-    name,
-    type: "gauge",
-    help,
-    source: "agent",
-    labels: CHECK_LABELS,
-    fromResults: true,
-    decimals,
-  };
+function fromResults(name: string, help: string): MetricDef {
+  return { name, type: "gauge", help, source: "agent", labels: CHECK_LABELS, fromResults: true };
 }
 const INTERFACE_LABELS = [...CHECK_LABELS, "interface", "index"];
 
 export const METRICS = {
-  checkUp: fromResults(
-    "giamsat_check_up",
-    "1 if the last run of the check succeeded, else 0.",
-    WHOLE,
-  ),
+  checkUp: fromResults("giamsat_check_up", "1 if the last run of the check succeeded, else 0."),
   checkDuration: fromResults(
     "giamsat_check_duration_seconds",
     "How long the last run of the check took.",
-    TENTH_OF_A_MILLISECOND,
   ),
-  pingRtt: agent(
-    "giamsat_ping_rtt_seconds",
-    "gauge",
-    "Average round-trip time of the last run.",
-    MICROSECONDS,
-  ),
-  pingRttMin: agent(
-    "giamsat_ping_rtt_min_seconds",
-    "gauge",
-    "Smallest round-trip time.",
-    MICROSECONDS,
-  ),
-  pingRttMax: agent(
-    "giamsat_ping_rtt_max_seconds",
-    "gauge",
-    "Largest round-trip time.",
-    MICROSECONDS,
-  ),
+  pingRtt: agent("giamsat_ping_rtt_seconds", "gauge", "Average round-trip time of the last run."),
+  pingRttMin: agent("giamsat_ping_rtt_min_seconds", "gauge", "Smallest round-trip time."),
+  pingRttMax: agent("giamsat_ping_rtt_max_seconds", "gauge", "Largest round-trip time."),
   pingJitter: agent(
     "giamsat_ping_jitter_seconds",
     "gauge",
     "Mean deviation of round-trip times (ping's mdev).",
-    MICROSECONDS,
   ),
-  pingLoss: agent("giamsat_ping_loss_ratio", "gauge", "Packet loss of the last run, 0..1.", RATIO),
-  httpStatus: agent("giamsat_http_status_code", "gauge", "Last HTTP status code.", WHOLE),
-  httpRedirects: agent(
-    "giamsat_http_redirects",
-    "gauge",
-    "Redirects followed in the last run.",
-    WHOLE,
-  ),
+  pingLoss: agent("giamsat_ping_loss_ratio", "gauge", "Packet loss of the last run, 0..1."),
+  httpStatus: agent("giamsat_http_status_code", "gauge", "Last HTTP status code."),
+  httpRedirects: agent("giamsat_http_redirects", "gauge", "Redirects followed in the last run."),
   httpContentLength: agent(
     "giamsat_http_content_length_bytes",
     "gauge",
     "Size of the last response body.",
-    WHOLE,
   ),
   tlsExpiry: agent(
     "giamsat_tls_certificate_expiry_timestamp_seconds",
     "gauge",
     "notAfter of the peer certificate, as a Unix timestamp.",
-    WHOLE,
   ),
   // Not *_count: that suffix belongs to histograms and summaries, and promtool refuses it on a gauge.
   dnsAnswers: agent(
     "giamsat_dns_answer_records",
     "gauge",
     "Records in the answer of the last lookup.",
-    WHOLE,
   ),
   processCount: agent(
     "giamsat_process_instances",
     "gauge",
     "Running processes matching the check.",
-    WHOLE,
   ),
   processCpu: agent(
     "giamsat_process_cpu_usage_ratio",
     "gauge",
     "CPU used by the matching processes since the previous run; 1 is one core fully busy.",
-    RATIO,
   ),
   processMemory: agent(
     "giamsat_process_resident_memory_bytes",
     "gauge",
     "Resident memory of the matching processes.",
-    WHOLE,
   ),
-  snmpUptime: agent("giamsat_snmp_uptime_seconds", "gauge", "sysUpTime of the device.", HUNDREDTHS),
+  snmpUptime: agent("giamsat_snmp_uptime_seconds", "gauge", "sysUpTime of the device."),
   snmpInterfaceUp: agent(
     "giamsat_snmp_interface_up",
     "gauge",
     "1 if the interface's ifOperStatus is up, else 0.",
-    WHOLE,
     INTERFACE_LABELS,
   ),
   snmpInterfaceSpeed: agent(
     "giamsat_snmp_interface_speed_bytes",
     "gauge",
     "Interface speed in bytes per second (ifHighSpeed or ifSpeed).",
-    WHOLE,
     INTERFACE_LABELS,
   ),
   snmpInterfaceReceive: agent(
     "giamsat_snmp_interface_receive_bytes_total",
     "counter",
     "Octets received (ifHCInOctets, or ifInOctets when 64-bit counters are missing).",
-    WHOLE,
     INTERFACE_LABELS,
   ),
   snmpInterfaceTransmit: agent(
     "giamsat_snmp_interface_transmit_bytes_total",
     "counter",
     "Octets sent (ifHCOutOctets, or ifOutOctets when 64-bit counters are missing).",
-    WHOLE,
     INTERFACE_LABELS,
   ),
   snmpInterfaceReceiveErrors: agent(
     "giamsat_snmp_interface_receive_errors_total",
     "counter",
     "Inbound packets with errors (ifInErrors).",
-    WHOLE,
     INTERFACE_LABELS,
   ),
   snmpInterfaceTransmitErrors: agent(
     "giamsat_snmp_interface_transmit_errors_total",
     "counter",
     "Outbound packets with errors (ifOutErrors).",
-    WHOLE,
     INTERFACE_LABELS,
   ),
-  hostCpu: agent("giamsat_host_cpu_usage_ratio", "gauge", "CPU busy share, 0..1.", RATIO),
+  hostCpu: agent("giamsat_host_cpu_usage_ratio", "gauge", "CPU busy share, 0..1."),
   hostMemoryUsed: agent(
     "giamsat_host_memory_used_bytes",
     "gauge",
     "Memory in use (without caches).",
-    WHOLE,
   ),
-  hostMemoryTotal: agent("giamsat_host_memory_total_bytes", "gauge", "Installed memory.", WHOLE),
+  hostMemoryTotal: agent("giamsat_host_memory_total_bytes", "gauge", "Installed memory."),
   hostFilesystemUsed: agent(
     "giamsat_host_filesystem_used_bytes",
     "gauge",
     "Used space per mount.",
-    WHOLE,
     [...CHECK_LABELS, "mount", "fstype"],
   ),
-  hostFilesystemSize: agent(
-    "giamsat_host_filesystem_size_bytes",
-    "gauge",
-    "Size per mount.",
-    WHOLE,
-    [...CHECK_LABELS, "mount", "fstype"],
-  ),
-  hostUptime: agent("giamsat_host_uptime_seconds", "gauge", "Host uptime.", HUNDREDTHS),
+  hostFilesystemSize: agent("giamsat_host_filesystem_size_bytes", "gauge", "Size per mount.", [
+    ...CHECK_LABELS,
+    "mount",
+    "fstype",
+  ]),
+  hostUptime: agent("giamsat_host_uptime_seconds", "gauge", "Host uptime."),
   hostNetworkReceive: agent(
     "giamsat_host_network_receive_bytes_total",
     "counter",
     "Bytes received per network interface.",
-    WHOLE,
     [...CHECK_LABELS, "interface"],
   ),
   hostNetworkTransmit: agent(
     "giamsat_host_network_transmit_bytes_total",
     "counter",
     "Bytes sent per network interface.",
-    WHOLE,
     [...CHECK_LABELS, "interface"],
   ),
   agentBufferDropped: agent(
     "giamsat_agent_buffer_dropped_samples_total",
     "counter",
     "Samples the agent dropped unsent, by reason: full (its buffer was full), too_big (one entry larger than a batch), refused (the collector refused the batch as invalid, or left the samples out of a batch it stored), not_finite (the value was NaN or infinite), disk_full (the buffer's disk took no writes and the results held in memory meanwhile passed buffer.memoryMegabytes), corrupt (the buffer file was corrupt at start and these could not be read back).",
-    WHOLE,
     ["reason"],
   ),
   agentBufferCorruptFiles: agent(
     "giamsat_agent_buffer_corrupt_files_total",
     "counter",
     "Buffer files the agent found corrupt at start, moved aside and replaced with a fresh one holding what could be read.",
-    WHOLE,
     [],
   ),
   agentCheckErrors: agent(
     "giamsat_agent_check_errors_total",
     "counter",
     "Check runs that failed with an internal error (a bug or bad config), per check.",
-    WHOLE,
     ["check"],
   ),
   agentConnected: collector(

@@ -1,9 +1,10 @@
 // Counting samples for delivery tests: what an agent produced (its trace) against what the
 // collector stored (its export), as multisets that must be equal. The collector stores values at
-// the precision the metric table declares, so produced values are rounded the same way first.
+// the precision declared for its metric, so produced values are rounded the same way first.
 import { existsSync, readFileSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { METRIC_BY_NAME, METRICS } from "../../shared/metrics.js";
+import { decimalsOf, quantize } from "../../collector/tsdb/precision.js";
+import { METRICS } from "../../shared/metrics.js";
 import { COLLECTOR_CLI, runCli } from "./processes.js";
 
 export interface TraceEntry {
@@ -26,12 +27,10 @@ function key(metric: string, labels: Record<string, string>, ts: number, value: 
   return `${metric}{${sorted}} ${ts} ${value}`;
 }
 
-/** A value as the collector stores it: rounded to its metric's decimals (0 rather than -0). */
+/** A value as the collector stores it: rounded to its metric's decimals. */
 function stored(metric: string, value: number): number {
-  const decimals = METRIC_BY_NAME.get(metric)?.decimals;
-  if (decimals === undefined) return value;
-  const scale = 10 ** decimals;
-  return Math.round(value * scale) / scale + 0;
+  const decimals = decimalsOf(metric);
+  return quantize(value, decimals === undefined ? undefined : 10 ** decimals);
 }
 
 function entrySamples(entry: TraceEntry): string[] {

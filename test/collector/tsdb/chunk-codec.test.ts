@@ -6,7 +6,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeChunk, encodeChunk } from "../../../collector/tsdb/chunk-codec.js";
-import { quantize } from "../../../collector/tsdb/precision.js";
+import { DECIMALS, decimalsOf, quantize } from "../../../collector/tsdb/precision.js";
 import { METRICS } from "../../../shared/metrics.js";
 import { ROOT } from "../../helpers/processes.js";
 
@@ -113,9 +113,7 @@ describe("raw chunk codec", () => {
   });
 
   it("gives back values rounded to any metric's precision as rounded, within half a step", () => {
-    const decimals = [...new Set(Object.values(METRICS).map((m) => m.decimals))].filter(
-      (d): d is number => d !== undefined,
-    );
+    const decimals = [0, ...new Set(DECIMALS.values())];
     expect(decimals.length).toBeGreaterThan(2);
     fc.assert(
       fc.property(
@@ -173,7 +171,7 @@ describe("raw chunk codec", () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       return seed / 2 ** 31;
     };
-    const scale = 10 ** (METRICS.checkDuration.decimals ?? 0);
+    const scale = 10 ** (decimalsOf(METRICS.checkDuration.name) ?? 0);
     for (let i = 0; i < 240; i++) {
       ts.push(1_767_225_600_000 + i * 30_000 + Math.floor(random() * 5));
       // 2–52 ms as performance.now() measures it: 500 steps of 0.1 ms apart at most.

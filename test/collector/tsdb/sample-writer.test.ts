@@ -123,6 +123,7 @@ describe("BatchStore series", () => {
         samples: [
           { metric: METRICS.pingRtt.name, labels, ts: T, value: 0.000_412_345 },
           { metric: METRICS.pingLoss.name, labels, ts: T, value: 1 / 3 },
+          { metric: METRICS.hostUptime.name, labels, ts: T, value: 123_456.789 },
           { metric: METRICS.hostMemoryUsed.name, labels, ts: T, value: 6_000_000_123.4 },
           { metric: METRICS.tlsExpiry.name, labels, ts: T, value: 1_790_000_000 },
           { metric: METRICS.pingJitter.name, labels, ts: T, value: -0.000_000_1 },
@@ -130,8 +131,9 @@ describe("BatchStore series", () => {
       },
       T,
     );
-    // 0.1 ms, the microsecond, 0.01 % and whole bytes; a negative zero is a zero.
-    const expected = [1, 0.0123, 0.000412, 0.3333, 6_000_000_123, 1_790_000_000, 0];
+    // 0.1 ms, the microsecond, 0.01 %, hundredths of a second; a metric without a declared
+    // precision as it came; a negative zero is a zero.
+    const expected = [1, 0.0123, 0.000412, 0.3333, 123_456.79, 6_000_000_123.4, 1_790_000_000, 0];
     expect(outcome.samples.map((s) => s.value)).toEqual(expected);
     expect(forwarded).toEqual(expected);
     const head = db
