@@ -203,6 +203,11 @@ export const METRICS = {
     "gauge",
     "Share of observed time the unit's checks were up, per category and window.",
   ),
+  availabilityTarget: collector(
+    "giamsat_availability_target_ratio",
+    "gauge",
+    "Share of observed time a category should be up: the target the inspection reports hold units to.",
+  ),
   ingestedSamples: collector(
     "giamsat_collector_ingested_samples_total",
     "counter",

@@ -308,7 +308,20 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   "ALTER TABLE sessions DROP COLUMN csrf;",
   // 8: notifications: events, notifications, the send queue, channels' state (migration-8.ts).
   MIGRATION_8,
-  // 9: rollups in compressed chunks, a row per owner and span of local days (a day of 5-minute
+  // 9: what leaders read and sign. The display titles of checks, as each agent's hello last sent
+  // them (agent.yaml `title`); the leader flag of a unit's user, the one account that signs the
+  // unit's inspection; and the leader's title a sign-off was signed as, next to the name.
+  `
+  CREATE TABLE check_titles (
+    agent_id INTEGER NOT NULL REFERENCES agents(id),
+    check_name TEXT NOT NULL,
+    title TEXT NOT NULL,
+    PRIMARY KEY (agent_id, check_name)
+  ) WITHOUT ROWID;
+  ALTER TABLE users ADD COLUMN leader INTEGER NOT NULL DEFAULT 0 CHECK (leader IN (0, 1));
+  ALTER TABLE signoffs ADD COLUMN inspector_title TEXT;
+  `,
+  // 10: rollups in compressed chunks, a row per owner and span of local days (a day of 5-minute
   // buckets, eight days of hours, 64 days of days), id = owner * 2^21 + span number. The rows of
   // the tables before are moved into them by the engine in the background, a few spans per step
   // (tsdb/layout-upgrade.ts), and those tables dropped once empty; a database without any rollup

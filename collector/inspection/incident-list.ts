@@ -5,6 +5,7 @@
 import type { Db } from "../db/database.js";
 import { type CheckSeries, holdCap, type SeriesCatalog } from "../tsdb/index.js";
 import { LINK_CATEGORY } from "./availability.js";
+import { CheckTitles } from "./titles.js";
 
 export interface IncidentFilter {
   unit?: string | undefined;
@@ -15,6 +16,8 @@ export interface IncidentFilter {
   from?: number | undefined;
   to?: number | undefined;
   limit?: number | undefined;
+  /** Incidents to skip, newest first: pages of a long list. */
+  offset?: number | undefined;
 }
 
 export interface Incident {
@@ -23,6 +26,8 @@ export interface Incident {
   unit: string;
   agent: string;
   check: string | null;
+  /** The check's display title (agent.yaml `title`), null without one. */
+  title: string | null;
   category: string | null;
   start: number;
   end: number | null;
@@ -45,6 +50,7 @@ export class IncidentList {
   readonly #byUnits;
   readonly #links;
   readonly #agentNames;
+  readonly #titles;
   /** Agent names by id; an agent's name never changes. */
   readonly #agents = new Map<number, string>();
 
@@ -73,6 +79,7 @@ export class IncidentList {
         GROUP BY unit_id`)
       .raw();
     this.#agentNames = db.prepare("SELECT id, name FROM agents").raw();
+    this.#titles = new CheckTitles(db);
     // Link incidents overlapping [earliest, latest]: found by their end (incidents_unit_end), so
     // the unit's earlier months are not read.
     this.#links = db
@@ -90,39 +97,28 @@ export class IncidentList {
 
   /** Newest first; one more than `limit` is read to tell whether the list was cut. */
   list(filter: IncidentFilter, now: number): IncidentPage {
-    const where: string[] = [];
-    const params: Record<string, string | number> = {};
-    if (filter.unit !== undefined) {
-      where.push("i.unit_id = @unit");
-      params.unit = filter.unit;
-    }
-    if (filter.category !== undefined) {
-      where.push("i.category = @category");
-      params.category = filter.category;
-    }
-    if (filter.kind !== undefined) {
-      where.push("i.kind = @kind");
-      params.kind = filter.kind;
-    }
-    if (filter.state === "open") where.push("i.end_ts IS NULL");
-    if (filter.state === "closed") where.push("i.end_ts IS NOT NULL");
-    if (filter.to !== undefined) {
-      where.push("i.start_ts < @to");
-      params.to = filter.to;
-    }
-    if (filter.from !== undefined) {
-      where.push("(i.end_ts IS NULL OR i.end_ts > @from)");
-      params.from = filter.from;
-    }
+    const { where, params } = conditions(filter);
     const limit = filter.limit ?? 100;
     const rows = this.db
       .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-        ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit`)
+        ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit OFFSET @offset`)
       .raw()
-      .all({ ...params, limit: limit + 1 }) as unknown[][];
+      .all({ ...params, limit: limit + 1, offset: filter.offset ?? 0 }) as unknown[][];
     const incidents = rows.slice(0, limit).map((row) => this.#incident(row[8] as string, row, now));
     this.#attribute(incidents);
+    this.#title(incidents);
     return { truncated: rows.length > limit, incidents };
+  }
+
+  /** How many incidents match (limit and offset aside): how many pages a list has. */
+  count(filter: IncidentFilter): number {
+    const { where, params } = conditions(filter);
+    return this.db
+      .prepare(
+        `SELECT count(*) FROM incidents i ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
+      )
+      .pluck()
+      .get(params) as number;
   }
 
   /**
@@ -150,6 +146,7 @@ export class IncidentList {
       for (const incident of incidents) all.push(incident);
     }
     this.#attribute(all);
+    this.#title(all);
     return out;
   }
 
@@ -164,6 +161,7 @@ export class IncidentList {
       unit,
       agent: this.#agent(a[2] as number),
       check: names?.check ?? null,
+      title: null,
       category: names?.category ?? null,
       start: a[4] as number,
       end,
@@ -193,6 +191,13 @@ export class IncidentList {
       name = this.#agents.get(id) ?? "";
     }
     return name;
+  }
+
+  #title(incidents: Incident[]): void {
+    if (incidents.length === 0) return;
+    const title = this.#titles.of([...new Set(incidents.map((i) => i.unit))]);
+    for (const incident of incidents)
+      incident.title = title(incident.unit, incident.agent, incident.check);
   }
 
   /** Marks each check incident outside the datacenter category that a link incident explains. */
@@ -232,6 +237,38 @@ export class IncidentList {
       }
     }
   }
+}
+
+/** The WHERE conditions of a filter, with their parameters. */
+function conditions(filter: IncidentFilter): {
+  where: string[];
+  params: Record<string, string | number>;
+} {
+  const where: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (filter.unit !== undefined) {
+    where.push("i.unit_id = @unit");
+    params.unit = filter.unit;
+  }
+  if (filter.category !== undefined) {
+    where.push("i.category = @category");
+    params.category = filter.category;
+  }
+  if (filter.kind !== undefined) {
+    where.push("i.kind = @kind");
+    params.kind = filter.kind;
+  }
+  if (filter.state === "open") where.push("i.end_ts IS NULL");
+  if (filter.state === "closed") where.push("i.end_ts IS NOT NULL");
+  if (filter.to !== undefined) {
+    where.push("i.start_ts < @to");
+    params.to = filter.to;
+  }
+  if (filter.from !== undefined) {
+    where.push("(i.end_ts IS NULL OR i.end_ts > @from)");
+    params.from = filter.from;
+  }
+  return { where, params };
 }
 
 // Names come from the series catalog and the agents (see #incident): one string column less per

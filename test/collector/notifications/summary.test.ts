@@ -4,9 +4,12 @@
 // with the CSV attached, whose figures equal the JSON API's; the Steering Board the city's.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { vi } from "../../../collector/http/pages/i18n/vi.js";
 import { dueMonth } from "../../../collector/notifications/summaries.js";
 import { parsePeriod, VIETNAM_OFFSET_MS } from "../../../shared/api-query.js";
+import type { Category } from "../../../shared/categories.js";
 import { batch, RawAgent } from "../../helpers/collector.js";
+import { parseCsv } from "../../helpers/csv.js";
 import { freePort } from "../../helpers/delivery.js";
 import { type Mail, SmtpServer, smtpPeer } from "../../helpers/mailbox.js";
 import {
@@ -89,7 +92,8 @@ units:
       at(vnTime(thisMonth, 1, "07:59:00")),
     );
     configFile = collector.configFile;
-    // Two days of last month: so-tttt's website down for an hour, the rest up.
+    // Two days of last month: so-tttt's website and e-government service down in the same hour
+    // (one hour with something down, not two), the rest up.
     const from = month.from + 9 * 86_400_000;
     for (const [unit, checks] of [
       [
@@ -107,7 +111,7 @@ units:
       for (let ts = from; ts < from + 2 * 86_400_000; ts += 10 * MIN) {
         for (const [check, category] of checks) {
           const down =
-            check === "portal" && ts >= from + 26 * 60 * MIN && ts < from + 27 * 60 * MIN;
+            check !== "switch" && ts >= from + 26 * 60 * MIN && ts < from + 27 * 60 * MIN;
           results.push({
             check,
             category,
@@ -143,9 +147,13 @@ units:
       expect(to(address), address).toHaveLength(1);
     }
     const leader = to("lanhdao@stttt.danang.gov.vn")[0] as Mail;
+    // The month as people write it, not the API's period id.
+    const [year, monthNumber] = period.split("-").map(Number);
     expect(leader.subject).toBe(
-      `[giamsat] Sở Thông tin và Truyền thông: báo cáo kiểm tra định kỳ kỳ ${period}`,
+      `[giamsat] Sở Thông tin và Truyền thông: báo cáo kiểm tra định kỳ tháng ${monthNumber}/${year}`,
     );
+    // The unit's time with something down is the hour both checks were down, never their sum.
+    expect(leader.text).toMatch(/^- Toàn đơn vị: .*, Thời gian gián đoạn 1 giờ$/m);
     expect(leader.text).toContain("Chưa có xác nhận kiểm tra cho kỳ này.");
     expect(leader.text).toContain(
       `Báo cáo để in: https://giamsat.danang.gov.vn/reports/so-tttt?period=${period}`,
@@ -154,7 +162,9 @@ units:
       [`giamsat-so-tttt-${period}.csv`, "text/csv"],
     ]);
     const city = to("bcd@danang.gov.vn")[0] as Mail;
-    expect(city.subject).toBe(`[giamsat] Báo cáo tổng hợp toàn thành phố kỳ ${period}`);
+    expect(city.subject).toBe(
+      `[giamsat] Báo cáo tổng hợp toàn thành phố tháng ${monthNumber}/${year}`,
+    );
     expect(city.attachments[0]?.filename).toBe(`giamsat-city-${period}.csv`);
   });
 
@@ -164,45 +174,53 @@ units:
       ["quan-hai-chau", "lanhdao@haichau.danang.gov.vn"],
     ]) {
       const mail = smtp.messages().find((m) => m.rcptTo === address) as Mail;
-      const rows = (mail.attachments[0]?.content ?? "")
-        .trim()
-        .split("\r\n")
-        .map((line) => line.split(","));
+      // The CSV the report page offers: names, percentages and minutes, for a spreadsheet.
+      const rows = parseCsv((mail.attachments[0]?.content ?? "").replace(/^\uFEFF/, ""));
       const header = rows[0] as string[];
-      const byCategory = new Map(rows.slice(1).map((r) => [r[header.indexOf("category")], r]));
+      const byCategory = new Map(rows.slice(1).map((r) => [r[header.indexOf(vi.csv.category)], r]));
       const api = (await (
         await fetch(`${collector?.url}/api/v1/units/${unit}/summary?period=${period}`)
       ).json()) as {
         overall: { availability: number | null; coverage: number | null; downMs: number };
+        disruptedMs: number;
         categories: {
-          category: string;
+          category: Category;
           availability: number | null;
           coverage: number | null;
-          downMs: number;
-          incidents: { count: number; downtimeMs: number };
+          disruptedMs: number;
+          incidents: { count: number };
         }[];
       };
       const cell = (row: string[] | undefined, name: string) => row?.[header.indexOf(name)] ?? "";
-      const number = (value: number | null) => (value === null ? "" : String(value));
+      const percent = (value: number | null) =>
+        value === null ? "" : (Math.round(value * 10_000) / 100).toFixed(2).replace(".", ",");
+      const minutes = (ms: number) => String(Math.round(ms / MIN));
       for (const c of api.categories) {
-        const row = byCategory.get(c.category);
+        const row = byCategory.get(vi.categoryLong[c.category]);
         expect(
-          [cell(row, "availability"), cell(row, "coverage"), cell(row, "down_ms")],
+          [
+            cell(row, vi.csv.availability),
+            cell(row, vi.csv.coverage),
+            cell(row, vi.csv.disrupted),
+            cell(row, vi.csv.incidents),
+          ],
           c.category,
-        ).toEqual([number(c.availability), number(c.coverage), String(c.downMs)]);
-        expect([cell(row, "incidents"), cell(row, "downtime_ms")]).toEqual([
+        ).toEqual([
+          percent(c.availability),
+          percent(c.coverage),
+          minutes(c.disruptedMs),
           String(c.incidents.count),
-          String(c.incidents.downtimeMs),
         ]);
       }
-      const all = byCategory.get("all");
-      expect([cell(all, "availability"), cell(all, "down_ms")]).toEqual([
-        number(api.overall.availability),
-        String(api.overall.downMs),
+      const all = byCategory.get(vi.csv.all);
+      expect([cell(all, vi.csv.availability), cell(all, vi.csv.disrupted)]).toEqual([
+        percent(api.overall.availability),
+        minutes(api.disruptedMs),
       ]);
       if (unit === "so-tttt") {
         // Not trivial: the hour the website was down is in both.
         expect(api.categories.find((c) => c.category === "website")?.incidents.count).toBe(1);
+        expect(api.disruptedMs).toBe(60 * MIN);
         expect(api.overall.downMs).toBeGreaterThan(50 * MIN);
       }
     }
