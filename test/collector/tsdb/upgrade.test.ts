@@ -1,9 +1,10 @@
 // A database written by release 0b8647c (schema 6: a row per rollup bucket, raw chunks of format
-// 1; test/fixtures/store/) is upgraded in place: every API answer is what that release gave, and
-// every page what this build renders from the release's rows before any moved (pages gain sections
-// between releases: the HTML the release rendered is kept beside it only as a record), before,
-// while and after its rollups move into chunks, and after the process doing it is killed with
-// SIGKILL in the middle of a step and started again.
+// 1; test/fixtures/store/) is upgraded in place: every API answer and page is exactly what this
+// build gives from the release's rows before any moved, before, while and after its rollups move
+// into chunks, and after the process doing it is killed with SIGKILL in the middle of a step and
+// started again. The answers and HTML the release gave are kept beside it as a record, and hold the
+// URLs to ask: later releases changed what some answers hold (downtime as a union over checks, the
+// failing checks of a unit) and added sections to pages, so they are not compared.
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -94,25 +95,28 @@ function answers(db: Db, history: History) {
 /** Trend lines of check durations (small SVG charts), which rollups of late results add points to. */
 const TRENDS = /<svg[^>]*>[\s\S]*?<\/svg>/g;
 
-/** The pages this build renders from the release's database before any rollup has moved. */
-let pagesBefore: Record<string, string> | undefined;
-function pagesOfRelease(): Record<string, string> {
-  if (!pagesBefore) {
+/**
+ * What this build gives on the release's database before any rollup has moved: the answers and
+ * pages every later state is held to exactly.
+ */
+let beforeMoving: ReturnType<typeof answers> | undefined;
+function answersOfRelease(): ReturnType<typeof answers> {
+  if (!beforeMoving) {
     const { db, history } = open(copyOfRelease("reference"));
-    pagesBefore = answers(db, history).pages;
+    beforeMoving = answers(db, history);
     db.close();
   }
-  return pagesBefore;
+  return beforeMoving;
 }
 
 function expectReleaseAnswers(db: Db, history: History, when: string, trendsGrew = false) {
   const now = answers(db, history);
-  for (const [url, body] of Object.entries(release.api)) {
-    expect(now.api[url], `${url} ${when}`).toEqual(body);
+  const before = answersOfRelease();
+  for (const url of Object.keys(release.api)) {
+    expect(now.api[url], `${url} ${when}`).toEqual(before.api[url]);
   }
-  const before = pagesOfRelease();
   for (const key of Object.keys(release.pages)) {
-    const [ours, theirs] = [now.pages[key] ?? "", before[key] ?? ""].map((body) =>
+    const [ours, theirs] = [now.pages[key] ?? "", before.pages[key] ?? ""].map((body) =>
       trendsGrew ? body.replace(TRENDS, "<svg/>") : body,
     );
     expect(ours === theirs, `page ${key} ${when}`).toBe(true);
@@ -186,7 +190,7 @@ function upgradeProcess(file: string, steps: number | "all") {
 }
 
 describe("upgrading a database written by release 0b8647c", () => {
-  it("gives every answer the release gave and the same pages, before, while and after moving its rollups", () => {
+  it("gives the same answers and pages from the release's database before, while and after moving its rollups", () => {
     const file = copyOfRelease("in-process");
     const { db, history } = open(file);
     expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
