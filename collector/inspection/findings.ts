@@ -26,6 +26,7 @@ export interface Finding {
     | "certificate_expiring"
     | "inventory_changed"
     | "agent_silent"
+    | "agent_data_lost"
     | "no_agent";
   severity: Severity;
   params: Record<string, string | number>;

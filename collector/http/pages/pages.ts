@@ -5,6 +5,7 @@ import { type ReportsConfig, reportsSchema } from "../../../shared/config/collec
 import { HttpError } from "../../../shared/errors.js";
 import { can, type User } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
+import { bufferLosses } from "../../inspection/buffer-losses.js";
 import {
   lastEndedMonth,
   recentPeriods,
@@ -148,6 +149,7 @@ export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfi
       changes: ctx.inventory.changes(id, window.from, window.to).map(withTitle),
       signoffs,
       notifications: sent.ofUnit(id, NOTIFICATIONS_LISTED),
+      losses: bufferLosses(ctx.history, id, window.from, window.to, now),
       period: lastEndedMonth(now),
       signoff: can(request.user, "signoff", id)
         ? {

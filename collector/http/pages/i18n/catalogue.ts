@@ -24,6 +24,7 @@ export interface Say {
   percent(ratio: number): string;
   duration(ms: number): string;
   date(ms: number): string;
+  number(value: number): string;
 }
 
 /** The inspection summary's findings said as a sentence. */
@@ -138,6 +139,8 @@ export interface Catalogue {
     never: string;
     inactive: string;
     revoked: string;
+    /** What an agent's buffer lost in the window: corrupt files found, samples dropped. */
+    bufferLost: (corruptFiles: number, samples: string) => string;
     software: string;
     interfaces: string;
     taken: string;

@@ -138,6 +138,11 @@ export const enDocuments: Documents = {
     agent_silent: (f, n) =>
       `The monitoring agent was silent ${n("count")} time(s), ${f.duration(n("silentMs"))} in all: ` +
       "no figures for that time.",
+    agent_data_lost: (f, n, text) =>
+      (n("corruptFiles") > 0
+        ? `The buffer of monitoring agent ${text("agents")} was found corrupt ${n("corruptFiles")} time(s); `
+        : `The buffer of monitoring agent ${text("agents")} was full or could not be written; `) +
+      `about ${f.number(n("samples"))} figures not yet sent were lost, so the period's figures are incomplete.`,
     no_agent: (_f, n) =>
       n("enrolled") > 0
         ? "A monitoring agent was enrolled but never connected: the unit is not monitored."

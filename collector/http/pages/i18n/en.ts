@@ -184,6 +184,10 @@ export const en: Catalogue = {
     never: "never connected",
     inactive: "no longer followed",
     revoked: "token revoked",
+    bufferLost: (corrupt, samples) =>
+      corrupt > 0
+        ? `buffer found corrupt ${corrupt} time(s), about ${samples} figures not yet sent lost`
+        : `buffer full or not writable, about ${samples} figures not yet sent lost`,
     software: "software packages",
     interfaces: "interfaces",
     taken: "Taken",

@@ -176,6 +176,10 @@ export const vi: Catalogue = {
     never: "chưa kết nối lần nào",
     inactive: "ngừng theo dõi",
     revoked: "đã thu hồi mã",
+    bufferLost: (corrupt, samples) =>
+      corrupt > 0
+        ? `bộ đệm bị hỏng ${corrupt} lần, mất khoảng ${samples} số liệu chưa gửi`
+        : `bộ đệm đầy hoặc không ghi được, mất khoảng ${samples} số liệu chưa gửi`,
     software: "gói phần mềm",
     interfaces: "cổng mạng",
     taken: "Kiểm kê lúc",
