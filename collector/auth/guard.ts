@@ -28,6 +28,8 @@ export interface AccessRule {
   access: "public" | "user" | Action;
   /** The unit the request is about (a path parameter), when the route names one. */
   unit: string | undefined;
+  /** A program's JSON POST (public): its body is left to the handler, without a CSRF check. */
+  json?: true;
 }
 
 /** Who is asking, and what a route's handler may do for them. */
@@ -85,7 +87,7 @@ export class Guard {
           ? fromCookie
           : undefined;
     let form: URLSearchParams | undefined;
-    if (rule.method === "POST") {
+    if (rule.method === "POST" && !(rule.json && access === "public")) {
       form = await readForm(request);
       checkCsrf(request, form, token);
     }

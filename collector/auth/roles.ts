@@ -8,10 +8,11 @@ export type Role = (typeof ROLES)[number];
  * - signoff: sign a unit's inspection summary: its leader in charge only (a `unit` user marked
  *   leader), with their own account, as the directive asks of the leader; nobody signs for them
  * - agents: enroll, revoke and rotate agents
+ * - enroll: make and revoke a unit's enrollment codes, with which its agents enroll themselves
  * - users: add and remove people
  * - audit: read the audit log
  */
-export const ACTIONS = ["read", "signoff", "agents", "users", "audit"] as const;
+export const ACTIONS = ["read", "signoff", "agents", "enroll", "users", "audit"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export interface User {
@@ -27,9 +28,9 @@ export interface User {
 /** What each role may do; `unit` users only within their own unit. */
 const GRANTS: Record<Role, readonly Action[]> = {
   city: ["read"],
-  unit: ["read", "signoff"],
-  operator: ["read", "agents"],
-  admin: ["read", "agents", "users", "audit"],
+  unit: ["read", "signoff", "enroll"],
+  operator: ["read", "agents", "enroll"],
+  admin: ["read", "agents", "enroll", "users", "audit"],
 };
 
 /**

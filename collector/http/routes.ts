@@ -32,6 +32,8 @@ export interface RouteSpec {
    * bounded), and its errors name the parameter first (http/query.ts).
    */
   api?: true;
+  /** A program's POST with a JSON body (an agent's enrollment): no session, no form, no CSRF. */
+  json?: true;
 }
 
 const text = (max = 200) => z.string().max(max).optional();
@@ -152,6 +154,29 @@ export const ROUTES = {
     access: "read",
     query: inventoryQuerySchema,
     api: true,
+  },
+  /** An agent's installer trades an enrollment code for its token (agents/enrollment.ts). */
+  agentEnroll: { method: "POST", path: "/agent/enroll", access: "public", json: true },
+  enrollmentCodes: {
+    method: "GET",
+    path: "/units/:id/enrollment-codes",
+    access: "enroll",
+    unit: "id",
+    query: z.strictObject({ lang }),
+  },
+  enrollmentCodeCreate: {
+    method: "POST",
+    path: "/units/:id/enrollment-codes",
+    access: "enroll",
+    unit: "id",
+    query: z.strictObject({ lang }),
+  },
+  enrollmentCodeRevoke: {
+    method: "POST",
+    path: "/units/:id/enrollment-codes/:code/revoke",
+    access: "enroll",
+    unit: "id",
+    query: z.strictObject({ lang }),
   },
   signoff: {
     method: "POST",

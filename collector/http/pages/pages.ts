@@ -161,6 +161,7 @@ export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfi
           }
         : undefined,
       saved,
+      enrollmentCodes: can(request.user, "enroll", id),
     });
     return { type: "html", body };
   };

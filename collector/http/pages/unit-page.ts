@@ -47,6 +47,8 @@ export interface UnitPageData {
   signoff: SignoffFormState | undefined;
   /** The sign-off just saved, to confirm it. */
   saved: Signoff | undefined;
+  /** The user may make the unit's enrollment codes: the page links to them. */
+  enrollmentCodes?: boolean;
 }
 
 function person(p: Person | null): Html {
@@ -137,6 +139,7 @@ ${
       )}</ul>`
     : none(t.conditions.not_set_up(0))
 }
+${data.enrollmentCodes ? html`<p class="noprint"><a href="${link(chrome, `/units/${unit.id}/enrollment-codes`)}" id="codes-link">${t.codes.link}</a></p>` : ""}
 <h2 id="notifications">${t.notifications.heading}</h2>
 ${notificationTable(f, data.notifications)}
 <h2 id="signoffs">${t.signoff.heading}</h2>

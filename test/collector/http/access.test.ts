@@ -30,6 +30,10 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
   apiIncidents: { method: "GET", path: "/api/v1/incidents?unit=unit-b" },
   apiInventory: { method: "GET", path: "/api/v1/inventory?unit=unit-b" },
   signoff: { method: "POST", path: "/units/unit-b/signoff" },
+  agentEnroll: { method: "POST", path: "/agent/enroll" },
+  enrollmentCodes: { method: "GET", path: "/units/unit-b/enrollment-codes" },
+  enrollmentCodeCreate: { method: "POST", path: "/units/unit-b/enrollment-codes" },
+  enrollmentCodeRevoke: { method: "POST", path: "/units/unit-b/enrollment-codes/1/revoke" },
 };
 
 /**
@@ -38,6 +42,9 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
  */
 const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
   city: {
+    enrollmentCodes: 403,
+    enrollmentCodeCreate: 403,
+    enrollmentCodeRevoke: 403,
     overview: 200,
     audit: 403,
     unitPage: 200,
@@ -51,6 +58,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiInventory: 200,
   },
   unit: {
+    enrollmentCodes: 403,
+    enrollmentCodeCreate: 403,
+    enrollmentCodeRevoke: 403,
     overview: 200,
     audit: 403,
     unitPage: 403,
@@ -64,6 +74,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiInventory: 403,
   },
   operator: {
+    enrollmentCodes: 200,
+    enrollmentCodeCreate: 200,
+    enrollmentCodeRevoke: 303,
     overview: 200,
     audit: 403,
     unitPage: 200,
@@ -77,6 +90,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiInventory: 200,
   },
   admin: {
+    enrollmentCodes: 200,
+    enrollmentCodeCreate: 200,
+    enrollmentCodeRevoke: 303,
     overview: 200,
     audit: 200,
     unitPage: 200,
@@ -112,10 +128,17 @@ const SIGNOFF = {
   confirm: "yes",
 };
 
+/** The form each POST route takes: one the handler accepts once the guard lets it through. */
+const FORMS: Partial<Record<RouteName, Record<string, string>>> = {
+  signoff: SIGNOFF,
+  enrollmentCodeCreate: { uses: "2", days: "7" },
+};
+
 async function send(browser: Browser, route: RouteName, csrf?: string) {
   const { method, path } = REQUESTS[route];
   if (method === "GET") return browser.get(path);
-  return browser.post(path, csrf ? { ...SIGNOFF, _csrf: csrf } : SIGNOFF);
+  const form = FORMS[route] ?? {};
+  return browser.post(path, csrf ? { ...form, _csrf: csrf } : form);
 }
 
 beforeAll(async () => {
@@ -132,7 +155,7 @@ afterAll(() => collector.stop());
 describe("without a session", () => {
   it.each(
     Object.keys(REQUESTS).filter(
-      (r) => !["healthz", "metrics", "loginPage", "login"].includes(r),
+      (r) => !["healthz", "metrics", "loginPage", "login", "agentEnroll"].includes(r),
     ) as RouteName[],
   )("%s sends pages to the login form and answers the API with 401", async (route) => {
     const answer = await send(new Browser(collector.url), route);

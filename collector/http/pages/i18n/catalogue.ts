@@ -297,4 +297,28 @@ export interface Catalogue {
     older: string;
     actions: Record<AuditAction, string>;
   };
+  /** A unit's enrollment codes: made here, handed to whoever installs the unit's agents. */
+  codes: {
+    heading: string;
+    intro: string;
+    create: string;
+    uses: string;
+    expires: string;
+    days: (n: number) => string;
+    made: string;
+    showOnce: string;
+    install: string;
+    code: string;
+    createdAt: string;
+    createdBy: string;
+    used: string;
+    state: string;
+    active: string;
+    expired: string;
+    usedUp: string;
+    revoked: string;
+    revoke: string;
+    none: string;
+    link: string;
+  };
 }

@@ -210,6 +210,8 @@ export const enDocuments: Documents = {
       "user.add": "Added a user",
       "user.remove": "Removed a user",
       "user.password": "Changed a password",
+      "code.create": "Made an enrollment code",
+      "code.revoke": "Revoked an enrollment code",
       notify: "Notification sent",
       "notify.test": "Test notification sent",
     },

@@ -211,6 +211,8 @@ export const viDocuments: Documents = {
       "user.add": "Thêm người dùng",
       "user.remove": "Xóa người dùng",
       "user.password": "Đổi mật khẩu",
+      "code.create": "Tạo mã đăng ký máy giám sát",
+      "code.revoke": "Thu hồi mã đăng ký máy giám sát",
       notify: "Gửi thông báo",
       "notify.test": "Gửi thông báo thử",
     },
