@@ -70,9 +70,13 @@ export async function startCollector(
     incidents: config.incidents,
     startedAt: now,
     log: log.child({ component: "store" }),
-    onStep: (task, seconds) => metrics.jobSeconds.inc({ task }, seconds),
+    onStep: (task, seconds) => {
+      metrics.jobSeconds.inc({ task }, seconds);
+      if (task === history.upgrade.name) metrics.storeUpgrade.set(history.upgrade.progress);
+    },
     ...(notifying ? { incidentListener: notificationEvents } : {}),
   });
+  metrics.storeUpgrade.set(history.upgrade.progress);
   // Incidents of checks stored by a version that did not look for them.
   history.catchUp(now);
   history.jobs.add(new AvailabilityGauges(history, metrics.unitAvailability, metrics.rollupLag));

@@ -317,6 +317,11 @@ export const METRICS = {
     "gauge",
     "How far behind the clock the most lagging unit's rollups are complete.",
   ),
+  storeUpgrade: collector(
+    "giamsat_collector_store_upgrade_progress_ratio",
+    "gauge",
+    "Share of an upgraded store's rollups moved into compressed chunks, estimated; 1 when none are left to move.",
+  ),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;

@@ -7,7 +7,9 @@ import type { Db } from "../db/database.js";
 import {
   type Compaction,
   DAY,
+  type DayMerge,
   JobRunner,
+  type LayoutUpgrade,
   type Retention,
   type RollupReader,
   type Rollups,
@@ -47,7 +49,10 @@ export class History {
   readonly rollups: Rollups;
   readonly rollupReader: RollupReader;
   readonly compaction: Compaction;
+  readonly dayMerge: DayMerge;
   readonly retention: Retention;
+  /** Moving an older store's rollups into chunks (progress on /metrics). */
+  readonly upgrade: LayoutUpgrade;
   readonly incidents: Incidents;
   readonly availability: AvailabilityQuery;
   readonly jobs: JobRunner;
@@ -60,6 +65,7 @@ export class History {
       retention: options.retention,
       checkTimes: bucketTimes,
       retentionPhases: recordRetention(db),
+      ...(options.log ? { log: options.log } : {}),
     });
     this.catalog = tsdb.catalog;
     this.samples = tsdb.samples;
@@ -67,7 +73,9 @@ export class History {
     this.rollups = tsdb.rollups;
     this.rollupReader = tsdb.rollupReader;
     this.compaction = tsdb.compaction;
+    this.dayMerge = tsdb.dayMerge;
     this.retention = tsdb.retention;
+    this.upgrade = tsdb.upgrade;
     this.incidents = new Incidents(
       db,
       options.incidents,

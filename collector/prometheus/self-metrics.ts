@@ -52,5 +52,6 @@ export function createCollectorMetrics(registry: Registry) {
     // The background jobs' time (tsdb/jobs.ts); the metric keeps its name for dashboards and alerts.
     jobSeconds: counter(METRICS.maintenanceSeconds, ["task"]),
     rollupLag: gauge(METRICS.rollupLag),
+    storeUpgrade: gauge(METRICS.storeUpgrade),
   };
 }

@@ -1,4 +1,5 @@
-// Bit-level writer and reader for the compressed sample chunks: most bits first, whole bytes out.
+// Bit-level writer and reader for the compressed chunks (raw samples and rollups): most bits first,
+// whole bytes out.
 
 /** Up to 32 bits at a time; callers split wider values into two halves. */
 export class BitWriter {
@@ -36,6 +37,16 @@ export class BitWriter {
     }
     this.write(Math.floor(value / 2 ** 32) >>> 0, bits - 32);
     this.write(value >>> 0, 32);
+  }
+
+  /**
+   * Elias gamma code of an integer from 1 to 2^32 - 1: as many zero bits as it has bits after its
+   * first, then its bits. 1 takes one bit, 2–3 three, 4–7 five: short for the lengths of runs.
+   */
+  writeGamma(value: number): void {
+    const length = 31 - Math.clz32(value);
+    if (length > 0) this.write(0, length);
+    this.write(value, length + 1);
   }
 
   /** LEB128, for the byte-aligned header. */
@@ -76,6 +87,11 @@ export class BitReader {
 
   constructor(private readonly bytes: Uint8Array) {}
 
+  /** The next byte to read, after varints (whole bytes) only. */
+  get position(): number {
+    return this.#at;
+  }
+
   read(bits: number): number {
     let value = 0;
     let left = bits;
@@ -102,6 +118,14 @@ export class BitReader {
     if (bits <= 32) return this.read(bits);
     const high = this.read(bits - 32);
     return high * 2 ** 32 + this.read(32);
+  }
+
+  readGamma(): number {
+    let length = 0;
+    while (!this.readBit()) {
+      if (++length > 31) throw new RangeError("chunk is corrupt: gamma code too long");
+    }
+    return length === 0 ? 1 : 2 ** length + this.read(length);
   }
 
   /** Only before any bits were read. */

@@ -2,15 +2,22 @@
 // a bounded number of rows per step, so ingest keeps writing plain rows and the file stays small.
 
 import { decodeChunk, encodeChunk, type Samples } from "./chunk-codec.js";
+import { CHUNK_MS, chunkId, windowOf } from "./chunk-ids.js";
 import type { Job } from "./jobs.js";
-import { CHUNK_MS, chunkId, mergeSamples, windowOf } from "./sample-reader.js";
+import { mergeSamples } from "./sample-reader.js";
 import type { Db } from "./sqlite.js";
 
-/** Samples stay in the head for at least this long: rollups and /metrics read recent data there. */
-export const HEAD_KEEP_MS = 3_600_000;
+/**
+ * A closed window's samples stay in the head this long: a batch's stragglers and the rollups of
+ * its last minutes (made 2 minutes behind the clock) find them there; samples later than that
+ * are merged into the window's chunk. Longer would keep more rows of 24 bytes in the head.
+ */
+export const HEAD_KEEP_MS = 10 * 60_000;
 const STEP_MS = 5;
 /** Head rows read at once; a bigger agent is compacted over several steps. */
 const ROWS_PER_READ = 5000;
+/** The bound of the latest pass begun, saved before it writes, as readers rely on it. */
+const REACH_KEY = "compacting_before";
 const STATE_KEY = "compacted_before";
 
 export class Compaction implements Job {
@@ -27,6 +34,11 @@ export class Compaction implements Job {
   #done: number;
   /** The pass under way: its bound and the last agent it finished. */
   #pass: { before: number; after: number } | undefined;
+  /**
+   * The bound of the latest pass begun, finished or not (a crash may have cut one short);
+   * unknown in a store of a version that did not save it, until this one begins a pass.
+   */
+  #reach: number | undefined;
 
   constructor(db: Db) {
     this.#db = db;
@@ -49,6 +61,10 @@ export class Compaction implements Job {
       (db.prepare("SELECT value FROM maintenance_state WHERE job = ?").pluck().get(STATE_KEY) as
         | number
         | undefined) ?? 0;
+    this.#reach = db
+      .prepare("SELECT value FROM maintenance_state WHERE job = ?")
+      .pluck()
+      .get(REACH_KEY) as number | undefined;
   }
 
   /** Where compaction stands: head samples before this time have been compressed. */
@@ -56,11 +72,20 @@ export class Compaction implements Job {
     return this.#done;
   }
 
+  /** No chunk holds a sample at or after this time (the pass under way included). */
+  get chunksBefore(): number {
+    return this.#reach === undefined ? Number.POSITIVE_INFINITY : Math.max(this.#done, this.#reach);
+  }
+
   step(now: number): boolean {
     if (!this.#pass) {
       const before = windowOf(now - HEAD_KEEP_MS) * CHUNK_MS;
       if (before <= this.#done) return false;
       this.#pass = { before, after: 0 };
+      if (this.#reach === undefined || before > this.#reach) {
+        this.#saveState.run(REACH_KEY, before);
+        this.#reach = before;
+      }
     }
     const pass = this.#pass;
     const until = performance.now() + STEP_MS;

@@ -1,11 +1,16 @@
 // Deletes what is older than the configured retention, one series (or scope, agent) at a time in
 // short transactions, then the application's own old rows (phases it hands in). Every delete is a
-// range of a primary key, so a step costs what it removes. No VACUUM: SQLite reuses the freed
-// pages for new data, and the file stops growing.
+// range of a primary key, so a step costs what it removes. Chunks go whole, once all of their
+// window or span is past retention: raw chunks by 2 hours or by UTC day once merged, 5-minute
+// rollups by local day, hourly ones by 8 days, daily ones by 64. No VACUUM: SQLite reuses the freed pages for new data, and the
+// file stops growing.
 import type { RetentionConfig } from "../../shared/config/collector.js";
-import { bucketOf, DAY_LEVEL, FIVE_MINUTE_LEVEL, HOUR_LEVEL } from "./buckets.js";
+import { bucketOf, FIVE_MINUTE_LEVEL, type Level } from "./buckets.js";
+import { chunkId, dayOf, windowOf } from "./chunk-ids.js";
 import type { Job } from "./jobs.js";
-import { chunkId, windowOf } from "./sample-reader.js";
+import { LEGACY_TABLES, type LegacyRollups } from "./legacy-rollups.js";
+import type { RollupChunks } from "./rollup-chunks.js";
+import { ROLLUP_TABLES, spanOf } from "./rollup-tables.js";
 import type { Db } from "./sqlite.js";
 
 /** How often a pass starts. */
@@ -53,17 +58,19 @@ export class Retention implements Job {
   /** The last finished pass. */
   last: RetentionPass | undefined;
 
-  constructor(db: Db, retention: RetentionConfig, more: RetentionPhases = () => []) {
+  constructor(
+    db: Db,
+    retention: RetentionConfig,
+    rollups: RollupChunks,
+    legacy: LegacyRollups,
+    more: RetentionPhases = () => [],
+  ) {
     this.#db = db;
     const series = pageOf(db, "SELECT id FROM series WHERE id > ? ORDER BY id");
     const scopes = pageOf(db, "SELECT id FROM scopes WHERE id > ? ORDER BY id");
     const agents = pageOf(db, "SELECT id FROM agents WHERE id > ? ORDER BY id");
     const chunks = db.prepare("DELETE FROM chunks WHERE id >= ? AND id < ?");
-    const fiveMinute = db.prepare("DELETE FROM rollup_5m WHERE series_id = ? AND bucket < ?");
-    const hourly = db.prepare("DELETE FROM rollup_1h WHERE series_id = ? AND bucket < ?");
-    const scope5m = db.prepare("DELETE FROM scope_5m WHERE scope_id = ? AND bucket < ?");
-    const scope1h = db.prepare("DELETE FROM scope_1h WHERE scope_id = ? AND bucket < ?");
-    const scope1d = db.prepare("DELETE FROM scope_1d WHERE scope_id = ? AND bucket < ?");
+    const days = db.prepare("DELETE FROM day_chunks WHERE id >= ? AND id < ?");
     const head = db.prepare("DELETE FROM samples WHERE agent_id = ? AND ts < ?");
 
     this.#phases = (now) => {
@@ -72,24 +79,32 @@ export class Retention implements Job {
         fiveMinute: now - retention.fiveMinute,
         hourly: now - retention.hourly,
       };
-      const { raw, fiveMinute: five, hourly: hour } = cutoffs;
+      const { raw, fiveMinute, hourly } = cutoffs;
+      /** The bucket of a level holding its retention's cutoff: it and those after are kept. */
+      const kept = (level: Level) =>
+        bucketOf(level, level === FIVE_MINUTE_LEVEL ? fiveMinute : hourly);
+      // Whole chunks only: a window or span goes once all of it is past retention.
+      const removeRollups = (owner: "series" | "scope", id: number) => {
+        for (const t of ROLLUP_TABLES) {
+          if (t.owner === owner) rollups.removeBefore(t, id, spanOf(t, kept(t.level)));
+        }
+        if (!legacy.present) return;
+        for (const t of LEGACY_TABLES) {
+          if (t.target.owner === owner) legacy.removeBefore(t, id, kept(t.target.level));
+        }
+      };
       return [
         {
           next: series,
           remove: (id) => {
-            // Whole chunks only: a window is dropped once all of it is past retention.
             chunks.run(chunkId(id, 0), chunkId(id, windowOf(raw)));
-            fiveMinute.run(id, bucketOf(FIVE_MINUTE_LEVEL, five));
-            hourly.run(id, bucketOf(HOUR_LEVEL, hour));
+            days.run(chunkId(id, 0), chunkId(id, dayOf(windowOf(raw))));
+            removeRollups("series", id);
           },
         },
         {
           next: scopes,
-          remove: (id) => {
-            scope5m.run(id, bucketOf(FIVE_MINUTE_LEVEL, five));
-            scope1h.run(id, bucketOf(HOUR_LEVEL, hour));
-            scope1d.run(id, bucketOf(DAY_LEVEL, hour));
-          },
+          remove: (id) => removeRollups("scope", id),
         },
         {
           next: agents,

@@ -1,19 +1,16 @@
 // 5-minute and 1-hour rollups of every series (count, min, max, sum; for giamsat_check_up also the
 // time up, observed and down because of the link) and the same times per unit and scope by 5
-// minutes, hours and Vietnamese days. One step rolls up at most one hour of one unit.
-import {
-  bucketOf,
-  DAY_LEVEL,
-  FIVE_MINUTE_LEVEL,
-  FIVE_MINUTES,
-  floorTo,
-  HOUR,
-  HOUR_LEVEL,
-} from "./buckets.js";
+// minutes, hours and Vietnamese days, kept in compressed chunks (rollup-writer.ts). One step rolls
+// up at most one hour of one unit; none runs while an upgraded store still moves its old rollup
+// rows into chunks (layout-upgrade.ts), so a bucket is only ever in one place.
+import { bucketOf, FIVE_MINUTE_LEVEL, FIVE_MINUTES, floorTo, HOUR, HOUR_LEVEL } from "./buckets.js";
 import { type CheckSeries, holdCap, type SeriesCatalog } from "./catalog.js";
 import { type CheckInput, type CheckTimesOf, medianGap } from "./check-times.js";
 import type { Samples } from "./chunk-codec.js";
 import type { Job } from "./jobs.js";
+import { quantize, scaleOf } from "./precision.js";
+import type { RollupChunks, RollupEdit, Row } from "./rollup-chunks.js";
+import { writeScope, writeSeries } from "./rollup-writer.js";
 import { type SampleReader, slice } from "./sample-reader.js";
 import { ScopeIds } from "./scopes.js";
 import type { Db } from "./sqlite.js";
@@ -30,16 +27,6 @@ export class Rollups implements Job {
   readonly name = "rollups";
   readonly #db: Db;
   readonly #units;
-  readonly #deleteSeries5m;
-  readonly #insertSeries5m;
-  readonly #deleteScope5m;
-  readonly #insertScope5m;
-  readonly #rebuildSeries1h;
-  readonly #deleteSeries1h;
-  readonly #deleteScope1h;
-  readonly #rebuildScope1h;
-  readonly #deleteScope1d;
-  readonly #rebuildScope1d;
   readonly #scopes: ScopeIds;
   #next = 0;
 
@@ -48,47 +35,19 @@ export class Rollups implements Job {
     private readonly catalog: SeriesCatalog,
     private readonly samples: SampleReader,
     private readonly marks: Watermarks,
+    private readonly chunks: RollupChunks,
     private readonly options: {
       rawRetentionMs: number;
       lagMs?: number;
       /** How a unit's check results become time up, observed and down because of the link. */
       checkTimes: CheckTimesOf;
+      /** False while rollups must wait (an upgrade moving old rollups into chunks). */
+      ready?: () => boolean;
     },
   ) {
     this.#db = db;
     this.#scopes = new ScopeIds(db);
     this.#units = db.prepare("SELECT id FROM units ORDER BY id").pluck();
-    const ids = "SELECT value FROM json_each(?)";
-    this.#deleteSeries5m = db.prepare(
-      `DELETE FROM rollup_5m WHERE series_id IN (${ids}) AND bucket >= ? AND bucket < ?`,
-    );
-    this.#insertSeries5m = db.prepare("INSERT INTO rollup_5m VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    this.#deleteScope5m = db.prepare(
-      `DELETE FROM scope_5m WHERE scope_id IN (${ids}) AND bucket >= ? AND bucket < ?`,
-    );
-    this.#insertScope5m = db.prepare("INSERT INTO scope_5m VALUES (?, ?, ?, ?, ?, ?)");
-    this.#deleteSeries1h = db.prepare(
-      `DELETE FROM rollup_1h WHERE series_id IN (${ids}) AND bucket = ?`,
-    );
-    this.#rebuildSeries1h = db.prepare(`
-      INSERT INTO rollup_1h SELECT series_id, @bucket, sum(count), min(min), max(max), sum(sum),
-        sum(up_ms), sum(observed_ms), sum(link_ms)
-      FROM rollup_5m WHERE series_id IN (SELECT value FROM json_each(@ids)) AND bucket >= @first AND bucket < @last
-      GROUP BY series_id`);
-    this.#deleteScope1h = db.prepare(
-      `DELETE FROM scope_1h WHERE scope_id IN (${ids}) AND bucket = ?`,
-    );
-    this.#rebuildScope1h = db.prepare(`
-      INSERT INTO scope_1h SELECT scope_id, @bucket, sum(up_ms), sum(observed_ms), sum(link_ms), sum(covered_ms)
-      FROM scope_5m WHERE scope_id IN (SELECT value FROM json_each(@ids)) AND bucket >= @first AND bucket < @last
-      GROUP BY scope_id`);
-    this.#deleteScope1d = db.prepare(
-      `DELETE FROM scope_1d WHERE scope_id IN (${ids}) AND bucket = ?`,
-    );
-    this.#rebuildScope1d = db.prepare(`
-      INSERT INTO scope_1d SELECT scope_id, @bucket, sum(up_ms), sum(observed_ms), sum(link_ms), sum(covered_ms)
-      FROM scope_1h WHERE scope_id IN (SELECT value FROM json_each(@ids)) AND bucket >= @first AND bucket < @last
-      GROUP BY scope_id`);
   }
 
   /** Bucket ends up to which rollups are made now: a little behind the clock, for stragglers. */
@@ -97,6 +56,7 @@ export class Rollups implements Job {
   }
 
   step(now: number): boolean {
+    if (this.options.ready && !this.options.ready()) return false;
     this.catalog.refresh();
     const target = this.target(now);
     const units = this.#units.all() as string[];
@@ -170,10 +130,25 @@ export class Rollups implements Job {
   }
 
   /**
-   * Rolls up [from, to) of the unit, which lies within one hour and on 5-minute bounds, from the
-   * samples `source` gives, and rebuilds the hour and the day around it. Call inside a transaction.
+   * Rolls up [from, to) of the unit, on 5-minute bounds, from the samples `source` gives, hour by
+   * hour (as the job does), and makes the hours and days around it again. The chunks it touches
+   * are written once at the end, or when the caller flushes `edit`. Call inside a transaction.
    */
-  rollUp(unit: string, from: number, to: number, source: SampleSource): void {
+  rollUp(unit: string, from: number, to: number, source: SampleSource, edit?: RollupEdit): void {
+    const changes = edit ?? this.chunks.edit();
+    for (let start = from; start < to; start = floorTo(HOUR_LEVEL, start) + HOUR) {
+      this.#rollUpHour(
+        unit,
+        start,
+        Math.min(to, floorTo(HOUR_LEVEL, start) + HOUR),
+        source,
+        changes,
+      );
+    }
+    if (!edit) changes.flush();
+  }
+
+  #rollUpHour(unit: string, from: number, to: number, source: SampleSource, edit: RollupEdit) {
     const series = this.catalog.unitSeries(unit);
     if (series.length === 0) return;
     const checks = this.catalog.unitChecks(unit);
@@ -186,60 +161,38 @@ export class Rollups implements Job {
     }
     const times = this.options.checkTimes(inputs, from, to, FIVE_MINUTES);
     const first = bucketOf(FIVE_MINUTE_LEVEL, from);
-    const last = bucketOf(FIVE_MINUTE_LEVEL, to);
-    const ids = JSON.stringify(series.map((s) => s.id));
-    this.#deleteSeries5m.run(ids, first, last);
+    const count = bucketOf(FIVE_MINUTE_LEVEL, to) - first;
     for (const s of series) {
+      const scale = scaleOf(s.metric);
       const samples = checkSamples.get(s.id) ?? source(s.id, from, to);
-      const stats = bucketStats(samples, from, last - first);
+      const stats = bucketStats(samples, from, count);
       const perCheck = times.checks.get(s.id);
-      for (let i = 0; i < last - first; i++) {
+      const rows: (Row | undefined)[] = new Array(count);
+      for (let i = 0; i < count; i++) {
         const st = stats[i];
         const t = perCheck?.[i];
         if (!st && !(t && t.observed > 0)) continue;
-        this.#insertSeries5m.run(
-          s.id,
-          first + i,
+        rows[i] = [
           st?.count ?? 0,
           st?.min ?? null,
           st?.max ?? null,
-          st?.sum ?? null,
+          st ? quantize(st.sum, scale) : null,
           t ? t.up : null,
           t ? t.observed : null,
           t ? t.link : null,
-        );
+        ];
       }
+      writeSeries(edit, s.id, scale, first, rows);
     }
     const scopeIds = this.#scopes.forUnit(unit, [...times.scopes.keys()]);
-    const scopeList = JSON.stringify([...scopeIds.values()]);
-    this.#deleteScope5m.run(scopeList, first, last);
-    for (const [scope, list] of times.scopes) {
-      const id = scopeIds.get(scope) as number;
-      list.forEach((t, i) => {
-        if (t.observed > 0 || t.covered > 0) {
-          this.#insertScope5m.run(id, first + i, t.up, t.observed, t.link, t.covered);
-        }
+    for (const [scope, id] of scopeIds) {
+      const list = times.scopes.get(scope);
+      const rows: (Row | undefined)[] = new Array(count);
+      list?.forEach((t, i) => {
+        if (t.observed > 0 || t.covered > 0) rows[i] = [t.up, t.observed, t.link, t.covered];
       });
+      writeScope(edit, id, first, rows);
     }
-    const hour = bucketOf(HOUR_LEVEL, from);
-    this.#deleteSeries1h.run(ids, hour);
-    this.#rebuildSeries1h.run({ ids, bucket: hour, first: hour * 12, last: hour * 12 + 12 });
-    this.#deleteScope1h.run(scopeList, hour);
-    this.#rebuildScope1h.run({
-      ids: scopeList,
-      bucket: hour,
-      first: hour * 12,
-      last: hour * 12 + 12,
-    });
-    const day = bucketOf(DAY_LEVEL, from);
-    const dayFirstHour = bucketOf(HOUR_LEVEL, day * DAY_LEVEL.size - DAY_LEVEL.offset);
-    this.#deleteScope1d.run(scopeList, day);
-    this.#rebuildScope1d.run({
-      ids: scopeList,
-      bucket: day,
-      first: dayFirstHour,
-      last: dayFirstHour + 24,
-    });
   }
 
   #checkInput(check: CheckSeries, from: number, to: number, source: SampleSource): CheckInput {

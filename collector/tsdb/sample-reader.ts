@@ -1,26 +1,10 @@
 // Reading raw samples wherever they are: the head (the samples table, one row per sample, where
-// ingest writes) and the compressed chunks that compaction moves closed 2-hour windows into.
+// ingest writes), the compressed chunks that compaction moves closed 2-hour windows into, and the
+// chunks of whole days those are merged into once the day is over (day-merge.ts).
 
 import { decodeChunk, type Samples } from "./chunk-codec.js";
+import { chunkId, dayOf, seriesOfChunk, windowOf } from "./chunk-ids.js";
 import type { Db } from "./sqlite.js";
-
-/** Length of a chunk's time window; Prometheus cuts its head into blocks of the same length. */
-export const CHUNK_MS = 2 * 3_600_000;
-/** Chunk ids are series_id * 2^21 + window: windows up to the year 2448 fit. */
-const WINDOWS = 2 ** 21;
-
-export function chunkId(seriesId: number, window: number): number {
-  return seriesId * WINDOWS + window;
-}
-
-/** The 2-hour window of a time, kept within what chunk ids can hold. */
-export function windowOf(ts: number): number {
-  return Math.min(WINDOWS - 1, Math.max(0, Math.floor(ts / CHUNK_MS)));
-}
-
-export function seriesOfChunk(id: number): number {
-  return Math.floor(id / WINDOWS);
-}
 
 /** Merges two time-sorted sample lists; a ts in both keeps the first list's sample. */
 export function mergeSamples(first: Samples, second: Samples): Samples {
@@ -69,8 +53,23 @@ export class SampleReader {
   readonly #lastChunk;
   readonly #headFirst;
   readonly #firstChunk;
+  readonly #daysIn;
+  readonly #daysBackward;
+  readonly #lastDay;
+  readonly #firstDay;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    /**
+     * How far compaction and the merge of days have got (ms): no 2-hour chunk holds a sample at or
+     * after the first, no day chunk at or after the second, so a read of newer samples (the usual:
+     * the last minutes) asks for none. Without them every read looks in every table.
+     */
+    private readonly bounds: { chunks(): number; days(): number } = {
+      chunks: () => Number.POSITIVE_INFINITY,
+      days: () => Number.POSITIVE_INFINITY,
+    },
+  ) {
     this.#agentOf = db.prepare("SELECT agent_id FROM series WHERE id = ?").pluck();
     // Chunks of several series, each its own range of ids ([[first, last], ...] as JSON). CROSS
     // JOIN keeps the ranges outside, so each is a rowid search (a plain join scans chunks), and
@@ -109,6 +108,20 @@ export class SampleReader {
     );
     this.#firstChunk = db
       .prepare("SELECT data FROM chunks WHERE id >= ? AND id < ? ORDER BY id LIMIT 1")
+      .pluck();
+    this.#daysIn = db
+      .prepare(
+        "SELECT c.id, c.data FROM json_each(?) AS r CROSS JOIN day_chunks c ON c.id >= r.value ->> 0 AND c.id <= r.value ->> 1",
+      )
+      .raw();
+    this.#daysBackward = db
+      .prepare("SELECT data FROM day_chunks WHERE id >= ? AND id <= ? ORDER BY id DESC")
+      .pluck();
+    this.#lastDay = db
+      .prepare("SELECT data FROM day_chunks WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT 1")
+      .pluck();
+    this.#firstDay = db
+      .prepare("SELECT data FROM day_chunks WHERE id >= ? AND id < ? ORDER BY id LIMIT 1")
       .pluck();
   }
 
@@ -169,15 +182,50 @@ export class SampleReader {
     return out;
   }
 
-  /** #compacted of several series in one query: one statement run, not one per series. */
+  /**
+   * #compacted of several series in one query of each chunk table: one statement run, not one per
+   * series. Days merged from 2-hour chunks come first; a 2-hour chunk of a merged day holds only
+   * samples that arrived after the merge.
+   */
   #compactedMany(seriesIds: readonly number[], from: number, to: number): Map<number, Samples> {
     const out = new Map<number, Samples>();
     if (to <= from || seriesIds.length === 0) return out;
-    const ranges = seriesIds.map((id) => [
-      chunkId(id, windowOf(from)),
-      chunkId(id, windowOf(to - 1)),
-    ]);
-    const rows = this.#chunksIn.all(JSON.stringify(ranges)) as [number, Uint8Array][];
+    const [first, last] = [windowOf(from), windowOf(to - 1)];
+    const none = new Map<number, Samples>();
+    const days =
+      from >= this.bounds.days()
+        ? none
+        : this.#collect(
+            this.#daysIn,
+            seriesIds.map((id) => [chunkId(id, dayOf(first)), chunkId(id, dayOf(last))]),
+            from,
+            to,
+          );
+    const windows =
+      from >= this.bounds.chunks()
+        ? none
+        : this.#collect(
+            this.#chunksIn,
+            seriesIds.map((id) => [chunkId(id, first), chunkId(id, last)]),
+            from,
+            to,
+          );
+    for (const id of new Set([...days.keys(), ...windows.keys()])) {
+      const day = days.get(id) ?? { ts: [], values: [] };
+      out.set(id, mergeSamples(day, windows.get(id) ?? { ts: [], values: [] }));
+    }
+    return out;
+  }
+
+  /** The samples in [from, to) of the chunks in the ranges, by series, each in time order. */
+  #collect(
+    statement: { all(ranges: string): unknown[] },
+    ranges: number[][],
+    from: number,
+    to: number,
+  ): Map<number, Samples> {
+    const out = new Map<number, Samples>();
+    const rows = statement.all(JSON.stringify(ranges)) as [number, Uint8Array][];
     for (const [id, data] of rows) {
       const series = seriesOfChunk(id);
       let samples = out.get(series);
@@ -230,50 +278,58 @@ export class SampleReader {
     let best = this.#headLastBefore.get(this.#agent(seriesId), seriesId, from, before) as
       | { ts: number; value: number }
       | undefined;
-    const chunks = this.#chunksBackward.iterate(
-      chunkId(seriesId, windowOf(from)),
-      chunkId(seriesId, windowOf(before - 1)),
-    ) as Iterable<Uint8Array>;
-    for (const data of chunks) {
-      const chunk = decodeChunk(data);
-      let found = false;
-      for (let i = chunk.ts.length - 1; i >= 0; i--) {
-        const ts = chunk.ts[i] as number;
-        if (ts >= before) continue;
-        if (ts >= from && (!best || ts > best.ts)) best = { ts, value: chunk.values[i] as number };
-        found = true;
-        break;
+    const [first, last] = [windowOf(from), windowOf(before - 1)];
+    for (const [statement, low, high] of [
+      [this.#chunksBackward, chunkId(seriesId, first), chunkId(seriesId, last)],
+      [this.#daysBackward, chunkId(seriesId, dayOf(first)), chunkId(seriesId, dayOf(last))],
+    ] as const) {
+      for (const data of statement.iterate(low, high) as Iterable<Uint8Array>) {
+        const chunk = decodeChunk(data);
+        let found = false;
+        for (let i = chunk.ts.length - 1; i >= 0; i--) {
+          const ts = chunk.ts[i] as number;
+          if (ts >= before) continue;
+          if (ts >= from && (!best || ts > best.ts))
+            best = { ts, value: chunk.values[i] as number };
+          found = true;
+          break;
+        }
+        // Chunks of a table hold consecutive times: the first with a sample before `before` wins.
+        if (found) break;
       }
-      // Chunks hold consecutive windows: the first one with a sample before `before` is the one.
-      if (found) break;
     }
     return best;
   }
 
   /** The newest sample of the series. */
   last(seriesId: number): { ts: number; value: number } | undefined {
-    const head = this.#headLast.get(this.#agent(seriesId), seriesId) as
+    let best = this.#headLast.get(this.#agent(seriesId), seriesId) as
       | { ts: number; value: number }
       | undefined;
-    const row = this.#lastChunk.get(chunkId(seriesId, 0), chunkId(seriesId + 1, 0)) as
-      | { data: Uint8Array }
-      | undefined;
-    if (!row) return head;
-    const chunk = decodeChunk(row.data);
-    const n = chunk.ts.length - 1;
-    const ts = chunk.ts[n];
-    if (ts === undefined || (head && head.ts >= ts)) return head;
-    return { ts, value: chunk.values[n] as number };
+    const range = [chunkId(seriesId, 0), chunkId(seriesId + 1, 0)] as const;
+    const window = this.#lastChunk.get(...range) as { data: Uint8Array } | undefined;
+    const day = this.#lastDay.get(...range) as Uint8Array | undefined;
+    for (const data of [window?.data, day]) {
+      if (!data) continue;
+      const chunk = decodeChunk(data);
+      const n = chunk.ts.length - 1;
+      const ts = chunk.ts[n];
+      if (ts !== undefined && (!best || ts > best.ts)) {
+        best = { ts, value: chunk.values[n] as number };
+      }
+    }
+    return best;
   }
 
   /** Time of the oldest sample of the series. */
   firstTs(seriesId: number): number | undefined {
-    const head = this.#headFirst.get(this.#agent(seriesId), seriesId) as number | undefined;
-    const data = this.#firstChunk.get(chunkId(seriesId, 0), chunkId(seriesId + 1, 0)) as
-      | Uint8Array
-      | undefined;
-    const compacted = data ? decodeChunk(data).ts[0] : undefined;
-    if (head === undefined) return compacted;
-    return compacted === undefined ? head : Math.min(head, compacted);
+    const range = [chunkId(seriesId, 0), chunkId(seriesId + 1, 0)] as const;
+    const firsts = [
+      this.#headFirst.get(this.#agent(seriesId), seriesId) as number | undefined,
+      ...[this.#firstChunk.get(...range), this.#firstDay.get(...range)].map((data) =>
+        data ? decodeChunk(data as Uint8Array).ts[0] : undefined,
+      ),
+    ].filter((ts): ts is number => ts !== undefined);
+    return firsts.length === 0 ? undefined : Math.min(...firsts);
   }
 }

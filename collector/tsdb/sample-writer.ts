@@ -1,7 +1,9 @@
 // Writes samples into the head (one row per sample, keyed by agent and time, where compaction
-// later finds them) and finds or creates the series they belong to.
+// later finds them), each at its metric's precision (precision.ts), and finds or creates the
+// series they belong to.
 import { decodeChunk } from "./chunk-codec.js";
-import { chunkId, windowOf } from "./sample-reader.js";
+import { chunkId, windowOf } from "./chunk-ids.js";
+import { quantize, scaleOf } from "./precision.js";
 import type { Db } from "./sqlite.js";
 
 /** One series as the collector knows it; the object is shared, so other parts may cache on it. */
@@ -35,12 +37,22 @@ export function canonicalLabels(labels: Readonly<Record<string, string>>): strin
  */
 export interface KnownSeries extends SeriesRef {
   readonly size: number;
+  /** 10^decimals of the metric's precision; undefined keeps values as they come. */
+  readonly scale: number | undefined;
   next: KnownSeries | undefined;
 }
 
 function knownSeries(id: number, agentId: number, metric: string, text: string): KnownSeries {
   const labels = JSON.parse(text) as Record<string, string>;
-  return { id, agentId, metric, labels, size: Object.keys(labels).length, next: undefined };
+  return {
+    id,
+    agentId,
+    metric,
+    labels,
+    size: Object.keys(labels).length,
+    scale: scaleOf(metric),
+    next: undefined,
+  };
 }
 
 /** True when the series has exactly these labels, in whatever order they come. */
@@ -91,8 +103,12 @@ export class SampleWriter {
     this.#forgetOrder();
   }
 
-  /** Stores one sample (a second one of the series at the same ts is skipped) and lists it. */
-  add(out: StoredSample[], series: SeriesRef, ts: number, value: number): void {
+  /**
+   * Stores one sample at its metric's precision (a second one of the series at the same ts is
+   * skipped) and lists it as stored.
+   */
+  add(out: StoredSample[], series: KnownSeries, ts: number, measured: number): void {
+    const value = quantize(measured, series.scale);
     if (this.#insertSample.run(series.agentId, ts, series.id, value).changes > 0) {
       this.onSample?.(series.id, ts, value);
     }

@@ -51,6 +51,21 @@ export function random(seed: number): () => number {
   };
 }
 
+/**
+ * A well-mixed 32-bit hash of three integers (murmur3's finalizer over a combination), for noise
+ * that is the same in every run and has no pattern a compressor could find.
+ */
+export function hash(a: number, b: number, c: number): number {
+  let h =
+    Math.imul(a | 0, 0x9e3779b1) ^ Math.imul(b | 0, 0x85ebca77) ^ Math.imul(c | 0, 0xc2b2ae3d);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 type Spans = [number, number][];
 
 function spans(
@@ -122,14 +137,15 @@ export class City {
     const offset = City.offset(u, c);
     for (let k = Math.ceil((from - offset) / INTERVAL); ; k++) {
       const planned = k * INTERVAL + offset;
-      const ts = planned + ((k * 2_654_435_761 + u * 31 + c) % 4);
+      // Timers fire a few ms late, as the agent's do (its ts is Date.now() as a run starts).
+      const ts = planned + (hash(k, u, c) % 4);
       if (ts >= to) break;
       if (ts < from || this.silent(u, planned)) continue;
       const up = this.up(u, c, planned);
       out.ts.push(ts);
       out.up.push(up);
-      // A measured duration: any double, as performance.now() differences are.
-      const wobble = ((k * 48_271 + c * 16_807 + u) % 1_000_003) / 1_000_003;
+      // A measured duration: noise, as performance.now() differences are.
+      const wobble = hash(k, c + 1000, u) / 2 ** 32;
       out.duration.push(up ? 0.002 + 0.05 * wobble + c / 1e5 : 10 + wobble / 1e3);
     }
     return out;

@@ -1,7 +1,10 @@
 // Counting samples for delivery tests: what an agent produced (its trace) against what the
-// collector stored (its export), as multisets that must be equal.
+// collector stored (its export), as multisets that must be equal. The collector stores values at
+// the precision declared for its metric, so produced values are rounded the same way first.
 import { existsSync, readFileSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
+import { decimalsOf, quantize } from "../../collector/tsdb/precision.js";
+import { METRICS } from "../../shared/metrics.js";
 import { COLLECTOR_CLI, runCli } from "./processes.js";
 
 export interface TraceEntry {
@@ -24,14 +27,21 @@ function key(metric: string, labels: Record<string, string>, ts: number, value: 
   return `${metric}{${sorted}} ${ts} ${value}`;
 }
 
+/** A value as the collector stores it: rounded to its metric's decimals. */
+function stored(metric: string, value: number): number {
+  const decimals = decimalsOf(metric);
+  return quantize(value, decimals === undefined ? undefined : 10 ** decimals);
+}
+
 function entrySamples(entry: TraceEntry): string[] {
   const out: string[] = [];
+  const duration = METRICS.checkDuration.name;
   for (const r of entry.results) {
     const labels = { category: r.category, check: r.check, kind: r.kind };
-    out.push(key("giamsat_check_up", labels, r.ts, r.up ? 1 : 0));
-    out.push(key("giamsat_check_duration_seconds", labels, r.ts, r.duration));
+    out.push(key(METRICS.checkUp.name, labels, r.ts, r.up ? 1 : 0));
+    out.push(key(duration, labels, r.ts, stored(duration, r.duration)));
   }
-  for (const s of entry.samples) out.push(key(s.metric, s.labels, s.ts, s.value));
+  for (const s of entry.samples) out.push(key(s.metric, s.labels, s.ts, stored(s.metric, s.value)));
   return out;
 }
 

@@ -15,6 +15,8 @@ export interface ExportedSeries {
 export interface VictoriaMetrics {
   /** e.g. http://127.0.0.1:41234 */
   url: string;
+  /** Its -storageDataPath: data/ holds the samples, indexdb/ the series index. */
+  dataPath: string;
   /** Where remote_write requests go. */
   writeUrl: string;
   /** Every raw sample of the series `match` selects (a series selector such as {unit="a"}). */
@@ -80,6 +82,7 @@ export async function startVictoriaMetrics(binary: string): Promise<VictoriaMetr
   await launch();
   return {
     url,
+    dataPath: join(dir.path, "data"),
     writeUrl: `${url}/api/v1/write`,
     async exportSeries(match) {
       // Freshly written rows sit in memory for up to a second; this makes them searchable now.

@@ -8,6 +8,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from "../../../collector/db/migrations.js"
 import { History } from "../../../collector/inspection/history.js";
 import { collectorConfigSchema } from "../../../shared/config/collector.js";
 import { tempDir } from "../../helpers/processes.js";
+import { rollupRows } from "../../helpers/rollups.js";
 import { vn } from "../../helpers/store.js";
 
 const dir = tempDir("giamsat-schema-");
@@ -43,12 +44,10 @@ describe("schema migrations", () => {
     // As `serve` does at start: the stored results are followed for incidents once.
     history.catchUp(vn("14:00:00"));
     history.jobs.runUntilIdle(vn("14:00:00"));
-    const hour = db
-      .prepare(
-        "SELECT count, sum, up_ms, observed_ms FROM rollup_1h WHERE series_id = 1 AND bucket = ?",
-      )
-      .get(vn("10:00:00") / 3_600_000);
-    expect(hour).toEqual({ count: 120, sum: 90, up_ms: 45 * 60_000, observed_ms: 60 * 60_000 });
+    const hour = rollupRows(db, "rollup_1h").find(
+      (row) => row.owner === 1 && row.bucket === vn("10:00:00") / 3_600_000,
+    );
+    expect(hour).toMatchObject({ count: 120, sum: 90, up: 45 * 60_000, observed: 60 * 60_000 });
     expect(db.prepare("SELECT count(*) FROM samples").pluck().get()).toBe(0);
     expect(db.prepare("SELECT sum(count) FROM chunks").pluck().get()).toBe(120);
     const incident = db

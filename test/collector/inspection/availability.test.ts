@@ -9,6 +9,7 @@ import {
 } from "../../../collector/inspection/availability.js";
 import { holdCap } from "../../../collector/tsdb/catalog.js";
 import { METRICS } from "../../../shared/metrics.js";
+import { rollupRows } from "../../helpers/rollups.js";
 import { schedule, type TestStore, testStore, vn } from "../../helpers/store.js";
 
 const MIN = 60_000;
@@ -185,24 +186,23 @@ describe("availability", () => {
   });
 
   it("stores rollups equal to the raw samples they summarise", () => {
-    const rows = store.db
-      .prepare(
-        `SELECT r.series_id AS id, r.bucket, r.count, r.min, r.max, r.sum, r.up_ms AS up,
-           r.observed_ms AS observed, r.link_ms AS link, s.metric
-         FROM rollup_5m r JOIN series s ON s.id = r.series_id`,
-      )
-      .all() as {
-      id: number;
-      bucket: number;
-      count: number;
-      min: number | null;
-      max: number | null;
-      sum: number | null;
-      up: number | null;
-      observed: number | null;
-      link: number | null;
-      metric: string;
-    }[];
+    const metricOf = new Map(
+      (
+        store.db.prepare("SELECT id, metric FROM series").all() as { id: number; metric: string }[]
+      ).map((s) => [s.id, s.metric]),
+    );
+    const rows = rollupRows(store.db, "rollup_5m").map((row) => ({
+      id: row.owner,
+      bucket: row.bucket,
+      count: row.count,
+      min: row.min,
+      max: row.max,
+      sum: row.sum,
+      up: row.up,
+      observed: row.observed,
+      link: row.link,
+      metric: metricOf.get(row.owner),
+    }));
     expect(rows.length).toBeGreaterThan(50);
     for (const row of rows) {
       const from = row.bucket * 300_000;
@@ -223,11 +223,9 @@ describe("availability", () => {
       }
     }
     // An hour row is the sum of its 5-minute rows, and the same as raw over the hour.
-    const hour = store.db
-      .prepare(
-        "SELECT up_ms AS up, observed_ms AS observed, link_ms AS link FROM rollup_1h WHERE series_id = ? AND bucket = ?",
-      )
-      .get(idOf("portal"), vn("10:00:00") / 3_600_000);
-    expect(hour).toEqual(HOUR.portal);
+    const hour = rollupRows(store.db, "rollup_1h").find(
+      (row) => row.owner === idOf("portal") && row.bucket === vn("10:00:00") / 3_600_000,
+    );
+    expect(hour && { up: hour.up, observed: hour.observed, link: hour.link }).toEqual(HOUR.portal);
   });
 });

@@ -1,8 +1,10 @@
-// GET /metrics on a running collector: the bearer token, HEAD, and series that exist from the
-// start (refusal counters at 0, enrolled agents shown disconnected after a restart).
+// GET /metrics on a running collector: the bearer token, HEAD, gzip when asked, and series that
+// exist from the start (refusal counters at 0, enrolled agents shown disconnected after a restart).
 import { get } from "node:http";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCollector } from "../../../collector/collector.js";
+import { acceptsGzip } from "../../../collector/prometheus/scrape.js";
 import { PROTOCOL_ERRORS } from "../../../shared/errors.js";
 import { silentLogger } from "../../../shared/log.js";
 import { batch, RawAgent, type TestCollector, testCollector } from "../../helpers/collector.js";
@@ -34,6 +36,13 @@ describe("/metrics", () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
     expect(await ok.text()).toContain("# TYPE giamsat_collector_series gauge");
+  });
+
+  it("shows a store with nothing to upgrade as upgraded", async () => {
+    const samples = parseExposition(
+      await (await fetch(`${collector.url}/metrics`, { headers: auth })).text(),
+    );
+    expect(find(samples, "giamsat_collector_store_upgrade_progress_ratio")[0]?.value).toBe(1);
   });
 
   it("answers HEAD with the headers alone", async () => {
@@ -84,6 +93,60 @@ describe("/metrics", () => {
     expect(find(parsed, "giamsat_snmp_interface_up", { agent: "many-1" })).toHaveLength(6000);
     expect(text.endsWith("\n")).toBe(true);
     expect(find(parsed, "giamsat_collector_series")[0]?.value).toBeGreaterThanOrEqual(6000);
+  });
+
+  it("answers in gzip when asked, the same exposition once decompressed, and plain otherwise", async () => {
+    const scrape = (encoding: string | undefined) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const headers = { ...auth, ...(encoding ? { "Accept-Encoding": encoding } : {}) };
+        get(`${collector.url}/metrics`, { headers }, (response) => {
+          const parts: Buffer[] = [];
+          response.on("data", (part: Buffer) => parts.push(part));
+          response.on("end", () =>
+            resolve({ headers: response.headers, body: Buffer.concat(parts) }),
+          );
+        }).on("error", reject);
+      });
+    // The agents' series: the collector's own (timings, memory) may move between two scrapes.
+    const agentLines = (text: string) =>
+      text.split("\n").filter((line) => line.startsWith("giamsat_snmp_interface_up{"));
+    const plain = await scrape(undefined);
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers.vary).toBe("Accept-Encoding");
+    const lines = agentLines(plain.body.toString("utf8"));
+    expect(lines.length).toBeGreaterThanOrEqual(6000);
+    // As Prometheus asks; and a hang-up half-way through a gzipped answer harms nothing.
+    const zipped = await scrape("gzip");
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(zipped.headers.vary).toBe("Accept-Encoding");
+    expect(zipped.body.length).toBeLessThan(plain.body.length / 5);
+    const text = gunzipSync(zipped.body).toString("utf8");
+    expect(agentLines(text)).toEqual(lines);
+    expect(text).toContain("# TYPE giamsat_collector_series gauge");
+    await new Promise<void>((resolve) => {
+      const request = get(
+        `${collector.url}/metrics`,
+        { headers: { ...auth, "Accept-Encoding": "gzip" } },
+        (response) => response.once("data", () => resolve(request.destroy() && undefined)),
+      );
+      request.on("error", () => {});
+    });
+    expect((await scrape("gzip;q=0, identity")).headers["content-encoding"]).toBeUndefined();
+    expect(agentLines(gunzipSync((await scrape("deflate, gzip")).body).toString())).toEqual(lines);
+  });
+
+  it("takes gzip as RFC 9110 says: named with a quality above 0, or not named and * taken", () => {
+    expect(acceptsGzip("gzip")).toBe(true);
+    expect(acceptsGzip("deflate, GZIP;q=0.5")).toBe(true);
+    expect(acceptsGzip("x-gzip")).toBe(true);
+    expect(acceptsGzip("*")).toBe(true);
+    expect(acceptsGzip(undefined)).toBe(false);
+    expect(acceptsGzip("")).toBe(false);
+    expect(acceptsGzip("identity")).toBe(false);
+    expect(acceptsGzip("gzip;q=0")).toBe(false);
+    expect(acceptsGzip("*, gzip;q=0")).toBe(false);
+    expect(acceptsGzip("*;q=0")).toBe(false);
+    expect(acceptsGzip("br, deflate")).toBe(false);
   });
 
   it("shows agents enrolled before a restart as disconnected, with their last message time", async () => {

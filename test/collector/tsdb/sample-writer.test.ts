@@ -1,12 +1,13 @@
 // The sample writer finds each sample's series where the agent's last batch had it (written through
 // BatchStore, as ingest does): labels in another order, other labels at the same place, and series
-// of a rolled-back batch still land right.
+// of a rolled-back batch still land right. It stores each value at its metric's precision.
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { BatchStore } from "../../../collector/agents/batch-store.js";
 import { type AgentIdentity, AgentStore } from "../../../collector/agents/registry.js";
 import { type Db, openDatabase } from "../../../collector/db/database.js";
 import { syncUnits } from "../../../collector/inspection/units.js";
+import { METRICS } from "../../../shared/metrics.js";
 import type { Batch } from "../../../shared/protocol.js";
 import { tempDir } from "../../helpers/processes.js";
 
@@ -19,7 +20,7 @@ afterEach(() => {
   cleanup = undefined;
 });
 
-function setup() {
+function setup(sample?: (seriesId: number, ts: number, value: number) => void) {
   const dir = tempDir("giamsat-samples-");
   const db = openDatabase(join(dir.path, "collector.db"));
   cleanup = () => {
@@ -33,6 +34,7 @@ function setup() {
     stored: () => {
       if (failing) throw new Error("disk full");
     },
+    ...(sample ? { sample } : {}),
   });
   let seq = 0;
   const write = (labels: Record<string, string>[], ts: number) =>
@@ -104,5 +106,41 @@ describe("BatchStore series", () => {
       '{"interface":"ge-1"}': 1,
       '{"interface":"ge-2"}': 2,
     });
+  });
+
+  it("stores each value at the precision its probe measures, the same for every reader", () => {
+    const forwarded: number[] = [];
+    const { db, agent, store } = setup((_, __, value) => forwarded.push(value));
+    const labels = { check: "gw", category: "lan" as const, kind: "ping" };
+    const outcome = store.write(
+      agent,
+      {
+        type: "batch",
+        v: 1,
+        seq: 1,
+        sentAt: T,
+        results: [{ ...labels, ts: T, up: true, duration: 0.012_345_678 }],
+        samples: [
+          { metric: METRICS.pingRtt.name, labels, ts: T, value: 0.000_412_345 },
+          { metric: METRICS.pingLoss.name, labels, ts: T, value: 1 / 3 },
+          { metric: METRICS.hostUptime.name, labels, ts: T, value: 123_456.789 },
+          { metric: METRICS.hostMemoryUsed.name, labels, ts: T, value: 6_000_000_123.4 },
+          { metric: METRICS.tlsExpiry.name, labels, ts: T, value: 1_790_000_000 },
+          { metric: METRICS.pingJitter.name, labels, ts: T, value: -0.000_000_1 },
+        ],
+      },
+      T,
+    );
+    // 0.1 ms, the microsecond, 0.01 %, hundredths of a second; a metric without a declared
+    // precision as it came; a negative zero is a zero.
+    const expected = [1, 0.0123, 0.000412, 0.3333, 123_456.79, 6_000_000_123.4, 1_790_000_000, 0];
+    expect(outcome.samples.map((s) => s.value)).toEqual(expected);
+    expect(forwarded).toEqual(expected);
+    const head = db
+      .prepare("SELECT value FROM samples WHERE agent_id = ?")
+      .pluck()
+      .all(agent.id) as number[];
+    expect(head.sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
+    expect(Object.is(outcome.samples.at(-1)?.value, 0)).toBe(true);
   });
 });
