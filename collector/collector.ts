@@ -24,10 +24,11 @@ import { inspectionReaders } from "./inspection/readers.js";
 import { syncUnits } from "./inspection/units.js";
 import { EventQueue } from "./notifications/events.js";
 import { Notifier } from "./notifications/notifier.js";
-import { Policy } from "./notifications/policy.js";
+import { Policy, plannedMaintenance } from "./notifications/policy.js";
 import { AgentSeries, publishUnits } from "./prometheus/agent-series.js";
 import { AvailabilityGauges } from "./prometheus/availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./prometheus/exposition.js";
+import { MaintenanceGauge } from "./prometheus/maintenance-gauge.js";
 import { createCollectorMetrics } from "./prometheus/self-metrics.js";
 import { Forwarder } from "./remote-write/forwarder.js";
 
@@ -61,7 +62,7 @@ export async function startCollector(
   // Incidents opened and closed queue their notification events in their own transaction; the
   // policy is where an event may be held back. Without channels nothing is queued.
   const notifying = config.notifications.channels.length > 0;
-  const notificationEvents = new EventQueue(db, new Policy());
+  const notificationEvents = new EventQueue(db, new Policy([plannedMaintenance]));
   // Rollups, compaction, retention and incidents run in the background in short steps.
   const history = new History(db, {
     retention: config.retention,
@@ -71,9 +72,13 @@ export async function startCollector(
     onStep: (task, seconds) => metrics.jobSeconds.inc({ task }, seconds),
     ...(notifying ? { incidentListener: notificationEvents } : {}),
   });
+  const windows = history.maintenance.syncConfig(config.maintenance, now);
+  if (windows.added + windows.removed > 0)
+    log.info(windows, "maintenance windows of collector.yaml");
   // Incidents of checks stored by a version that did not look for them.
   history.catchUp(now);
   history.jobs.add(new AvailabilityGauges(history, metrics.unitAvailability, metrics.rollupLag));
+  history.jobs.add(new MaintenanceGauge(history, metrics.maintenanceActive));
   // Samples are queued for remote write by the same transaction that stores them.
   const forwarder = new Forwarder(
     db,

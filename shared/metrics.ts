@@ -203,6 +203,11 @@ export const METRICS = {
     "gauge",
     "Share of observed time the unit's checks were up, per category and window.",
   ),
+  maintenanceActive: collector(
+    "giamsat_maintenance_active",
+    "gauge",
+    "1 while a planned maintenance window covers the check; absent otherwise.",
+  ),
   ingestedSamples: collector(
     "giamsat_collector_ingested_samples_total",
     "counter",

@@ -1,4 +1,5 @@
-// Reads the body of a form POST: url-encoded only, small, and within a few seconds.
+// Reads the body of a POST: a url-encoded form from the pages, or a JSON document from scripts
+// using the API; small, and within a few seconds.
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "../../shared/errors.js";
 
@@ -7,10 +8,25 @@ export const MAX_FORM_BYTES = 16 * 1024;
 const READ_TIMEOUT_MS = 10_000;
 
 export async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
+  const body = await readBody(request, "application/x-www-form-urlencoded", "the form");
+  return new URLSearchParams(body);
+}
+
+/** The JSON document of an API POST; 400 naming the problem when it is not one. */
+export async function readJson(request: IncomingMessage): Promise<unknown> {
+  const body = await readBody(request, "application/json", "the request body");
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (error) {
+    throw new HttpError(400, `the request body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+async function readBody(request: IncomingMessage, expected: string, what: string): Promise<string> {
   const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded") {
+  if (type !== expected) {
     request.resume();
-    throw new HttpError(415, "send the form as application/x-www-form-urlencoded");
+    throw new HttpError(415, `send ${what} as ${expected}`);
   }
   const declared = Number(request.headers["content-length"] ?? 0);
   if (declared > MAX_FORM_BYTES) {
@@ -44,5 +60,5 @@ export async function readForm(request: IncomingMessage): Promise<URLSearchParam
       reject(new HttpError(400, "the form could not be read", { cause: error }));
     });
   });
-  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+  return Buffer.concat(chunks).toString("utf8");
 }

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError } from "../../shared/errors.js";
 import { CSRF_COOKIE, checkCsrf, newCsrfToken } from "./csrf.js";
-import { readForm } from "./form.js";
+import { readForm, readJson } from "./form.js";
 import { type Action, can, LOCAL_USER, type User } from "./roles.js";
 import {
   cookieName,
@@ -28,6 +28,8 @@ export interface AccessRule {
   access: "public" | "user" | Action;
   /** The unit the request is about (a path parameter), when the route names one. */
   unit: string | undefined;
+  /** A POST of the JSON API: its body is JSON, its CSRF token in the X-CSRF-Token header. */
+  body?: "json" | undefined;
 }
 
 /** Who is asking, and what a route's handler may do for them. */
@@ -39,6 +41,8 @@ export interface Access {
   sessionCookie: string | undefined;
   /** The body of a POST, already checked for its CSRF token. */
   form: URLSearchParams | undefined;
+  /** The body of a JSON API POST, already checked for its CSRF token. */
+  json: unknown;
   /** The CSRF token this page's forms must carry (csrf.ts, CSRF_FIELD). */
   csrf(): string;
 }
@@ -85,7 +89,15 @@ export class Guard {
           ? fromCookie
           : undefined;
     let form: URLSearchParams | undefined;
-    if (rule.method === "POST") {
+    let json: unknown;
+    if (rule.method === "POST" && rule.body === "json") {
+      // A POST that only names what it acts on (ending a window) may come without a body.
+      const empty =
+        request.headers["content-type"] === undefined &&
+        Number(request.headers["content-length"] ?? 0) === 0;
+      json = empty ? undefined : await readJson(request);
+      checkCsrf(request, undefined, token);
+    } else if (rule.method === "POST") {
       form = await readForm(request);
       checkCsrf(request, form, token);
     }
@@ -94,6 +106,7 @@ export class Guard {
       session,
       sessionCookie,
       form,
+      json,
       csrf: () => {
         if (token === undefined) {
           token = newCsrfToken();

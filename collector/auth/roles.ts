@@ -9,8 +9,9 @@ export type Role = (typeof ROLES)[number];
  * - agents: enroll, revoke and rotate agents
  * - users: add and remove people
  * - audit: read the audit log
+ * - maintenance: declare and end planned maintenance windows
  */
-export const ACTIONS = ["read", "signoff", "agents", "users", "audit"] as const;
+export const ACTIONS = ["read", "signoff", "agents", "users", "audit", "maintenance"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export interface User {
@@ -24,8 +25,8 @@ export interface User {
 /** What each role may do; `unit` users only within their own unit. */
 const GRANTS: Record<Role, readonly Action[]> = {
   city: ["read"],
-  unit: ["read", "signoff"],
-  operator: ["read", "agents"],
+  unit: ["read", "signoff", "maintenance"],
+  operator: ["read", "agents", "maintenance"],
   admin: ACTIONS,
 };
 

@@ -3,6 +3,7 @@
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
 import { MIGRATION_8 } from "./migration-8.js";
+import { MIGRATION_12 } from "./migration-12.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -308,6 +309,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   "ALTER TABLE sessions DROP COLUMN csrf;",
   // 8: notifications: events, notifications, the send queue, channels' state (migration-8.ts).
   MIGRATION_8,
+  // 12: planned maintenance windows and planned incidents (migration-12.ts).
+  MIGRATION_12,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import {
   incidentQuerySchema,
   inventoryQuerySchema,
+  maintenanceQuerySchema,
   summaryQuerySchema,
   windowQuerySchema,
 } from "../../shared/api-query.js";
@@ -32,6 +33,8 @@ export interface RouteSpec {
    * bounded), and its errors name the parameter first (http/query.ts).
    */
   api?: true;
+  /** A POST of the JSON API: a JSON body (or none), the CSRF token in X-CSRF-Token. */
+  body?: "json";
 }
 
 const text = (max = 200) => z.string().max(max).optional();
@@ -133,6 +136,26 @@ export const ROUTES = {
     access: "read",
     query: inventoryQuerySchema,
     api: true,
+  },
+  /** Current and coming maintenance windows; creating one checks the units in its body. */
+  apiMaintenance: {
+    method: "GET",
+    path: "/api/v1/maintenance",
+    access: "read",
+    query: maintenanceQuerySchema,
+    api: true,
+  },
+  apiMaintenanceCreate: {
+    method: "POST",
+    path: "/api/v1/maintenance",
+    access: "maintenance",
+    body: "json",
+  },
+  apiMaintenanceEnd: {
+    method: "POST",
+    path: "/api/v1/maintenance/:window/end",
+    access: "maintenance",
+    body: "json",
   },
   signoff: {
     method: "POST",

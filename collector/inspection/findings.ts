@@ -25,7 +25,8 @@ export interface Finding {
     | "certificate_expired"
     | "certificate_expiring"
     | "inventory_changed"
-    | "agent_silent";
+    | "agent_silent"
+    | "mostly_planned";
   severity: Severity;
   params: Record<string, string | number>;
 }

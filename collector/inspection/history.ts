@@ -1,10 +1,13 @@
 // What is derived from the stored samples, put together: the engine (rollups, compaction,
-// retention) with incidents as background jobs, and the readers the API and the pages use.
+// retention) with incidents as background jobs, the maintenance windows both follow, and the
+// readers the API and the pages use.
 import type { IncidentsConfig, RetentionConfig } from "../../shared/config/collector.js";
 import type { Logger } from "../../shared/log.js";
 import type { CheckResult } from "../../shared/protocol.js";
 import type { Db } from "../db/database.js";
 import {
+  type CheckInput,
+  type CheckSeries,
   type Compaction,
   DAY,
   JobRunner,
@@ -19,6 +22,7 @@ import {
 import { bucketTimes } from "./availability.js";
 import { AvailabilityQuery } from "./availability-query.js";
 import { type IncidentListener, Incidents } from "./incidents.js";
+import { Maintenance, type Subject } from "./maintenance.js";
 import { recordRetention } from "./retention.js";
 
 export interface HistoryOptions {
@@ -50,15 +54,30 @@ export class History {
   readonly retention: Retention;
   readonly incidents: Incidents;
   readonly availability: AvailabilityQuery;
+  readonly maintenance: Maintenance;
   readonly jobs: JobRunner;
+  readonly #agentName;
+  readonly #agentNames = new Map<number, string>();
 
   constructor(
     readonly db: Db,
     readonly options: HistoryOptions,
   ) {
+    this.maintenance = new Maintenance(db);
+    // Time in maintenance is neither up nor down: left out of the times the rollups keep.
+    const checkTimes = (checks: readonly CheckInput[], from: number, to: number, size: number) => {
+      const unit = checks[0] === undefined ? undefined : this.catalog.get(checks[0].id)?.unit;
+      if (unit === undefined || !this.maintenance.has(unit)) {
+        return bucketTimes(checks, from, to, size);
+      }
+      return bucketTimes(checks, from, to, size, (id) => {
+        const check = this.catalog.get(id) as CheckSeries | undefined;
+        return check ? this.maintenance.planned(check, from, to) : [];
+      });
+    };
     const tsdb = new Tsdb(db, {
       retention: options.retention,
-      checkTimes: bucketTimes,
+      checkTimes,
       retentionPhases: recordRetention(db),
     });
     this.catalog = tsdb.catalog;
@@ -68,11 +87,18 @@ export class History {
     this.rollupReader = tsdb.rollupReader;
     this.compaction = tsdb.compaction;
     this.retention = tsdb.retention;
+    // Rollups already made of a time a window now covers (or no longer does) are made again;
+    // no further back than raw samples are kept.
+    this.maintenance.onChange((unit, from, now) => {
+      this.marks.late(unit, Math.max(from, now - options.retention.raw));
+    });
+    this.#agentName = db.prepare("SELECT name FROM agents WHERE id = ?").pluck();
     this.incidents = new Incidents(
       db,
       options.incidents,
       options.startedAt,
       options.incidentListener,
+      (incident, ts) => this.#planned(incident, ts),
     );
     this.availability = new AvailabilityQuery(
       this.catalog,
@@ -81,6 +107,7 @@ export class History {
       this.marks,
       tsdb.scopes,
       options.retention,
+      checkTimes,
     );
     this.jobs = new JobRunner([this.incidents, ...tsdb.jobs], {
       ...(options.clock ? { clock: options.clock } : {}),
@@ -108,6 +135,26 @@ export class History {
       ),
     rolledBack: () => this.incidents.forget(),
   };
+
+  /** Whether an incident beginning at `ts` begins in planned maintenance. */
+  #planned(
+    incident: { unit: string; agentId: number; check: string | null; category: string | null },
+    ts: number,
+  ): boolean {
+    if (!this.maintenance.has(incident.unit)) return false;
+    let agent = this.#agentNames.get(incident.agentId);
+    if (agent === undefined) {
+      agent = (this.#agentName.get(incident.agentId) as string | undefined) ?? "";
+      this.#agentNames.set(incident.agentId, agent);
+    }
+    const subject: Subject = {
+      unit: incident.unit,
+      agent,
+      check: incident.check ?? undefined,
+      category: incident.category ?? undefined,
+    };
+    return this.maintenance.covers(subject, ts);
+  }
 
   /**
    * Follows, once, the results of checks stored before incidents were looked for (a database

@@ -31,6 +31,8 @@ export interface Incident {
   reason: string | null;
   message: string | null;
   cause: "link" | null;
+  /** It began inside a planned maintenance window. */
+  planned: boolean;
   /** The datacenter incident it is attributed to. */
   linkIncident: number | null;
 }
@@ -59,7 +61,7 @@ export class IncidentList {
     this.#byUnits = db
       .prepare(`
         SELECT unit_id, json_group_array(
-          json_array(id, kind, agent_id, series_id, start_ts, end_ts, reason, message)
+          json_array(id, kind, agent_id, series_id, start_ts, end_ts, reason, message, planned)
           ORDER BY start_ts DESC, id DESC)
         FROM (
           ${SELECT} WHERE i.unit_id IN (SELECT value FROM json_each(@units))
@@ -120,7 +122,7 @@ export class IncidentList {
         ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit`)
       .raw()
       .all({ ...params, limit: limit + 1 }) as unknown[][];
-    const incidents = rows.slice(0, limit).map((row) => this.#incident(row[8] as string, row, now));
+    const incidents = rows.slice(0, limit).map((row) => this.#incident(row[9] as string, row, now));
     this.#attribute(incidents);
     return { truncated: rows.length > limit, incidents };
   }
@@ -153,7 +155,10 @@ export class IncidentList {
     return out;
   }
 
-  /** An incident from its row: id, kind, agent id, series id, start, end, reason, message (as SELECT). */
+  /**
+   * An incident from its row: id, kind, agent id, series id, start, end, reason, message, planned
+   * (as SELECT).
+   */
   #incident(unit: string, a: readonly unknown[], now: number): Incident {
     const seriesId = a[3] as number | null;
     const names = seriesId === null ? undefined : this.#check(seriesId);
@@ -171,6 +176,7 @@ export class IncidentList {
       reason: a[6] as string | null,
       message: a[7] as string | null,
       cause: null,
+      planned: a[8] === 1,
       linkIncident: null,
     };
   }
@@ -237,5 +243,6 @@ export class IncidentList {
 // Names come from the series catalog and the agents (see #incident): one string column less per
 // name, which is most of the cost of reading a city's month of incidents.
 const SELECT = `
-  SELECT i.id, i.kind, i.agent_id, i.series_id, i.start_ts, i.end_ts, i.reason, i.message, i.unit_id
+  SELECT i.id, i.kind, i.agent_id, i.series_id, i.start_ts, i.end_ts, i.reason, i.message, i.planned,
+    i.unit_id
   FROM incidents i`;

@@ -3,12 +3,13 @@
 // of them). Results are followed as they are stored, in the same transaction, so nothing is read
 // twice; agents send their buffers first in, first out, so a check's results come in time order
 // even when they arrive hours late. An agent the collector hears nothing from for `silentAfter`
-// has an incident of its own, looked for by a background step. A listener (notifications) is told
-// of each incident opened or closed, inside the same transaction.
+// has an incident of its own, looked for by a background step. An incident that begins inside a
+// planned maintenance window is marked planned. A listener (notifications) is told of each
+// incident opened or closed, inside the same transaction.
 import type { IncidentsConfig } from "../../shared/config/collector.js";
 import type { Db } from "../db/database.js";
 import type { CheckSeries, Job, Samples } from "../tsdb/index.js";
-import type { IncidentListener } from "./incident-listener.js";
+import type { IncidentListener, OpenedIncident } from "./incident-listener.js";
 
 export type { IncidentListener, OpenedIncident } from "./incident-listener.js";
 
@@ -63,6 +64,12 @@ interface CheckState extends TrackerState {
   message: string | undefined;
 }
 
+/** Whether an incident of this check (check null: the agent's silence) beginning at `ts` is planned. */
+export type PlannedAt = (
+  incident: { unit: string; agentId: number; check: string | null; category: string | null },
+  ts: number,
+) => boolean;
+
 /** How often silent agents are looked for. */
 const SILENCE_EVERY_MS = 5000;
 
@@ -87,6 +94,7 @@ export class Incidents implements Job {
     /** When the collector started: it cannot have heard agents while it was not running. */
     private readonly startedAt: number,
     private readonly listener?: IncidentListener,
+    private readonly plannedAt: PlannedAt = () => false,
   ) {
     this.#loadState = db.prepare(`
       SELECT processed_ts AS processed, down, run, run_start AS runStart, incident_id AS incident
@@ -98,8 +106,8 @@ export class Incidents implements Job {
       "SELECT reason, message FROM failures WHERE agent_id = ? AND check_name = ? AND ts = ?",
     );
     this.#open = db.prepare(`
-      INSERT INTO incidents (kind, unit_id, agent_id, series_id, check_name, category, start_ts, reason, message)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      INSERT INTO incidents (kind, unit_id, agent_id, series_id, check_name, category, start_ts, reason, message, planned)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#close = db.prepare("UPDATE incidents SET end_ts = ? WHERE id = ?");
     this.#agents = db.prepare(`
       SELECT a.id, a.unit_id AS unit, a.last_seen AS lastSeen, a.revoked_at AS revokedAt
@@ -146,33 +154,11 @@ export class Incidents implements Job {
           | undefined;
         why = { reason: row?.reason, message: row?.message ?? undefined };
       }
-      const reason = why.reason ?? "error";
-      const message = why.message ?? null;
-      const id = Number(
-        this.#open.run(
-          "check",
-          check.unit,
-          check.agentId,
-          check.id,
-          check.check,
-          check.category,
-          event.start,
-          reason,
-          message,
-        ).lastInsertRowid,
+      state.incident = this.#openIncident(
+        { kind: "check", unit: check.unit, agentId: check.agentId, check: check.check },
+        { category: check.category, start: event.start, reason: why.reason ?? "error" },
+        { message: why.message ?? null, seriesId: check.id },
       );
-      state.incident = id;
-      this.listener?.opened({
-        id,
-        kind: "check",
-        unit: check.unit,
-        agentId: check.agentId,
-        check: check.check,
-        category: check.category,
-        start: event.start,
-        reason,
-        message,
-      });
     } else if (event?.type === "close" && state.incident !== undefined) {
       this.#close.run(event.end, state.incident);
       this.listener?.closed({
@@ -256,6 +242,20 @@ export class Incidents implements Job {
     );
   }
 
+  /** Writes an incident, planned when it begins in maintenance, and tells the listener; its id. */
+  #openIncident(
+    who: Pick<OpenedIncident, "kind" | "unit" | "agentId" | "check">,
+    what: Pick<OpenedIncident, "category" | "start" | "reason">,
+    more: { message: string | null; seriesId: number | null },
+  ): number {
+    const planned = this.plannedAt({ ...who, category: what.category }, what.start);
+    const { kind, unit, agentId, check } = who;
+    const row = [kind, unit, agentId, more.seriesId, check, what.category, what.start, what.reason];
+    const id = Number(this.#open.run(...row, more.message, planned ? 1 : 0).lastInsertRowid);
+    this.listener?.opened({ id, ...who, ...what, message: more.message, planned });
+    return id;
+  }
+
   /** Looks for agents gone silent, and for silent ones heard again. */
   step(now: number): boolean {
     if (now - this.#lastLook < SILENCE_EVERY_MS) return false;
@@ -299,28 +299,11 @@ export class Incidents implements Job {
       if (agent.revokedAt !== null) continue;
       const since = Math.max(agent.lastSeen, this.startedAt);
       if (now - since > this.settings.silentAfter) {
-        const opened = this.#open.run(
-          "silence",
-          agent.unit,
-          agent.id,
-          null,
-          null,
-          null,
-          since,
-          null,
-          null,
+        this.#openIncident(
+          { kind: "silence", unit: agent.unit, agentId: agent.id, check: null },
+          { category: null, start: since, reason: null },
+          { message: null, seriesId: null },
         );
-        this.listener?.opened({
-          id: Number(opened.lastInsertRowid),
-          kind: "silence",
-          unit: agent.unit,
-          agentId: agent.id,
-          check: null,
-          category: null,
-          start: since,
-          reason: null,
-          message: null,
-        });
       }
     }
   }

@@ -1,12 +1,12 @@
 // The periodic inspection summary of a unit (a month, quarter or year in Vietnam time): per
 // category availability, coverage, incidents and downtime, certificates, equipment changes, and
-// findings as codes the pages translate.
+// findings as codes the pages translate; planned maintenance apart from downtime.
 
 import { type Period, VIETNAM_TIME_ZONE } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
 import { METRICS } from "../../shared/metrics.js";
 import { DAY, type ScopeTimes } from "../tsdb/index.js";
-import { UNIT_SCOPE } from "./availability.js";
+import { UNIT_SCOPE, union } from "./availability.js";
 import { type Figures, figures } from "./figures.js";
 import {
   type CategoryFacts,
@@ -17,6 +17,7 @@ import {
 import type { Incident } from "./incident-list.js";
 import type { InventoryItem } from "./inventory.js";
 import type { InventoryDiff } from "./inventory-diff.js";
+import { type PlannedWork, plannedWork } from "./planned-work.js";
 import type { Readers } from "./readers.js";
 import { findUnit, type UnitInfo, unitInfo } from "./unit-status.js";
 import { listUnits, type UnitRow } from "./units.js";
@@ -91,6 +92,8 @@ export interface InspectionSummary {
   incidentsTruncated: boolean;
   certificates: Certificate[];
   inventoryChanges: InventoryChangeItem[];
+  /** Planned maintenance in the period: not downtime, left out of availability. */
+  maintenance: PlannedWork;
 }
 
 /** The summaries of several units for one period, reading what they share once. */
@@ -154,13 +157,31 @@ function summaryOf(
     if (i.kind !== "silence") continue;
     silentOf.set(i.agent, [...(silentOf.get(i.agent) ?? []), i]);
   }
+  // Nor is time in planned maintenance downtime: availability leaves it out as well.
+  const maintenance = ctx.history.maintenance;
   const downtime = (i: Incident) => {
     const from = Math.max(i.start, period.from);
     const to = Math.min(i.end ?? until, until);
+    const silent = (silentOf.get(i.agent) ?? []).map((s) => ({
+      start: s.start,
+      end: s.end ?? until,
+    }));
+    const planned = maintenance.has(id)
+      ? maintenance.planned(
+          {
+            unit: id,
+            agent: i.agent,
+            check: i.check ?? undefined,
+            category: i.category ?? undefined,
+          },
+          from,
+          to,
+        )
+      : [];
+    const excused = union([...silent, ...planned]);
     let ms = Math.max(0, to - from);
-    for (const silence of silentOf.get(i.agent) ?? []) {
-      ms -= Math.max(0, Math.min(to, silence.end ?? until) - Math.max(from, silence.start));
-    }
+    for (const span of excused)
+      ms -= Math.max(0, Math.min(to, span.end) - Math.max(from, span.start));
     return Math.max(0, ms);
   };
 
@@ -235,7 +256,19 @@ function summaryOf(
   });
 
   const silences = listed.filter((i) => i.kind === "silence");
+  const planned = plannedWork(maintenance, id, period.from, until);
   const findings: Finding[] = [];
+  if (counted > 0 && planned.plannedMs > counted * MOSTLY_PLANNED) {
+    findings.push({
+      code: "mostly_planned",
+      severity: "warning",
+      params: {
+        plannedMs: planned.plannedMs,
+        share: Math.round((planned.plannedMs / counted) * 10_000) / 10_000,
+        count: planned.count,
+      },
+    });
+  }
   if (silences.length > 0) {
     findings.push({
       code: "agent_silent",
@@ -266,5 +299,9 @@ function summaryOf(
     incidentsTruncated: incidents.truncated,
     certificates,
     inventoryChanges,
+    maintenance: planned,
   };
 }
+
+/** Planned work over more than this share of the period is a finding: the figures say little. */
+const MOSTLY_PLANNED = 0.5;

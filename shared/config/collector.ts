@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { duration } from "../duration.js";
 import { isLoopback, listenSchema } from "./address.js";
+import { maintenanceWindowSchema, unknownMaintenanceUnits } from "./maintenance.js";
 import { httpUrl } from "./notification-channels.js";
 import { addressFields, notificationsSchema, unknownNames } from "./notifications.js";
 import { duplicateEndpointNames, remoteWriteSchema } from "./remote-write.js";
@@ -130,6 +131,8 @@ export const collectorConfigSchema = z
     retention: retentionSchema.prefault({}),
     incidents: incidentsSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
+    /** Planned maintenance windows: their time is not downtime, and what fails then is not announced. */
+    maintenance: z.array(maintenanceWindowSchema).default([]),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -144,6 +147,9 @@ export const collectorConfigSchema = z
       seen.add(unit.id);
     });
     for (const issue of duplicateEndpointNames(config.remoteWrite)) {
+      ctx.addIssue({ code: "custom", ...issue });
+    }
+    for (const issue of unknownMaintenanceUnits(config.maintenance, seen)) {
       ctx.addIssue({ code: "custom", ...issue });
     }
     for (const issue of unknownNames(config.notifications, seen)) {

@@ -17,6 +17,7 @@ const HEADER = [
   "open_incidents",
   "downtime_ms",
   "findings",
+  "planned_ms",
 ];
 
 export function summaryCsv(summaries: readonly InspectionSummary[]): string {
@@ -42,6 +43,8 @@ function unitRows(s: InspectionSummary): Cell[][] {
     c.incidents.open,
     c.incidents.downtimeMs,
     c.findings.map((x) => x.code).join(" "),
+    // Planned maintenance is the unit's: on its overall row.
+    null,
   ]);
   rows.push([
     s.unit.id,
@@ -56,6 +59,7 @@ function unitRows(s: InspectionSummary): Cell[][] {
     s.categories.reduce((n, c) => n + c.incidents.open, 0),
     s.categories.reduce((n, c) => n + c.incidents.downtimeMs, 0),
     s.findings.map((x) => x.code).join(" "),
+    s.maintenance.plannedMs,
   ]);
   return rows;
 }

@@ -28,6 +28,9 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
   apiSummary: { method: "GET", path: "/api/v1/units/unit-b/summary?period=2026-11" },
   apiIncidents: { method: "GET", path: "/api/v1/incidents?unit=unit-b" },
   apiInventory: { method: "GET", path: "/api/v1/inventory?unit=unit-b" },
+  apiMaintenance: { method: "GET", path: "/api/v1/maintenance?unit=unit-b" },
+  apiMaintenanceCreate: { method: "POST", path: "/api/v1/maintenance" },
+  apiMaintenanceEnd: { method: "POST", path: "/api/v1/maintenance/999999/end" },
   signoff: { method: "POST", path: "/units/unit-b/signoff" },
 };
 
@@ -45,6 +48,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiSummary: 200,
     apiIncidents: 200,
     apiInventory: 200,
+    apiMaintenance: 200,
+    apiMaintenanceCreate: 403,
+    apiMaintenanceEnd: 403,
   },
   unit: {
     overview: 200,
@@ -58,6 +64,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiSummary: 403,
     apiIncidents: 403,
     apiInventory: 403,
+    apiMaintenance: 403,
+    apiMaintenanceCreate: 403,
+    apiMaintenanceEnd: 404,
   },
   operator: {
     overview: 200,
@@ -71,6 +80,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiSummary: 200,
     apiIncidents: 200,
     apiInventory: 200,
+    apiMaintenance: 200,
+    apiMaintenanceCreate: 201,
+    apiMaintenanceEnd: 404,
   },
   admin: {
     overview: 200,
@@ -84,6 +96,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiSummary: 200,
     apiIncidents: 200,
     apiInventory: 200,
+    apiMaintenance: 200,
+    apiMaintenanceCreate: 201,
+    apiMaintenanceEnd: 404,
   },
 };
 
@@ -105,9 +120,19 @@ const SIGNOFF = {
   findings: "LAN and website checked.",
 };
 
+/** A window for unit-b an hour from now: created by those who may plan its maintenance. */
+const WINDOW = () => ({
+  units: ["unit-b"],
+  from: new Date(Date.now() + 3_600_000).toISOString(),
+  to: new Date(Date.now() + 7_200_000).toISOString(),
+  reason: "Nâng cấp máy chủ",
+});
+
 async function send(browser: Browser, route: RouteName, csrf?: string) {
   const { method, path } = REQUESTS[route];
   if (method === "GET") return browser.get(path);
+  if (route === "apiMaintenanceCreate") return browser.postJson(path, WINDOW(), csrf);
+  if (route === "apiMaintenanceEnd") return browser.postJson(path, undefined, csrf);
   return browser.post(path, csrf ? { ...SIGNOFF, _csrf: csrf } : SIGNOFF);
 }
 

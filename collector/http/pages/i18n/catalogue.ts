@@ -94,6 +94,12 @@ export interface Catalogue {
     exportJson: string;
     city: string;
     untilNow: string;
+    /** Planned maintenance in the period, apart from downtime. */
+    planned: string;
+    /** After the availability: "outside 4 h 20 min of planned work". */
+    outsidePlanned: (duration: string) => string;
+    plannedCount: (count: number) => string;
+    reason: string;
   };
   signoff: {
     heading: string;

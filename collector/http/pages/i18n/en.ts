@@ -102,6 +102,10 @@ export const en: Catalogue = {
     exportJson: "Export JSON",
     city: "City-wide inspection summary",
     untilNow: "figures up to",
+    planned: "Planned maintenance",
+    outsidePlanned: (d) => `outside ${d} of planned work`,
+    plannedCount: (n) => `${n} time(s)`,
+    reason: "Reason",
   },
   signoff: {
     heading: "Inspection sign-off",
@@ -141,6 +145,8 @@ export const en: Catalogue = {
     inventory_changed: (_f, n) => `${n("count")} equipment change(s) in the period.`,
     agent_silent: (f, n) =>
       `The agent was silent ${n("count")} time(s), ${f.duration(n("silentMs"))} in all: no data for that time.`,
+    mostly_planned: (f, n) =>
+      `Planned maintenance took ${f.percent(n("share"))} of the period (${f.duration(n("plannedMs"))}): availability speaks only for the rest.`,
   },
   notifications: {
     heading: "Notifications sent",

@@ -107,6 +107,10 @@ export const vi: Catalogue = {
     exportJson: "Xuất JSON",
     city: "Báo cáo tổng hợp toàn thành phố",
     untilNow: "số liệu đến",
+    planned: "Bảo trì theo kế hoạch",
+    outsidePlanned: (d) => `ngoài ${d} bảo trì theo kế hoạch`,
+    plannedCount: (n) => `${n} lần`,
+    reason: "Lý do",
   },
   signoff: {
     heading: "Xác nhận kiểm tra",
@@ -147,6 +151,9 @@ export const vi: Catalogue = {
     agent_silent: (f, n) =>
       `Tác tử giám sát im lặng ${n("count")} lần, tổng ${f.duration(n("silentMs"))}: ` +
       `không có dữ liệu trong thời gian này.`,
+    mostly_planned: (f, n) =>
+      `Bảo trì theo kế hoạch chiếm ${f.percent(n("share"))} kỳ báo cáo (${f.duration(n("plannedMs"))}): ` +
+      `số liệu khả dụng chỉ phản ánh phần thời gian còn lại.`,
   },
   notifications: {
     heading: "Thông báo đã gửi",
