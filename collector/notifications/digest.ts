@@ -3,13 +3,9 @@
 // sent is recorded with the messages, so a week missed while the collector was down is sent once
 // when it is back.
 import { VIETNAM_OFFSET_MS } from "../../shared/api-query.js";
-import type { NotificationsConfig } from "../../shared/config/notifications.js";
-import type { Logger } from "../../shared/log.js";
-import type { Db } from "../db/database.js";
-import type { Readers } from "../inspection/readers.js";
 import { listUnits } from "../inspection/units.js";
-import type { UnitDirectory } from "./directory.js";
-import type { SummarySender } from "./summary-sender.js";
+import { ScheduleBook } from "./schedule-book.js";
+import type { SummaryDeps } from "./summaries.js";
 import { weeklyText } from "./templates/digest.js";
 
 const DAY = 86_400_000;
@@ -30,36 +26,18 @@ export function dueWeek(now: number): { id: string; from: number; to: number } {
 }
 
 export class WeeklyDigest {
-  readonly #last;
-  readonly #mark;
-  readonly #firstData;
+  readonly #book;
 
-  constructor(
-    private readonly deps: {
-      db: Db;
-      readers: Readers;
-      sender: SummarySender;
-      units: UnitDirectory;
-      settings: NotificationsConfig;
-      log: Logger;
-    },
-  ) {
-    const { db } = deps;
-    this.#last = db
-      .prepare("SELECT period FROM notification_schedule WHERE name = 'weekly'")
-      .pluck();
-    this.#mark = db.prepare(`
-      INSERT INTO notification_schedule (name, period, sent_at) VALUES ('weekly', ?, ?)
-      ON CONFLICT (name) DO UPDATE SET period = excluded.period, sent_at = excluded.sent_at`);
-    this.#firstData = db.prepare("SELECT min(first_seen) FROM checks").pluck();
+  constructor(private readonly deps: SummaryDeps) {
+    this.#book = new ScheduleBook(deps.db, "weekly");
   }
 
   step(now: number): boolean {
     const { sender, settings, readers, db } = this.deps;
     if (!settings.summaries.weekly || sender.channels.length === 0) return false;
     const week = dueWeek(now);
-    if (this.#last.get() === week.id) return false;
-    const first = this.#firstData.get() as number | null;
+    if (this.#book.lastSent() === week.id) return false;
+    const first = this.#book.firstData();
     const woken = new Set<string>();
     const at = Date.now();
     if (first !== null && first < week.to) {
@@ -85,11 +63,11 @@ export class WeeklyDigest {
             woken,
           );
         }
-        this.#mark.run(week.id, now);
+        this.#book.mark(week.id, now);
       })();
       this.deps.log.info({ week: week.id, channels: [...woken] }, "weekly digests queued");
     } else {
-      this.#mark.run(week.id, now);
+      this.#book.mark(week.id, now);
     }
     return woken.size > 0;
   }

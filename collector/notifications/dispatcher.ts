@@ -6,6 +6,7 @@
 // was not recorded, carrying the same dedupe key.
 
 import type { Logger } from "../../shared/log.js";
+import { waitAtMost } from "../../shared/wait.js";
 import { recordAudit } from "../auth/audit.js";
 import type { Db } from "../db/database.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
@@ -74,14 +75,7 @@ export class ChannelSender {
   async stop(): Promise<void> {
     this.#stop.abort();
     this.#wake?.();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.#running,
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, STOP_GRACE_MS);
-      }),
-    ]);
-    clearTimeout(timer);
+    await waitAtMost(this.#running, STOP_GRACE_MS);
     this.#cancel.abort();
     await this.#running;
     await this.#ticking;

@@ -12,6 +12,7 @@ import { listSignoffs } from "../inspection/signoffs.js";
 import { inspectionSummaries } from "../inspection/summary.js";
 import { listUnits } from "../inspection/units.js";
 import type { UnitDirectory } from "./directory.js";
+import { ScheduleBook } from "./schedule-book.js";
 import type { SummarySender } from "./summary-sender.js";
 import { citySummaryText, unitSummaryText } from "./templates/summary.js";
 
@@ -45,20 +46,10 @@ export interface SummaryDeps {
 }
 
 export class MonthlySummaries {
-  readonly #last;
-  readonly #mark;
-  readonly #firstData;
+  readonly #book;
 
   constructor(private readonly deps: SummaryDeps) {
-    const { db } = deps;
-    this.#last = db
-      .prepare("SELECT period FROM notification_schedule WHERE name = 'monthly'")
-      .pluck();
-    this.#mark = db.prepare(`
-      INSERT INTO notification_schedule (name, period, sent_at) VALUES ('monthly', ?, ?)
-      ON CONFLICT (name) DO UPDATE SET period = excluded.period, sent_at = excluded.sent_at`);
-    // The oldest result of any check: a month before it is not reported.
-    this.#firstData = db.prepare("SELECT min(first_seen) FROM checks").pluck();
+    this.#book = new ScheduleBook(deps.db, "monthly");
   }
 
   /** Sends the summaries due at `now` (the schedule's clock) unless they were sent; true if sent. */
@@ -66,13 +57,13 @@ export class MonthlySummaries {
     const { sender, settings } = this.deps;
     if (!settings.summaries.monthly || sender.channels.length === 0) return false;
     const { period } = dueMonth(now);
-    if (this.#last.get() === period) return false;
+    if (this.#book.lastSent() === period) return false;
     const month = parsePeriod(period);
     if (!month) return false;
-    const first = this.#firstData.get() as number | null;
+    const first = this.#book.firstData();
     if (first === null || first >= month.to) {
       // Nothing was stored in that month: nothing to report, and nothing to send later either.
-      this.#mark.run(period, now);
+      this.#book.mark(period, now);
       return false;
     }
     const { readers, db } = this.deps;
@@ -122,7 +113,7 @@ export class MonthlySummaries {
         at,
         woken,
       );
-      this.#mark.run(period, now);
+      this.#book.mark(period, now);
     })();
     this.deps.log.info(
       { period, units: summaries.length, channels: [...woken] },

@@ -3,6 +3,7 @@
 // One request is in flight at a time, so a series never overtakes itself.
 import type { RemoteWriteConfig } from "../../shared/config/remote-write.js";
 import type { Logger } from "../../shared/log.js";
+import { waitAtMost } from "../../shared/wait.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import type { RemoteWriteClient, SendOutcome } from "./client.js";
 import {
@@ -60,14 +61,7 @@ export class EndpointSender {
   /** Lets a request in flight finish (its samples would otherwise be sent again), then stops. */
   async stop(): Promise<void> {
     this.#stop.abort();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.#running,
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, STOP_GRACE_MS);
-      }),
-    ]);
-    clearTimeout(timer);
+    await waitAtMost(this.#running, STOP_GRACE_MS);
     this.#cancel.abort();
     await this.#running;
     this.client.close();
