@@ -21,7 +21,7 @@ import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { History } from "./inspection/history.js";
 import { inspectionReaders } from "./inspection/readers.js";
-import { syncUnits } from "./inspection/units.js";
+import { syncUnits, unitRoots } from "./inspection/units.js";
 import { EventQueue } from "./notifications/events.js";
 import { Notifier } from "./notifications/notifier.js";
 import { Policy, plannedMaintenance } from "./notifications/policy.js";
@@ -68,6 +68,7 @@ export async function startCollector(
     retention: config.retention,
     incidents: config.incidents,
     startedAt: now,
+    roots: unitRoots(config.units),
     log: log.child({ component: "store" }),
     onStep: (task, seconds) => metrics.jobSeconds.inc({ task }, seconds),
     ...(notifying ? { incidentListener: notificationEvents } : {}),

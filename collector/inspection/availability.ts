@@ -2,7 +2,8 @@
 //
 // A result at ts holds from ts until the check's next result, but at most `cap` (twice the check's
 // usual interval): time no result covers is "no data", never "down". Down time of a check while a
-// datacenter check of the same unit was down is marked as caused by the link. Time in planned
+// check it depends on (dependencies.ts) was down is marked as caused by that parent, the unit's
+// link to what it reaches (kept as `link`). Time in planned
 // maintenance is kept out of up and observed (as silence is), but not out of `covered`: the checks
 // kept running. A scope (a unit's category, or the whole unit) sums its checks' times; its
 // `covered` time is when at least one of its checks was observed. Windows are half-open: [from, to).
@@ -23,7 +24,6 @@ export interface Held extends Interval {
 
 /** The whole unit, as a scope beside its categories. */
 export const UNIT_SCOPE = "*";
-export const LINK_CATEGORY = "datacenter";
 
 /** The times each result of a check holds within [from, to), in time order. */
 export function heldIntervals(samples: Samples, cap: number, from: number, to: number): Held[] {
@@ -93,6 +93,8 @@ function zeros(n: number): number[] {
 
 /** When each check (by its series id) was in planned maintenance within a span: sorted, disjoint. */
 export type PlannedOf = (checkId: number) => readonly Interval[];
+/** The series of the checks a check (by its series id) depends on. */
+export type ParentsOf = (checkId: number) => readonly number[];
 
 /**
  * Times of a unit's checks in the buckets of `size` ms that tile [from, to) (the last may be
@@ -104,20 +106,28 @@ export function bucketTimes(
   to: number,
   size: number,
   planned?: PlannedOf,
+  parentsOf?: ParentsOf,
 ): BucketedTimes {
   const n = Math.max(1, Math.ceil((to - from) / size));
   const held = new Map<number, Held[]>();
   /** Everything the check's results cover, maintenance included: its share of `covered`. */
   const monitored = new Map<number, Held[]>();
-  const linkDown: Interval[] = [];
   for (const check of checks) {
     const all = heldIntervals(check.samples, check.cap, from, to);
     monitored.set(check.id, all);
     const intervals = planned ? subtract(all, planned(check.id)) : all;
     held.set(check.id, intervals);
-    if (check.category === LINK_CATEGORY) linkDown.push(...intervals.filter((h) => !h.up));
   }
-  const link = union(linkDown);
+  /** When each parent was down, by its series id; computed once for all its children. */
+  const downOf = new Map<number, Interval[]>();
+  const down = (id: number) => {
+    let found = downOf.get(id);
+    if (!found) {
+      found = (held.get(id) ?? []).filter((h) => !h.up);
+      downOf.set(id, found);
+    }
+    return found;
+  };
   const result: BucketedTimes = { checks: new Map(), scopes: new Map() };
   const observedBy = new Map<string, Interval[]>();
   const scopeSums = new Map<string, { up: number[]; observed: number[]; link: number[] }>();
@@ -133,7 +143,9 @@ export function bucketTimes(
       size,
       up,
     );
-    if (check.category !== LINK_CATEGORY && link.length > 0) {
+    const parents = parentsOf?.(check.id) ?? [];
+    const link = parents.length === 1 ? down(parents[0] as number) : union(parents.flatMap(down));
+    if (link.length > 0) {
       addToBuckets(
         intersect(
           intervals.filter((h) => !h.up),

@@ -11,7 +11,6 @@ import {
   type Samples,
   slice,
 } from "../tsdb/index.js";
-import { LINK_CATEGORY } from "./availability.js";
 
 export type CheckState = "up" | "down" | "no_data";
 export type CategoryState = CheckState | "no_checks";
@@ -29,7 +28,7 @@ export interface CategoryNow {
   state: CategoryState;
   checks: number;
   down: number;
-  /** Down while the unit's link to the data center is down: likely the link's fault. */
+  /** Its down checks are all down while a check they depend on is down: that parent's fault. */
   cause: "link" | null;
 }
 
@@ -82,7 +81,7 @@ export class CheckStatus {
 
 /** Each category's state from its checks' states; every category of CATEGORIES is present. */
 export function categoryStates(
-  checks: readonly { category: string; state: CheckState }[],
+  checks: readonly { category: string; state: CheckState; parentDown?: boolean }[],
 ): Record<string, CategoryNow> {
   const out: Record<string, CategoryNow> = {};
   for (const category of CATEGORIES) {
@@ -97,9 +96,9 @@ export function categoryStates(
     else if (check.state === "up" && entry.state !== "down") entry.state = "up";
     else if (entry.state === "no_checks") entry.state = "no_data";
   }
-  const linkDown = out[LINK_CATEGORY]?.state === "down";
   for (const [category, entry] of Object.entries(out)) {
-    if (linkDown && category !== LINK_CATEGORY && entry.state === "down") entry.cause = "link";
+    const down = checks.filter((c) => c.category === category && c.state === "down");
+    if (down.length > 0 && down.every((c) => c.parentDown)) entry.cause = "link";
   }
   return out;
 }

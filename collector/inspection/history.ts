@@ -21,6 +21,7 @@ import {
 } from "../tsdb/index.js";
 import { bucketTimes } from "./availability.js";
 import { AvailabilityQuery } from "./availability-query.js";
+import { Dependencies } from "./dependencies.js";
 import { type IncidentListener, Incidents } from "./incidents.js";
 import { Maintenance, type Subject } from "./maintenance.js";
 import { recordRetention } from "./retention.js";
@@ -32,6 +33,8 @@ export interface HistoryOptions {
   startedAt: number;
   clock?: () => number;
   log?: Logger;
+  /** Each unit's root check (units[].root), the default parent of its remote checks. */
+  roots?: ReadonlyMap<string, string>;
   /** Told of incidents opened and closed, inside the transactions that write them. */
   incidentListener?: IncidentListener;
   onStep?: (job: string, seconds: number) => void;
@@ -40,6 +43,7 @@ export interface HistoryOptions {
 /** What the history follows of each batch stored, inside the transaction that stores it. */
 export interface HistoryHooks {
   stored(unit: string, oldestTs: number): void;
+  checkChanged(agentId: number): void;
   result(agent: { id: number; unit: string }, seriesId: number, result: CheckResult): void;
   rolledBack(): void;
 }
@@ -55,6 +59,7 @@ export class History {
   readonly incidents: Incidents;
   readonly availability: AvailabilityQuery;
   readonly maintenance: Maintenance;
+  readonly dependencies: Dependencies;
   readonly jobs: JobRunner;
   readonly #agentName;
   readonly #agentNames = new Map<number, string>();
@@ -64,16 +69,23 @@ export class History {
     readonly options: HistoryOptions,
   ) {
     this.maintenance = new Maintenance(db);
-    // Time in maintenance is neither up nor down: left out of the times the rollups keep.
+    // Time in maintenance is neither up nor down, and down time while a parent was down is the
+    // parent's: both worked out per unit from the windows and the dependencies.
     const checkTimes = (checks: readonly CheckInput[], from: number, to: number, size: number) => {
       const unit = checks[0] === undefined ? undefined : this.catalog.get(checks[0].id)?.unit;
+      const check = (id: number) => this.catalog.get(id) as CheckSeries | undefined;
+      const parents = (id: number) => {
+        const c = check(id);
+        return c ? this.dependencies.parentSeries(c.agentId, c.unit, c.check) : [];
+      };
       if (unit === undefined || !this.maintenance.has(unit)) {
-        return bucketTimes(checks, from, to, size);
+        return bucketTimes(checks, from, to, size, undefined, parents);
       }
-      return bucketTimes(checks, from, to, size, (id) => {
-        const check = this.catalog.get(id) as CheckSeries | undefined;
-        return check ? this.maintenance.planned(check, from, to) : [];
-      });
+      const planned = (id: number) => {
+        const c = check(id);
+        return c ? this.maintenance.planned(c, from, to) : [];
+      };
+      return bucketTimes(checks, from, to, size, planned, parents);
     };
     const tsdb = new Tsdb(db, {
       retention: options.retention,
@@ -93,12 +105,14 @@ export class History {
       this.marks.late(unit, Math.max(from, now - options.retention.raw));
     });
     this.#agentName = db.prepare("SELECT name FROM agents WHERE id = ?").pluck();
+    this.dependencies = new Dependencies(db, this.catalog, options.roots);
     this.incidents = new Incidents(
       db,
       options.incidents,
       options.startedAt,
       options.incidentListener,
       (incident, ts) => this.#planned(incident, ts),
+      (check) => this.dependencies.parentSeries(check.agentId, check.unit, check.check),
     );
     this.availability = new AvailabilityQuery(
       this.catalog,
@@ -119,6 +133,7 @@ export class History {
   /** For the batch store (inside its transactions): late data and results to follow. */
   readonly hooks: HistoryHooks = {
     stored: (unit, ts) => this.marks.late(unit, ts),
+    checkChanged: (agentId) => this.dependencies.changed(agentId),
     result: (agent, seriesId, result) =>
       this.incidents.result(
         {
@@ -133,7 +148,10 @@ export class History {
         result.reason,
         result.message,
       ),
-    rolledBack: () => this.incidents.forget(),
+    rolledBack: () => {
+      this.incidents.forget();
+      this.dependencies.forget();
+    },
   };
 
   /** Whether an incident beginning at `ts` begins in planned maintenance. */

@@ -1,10 +1,10 @@
-// Reading incidents back, with filters, and marking those the unit's data-center link caused: a
-// check incident of another category that began while a datacenter check of the same unit was in
-// an incident (from one hold time before that incident's start, as checks run at different moments).
+// Reading incidents back, with filters, each with what the dependencies say about it: the parent
+// incident it began under, and the dependent failures it caused (incident-relations.ts).
 
 import type { Db } from "../db/database.js";
-import { type CheckSeries, holdCap, type SeriesCatalog } from "../tsdb/index.js";
-import { LINK_CATEGORY } from "./availability.js";
+import type { CheckSeries, SeriesCatalog } from "../tsdb/index.js";
+import type { Dependencies } from "./dependencies.js";
+import { type Dependent, IncidentRelations, type IncidentSeries } from "./incident-relations.js";
 
 export interface IncidentFilter {
   unit?: string | undefined;
@@ -30,11 +30,14 @@ export interface Incident {
   durationMs: number;
   reason: string | null;
   message: string | null;
+  /** "link": it began while a check it depends on was in an incident (linkIncident). */
   cause: "link" | null;
   /** It began inside a planned maintenance window. */
   planned: boolean;
-  /** The datacenter incident it is attributed to. */
+  /** The incident of the check it depends on that it is attributed to. */
   linkIncident: number | null;
+  /** Failures of checks that depended on this one while it was down: no incidents of their own. */
+  dependents: Dependent[];
 }
 
 /** GET /api/v1/incidents: newest first; `truncated` when more matched than were listed. */
@@ -45,7 +48,9 @@ export interface IncidentPage {
 
 export class IncidentList {
   readonly #byUnits;
-  readonly #links;
+  readonly #relations;
+  /** The series and agent of each incident just read, for #attribute. */
+  readonly #where = new Map<number, IncidentSeries>();
   readonly #agentNames;
   /** Agent names by id; an agent's name never changes. */
   readonly #agents = new Map<number, string>();
@@ -53,7 +58,9 @@ export class IncidentList {
   constructor(
     private readonly db: Db,
     private readonly catalog: SeriesCatalog,
+    dependencies: Dependencies,
   ) {
+    this.#relations = new IncidentRelations(db, catalog, dependencies, (id) => this.#agent(id));
     // Three index ranges: begun in the window (incidents_unit), and begun before it but ended in
     // it or still open (incidents_unit_end), so a report never reads the years before its period.
     // `+start_ts` keeps SQLite from picking incidents_unit for those two. Each unit's incidents
@@ -75,19 +82,6 @@ export class IncidentList {
         GROUP BY unit_id`)
       .raw();
     this.#agentNames = db.prepare("SELECT id, name FROM agents").raw();
-    // Link incidents overlapping [earliest, latest]: found by their end (incidents_unit_end), so
-    // the unit's earlier months are not read.
-    this.#links = db
-      .prepare(`
-        SELECT id, series_id, start_ts, end_ts FROM incidents
-        WHERE unit_id = @unit AND end_ts > @earliest AND +start_ts <= @latest
-          AND kind = 'check' AND category = @category
-        UNION ALL
-        SELECT id, series_id, start_ts, end_ts FROM incidents
-        WHERE unit_id = @unit AND end_ts IS NULL AND +start_ts <= @latest
-          AND kind = 'check' AND category = @category
-        ORDER BY 3`)
-      .raw();
   }
 
   /** Newest first; one more than `limit` is read to tell whether the list was cut. */
@@ -123,7 +117,7 @@ export class IncidentList {
       .raw()
       .all({ ...params, limit: limit + 1 }) as unknown[][];
     const incidents = rows.slice(0, limit).map((row) => this.#incident(row[9] as string, row, now));
-    this.#attribute(incidents);
+    this.#attribute(incidents, now);
     return { truncated: rows.length > limit, incidents };
   }
 
@@ -151,7 +145,7 @@ export class IncidentList {
       out.set(unit, { incidents, truncated: rows.length > limit });
       for (const incident of incidents) all.push(incident);
     }
-    this.#attribute(all);
+    this.#attribute(all, now);
     return out;
   }
 
@@ -162,6 +156,7 @@ export class IncidentList {
   #incident(unit: string, a: readonly unknown[], now: number): Incident {
     const seriesId = a[3] as number | null;
     const names = seriesId === null ? undefined : this.#check(seriesId);
+    if (seriesId !== null) this.#where.set(a[0] as number, { seriesId, agentId: a[2] as number });
     const end = a[5] as number | null;
     return {
       id: a[0] as number,
@@ -178,6 +173,7 @@ export class IncidentList {
       cause: null,
       planned: a[8] === 1,
       linkIncident: null,
+      dependents: [],
     };
   }
 
@@ -201,42 +197,14 @@ export class IncidentList {
     return name;
   }
 
-  /** Marks each check incident outside the datacenter category that a link incident explains. */
-  #attribute(rows: readonly Incident[]): void {
-    const byUnit = new Map<string, Incident[]>();
-    for (const row of rows) {
-      if (row.kind !== "check" || row.category === LINK_CATEGORY) continue;
-      const own = byUnit.get(row.unit);
-      if (own) own.push(row);
-      else byUnit.set(row.unit, [row]);
-    }
-    for (const [unit, own] of byUnit) {
-      let earliest = Number.POSITIVE_INFINITY;
-      let latest = Number.NEGATIVE_INFINITY;
-      for (const row of own) {
-        earliest = Math.min(earliest, row.start);
-        latest = Math.max(latest, row.start);
-      }
-      // A link incident can explain one that began up to a hold time (hours at most) before it.
-      const links = this.#links.all({
-        unit,
-        category: LINK_CATEGORY,
-        earliest,
-        latest: latest + 86_400_000,
-      }) as [number, number, number, number | null][];
-      const spans = links.map(([id, seriesId, start, end]) => {
-        return { id, from: start - holdCap({ interval: this.#check(seriesId)?.interval }), end };
-      });
-      for (const row of own) {
-        const link = spans.find(
-          (l) => l.from <= row.start && (l.end === null || row.start < l.end),
-        );
-        if (link) {
-          row.cause = "link";
-          row.linkIncident = link.id;
-        }
-      }
-    }
+  /**
+   * Marks each check incident that began while a check it depends on was in an incident (from
+   * one hold time before that incident's start, as checks run at different moments), and lists
+   * under each incident the failures of checks that depended on it (dependents.ts).
+   */
+  #attribute(rows: readonly Incident[], now: number): void {
+    this.#relations.attribute(rows, this.#where, now);
+    this.#where.clear();
   }
 }
 

@@ -5,7 +5,7 @@ import type { TimeWindow } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
 import type { UnitConfig } from "../../shared/config/collector.js";
 import { HttpError } from "../../shared/errors.js";
-import type { ScopeTimes } from "../tsdb/index.js";
+import type { CheckSeries, ScopeTimes } from "../tsdb/index.js";
 import { UNIT_SCOPE } from "./availability.js";
 import {
   type CategoryNow,
@@ -114,6 +114,19 @@ function currentChecks(ctx: Readers, unit: string, revoked: ReadonlySet<number>,
   return checks.map((check) => ({ check, now: states.get(check.id) as CheckNow }));
 }
 
+/** Each check's state now, and whether a check it depends on is down now too. */
+function withParents(ctx: Readers, checks: readonly { check: CheckSeries; now: CheckNow }[]) {
+  const stateOf = new Map(checks.map((c) => [`${c.check.agentId}\u0000${c.check.check}`, c.now]));
+  const { dependencies } = ctx.history;
+  return checks.map(({ check, now }) => ({
+    category: check.category,
+    state: now.state,
+    parentDown: dependencies
+      .parents(check.agentId, check.unit, check.check)
+      .some((p) => stateOf.get(`${check.agentId}\u0000${p}`)?.state === "down"),
+  }));
+}
+
 function categoriesOf(
   states: Record<string, CategoryNow>,
   times: Map<string, ScopeTimes> | undefined,
@@ -154,9 +167,7 @@ export function unitsStatus(ctx: Readers, window: TimeWindow, only?: string): Un
     generatedAt: now,
     units: units.map((unit) => {
       const checks = currentChecks(ctx, unit.id, revoked, now);
-      const states = categoryStates(
-        checks.map((c) => ({ category: c.check.category, state: c.now.state })),
-      );
+      const states = categoryStates(withParents(ctx, checks));
       const own = times.get(unit.id);
       return {
         ...unitInfo(unit),

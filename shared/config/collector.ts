@@ -2,6 +2,7 @@
 // kept, when a failing check becomes an incident and who is told about it.
 import { z } from "zod";
 import { duration } from "../duration.js";
+import { CHECK_NAME } from "../protocol.js";
 import { isLoopback, listenSchema } from "./address.js";
 import { maintenanceWindowSchema, unknownMaintenanceUnits } from "./maintenance.js";
 import { httpUrl } from "./notification-channels.js";
@@ -29,6 +30,11 @@ export const unitSchema = z
     leader: person.optional(),
     /** The unit's IT contact. */
     contact: person.optional(),
+    /**
+     * The check (by name, on each agent that has it) the unit's remote checks depend on unless
+     * they name their own dependsOn: its gateway or its data-center link.
+     */
+    root: z.string().regex(CHECK_NAME, "must be a check's name").optional(),
   })
   .transform((unit) => ({ ...unit, name: unit.name ?? unit.id }));
 export type UnitConfig = z.infer<typeof unitSchema>;

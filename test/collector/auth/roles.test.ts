@@ -21,10 +21,10 @@ describe("can", () => {
       ]),
     );
     expect(table).toEqual({
-      city: "read:ab signoff:-- agents:-- users:-- audit:--",
-      unit: "read:a- signoff:a- agents:-- users:-- audit:--",
-      operator: "read:ab signoff:-- agents:ab users:-- audit:--",
-      admin: "read:ab signoff:ab agents:ab users:ab audit:ab",
+      city: "read:ab signoff:-- agents:-- users:-- audit:-- maintenance:--",
+      unit: "read:a- signoff:a- agents:-- users:-- audit:-- maintenance:a-",
+      operator: "read:ab signoff:-- agents:ab users:-- audit:-- maintenance:ab",
+      admin: "read:ab signoff:ab agents:ab users:ab audit:ab maintenance:ab",
     });
   });
 

@@ -117,7 +117,7 @@ notifications:
   groupWait: "10s"
   resolveWait: "60s"
 units:
-  - { id: so-tttt, name: "Sở Thông tin và Truyền thông" }
+  - { id: so-tttt, name: "Sở Thông tin và Truyền thông", root: dc-link }
 `,
     );
     cleanups.push(() => collector?.program.stop());
