@@ -45,13 +45,16 @@ function bootId(): string {
   }
 }
 
-/** What the agent says of itself in its hello. */
-export function agentHello(): Omit<Hello, "type" | "v"> {
+/** What the agent says of itself in its hello, with its checks' display titles. */
+export function agentHello(config: AgentConfig): Omit<Hello, "type" | "v"> {
   return {
     agentVersion: VERSION,
     hostname: hostname(),
     os: `${type()} ${release()} ${arch()}`,
     bootId: bootId(),
+    titles: Object.fromEntries(
+      config.checks.flatMap((check) => (check.title ? [[check.name, check.title]] : [])),
+    ),
   };
 }
 
@@ -120,7 +123,7 @@ export async function startAgent(
     ...collectorAddress(config),
     outbox,
     log: log.child({ component: "link" }),
-    hello: agentHello(),
+    hello: agentHello(config),
   });
   const self = new SelfReport(outbox, errors, append);
   const schedulerFor = (current: AgentConfig) =>
@@ -191,9 +194,12 @@ export async function startAgent(
         );
       }
       const address = (c: AgentConfig) => JSON.stringify([c.collector, c.token, c.tlsCa, c.tlsPin]);
-      if (address(next) !== address(config)) {
-        link.reconfigure(collectorAddress(next));
-        changed.push("collector");
+      const titles = (c: AgentConfig) => JSON.stringify(agentHello(c).titles);
+      // The titles travel with the hello, so new ones are said by connecting again.
+      if (address(next) !== address(config) || titles(next) !== titles(config)) {
+        link.reconfigure(collectorAddress(next), agentHello(next));
+        if (address(next) !== address(config)) changed.push("collector");
+        if (titles(next) !== titles(config)) changed.push("titles");
       }
       if (
         JSON.stringify([next.checks, next.concurrency]) !==

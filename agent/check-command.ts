@@ -39,7 +39,7 @@ export async function checkOnce(
   const [outputs, suggestion, link] = await Promise.all([
     Promise.all(config.checks.map((check): Promise<RunOutput> => scheduler.runOnce(check))),
     suggestGateway(config.checks),
-    options.offline ? undefined : testLink(collectorAddress(config), agentHello()),
+    options.offline ? undefined : testLink(collectorAddress(config), agentHello(config)),
   ]);
   await scheduler.stop(); // closes what the probes kept open (SNMP sessions)
   let text = formatCheckTable(outputs, link && linkRow(link));

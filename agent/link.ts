@@ -59,6 +59,7 @@ export class Link {
   #state: LinkState = "closed";
   #since = Date.now();
   #address: CollectorAddress;
+  #hello: Omit<Hello, "type" | "v">;
   #welcome: { unit: string; agent: string } | undefined;
   #problem: (Advice & { at: number }) | undefined;
   readonly #reconnect: ReconnectPolicy;
@@ -75,6 +76,7 @@ export class Link {
 
   constructor(private readonly options: LinkOptions) {
     this.#address = options;
+    this.#hello = options.hello;
     this.#maxInFlight = options.maxInFlight ?? 4;
     this.#reconnect = new ReconnectPolicy(
       options.minBackoffMs ?? 1000,
@@ -130,11 +132,12 @@ export class Link {
   }
 
   /**
-   * Connects with another address (agent.yaml reloaded): the current connection closes, the next
-   * one starts at once, and a refusal of the old token no longer holds.
+   * Connects with another address or hello (agent.yaml reloaded): the current connection closes,
+   * the next one starts at once, and a refusal of the old token no longer holds.
    */
-  reconfigure(address: CollectorAddress): void {
+  reconfigure(address: CollectorAddress, hello: Omit<Hello, "type" | "v"> = this.#hello): void {
     this.#address = address;
+    this.#hello = hello;
     this.#reconnect.reset();
     this.#problem = undefined;
     if (this.#state === "stopped") return;
@@ -167,7 +170,7 @@ export class Link {
     socket.on("open", () => {
       this.#setState("open");
       this.#alive();
-      const hello: Hello = { type: "hello", v: PROTOCOL_VERSION, ...this.options.hello };
+      const hello: Hello = { type: "hello", v: PROTOCOL_VERSION, ...this.#hello };
       socket.send(JSON.stringify(hello));
     });
     socket.on("ping", () => this.#alive());

@@ -19,6 +19,7 @@ import { openDatabase } from "./db/database.js";
 import { StorageHealth } from "./db/storage-health.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
+import { AVAILABILITY_TARGET } from "./inspection/findings.js";
 import { History } from "./inspection/history.js";
 import { inspectionReaders } from "./inspection/readers.js";
 import { syncUnits, unitRoots } from "./inspection/units.js";
@@ -93,6 +94,7 @@ export async function startCollector(
   });
   const batches = new BatchStore(db, { ...history.hooks, sample: forwarder.onStored }, budget);
   publishUnits(metrics, config.units);
+  metrics.availabilityTarget.set(AVAILABILITY_TARGET);
 
   const names = new Map<number, AgentLabels>();
   const latest = new LatestValues(config.metrics.staleness, (id) => {
@@ -153,6 +155,7 @@ export async function startCollector(
     sessionTtlMs: config.web.session,
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
     health,
+    reports: config.reports,
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls

@@ -208,6 +208,11 @@ export const METRICS = {
     "gauge",
     "1 while a planned maintenance window covers the check; absent otherwise.",
   ),
+  availabilityTarget: collector(
+    "giamsat_availability_target_ratio",
+    "gauge",
+    "Share of observed time a category should be up: the target the inspection reports hold units to.",
+  ),
   ingestedSamples: collector(
     "giamsat_collector_ingested_samples_total",
     "counter",

@@ -44,6 +44,10 @@ export const MAX_METRIC_NAME = 128;
 export const MAX_SERIES_LABEL_CHARS = 512;
 export const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const checkName = z.string().regex(CHECK_NAME, "must be 1-64 letters, digits, '_', '.' or '-'");
+/** A check's display title (agent.yaml `title`), at most this long. */
+export const MAX_TITLE = 200;
+/** Titles one hello may carry: more checks than any agent runs. */
+export const MAX_TITLES = 2000;
 const kind = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/);
 
 const labels = z
@@ -108,6 +112,16 @@ export const helloSchema = z.strictObject({
   hostname: z.string().max(255),
   os: z.string().max(255),
   bootId: z.string().max(64),
+  /**
+   * The display titles of the agent's checks, by check name: optional, so older agents still say
+   * hello; when present it replaces the titles the collector kept for this agent.
+   */
+  titles: z
+    .record(checkName, z.string().min(1).max(MAX_TITLE))
+    .refine((titles) => Object.keys(titles).length <= MAX_TITLES, {
+      message: `at most ${MAX_TITLES} titles`,
+    })
+    .optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
 

@@ -157,16 +157,34 @@ export class AgentStore {
     return live;
   }
 
+  /**
+   * What the agent says of itself; titles, when it sends them (an older agent does not), replace
+   * those kept for its checks.
+   */
   recordHello(
     id: number,
-    hello: { hostname: string; os: string; agentVersion: string },
+    hello: {
+      hostname: string;
+      os: string;
+      agentVersion: string;
+      titles?: Record<string, string> | undefined;
+    },
     now: number,
   ): void {
-    this.db
-      .prepare(
-        "UPDATE agents SET hostname = ?, os = ?, agent_version = ?, last_seen = ? WHERE id = ?",
-      )
-      .run(hello.hostname, hello.os, hello.agentVersion, now, id);
+    const { titles } = hello;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          "UPDATE agents SET hostname = ?, os = ?, agent_version = ?, last_seen = ? WHERE id = ?",
+        )
+        .run(hello.hostname, hello.os, hello.agentVersion, now, id);
+      if (titles === undefined) return;
+      this.db.prepare("DELETE FROM check_titles WHERE agent_id = ?").run(id);
+      const insert = this.db.prepare(
+        "INSERT INTO check_titles (agent_id, check_name, title) VALUES (?, ?, ?)",
+      );
+      for (const [check, title] of Object.entries(titles)) insert.run(id, check, title);
+    })();
   }
 
   /** The unit and name of an agent, as they appear in labels. */

@@ -5,7 +5,8 @@ export type Role = (typeof ROLES)[number];
 
 /**
  * - read: see a unit's status, pages, reports and API data
- * - signoff: sign a unit's inspection summary
+ * - signoff: sign a unit's inspection summary: its leader in charge only (a `unit` user marked
+ *   leader), with their own account, as the directive asks of the leader; nobody signs for them
  * - agents: enroll, revoke and rotate agents
  * - users: add and remove people
  * - audit: read the audit log
@@ -20,6 +21,8 @@ export interface User {
   role: Role;
   /** The one unit of a `unit` user; null for the other roles. */
   unit: string | null;
+  /** A `unit` user who is the unit's leader in charge of IT: the one who signs its inspection. */
+  leader?: boolean;
 }
 
 /** What each role may do; `unit` users only within their own unit. */
@@ -27,7 +30,7 @@ const GRANTS: Record<Role, readonly Action[]> = {
   city: ["read"],
   unit: ["read", "signoff", "maintenance"],
   operator: ["read", "agents", "maintenance"],
-  admin: ACTIONS,
+  admin: ["read", "agents", "users", "audit", "maintenance"],
 };
 
 /**
@@ -36,6 +39,7 @@ const GRANTS: Record<Role, readonly Action[]> = {
  */
 export function can(user: User, action: Action, unit?: string): boolean {
   if (!GRANTS[user.role].includes(action)) return false;
+  if (action === "signoff" && user.leader !== true) return false;
   if (user.role !== "unit") return true;
   return unit === undefined || unit === user.unit;
 }

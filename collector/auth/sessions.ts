@@ -34,7 +34,7 @@ export class SessionStore {
 
   constructor(private readonly db: Db) {
     this.#resolve = db.prepare(`
-      SELECT s.expires_at AS expiresAt, u.id, u.name, u.role, u.unit_id AS unit
+      SELECT s.expires_at AS expiresAt, u.id, u.name, u.role, u.unit_id AS unit, u.leader
       FROM sessions s JOIN users u ON u.id = s.user_id
       WHERE s.hash = ? AND s.expires_at > ?`);
   }
@@ -56,11 +56,24 @@ export class SessionStore {
     // A session cookie is 43 base64url characters; anything else is not looked up.
     if (cookie === undefined || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
     const row = this.#resolve.get(hash(cookie), now) as
-      | { expiresAt: number; id: number; name: string; role: Role; unit: string }
+      | {
+          expiresAt: number;
+          id: number;
+          name: string;
+          role: Role;
+          unit: string;
+          leader: number;
+        }
       | undefined;
     if (!row) return undefined;
     return {
-      user: { id: row.id, name: row.name, role: row.role, unit: row.unit },
+      user: {
+        id: row.id,
+        name: row.name,
+        role: row.role,
+        unit: row.unit,
+        leader: row.leader === 1,
+      },
       csrf: csrfOf(cookie),
       expiresAt: row.expiresAt,
     };

@@ -67,10 +67,11 @@ interface RawUser {
   unit: string | null;
   password: string;
   createdAt: number;
+  leader: number;
 }
 
 const SELECT =
-  "SELECT id, name, role, unit_id AS unit, password, created_at AS createdAt FROM users";
+  "SELECT id, name, role, unit_id AS unit, password, created_at AS createdAt, leader FROM users";
 
 export class UserStore {
   /** Checking a name that does not exist costs as much as a wrong password. */
@@ -110,13 +111,16 @@ export class UserStore {
     }
   }
 
+  /** `leader`: the unit's leader in charge, who signs its inspection (role unit only). */
   async add(
     name: string,
     role: string,
     unit: string | undefined,
     password: string,
     now: number,
+    options: { leader?: boolean } = {},
   ): Promise<User> {
+    const leader = options.leader ?? false;
     if (!USER_NAME.test(name)) {
       throw new ConfigError(`--name: "${name}" must be 1-64 letters, digits, '_', '.', '@' or '-'`);
     }
@@ -129,6 +133,9 @@ export class UserStore {
     if (role !== "unit" && unit !== undefined) {
       throw new ConfigError(`--unit: only users of role unit belong to one unit, not ${role}`);
     }
+    if (leader && role !== "unit") {
+      throw new ConfigError(`--leader: only a unit's user can be its leader, not a ${role} user`);
+    }
     if (unit !== undefined && !this.db.prepare("SELECT 1 FROM units WHERE id = ?").get(unit)) {
       throw new ConfigError(`--unit: no unit "${unit}" in the config's units`);
     }
@@ -138,11 +145,11 @@ export class UserStore {
     const id = Number(
       this.db
         .prepare(
-          "INSERT INTO users (name, role, unit_id, password, created_at) VALUES (?, ?, ?, ?, ?)",
+          "INSERT INTO users (name, role, unit_id, password, created_at, leader) VALUES (?, ?, ?, ?, ?, ?)",
         )
-        .run(name, role, unit ?? null, hash, now).lastInsertRowid,
+        .run(name, role, unit ?? null, hash, now, leader ? 1 : 0).lastInsertRowid,
     );
-    return { id, name, role: role as Role, unit: unit ?? null };
+    return { id, name, role: role as Role, unit: unit ?? null, leader };
   }
 
   /** Sets a new password and ends the user's sessions; false when there is no such user. */
@@ -167,7 +174,7 @@ export class UserStore {
 
   list(): UserRow[] {
     return (this.db.prepare(`${SELECT} ORDER BY name`).all() as RawUser[]).map(
-      ({ password: _, ...user }) => user,
+      ({ password: _, leader, ...user }) => ({ ...user, leader: leader === 1 }),
     );
   }
 
@@ -182,7 +189,13 @@ export class UserStore {
         return undefined;
       }
       if (!(await verifyPassword(password, row.password))) return undefined;
-      return { id: row.id, name: row.name, role: row.role, unit: row.unit };
+      return {
+        id: row.id,
+        name: row.name,
+        role: row.role,
+        unit: row.unit,
+        leader: row.leader === 1,
+      };
     });
   }
 

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
 listen: "127.0.0.1:${port}"
 database: "./collector.db"
 web: { auth: false }   # logins off: allowed only because the collector listens on loopback
+reports: { place: "Đà Nẵng", authority: "UBND thành phố Đà Nẵng" }   # how printed reports present themselves
 units:
   - id: ${UNIT}
     name: "Đơn vị thử nghiệm (demo)"
@@ -51,14 +52,15 @@ units:
   const collector = await startCollector(config, log);
   const agentFile = resolve(dataDir, "agent.yaml");
   const wsUrl = `${collector.url.replace(/^http/, "ws")}/agent`;
-  // One check per inspection category, all against this machine, so every column has data.
+  // One check per inspection category, all against this machine, so every column has data; each
+  // with the title leaders read.
   const { hostname: host, port: collectorPort } = new URL(collector.url);
   const checks = `checks:
-  - { name: loopback, category: lan, kind: ping, host: "127.0.0.1", count: 3, interval: "10s" }
-  - { name: collector-port, category: online_app, kind: tcp, host: "${host}", port: ${collectorPort}, interval: "10s" }
-  - { name: collector-process, category: shared_software, kind: process, match: "collector/cli/demo.js", interval: "30s" }
-  - { name: collector-health, category: website, kind: http, url: "${collector.url}/healthz", contains: "ok", interval: "10s" }
-  - { name: datacenter-link, category: datacenter, kind: tcp, host: "${host}", port: ${collectorPort}, interval: "10s" }
+  - { name: loopback, title: "Mạng nội bộ của máy này", category: lan, kind: ping, host: "127.0.0.1", count: 3, interval: "10s" }
+  - { name: collector-port, title: "Cổng dịch vụ của bộ thu", category: online_app, kind: tcp, host: "${host}", port: ${collectorPort}, interval: "10s" }
+  - { name: collector-process, title: "Chương trình bộ thu", category: shared_software, kind: process, match: "collector/cli/demo.js", interval: "30s" }
+  - { name: collector-health, title: "Trang kiểm tra của bộ thu", category: website, kind: http, url: "${collector.url}/healthz", contains: "ok", interval: "10s" }
+  - { name: datacenter-link, title: "Đường truyền về Trung tâm", category: datacenter, kind: tcp, host: "${host}", port: ${collectorPort}, interval: "10s" }
 `;
   writeFileSync(
     agentFile,

@@ -7,7 +7,7 @@ import { loadCollectorConfig } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { syncUnits } from "../inspection/units.js";
 
-export const USER_HELP = `  giamsat-collector user add      --config collector.yaml --name USER --role ROLE [--unit ID]
+export const USER_HELP = `  giamsat-collector user add      --config collector.yaml --name USER --role ROLE [--unit ID] [--leader]
   giamsat-collector user password --config collector.yaml --name USER
   giamsat-collector user remove   --config collector.yaml --name USER
   giamsat-collector user list     --config collector.yaml`;
@@ -17,6 +17,8 @@ const common = {
   name: { type: "string" },
   role: { type: "string" },
   unit: { type: "string" },
+  /** The unit's leader in charge of IT: the one account that signs its inspections. */
+  leader: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -47,10 +49,11 @@ export async function userCommand(args: string[], help: () => number): Promise<n
         const name = requireOption(values, "name");
         const role = requireOption(values, "role");
         const password = await readPassword();
-        await users.add(name, role, values.unit, password, Date.now());
-        audit("user.add", { role });
+        const leader = values.leader ?? false;
+        await users.add(name, role, values.unit, password, Date.now(), { leader });
+        audit("user.add", { role, ...(leader ? { leader } : {}) });
         process.stderr.write(
-          `Added ${role} user "${name}"${values.unit ? ` of unit "${values.unit}"` : ""}.\n`,
+          `Added ${leader ? "the leader, " : ""}${role} user "${name}"${values.unit ? ` of unit "${values.unit}"` : ""}.\n`,
         );
         return 0;
       }
@@ -72,7 +75,8 @@ export async function userCommand(args: string[], help: () => number): Promise<n
       }
       case "list":
         for (const user of users.list()) {
-          process.stdout.write(`${user.name}\t${user.role}\t${user.unit ?? "-"}\n`);
+          const role = user.leader ? `${user.role} (leader)` : user.role;
+          process.stdout.write(`${user.name}\t${role}\t${user.unit ?? "-"}\n`);
         }
         return 0;
       default:

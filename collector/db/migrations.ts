@@ -309,6 +309,19 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   "ALTER TABLE sessions DROP COLUMN csrf;",
   // 8: notifications: events, notifications, the send queue, channels' state (migration-8.ts).
   MIGRATION_8,
+  // 9: what leaders read and sign. The display titles of checks, as each agent's hello last sent
+  // them (agent.yaml `title`); the leader flag of a unit's user, the one account that signs the
+  // unit's inspection; and the leader's title a sign-off was signed as, next to the name.
+  `
+  CREATE TABLE check_titles (
+    agent_id INTEGER NOT NULL REFERENCES agents(id),
+    check_name TEXT NOT NULL,
+    title TEXT NOT NULL,
+    PRIMARY KEY (agent_id, check_name)
+  ) WITHOUT ROWID;
+  ALTER TABLE users ADD COLUMN leader INTEGER NOT NULL DEFAULT 0 CHECK (leader IN (0, 1));
+  ALTER TABLE signoffs ADD COLUMN inspector_title TEXT;
+  `,
   // 12: planned maintenance windows and planned incidents (migration-12.ts).
   MIGRATION_12,
 ];

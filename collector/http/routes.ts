@@ -39,11 +39,17 @@ export interface RouteSpec {
 
 const text = (max = 200) => z.string().max(max).optional();
 const lang = z.enum(["vi", "en"]).optional();
+/** A printable report: its period, and CSV or the print view instead of the page (JSON is the API's). */
 const reportQuery = z.strictObject({
   lang,
   period: text(20),
-  format: z.enum(["html", "csv", "json"]).optional(),
+  format: z.enum(["html", "csv"]).optional(),
+  view: z.enum(["print"]).optional(),
 });
+const pageNumber = z
+  .string()
+  .regex(/^[1-9]\d{0,5}$/, "must be a page number from 1")
+  .optional();
 
 export const ROUTES = {
   healthz: { method: "GET", path: "/healthz", access: "public" },
@@ -55,13 +61,18 @@ export const ROUTES = {
     access: "public",
     query: z.strictObject({ lang, next: text(500) }),
   },
-  login: { method: "POST", path: "/login", access: "public" },
+  login: { method: "POST", path: "/login", access: "public", query: z.strictObject({ lang }) },
   logout: { method: "POST", path: "/logout", access: "user" },
   overview: {
     method: "GET",
     path: "/",
     access: "read",
-    query: z.strictObject({ lang, window: text(10), sort: z.enum(["worst", "name"]).optional() }),
+    query: z.strictObject({
+      lang,
+      window: text(10),
+      sort: z.enum(["worst", "name"]).optional(),
+      period: text(20),
+    }),
   },
   audit: {
     method: "GET",
@@ -80,7 +91,15 @@ export const ROUTES = {
     path: "/units/:id",
     access: "read",
     unit: "id",
-    query: z.strictObject({ lang, window: text(10) }),
+    query: z.strictObject({
+      lang,
+      window: text(10),
+      page: pageNumber,
+      saved: z
+        .string()
+        .regex(/^\d{1,15}$/)
+        .optional(),
+    }),
   },
   report: {
     method: "GET",

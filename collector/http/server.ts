@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { z } from "zod";
+import type { ReportsConfig } from "../../shared/config/collector.js";
 import { HttpError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
 import { listAudit } from "../auth/audit.js";
@@ -11,7 +12,7 @@ import { DeviceCookies } from "../auth/devices.js";
 import { Guard } from "../auth/guard.js";
 import { LoginThrottle } from "../auth/login-throttle.js";
 import { AddressLimiter } from "../auth/rate-limit.js";
-import { LOCAL_USER } from "../auth/roles.js";
+import { LOCAL_USER, type User } from "../auth/roles.js";
 import { SessionStore } from "../auth/sessions.js";
 import { UserStore } from "../auth/users.js";
 import type { Db } from "../db/database.js";
@@ -24,10 +25,12 @@ import { MaintenanceActions } from "./api/maintenance.js";
 import { answerApi, apiRoutes } from "./api/router.js";
 import { loginHandlers } from "./login.js";
 import { AUDIT_PAGE, renderAudit } from "./pages/audit.js";
+import { renderError, sameSiteReferer } from "./pages/error-page.js";
+import { pageHandlers } from "./pages/handlers.js";
+import type { Html } from "./pages/html.js";
 import { LANGUAGES, langOf } from "./pages/i18n/index.js";
 import { chromeOf } from "./pages/layout.js";
 import { userBar } from "./pages/login.js";
-import { pageHandlers } from "./pages/pages.js";
 import { API_QUERY, PAGE_QUERY, parseQuery } from "./query.js";
 import type { Handlers, RequestContext } from "./request.js";
 import { send, sendHtml, sendJson } from "./respond.js";
@@ -48,6 +51,8 @@ export interface HttpDeps {
   secure: boolean;
   sessionTtlMs: number;
   loginFailuresPerMinute: number;
+  /** How the printed reports present themselves (collector.yaml reports). */
+  reports?: ReportsConfig | undefined;
   /** Whether the last writes succeeded and there is room to write (/healthz). */
   health: StorageHealth;
 }
@@ -56,6 +61,8 @@ export interface HttpDeps {
 const HSTS = "max-age=31536000";
 
 const NO_QUERY = z.strictObject({});
+/** Paths machines read: their errors stay plain text, not pages. */
+const MACHINE_PATHS = new Set(["/metrics", "/healthz"]);
 /** An API route's query before the caller is known: bounded only, checked in full afterwards. */
 const BOUNDED_QUERY = z.object({}).catchall(z.string().max(200));
 
@@ -78,8 +85,10 @@ export function createHandler(deps: HttpDeps) {
     deps.readers.history.maintenance,
     deps.readers.now,
   );
-  const header = (ctx: RequestContext) =>
-    userBar(ctx.user, ctx.csrf(), deps.auth, LANGUAGES[langOf(ctx.url)]);
+  const header = (ctx: RequestContext) => {
+    const lang = langOf(ctx.url);
+    return userBar(ctx.user, ctx.csrf(), deps.auth, LANGUAGES[lang], lang);
+  };
   const handlers: Handlers = {
     healthz: ({ response }) => {
       // An immediate transaction takes the write lock, so this fails when the file cannot be written.
@@ -109,7 +118,13 @@ export function createHandler(deps: HttpDeps) {
       log: deps.log,
       header,
     }),
-    ...pageHandlers({ db: deps.db, ctx: deps.readers, log: deps.log, header }),
+    ...pageHandlers({
+      db: deps.db,
+      ctx: deps.readers,
+      log: deps.log,
+      reports: deps.reports,
+      header,
+    }),
     apiUnits: api,
     apiUnit: api,
     apiChecks: api,
@@ -126,7 +141,17 @@ export function createHandler(deps: HttpDeps) {
     },
   };
 
-  const serve = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
+  /** The bar of an error page: the user when the guard let the request as far as its handler. */
+  const errorHeader = (url: URL, seen: { user?: User | undefined }): Html => {
+    const lang = langOf(url);
+    return userBar(seen.user, "", deps.auth, LANGUAGES[lang], lang, { logout: false });
+  };
+  const serve = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    seen: { user?: User | undefined },
+  ) => {
     const route = matchRoute(request.method ?? "GET", url.pathname);
     const { spec, params } = route;
     const checked = spec.api ? BOUNDED_QUERY : (spec.query ?? NO_QUERY);
@@ -134,6 +159,7 @@ export function createHandler(deps: HttpDeps) {
     const unit =
       spec.unit === undefined ? undefined : (params as Record<string, string>)[spec.unit];
     const access = await guard.check(request, response, url, { ...spec, unit });
+    seen.user = access.user;
     const query =
       spec.api && spec.query ? parseQuery(url.searchParams, spec.query, API_QUERY) : pageQuery;
     const ctx = { request, response, url, route, query: query as QueryOf<RouteName>, ...access };
@@ -143,9 +169,10 @@ export function createHandler(deps: HttpDeps) {
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? "/", "http://collector");
+    const seen: { user?: User | undefined } = {};
     if (deps.secure) response.setHeader("Strict-Transport-Security", HSTS);
     try {
-      await serve(request, response, url);
+      await serve(request, response, url, seen);
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
       if (status >= 500) deps.log.error({ err: error, url: url.pathname }, "request failed");
@@ -158,8 +185,19 @@ export function createHandler(deps: HttpDeps) {
       const headers = error instanceof HttpError ? error.headers : {};
       if (url.pathname.startsWith("/api/")) {
         sendJson(response, status, { error: message }, headers);
-      } else {
+      } else if (status < 400 || MACHINE_PATHS.has(url.pathname)) {
+        // A redirect (to the login form) says it all in its Location; Prometheus and health
+        // checks read plain text.
         send(response, status, "text/plain; charset=utf-8", `${message}\n`, headers);
+      } else {
+        // The language asked for, when the query could be read; Vietnamese otherwise.
+        const page = renderError(
+          chromeOf(url, errorHeader(url, seen)),
+          status,
+          message,
+          sameSiteReferer(request.headers.referer, request.headers.host),
+        );
+        sendHtml(response, status, page, headers);
       }
     }
   };

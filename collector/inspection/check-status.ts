@@ -24,10 +24,21 @@ export interface CheckNow {
   message: string | null;
 }
 
+/** A check down now, as a category names it. */
+export interface FailingCheck {
+  agent: string;
+  check: string;
+  title: string | null;
+  reason: string | null;
+  message: string | null;
+}
+
 export interface CategoryNow {
   state: CategoryState;
   checks: number;
   down: number;
+  /** The checks down now, at most a few (the count is `down`). */
+  failing: FailingCheck[];
   /** Its down checks are all down while a check they depend on is down: that parent's fault. */
   cause: "link" | null;
 }
@@ -79,19 +90,30 @@ export class CheckStatus {
   }
 }
 
+/** Failing checks a category lists. */
+const FAILING_LISTED = 3;
+
 /** Each category's state from its checks' states; every category of CATEGORIES is present. */
 export function categoryStates(
-  checks: readonly { category: string; state: CheckState; parentDown?: boolean }[],
+  checks: readonly {
+    category: string;
+    state: CheckState;
+    failing?: FailingCheck;
+    parentDown?: boolean;
+  }[],
 ): Record<string, CategoryNow> {
   const out: Record<string, CategoryNow> = {};
   for (const category of CATEGORIES) {
-    out[category] = { state: "no_checks", checks: 0, down: 0, cause: null };
+    out[category] = { state: "no_checks", checks: 0, down: 0, failing: [], cause: null };
   }
   for (const check of checks) {
     const entry = out[check.category];
     if (!entry) continue;
     entry.checks++;
     if (check.state === "down") entry.down++;
+    if (check.state === "down" && check.failing && entry.failing.length < FAILING_LISTED) {
+      entry.failing.push(check.failing);
+    }
     if (check.state === "down") entry.state = "down";
     else if (check.state === "up" && entry.state !== "down") entry.state = "up";
     else if (entry.state === "no_checks") entry.state = "no_data";

@@ -25,6 +25,7 @@ export interface Finding {
     | "certificate_expiring"
     | "inventory_changed"
     | "agent_silent"
+    | "no_agent"
     | "mostly_planned";
   severity: Severity;
   params: Record<string, string | number>;
@@ -36,6 +37,8 @@ export interface CategoryFacts {
   availability: number | null;
   coverage: number | null;
   downMs: number;
+  /** Time at least one of the category's checks was down (a union, not a sum over checks). */
+  disruptedMs: number;
   linkMs: number;
   incidents: { count: number; open: number; downtimeMs: number; longestMs: number };
   certificates: {
@@ -62,7 +65,7 @@ export function categoryFindings(facts: CategoryFacts): Finding[] {
         params: {
           availability: round4(facts.availability),
           target: AVAILABILITY_TARGET,
-          downMs: facts.downMs,
+          disruptedMs: facts.disruptedMs,
         },
       });
     } else if (facts.incidents.count === 0 && facts.downMs === 0) {
@@ -99,7 +102,7 @@ export function categoryFindings(facts: CategoryFacts): Finding[] {
       severity: "warning",
       params: {
         count: facts.incidents.count,
-        downtimeMs: facts.incidents.downtimeMs,
+        disruptedMs: facts.disruptedMs,
         longestMs: facts.incidents.longestMs,
       },
     });

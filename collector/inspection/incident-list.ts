@@ -5,6 +5,7 @@ import type { Db } from "../db/database.js";
 import type { CheckSeries, SeriesCatalog } from "../tsdb/index.js";
 import type { Dependencies } from "./dependencies.js";
 import { type Dependent, IncidentRelations, type IncidentSeries } from "./incident-relations.js";
+import { CheckTitles } from "./titles.js";
 
 export interface IncidentFilter {
   unit?: string | undefined;
@@ -15,6 +16,8 @@ export interface IncidentFilter {
   from?: number | undefined;
   to?: number | undefined;
   limit?: number | undefined;
+  /** Incidents to skip, newest first: pages of a long list. */
+  offset?: number | undefined;
 }
 
 export interface Incident {
@@ -23,6 +26,8 @@ export interface Incident {
   unit: string;
   agent: string;
   check: string | null;
+  /** The check's display title (agent.yaml `title`), null without one. */
+  title: string | null;
   category: string | null;
   start: number;
   end: number | null;
@@ -52,6 +57,7 @@ export class IncidentList {
   /** The series and agent of each incident just read, for #attribute. */
   readonly #where = new Map<number, IncidentSeries>();
   readonly #agentNames;
+  readonly #titles;
   /** Agent names by id; an agent's name never changes. */
   readonly #agents = new Map<number, string>();
 
@@ -82,43 +88,33 @@ export class IncidentList {
         GROUP BY unit_id`)
       .raw();
     this.#agentNames = db.prepare("SELECT id, name FROM agents").raw();
+    this.#titles = new CheckTitles(db);
   }
 
   /** Newest first; one more than `limit` is read to tell whether the list was cut. */
   list(filter: IncidentFilter, now: number): IncidentPage {
-    const where: string[] = [];
-    const params: Record<string, string | number> = {};
-    if (filter.unit !== undefined) {
-      where.push("i.unit_id = @unit");
-      params.unit = filter.unit;
-    }
-    if (filter.category !== undefined) {
-      where.push("i.category = @category");
-      params.category = filter.category;
-    }
-    if (filter.kind !== undefined) {
-      where.push("i.kind = @kind");
-      params.kind = filter.kind;
-    }
-    if (filter.state === "open") where.push("i.end_ts IS NULL");
-    if (filter.state === "closed") where.push("i.end_ts IS NOT NULL");
-    if (filter.to !== undefined) {
-      where.push("i.start_ts < @to");
-      params.to = filter.to;
-    }
-    if (filter.from !== undefined) {
-      where.push("(i.end_ts IS NULL OR i.end_ts > @from)");
-      params.from = filter.from;
-    }
+    const { where, params } = conditions(filter);
     const limit = filter.limit ?? 100;
     const rows = this.db
       .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-        ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit`)
+        ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit OFFSET @offset`)
       .raw()
-      .all({ ...params, limit: limit + 1 }) as unknown[][];
+      .all({ ...params, limit: limit + 1, offset: filter.offset ?? 0 }) as unknown[][];
     const incidents = rows.slice(0, limit).map((row) => this.#incident(row[9] as string, row, now));
     this.#attribute(incidents, now);
+    this.#title(incidents);
     return { truncated: rows.length > limit, incidents };
+  }
+
+  /** How many incidents match (limit and offset aside): how many pages a list has. */
+  count(filter: IncidentFilter): number {
+    const { where, params } = conditions(filter);
+    return this.db
+      .prepare(
+        `SELECT count(*) FROM incidents i ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`,
+      )
+      .pluck()
+      .get(params) as number;
   }
 
   /**
@@ -146,6 +142,7 @@ export class IncidentList {
       for (const incident of incidents) all.push(incident);
     }
     this.#attribute(all, now);
+    this.#title(all);
     return out;
   }
 
@@ -164,6 +161,7 @@ export class IncidentList {
       unit,
       agent: this.#agent(a[2] as number),
       check: names?.check ?? null,
+      title: null,
       category: names?.category ?? null,
       start: a[4] as number,
       end,
@@ -197,6 +195,13 @@ export class IncidentList {
     return name;
   }
 
+  #title(incidents: Incident[]): void {
+    if (incidents.length === 0) return;
+    const title = this.#titles.of([...new Set(incidents.map((i) => i.unit))]);
+    for (const incident of incidents)
+      incident.title = title(incident.unit, incident.agent, incident.check);
+  }
+
   /**
    * Marks each check incident that began while a check it depends on was in an incident (from
    * one hold time before that incident's start, as checks run at different moments), and lists
@@ -206,6 +211,38 @@ export class IncidentList {
     this.#relations.attribute(rows, this.#where, now);
     this.#where.clear();
   }
+}
+
+/** The WHERE conditions of a filter, with their parameters. */
+function conditions(filter: IncidentFilter): {
+  where: string[];
+  params: Record<string, string | number>;
+} {
+  const where: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (filter.unit !== undefined) {
+    where.push("i.unit_id = @unit");
+    params.unit = filter.unit;
+  }
+  if (filter.category !== undefined) {
+    where.push("i.category = @category");
+    params.category = filter.category;
+  }
+  if (filter.kind !== undefined) {
+    where.push("i.kind = @kind");
+    params.kind = filter.kind;
+  }
+  if (filter.state === "open") where.push("i.end_ts IS NULL");
+  if (filter.state === "closed") where.push("i.end_ts IS NOT NULL");
+  if (filter.to !== undefined) {
+    where.push("i.start_ts < @to");
+    params.to = filter.to;
+  }
+  if (filter.from !== undefined) {
+    where.push("(i.end_ts IS NULL OR i.end_ts > @from)");
+    params.from = filter.from;
+  }
+  return { where, params };
 }
 
 // Names come from the series catalog and the agents (see #incident): one string column less per

@@ -1,6 +1,8 @@
 // Planned maintenance of a unit in a span, as the summaries report it beside availability: how
 // many occurrences, how long in all (overlaps counted once), and the reasons given.
-import { union } from "./availability.js";
+import { type Interval, union } from "./availability.js";
+import type { Finding } from "./findings.js";
+import type { Incident } from "./incident-list.js";
 import type { Maintenance } from "./maintenance.js";
 import { total } from "./maintenance-schedule.js";
 
@@ -50,5 +52,33 @@ export function plannedWork(
     plannedMs: total(spans),
     reasons: [...new Set(occurrences.map((o) => o.reason))],
     occurrences,
+  };
+}
+
+/** When the check of an incident of the unit was in maintenance within [from, to). */
+export function incidentPlanned(maintenance: Maintenance, unit: string) {
+  return (i: Incident, from: number, to: number): Interval[] =>
+    maintenance.has(unit)
+      ? maintenance.planned(
+          { unit, agent: i.agent, check: i.check ?? undefined, category: i.category ?? undefined },
+          from,
+          to,
+        )
+      : [];
+}
+
+/** Planned work over more than this share of the period is a finding: the figures say little. */
+const MOSTLY_PLANNED = 0.5;
+
+export function mostlyPlanned(planned: PlannedWork, counted: number): Finding | undefined {
+  if (counted <= 0 || planned.plannedMs <= counted * MOSTLY_PLANNED) return undefined;
+  return {
+    code: "mostly_planned",
+    severity: "warning",
+    params: {
+      plannedMs: planned.plannedMs,
+      share: Math.round((planned.plannedMs / counted) * 10_000) / 10_000,
+      count: planned.count,
+    },
   };
 }

@@ -5,8 +5,9 @@
 import { type Period, VIETNAM_TIME_ZONE } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
 import { METRICS } from "../../shared/metrics.js";
-import { DAY, type ScopeTimes } from "../tsdb/index.js";
-import { UNIT_SCOPE, union } from "./availability.js";
+import { DAY, HOUR, holdCap, type ScopeTimes } from "../tsdb/index.js";
+import { UNIT_SCOPE } from "./availability.js";
+import { disrupted, length, observedDown, type ResultSpans } from "./downtime.js";
 import { type Figures, figures } from "./figures.js";
 import {
   type CategoryFacts,
@@ -17,14 +18,16 @@ import {
 import type { Incident } from "./incident-list.js";
 import type { InventoryItem } from "./inventory.js";
 import type { InventoryDiff } from "./inventory-diff.js";
-import { type PlannedWork, plannedWork } from "./planned-work.js";
-import type { Readers } from "./readers.js";
+import { incidentPlanned, mostlyPlanned, type PlannedWork, plannedWork } from "./planned-work.js";
+import type { AgentRecord, Readers } from "./readers.js";
+import { CheckTitles } from "./titles.js";
 import { findUnit, type UnitInfo, unitInfo } from "./unit-status.js";
 import { listUnits, type UnitRow } from "./units.js";
 
 export interface Certificate {
   agent: string;
   check: string;
+  title: string | null;
   category: string;
   /** notAfter, ms since the epoch. */
   notAfter: number;
@@ -43,6 +46,7 @@ export interface SummaryIncident extends Incident {
 export interface InventoryChangeItem {
   agent: string;
   check: string;
+  title: string | null;
   kind: string;
   /** The category of the check that took it; null when no check of that name reports results. */
   category: string | null;
@@ -55,6 +59,11 @@ export interface InventoryChangeItem {
 export interface CategorySummary extends Figures {
   category: string;
   checks: number;
+  /**
+   * Time in the period at least one of the category's checks was seen down in an incident: a
+   * union over its checks, so two checks down together count once (downMs sums them).
+   */
+  disruptedMs: number;
   incidents: {
     count: number;
     open: number;
@@ -85,6 +94,8 @@ export interface InspectionSummary {
   period: SummaryPeriod;
   generatedAt: number;
   overall: Figures;
+  /** Time in the period at least one check of the unit was seen down in an incident (a union). */
+  disruptedMs: number;
   categories: CategorySummary[];
   findings: Finding[];
   incidents: SummaryIncident[];
@@ -115,18 +126,48 @@ export function inspectionSummaries(
       : undefined;
   const incidents = ctx.incidents.listUnits(ids, period.from, until, INCIDENTS_LISTED, now);
   const changes = ctx.inventory.changesOfUnits(ids, period.from, until);
+  const title = new CheckTitles(ctx.history.db).of(ids);
+  const agents = ctx.agents.list();
   return ids.map((id) =>
     summaryOf(ctx, findUnit(units, id), period, now, {
       until,
       times: times?.get(id),
       incidents: incidents.get(id) ?? { incidents: [], truncated: false },
       changes: changes.get(id) ?? [],
+      title,
+      agents: agents.filter((a) => a.unit === id && a.revokedAt === null),
     }),
   );
 }
 
 export function inspectionSummary(ctx: Readers, id: string, period: Period): InspectionSummary {
   return inspectionSummaries(ctx, [id], period)[0] as InspectionSummary;
+}
+
+/**
+ * Where a unit's checks had results: the rollup buckets that hold any (5-minute ones while they are
+ * kept, hourly ones before), each held for as long as a result counts (twice the check's interval),
+ * as availability holds it; the buckets read start one hold before `from`.
+ */
+function resultSpans(ctx: Readers, unit: string, now: number): ResultSpans {
+  const checks = new Map(
+    ctx.history.catalog.unitChecks(unit).map((c) => [`${c.agent}\u0000${c.check}`, c]),
+  );
+  const fineFrom = now - ctx.history.options.retention.fiveMinute;
+  return (incident, from, to) => {
+    const check = checks.get(`${incident.agent}\u0000${incident.check}`);
+    if (check === undefined) return undefined;
+    const hold = holdCap(check);
+    const level = from - hold >= fineFrom ? "5m" : "1h";
+    const size = level === "5m" ? 5 * 60_000 : HOUR;
+    const rows = ctx.history.rollupReader.means(
+      level,
+      JSON.stringify([check.id]),
+      Math.floor((from - hold) / size),
+      Math.ceil(to / size),
+    );
+    return rows.map(([, bucket]) => ({ start: bucket * size, end: (bucket + 1) * size + hold }));
+  };
 }
 
 /** Incidents a summary reads for a unit, newest first; more in the period sets incidentsTruncated. */
@@ -142,6 +183,9 @@ function summaryOf(
     times: Map<string, ScopeTimes> | undefined;
     incidents: { incidents: Incident[]; truncated: boolean };
     changes: readonly InventoryItem[];
+    title: (unit: string, agent: string, check: string) => string | null;
+    /** The unit's agents, not revoked. */
+    agents: readonly AgentRecord[];
   },
 ): InspectionSummary {
   const id = unit.id;
@@ -150,40 +194,18 @@ function summaryOf(
   const clipped = (i: Incident) =>
     Math.max(0, Math.min(i.end ?? until, until) - Math.max(i.start, period.from));
   // A check incident stays open while its agent is silent, but nothing was seen down then: its
-  // downtime is the time in the period minus the time the agent was silent, so the downtime
-  // reported agrees with availability, which counts silence as no data.
-  const silentOf = new Map<string, Incident[]>();
-  for (const i of incidents.incidents) {
-    if (i.kind !== "silence") continue;
-    silentOf.set(i.agent, [...(silentOf.get(i.agent) ?? []), i]);
-  }
-  // Nor is time in planned maintenance downtime: availability leaves it out as well.
+  // downtime is its time in the period while the agent was reporting, so the downtime reported
+  // agrees with availability, which counts silence as no data. Nor is time in planned maintenance
+  // downtime: availability leaves it out as well.
   const maintenance = ctx.history.maintenance;
-  const downtime = (i: Incident) => {
-    const from = Math.max(i.start, period.from);
-    const to = Math.min(i.end ?? until, until);
-    const silent = (silentOf.get(i.agent) ?? []).map((s) => ({
-      start: s.start,
-      end: s.end ?? until,
-    }));
-    const planned = maintenance.has(id)
-      ? maintenance.planned(
-          {
-            unit: id,
-            agent: i.agent,
-            check: i.check ?? undefined,
-            category: i.category ?? undefined,
-          },
-          from,
-          to,
-        )
-      : [];
-    const excused = union([...silent, ...planned]);
-    let ms = Math.max(0, to - from);
-    for (const span of excused)
-      ms -= Math.max(0, Math.min(to, span.end) - Math.max(from, span.start));
-    return Math.max(0, ms);
-  };
+  const down = observedDown(
+    incidents.incidents,
+    period.from,
+    until,
+    resultSpans(ctx, id, now),
+    incidentPlanned(maintenance, id),
+  );
+  const downtime = (i: Incident) => length(down.get(i) ?? []);
 
   // downtimeMs: the part of the incident in the period while its agent was reporting. The
   // incidents were read for this summary alone, so they take the field in place.
@@ -201,6 +223,7 @@ function summaryOf(
     certificates.push({
       agent: series.agent,
       check: series.labels.check ?? "",
+      title: read.title(id, series.agent, series.labels.check ?? ""),
       category: series.labels.category ?? "",
       notAfter,
       daysLeft,
@@ -214,6 +237,7 @@ function summaryOf(
   const inventoryChanges: InventoryChangeItem[] = read.changes.map((item) => ({
     agent: item.agent,
     check: item.check,
+    title: read.title(id, item.agent, item.check),
     kind: item.kind,
     category: categoryOfCheck.get(`${item.agent}\u0000${item.check}`) ?? null,
     ts: item.ts,
@@ -233,6 +257,7 @@ function summaryOf(
       availability: numbers.availability,
       coverage: numbers.coverage,
       downMs: numbers.downMs,
+      disruptedMs: disrupted(down, (i) => i.category === category),
       linkMs: numbers.linkMs,
       incidents: {
         count: own.length,
@@ -249,6 +274,7 @@ function summaryOf(
     return {
       category,
       checks: facts.checks,
+      disruptedMs: facts.disruptedMs,
       ...numbers,
       incidents: { ...facts.incidents, linkCaused: own.filter((i) => i.cause === "link").length },
       findings: categoryFindings(facts),
@@ -258,17 +284,18 @@ function summaryOf(
   const silences = listed.filter((i) => i.kind === "silence");
   const planned = plannedWork(maintenance, id, period.from, until);
   const findings: Finding[] = [];
-  if (counted > 0 && planned.plannedMs > counted * MOSTLY_PLANNED) {
+  const overall = figures(times?.get(UNIT_SCOPE), counted);
+  // Nothing seen in the period and no agent that ever connected: the unit is not watched at all,
+  // which the directive's duty makes the first finding, not six quiet "no data".
+  if (overall.observedMs === 0 && !read.agents.some((a) => a.lastSeen !== null)) {
     findings.push({
-      code: "mostly_planned",
-      severity: "warning",
-      params: {
-        plannedMs: planned.plannedMs,
-        share: Math.round((planned.plannedMs / counted) * 10_000) / 10_000,
-        count: planned.count,
-      },
+      code: "no_agent",
+      severity: "problem",
+      params: { enrolled: read.agents.length },
     });
   }
+  const mostly = mostlyPlanned(planned, counted);
+  if (mostly) findings.push(mostly);
   if (silences.length > 0) {
     findings.push({
       code: "agent_silent",
@@ -292,7 +319,8 @@ function summaryOf(
       until,
     },
     generatedAt: now,
-    overall: figures(times?.get(UNIT_SCOPE), counted),
+    overall,
+    disruptedMs: disrupted(down, () => true),
     categories,
     findings,
     incidents: listed,
@@ -302,6 +330,3 @@ function summaryOf(
     maintenance: planned,
   };
 }
-
-/** Planned work over more than this share of the period is a finding: the figures say little. */
-const MOSTLY_PLANNED = 0.5;

@@ -14,9 +14,11 @@ import {
   categoryStates,
   unitState,
 } from "./check-status.js";
+import { type UnitCondition, unitCondition } from "./condition.js";
 import { type Figures, figures } from "./figures.js";
 import type { Incident } from "./incident-list.js";
 import type { AgentRecord, Readers } from "./readers.js";
+import { CheckTitles } from "./titles.js";
 import { listUnits, type UnitRow } from "./units.js";
 
 export type Person = NonNullable<UnitConfig["leader"]>;
@@ -44,6 +46,8 @@ export type CategoryStatus = CategoryNow & Figures;
 
 export interface UnitStatus extends UnitInfo, Figures {
   state: CategoryState;
+  /** The worst a leader must know of the unit now, and why (condition.ts). */
+  condition: UnitCondition;
   categories: Record<string, CategoryStatus>;
   agents: AgentInfo[];
   openIncidents: number;
@@ -64,6 +68,8 @@ export interface UnitDetail extends TimeWindow, UnitStatus {
 export interface CheckRow extends CheckNow, Figures {
   agent: string;
   check: string;
+  /** The display title from agent.yaml, null without one. */
+  title: string | null;
   category: string;
   kind: string;
   intervalMs: number | null;
@@ -114,17 +120,14 @@ function currentChecks(ctx: Readers, unit: string, revoked: ReadonlySet<number>,
   return checks.map((check) => ({ check, now: states.get(check.id) as CheckNow }));
 }
 
-/** Each check's state now, and whether a check it depends on is down now too. */
-function withParents(ctx: Readers, checks: readonly { check: CheckSeries; now: CheckNow }[]) {
+/** Whether a check it depends on is down now too, for each of these checks. */
+function parentsDown(ctx: Readers, checks: readonly { check: CheckSeries; now: CheckNow }[]) {
   const stateOf = new Map(checks.map((c) => [`${c.check.agentId}\u0000${c.check.check}`, c.now]));
   const { dependencies } = ctx.history;
-  return checks.map(({ check, now }) => ({
-    category: check.category,
-    state: now.state,
-    parentDown: dependencies
+  return (check: CheckSeries) =>
+    dependencies
       .parents(check.agentId, check.unit, check.check)
-      .some((p) => stateOf.get(`${check.agentId}\u0000${p}`)?.state === "down"),
-  }));
+      .some((p) => stateOf.get(`${check.agentId}\u0000${p}`)?.state === "down");
 }
 
 function categoriesOf(
@@ -154,12 +157,22 @@ export function unitsStatus(ctx: Readers, window: TimeWindow, only?: string): Un
     window.to,
     now,
   );
+  const db = ctx.history.db;
   const open = new Map(
-    ctx.history.db
+    db
       .prepare("SELECT unit_id, count(*) FROM incidents WHERE end_ts IS NULL GROUP BY unit_id")
       .raw()
       .all() as [string, number][],
   );
+  const silentSince = new Map(
+    db
+      .prepare(
+        "SELECT agent_id, min(start_ts) FROM incidents WHERE end_ts IS NULL AND kind = 'silence' GROUP BY agent_id",
+      )
+      .raw()
+      .all() as [number, number][],
+  );
+  const title = new CheckTitles(db).of(units.map((u) => u.id));
   const windowMs = window.to - window.from;
   return {
     from: window.from,
@@ -167,11 +180,33 @@ export function unitsStatus(ctx: Readers, window: TimeWindow, only?: string): Un
     generatedAt: now,
     units: units.map((unit) => {
       const checks = currentChecks(ctx, unit.id, revoked, now);
-      const states = categoryStates(withParents(ctx, checks));
+      const parentDown = parentsDown(ctx, checks);
+      const states = categoryStates(
+        checks.map(({ check, now: state }) => ({
+          category: check.category,
+          state: state.state,
+          failing: {
+            agent: check.agent,
+            check: check.check,
+            title: title(unit.id, check.agent, check.check),
+            reason: state.reason,
+            message: state.message,
+          },
+          parentDown: parentDown(check),
+        })),
+      );
       const own = times.get(unit.id);
+      const live = agents.filter((a) => a.unit === unit.id && a.revokedAt === null);
       return {
         ...unitInfo(unit),
         state: unitState(states),
+        condition: unitCondition({
+          categories: states,
+          agents: live.map((a) => ({
+            lastSeen: a.lastSeen,
+            silentSince: silentSince.get(a.id) ?? null,
+          })),
+        }),
         ...figures(own?.get(UNIT_SCOPE), windowMs),
         categories: categoriesOf(states, own, windowMs),
         agents: agents.filter((a) => a.unit === unit.id).map(agentInfo),
@@ -212,6 +247,7 @@ export function unitChecks(ctx: Readers, id: string, window: TimeWindow): UnitCh
   );
   const windowMs = window.to - window.from;
   const all = ctx.history.catalog.unitChecks(id);
+  const title = new CheckTitles(ctx.history.db).of([id]);
   const states = ctx.status.many(
     all.filter((c) => !revoked.has(c.agentId)),
     now,
@@ -226,6 +262,7 @@ export function unitChecks(ctx: Readers, id: string, window: TimeWindow): UnitCh
     return {
       agent: check.agent,
       check: check.check,
+      title: title(id, check.agent, check.check),
       category: check.category,
       kind: check.kind,
       intervalMs: check.interval ?? null,

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { CATEGORIES } from "../categories.js";
 import { duration } from "../duration.js";
-import { CHECK_NAME } from "../protocol.js";
+import { CHECK_NAME, MAX_TITLE } from "../protocol.js";
 
 /** Parents a check may name in dependsOn. */
 export const MAX_PARENTS = 16;
@@ -11,6 +11,8 @@ export const MAX_PARENTS = 16;
 /** Fields every check has; each probe adds its own next to these. */
 export const checkBaseShape = {
   name: z.string().regex(CHECK_NAME, "must be 1-64 letters, digits, '_', '.' or '-'"),
+  /** What leaders read instead of the name, e.g. "Cổng dịch vụ công"; sent with the hello. */
+  title: z.string().trim().min(1).max(MAX_TITLE).optional(),
   category: z.enum(CATEGORIES),
   interval: duration({ min: 1000 }).prefault("60s"),
   timeout: duration({ min: 100, max: 600_000 }).prefault("10s"),
@@ -27,6 +29,7 @@ export const checkBaseShape = {
 
 export interface CheckBase {
   name: string;
+  title?: string | undefined;
   category: (typeof CATEGORIES)[number];
   kind: string;
   /** Milliseconds between runs. */

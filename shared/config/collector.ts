@@ -39,6 +39,24 @@ export const unitSchema = z
   .transform((unit) => ({ ...unit, name: unit.name ?? unit.id }));
 export type UnitConfig = z.infer<typeof unitSchema>;
 
+/**
+ * How the printed inspection reports present themselves, in the administrative format: the place
+ * in "Đà Nẵng, ngày 05 tháng 12 năm 2026", the body above the units (printed above each unit's
+ * name), who issues and signs the city summary, and the recipients ("Nơi nhận"; the pages' own
+ * list when none is given).
+ */
+export const reportsSchema = z.strictObject({
+  place: z.string().max(100).default(""),
+  authority: z.string().max(200).default(""),
+  issuer: z.string().max(200).default(""),
+  /** Printed only: a name and a title, no addresses (notifications go to units' people). */
+  signer: z
+    .strictObject({ name: z.string().min(1).max(200), title: z.string().max(200).optional() })
+    .optional(),
+  recipients: z.array(z.string().min(1).max(200)).min(1).max(8).optional(),
+});
+export type ReportsConfig = z.infer<typeof reportsSchema>;
+
 const DAY = 86_400_000;
 /** Retention periods may be written in years ("2y"); ten years is more than any plan needs. */
 const retentionPeriod = () => duration({ min: DAY, max: 10 * 365 * DAY });
@@ -136,6 +154,7 @@ export const collectorConfigSchema = z
     remoteWrite: z.array(remoteWriteSchema).default([]),
     retention: retentionSchema.prefault({}),
     incidents: incidentsSchema.prefault({}),
+    reports: reportsSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
     /** Planned maintenance windows: their time is not downtime, and what fails then is not announced. */
     maintenance: z.array(maintenanceWindowSchema).default([]),

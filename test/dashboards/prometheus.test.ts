@@ -17,6 +17,7 @@ import {
   shippedPrometheusConfig,
   substitute,
   variableQuery,
+  variableSource,
 } from "../helpers/dashboards.js";
 import { find, parseExposition } from "../helpers/metrics.js";
 import { peer } from "../helpers/peers.js";
@@ -38,12 +39,18 @@ import {
   startPrometheus,
 } from "../helpers/prometheus.js";
 import { SYNTHETIC_KINDS, syntheticBatch, syntheticMetricNames } from "../helpers/synthetic.js";
+import { addUsers, Browser, PASSWORD } from "../helpers/web.js";
+
+/** The city overview's panel of availability per unit and category, as Grafana shows it. */
+const AVAILABILITY_PANEL = "Availability by unit and category, last 24 hours";
 
 const prometheusBinary = peer("prometheus");
 const promtoolBinary = peer("promtool");
 const METRICS_TOKEN = "scrape-token-0123456789abcdef";
 /** The unit a single-choice `unit` variable is set to: the one whose agent has every kind. */
 const RICH_UNIT = "quan-hai-chau";
+/** A unit in collector.yaml without any agent. */
+const NOT_MONITORED = "ubnd-son-tra";
 
 /** Calls `problems` until it returns none or 30 s have passed; returns the last problems found. */
 async function untilNone(problems: () => Promise<string[]>): Promise<string[]> {
@@ -74,9 +81,11 @@ describe.skipIf(!prometheusBinary || !promtoolBinary)(
       // their series (retries, a growing queue) without a second copy of the data anywhere; a
       // webhook channel there too, for the notification panels.
       const nobody = await freePort();
+      // A third unit that never installed an agent: the alert for units not monitored.
       collector = await startCollectorProcess(
         dir.path,
-        `${TWO_UNITS}metrics:\n  token: "${METRICS_TOKEN}"\n` +
+        `${TWO_UNITS}  - { id: ${NOT_MONITORED}, name: "UBND quận Sơn Trà", kind: district }\n` +
+          `metrics:\n  token: "${METRICS_TOKEN}"\n` +
           `remoteWrite:\n  - { name: archive, url: "http://127.0.0.1:${nobody}/api/v1/write" }\n` +
           // A notification channel: the notification panels and rules have their series.
           `notifications:\n  channels:\n    - { name: hook, type: webhook, url: "http://127.0.0.1:${nobody}/hook" }\n`,
@@ -129,9 +138,11 @@ describe.skipIf(!prometheusBinary || !promtoolBinary)(
       const values: Record<string, string> = { datasource: "unused" };
       for (const variable of dashboard.json.templating.list) {
         if (variable.type !== "query") continue;
-        const parsed = parseLabelValues(substitute(variableQuery(variable) ?? "", values));
-        if (!parsed)
-          throw new Error(`${dashboard.file}: $${variable.name} is not a label_values query`);
+        const parsed = variableSource({
+          ...variable,
+          query: substitute(variableQuery(variable) ?? "", values),
+        });
+        if (!parsed) throw new Error(`${dashboard.file}: $${variable.name} is not a query we read`);
         const found = await labelValues(parsed.label, parsed.selector);
         if (found.length === 0)
           throw new Error(`${dashboard.file}: $${variable.name} lists nothing`);
@@ -181,6 +192,49 @@ describe.skipIf(!prometheusBinary || !promtoolBinary)(
       expect(up.metric.instance).toBe(new URL(collector.url).host);
     });
 
+    it("gives Grafana's availability panel the figures of the collector's API, to 0.1 percentage point", async () => {
+      const [overview] = dashboards.filter((d) => d.json.uid === "giamsat-city-overview");
+      if (!overview) throw new Error("no city overview dashboard");
+      const panel = panelQueries(overview.json).find((q) => q.panel === AVAILABILITY_PANEL);
+      if (!panel) throw new Error(`no panel "${AVAILABILITY_PANEL}" on the city overview`);
+      const promql = substitute(panel.expr, await variableValues(overview));
+      await addUsers(join(dir.path, "collector.db"), [{ name: "grafana-check", role: "city" }]);
+      const reader = new Browser(collector.url);
+      expect((await reader.login("grafana-check", PASSWORD)).status).toBe(303);
+      // Until the gauges of both units with agents are out (recomputed once a minute).
+      const samples = await eventually(
+        async () => {
+          const found = await query(promql);
+          const units = new Set(found.map((s) => s.metric.unit));
+          return units.has("so-tttt") && units.has(RICH_UNIT) ? found : undefined;
+        },
+        90_000,
+        "the availability gauges in Prometheus",
+      );
+      const api = JSON.parse((await reader.get("/api/v1/units?window=24h")).text) as {
+        units: { id: string; categories: Record<string, { availability: number | null }> }[];
+      };
+      const differences = samples.map((s) => {
+        const unit = api.units.find((u) => u.id === s.metric.unit);
+        const figure = unit?.categories[s.metric.category ?? ""]?.availability;
+        return { unit: s.metric.unit, category: s.metric.category, grafana: s.value, api: figure };
+      });
+      expect(differences.length).toBeGreaterThanOrEqual(6);
+      for (const d of differences) {
+        expect(d.api, `${d.unit}/${d.category}`).not.toBeNull();
+        expect(Math.abs(d.grafana - (d.api ?? 0)), `${d.unit}/${d.category}`).toBeLessThanOrEqual(
+          0.001,
+        );
+      }
+      // Names come with the figures, from giamsat_unit_info.
+      expect(samples.find((s) => s.metric.unit === RICH_UNIT)?.metric.name).toBe(
+        "UBND quận Hải Châu",
+      );
+      expect(
+        differences.find((d) => d.unit === RICH_UNIT && d.category === "lan")?.grafana,
+      ).toBeCloseTo(2 / 3, 3);
+    });
+
     it("loads every rule healthy, and each recording rule returns series", async () => {
       const failures = await untilNone(async () => {
         const empty: string[] = [];
@@ -205,7 +259,11 @@ describe.skipIf(!prometheusBinary || !promtoolBinary)(
     it("lists the units and agents in the dashboards' variables", async () => {
       const [overview] = dashboards.filter((d) => d.json.uid === "giamsat-city-overview");
       if (!overview) throw new Error("no city overview dashboard");
-      expect(await labelValues("unit", "giamsat_unit_info")).toEqual(["quan-hai-chau", "so-tttt"]);
+      expect(await labelValues("unit", "giamsat_unit_info")).toEqual([
+        "quan-hai-chau",
+        "so-tttt",
+        NOT_MONITORED,
+      ]);
       const values = await variableValues(overview);
       const agentQuery = parseLabelValues(
         substitute(
@@ -272,6 +330,9 @@ describe.skipIf(!prometheusBinary || !promtoolBinary)(
         { alertname: "GiamsatCertificateExpiringSoon", check: "portal-tls" },
         { alertname: "GiamsatFilesystemAlmostFull", agent: "sim-01", mount: "/" },
         { alertname: "GiamsatAgentSilent", agent: "gone-01" },
+        // A unit without an agent, named by its name; and the unit whose LAN is two-thirds up.
+        { alertname: "GiamsatUnitNotMonitored", unit: NOT_MONITORED, name: "UBND quận Sơn Trà" },
+        { alertname: "GiamsatUnitBelowTarget", unit: RICH_UNIT, category: "lan" },
       ];
       const alerts = await eventually(
         async () => {

@@ -16,12 +16,16 @@ import { peer } from "../helpers/peers.js";
 import { promtool } from "../helpers/prometheus.js";
 
 const rules = loadRules();
+/** Names the collector's prom-client registry adds itself (process and Node.js metrics). */
+const PROM_CLIENT_DEFAULTS = /^giamsat_collector_(process|nodejs)_[a-z0-9_]+$/;
 const ruleFiles = readdirSync(RULES_DIR).map((f) => join(RULES_DIR, f));
 const testFiles = readdirSync(RULE_TESTS_DIR).map((f) => join(RULE_TESTS_DIR, f));
 
 describe("Prometheus rules", () => {
   it("include the alerts operators were promised", () => {
     expect(rules.flatMap((r) => r.alert ?? []).sort()).toEqual([
+      "GiamsatAgentBufferDropping",
+      "GiamsatAgentClockOffset",
       "GiamsatAgentSamplesRefused",
       "GiamsatAgentSilent",
       "GiamsatCertificateExpired",
@@ -29,6 +33,7 @@ describe("Prometheus rules", () => {
       "GiamsatCheckDown",
       "GiamsatCollectorDiskFillingUp",
       "GiamsatCollectorDown",
+      "GiamsatCollectorEventLoopLag",
       "GiamsatCollectorIngestErrors",
       "GiamsatCollectorRejectingMessages",
       "GiamsatCollectorWritesFailing",
@@ -39,7 +44,24 @@ describe("Prometheus rules", () => {
       "GiamsatRemoteWriteDropping",
       "GiamsatRemoteWriteLagging",
       "GiamsatRollupLagging",
+      "GiamsatUnitBelowTarget",
+      "GiamsatUnitNotMonitored",
     ]);
+  });
+
+  it("say every alert in English and Vietnamese, naming a unit by its name", () => {
+    for (const rule of rules.filter((r) => r.alert)) {
+      const a = rule.annotations ?? {};
+      for (const key of ["summary", "description", "summary_vi", "description_vi"]) {
+        expect(a[key], `${rule.alert}: ${key}`).toMatch(/\S/);
+      }
+      // An alert about a unit (every group but the collector's) says the unit's name, which it
+      // takes from giamsat_unit_info.
+      if (rule.group === "giamsat-collector") continue;
+      expect(rule.expr, rule.alert).toContain("giamsat_unit_info");
+      expect(a.summary, rule.alert).toContain("{{ $labels.name }}");
+      expect(a.summary_vi, rule.alert).toContain("{{ $labels.name }}");
+    }
   });
 
   it("each have a unit test: every alert in an alert_rule_test, every recording in a promql_expr_test", () => {
@@ -68,13 +90,13 @@ describe("Prometheus rules", () => {
     }
   });
 
-  it("name only metrics of the metric table or of recording rules", () => {
+  it("name only metrics of the metric table, prom-client's defaults or recording rules", () => {
     const recorded = new Set(rules.flatMap((r) => r.record ?? []));
     for (const rule of rules) {
       for (const name of metricNames(rule.expr)) {
-        expect(METRIC_BY_NAME.has(name) || recorded.has(name), `${name} in ${rule.expr}`).toBe(
-          true,
-        );
+        const known =
+          METRIC_BY_NAME.has(name) || recorded.has(name) || PROM_CLIENT_DEFAULTS.test(name);
+        expect(known, `${name} in ${rule.expr}`).toBe(true);
       }
     }
   });

@@ -12,9 +12,9 @@ import {
   loadRules,
   metricNames,
   panelQueries,
-  parseLabelValues,
   substitute,
   variableQuery,
+  variableSource,
   variablesIn,
 } from "../helpers/dashboards.js";
 
@@ -83,12 +83,12 @@ describe("dashboards", () => {
       for (const name of ["unit", "agent"]) {
         const variable = byName.get(name);
         expect(variable?.type, name).toBe("query");
-        expect(parseLabelValues(variableQuery(variable ?? { name, type: "" }) ?? "")?.label).toBe(
-          name,
-        );
+        expect(variableSource(variable ?? { name, type: "" })?.label).toBe(name);
       }
       for (const variable of vars) {
         if (variable.type === "query") expect(variable.datasource).toEqual(DATASOURCE);
+        if (variable.type === "query")
+          expect(variableSource(variable), variable.name).toBeDefined();
         // A saved current value would open the dashboard on one particular unit or agent.
         expect(variable.current ?? {}, variable.name).toEqual({});
       }
@@ -157,6 +157,56 @@ describe("dashboards", () => {
       expect(unnamed, `reasons the description of "${panel.title}" leaves out`).toEqual([]);
     }
   });
+});
+
+describe("one source of figures", () => {
+  it.each(dashboards.map((d) => [d.file, d] as const))(
+    "%s reads availability from the collector's gap-aware gauges, never from check results over time",
+    (_file, dashboard) => {
+      for (const expr of expressions(dashboard)) {
+        expect(expr, expr).not.toMatch(/avg_over_time\s*\(\s*giamsat_check_up/);
+        expect(expr, expr).not.toMatch(/giamsat_check_up:avg_over_time/);
+      }
+    },
+  );
+
+  it("shows availability and the target from the collector on the overview and unit dashboards", () => {
+    for (const uid of ["giamsat-city-overview", "giamsat-unit"]) {
+      const dashboard = dashboards.find((d) => d.json.uid === uid);
+      const all = dashboard ? expressions(dashboard).join("\n") : "";
+      expect(all, uid).toContain("giamsat_unit_availability_ratio");
+      expect(all, uid).toContain("giamsat_availability_target_ratio");
+    }
+  });
+
+  it.each(dashboards.map((d) => [d.file, d] as const))(
+    "%s names units by their names: tables of units join giamsat_unit_info, the unit variable shows names",
+    (_file, dashboard) => {
+      for (const panel of allPanels(dashboard.json)) {
+        if (panel.type !== "table") continue;
+        for (const target of panel.targets ?? []) {
+          const expr = target.expr ?? "";
+          if (!/unit=/.test(expr) || expr.includes("giamsat_unit_info")) continue;
+          expect.fail(`${panel.title}: ${expr} shows unit ids without their names`);
+        }
+      }
+      const unit = dashboard.json.templating.list.find((v) => v.name === "unit");
+      expect(unit?.regex, "the unit variable's regex takes the name as its text").toMatch(
+        /\?<text>/,
+      );
+    },
+  );
+
+  it.each(dashboards.map((d) => [d.file, d] as const))(
+    "%s links to the collector's pages through a collector variable",
+    (_file, dashboard) => {
+      const collector = dashboard.json.templating.list.find((v) => v.name === "collector");
+      expect(collector?.type).toBe("textbox");
+      const links = JSON.stringify(dashboard.json);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax.
+      expect(links).toContain("${collector}/");
+    },
+  );
 });
 
 describe("dashboard query helpers", () => {

@@ -186,7 +186,8 @@ describe("secrets", () => {
       await browser.get("/audit"),
       await browser.get("/units/so-tttt"),
     ].map((p) => p.text);
-    expect(pages[1]).toContain("enroll");
+    // The enrolment is in the audit log, said in words.
+    expect(pages[1]).toContain("Cấp mã cho máy giám sát");
     expect(pages[2]).toContain('data-notification="queued"');
     expectNoSecret("the pages", pages.join("\n"));
 

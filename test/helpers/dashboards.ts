@@ -44,6 +44,8 @@ export interface Variable {
   includeAll?: boolean;
   allValue?: string;
   current?: Record<string, unknown>;
+  /** Grafana's filter on the values; named groups `text` and `value` set what is shown and used. */
+  regex?: string;
 }
 
 export interface DashboardJson {
@@ -96,6 +98,21 @@ export function panelQueries(dashboard: DashboardJson): PanelQuery[] {
 
 export function variableQuery(variable: Variable): string | undefined {
   return typeof variable.query === "string" ? variable.query : variable.query?.query;
+}
+
+/**
+ * The label a query variable lists and the series it lists it from: `label_values(selector,
+ * label)` or `label_values(label)`, or `query_result(selector)` whose regex takes the value from a
+ * label (`unit="(?<value>...)"`), as Grafana's Prometheus source reads them.
+ */
+export function variableSource(
+  variable: Variable,
+): { selector?: string; label: string } | undefined {
+  const query = variableQuery(variable) ?? "";
+  const result = /^\s*query_result\((.+)\)\s*$/.exec(query);
+  if (!result) return parseLabelValues(query);
+  const label = /([a-zA-Z_][a-zA-Z0-9_]*)="\(\?<value>/.exec(variable.regex ?? "")?.[1];
+  return label ? { selector: result[1] as string, label } : undefined;
 }
 
 /** `label_values(selector, label)` or `label_values(label)`, as Grafana's Prometheus source reads it. */
@@ -169,6 +186,7 @@ export interface Rule {
   record?: string;
   alert?: string;
   expr: string;
+  annotations?: Record<string, string>;
 }
 
 export function loadRules(): Rule[] {
@@ -177,7 +195,15 @@ export function loadRules(): Rule[] {
     .sort()
     .flatMap((file) => {
       const doc = parse(readFileSync(join(RULES_DIR, file), "utf8")) as {
-        groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
+        groups: {
+          name: string;
+          rules: {
+            record?: string;
+            alert?: string;
+            expr: string;
+            annotations?: Record<string, string>;
+          }[];
+        }[];
       };
       return doc.groups.flatMap((group) =>
         group.rules.map((rule) => ({ file, group: group.name, ...rule, expr: String(rule.expr) })),

@@ -82,13 +82,15 @@ export const PASSWORD = "correct horse battery staple";
 /** Adds users to a collector's database (the collector may be running). */
 export async function addUsers(
   database: string,
-  users: { name: string; role: string; unit?: string; password?: string }[],
+  users: { name: string; role: string; unit?: string; password?: string; leader?: boolean }[],
 ): Promise<void> {
   const db = openDatabase(database);
   try {
     const store = new UserStore(db);
     for (const user of users) {
-      await store.add(user.name, user.role, user.unit, user.password ?? PASSWORD, Date.now());
+      await store.add(user.name, user.role, user.unit, user.password ?? PASSWORD, Date.now(), {
+        leader: user.leader ?? false,
+      });
     }
   } finally {
     db.close();

@@ -1,10 +1,10 @@
-// The login form, and the line at the top of every page saying who is logged in, with its log-out
-// button. Before logging in nobody has chosen a language: the form says each thing in both, the
-// page's language first, each from its own catalogue.
+// The login form, in the frame every page has and in the reader's language (the language switch
+// at the top gives the other); and the bar at the top of every page: the site's navigation and who
+// is logged in, in words, with the log-out button.
 import { CSRF_FIELD } from "../../auth/csrf.js";
-import type { User } from "../../auth/roles.js";
+import { can, type User } from "../../auth/roles.js";
 import { Html, html } from "./html.js";
-import { type Catalogue, LANGUAGES } from "./i18n/index.js";
+import type { Catalogue, Lang } from "./i18n/index.js";
 import { type Chrome, layout } from "./layout.js";
 
 export interface LoginForm {
@@ -25,34 +25,47 @@ const PASSWORD_INPUT = new Html(
 
 export function renderLogin(chrome: Chrome, form: LoginForm): string {
   const { t, lang } = chrome.f;
-  const other = LANGUAGES[lang === "vi" ? "en" : "vi"];
-  const both = (say: (t: Catalogue) => string, between = " / ") =>
-    `${say(t)}${between}${say(other)}`;
   const problem = form.problem
-    ? html`<p role="alert"><strong>${both(form.problem, " ")}</strong></p>`
+    ? html`<p role="alert" class="problem"><strong>${form.problem(t)}</strong></p>`
     : "";
-  const body = html`<h1>giamsat</h1>
-<form method="post" action="/login">
+  const action = lang === "en" ? "/login?lang=en" : "/login";
+  const body = html`<h1>${t.auth.login}</h1>
+<form method="post" action="${action}" class="login">
 ${problem}
 <input type="hidden" name="${CSRF_FIELD}" value="${form.csrf}">
 <input type="hidden" name="next" value="${form.next}">
-<p><label>${both((t) => t.auth.name)}<br>${NAME_INPUT}</label></p>
-<p><label>${both((t) => t.auth.password)}<br>${PASSWORD_INPUT}</label></p>
-<p><button type="submit">${both((t) => t.auth.login)}</button></p>
+<p><label>${t.auth.name}<br>${NAME_INPUT}</label></p>
+<p><label>${t.auth.password}<br>${PASSWORD_INPUT}</label></p>
+<p><button type="submit">${t.auth.login}</button></p>
 </form>`;
-  return layout(
-    chrome,
-    both((t) => t.auth.login),
-    body,
-  );
+  return layout(chrome, t.auth.login, body);
 }
 
-/** Who is logged in, and a log-out button (a form: logging out changes state, so it is a POST). */
-export function userBar(user: User | undefined, csrf: string, auth: boolean, t: Catalogue): Html {
-  if (!auth) return html`<p class="muted">${t.auth.off}</p>`;
-  if (!user) return html``;
-  const who = html`${user.name} · ${user.role}${user.unit ? ` · ${user.unit}` : ""}`;
+/** A user's role in words; a unit's leader is said as such. */
+export function roleName(t: Catalogue, user: User): string {
+  if (user.role === "unit" && user.leader) return t.roles.leader;
+  return t.roles[user.role];
+}
+
+/** The site's navigation for this user, and who is logged in with a log-out button (a POST). */
+export function userBar(
+  user: User | undefined,
+  csrf: string,
+  auth: boolean,
+  t: Catalogue,
+  lang: Lang,
+  options: { logout?: boolean } = {},
+): Html {
+  const en = lang === "en" ? "?lang=en" : "";
+  const nav =
+    user || !auth
+      ? html`<nav aria-label="${t.nav.label}"><a href="/${en}">${t.nav.overview}</a> <a href="/reports${en}">${t.nav.cityReport}</a>${user && can(user, "audit") ? html` <a href="/audit${en}">${t.nav.audit}</a>` : ""}</nav>`
+      : "";
+  if (!auth) return html`${nav}<p class="muted small">${t.auth.off}</p>`;
+  if (!user) return html`${nav}`;
+  const who = html`${user.name} · ${roleName(t, user)}${user.unit ? ` · ${user.unit}` : ""}`;
+  if (options.logout === false) return html`${nav}<span class="muted">${who}</span>`;
   const token = html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}">`;
   const button = html`<button type="submit">${t.auth.logout}</button>`;
-  return html`<form method="post" action="/logout" class="muted">${who} ${token}${button}</form>`;
+  return html`${nav}<form method="post" action="/logout" class="muted">${who} ${token}${button}</form>`;
 }

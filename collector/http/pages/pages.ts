@@ -1,50 +1,39 @@
-// The leaders' pages: city overview, unit page, inspection summaries (HTML, CSV, JSON) and the
+// The leaders' pages: city overview, unit page, inspection reports (HTML, print view, CSV) and the
 // sign-off form. Each reads the same figures the JSON API serves, so page and API never disagree.
-import { parsePeriod, VIETNAM_OFFSET_MS, windowQuerySchema } from "../../../shared/api-query.js";
+import { type Period, parsePeriod, windowQuerySchema } from "../../../shared/api-query.js";
+import { type ReportsConfig, reportsSchema } from "../../../shared/config/collector.js";
 import { HttpError } from "../../../shared/errors.js";
-import type { Logger } from "../../../shared/log.js";
-import { recordAudit } from "../../auth/audit.js";
-import { can, LOCAL_USER, type User } from "../../auth/roles.js";
+import { can, type User } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
-import { changeCount } from "../../inspection/inventory-diff.js";
+import {
+  lastEndedMonth,
+  recentPeriods,
+  shiftPeriod,
+  signablePeriods,
+} from "../../inspection/periods.js";
 import type { Readers } from "../../inspection/readers.js";
 import {
-  addSignoff,
   listSignoffs,
+  type SignoffProblem,
   signedUnits,
-  signoffFormSchema,
   signoffsOfPeriod,
+  vietnamDay,
 } from "../../inspection/signoffs.js";
 import { inspectionSummaries, inspectionSummary } from "../../inspection/summary.js";
-import { checkTrends } from "../../inspection/trends.js";
+import { categoryTimelines, monthlyAvailability } from "../../inspection/timeline.js";
+import { CheckTitles } from "../../inspection/titles.js";
 import { unitChecks, unitDetail, unitsStatus } from "../../inspection/unit-status.js";
 import { listUnits } from "../../inspection/units.js";
 import { MessageStore } from "../../notifications/messages.js";
 import { badRequest } from "../query.js";
-import type { RequestContext } from "../request.js";
-import { redirect, send } from "../respond.js";
-import { renderCityReport } from "./city-report.js";
-import type { Html } from "./html.js";
-import { langOf } from "./i18n/index.js";
-import { type Chrome, chromeOf } from "./layout.js";
+import { cityDocuments } from "./city-report.js";
+import { type Html, html } from "./html.js";
+import { type Chrome, chromeOf, link } from "./layout.js";
 import { renderOverview } from "./overview.js";
-import { renderUnitReport } from "./report.js";
+import { unitDocument } from "./report.js";
+import { renderReportPage } from "./report-page.js";
 import { summaryCsv } from "./summary-csv.js";
 import { renderUnitPage } from "./unit-page.js";
-
-export interface PageDeps {
-  db: Db;
-  ctx: Readers;
-  log: Logger;
-  /** Who is logged in, with the log-out form. */
-  header(ctx: RequestContext): Html;
-}
-
-type Format = "html" | "csv" | "json";
-/** Notifications the unit page lists, newest first. */
-const NOTIFICATIONS_LISTED = 20;
-/** The routes of the pages rendered here. */
-type PageRoute = "overview" | "unitPage" | "report" | "cityReport";
 
 /** What a page needs of the request: the HTTP layer's RequestContext has all of it. */
 export interface PageRequest {
@@ -53,22 +42,30 @@ export interface PageRequest {
   params: Record<string, string>;
   user: User;
   csrf(): string;
-  /** Who is logged in, with the log-out form. */
+  /** The site's navigation and who is logged in, with the log-out form. */
   header: Html;
 }
 
 /** A rendered answer: an HTML page, or an export to download. */
 export interface Rendered {
-  type: "html" | "csv" | "json";
+  type: "html" | "csv";
   body: string;
   /** For exports: the file name a browser saves it under. */
   filename?: string;
 }
 
-/** The month it is now in Vietnam, e.g. 2026-11: the period leaders inspect by default. */
-export function currentPeriod(now: number): string {
-  return new Date(now + VIETNAM_OFFSET_MS).toISOString().slice(0, 7);
+/** A sign-off form sent back with what was wrong. */
+export interface SignoffAttempt {
+  values: Record<string, string>;
+  problems: SignoffProblem[];
 }
+
+/** Incidents a page of the unit page lists. */
+export const INCIDENTS_PER_PAGE = 50;
+/** Notifications the unit page lists, newest first. */
+const NOTIFICATIONS_LISTED = 20;
+/** Slots of the status timelines for each window. */
+const SLOTS: Record<string, number> = { "24h": 48, "7d": 56, "30d": 60 };
 
 function windowOf(request: PageRequest, now: number): { text: string; from: number; to: number } {
   const text = (request.query.window as string | undefined) ?? "24h";
@@ -78,8 +75,10 @@ function windowOf(request: PageRequest, now: number): { text: string; from: numb
   return { text, from: now - length, to: now };
 }
 
-function periodOf(request: PageRequest, now: number) {
-  const text = (request.query.period as string | undefined) ?? currentPeriod(now);
+/** The period asked for, or the month just ended: the one leaders sign. */
+function periodOf(request: PageRequest, now: number): Period {
+  const text = request.query.period as string | undefined;
+  if (text === undefined) return lastEndedMonth(now);
   const period = parsePeriod(text);
   if (!period) {
     throw new HttpError(
@@ -90,86 +89,134 @@ function periodOf(request: PageRequest, now: number) {
   return period;
 }
 
+function neighbours(period: Period, now: number) {
+  const next = shiftPeriod(period, 1);
+  return { previous: shiftPeriod(period, -1), next: next.from <= now ? next : undefined };
+}
+
 /** The pages as functions from a request to text, without HTTP: the benchmarks time these. */
-export function renderPages(deps: { db: Db; ctx: Readers }) {
+export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfig }) {
   const { ctx, db } = deps;
+  const reports = deps.reports ?? reportsSchema.parse({});
   const chrome = (request: PageRequest): Chrome => chromeOf(request.url, request.header);
   const scopeOf = (user: User) => (user.role === "unit" ? (user.unit ?? "") : undefined);
   const sent = new MessageStore(db);
+
+  const unitPage = (request: PageRequest, attempt?: SignoffAttempt): Rendered => {
+    const id = request.params.id as string;
+    const now = ctx.now();
+    const window = windowOf(request, now);
+    const unit = unitDetail(ctx, id, window);
+    const page = Math.max(1, Number(request.query.page ?? 1));
+    const filter = { unit: id, from: window.from, to: window.to };
+    const total = ctx.incidents.count(filter);
+    const pages = Math.max(1, Math.ceil(total / INCIDENTS_PER_PAGE));
+    const incidents = ctx.incidents.list(
+      {
+        ...filter,
+        limit: INCIDENTS_PER_PAGE,
+        offset: (Math.min(page, pages) - 1) * INCIDENTS_PER_PAGE,
+      },
+      now,
+    ).incidents;
+    const c = chrome(request);
+    const title = new CheckTitles(db).of([id]);
+    const withTitle = <T extends { agent: string; check: string }>(item: T) => ({
+      ...item,
+      title: title(id, item.agent, item.check),
+    });
+    const signoffs = listSignoffs(db, id);
+    const saved = signoffs.find((s) => String(s.id) === request.query.saved);
+    const body = renderUnitPage(c, {
+      unit,
+      window: window.text,
+      from: window.from,
+      to: window.to,
+      checks: unitChecks(ctx, id, window).checks,
+      timelines: categoryTimelines(ctx, id, window.from, window.to, SLOTS[window.text] ?? 48),
+      months: monthlyAvailability(ctx, id, 12),
+      incidents,
+      paging: {
+        page: Math.min(page, pages),
+        pages,
+        total,
+        size: INCIDENTS_PER_PAGE,
+        href: (n) =>
+          `${link(c, `/units/${id}`, { window: window.text, page: String(n) })}#incidents`,
+      },
+      inventory: ctx.inventory.latest({ unit: id }).map(withTitle),
+      changes: ctx.inventory.changes(id, window.from, window.to).map(withTitle),
+      signoffs,
+      notifications: sent.ofUnit(id, NOTIFICATIONS_LISTED),
+      period: lastEndedMonth(now),
+      signoff: can(request.user, "signoff", id)
+        ? {
+            csrf: request.csrf(),
+            unitName: unit.name,
+            periods: signablePeriods(now),
+            today: vietnamDay(now),
+            ...(attempt ? { values: attempt.values, problems: attempt.problems } : {}),
+          }
+        : undefined,
+      saved,
+    });
+    return { type: "html", body };
+  };
 
   return {
     overview(request: PageRequest): Rendered {
       const now = ctx.now();
       const window = windowOf(request, now);
+      const period = periodOf(request, now);
       const data = unitsStatus(ctx, window, scopeOf(request.user));
-      const period = currentPeriod(now);
-      const sort = request.query.sort === "name" ? "name" : "worst";
       return {
         type: "html",
         body: renderOverview(chrome(request), data, {
           window: window.text,
-          sort,
+          sort: request.query.sort === "name" ? "name" : "worst",
           period,
-          inspected: signedUnits(db, period),
+          periods: recentPeriods(now),
+          neighbours: neighbours(period, now),
+          signed: signedUnits(db, period.id),
         }),
       };
     },
 
-    unitPage(request: PageRequest): Rendered {
-      const id = request.params.id as string;
-      const now = ctx.now();
-      const window = windowOf(request, now);
-      const unit = unitDetail(ctx, id, window);
-      const checks = unitChecks(ctx, id, window).checks;
-      const recent = ctx.incidents.list(
-        { unit: id, from: window.from, to: window.to, limit: 20 },
-        now,
-      ).incidents;
-      const period = currentPeriod(now);
-      const user = request.user;
-      return {
-        type: "html",
-        body: renderUnitPage(chrome(request), {
-          unit,
-          from: window.from,
-          to: window.to,
-          window: window.text,
-          checks,
-          openIncidents: unit.incidents,
-          recentIncidents: recent.filter((i) => i.end !== null),
-          trends: checkTrends(ctx.history, id, window.from, window.to),
-          inventory: ctx.inventory.latest({ unit: id }).map((item) => ({
-            ...item,
-            changed: item.changes ? changeCount(item.changes) : 0,
-          })),
-          signoffs: listSignoffs(db, id),
-          notifications: sent.ofUnit(id, NOTIFICATIONS_LISTED),
-          period,
-          signoffCsrf: can(user, "signoff", id) ? request.csrf() : undefined,
-        }),
-      };
-    },
+    unitPage: (request: PageRequest) => unitPage(request),
+    /** The unit page with a sign-off form sent back for its problems. */
+    unitPageWith: unitPage,
 
     report(request: PageRequest): Rendered {
       const id = request.params.unit as string;
-      const period = periodOf(request, ctx.now());
+      const now = ctx.now();
+      const period = periodOf(request, now);
       const summary = inspectionSummary(ctx, id, period);
-      const format = (request.query.format as Format | undefined) ?? "html";
-      const name = `giamsat-${id}-${period.id}`;
-      if (format === "json") {
-        return { type: "json", body: JSON.stringify(summary), filename: `${name}.json` };
+      const c = chrome(request);
+      if (request.query.format === "csv") {
+        const filename = `giamsat-${id}-${period.id}.csv`;
+        return { type: "csv", body: summaryCsv(c.f, [summary]), filename };
       }
-      if (format === "csv") {
-        return { type: "csv", body: summaryCsv([summary]), filename: `${name}.csv` };
-      }
+      const title = `${c.f.t.report.heading}: ${summary.unit.name}, ${c.f.period(period)}`;
+      const documents = unitDocument(c.f, reports, summary, listSignoffs(db, id, period.id));
+      const extra = html` <a href="${link(c, `/units/${id}`)}">${summary.unit.name}</a>`;
       return {
         type: "html",
-        body: renderUnitReport(chrome(request), summary, listSignoffs(db, id, period.id)),
+        body: renderReportPage(c, {
+          path: `/reports/${id}`,
+          title,
+          period,
+          periods: recentPeriods(now),
+          neighbours: neighbours(period, now),
+          documents,
+          print: request.query.view === "print",
+          extra,
+        }),
       };
     },
 
     cityReport(request: PageRequest): Rendered {
-      const period = periodOf(request, ctx.now());
+      const now = ctx.now();
+      const period = periodOf(request, now);
       const scope = scopeOf(request.user);
       const units = listUnits(db).filter(
         (u) => (u.active || scope === u.id) && (scope === undefined || u.id === scope),
@@ -179,86 +226,30 @@ export function renderPages(deps: { db: Db; ctx: Readers }) {
         units.map((u) => u.id),
         period,
       );
-      const format = (request.query.format as Format | undefined) ?? "html";
-      const name = `giamsat-city-${period.id}`;
-      if (format === "json") {
-        const body = JSON.stringify({ period: period.id, summaries });
-        return { type: "json", body, filename: `${name}.json` };
+      const c = chrome(request);
+      if (request.query.format === "csv") {
+        const filename = `giamsat-city-${period.id}.csv`;
+        return { type: "csv", body: summaryCsv(c.f, summaries), filename };
       }
-      if (format === "csv") {
-        return { type: "csv", body: summaryCsv(summaries), filename: `${name}.csv` };
-      }
-      const signoffs = signoffsOfPeriod(db, period.id);
+      const documents = cityDocuments(
+        c.f,
+        reports,
+        summaries,
+        signoffsOfPeriod(db, period.id),
+        now,
+      );
       return {
         type: "html",
-        body: renderCityReport(chrome(request), period.id, summaries, signoffs),
+        body: renderReportPage(c, {
+          path: "/reports",
+          title: `${c.f.t.nav.cityReport}: ${c.f.period(period)}`,
+          period,
+          periods: recentPeriods(now),
+          neighbours: neighbours(period, now),
+          documents,
+          print: request.query.view === "print",
+        }),
       };
-    },
-  };
-}
-
-const TYPES = {
-  html: "text/html; charset=utf-8",
-  csv: "text/csv; charset=utf-8",
-  json: "application/json; charset=utf-8",
-};
-
-/** The pages behind the route table: each renders, then sends what it rendered. */
-export function pageHandlers(deps: PageDeps) {
-  const { db } = deps;
-  const pages = renderPages(deps);
-  const asPage = (request: RequestContext<PageRoute>): PageRequest => ({
-    url: request.url,
-    query: request.query,
-    params: request.route.params,
-    user: request.user ?? LOCAL_USER,
-    csrf: () => request.csrf(),
-    header: deps.header(request),
-  });
-  const serve =
-    (render: (request: PageRequest) => Rendered) => (request: RequestContext<PageRoute>) => {
-      const { type, body, filename } = render(asPage(request));
-      send(request.response, 200, TYPES[type], body, {
-        ...(filename ? { "Content-Disposition": `inline; filename="${filename}"` } : {}),
-      });
-    };
-
-  return {
-    overview: serve(pages.overview),
-    unitPage: serve(pages.unitPage),
-    report: serve(pages.report),
-    cityReport: serve(pages.cityReport),
-
-    signoff(request: RequestContext<"signoff">) {
-      const { id } = request.route.params;
-      const form = Object.fromEntries(request.form ?? new URLSearchParams());
-      delete form._csrf;
-      const parsed = signoffFormSchema.safeParse(form);
-      if (!parsed.success)
-        throw badRequest(parsed.error, (where, say) => `${where || "form"}: ${say}`);
-      const user = request.user ?? LOCAL_USER;
-      const now = Date.now();
-      const signoffId = db.transaction(() => {
-        const added = addSignoff(db, id, parsed.data, user.name, now);
-        recordAudit(
-          db,
-          {
-            actor: user.name,
-            action: "signoff",
-            unit: id,
-            target: parsed.data.period,
-            detail: { signoff: added, inspector: parsed.data.inspector, date: parsed.data.date },
-          },
-          now,
-        );
-        return added;
-      })();
-      deps.log.info(
-        { unit: id, period: parsed.data.period, signoff: signoffId },
-        "inspection signed off",
-      );
-      const back = langOf(request.url) === "en" ? `/units/${id}?lang=en` : `/units/${id}`;
-      redirect(request.response, `${back}#signoffs`);
     },
   };
 }

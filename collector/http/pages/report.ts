@@ -1,198 +1,247 @@
-// The inspection summary of a unit: one printable A4 page (GET /reports/:unit?period=), with links
-// to the same figures as CSV and JSON. The city-wide summary (city-report.ts) repeats the section.
+// A unit's inspection report for a period as the administrative document its leader signs and
+// files: one A4 page whatever the number of checks and incidents. The body summarises (the
+// categories' figures, the most important findings, the checks down longest, the longest
+// incidents) and says how many more there are, never cutting a list silently; the complete lists
+// are on the unit's page. The city summary (city-report.ts) repeats it for each unit.
+
 import { CATEGORIES, type Category } from "../../../shared/categories.js";
-import type { Finding } from "../../inspection/findings.js";
+import type { ReportsConfig } from "../../../shared/config/collector.js";
+import { AVAILABILITY_TARGET, COVERAGE_TARGET, type Finding } from "../../inspection/findings.js";
 import type { Signoff } from "../../inspection/signoffs.js";
-import type { CategorySummary, InspectionSummary } from "../../inspection/summary.js";
-import {
-  checkOf,
-  dataset,
-  joined,
-  muted,
-  none,
-  td,
-  tdNum,
-  th,
-  thead,
-  thNum,
-} from "./components.js";
+import type {
+  CategorySummary,
+  InspectionSummary,
+  SummaryIncident,
+} from "../../inspection/summary.js";
+import { checkName, dataset, periodSpan, td, tdNum, th, thead, thNum } from "./components.js";
 import { sayFinding } from "./findings.js";
 import { type Html, html } from "./html.js";
-import { incidentReason, linkCause } from "./incidents.js";
-import { type Chrome, layout, link } from "./layout.js";
+import type { Formatter } from "./i18n/index.js";
+import { incidentReason, incidentSubject } from "./incidents.js";
+import { closing, letterhead } from "./letterhead.js";
+import { day, signer } from "./signoff.js";
 
-/** The numbers a reader compares between page, CSV and JSON, as raw values on data attributes. */
+/** How many of each list one page holds. */
+const FINDINGS_SHOWN = 4;
+const CHECKS_SHOWN = 3;
+const INCIDENTS_SHOWN = 3;
+const SIGNOFFS_SHOWN = 2;
+
+/** The numbers a reader compares between page, CSV and API, as raw values on data attributes. */
 function figure(value: number | null): string {
   return value === null ? "" : String(value);
 }
 
-function findingList(chrome: Chrome, findings: readonly Finding[]): Html {
-  const items = findings.map(
-    (x) =>
-      html`<li class="finding-${x.severity}" data-finding="${x.code}">${sayFinding(chrome.f, x)}</li>`,
-  );
-  return html`<ul class="findings">${items}</ul>`;
+export function assessment(f: Formatter, c: CategorySummary): { text: string; bad: boolean } {
+  const { t } = f;
+  if (c.checks === 0) return { text: t.report.noChecks, bad: true };
+  if (c.availability === null) return { text: t.report.noData, bad: true };
+  if (c.availability < AVAILABILITY_TARGET) return { text: t.report.notMet, bad: true };
+  if (c.coverage !== null && c.coverage < COVERAGE_TARGET)
+    return { text: t.report.lowCoverage, bad: true };
+  return { text: t.report.met, bad: false };
 }
 
-function categoryRow(chrome: Chrome, category: Category, c: CategorySummary): Html {
-  const { f } = chrome;
+function categoryRow(f: Formatter, category: Category, c: CategorySummary): Html {
+  const { t } = f;
   const attributes = dataset({
     category,
     availability: figure(c.availability),
     coverage: figure(c.coverage),
     incidents: c.incidents.count,
-    "downtime-ms": c.incidents.downtimeMs,
+    "disrupted-ms": c.disruptedMs,
   });
-  return html`<tr ${attributes}>
-${td(f.t.categoryLong[category])}
-${tdNum(f.percent(c.availability))}
-${tdNum(f.percent(c.coverage))}
-${tdNum(c.incidents.count)}
-${tdNum(f.duration(c.incidents.downtimeMs))}
-${td(findingList(chrome, c.findings))}</tr>`;
+  const verdict = assessment(f, c);
+  return html`<tr ${attributes}>${[
+    td(t.categoryLong[category], t.report.category),
+    tdNum(f.percent(c.availability), t.unit.availability),
+    tdNum(f.percent(c.coverage), t.unit.coverage),
+    tdNum(c.incidents.count, t.report.incidentsCol),
+    tdNum(f.duration(c.disruptedMs), t.report.disrupted),
+    td(verdict.bad ? html`<strong>${verdict.text}</strong>` : verdict.text, t.report.assessment),
+  ]}</tr>`;
 }
 
-function periodLine(chrome: Chrome, s: InspectionSummary): Html {
-  const { f } = chrome;
-  const { t } = f;
-  const range = html`(${f.date(s.period.from)} – ${f.date(s.period.to - 1)})`;
-  const until = s.period.complete
-    ? ""
-    : html` ${muted(html`— ${t.report.untilNow} ${f.dateTime(s.period.until)}`)}`;
-  const title = s.unit.leader?.title ? html`, ${s.unit.leader.title}` : "";
-  const leader = html`${t.unit.leader}: <strong>${s.unit.leader?.name ?? "—"}</strong>${title}`;
-  return html`<p>${t.report.period}: <strong>${s.period.id}</strong> ${range}${until} · ${leader}</p>`;
+/** The findings worth a line, most serious first: problems, then warnings. */
+/** Findings the table already says, per category: they are summed up in one line instead. */
+const IN_THE_TABLE = new Set<Finding["code"]>([
+  "low_availability",
+  "low_coverage",
+  "no_checks",
+  "no_data",
+  "incidents",
+  "all_up",
+  "available",
+]);
+
+/** The findings worth a line of their own, most serious first: problems, then warnings. */
+function importantFindings(s: InspectionSummary): Finding[] {
+  const rank = { problem: 0, warning: 1, info: 2, ok: 3 } as const;
+  const categories = s.categories.flatMap((c) =>
+    c.findings.filter((x) => !IN_THE_TABLE.has(x.code)),
+  );
+  return [...s.findings, ...categories]
+    .filter((x) => x.severity === "problem" || x.severity === "warning")
+    .sort((a, b) => rank[a.severity] - rank[b.severity]);
 }
 
-function overallLine(chrome: Chrome, s: InspectionSummary): Html {
-  const { f } = chrome;
+/** One line for the categories the table marks as not met, unless the unit has no agent at all. */
+function shortfall(f: Formatter, s: InspectionSummary): string | undefined {
+  if (s.findings.some((x) => x.code === "no_agent")) return undefined;
+  const failing = s.categories.filter((c) => assessment(f, c).bad);
+  if (failing.length === 0) return undefined;
+  const names = failing.map((c) => f.t.categories[c.category as Category]).join(", ");
+  return f.t.report.shortfall(
+    failing.length,
+    s.categories.length,
+    f.percent(AVAILABILITY_TARGET),
+    names,
+  );
+}
+
+function prefixed(f: Formatter, finding: Finding, categories: readonly CategorySummary[]): string {
+  const owner = categories.find((c) => c.findings.includes(finding));
+  const said = sayFinding(f, finding);
+  return owner ? `${f.t.categories[owner.category as Category]}: ${said}` : said;
+}
+
+/** The checks whose incidents lasted longest, with their time down. */
+function worstChecks(f: Formatter, incidents: readonly SummaryIncident[]): string | undefined {
+  const byCheck = new Map<string, { name: string; ms: number }>();
+  for (const i of incidents) {
+    if (i.kind !== "check") continue;
+    const key = `${i.agent}\u0000${i.check}`;
+    const entry = byCheck.get(key) ?? { name: checkName(i), ms: 0 };
+    entry.ms += i.downtimeMs;
+    byCheck.set(key, entry);
+  }
+  const worst = [...byCheck.values()].filter((c) => c.ms > 0).sort((a, b) => b.ms - a.ms);
+  if (worst.length === 0) return undefined;
+  const named = worst.slice(0, CHECKS_SHOWN).map((c) => `${c.name} (${f.duration(c.ms)})`);
+  const more = worst.length - named.length;
+  return `${f.t.report.worstChecks}: ${named.join("; ")}${more > 0 ? `; ${f.t.report.moreChecks(more)}` : ""}.`;
+}
+
+function longestIncidents(f: Formatter, s: InspectionSummary): Html | "" {
   const { t } = f;
-  // "available 99.9% outside 4 h 20 min of planned work": the figure a leader signs says so.
-  const outside =
-    s.maintenance.plannedMs > 0
-      ? html` <span data-planned-ms="${s.maintenance.plannedMs}">${t.report.outsidePlanned(f.duration(s.maintenance.plannedMs))}</span>`
+  if (s.incidents.length === 0) return "";
+  const longest = [...s.incidents]
+    .sort((a, b) => b.downtimeMs - a.downtimeMs)
+    .slice(0, INCIDENTS_SHOWN);
+  const said = longest.map(
+    (i) =>
+      `${f.dateTime(i.start)} ${incidentSubject(f, i)} — ${incidentReason(f, i)}, ${f.duration(i.downtimeMs)}`,
+  );
+  const more = s.incidents.length - longest.length;
+  const tail = more > 0 ? ` ${t.report.moreIncidents(more)}` : ".";
+  const cut = s.incidentsTruncated ? ` ${t.report.truncated(s.incidents.length)}` : "";
+  return html`<li>${t.report.longest}: ${said.join("; ")}${tail}${cut}</li>`;
+}
+
+function findingsList(f: Formatter, s: InspectionSummary): Html {
+  const { t } = f;
+  const important = importantFindings(s);
+  const short = shortfall(f, s);
+  const shown = important
+    .slice(0, FINDINGS_SHOWN)
+    .map(
+      (x) =>
+        html`<li class="finding-${x.severity}" data-finding="${x.code}">${prefixed(f, x, s.categories)}</li>`,
+    );
+  const more =
+    important.length > FINDINGS_SHOWN
+      ? html`<li>${t.report.moreFindings(important.length - FINDINGS_SHOWN)}</li>`
       : "";
-  const parts = [
-    html`${t.unit.availability}: <strong>${f.percent(s.overall.availability)}</strong>${outside}`,
-    html`${t.unit.coverage}: ${f.percent(s.overall.coverage)}`,
-    html`${t.report.downtime}: ${f.duration(s.overall.downMs)}`,
-  ];
-  const overall = figure(s.overall.availability);
-  return html`<p data-overall-availability="${overall}">${joined(parts, " · ")}</p>`;
+  const checks = worstChecks(f, s.incidents);
+  const summary = short ? html`<li class="finding-problem">${short}</li>` : "";
+  // Nothing serious to say: say the target was met, when it was.
+  const availability = s.overall.availability;
+  const met =
+    shown.length === 0 && !short && availability !== null && availability >= AVAILABILITY_TARGET
+      ? html`<li>${t.findings.available(
+          f,
+          () => availability,
+          () => "",
+        )}</li>`
+      : "";
+  return html`<ul class="tight">${summary}${shown}${more}${met}${checks ? html`<li>${checks}</li>` : ""}${longestIncidents(f, s)}</ul>`;
 }
 
-/** Planned maintenance of the period: each occurrence with its reason. */
-function plannedList(chrome: Chrome, s: InspectionSummary): Html {
-  const { f } = chrome;
+/** Every sign-off of the period: all on screen, the newest on paper with how many more. */
+function signoffList(f: Formatter, signoffs: readonly Signoff[]): Html {
+  const { t } = f;
+  if (signoffs.length === 0) {
+    return html`<section class="signoffs"><p data-signed="no">${t.report.notSigned}</p></section>`;
+  }
+  const lines = signoffs.map(
+    (s, i) =>
+      html`<li class="${i >= SIGNOFFS_SHOWN ? "beyond" : ""}" data-signoff="${s.id}">${t.report.signoffLine(day(f, s.date), signer(s), s.recordedBy, f.dateTime(s.recordedAt))} <span class="clamp">${s.findings}${s.actions ? ` — ${s.actions}` : ""}</span></li>`,
+  );
+  const more =
+    signoffs.length > SIGNOFFS_SHOWN
+      ? html`<li class="print-only">${t.report.moreSignoffs(signoffs.length - SIGNOFFS_SHOWN)}</li>`
+      : "";
+  return html`<section class="signoffs" data-signed="yes"><ul class="tight">${lines}${more}</ul></section>`;
+}
+
+/**
+ * Planned maintenance of the period, apart from downtime: "available 99.9% outside 4 h 20 min of
+ * planned work", how many times and why. Nothing when there was none.
+ */
+function plannedLine(f: Formatter, s: InspectionSummary): Html | "" {
   const { t } = f;
   const { maintenance } = s;
-  const items = maintenance.occurrences.map((o) => {
-    const narrowed = [...(o.agents ?? []), ...(o.categories ?? []), ...(o.checks ?? [])];
-    const within = narrowed.length ? html` (${narrowed.join(", ")})` : "";
-    return html`<li data-window="${o.window}">${f.dateTime(o.from)} – ${f.dateTime(o.to)}${within}: ${o.reason}</li>`;
-  });
-  const summary = html`${t.report.plannedCount(maintenance.count)}, ${f.duration(maintenance.plannedMs)}`;
-  return html`<h2>${t.report.planned}</h2>
-<p id="planned-work" data-count="${maintenance.count}">${summary}</p><ul>${items}</ul>`;
+  if (maintenance.count === 0) return "";
+  const duration = f.duration(maintenance.plannedMs);
+  const available = html`${t.unit.availability} <strong>${f.percent(s.overall.availability)}</strong> ${t.report.outsidePlanned(duration)}`;
+  const reasons = maintenance.reasons.join("; ");
+  return html`<p id="planned-work" data-count="${maintenance.count}" data-planned-ms="${maintenance.plannedMs}">${t.report.planned}: ${available} (${t.report.plannedCount(maintenance.count)}; ${t.report.reason}: ${reasons}).</p>`;
 }
 
-function certificateList(chrome: Chrome, s: InspectionSummary): Html {
-  const { f } = chrome;
-  const { t } = f;
-  const due = s.certificates.filter((c) => c.state !== "ok");
-  if (due.length === 0) return none(t.report.noCertificates);
-  const items = due.map(
-    (c) =>
-      html`<li>${checkOf(c.check, c.agent)}: ${t.report.expiresOn} ${f.date(c.notAfter)} (${c.daysLeft})</li>`,
-  );
-  return html`<ul>${items}</ul>`;
-}
-
-function changeList(chrome: Chrome, s: InspectionSummary): Html {
-  const { f } = chrome;
-  const changed = s.inventoryChanges.filter((c) => c.changes !== null);
-  if (changed.length === 0) return none(f.t.report.noChanges);
-  const items = changed.map((c) => html`<li>${f.dateTime(c.ts)} ${checkOf(c.check, c.agent)}</li>`);
-  return html`<ul>${items}</ul>`;
-}
-
-function incidentList(chrome: Chrome, s: InspectionSummary): Html {
-  const { f } = chrome;
-  if (s.incidents.length === 0) return none(f.t.unit.noIncidents);
-  const items = s.incidents.slice(0, 10).map((i) => {
-    const what = html`${i.check ?? i.agent}: ${incidentReason(f, i, null)}`;
-    return html`<li>${f.dateTime(i.start)} ${what}, ${f.duration(i.downtimeMs)}${linkCause(f, i, false)}</li>`;
-  });
-  const more = s.incidents.length - 10;
-  return html`<ul>${items}${more > 0 ? html`<li class="muted">… +${more}</li>` : ""}</ul>`;
-}
-
-function signoffLine(chrome: Chrome, latest: Signoff | undefined): Html {
-  if (!latest) return html`<p class="muted" data-signed="no">${chrome.f.t.signoff.none}</p>`;
-  const actions = latest.actions ? html` — ${latest.actions}` : "";
-  const said = html`${latest.date} — ${latest.inspector}: ${latest.findings}${actions}`;
-  return html`<p data-signed="yes">${said}</p>`;
-}
-
-/** One unit's summary: fits one A4 page in print. */
-export function summarySection(
-  chrome: Chrome,
+/** One unit's report as a document of one A4 page. */
+export function unitDocument(
+  f: Formatter,
+  reports: ReportsConfig,
   s: InspectionSummary,
   signoffs: readonly Signoff[],
 ): Html {
-  const { f } = chrome;
   const { t } = f;
+  const period = f.period(s.period);
+  const [from, to] = periodSpan(f, s.period);
   const rows = CATEGORIES.map((category) => {
     const c = s.categories.find((x) => x.category === category);
-    return c ? categoryRow(chrome, category, c) : html``;
+    return c ? categoryRow(f, category, c) : html``;
   });
   const head = thead([
-    th(""),
+    th(t.report.category),
     thNum(t.unit.availability),
     thNum(t.unit.coverage),
-    thNum(t.report.incidents),
-    thNum(t.report.downtime),
-    th(t.report.findings),
+    thNum(t.report.incidentsCol),
+    thNum(t.report.disrupted),
+    th(t.report.assessment),
   ]);
-  return html`<section class="report" data-unit="${s.unit.id}" data-period="${s.period.id}">
-<h1>${t.report.heading}: ${s.unit.name}</h1>
-${periodLine(chrome, s)}
-${overallLine(chrome, s)}
-<table class="summary">${head}
-<tbody>${rows}</tbody></table>
-${s.findings.length ? findingList(chrome, s.findings) : ""}
-${s.maintenance.count > 0 ? plannedList(chrome, s) : ""}
-<h2>${t.report.certificates}</h2>
-${certificateList(chrome, s)}
-<h2>${t.report.changes}</h2>
-${changeList(chrome, s)}
-<h2>${t.report.incidents}</h2>
-${incidentList(chrome, s)}
-<h2>${t.signoff.heading}</h2>
-${signoffLine(chrome, signoffs[0])}
-<p class="muted">${t.report.generated}: ${f.dateTime(s.generatedAt)}</p>
-</section>`;
-}
-
-export function renderUnitReport(
-  chrome: Chrome,
-  s: InspectionSummary,
-  signoffs: readonly Signoff[],
-): string {
-  const { t } = chrome.f;
-  const report = (format: string) =>
-    link(chrome, `/reports/${s.unit.id}`, { period: s.period.id, format });
-  const exports = joined(
-    [
-      html`<a href="${report("csv")}">${t.report.exportCsv}</a>`,
-      html`<a href="${report("json")}">${t.report.exportJson}</a>`,
-      html`<a href="${link(chrome, `/units/${s.unit.id}`)}">${s.unit.name}</a>`,
-    ],
-    " · ",
-  );
-  return layout(
-    chrome,
-    `${t.report.heading} ${s.unit.name} ${s.period.id}`,
-    html`<p class="noprint">${exports}</p>${summarySection(chrome, s, signoffs)}`,
-  );
+  const open = s.incidents.filter((i) => i.end === null).length;
+  const until = s.period.complete
+    ? ""
+    : html`<p><em>${t.report.untilNow(f.dateTime(s.period.until))}</em></p>`;
+  const leader = s.unit.leader;
+  return html`<article class="document" data-unit="${s.unit.id}" data-period="${s.period.id}">
+${letterhead(f, reports, { authority: reports.authority, issuer: s.unit.name, at: s.generatedAt })}
+<p class="kind">${t.report.kind}</p>
+<p class="subject">${t.report.title(period)}</p>
+<p>${t.report.intro(s.unit.name, period, from, to)}</p>
+<h2>${t.report.overallHeading}</h2>
+<p data-overall-availability="${figure(s.overall.availability)}">${t.report.overall(f.percent(s.overall.availability), f.percent(AVAILABILITY_TARGET), f.percent(s.overall.coverage))}
+${t.report.disruptedLine(f.duration(s.disruptedMs), s.incidents.filter((i) => i.kind === "check").length, open)}</p>
+${plannedLine(f, s)}
+${until}
+<h2>${t.report.categoriesHeading}</h2>
+<table class="summary stack">${head}<tbody>${rows}</tbody></table>
+<h2>${t.report.findingsHeading}</h2>
+${findingsList(f, s)}
+<h2>${t.report.signoffsHeading}</h2>
+${signoffList(f, signoffs)}
+<p class="note">${t.report.definitions} ${t.report.generated(f.dateTime(s.generatedAt))}</p>
+${closing(f, reports.recipients, { title: leader?.title?.toUpperCase() ?? null, name: leader?.name ?? null })}
+</article>`;
 }

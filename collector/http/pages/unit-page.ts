@@ -1,59 +1,49 @@
-// One unit (GET /units/:id): who answers for its IT, each category with its checks (state,
-// availability, coverage, a trend line), open and recent incidents with their causes, equipment and
-// network-device inventory, the agents, the notifications sent about it, and the inspection
-// sign-offs with the form to add one.
-import { CATEGORIES, type Category } from "../../../shared/categories.js";
+// One unit (GET /units/:id): its condition now and why, who answers for its IT, its categories
+// over time (status timelines, availability month by month against the target), its checks, every
+// incident of the window page by page, its equipment and what changed, its monitoring agents, the
+// notifications sent about it, and the inspection sign-offs with the form its leader signs with.
+import type { Period } from "../../../shared/api-query.js";
+import { AVAILABILITY_TARGET } from "../../inspection/findings.js";
 import type { Incident } from "../../inspection/incident-list.js";
+import type { InventoryItem } from "../../inspection/inventory.js";
 import type { Signoff } from "../../inspection/signoffs.js";
-import type { TrendPoint } from "../../inspection/trends.js";
-import type {
-  AgentInfo,
-  CategoryStatus,
-  CheckRow,
-  Person,
-  UnitDetail,
-} from "../../inspection/unit-status.js";
+import type { MonthFigure, TimelineSlot } from "../../inspection/timeline.js";
+import type { AgentInfo, CheckRow, Person, UnitDetail } from "../../inspection/unit-status.js";
 import type { SentMessage } from "../../notifications/messages.js";
-import {
-  checkOf,
-  inactiveBadge,
-  joined,
-  muted,
-  none,
-  td,
-  tdNum,
-  th,
-  thead,
-  thNum,
-  windowChoice,
-} from "./components.js";
-import { Html, html } from "./html.js";
-import { incidentTable, reasonText } from "./incidents.js";
-import { type InventoryEntry, inventoryTable } from "./inventory.js";
-import { type Chrome, layout, link, statusCell } from "./layout.js";
+import { monthsChart } from "./charts.js";
+import { inactiveBadge, muted, none, windowChoice } from "./components.js";
+import { conditionLine } from "./condition.js";
+import { type Html, html } from "./html.js";
+import { incidentTable, type Paging, pagingBar } from "./incidents.js";
+import { changeList, type InventoryEntry, inventoryTable } from "./inventory.js";
+import { type Chrome, layout, link } from "./layout.js";
 import { notificationTable } from "./notifications.js";
-import { signoffForm, signoffHistory } from "./signoff.js";
-import { sparkline } from "./sparkline.js";
-import { categoryStatus, checkStatus } from "./status.js";
+import { periodWords, type SignoffFormState, signoffForm, signoffHistory } from "./signoff.js";
+import { categorySections, timelines } from "./unit-checks.js";
 
 export interface UnitPageData {
   unit: UnitDetail;
+  /** The window as written (24h, 7d, 30d), for the links, and its bounds. */
+  window: string;
   from: number;
   to: number;
-  /** The window as written (24h, 7d, 30d), for the links. */
-  window: string;
   checks: readonly CheckRow[];
-  openIncidents: readonly Incident[];
-  recentIncidents: readonly Incident[];
-  /** Check duration over the window, keyed "agent/check". */
-  trends: ReadonlyMap<string, readonly TrendPoint[]>;
+  timelines: ReadonlyMap<string, readonly TimelineSlot[]>;
+  months: readonly MonthFigure[];
+  /** A page of the window's incidents. */
+  incidents: readonly Incident[];
+  paging: Paging;
   inventory: readonly InventoryEntry[];
+  changes: readonly (InventoryItem & { title: string | null })[];
   signoffs: readonly Signoff[];
   /** The latest notifications sent about the unit. */
   notifications: readonly SentMessage[];
-  period: string;
-  /** Set when the user may sign off: the form's CSRF token. */
-  signoffCsrf: string | undefined;
+  /** The period the report link opens: the month just ended. */
+  period: Period;
+  /** Set when the user is the unit's leader: the form. */
+  signoff: SignoffFormState | undefined;
+  /** The sign-off just saved, to confirm it. */
+  saved: Signoff | undefined;
 }
 
 function person(p: Person | null): Html {
@@ -62,53 +52,6 @@ function person(p: Person | null): Html {
   const phone = p.phone ? html` · ${p.phone}` : "";
   const email = p.email ? html` · ${p.email}` : "";
   return html`<strong>${p.name}</strong>${title}${phone}${email}`;
-}
-
-function checkRow(chrome: Chrome, data: UnitPageData, c: CheckRow): Html {
-  const { f } = chrome;
-  const reason =
-    c.state === "down" ? html`<div class="muted">${reasonText(f, c.reason, c.message)}</div>` : "";
-  // sparkline() writes numbers and an escaped label only: safe to insert as markup.
-  const trend = new Html(
-    sparkline(data.trends.get(`${c.agent}/${c.check}`) ?? [], {
-      label: `${c.check}: ${f.t.unit.duration}`,
-      gapMs: 10 * 60_000,
-    }),
-  );
-  return html`<tr data-check="${c.check}">${[
-    td(checkOf(c.check, c.agent)),
-    td(c.kind),
-    td(html`${statusCell(chrome, checkStatus(c.state))}${reason}`),
-    tdNum(f.percent(c.availability)),
-    tdNum(f.percent(c.coverage)),
-    td(trend),
-  ]}</tr>`;
-}
-
-function categorySection(chrome: Chrome, data: UnitPageData, category: Category): Html {
-  const { f } = chrome;
-  const { t } = f;
-  const view = data.unit.categories[category] as CategoryStatus;
-  const checks = data.checks.filter((c) => c.category === category);
-  const availability = html`${t.unit.availability} ${f.percent(view.availability)}`;
-  const coverage = html`${t.unit.coverage} ${f.percent(view.coverage)}`;
-  const head = thead([
-    th(t.unit.check),
-    th(t.unit.kind),
-    th(t.unit.state),
-    thNum(t.unit.availability),
-    thNum(t.unit.coverage),
-    th(t.unit.trend),
-  ]);
-  const table =
-    checks.length === 0
-      ? none(t.status.no_data)
-      : html`<table>${head}<tbody>${checks.map((c) => checkRow(chrome, data, c))}</tbody></table>`;
-  return html`<section data-category="${category}">
-<h2>${t.categoryLong[category]} — ${statusCell(chrome, categoryStatus(view))}
-${muted(html`${availability} · ${coverage}`)}</h2>
-${table}
-</section>`;
 }
 
 function agentRow(chrome: Chrome, a: AgentInfo): Html {
@@ -120,43 +63,68 @@ function agentRow(chrome: Chrome, a: AgentInfo): Html {
     : a.lastSeen === null
       ? t.unit.never
       : html`${t.unit.lastSeen}: ${f.dateTime(a.lastSeen)}`;
-  return html`<tr>${td(html`${a.name}${host}`)}${td(seen)}</tr>`;
+  return html`<li>${a.name}${host} — ${seen}</li>`;
+}
+
+function header(chrome: Chrome, data: UnitPageData): Html {
+  const { f } = chrome;
+  const { t } = f;
+  const { unit } = data;
+  const saved = data.saved
+    ? html`<p class="notice" role="status">${t.signoff.saved(periodWords(f, data.saved.period), f.dateTime(data.saved.recordedAt))}</p>`
+    : "";
+  const advice =
+    unit.condition.level === "not_set_up"
+      ? html`<p class="problem">${t.conditions.notSetUpAdvice}</p>`
+      : "";
+  const report = link(chrome, `/reports/${unit.id}`, { period: data.period.id });
+  return html`<h1>${unit.name}${inactiveBadge(t, unit.active)}</h1>
+${saved}
+<p><strong>${t.unit.condition}:</strong> ${conditionLine(f, unit.condition, unit.openIncidents)}</p>
+${advice}
+<table class="people stack"><caption>${t.unit.people}</caption><tbody>
+<tr><th>${t.unit.leader}</th><td data-leader>${person(unit.leader)}</td></tr>
+<tr><th>${t.unit.contact}</th><td>${person(unit.contact)}</td></tr>
+</tbody></table>
+<div class="controls noprint">${windowChoice(t, data.window, (w) => link(chrome, `/units/${unit.id}`, { window: w }))}
+<a href="${report}">${t.unit.report} ${f.period(data.period)}</a></div>`;
 }
 
 export function renderUnitPage(chrome: Chrome, data: UnitPageData): string {
   const { f } = chrome;
   const { t } = f;
   const { unit } = data;
-  const report = link(chrome, `/reports/${unit.id}`, { period: data.period });
-  const windows = windowChoice(data.window, (w) =>
-    link(chrome, `/units/${unit.id}`, { window: w }),
-  );
   const hosts = data.inventory.filter((i) => i.kind === "host");
   const devices = data.inventory.filter((i) => i.kind === "snmp");
-  const form = data.signoffCsrf ? signoffForm(chrome, unit.id, data.period, data.signoffCsrf) : "";
-  const body = html`<h1>${unit.name}${inactiveBadge(t, unit.active)}</h1>
-<table class="people"><tbody>
-<tr><th>${t.unit.leader}</th><td data-leader>${person(unit.leader)}</td></tr>
-<tr><th>${t.unit.contact}</th><td>${person(unit.contact)}</td></tr>
-</tbody></table>
-<p class="noprint"><a href="${report}">${t.unit.report} ${data.period}</a></p>
-<p class="noprint">${t.unit.window}: ${joined(windows, " · ")}</p>
-<p class="muted">${f.dateTime(data.from)} – ${f.dateTime(data.to)}</p>
+  const windowName = t.windows[data.window as "24h"] ?? data.window;
+  const sign = data.signoff
+    ? signoffForm(chrome, unit.id, data.signoff)
+    : html`<p class="muted">${t.signoff.notAllowed}</p>`;
+  const body = html`${header(chrome, data)}
 <h2>${t.unit.incidentsOpen}</h2>
-${incidentTable(f, data.openIncidents)}
-${CATEGORIES.map((category) => categorySection(chrome, data, category))}
-<h2>${t.unit.incidentsRecent}</h2>
-${incidentTable(f, data.recentIncidents)}
+${incidentTable(f, unit.incidents, t.unit.incidentsOpen)}
+${timelines(chrome, data.timelines, data.from, data.to)}
+<section><h2>${t.unit.months}</h2>
+${data.months.some((m) => m.availability !== null) ? monthsChart(f, data.months, AVAILABILITY_TARGET) : none(t.unit.noMonths)}
+<p class="small muted">${t.unit.monthsCaption(f.percent(AVAILABILITY_TARGET))}</p></section>
+<h2>${t.unit.checks}</h2>
+${categorySections(chrome, unit, data.checks)}
+<h2 id="incidents">${t.unit.incidents}</h2>
+<p>${t.incidents.count(data.paging.total, windowName)}</p>
+${incidentTable(f, data.incidents, t.incidents.count(data.paging.total, windowName))}
+${pagingBar(f, data.paging)}
 <h2>${t.unit.equipment}</h2>
-${inventoryTable(f, hosts)}
-<h2>${t.unit.devices}</h2>
-${inventoryTable(f, devices)}
+${inventoryTable(f, hosts, t.unit.equipment)}
+<h3>${t.unit.devices}</h3>
+${inventoryTable(f, devices, t.unit.devices)}
+<h3>${t.changes.heading}</h3>
+${changeList(f, data.changes)}
 <h2>${t.unit.agents}</h2>
-<table><tbody>${unit.agents.map((a) => agentRow(chrome, a))}</tbody></table>
+${unit.agents.length ? html`<ul>${unit.agents.map((a) => agentRow(chrome, a))}</ul>` : none(t.conditions.not_set_up(0))}
 <h2 id="notifications">${t.notifications.heading}</h2>
 ${notificationTable(f, data.notifications)}
-<h2>${t.signoff.heading} ${data.period}</h2>
+<h2 id="signoffs">${t.signoff.heading}</h2>
 ${signoffHistory(chrome, data.signoffs)}
-${form}`;
+${sign}`;
   return layout(chrome, unit.name, body);
 }

@@ -5,7 +5,7 @@
 import { html } from "../../http/pages/html.js";
 import type { Lang } from "../../http/pages/i18n/index.js";
 import { Formatter } from "../../http/pages/i18n/index.js";
-import { incidentReason } from "../../http/pages/incidents.js";
+import { reasonWithMessage } from "../../http/pages/incidents.js";
 import type { Incident } from "../../inspection/incident-list.js";
 import { WORDS } from "./render.js";
 import type { SummaryText } from "./summary.js";
@@ -34,7 +34,7 @@ export function weeklyText(
       : "";
     const end = i.end === null ? w.weekly.stillOpen : f.dateTime(i.end);
     const cause = i.cause === "link" ? ` (${f.t.unit.causedByLink})` : "";
-    const reason = incidentReason(f, i, i.message);
+    const reason = reasonWithMessage(f, i.kind === "silence" ? "silent" : i.reason, i.message);
     return `${category}${what}, ${f.dateTime(i.start)} – ${end}, ${f.duration(i.durationMs)}: ${reason}${cause}`;
   });
   const count = incidents.length

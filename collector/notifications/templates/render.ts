@@ -3,7 +3,7 @@
 
 import { Html, html } from "../../http/pages/html.js";
 import { Formatter, type Lang } from "../../http/pages/i18n/index.js";
-import { reasonText } from "../../http/pages/incidents.js";
+import { reasonWithMessage } from "../../http/pages/incidents.js";
 import type { AffectedCheck, Item, NotificationKind } from "../model.js";
 import { en } from "./en.js";
 import { vi } from "./vi.js";
@@ -35,7 +35,7 @@ function said(f: Formatter, item: Item | AffectedCheck, what: string, now: numbe
     f,
     what,
     category,
-    reason: reasonText(f, item.reason, item.message),
+    reason: reasonWithMessage(f, item.reason, item.message),
     since: f.dateTime(item.since),
     until: f.dateTime(item.until),
     lasted: f.duration((item.until ?? now) - item.since),
@@ -128,7 +128,8 @@ function htmlBody(f: Formatter, w: Words, who: string, n: NotificationText, foot
   const lang = f.lang;
   const row = (item: Item) => {
     const state = w.states[item.state];
-    const reason = item.reason || item.message ? reasonText(f, item.reason, item.message) : "";
+    const reason =
+      item.reason || item.message ? reasonWithMessage(f, item.reason, item.message) : "";
     const affected = affectedLines(lang, item, n.createdAt);
     const list = affected.length
       ? html`<div>${w.affected}:</div><ul>${affected.map((a) => html`<li>${a}</li>`)}</ul>`

@@ -116,7 +116,7 @@ export function unitSummaryText(
       {
         filename: `giamsat-${s.unit.id}-${period}.csv`,
         contentType: "text/csv; charset=utf-8",
-        content: summaryCsv([s]),
+        content: summaryCsv(f, [s]),
       },
     ],
   };
@@ -176,7 +176,7 @@ export function citySummaryText(
       {
         filename: `giamsat-city-${period}.csv`,
         contentType: "text/csv; charset=utf-8",
-        content: summaryCsv(summaries),
+        content: summaryCsv(f, summaries),
       },
     ],
   };

@@ -1,10 +1,12 @@
-// The one policy: what each role may do, and a unit user only within its unit.
+// The one policy: what each role may do, and a unit user only within its unit; signing a unit's
+// inspection is its leader's alone.
 import { describe, expect, it } from "vitest";
 import { ACTIONS, can, type User, visibleUnits } from "../../../collector/auth/roles.js";
 
 const users: Record<string, User> = {
   city: { id: 1, name: "c", role: "city", unit: null },
-  unit: { id: 2, name: "u", role: "unit", unit: "unit-a" },
+  leader: { id: 2, name: "l", role: "unit", unit: "unit-a", leader: true },
+  unit: { id: 5, name: "u", role: "unit", unit: "unit-a" },
   operator: { id: 3, name: "o", role: "operator", unit: null },
   admin: { id: 4, name: "a", role: "admin", unit: null },
 };
@@ -22,9 +24,10 @@ describe("can", () => {
     );
     expect(table).toEqual({
       city: "read:ab signoff:-- agents:-- users:-- audit:-- maintenance:--",
-      unit: "read:a- signoff:a- agents:-- users:-- audit:-- maintenance:a-",
+      leader: "read:a- signoff:a- agents:-- users:-- audit:-- maintenance:a-",
+      unit: "read:a- signoff:-- agents:-- users:-- audit:-- maintenance:a-",
       operator: "read:ab signoff:-- agents:ab users:-- audit:-- maintenance:ab",
-      admin: "read:ab signoff:ab agents:ab users:ab audit:ab maintenance:ab",
+      admin: "read:ab signoff:-- agents:ab users:ab audit:ab maintenance:ab",
     });
   });
 

@@ -31,15 +31,15 @@ function user(args: string[], input = "") {
 describe("giamsat-collector user", () => {
   it("adds a unit leader who can then log in and see the unit, and lists users", async () => {
     const added = await user(
-      ["add", "--name", "leader", "--role", "unit", "--unit", "so-tttt"],
+      ["add", "--name", "leader", "--role", "unit", "--unit", "so-tttt", "--leader"],
       `${PASSWORD}\n`,
     );
     expect([added.code, added.stderr]).toEqual([
       0,
-      'Added unit user "leader" of unit "so-tttt".\n',
+      'Added the leader, unit user "leader" of unit "so-tttt".\n',
     ]);
     await user(["add", "--name", "mayor", "--role", "city"], `${PASSWORD}\n`);
-    expect((await user(["list"])).stdout).toBe("leader\tunit\tso-tttt\nmayor\tcity\t-\n");
+    expect((await user(["list"])).stdout).toBe("leader\tunit (leader)\tso-tttt\nmayor\tcity\t-\n");
 
     const browser = new Browser(collector.url);
     expect((await browser.login("leader", PASSWORD)).status).toBe(303);
@@ -76,6 +76,11 @@ describe("giamsat-collector user", () => {
     [["add", "--name", "x", "--role", "city"], "short", "password: at least 12 characters, please"],
     [["add", "--name", "x", "--role", "city"], "", "password: none given on standard input"],
     [["add", "--name", "mayor", "--role", "city"], PASSWORD, 'user "mayor" exists already'],
+    [
+      ["add", "--name", "x", "--role", "city", "--leader"],
+      PASSWORD,
+      "--leader: only a unit's user can be its leader, not a city user",
+    ],
     [["remove", "--name", "nobody"], "", 'no user "nobody"'],
     [["fly"], "", 'unknown user command "fly" (add, password, remove, list)'],
   ])("user %j with input %j exits 2", async (args, input, message) => {

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { inspectionReaders } from "../../../collector/inspection/readers.js";
 import { inspectionSummary } from "../../../collector/inspection/summary.js";
+import { categoryTimelines } from "../../../collector/inspection/timeline.js";
 import { plannedMaintenance } from "../../../collector/notifications/policy.js";
 import { type Period, parsePeriod } from "../../../shared/api-query.js";
 import { maintenanceWindowSchema } from "../../../shared/config/maintenance.js";
@@ -96,6 +97,19 @@ describe("a 20-minute outage", () => {
         .filter((i) => i.kind === "check")
         .map((i) => [i.check, i.planned, i.downtimeMs]),
     ).toEqual([["portal", false, 20 * MIN]]);
+
+    // The unit page's status strip shows the window as its own state, the outage elsewhere as down.
+    const readers = inspectionReaders({
+      history: store.history,
+      agents: { list: () => [] },
+      clock: () => now,
+    });
+    const strip = (unit: string) =>
+      categoryTimelines(readers, unit, vn("10:00:00"), vn("11:00:00"), 6)
+        .get("website")
+        ?.map((slot) => slot.state);
+    expect(strip("so-tttt")).toEqual(["up", "up", "maintenance", "maintenance", "up", "up"]);
+    expect(strip("quan-hai-chau")).toEqual(["up", "up", "down", "down", "up", "up"]);
 
     const messages = store.queued().map((m) => [m.message.unit?.id, m.message.kind]);
     expect(messages).toEqual([

@@ -120,7 +120,8 @@ checks:
     expect(section).toContain("binh@example.gov.vn");
     expect(section).toContain(`[giamsat] ${UNIT}: Đã khắc phục: cong-dich-vu`);
     const audit = await (await fetch(`${collector.url}/audit`)).text();
-    expect(audit.match(/<td>notify<\/td>/g)).toHaveLength(2);
+    // The action in words: "Gửi thông báo" (notify).
+    expect(audit.match(/<td data-label="Thao tác">Gửi thông báo<\/td>/g)).toHaveLength(2);
     expect(audit).toContain("mail binh@example.gov.vn");
   });
 });

@@ -4,9 +4,12 @@
 // with the CSV attached, whose figures equal the JSON API's; the Steering Board the city's.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { vi } from "../../../collector/http/pages/i18n/vi.js";
 import { dueMonth } from "../../../collector/notifications/summaries.js";
 import { parsePeriod, VIETNAM_OFFSET_MS } from "../../../shared/api-query.js";
+import type { Category } from "../../../shared/categories.js";
 import { batch, RawAgent } from "../../helpers/collector.js";
+import { parseCsv } from "../../helpers/csv.js";
 import { freePort } from "../../helpers/delivery.js";
 import { type Mail, SmtpServer, smtpPeer } from "../../helpers/mailbox.js";
 import {
@@ -164,41 +167,48 @@ units:
       ["quan-hai-chau", "lanhdao@haichau.danang.gov.vn"],
     ]) {
       const mail = smtp.messages().find((m) => m.rcptTo === address) as Mail;
-      const rows = (mail.attachments[0]?.content ?? "")
-        .trim()
-        .split("\r\n")
-        .map((line) => line.split(","));
+      // The CSV the report page offers: names, percentages and minutes, for a spreadsheet.
+      const rows = parseCsv((mail.attachments[0]?.content ?? "").replace(/^\uFEFF/, ""));
       const header = rows[0] as string[];
-      const byCategory = new Map(rows.slice(1).map((r) => [r[header.indexOf("category")], r]));
+      const byCategory = new Map(rows.slice(1).map((r) => [r[header.indexOf(vi.csv.category)], r]));
       const api = (await (
         await fetch(`${collector?.url}/api/v1/units/${unit}/summary?period=${period}`)
       ).json()) as {
         overall: { availability: number | null; coverage: number | null; downMs: number };
+        disruptedMs: number;
         categories: {
-          category: string;
+          category: Category;
           availability: number | null;
           coverage: number | null;
-          downMs: number;
-          incidents: { count: number; downtimeMs: number };
+          disruptedMs: number;
+          incidents: { count: number };
         }[];
       };
       const cell = (row: string[] | undefined, name: string) => row?.[header.indexOf(name)] ?? "";
-      const number = (value: number | null) => (value === null ? "" : String(value));
+      const percent = (value: number | null) =>
+        value === null ? "" : (Math.round(value * 10_000) / 100).toFixed(2).replace(".", ",");
+      const minutes = (ms: number) => String(Math.round(ms / MIN));
       for (const c of api.categories) {
-        const row = byCategory.get(c.category);
+        const row = byCategory.get(vi.categoryLong[c.category]);
         expect(
-          [cell(row, "availability"), cell(row, "coverage"), cell(row, "down_ms")],
+          [
+            cell(row, vi.csv.availability),
+            cell(row, vi.csv.coverage),
+            cell(row, vi.csv.disrupted),
+            cell(row, vi.csv.incidents),
+          ],
           c.category,
-        ).toEqual([number(c.availability), number(c.coverage), String(c.downMs)]);
-        expect([cell(row, "incidents"), cell(row, "downtime_ms")]).toEqual([
+        ).toEqual([
+          percent(c.availability),
+          percent(c.coverage),
+          minutes(c.disruptedMs),
           String(c.incidents.count),
-          String(c.incidents.downtimeMs),
         ]);
       }
-      const all = byCategory.get("all");
-      expect([cell(all, "availability"), cell(all, "down_ms")]).toEqual([
-        number(api.overall.availability),
-        String(api.overall.downMs),
+      const all = byCategory.get(vi.csv.all);
+      expect([cell(all, vi.csv.availability), cell(all, vi.csv.disrupted)]).toEqual([
+        percent(api.overall.availability),
+        minutes(api.disruptedMs),
       ]);
       if (unit === "so-tttt") {
         // Not trivial: the hour the website was down is in both.

@@ -107,7 +107,7 @@ describe("the webhook channel", () => {
     expect(opened.payload.items[0]?.eventKeys).toEqual([`${key}.opened`]);
     expect(opened.payload.title).toBe("[giamsat] Unit A: Gián đoạn: portal");
     expect(opened.payload.text).toContain("Website chuyên ngành: portal không hoạt động");
-    expect(opened.payload.text).toContain("mã trạng thái sai: HTTP 503");
+    expect(opened.payload.text).toContain("trả về mã lỗi: HTTP 503");
 
     await send(agent, "UU", from + 3000, 4);
     const resolved = await eventually(() => receiver?.requests[1], 10_000, "the resolution");

@@ -1,10 +1,23 @@
 // The shape every language's strings must fill: adding a key here makes each catalogue incomplete
 // until it is translated, so no page can show an untranslated string.
+
 import type { Category } from "../../../../shared/categories.js";
 import type { Reason } from "../../../../shared/protocol.js";
+import type { AuditAction } from "../../../auth/audit.js";
+import type { ConditionLevel } from "../../../inspection/condition.js";
 import type { Finding } from "../../../inspection/findings.js";
+import type { SignoffProblem } from "../../../inspection/signoffs.js";
+import type { TimelineState } from "../../../inspection/timeline.js";
 
-export type Status = "ok" | "degraded" | "down" | "no_data";
+/** A category's or check's status as leaders read it; no checks is not the same as no data. */
+export type Status = "ok" | "degraded" | "down" | "no_data" | "no_checks";
+
+/**
+ * The check kinds leaders read in words. Kinds are the agent's (agent/probes/index.ts); a test
+ * holds this list to that table, as the collector may not import the agent.
+ */
+export const KINDS = ["host", "ping", "snmp", "http", "tls", "tcp", "dns", "process"] as const;
+export type Kind = (typeof KINDS)[number];
 
 /** The formatting a finding's sentence needs (index.ts, Formatter). */
 export interface Say {
@@ -21,41 +34,94 @@ export type FindingText = (
   text: (key: string) => string,
 ) => string;
 
+/** What a unit's condition says, given the words it needs (pages/condition.ts fills them in). */
+export interface ConditionWords {
+  not_set_up: (enrolled: number) => string;
+  silent: (since: string) => string;
+  down: (category: string, check: string, reason: string, more: number) => string;
+  degraded: (
+    category: string,
+    down: number,
+    checks: number,
+    check: string,
+    reason: string,
+  ) => string;
+  partial: (categories: string) => string;
+  ok: string;
+  /** Added after the condition when incidents are open. */
+  openIncidents: (count: number) => string;
+  /** What to do about a unit without a working agent. */
+  notSetUpAdvice: string;
+  /** Under a down category when the unit's link to the data center is down too. */
+  linkDown: string;
+}
+
 export interface Catalogue {
   locale: string;
   languageName: string;
   otherLanguage: string;
+  /** The site's name under giamsat. */
   title: string;
+  nav: { overview: string; cityReport: string; audit: string; label: string };
   categories: Record<Category, string>;
   categoryLong: Record<Category, string>;
   status: Record<Status, string>;
+  timeline: Record<TimelineState, string> & { heading: string; legend: string; now: string };
   reasons: Record<Reason | "silent" | "link", string>;
+  kinds: Record<Kind, string>;
+  roles: { city: string; unit: string; leader: string; operator: string; admin: string };
+  period: {
+    month: (month: number, year: number) => string;
+    quarter: (quarter: string, year: number) => string;
+    year: (year: number) => string;
+    label: string;
+    choose: string;
+    show: string;
+    previous: string;
+    next: string;
+  };
+  windows: { label: string; "24h": string; "7d": string; "30d": string };
+  conditions: ConditionWords;
+  conditionLevels: Record<ConditionLevel, string>;
+  /** "Technical details" for IT staff, behind a <details>. */
+  technical: string;
+  yes: string;
+  no: string;
   overview: {
     heading: string;
-    window: string;
+    totals: {
+      caption: string;
+      units: (n: number) => string;
+      problems: (n: number) => string;
+      silent: (n: number) => string;
+      notSetUp: (n: number) => string;
+      signed: (n: number, of: number, period: string) => string;
+    };
+    caption: string;
     unit: string;
-    openIncidents: string;
-    lastData: string;
-    inspected: string;
-    notInspected: string;
+    condition: string;
+    signedIn: (period: string) => string;
+    signed: string;
+    notSigned: string;
     sortWorst: string;
     sortName: string;
     noUnits: string;
-    steeringBoard: string;
-    linkDown: string;
+    lastData: (when: string) => string;
   };
   unit: {
     leader: string;
     contact: string;
+    people: string;
+    condition: string;
     checks: string;
     check: string;
     kind: string;
     state: string;
     availability: string;
+    target: string;
     coverage: string;
-    trend: string;
     incidentsOpen: string;
-    incidentsRecent: string;
+    incidents: string;
     started: string;
     ended: string;
     duration: string;
@@ -65,6 +131,7 @@ export interface Catalogue {
     devices: string;
     noIncidents: string;
     noInventory: string;
+    noChecks: string;
     report: string;
     agents: string;
     lastSeen: string;
@@ -73,27 +140,85 @@ export interface Catalogue {
     revoked: string;
     software: string;
     interfaces: string;
-    window: string;
+    taken: string;
+    months: string;
+    monthsCaption: (target: string) => string;
+    noMonths: string;
+  };
+  incidents: {
+    count: (n: number, window: string) => string;
+    showing: (first: number, last: number, of: number) => string;
+    page: (page: number, pages: number) => string;
+    newer: string;
+    older: string;
+    open: string;
+  };
+  changes: {
+    heading: string;
+    none: string;
+    first: string;
+    memory: string;
+    os: string;
+    cpu: string;
+    machine: string;
+    added: (what: string) => string;
+    removed: (what: string) => string;
+    more: (n: number) => string;
   };
   report: {
     heading: string;
-    period: string;
-    generated: string;
-    findings: string;
-    downtime: string;
-    incidents: string;
-    certificates: string;
-    expiresOn: string;
-    changes: string;
-    noChanges: string;
-    noCertificates: string;
+    kind: string;
+    title: (period: string) => string;
+    cityTitle: (period: string) => string;
+    number: string;
+    dated: (place: string, day: string, month: string, year: string) => string;
+    nation: string;
+    motto: string;
+    intro: (unit: string, period: string, from: string, to: string) => string;
+    cityIntro: (units: number, period: string, from: string, to: string) => string;
+    overallHeading: string;
+    overall: (availability: string, target: string, coverage: string) => string;
+    disruptedLine: (time: string, incidents: number, open: number) => string;
+    categoriesHeading: string;
+    category: string;
+    disrupted: string;
+    incidentsCol: string;
+    assessment: string;
+    met: string;
+    /** The ranking's verdict on a unit short of the target in some categories. */
+    failing: (n: number, of: number) => string;
+    notMet: string;
+    noChecks: string;
+    noData: string;
+    lowCoverage: string;
+    findingsHeading: string;
+    moreFindings: (n: number) => string;
+    longest: string;
+    moreIncidents: (n: number) => string;
+    truncated: (n: number) => string;
+    worstChecks: string;
+    /** Categories the table marks as not met, in one line. */
+    shortfall: (n: number, of: number, target: string, names: string) => string;
+    moreChecks: (n: number) => string;
+    signoffsHeading: string;
+    signoffLine: (date: string, who: string, account: string, at: string) => string;
+    moreSignoffs: (n: number) => string;
+    notSigned: string;
+    recipients: string;
+    defaultRecipients: readonly string[];
+    signature: string;
+    generated: (when: string) => string;
+    untilNow: (when: string) => string;
+    definitions: string;
+    print: string;
+    printHint: string;
+    back: string;
+    exportCsv: string;
     ranking: string;
     rank: string;
-    print: string;
-    exportCsv: string;
-    exportJson: string;
-    city: string;
-    untilNow: string;
+    overallCol: string;
+    signedCol: string;
+    unitReport: string;
     /** Planned maintenance in the period, apart from downtime. */
     planned: string;
     /** After the availability: "outside 4 h 20 min of planned work". */
@@ -103,17 +228,21 @@ export interface Catalogue {
   };
   signoff: {
     heading: string;
-    name: string;
+    history: string;
+    none: string;
+    period: string;
     date: string;
     findings: string;
     actions: string;
+    statement: (unit: string) => string;
+    confirm: string;
     submit: string;
-    recorded: string;
-    none: string;
-    history: string;
-    by: string;
-    saved: string;
+    signedBy: string;
+    recordedAt: string;
+    saved: (period: string, at: string) => string;
     notAllowed: string;
+    problems: Record<SignoffProblem, string>;
+    fix: string;
   };
   findings: Record<FindingCode, FindingText>;
   /** The unit page's list of notifications sent about the unit. */
@@ -128,6 +257,26 @@ export interface Catalogue {
     states: Record<"queued" | "sent" | "failed" | "dropped", string>;
     attempts: (n: number) => string;
   };
+  csv: {
+    unit: string;
+    period: string;
+    category: string;
+    checks: string;
+    availability: string;
+    coverage: string;
+    disrupted: string;
+    incidents: string;
+    open: string;
+    findings: string;
+    all: string;
+    planned: string;
+  };
+  errors: {
+    titles: Record<400 | 403 | 404 | 405 | 429 | 500 | 503, string>;
+    explain: Record<400 | 403 | 404 | 405 | 429 | 500 | 503, string>;
+    home: string;
+    back: string;
+  };
   auth: {
     /** Shown on every page when web.auth is false. */
     off: string;
@@ -141,6 +290,7 @@ export interface Catalogue {
   };
   audit: {
     heading: string;
+    caption: string;
     when: string;
     who: string;
     what: string;
@@ -149,5 +299,6 @@ export interface Catalogue {
     target: string;
     detail: string;
     older: string;
+    actions: Record<AuditAction, string>;
   };
 }

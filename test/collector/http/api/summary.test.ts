@@ -87,6 +87,8 @@ describe("GET /api/v1/units/{id}/summary", () => {
       upMs: 40 * MIN,
       downMs: 10 * MIN,
       linkMs: 5 * MIN,
+      // The incident's time: 10:20 until the portal answered twice again at 10:45.
+      disruptedMs: 25 * MIN,
     });
     expect(categories.website?.incidents).toEqual({
       count: 1,
@@ -99,7 +101,7 @@ describe("GET /api/v1/units/{id}/summary", () => {
       {
         code: "low_availability",
         severity: "problem",
-        params: { availability: 0.8, target: 0.99, downMs: 10 * MIN },
+        params: { availability: 0.8, target: 0.99, disruptedMs: 25 * MIN },
       },
       {
         code: "low_coverage",
@@ -109,7 +111,7 @@ describe("GET /api/v1/units/{id}/summary", () => {
       {
         code: "incidents",
         severity: "warning",
-        params: { count: 1, downtimeMs: 25 * MIN, longestMs: 25 * MIN },
+        params: { count: 1, disruptedMs: 25 * MIN, longestMs: 25 * MIN },
       },
       {
         code: "link_caused",
@@ -138,6 +140,7 @@ describe("GET /api/v1/units/{id}/summary", () => {
       {
         agent: "pc-01",
         check: "portal",
+        title: null,
         category: "website",
         notAfter: NOT_AFTER,
         daysLeft: 10,

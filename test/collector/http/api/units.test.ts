@@ -39,6 +39,7 @@ describe("GET /api/v1/units", () => {
       state: "up",
       checks: 1,
       down: 0,
+      failing: [],
       cause: null,
       availability: 35 / 45,
       availabilityExcludingLink: 40 / 45,
