@@ -83,6 +83,16 @@ describe("maintenance windows through the API", () => {
     });
     expect(view.current).toEqual({ from: Date.parse(window.from), to: Date.parse(window.to) });
 
+    // The unit page lists it, on now.
+    const page = (await browser.get("/units/unit-a")).text;
+    const section = page.slice(
+      page.indexOf('id="maintenance"'),
+      page.indexOf('id="notifications"'),
+    );
+    expect(section).toContain("Nâng cấp máy chủ");
+    expect(section).toContain("đang diễn ra");
+    expect(section).toContain("do leader-a khai báo");
+
     const viewer = await as("viewer");
     const listed = JSON.parse((await viewer.browser.get("/api/v1/maintenance")).text) as {
       windows: { id: number }[];

@@ -4,6 +4,7 @@
 // parent of its remote checks, not of its LAN checks.
 import { afterEach, describe, expect, it } from "vitest";
 import { inspectionReaders } from "../../../collector/inspection/readers.js";
+import { unitChecks } from "../../../collector/inspection/unit-status.js";
 import { type NotifyingStore, notifyingStore } from "../../helpers/notifications.js";
 import { schedule, type TestResult, vn } from "../../helpers/store.js";
 
@@ -87,6 +88,19 @@ describe("a parent down", () => {
       ["mail", 2 * MIN, 10 * MIN, "egov"],
       ["portal", 2 * MIN, 10 * MIN, null],
     ]);
+    // Their down time is the gateway's: all of it unreachable because of it, none their own.
+    const readers = inspectionReaders({
+      history: store.history,
+      agents: { list: () => [] },
+      clock: () => t0 + 20 * MIN,
+    });
+    const figures = unitChecks(readers, "so-tttt", { from: t0, to: t0 + 20 * MIN }).checks;
+    const portal = figures.find((c) => c.check === "portal");
+    expect(portal?.downMs).toBe(8 * MIN);
+    expect(portal?.linkMs).toBe(8 * MIN);
+    expect(portal?.availabilityExcludingLink).toBe(1);
+    expect(figures.find((c) => c.check === "printer")?.availability).toBe(1);
+
     const messages = store.queued().map((m) => m.message);
     expect(messages.map((m) => m.kind)).toEqual(["problem", "resolved"]);
     expect(messages[0]?.items.map((i) => [i.subject, i.check])).toEqual([["link", "gateway"]]);

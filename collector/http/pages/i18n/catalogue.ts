@@ -246,6 +246,15 @@ export interface Catalogue {
   };
   findings: Record<FindingCode, FindingText>;
   /** The unit page's list of notifications sent about the unit. */
+  maintenance: {
+    heading: string;
+    none: string;
+    /** On now, until a time. */
+    now: (until: string) => string;
+    next: (from: string, to: string) => string;
+    every: Record<"once" | "daily" | "weekly" | "monthly", string>;
+    by: (who: string) => string;
+  };
   notifications: {
     heading: string;
     none: string;
