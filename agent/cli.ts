@@ -2,6 +2,9 @@
 // giamsat-agent's entry point. The V8 flags above are runtime.ts's RUNTIME_FLAGS (measured in
 // docs/developers/performance.md); started without them (`node dist/agent/cli.js run`), `run` starts
 // again with them before anything else is loaded.
-import { restartWithRuntimeFlags } from "./runtime.js";
+import { holdReloads, restartWithRuntimeFlags } from "./runtime.js";
 
-if (!restartWithRuntimeFlags()) await import("./commands.js");
+if (!restartWithRuntimeFlags()) {
+  holdReloads();
+  await import("./commands.js");
+}

@@ -1,5 +1,6 @@
 // The giamsat-agent program's commands: run the agent, check its config, every check and the link
-// once, or ask the running agent for its status. Loaded by cli.ts once the V8 settings are right.
+// once, ask the running agent for its status, enroll with a unit's code, and install or uninstall
+// the agent as a service. Loaded by cli.ts once the V8 settings are right.
 import { parseCommand, requireOption, runMain } from "../shared/cli.js";
 import { ConfigError } from "../shared/errors.js";
 import { createLogger } from "../shared/log.js";
@@ -18,6 +19,17 @@ Usage:
       validate the config, run every check once, test the link to the collector (not with --offline),
       and print a table
   giamsat-agent status --config agent.yaml   ask the running agent for its checks, link and buffer
+  giamsat-agent enroll --collector URL --code CODE --config agent.yaml [--ca FILE] [--pin SHA256]
+      trade a unit's enrollment code for this agent's own token (once) and write agent.yaml
+  giamsat-agent install --config agent.yaml [--root DIR]
+  giamsat-agent install --collector URL --code CODE [--ca FILE] [--pin SHA256] [--root DIR]
+      as root (Windows: as administrator): install the agent as a service with this agent.yaml, or
+      enrolled here with a code: a system user, /etc/giamsat/agent.yaml (mode 0600), its buffer in
+      /var/lib/giamsat, a systemd unit, enabled and started (Windows: a service, %ProgramData%giamsat);
+      again without options: install the service again with the agent.yaml already there
+  giamsat-agent uninstall [--purge] [--root DIR]
+      stop and remove the service and agent.yaml (its token); the buffer stays unless --purge
+      (which also removes the system user). --root DIR: a system in DIR instead of this one
 
 Exit codes: 0 success (check, status: everything up), 2 bad config or usage,
 1 anything else (check: some check or the link is down; status: no agent answers, or something is down).
@@ -26,10 +38,28 @@ Exit codes: 0 success (check, status: everything up), 2 bad config or usage,
 const options = {
   config: { type: "string" },
   offline: { type: "boolean" },
+  collector: { type: "string" },
+  code: { type: "string" },
+  ca: { type: "string" },
+  pin: { type: "string" },
+  root: { type: "string" },
+  purge: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
-const COMMANDS = ["run", "check", "status"];
+const COMMANDS = ["run", "check", "status", "enroll", "install", "uninstall"];
+
+/** The options each command takes besides --help; any other is a usage mistake. */
+const TAKES: Record<string, readonly string[]> = {
+  run: ["config"],
+  check: ["config", "offline"],
+  status: ["config"],
+  enroll: ["config", "collector", "code", "ca", "pin"],
+  install: ["config", "collector", "code", "ca", "pin", "root"],
+  uninstall: ["purge", "root"],
+};
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = argv;
@@ -45,10 +75,38 @@ async function main(argv: string[]): Promise<number | undefined> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (values.offline && command !== "check") {
-    throw new ConfigError(`--offline applies to check only (see --help)`);
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined && name !== "help" && !TAKES[command]?.includes(name)) {
+      throw new ConfigError(`--${name} does not apply to ${command} (see --help)`);
+    }
+  }
+  if (command === "install" || command === "uninstall") {
+    const { installAgent, uninstallAgent } = await import("./install.js");
+    if (command === "uninstall")
+      uninstallAgent({ purge: values.purge === true, root: values.root }, say);
+    else await installAgent(values, say);
+    return 0;
   }
   const file = requireOption(values, "config");
+  if (command === "enroll") {
+    const { checkConfigFolder, checkConfigFree, redeemCode, writeEnrolledConfig } = await import(
+      "./enroll.js"
+    );
+    const enroll = {
+      collector: requireOption(values, "collector"),
+      code: requireOption(values, "code"),
+      ca: values.ca,
+      pin: values.pin,
+    };
+    checkConfigFolder(file);
+    checkConfigFree(file);
+    const enrolled = await redeemCode(enroll);
+    writeEnrolledConfig(file, enroll, enrolled);
+    say(
+      `Enrolled as agent "${enrolled.agent}" of unit "${enrolled.unit}"; wrote ${file} (mode 0600) with its token. Add checks to it, then: giamsat-agent check --config ${file}`,
+    );
+    return 0;
+  }
   if (command === "status") {
     // Only buffer.path is needed to find the agent: a mistake elsewhere (an edit not yet reloaded)
     // must not hide the running agent.

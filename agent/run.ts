@@ -5,6 +5,7 @@ import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import { type RunningAgent, startAgent } from "./agent.js";
 import { type AgentConfig, loadAgentConfig } from "./config.js";
+import { takeHeldReload } from "./runtime.js";
 import type { AgentStatus } from "./status/report.js";
 
 /** Signals that stop the agent, each after writing and sending what it holds. */
@@ -41,6 +42,7 @@ export async function runAgent(
     reloading = reloading.then(() => reloadConfig(file, agent, log));
   };
   process.on("SIGHUP", reload);
+  if (takeHeldReload()) reload();
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     for (const name of STOP_SIGNALS) process.once(name, () => resolve(name));

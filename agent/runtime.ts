@@ -13,6 +13,28 @@ import { spawn } from "node:child_process";
  */
 export const RUNTIME_FLAGS = ["--max-semi-space-size=1", "--no-opt", "--single-threaded-gc"];
 
+/**
+ * A SIGHUP that comes while `run` starts (systemctl reload right after start) would end the process,
+ * Node's default for it, before run.ts listens for it: it is held from the first line of cli.ts and
+ * applied once the agent runs.
+ */
+let heldReload = false;
+const holdReload = () => {
+  heldReload = true;
+};
+
+export function holdReloads(argv: readonly string[] = process.argv): void {
+  if (argv[2] === "run") process.on("SIGHUP", holdReload);
+}
+
+/** Stops holding SIGHUP (run.ts listens now); true when one came meanwhile. */
+export function takeHeldReload(): boolean {
+  process.off("SIGHUP", holdReload);
+  const came = heldReload;
+  heldReload = false;
+  return came;
+}
+
 /** Signals a supervisor passes on to the agent it started. */
 const PASSED_ON = ["SIGINT", "SIGTERM", "SIGQUIT", "SIGHUP"] as const;
 

@@ -12,6 +12,7 @@ import { openToOthers, sqliteFiles } from "../shared/private-file.js";
 import { AGENT_PATH } from "../shared/protocol.js";
 import { BatchStore } from "./agents/batch-store.js";
 import { BatchWriter } from "./agents/batch-writer.js";
+import { EnrollmentDesk } from "./agents/enrollment.js";
 import { Ingest } from "./agents/ingest.js";
 import { AgentStore } from "./agents/registry.js";
 import { SeriesBudget } from "./agents/series-budget.js";
@@ -177,6 +178,12 @@ export async function startCollector(
     secure: config.tls !== undefined,
     sessionTtlMs: config.web.session,
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
+    enrollment: new EnrollmentDesk({
+      db,
+      agents,
+      log: log.child({ component: "enrollment" }),
+      failuresPerMinute: config.limits.enrollFailuresPerMinute,
+    }),
     health,
     reports: config.reports,
   });

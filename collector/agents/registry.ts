@@ -81,6 +81,12 @@ export class AgentStore {
     return { agent, token };
   }
 
+  /** True when the unit has an active (not revoked) agent of this name. */
+  isActive(unit: string, name: string): boolean {
+    const existing = this.#lookup.get(unit, name) as { revokedAt: number | null } | undefined;
+    return existing !== undefined && existing.revokedAt === null;
+  }
+
   /** Revokes every token of the agent; returns false when there is no such active agent. */
   revoke(unit: string, name: string, now: number): boolean {
     return this.db

@@ -1,5 +1,6 @@
-// The audit log: who enrolled, revoked or rotated an agent, signed off a unit, changed a user or
-// planned maintenance, every notification sent or given up on, and when.
+// The audit log: who enrolled, revoked or rotated an agent, made or revoked an enrollment code,
+// signed off a unit, changed a user or planned maintenance, every notification sent or given up
+// on, and when.
 import { userInfo } from "node:os";
 import type { Db } from "../db/database.js";
 
@@ -11,6 +12,8 @@ export const AUDIT_ACTIONS = [
   "user.add",
   "user.remove",
   "user.password",
+  "code.create",
+  "code.revoke",
   /** A notification delivered or refused for good (actor "giamsat"), or a test message sent. */
   "notify",
   "notify.test",

@@ -28,8 +28,11 @@ export interface AccessRule {
   access: "public" | "user" | Action;
   /** The unit the request is about (a path parameter), when the route names one. */
   unit: string | undefined;
-  /** A POST of the JSON API: its body is JSON, its CSRF token in the X-CSRF-Token header. */
-  body?: "json" | undefined;
+  /**
+   * A JSON POST. Public (a program's): its body is left to the handler, without a CSRF check.
+   * Behind a login (the JSON API): read here, its CSRF token in the X-CSRF-Token header.
+   */
+  json?: true;
 }
 
 /** Who is asking, and what a route's handler may do for them. */
@@ -90,14 +93,14 @@ export class Guard {
           : undefined;
     let form: URLSearchParams | undefined;
     let json: unknown;
-    if (rule.method === "POST" && rule.body === "json") {
+    if (rule.method === "POST" && rule.json && access !== "public") {
       // A POST that only names what it acts on (ending a window) may come without a body.
       const empty =
         request.headers["content-type"] === undefined &&
         Number(request.headers["content-length"] ?? 0) === 0;
       json = empty ? undefined : await readJson(request);
       checkCsrf(request, undefined, token);
-    } else if (rule.method === "POST") {
+    } else if (rule.method === "POST" && !(rule.json && access === "public")) {
       form = await readForm(request);
       checkCsrf(request, form, token);
     }

@@ -8,11 +8,20 @@ export type Role = (typeof ROLES)[number];
  * - signoff: sign a unit's inspection summary: its leader in charge only (a `unit` user marked
  *   leader), with their own account, as the directive asks of the leader; nobody signs for them
  * - agents: enroll, revoke and rotate agents
+ * - enroll: make and revoke a unit's enrollment codes, with which its agents enroll themselves
  * - users: add and remove people
  * - audit: read the audit log
  * - maintenance: declare and end planned maintenance windows
  */
-export const ACTIONS = ["read", "signoff", "agents", "users", "audit", "maintenance"] as const;
+export const ACTIONS = [
+  "read",
+  "signoff",
+  "agents",
+  "enroll",
+  "users",
+  "audit",
+  "maintenance",
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export interface User {
@@ -28,9 +37,9 @@ export interface User {
 /** What each role may do; `unit` users only within their own unit. */
 const GRANTS: Record<Role, readonly Action[]> = {
   city: ["read"],
-  unit: ["read", "signoff", "maintenance"],
-  operator: ["read", "agents", "maintenance"],
-  admin: ["read", "agents", "users", "audit", "maintenance"],
+  unit: ["read", "signoff", "enroll", "maintenance"],
+  operator: ["read", "agents", "enroll", "maintenance"],
+  admin: ["read", "agents", "enroll", "users", "audit", "maintenance"],
 };
 
 /**

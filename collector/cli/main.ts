@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// giamsat-collector: serve, enroll, revoke and rotate agents, manage users, export samples, test a
-// notification channel.
+// giamsat-collector: serve, enroll, revoke and rotate agents, enrollment codes, users, export samples,
+// test a notification channel, install as a service.
 import { parseApiTime } from "../../shared/api-query.js";
 import { parseCommand, requireOption, runMain, untilSignal } from "../../shared/cli.js";
 import { parseDuration } from "../../shared/duration.js";
@@ -14,7 +14,9 @@ import { loadCollectorConfig } from "../config.js";
 import { openDatabase } from "../db/database.js";
 import { syncUnits } from "../inspection/units.js";
 import { agentUrl, agentYaml, certificatePin } from "./enrollment.js";
+import { CODE_HELP, enrollCodeCommand } from "./enrollment-codes.js";
 import { type ExportFilter, exportSamples, parseTime } from "./export.js";
+import { INSTALL_HELP } from "./install.js";
 import { NOTIFY_HELP, notifyCommand } from "./notify.js";
 import { USER_HELP, userCommand } from "./users.js";
 
@@ -25,7 +27,9 @@ Usage:
   giamsat-collector enroll --config collector.yaml --unit ID --name AGENT [--url ws://host:port/agent]
   giamsat-collector revoke --config collector.yaml --unit ID --name AGENT
   giamsat-collector rotate --config collector.yaml --unit ID --name AGENT [--grace 24h] [--url URL]
+${CODE_HELP}
 ${USER_HELP}
+${INSTALL_HELP}
   giamsat-collector export --config collector.yaml [--unit ID] [--agent NAME] [--metric NAME]
                            [--from TIME] [--to TIME]
 ${NOTIFY_HELP}
@@ -35,9 +39,19 @@ ${NOTIFY_HELP}
   revoke   revoke an agent's token; a connected agent is disconnected within a second
   rotate   issue a new token (printed once, inside a ready agent.yaml); the old one keeps working
            for --grace (default 24h, 0 ends it now), then its connection is closed
+  enroll-code
+           a code with which agents of --unit enroll themselves (giamsat-agent install --code):
+           at most --uses agents (default 1), until --expires (default 7d, at most 90d); printed
+           once on standard output. list shows the codes (id, unit, used/uses, expiry, state,
+           made by); revoke --id stops a code from enrolling more agents (those it enrolled stay)
   user     people who may use the web pages; roles: city (read all), unit (read and sign off
            one unit, --unit), operator (read all, agents), admin (everything); the password is
            read from standard input (its first line)
+  install  as root: the collector as a systemd service: a system user, /etc/giamsat/collector.yaml
+           (mode 0600; --config copies that file, its tls files beside it, database moved to
+           /var/lib/giamsat-collector; without it a starting file), a unit, enabled and started.
+           uninstall stops and removes the service; config and database stay unless --purge.
+           --root DIR: a system in DIR instead of this one
   export   write stored raw samples as NDJSON on standard output, one
            {"metric","labels","ts","value"} a line (ts in ms); TIME is 2026-11-01,
            2026-11-01T08:00:00+07:00 or milliseconds; --from is inclusive, --to exclusive
@@ -170,6 +184,27 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     case "user":
       return userCommand(rest, help);
+    case "enroll-code":
+      return enrollCodeCommand(rest, help);
+    case "install":
+    case "uninstall": {
+      const { values } = parseCommand(rest, {
+        ...common,
+        root: { type: "string" },
+        purge: { type: "boolean" },
+      });
+      if (values.help) return help();
+      const { installCollector, uninstallCollector } = await import("./install.js");
+      const say = (line: string) => process.stderr.write(`${line}\n`);
+      if (command === "install") {
+        if (values.purge) throw new ConfigError("--purge applies to uninstall only");
+        installCollector(values, say);
+      } else {
+        if (values.config) throw new ConfigError("--config applies to install only");
+        uninstallCollector({ purge: values.purge === true, root: values.root }, say);
+      }
+      return 0;
+    }
     case "notify":
       return notifyCommand(rest, help);
     case "export": {

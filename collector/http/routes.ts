@@ -33,8 +33,11 @@ export interface RouteSpec {
    * bounded), and its errors name the parameter first (http/query.ts).
    */
   api?: true;
-  /** A POST of the JSON API: a JSON body (or none), the CSRF token in X-CSRF-Token. */
-  body?: "json";
+  /**
+   * A POST with a JSON body. Public (an agent's enrollment): no session, no form, no CSRF. Behind a
+   * login (the JSON API's POSTs): the body is read by the guard, the CSRF token in X-CSRF-Token.
+   */
+  json?: true;
 }
 
 const text = (max = 200) => z.string().max(max).optional();
@@ -156,6 +159,29 @@ export const ROUTES = {
     query: inventoryQuerySchema,
     api: true,
   },
+  /** An agent's installer trades an enrollment code for its token (agents/enrollment.ts). */
+  agentEnroll: { method: "POST", path: "/agent/enroll", access: "public", json: true },
+  enrollmentCodes: {
+    method: "GET",
+    path: "/units/:id/enrollment-codes",
+    access: "enroll",
+    unit: "id",
+    query: z.strictObject({ lang }),
+  },
+  enrollmentCodeCreate: {
+    method: "POST",
+    path: "/units/:id/enrollment-codes",
+    access: "enroll",
+    unit: "id",
+    query: z.strictObject({ lang }),
+  },
+  enrollmentCodeRevoke: {
+    method: "POST",
+    path: "/units/:id/enrollment-codes/:code/revoke",
+    access: "enroll",
+    unit: "id",
+    query: z.strictObject({ lang }),
+  },
   /** Current and coming maintenance windows; creating one checks the units in its body. */
   apiMaintenance: {
     method: "GET",
@@ -168,13 +194,13 @@ export const ROUTES = {
     method: "POST",
     path: "/api/v1/maintenance",
     access: "maintenance",
-    body: "json",
+    json: true,
   },
   apiMaintenanceEnd: {
     method: "POST",
     path: "/api/v1/maintenance/:window/end",
     access: "maintenance",
-    body: "json",
+    json: true,
   },
   signoff: {
     method: "POST",

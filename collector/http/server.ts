@@ -5,8 +5,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import { z } from "zod";
 import type { ReportsConfig } from "../../shared/config/collector.js";
+import { ENROLL_PATH } from "../../shared/enrollment.js";
 import { HttpError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
+import type { EnrollmentDesk } from "../agents/enrollment.js";
 import { listAudit } from "../auth/audit.js";
 import { DeviceCookies } from "../auth/devices.js";
 import { Guard } from "../auth/guard.js";
@@ -25,6 +27,7 @@ import { MaintenanceActions } from "./api/maintenance.js";
 import { answerApi, apiRoutes } from "./api/router.js";
 import { loginHandlers } from "./login.js";
 import { AUDIT_PAGE, renderAudit } from "./pages/audit.js";
+import { enrollmentCodeHandlers } from "./pages/enrollment-codes.js";
 import { renderError, sameSiteReferer } from "./pages/error-page.js";
 import { pageHandlers } from "./pages/handlers.js";
 import type { Html } from "./pages/html.js";
@@ -51,6 +54,8 @@ export interface HttpDeps {
   secure: boolean;
   sessionTtlMs: number;
   loginFailuresPerMinute: number;
+  /** Where agents' installers trade enrollment codes for tokens. */
+  enrollment: EnrollmentDesk;
   /** How the printed reports present themselves (collector.yaml reports). */
   reports?: ReportsConfig | undefined;
   /** Whether the last writes succeeded and there is room to write (/healthz). */
@@ -125,6 +130,8 @@ export function createHandler(deps: HttpDeps) {
       reports: deps.reports,
       header,
     }),
+    ...enrollmentCodeHandlers({ db: deps.db, log: deps.log, secure: deps.secure, header }),
+    agentEnroll: ({ request, response }) => deps.enrollment.answer(request, response),
     apiUnits: api,
     apiUnit: api,
     apiChecks: api,
@@ -183,7 +190,7 @@ export function createHandler(deps: HttpDeps) {
       }
       const message = error instanceof HttpError ? error.message : "internal error";
       const headers = error instanceof HttpError ? error.headers : {};
-      if (url.pathname.startsWith("/api/")) {
+      if (url.pathname.startsWith("/api/") || url.pathname === ENROLL_PATH) {
         sendJson(response, status, { error: message }, headers);
       } else if (status < 400 || MACHINE_PATHS.has(url.pathname)) {
         // A redirect (to the login form) says it all in its Location; Prometheus and health

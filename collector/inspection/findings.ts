@@ -25,6 +25,7 @@ export interface Finding {
     | "certificate_expiring"
     | "inventory_changed"
     | "agent_silent"
+    | "agent_data_lost"
     | "no_agent"
     | "mostly_planned";
   severity: Severity;

@@ -7,6 +7,7 @@ import { CATEGORIES } from "../../shared/categories.js";
 import { METRICS } from "../../shared/metrics.js";
 import { DAY, HOUR, holdCap, type ScopeTimes } from "../tsdb/index.js";
 import { UNIT_SCOPE } from "./availability.js";
+import { bufferLosses } from "./buffer-losses.js";
 import { disrupted, length, observedDown, type ResultSpans } from "./downtime.js";
 import { type Figures, figures } from "./figures.js";
 import {
@@ -303,6 +304,19 @@ function summaryOf(
       params: {
         count: silences.length,
         silentMs: silences.reduce((sum, i) => sum + i.downtimeMs, 0),
+      },
+    });
+  }
+
+  const lost = bufferLosses(ctx.history, id, period.from, until, now);
+  if (lost.length > 0) {
+    findings.push({
+      code: "agent_data_lost",
+      severity: "warning",
+      params: {
+        agents: lost.map((l) => l.agent).join(", "),
+        samples: lost.reduce((sum, l) => sum + l.samples, 0),
+        corruptFiles: lost.reduce((sum, l) => sum + l.corruptFiles, 0),
       },
     });
   }

@@ -119,6 +119,8 @@ export const collectorConfigSchema = z
         badTokensPerMinute: z.number().int().min(1).max(1_000_000).default(30),
         /** Failed logins per remote address; past it POST /login is answered 429. */
         loginFailuresPerMinute: z.number().int().min(1).max(1_000_000).default(10),
+        /** Refused enrollment codes per remote address; past it POST /agent/enroll is answered 429. */
+        enrollFailuresPerMinute: z.number().int().min(1).max(1_000_000).default(10),
         /**
          * Messages per agent connection; a faster agent is read more slowly. An agent draining
          * its backlog over a fast link sends a few hundred small batches a second.

@@ -14,6 +14,7 @@ const ALLOWED: Record<string, string[]> = {
     "collector/inspection/inventory.ts",
     "collector/inspection/signoffs.ts",
   ],
+  COLUMNS: ["collector/agents/enrollment-codes.ts"],
   // a constant FROM clause
   FROM: ["collector/inspection/inventory.ts"],
   // the migration number, an integer from the loop

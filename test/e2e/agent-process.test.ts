@@ -2,7 +2,7 @@
 // (checks, link, buffer, last error), check state changes in the log, agent.yaml reloaded on SIGHUP
 // (a good one applied, a bad one refused with the old one kept), every stop signal writing and
 // sending what the agent holds, and a revoked agent keeping nothing. Real processes and sockets.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -150,6 +150,30 @@ describe("SIGHUP", () => {
     const shown = await status(file);
     expect(shown.stdout).toMatch(/last error: \d+s ago: agent\.yaml not reloaded/);
     expect(shown.stdout).toMatch(/^second\s+tcp\s+up/m);
+    await agent.stop();
+  });
+
+  it("caught while the agent starts (systemctl reload right after start) is applied once it runs, not its end", async () => {
+    const token = await collector.enroll("so-tttt", "early-reload");
+    const file = writeConfig("early-reload", token, [svc("first")]);
+    const agent = start(file);
+    const pid = agent.child.pid as number;
+    // Wait until the process catches SIGHUP (bit 0 of SigCgt in /proc), then send it at once: the
+    // agent has not started yet (no "agent started" in its log), as systemd's reload can find it.
+    const caught = await eventually(
+      () => {
+        const mask = /^SigCgt:\s+([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+        return mask?.[1] && (BigInt(`0x${mask[1]}`) & 1n) === 1n ? agent.output() : undefined;
+      },
+      20_000,
+      "SIGHUP caught",
+    );
+    writeConfig("early-reload", token, [svc("first"), svc("second")]);
+    process.kill(pid, "SIGHUP");
+    expect(caught).not.toContain("agent started");
+    const reloaded = await agent.waitForLog((l) => l.msg === "agent.yaml reloaded", 20_000);
+    expect(reloaded).toMatchObject({ checks: 2 });
+    expect(agent.child.exitCode).toBeNull();
     await agent.stop();
   });
 });

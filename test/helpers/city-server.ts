@@ -3,6 +3,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Registry } from "prom-client";
+import { EnrollmentDesk } from "../../collector/agents/enrollment.js";
 import { AgentStore } from "../../collector/agents/registry.js";
 import { StorageHealth } from "../../collector/db/storage-health.js";
 import { createHandler } from "../../collector/http/server.js";
@@ -37,6 +38,12 @@ export async function serveStore(
     secure: false,
     sessionTtlMs: 3_600_000,
     loginFailuresPerMinute: 1000,
+    enrollment: new EnrollmentDesk({
+      db: store.db,
+      agents,
+      log: silentLogger(),
+      failuresPerMinute: 1000,
+    }),
     reports: store.config.reports,
     health: new StorageHealth(":memory:", 0, metrics),
   });

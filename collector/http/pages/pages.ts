@@ -6,6 +6,7 @@ import { type ReportsConfig, reportsSchema } from "../../../shared/config/collec
 import { HttpError } from "../../../shared/errors.js";
 import { can, type User } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
+import { bufferLosses } from "../../inspection/buffer-losses.js";
 import { listMaintenance } from "../../inspection/maintenance-list.js";
 import {
   lastEndedMonth,
@@ -151,6 +152,7 @@ export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfi
       signoffs,
       maintenance: listMaintenance(ctx.history.maintenance, [id], now).windows,
       notifications: sent.ofUnit(id, NOTIFICATIONS_LISTED),
+      losses: bufferLosses(ctx.history, id, window.from, window.to, now),
       period: lastEndedMonth(now),
       signoff: can(request.user, "signoff", id)
         ? {
@@ -162,6 +164,7 @@ export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfi
           }
         : undefined,
       saved,
+      enrollmentCodes: can(request.user, "enroll", id),
     });
     return { type: "html", body };
   };

@@ -3,6 +3,7 @@
 // incident of the window page by page, its equipment and what changed, its monitoring agents, the
 // notifications sent about it, and the inspection sign-offs with the form its leader signs with.
 import type { Period } from "../../../shared/api-query.js";
+import type { BufferLoss } from "../../inspection/buffer-losses.js";
 import { AVAILABILITY_TARGET } from "../../inspection/findings.js";
 import type { Incident } from "../../inspection/incident-list.js";
 import type { InventoryItem } from "../../inspection/inventory.js";
@@ -42,12 +43,16 @@ export interface UnitPageData {
   maintenance: readonly MaintenanceWindowView[];
   /** The latest notifications sent about the unit. */
   notifications: readonly SentMessage[];
+  /** What the agents' buffers lost in the window. */
+  losses: readonly BufferLoss[];
   /** The period the report link opens: the month just ended. */
   period: Period;
   /** Set when the user is the unit's leader: the form. */
   signoff: SignoffFormState | undefined;
   /** The sign-off just saved, to confirm it. */
   saved: Signoff | undefined;
+  /** The user may make the unit's enrollment codes: the page links to them. */
+  enrollmentCodes?: boolean;
 }
 
 function person(p: Person | null): Html {
@@ -58,7 +63,7 @@ function person(p: Person | null): Html {
   return html`<strong>${p.name}</strong>${title}${phone}${email}`;
 }
 
-function agentRow(chrome: Chrome, a: AgentInfo): Html {
+function agentRow(chrome: Chrome, a: AgentInfo, loss: BufferLoss | undefined): Html {
   const { f } = chrome;
   const { t } = f;
   const host = a.hostname ? html` ${muted(`(${a.hostname})`)}` : "";
@@ -67,7 +72,10 @@ function agentRow(chrome: Chrome, a: AgentInfo): Html {
     : a.lastSeen === null
       ? t.unit.never
       : html`${t.unit.lastSeen}: ${f.dateTime(a.lastSeen)}`;
-  return html`<li>${a.name}${host} — ${seen}</li>`;
+  const lost = loss
+    ? html` · <span class="problem">${t.unit.bufferLost(loss.corruptFiles, f.number(loss.samples))}</span>`
+    : "";
+  return html`<li>${a.name}${host} — ${seen}${lost}</li>`;
 }
 
 function header(chrome: Chrome, data: UnitPageData): Html {
@@ -124,7 +132,18 @@ ${inventoryTable(f, devices, t.unit.devices)}
 <h3>${t.changes.heading}</h3>
 ${changeList(f, data.changes)}
 <h2>${t.unit.agents}</h2>
-${unit.agents.length ? html`<ul>${unit.agents.map((a) => agentRow(chrome, a))}</ul>` : none(t.conditions.not_set_up(0))}
+${
+  unit.agents.length
+    ? html`<ul>${unit.agents.map((a) =>
+        agentRow(
+          chrome,
+          a,
+          data.losses.find((l) => l.agent === a.name),
+        ),
+      )}</ul>`
+    : none(t.conditions.not_set_up(0))
+}
+${data.enrollmentCodes ? html`<p class="noprint"><a href="${link(chrome, `/units/${unit.id}/enrollment-codes`)}" id="codes-link">${t.codes.link}</a></p>` : ""}
 <h2 id="maintenance">${t.maintenance.heading}</h2>
 ${maintenanceList(f, data.maintenance)}
 <h2 id="notifications">${t.notifications.heading}</h2>

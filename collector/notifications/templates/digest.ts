@@ -1,11 +1,13 @@
 // The weekly digest as a message: the incidents of a unit that touched the week, one line each
 // (what, when, how long, why, and whether the data-center link caused it), and their count and
-// the checks' downtime within the week.
+// the time within the week when a check was down.
 
 import { html } from "../../http/pages/html.js";
 import type { Lang } from "../../http/pages/i18n/index.js";
 import { Formatter } from "../../http/pages/i18n/index.js";
 import { reasonWithMessage } from "../../http/pages/incidents.js";
+import { union } from "../../inspection/availability.js";
+import { length } from "../../inspection/downtime.js";
 import type { Incident } from "../../inspection/incident-list.js";
 import { WORDS } from "./render.js";
 import type { SummaryText } from "./summary.js";
@@ -23,10 +25,19 @@ export function weeklyText(
   const from = f.date(week.from);
   const to = f.date(week.to - 1);
   const intro = w.weekly.intro(unit.name, from, to);
-  const inWeek = (i: Incident) =>
-    Math.max(0, Math.min(i.end ?? week.to, week.to) - Math.max(i.start, week.from));
-  // A silent agent is no data, not downtime: listed, not added up.
-  const downtime = incidents.reduce((n, i) => n + (i.kind === "check" ? inWeek(i) : 0), 0);
+  // The time within the week when a check was down, as a union: two checks down in the same
+  // hour are one hour. A silent agent is no data, not downtime: listed, not added up.
+  const downtime = length(
+    union(
+      incidents
+        .filter((i) => i.kind === "check")
+        .map((i) => ({
+          start: Math.max(i.start, week.from),
+          end: Math.min(i.end ?? week.to, week.to),
+        }))
+        .filter((i) => i.end > i.start),
+    ),
+  );
   const lines = incidents.map((i) => {
     const what = i.kind === "silence" ? i.agent : `${i.check ?? ""} (${i.agent})`;
     const category = i.category

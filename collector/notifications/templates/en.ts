@@ -58,7 +58,7 @@ export const en: Words = {
     availability: "Availability",
     coverage: "Data coverage",
     incidents: "Incidents",
-    downtime: "Total downtime",
+    downtime: "Time down",
     findings: "Findings",
     noFindings: "No findings.",
     signedOff: (by, date) => `Inspection signed off by ${by} on ${date}.`,

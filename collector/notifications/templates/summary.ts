@@ -2,6 +2,7 @@
 // words, whether it was signed off, a link to the printable report and the CSV the report page
 // exports attached; and the city's summary for the Steering Board, the units ranked.
 
+import { parsePeriod } from "../../../shared/api-query.js";
 import { sayFinding } from "../../http/pages/findings.js";
 import { Html, html } from "../../http/pages/html.js";
 import type { Lang } from "../../http/pages/i18n/index.js";
@@ -48,7 +49,7 @@ export function unitSummaryText(
   const f = Formatter.of(lang);
   const w = WORDS[lang];
   const ws = w.summary;
-  const period = s.period.id;
+  const period = f.period(s.period);
   const intro = ws.intro(s.unit.name, period);
   const head = [w.table.what, ws.availability, ws.coverage, ws.incidents, ws.downtime];
   const rows = [
@@ -57,14 +58,14 @@ export function unitSummaryText(
       f.percent(c.availability),
       f.percent(c.coverage),
       String(c.incidents.count),
-      f.duration(c.incidents.downtimeMs),
+      f.duration(c.disruptedMs),
     ]),
     [
       ws.overall,
       f.percent(s.overall.availability),
       f.percent(s.overall.coverage),
       String(s.incidents.length),
-      f.duration(s.categories.reduce((n, c) => n + c.incidents.downtimeMs, 0)),
+      f.duration(s.disruptedMs),
     ],
   ];
   const findings = [...s.findings, ...s.categories.flatMap((c) => c.findings)]
@@ -114,7 +115,7 @@ export function unitSummaryText(
     ].join("\n"),
     attachments: [
       {
-        filename: `giamsat-${s.unit.id}-${period}.csv`,
+        filename: `giamsat-${s.unit.id}-${s.period.id}.csv`,
         contentType: "text/csv; charset=utf-8",
         content: summaryCsv(f, [s]),
       },
@@ -132,7 +133,8 @@ export function citySummaryText(
   const f = Formatter.of(lang);
   const w = WORDS[lang];
   const ws = w.summary;
-  const intro = ws.cityIntro(period, summaries.length);
+  const label = periodLabel(f, period);
+  const intro = ws.cityIntro(label, summaries.length);
   const ranked = [...summaries].sort(
     (a, b) =>
       (a.overall.availability ?? 2) - (b.overall.availability ?? 2) ||
@@ -146,7 +148,7 @@ export function citySummaryText(
     String(s.incidents.length),
   ]);
   const footer = w.footer(dedupeKey);
-  const title = w.subject.citySummary(period);
+  const title = w.subject.citySummary(label);
   return {
     subject: `${w.prefix} ${title}`,
     text: [
@@ -180,4 +182,10 @@ export function citySummaryText(
       },
     ],
   };
+}
+
+/** "Tháng 11/2026" / "November 2026" for the period id "2026-11". */
+function periodLabel(f: Formatter, id: string): string {
+  const period = parsePeriod(id);
+  return period ? f.period({ id, kind: period.kind }) : id;
 }

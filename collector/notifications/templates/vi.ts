@@ -1,6 +1,9 @@
 // Vietnamese notifications, the default.
 import type { Words } from "./words.js";
 
+/** "Tháng 11/2026" inside a sentence: "tháng 11/2026". */
+const midSentence = (period: string) => period.charAt(0).toLowerCase() + period.slice(1);
+
 export const vi: Words = {
   prefix: "[giamsat]",
   subject: {
@@ -11,8 +14,8 @@ export const vi: Words = {
     linkBack: "kết nối Trung tâm tích hợp dữ liệu đã phục hồi",
     collector: "Máy chủ giám sát",
     test: "tin nhắn thử",
-    summary: (p) => `báo cáo kiểm tra định kỳ kỳ ${p}`,
-    citySummary: (p) => `Báo cáo tổng hợp toàn thành phố kỳ ${p}`,
+    summary: (p) => `báo cáo kiểm tra định kỳ ${midSentence(p)}`,
+    citySummary: (p) => `Báo cáo tổng hợp toàn thành phố ${midSentence(p)}`,
   },
   open: {
     check: (s) => `${s.category}: ${s.what} không hoạt động từ ${s.since} (${s.reason}).`,
@@ -55,12 +58,12 @@ export const vi: Words = {
     stillOpen: "chưa khắc phục",
   },
   summary: {
-    intro: (unit, p) => `Báo cáo kiểm tra định kỳ của ${unit}, kỳ ${p}.`,
-    cityIntro: (p, n) => `Báo cáo tổng hợp kỳ ${p} của ${n} đơn vị.`,
+    intro: (unit, p) => `Báo cáo kiểm tra định kỳ của ${unit}, ${midSentence(p)}.`,
+    cityIntro: (p, n) => `Báo cáo tổng hợp ${midSentence(p)} của ${n} đơn vị.`,
     availability: "Tỷ lệ sẵn sàng",
     coverage: "Độ phủ dữ liệu",
     incidents: "Sự cố",
-    downtime: "Tổng thời gian gián đoạn",
+    downtime: "Thời gian gián đoạn",
     findings: "Nhận xét",
     noFindings: "Không có nhận xét.",
     signedOff: (by, date) => `Đã xác nhận kiểm tra: ${by}, ngày ${date}.`,

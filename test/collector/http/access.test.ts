@@ -33,6 +33,10 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
   apiMaintenanceCreate: { method: "POST", path: "/api/v1/maintenance" },
   apiMaintenanceEnd: { method: "POST", path: "/api/v1/maintenance/999999/end" },
   signoff: { method: "POST", path: "/units/unit-b/signoff" },
+  agentEnroll: { method: "POST", path: "/agent/enroll" },
+  enrollmentCodes: { method: "GET", path: "/units/unit-b/enrollment-codes" },
+  enrollmentCodeCreate: { method: "POST", path: "/units/unit-b/enrollment-codes" },
+  enrollmentCodeRevoke: { method: "POST", path: "/units/unit-b/enrollment-codes/1/revoke" },
 };
 
 /**
@@ -41,6 +45,9 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
  */
 const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
   city: {
+    enrollmentCodes: 403,
+    enrollmentCodeCreate: 403,
+    enrollmentCodeRevoke: 403,
     overview: 200,
     audit: 403,
     unitPage: 200,
@@ -57,6 +64,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenanceEnd: 403,
   },
   unit: {
+    enrollmentCodes: 403,
+    enrollmentCodeCreate: 403,
+    enrollmentCodeRevoke: 403,
     overview: 200,
     audit: 403,
     unitPage: 403,
@@ -73,6 +83,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenanceEnd: 404,
   },
   operator: {
+    enrollmentCodes: 200,
+    enrollmentCodeCreate: 200,
+    enrollmentCodeRevoke: 303,
     overview: 200,
     audit: 403,
     unitPage: 200,
@@ -89,6 +102,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenanceEnd: 404,
   },
   admin: {
+    enrollmentCodes: 200,
+    enrollmentCodeCreate: 200,
+    enrollmentCodeRevoke: 303,
     overview: 200,
     audit: 200,
     unitPage: 200,
@@ -127,6 +143,12 @@ const SIGNOFF = {
   confirm: "yes",
 };
 
+/** The form each POST route takes: one the handler accepts once the guard lets it through. */
+const FORMS: Partial<Record<RouteName, Record<string, string>>> = {
+  signoff: SIGNOFF,
+  enrollmentCodeCreate: { uses: "2", days: "7" },
+};
+
 /** A window for unit-b an hour from now: created by those who may plan its maintenance. */
 const WINDOW = () => ({
   units: ["unit-b"],
@@ -140,7 +162,8 @@ async function send(browser: Browser, route: RouteName, csrf?: string) {
   if (method === "GET") return browser.get(path);
   if (route === "apiMaintenanceCreate") return browser.postJson(path, WINDOW(), csrf);
   if (route === "apiMaintenanceEnd") return browser.postJson(path, undefined, csrf);
-  return browser.post(path, csrf ? { ...SIGNOFF, _csrf: csrf } : SIGNOFF);
+  const form = FORMS[route] ?? {};
+  return browser.post(path, csrf ? { ...form, _csrf: csrf } : form);
 }
 
 beforeAll(async () => {
@@ -157,7 +180,7 @@ afterAll(() => collector.stop());
 describe("without a session", () => {
   it.each(
     Object.keys(REQUESTS).filter(
-      (r) => !["healthz", "metrics", "loginPage", "login"].includes(r),
+      (r) => !["healthz", "metrics", "loginPage", "login", "agentEnroll"].includes(r),
     ) as RouteName[],
   )("%s sends pages to the login form and answers the API with 401", async (route) => {
     const answer = await send(new Browser(collector.url), route);

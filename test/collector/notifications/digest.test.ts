@@ -60,6 +60,18 @@ describe("the weekly digest", () => {
         (ts) => ts >= from + 10 * MIN && ts < from + 40 * MIN,
       ),
     );
+    // A second check down 10:20–10:50, overlapping the first: 40 minutes with something down.
+    store.write(
+      agent,
+      schedule(
+        "egov",
+        "online_app",
+        from,
+        from + 60 * MIN,
+        MIN,
+        (ts) => ts >= from + 20 * MIN && ts < from + 50 * MIN,
+      ),
+    );
     await store.at(vn("07:59:00", "2026-03-09"), { watch: true });
     expect(store.queued()).toEqual([]);
     // Down at 08:00; back at 09:15: sent then.
@@ -80,8 +92,9 @@ describe("the weekly digest", () => {
     ]);
     const text =
       store.queued().find((m) => m.address === "binh@example.gov.vn")?.message.text ?? "";
-    // The agent went silent after its last batch: listed, but silence is no data, not downtime.
-    expect(text).toContain("2 sự cố, tổng thời gian gián đoạn 30 phút.");
+    // The agent went silent after its last batch: listed, but silence is no data, not downtime;
+    // the two checks' outages overlap, so the time with something down is their union.
+    expect(text).toContain("3 sự cố, tổng thời gian gián đoạn 40 phút.");
     expect(text).toContain("- pc-01, 10:59 03/03/2026 – chưa khắc phục");
     expect(text).toContain(
       "- Website: portal (pc-01), 10:10 03/03/2026 – 10:40 03/03/2026, 30 phút: không phản hồi",

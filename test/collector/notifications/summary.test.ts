@@ -92,7 +92,8 @@ units:
       at(vnTime(thisMonth, 1, "07:59:00")),
     );
     configFile = collector.configFile;
-    // Two days of last month: so-tttt's website down for an hour, the rest up.
+    // Two days of last month: so-tttt's website and e-government service down in the same hour
+    // (one hour with something down, not two), the rest up.
     const from = month.from + 9 * 86_400_000;
     for (const [unit, checks] of [
       [
@@ -110,7 +111,7 @@ units:
       for (let ts = from; ts < from + 2 * 86_400_000; ts += 10 * MIN) {
         for (const [check, category] of checks) {
           const down =
-            check === "portal" && ts >= from + 26 * 60 * MIN && ts < from + 27 * 60 * MIN;
+            check !== "switch" && ts >= from + 26 * 60 * MIN && ts < from + 27 * 60 * MIN;
           results.push({
             check,
             category,
@@ -146,9 +147,13 @@ units:
       expect(to(address), address).toHaveLength(1);
     }
     const leader = to("lanhdao@stttt.danang.gov.vn")[0] as Mail;
+    // The month as people write it, not the API's period id.
+    const [year, monthNumber] = period.split("-").map(Number);
     expect(leader.subject).toBe(
-      `[giamsat] Sở Thông tin và Truyền thông: báo cáo kiểm tra định kỳ kỳ ${period}`,
+      `[giamsat] Sở Thông tin và Truyền thông: báo cáo kiểm tra định kỳ tháng ${monthNumber}/${year}`,
     );
+    // The unit's time with something down is the hour both checks were down, never their sum.
+    expect(leader.text).toMatch(/^- Toàn đơn vị: .*, Thời gian gián đoạn 1 giờ$/m);
     expect(leader.text).toContain("Chưa có xác nhận kiểm tra cho kỳ này.");
     expect(leader.text).toContain(
       `Báo cáo để in: https://giamsat.danang.gov.vn/reports/so-tttt?period=${period}`,
@@ -157,7 +162,9 @@ units:
       [`giamsat-so-tttt-${period}.csv`, "text/csv"],
     ]);
     const city = to("bcd@danang.gov.vn")[0] as Mail;
-    expect(city.subject).toBe(`[giamsat] Báo cáo tổng hợp toàn thành phố kỳ ${period}`);
+    expect(city.subject).toBe(
+      `[giamsat] Báo cáo tổng hợp toàn thành phố tháng ${monthNumber}/${year}`,
+    );
     expect(city.attachments[0]?.filename).toBe(`giamsat-city-${period}.csv`);
   });
 
@@ -213,6 +220,7 @@ units:
       if (unit === "so-tttt") {
         // Not trivial: the hour the website was down is in both.
         expect(api.categories.find((c) => c.category === "website")?.incidents.count).toBe(1);
+        expect(api.disruptedMs).toBe(60 * MIN);
         expect(api.overall.downMs).toBeGreaterThan(50 * MIN);
       }
     }

@@ -24,6 +24,7 @@ export interface Say {
   percent(ratio: number): string;
   duration(ms: number): string;
   date(ms: number): string;
+  number(value: number): string;
 }
 
 /** The inspection summary's findings said as a sentence. */
@@ -138,6 +139,8 @@ export interface Catalogue {
     never: string;
     inactive: string;
     revoked: string;
+    /** What an agent's buffer lost in the window: corrupt files found, samples dropped. */
+    bufferLost: (corruptFiles: number, samples: string) => string;
     software: string;
     interfaces: string;
     taken: string;
@@ -309,5 +312,29 @@ export interface Catalogue {
     detail: string;
     older: string;
     actions: Record<AuditAction, string>;
+  };
+  /** A unit's enrollment codes: made here, handed to whoever installs the unit's agents. */
+  codes: {
+    heading: string;
+    intro: string;
+    create: string;
+    uses: string;
+    expires: string;
+    days: (n: number) => string;
+    made: string;
+    showOnce: string;
+    install: string;
+    code: string;
+    createdAt: string;
+    createdBy: string;
+    used: string;
+    state: string;
+    active: string;
+    expired: string;
+    usedUp: string;
+    revoked: string;
+    revoke: string;
+    none: string;
+    link: string;
   };
 }

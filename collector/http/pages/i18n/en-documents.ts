@@ -142,6 +142,11 @@ export const enDocuments: Documents = {
     agent_silent: (f, n) =>
       `The monitoring agent was silent ${n("count")} time(s), ${f.duration(n("silentMs"))} in all: ` +
       "no figures for that time.",
+    agent_data_lost: (f, n, text) =>
+      (n("corruptFiles") > 0
+        ? `The buffer of monitoring agent ${text("agents")} was found corrupt ${n("corruptFiles")} time(s); `
+        : `The buffer of monitoring agent ${text("agents")} was full or could not be written; `) +
+      `about ${f.number(n("samples"))} figures not yet sent were lost, so the period's figures are incomplete.`,
     no_agent: (_f, n) =>
       n("enrolled") > 0
         ? "A monitoring agent was enrolled but never connected: the unit is not monitored."
@@ -213,6 +218,8 @@ export const enDocuments: Documents = {
       "user.add": "Added a user",
       "user.remove": "Removed a user",
       "user.password": "Changed a password",
+      "code.create": "Made an enrollment code",
+      "code.revoke": "Revoked an enrollment code",
       notify: "Notification sent",
       "notify.test": "Test notification sent",
       "maintenance.create": "Planned maintenance",

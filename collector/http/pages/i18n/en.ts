@@ -184,6 +184,10 @@ export const en: Catalogue = {
     never: "never connected",
     inactive: "no longer followed",
     revoked: "token revoked",
+    bufferLost: (corrupt, samples) =>
+      corrupt > 0
+        ? `buffer found corrupt ${corrupt} time(s), about ${samples} figures not yet sent lost`
+        : `buffer full or not writable, about ${samples} figures not yet sent lost`,
     software: "software packages",
     interfaces: "interfaces",
     taken: "Taken",
@@ -234,6 +238,31 @@ export const en: Catalogue = {
       dropped: "dropped (queue full)",
     },
     attempts: (n) => `${n} ${n === 1 ? "attempt" : "attempts"}`,
+  },
+  codes: {
+    heading: "Enrollment codes",
+    intro:
+      "Whoever installs an agent of this unit gives it a code; the agent trades it once for a token of its own and appears under this unit. Revoking a code stops new enrollments only.",
+    create: "Make a code",
+    uses: "Agents it may enroll",
+    expires: "Valid for",
+    days: (n) => (n === 1 ? "1 day" : `${n} days`),
+    made: "New enrollment code",
+    showOnce:
+      "It is shown only now: copy it to the person installing the agent over a channel you trust.",
+    install: "On the agent's machine, as root (Linux) or administrator (Windows):",
+    code: "Code",
+    createdAt: "Made",
+    createdBy: "By",
+    used: "Used",
+    state: "State",
+    active: "valid",
+    expired: "expired",
+    usedUp: "used up",
+    revoked: "revoked",
+    revoke: "Revoke",
+    none: "No enrollment code has been made for this unit.",
+    link: "Enrollment codes",
   },
   ...enDocuments,
 };

@@ -143,6 +143,11 @@ export const viDocuments: Documents = {
     agent_silent: (f, n) =>
       `Máy giám sát mất liên lạc ${n("count")} lần, tổng cộng ${f.duration(n("silentMs"))}: ` +
       "không có số liệu trong thời gian này.",
+    agent_data_lost: (f, n, text) =>
+      (n("corruptFiles") > 0
+        ? `Bộ đệm của máy giám sát ${text("agents")} bị hỏng ${n("corruptFiles")} lần; `
+        : `Bộ đệm của máy giám sát ${text("agents")} bị đầy hoặc không ghi được; `) +
+      `khoảng ${f.number(n("samples"))} số liệu chưa gửi đã bị mất, nên số liệu trong kỳ thiếu một phần.`,
     no_agent: (_f, n) =>
       n("enrolled") > 0
         ? "Đã cấp mã nhưng máy giám sát chưa kết nối: đơn vị chưa được giám sát."
@@ -214,6 +219,8 @@ export const viDocuments: Documents = {
       "user.add": "Thêm người dùng",
       "user.remove": "Xóa người dùng",
       "user.password": "Đổi mật khẩu",
+      "code.create": "Tạo mã đăng ký máy giám sát",
+      "code.revoke": "Thu hồi mã đăng ký máy giám sát",
       notify: "Gửi thông báo",
       "notify.test": "Gửi thông báo thử",
       "maintenance.create": "Khai báo bảo trì theo kế hoạch",

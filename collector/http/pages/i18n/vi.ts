@@ -176,6 +176,10 @@ export const vi: Catalogue = {
     never: "chưa kết nối lần nào",
     inactive: "ngừng theo dõi",
     revoked: "đã thu hồi mã",
+    bufferLost: (corrupt, samples) =>
+      corrupt > 0
+        ? `bộ đệm bị hỏng ${corrupt} lần, mất khoảng ${samples} số liệu chưa gửi`
+        : `bộ đệm đầy hoặc không ghi được, mất khoảng ${samples} số liệu chưa gửi`,
     software: "gói phần mềm",
     interfaces: "cổng mạng",
     taken: "Kiểm kê lúc",
@@ -226,6 +230,30 @@ export const vi: Catalogue = {
       dropped: "bị bỏ (hàng đợi đầy)",
     },
     attempts: (n) => `${n} lần gửi`,
+  },
+  codes: {
+    heading: "Mã đăng ký máy giám sát",
+    intro:
+      "Người cài đặt máy giám sát của đơn vị nhập mã này; máy giám sát đổi mã một lần lấy khóa riêng và xuất hiện trong đơn vị. Thu hồi mã chỉ ngăn các lần đăng ký mới.",
+    create: "Tạo mã",
+    uses: "Số máy giám sát được đăng ký",
+    expires: "Hiệu lực",
+    days: (n) => `${n} ngày`,
+    made: "Mã đăng ký mới",
+    showOnce: "Mã chỉ hiện lần này: gửi cho người cài đặt máy giám sát qua kênh tin cậy.",
+    install: "Trên máy cài máy giám sát, với quyền root (Linux) hoặc quản trị (Windows):",
+    code: "Mã",
+    createdAt: "Tạo lúc",
+    createdBy: "Người tạo",
+    used: "Đã dùng",
+    state: "Trạng thái",
+    active: "còn hiệu lực",
+    expired: "hết hạn",
+    usedUp: "đã dùng hết",
+    revoked: "đã thu hồi",
+    revoke: "Thu hồi",
+    none: "Đơn vị chưa có mã đăng ký nào.",
+    link: "Mã đăng ký máy giám sát",
   },
   ...viDocuments,
 };
