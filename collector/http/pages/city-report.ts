@@ -39,10 +39,6 @@ function rankRow(f: Formatter, s: InspectionSummary, rank: number, signed: boole
     tdNum(f.percent(s.overall.availability), t.report.overallCol),
     tdNum(s.incidents.filter((i) => i.kind === "check").length, t.report.incidentsCol),
     tdNum(f.duration(s.disruptedMs), t.report.disrupted),
-    tdNum(
-      s.maintenance.plannedMs > 0 ? f.duration(s.maintenance.plannedMs) : "—",
-      t.report.planned,
-    ),
     td(
       said.bad
         ? html`<span class="problem-cell${said.text.length > 20 ? " long" : ""}">${said.text}</span>`
@@ -72,7 +68,6 @@ export function cityDocuments(
     thNum(t.report.overallCol),
     thNum(t.report.incidentsCol),
     thNum(t.report.disrupted),
-    thNum(t.report.planned),
     th(t.report.assessment),
     th(t.report.signedCol),
   ]);
