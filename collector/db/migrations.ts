@@ -3,6 +3,7 @@
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
 import { MIGRATION_8 } from "./migration-8.js";
+import { MIGRATION_12 } from "./migration-12.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -339,6 +340,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   );
   CREATE INDEX enrollment_codes_unit ON enrollment_codes(unit_id, created_at);
   `,
+  // 12: planned maintenance windows and planned incidents (migration-12.ts).
+  MIGRATION_12,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
