@@ -3,7 +3,7 @@
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
 import { MIGRATION_8 } from "./migration-8.js";
-import { MIGRATION_12 } from "./migration-12.js";
+import { MIGRATION_11 } from "./migration-11.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -340,8 +340,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   );
   CREATE INDEX enrollment_codes_unit ON enrollment_codes(unit_id, created_at);
   `,
-  // 12: planned maintenance windows and planned incidents (migration-12.ts).
-  MIGRATION_12,
+  // 11: planned maintenance windows and planned incidents (migration-11.ts).
+  MIGRATION_11,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

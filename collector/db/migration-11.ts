@@ -1,9 +1,9 @@
-// Schema 12: planned maintenance windows, the occurrences ended early, and incidents that began
+// Schema 11: planned maintenance windows, the occurrences ended early, and incidents that began
 // inside a window; the checks each check depends on, and the failures of a check while one of them
 // was down (dependent failures, listed under the parent's incident instead of being incidents).
 // Frozen: a later change is a new migration.
 
-export const MIGRATION_12 = `
+export const MIGRATION_11 = `
   -- A window: declared in collector.yaml (config_key: its definition, to find it again at the
   -- next start) or created from the web and the API. A config window taken out of the file keeps
   -- its past: removed_at ends it, as a window ended early.
