@@ -10,8 +10,13 @@ import { CHECK_NAME } from "../shared/protocol.js";
 import { hostProbe } from "./probes/host.js";
 import { PROBE_BY_KIND, PROBES } from "./probes/index.js";
 
-/** The host section is the host probe's check without name, category and kind. */
-const hostSection = hostProbe.schema.omit({ name: true, category: true, kind: true });
+/** The host section is the host probe's check without name, category, kind and dependsOn. */
+const hostSection = hostProbe.schema.omit({
+  name: true,
+  category: true,
+  kind: true,
+  dependsOn: true,
+});
 
 /** A check of any kind, told apart by `kind`. */
 const [firstProbe, ...otherProbes] = PROBES;
@@ -50,7 +55,58 @@ const agentFileSchema = z
       }
       seen.add(name);
     });
+    for (const issue of dependencyIssues(config.checks, seen))
+      ctx.addIssue({ code: "custom", ...issue });
   });
+
+/**
+ * dependsOn names checks of this file (or "host"), never the check itself, and follows no cycle:
+ * each is said naming the checks, where the check that closes it names the first.
+ */
+function dependencyIssues(
+  checks: readonly { name: string; dependsOn?: string[] | undefined }[],
+  names: ReadonlySet<string>,
+): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const parents = new Map(checks.map((c) => [c.name, c.dependsOn ?? []]));
+  checks.forEach((check, index) => {
+    (check.dependsOn ?? []).forEach((parent, p) => {
+      const path = ["checks", index, "dependsOn", p];
+      if (parent === check.name) issues.push({ path, message: "a check cannot depend on itself" });
+      else if (!names.has(parent)) {
+        issues.push({ path, message: `no check named "${parent}" in this file` });
+      }
+    });
+  });
+  // Depth-first from each check; a check met again on the path closes a cycle.
+  const reported = new Set<string>();
+  /** Checks from which no cycle can be reached. */
+  const clear = new Set<string>();
+  const walk = (name: string, path: string[]): string[] | undefined => {
+    const at = path.indexOf(name);
+    if (at >= 0) return [...path.slice(at), name];
+    if (clear.has(name)) return undefined;
+    for (const parent of parents.get(name) ?? []) {
+      if (parent === name) continue;
+      const cycle = walk(parent, [...path, name]);
+      if (cycle) return cycle;
+    }
+    clear.add(name);
+    return undefined;
+  };
+  checks.forEach((check, index) => {
+    const cycle = walk(check.name, []);
+    if (!cycle || cycle[0] !== check.name) return;
+    const key = [...cycle.slice(0, -1)].sort().join("\u0000");
+    if (reported.has(key)) return;
+    reported.add(key);
+    issues.push({
+      path: ["checks", index, "dependsOn"],
+      message: `a cycle of dependencies: ${cycle.join(" → ")}; one of them must not depend on the other`,
+    });
+  });
+  return issues;
+}
 
 /** The host section becomes the first check. */
 function withHostCheck({ host, checks, ...rest }: z.output<typeof agentFileSchema>) {

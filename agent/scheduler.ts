@@ -202,6 +202,7 @@ export class Scheduler {
       duration,
     };
     if (!outcome.up) result.reason = outcome.reason ?? "error";
+    if (check.dependsOn) result.dependsOn = check.dependsOn;
     if (outcome.message) result.message = outcome.message.slice(0, 512);
     const samples = (outcome.samples ?? []).map((s) => ({
       metric: s.metric,

@@ -23,15 +23,20 @@ import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { AVAILABILITY_TARGET } from "./inspection/findings.js";
 import { History } from "./inspection/history.js";
 import { inspectionReaders } from "./inspection/readers.js";
-import { syncUnits } from "./inspection/units.js";
+import { syncUnits, unitRoots } from "./inspection/units.js";
 import { EventQueue } from "./notifications/events.js";
 import { Notifier } from "./notifications/notifier.js";
-import { Policy } from "./notifications/policy.js";
+import { Policy, plannedMaintenance } from "./notifications/policy.js";
+import { AlertmanagerSilences } from "./notifications/silences.js";
 import { AgentSeries, publishUnits } from "./prometheus/agent-series.js";
 import { AvailabilityGauges } from "./prometheus/availability-gauges.js";
 import { type AgentLabels, LatestValues } from "./prometheus/exposition.js";
+import { MaintenanceGauge } from "./prometheus/maintenance-gauge.js";
 import { createCollectorMetrics } from "./prometheus/self-metrics.js";
 import { Forwarder } from "./remote-write/forwarder.js";
+
+/** How often maintenance windows are mirrored as Alertmanager silences. */
+const SILENCE_SYNC_MS = 5000;
 
 export interface RunningCollector {
   /** e.g. http://127.0.0.1:8080, https://... with TLS */
@@ -63,12 +68,13 @@ export async function startCollector(
   // Incidents opened and closed queue their notification events in their own transaction; the
   // policy is where an event may be held back. Without channels nothing is queued.
   const notifying = config.notifications.channels.length > 0;
-  const notificationEvents = new EventQueue(db, new Policy());
+  const notificationEvents = new EventQueue(db, new Policy([plannedMaintenance]));
   // Rollups, compaction, retention and incidents run in the background in short steps.
   const history = new History(db, {
     retention: config.retention,
     incidents: config.incidents,
     startedAt: now,
+    roots: unitRoots(config.units),
     log: log.child({ component: "store" }),
     onStep: (task, seconds) => {
       metrics.jobSeconds.inc({ task }, seconds);
@@ -77,9 +83,15 @@ export async function startCollector(
     ...(notifying ? { incidentListener: notificationEvents } : {}),
   });
   metrics.storeUpgrade.set(history.upgrade.progress);
+  const windows = history.maintenance.syncConfig(config.maintenance, now);
+  if (windows.added + windows.removed > 0)
+    log.info(windows, "maintenance windows of collector.yaml");
   // Incidents of checks stored by a version that did not look for them.
   history.catchUp(now);
   history.jobs.add(new AvailabilityGauges(history, metrics.unitAvailability, metrics.rollupLag));
+  history.jobs.add(
+    new MaintenanceGauge(history, metrics.maintenanceActive, metrics.checkDependency),
+  );
   // Samples are queued for remote write by the same transaction that stores them.
   const forwarder = new Forwarder(
     db,
@@ -129,6 +141,23 @@ export async function startCollector(
         ...(options.scheduleClock ? { scheduleClock: options.scheduleClock } : {}),
       })
     : undefined;
+
+  // Each Alertmanager channel gets a silence for each maintenance window on now or soon.
+  const alertmanagers = config.notifications.channels.flatMap((c) =>
+    c.type === "alertmanager" ? [c] : [],
+  );
+  const silences =
+    alertmanagers.length > 0
+      ? new AlertmanagerSilences(
+          history.maintenance,
+          alertmanagers,
+          log.child({ component: "silences" }),
+        )
+      : undefined;
+  const silenceTimer = silences
+    ? setInterval(() => void silences.sync(Date.now()), SILENCE_SYNC_MS)
+    : undefined;
+  silenceTimer?.unref();
 
   const writer = new BatchWriter(db, batches, (failed, error) =>
     health.wrote(failed, error, Date.now()),
@@ -228,6 +257,7 @@ export async function startCollector(
     reloadTls: () => (tls ? reloadTls(server as HttpsServer, tls, log) : false),
     async close() {
       clearInterval(watch);
+      if (silenceTimer) clearInterval(silenceTimer);
       history.jobs.stop();
       await ingest.close();
       await forwarder.close();

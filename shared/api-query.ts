@@ -105,6 +105,11 @@ export const incidentQuerySchema = z
   .superRefine(checkWindow);
 export type IncidentQuery = z.infer<typeof incidentQuerySchema>;
 
+export const maintenanceQuerySchema = z.strictObject({
+  unit: z.string().min(1).max(64).optional(),
+});
+export type MaintenanceQuery = z.infer<typeof maintenanceQuerySchema>;
+
 export const inventoryQuerySchema = z.strictObject({
   unit: z.string().min(1).max(64).optional(),
   agent: z.string().min(1).max(64).optional(),

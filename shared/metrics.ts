@@ -3,6 +3,8 @@
 // that needs a new label declares it here). Names follow
 // https://prometheus.io/docs/practices/naming/ (base units, _total on counters).
 
+import { DEPENDENCY_METRICS } from "./dependency-metrics.js";
+
 export type MetricType = "gauge" | "counter";
 
 export interface MetricDef {
@@ -35,7 +37,7 @@ function agent(
 ): MetricDef {
   return { name, type, help, source: "agent", labels };
 }
-function collector(name: string, type: MetricType, help: string): MetricDef {
+export function collector(name: string, type: MetricType, help: string): MetricDef {
   return { name, type, help, source: "collector" };
 }
 function fromResults(name: string, help: string): MetricDef {
@@ -203,6 +205,7 @@ export const METRICS = {
     "gauge",
     "Share of observed time the unit's checks were up, per category and window.",
   ),
+  ...DEPENDENCY_METRICS,
   availabilityTarget: collector(
     "giamsat_availability_target_ratio",
     "gauge",

@@ -84,6 +84,8 @@ export const resultSchema = z.strictObject({
   message: z.string().max(512).optional(),
   /** Seconds the run took. */
   duration: z.number().min(0).max(86_400),
+  /** The checks of the same agent this one depends on (agent.yaml's dependsOn). */
+  dependsOn: z.array(checkName).min(1).max(16).optional(),
 });
 export type CheckResult = z.infer<typeof resultSchema>;
 

@@ -40,6 +40,8 @@ export interface StoreHooks {
   stored?(unit: string, oldestTs: number): void;
   /** A check result was stored as a sample of the check's giamsat_check_up series. */
   result?(agent: { id: number; unit: string }, seriesId: number, result: CheckResult): void;
+  /** A check of the agent was stored with a new category, kind or dependsOn. */
+  checkChanged?(agentId: number): void;
   /** A sample was stored (duplicates are skipped), e.g. to queue it for remote_write. */
   sample?(seriesId: number, ts: number, value: number): void;
   /** A transaction in which the hooks above were called was rolled back. */
@@ -76,9 +78,9 @@ export class BatchStore {
       "INSERT INTO failures (agent_id, check_name, ts, reason, message) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     );
     this.#upsertCheck = db.prepare(`
-      INSERT INTO checks (agent_id, name, category, kind, first_seen) VALUES (?, ?, ?, ?, ?)
+      INSERT INTO checks (agent_id, name, category, kind, first_seen, depends_on) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (agent_id, name) DO UPDATE SET category = excluded.category, kind = excluded.kind,
-        first_seen = min(first_seen, excluded.first_seen)`);
+        first_seen = min(first_seen, excluded.first_seen), depends_on = excluded.depends_on`);
     this.#inventory = new InventoryWriter(db);
     this.#write = db.transaction(this.#writeBatch.bind(this));
   }
@@ -140,9 +142,18 @@ export class BatchStore {
           result.message ?? null,
         );
       }
-      const checkKey = `${agent.id}\u0000${result.check}\u0000${result.category}\u0000${result.kind}`;
+      const parents = result.dependsOn ? JSON.stringify(result.dependsOn) : null;
+      const checkKey = `${agent.id}\u0000${result.check}\u0000${result.category}\u0000${result.kind}\u0000${parents}`;
       if (!this.#knownChecks.has(checkKey)) {
-        this.#upsertCheck.run(agent.id, result.check, result.category, result.kind, result.ts);
+        this.#upsertCheck.run(
+          agent.id,
+          result.check,
+          result.category,
+          result.kind,
+          result.ts,
+          parents,
+        );
+        this.hooks.checkChanged?.(agent.id);
         this.#knownChecks.add(checkKey);
         this.#createdChecks.push(checkKey);
       }

@@ -1,5 +1,6 @@
 // The audit log: who enrolled, revoked or rotated an agent, made or revoked an enrollment code,
-// signed off a unit, or changed a user, every notification sent or given up on, and when.
+// signed off a unit, changed a user or planned maintenance, every notification sent or given up
+// on, and when.
 import { userInfo } from "node:os";
 import type { Db } from "../db/database.js";
 
@@ -16,6 +17,9 @@ export const AUDIT_ACTIONS = [
   /** A notification delivered or refused for good (actor "giamsat"), or a test message sent. */
   "notify",
   "notify.test",
+  /** A planned maintenance window created, or one of its occurrences ended early. */
+  "maintenance.create",
+  "maintenance.end",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,5 +1,5 @@
 // Reads the body of a POST: of the one type the route takes, small, and within a few seconds.
-// Forms here (url-encoded) and an agent's enrollment (JSON) read theirs through it.
+// Forms here (url-encoded), an agent's enrollment and the JSON API's POSTs read theirs through it.
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "../../shared/errors.js";
 
@@ -66,4 +66,19 @@ export async function readForm(request: IncomingMessage): Promise<URLSearchParam
     the: "the form",
   });
   return new URLSearchParams(body.toString("utf8"));
+}
+
+/** The JSON document of an API POST; 400 naming the problem when it is not one. */
+export async function readJson(request: IncomingMessage): Promise<unknown> {
+  const body = await readBody(request, {
+    type: "application/json",
+    maxBytes: MAX_FORM_BYTES,
+    a: "a request body",
+    the: "the request body",
+  });
+  try {
+    return JSON.parse(body.toString("utf8")) as unknown;
+  } catch (error) {
+    throw new HttpError(400, `the request body is not JSON: ${(error as Error).message}`);
+  }
 }

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError } from "../../shared/errors.js";
 import { CSRF_COOKIE, checkCsrf, newCsrfToken } from "./csrf.js";
-import { readForm } from "./form.js";
+import { readForm, readJson } from "./form.js";
 import { type Action, can, LOCAL_USER, type User } from "./roles.js";
 import {
   cookieName,
@@ -28,7 +28,10 @@ export interface AccessRule {
   access: "public" | "user" | Action;
   /** The unit the request is about (a path parameter), when the route names one. */
   unit: string | undefined;
-  /** A program's JSON POST (public): its body is left to the handler, without a CSRF check. */
+  /**
+   * A JSON POST. Public (a program's): its body is left to the handler, without a CSRF check.
+   * Behind a login (the JSON API): read here, its CSRF token in the X-CSRF-Token header.
+   */
   json?: true;
 }
 
@@ -41,6 +44,8 @@ export interface Access {
   sessionCookie: string | undefined;
   /** The body of a POST, already checked for its CSRF token. */
   form: URLSearchParams | undefined;
+  /** The body of a JSON API POST, already checked for its CSRF token. */
+  json: unknown;
   /** The CSRF token this page's forms must carry (csrf.ts, CSRF_FIELD). */
   csrf(): string;
 }
@@ -87,7 +92,15 @@ export class Guard {
           ? fromCookie
           : undefined;
     let form: URLSearchParams | undefined;
-    if (rule.method === "POST" && !(rule.json && access === "public")) {
+    let json: unknown;
+    if (rule.method === "POST" && rule.json && access !== "public") {
+      // A POST that only names what it acts on (ending a window) may come without a body.
+      const empty =
+        request.headers["content-type"] === undefined &&
+        Number(request.headers["content-length"] ?? 0) === 0;
+      json = empty ? undefined : await readJson(request);
+      checkCsrf(request, undefined, token);
+    } else if (rule.method === "POST" && !(rule.json && access === "public")) {
       form = await readForm(request);
       checkCsrf(request, form, token);
     }
@@ -96,6 +109,7 @@ export class Guard {
       session,
       sessionCookie,
       form,
+      json,
       csrf: () => {
         if (token === undefined) {
           token = newCsrfToken();

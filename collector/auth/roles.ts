@@ -11,8 +11,17 @@ export type Role = (typeof ROLES)[number];
  * - enroll: make and revoke a unit's enrollment codes, with which its agents enroll themselves
  * - users: add and remove people
  * - audit: read the audit log
+ * - maintenance: declare and end planned maintenance windows
  */
-export const ACTIONS = ["read", "signoff", "agents", "enroll", "users", "audit"] as const;
+export const ACTIONS = [
+  "read",
+  "signoff",
+  "agents",
+  "enroll",
+  "users",
+  "audit",
+  "maintenance",
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export interface User {
@@ -28,9 +37,9 @@ export interface User {
 /** What each role may do; `unit` users only within their own unit. */
 const GRANTS: Record<Role, readonly Action[]> = {
   city: ["read"],
-  unit: ["read", "signoff", "enroll"],
-  operator: ["read", "agents", "enroll"],
-  admin: ["read", "agents", "enroll", "users", "audit"],
+  unit: ["read", "signoff", "enroll", "maintenance"],
+  operator: ["read", "agents", "enroll", "maintenance"],
+  admin: ["read", "agents", "enroll", "users", "audit", "maintenance"],
 };
 
 /**

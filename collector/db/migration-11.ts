@@ -1,21 +1,43 @@
-// Schema 11: rollups in compressed chunks, a row per owner and span of local days (a day of 5-minute
-// buckets, eight days of hours, 64 days of days), id = owner * 2^21 + span number. The rows of
-// the tables before are moved into them by the engine in the background, a few spans per step
-// (tsdb/layout-upgrade.ts), and those tables dropped once empty; a database without any rollup
-// rows (a new one) drops them here. And raw samples of whole UTC days, merged from their 2-hour
-// chunks once the day is over (tsdb/day-merge.ts): id = series_id * 2^21 + day number. Frozen: a
-// later change is a new migration.
-import type { Db } from "./database.js";
+// Schema 11: planned maintenance windows, the occurrences ended early, and incidents that began
+// inside a window; the checks each check depends on, and the failures of a check while one of them
+// was down (dependent failures, listed under the parent's incident instead of being incidents).
+// Frozen: a later change is a new migration.
 
-export function migration11(db: Db): void {
-  db.exec(
-    "CREATE TABLE day_chunks (id INTEGER PRIMARY KEY, count INTEGER NOT NULL, data BLOB NOT NULL)",
+export const MIGRATION_11 = `
+  -- A window: declared in collector.yaml (config_key: its definition, to find it again at the
+  -- next start) or created from the web and the API. A config window taken out of the file keeps
+  -- its past: removed_at ends it, as a window ended early.
+  CREATE TABLE maintenance_windows (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,         -- config | web
+    config_key TEXT UNIQUE,
+    definition TEXT NOT NULL,     -- JSON {scope, schedule, reason} (shared/config/maintenance.ts)
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    removed_at INTEGER
   );
-  for (const name of ["rollup_5m", "rollup_1h", "scope_5m", "scope_1h", "scope_1d"]) {
-    db.exec(`CREATE TABLE ${name}_chunks (id INTEGER PRIMARY KEY, data BLOB NOT NULL)`);
-  }
-  const old = ["rollup_5m", "rollup_1h", "scope_5m", "scope_1h", "scope_1d"];
-  if (old.every((name) => db.prepare(`SELECT 1 FROM ${name} LIMIT 1`).get() === undefined)) {
-    for (const name of old) db.exec(`DROP TABLE ${name}`);
-  }
-}
+  -- An occurrence ended before its time (or cancelled before it began).
+  CREATE TABLE maintenance_ends (
+    window_id INTEGER NOT NULL REFERENCES maintenance_windows(id),
+    occurrence_start INTEGER NOT NULL,
+    ended_at INTEGER NOT NULL,
+    ended_by TEXT NOT NULL,
+    PRIMARY KEY (window_id, occurrence_start)
+  ) WITHOUT ROWID;
+  ALTER TABLE incidents ADD COLUMN planned INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE checks ADD COLUMN depends_on TEXT;   -- JSON array of check names of the same agent
+  -- A check down while a check it depends on was down: no incident, no notification of its own.
+  CREATE TABLE dependent_failures (
+    id INTEGER PRIMARY KEY,
+    unit_id TEXT NOT NULL,
+    agent_id INTEGER NOT NULL,
+    series_id INTEGER NOT NULL,     -- the check's giamsat_check_up series
+    parent_series_id INTEGER NOT NULL,
+    start_ts INTEGER NOT NULL,
+    end_ts INTEGER,                 -- NULL while it lasts
+    reason TEXT
+  );
+  CREATE INDEX dependent_failures_parent ON dependent_failures(parent_series_id, start_ts);
+  CREATE INDEX dependent_failures_unit ON dependent_failures(unit_id, start_ts);
+  ALTER TABLE incident_state ADD COLUMN dependent_id INTEGER;
+`;

@@ -3,7 +3,8 @@
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
 import { MIGRATION_8 } from "./migration-8.js";
-import { migration11 } from "./migration-11.js";
+import { MIGRATION_11 } from "./migration-11.js";
+import { migration12 } from "./migration-12.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -340,8 +341,10 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   );
   CREATE INDEX enrollment_codes_unit ON enrollment_codes(unit_id, created_at);
   `,
-  // 11: rollups and whole days of raw samples in compressed chunks (migration-11.ts).
-  migration11,
+  // 11: planned maintenance windows and planned incidents (migration-11.ts).
+  MIGRATION_11,
+  // 12: rollups and whole days of raw samples in compressed chunks (migration-12.ts).
+  migration12,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

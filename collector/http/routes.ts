@@ -6,6 +6,7 @@ import { z } from "zod";
 import {
   incidentQuerySchema,
   inventoryQuerySchema,
+  maintenanceQuerySchema,
   summaryQuerySchema,
   windowQuerySchema,
 } from "../../shared/api-query.js";
@@ -32,7 +33,10 @@ export interface RouteSpec {
    * bounded), and its errors name the parameter first (http/query.ts).
    */
   api?: true;
-  /** A program's POST with a JSON body (an agent's enrollment): no session, no form, no CSRF. */
+  /**
+   * A POST with a JSON body. Public (an agent's enrollment): no session, no form, no CSRF. Behind a
+   * login (the JSON API's POSTs): the body is read by the guard, the CSRF token in X-CSRF-Token.
+   */
   json?: true;
 }
 
@@ -177,6 +181,26 @@ export const ROUTES = {
     access: "enroll",
     unit: "id",
     query: z.strictObject({ lang }),
+  },
+  /** Current and coming maintenance windows; creating one checks the units in its body. */
+  apiMaintenance: {
+    method: "GET",
+    path: "/api/v1/maintenance",
+    access: "read",
+    query: maintenanceQuerySchema,
+    api: true,
+  },
+  apiMaintenanceCreate: {
+    method: "POST",
+    path: "/api/v1/maintenance",
+    access: "maintenance",
+    json: true,
+  },
+  apiMaintenanceEnd: {
+    method: "POST",
+    path: "/api/v1/maintenance/:window/end",
+    access: "maintenance",
+    json: true,
   },
   signoff: {
     method: "POST",

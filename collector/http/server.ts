@@ -23,6 +23,7 @@ import type { Readers } from "../inspection/readers.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import { serveScrape } from "../prometheus/scrape.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
+import { MaintenanceActions } from "./api/maintenance.js";
 import { answerApi, apiRoutes } from "./api/router.js";
 import { loginHandlers } from "./login.js";
 import { AUDIT_PAGE, renderAudit } from "./pages/audit.js";
@@ -84,6 +85,11 @@ export function createHandler(deps: HttpDeps) {
       answerApi(routes, ctx.route.name, ctx.route.params, ctx.query, scope),
     );
   };
+  const maintenance = new MaintenanceActions(
+    deps.db,
+    deps.readers.history.maintenance,
+    deps.readers.now,
+  );
   const header = (ctx: RequestContext) => {
     const lang = langOf(ctx.url);
     return userBar(ctx.user, ctx.csrf(), deps.auth, LANGUAGES[lang], lang);
@@ -132,6 +138,14 @@ export function createHandler(deps: HttpDeps) {
     apiSummary: api,
     apiIncidents: api,
     apiInventory: api,
+    apiMaintenance: api,
+    apiMaintenanceCreate: (ctx) => {
+      sendJson(ctx.response, 201, maintenance.create(ctx.user ?? LOCAL_USER, ctx.json));
+    },
+    apiMaintenanceEnd: (ctx) => {
+      const id = ctx.route.params.window;
+      sendJson(ctx.response, 200, maintenance.end(ctx.user ?? LOCAL_USER, id));
+    },
   };
 
   /** The bar of an error page: the user when the guard let the request as far as its handler. */

@@ -5,6 +5,7 @@ import type { RetentionConfig } from "../../shared/config/collector.js";
 import {
   type CheckInput,
   type CheckTimes,
+  type CheckTimesOf,
   DAY_LEVEL,
   DEFAULT_INTERVAL_MS,
   FIVE_MINUTE_LEVEL,
@@ -46,6 +47,8 @@ export class AvailabilityQuery {
     private readonly marks: Watermarks,
     private readonly scopes: ScopeIds,
     private readonly retention: RetentionConfig,
+    /** How results become times: the rollups' own, so raw and rolled-up answers agree. */
+    private readonly timesOf: CheckTimesOf = bucketTimes,
   ) {}
 
   /** Times per unit and scope (category, or "*" for the whole unit) in [from, to). */
@@ -145,7 +148,7 @@ export class AvailabilityQuery {
         samples: slice(samples, from - cap, to),
       };
     });
-    return bucketTimes(inputs, from, to, to - from);
+    return this.timesOf(inputs, from, to, to - from);
   }
 }
 

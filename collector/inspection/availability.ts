@@ -2,10 +2,13 @@
 //
 // A result at ts holds from ts until the check's next result, but at most `cap` (twice the check's
 // usual interval): time no result covers is "no data", never "down". Down time of a check while a
-// datacenter check of the same unit was down is marked as caused by the link. A scope (a unit's
-// category, or the whole unit) sums its checks' times; its `covered` time is when at least one of
-// its checks was observed. Windows are half-open: [from, to).
+// check it depends on (dependencies.ts) was down is marked as caused by that parent, the unit's
+// link to what it reaches (kept as `link`). Time in planned
+// maintenance is kept out of up and observed (as silence is), but not out of `covered`: the checks
+// kept running. A scope (a unit's category, or the whole unit) sums its checks' times; its
+// `covered` time is when at least one of its checks was observed. Windows are half-open: [from, to).
 import type { BucketedTimes, CheckInput, Samples } from "../tsdb/index.js";
+import { subtract } from "./maintenance-schedule.js";
 
 // The engine stores these times; their meaning is worked out here.
 export type { BucketedTimes, CheckInput, CheckTimes, ScopeTimes } from "../tsdb/index.js";
@@ -21,7 +24,6 @@ export interface Held extends Interval {
 
 /** The whole unit, as a scope beside its categories. */
 export const UNIT_SCOPE = "*";
-export const LINK_CATEGORY = "datacenter";
 
 /** The times each result of a check holds within [from, to), in time order. */
 export function heldIntervals(samples: Samples, cap: number, from: number, to: number): Held[] {
@@ -89,6 +91,11 @@ function zeros(n: number): number[] {
   return new Array<number>(n).fill(0);
 }
 
+/** When each check (by its series id) was in planned maintenance within a span: sorted, disjoint. */
+export type PlannedOf = (checkId: number) => readonly Interval[];
+/** The series of the checks a check (by its series id) depends on. */
+export type ParentsOf = (checkId: number) => readonly number[];
+
 /**
  * Times of a unit's checks in the buckets of `size` ms that tile [from, to) (the last may be
  * shorter). Pass size = to - from for the whole window at once.
@@ -98,16 +105,29 @@ export function bucketTimes(
   from: number,
   to: number,
   size: number,
+  planned?: PlannedOf,
+  parentsOf?: ParentsOf,
 ): BucketedTimes {
   const n = Math.max(1, Math.ceil((to - from) / size));
   const held = new Map<number, Held[]>();
-  const linkDown: Interval[] = [];
+  /** Everything the check's results cover, maintenance included: its share of `covered`. */
+  const monitored = new Map<number, Held[]>();
   for (const check of checks) {
-    const intervals = heldIntervals(check.samples, check.cap, from, to);
+    const all = heldIntervals(check.samples, check.cap, from, to);
+    monitored.set(check.id, all);
+    const intervals = planned ? subtract(all, planned(check.id)) : all;
     held.set(check.id, intervals);
-    if (check.category === LINK_CATEGORY) linkDown.push(...intervals.filter((h) => !h.up));
   }
-  const link = union(linkDown);
+  /** When each parent was down, by its series id; computed once for all its children. */
+  const downOf = new Map<number, Interval[]>();
+  const down = (id: number) => {
+    let found = downOf.get(id);
+    if (!found) {
+      found = (held.get(id) ?? []).filter((h) => !h.up);
+      downOf.set(id, found);
+    }
+    return found;
+  };
   const result: BucketedTimes = { checks: new Map(), scopes: new Map() };
   const observedBy = new Map<string, Interval[]>();
   const scopeSums = new Map<string, { up: number[]; observed: number[]; link: number[] }>();
@@ -123,7 +143,9 @@ export function bucketTimes(
       size,
       up,
     );
-    if (check.category !== LINK_CATEGORY && link.length > 0) {
+    const parents = parentsOf?.(check.id) ?? [];
+    const link = parents.length === 1 ? down(parents[0] as number) : union(parents.flatMap(down));
+    if (link.length > 0) {
       addToBuckets(
         intersect(
           intervals.filter((h) => !h.up),
@@ -144,7 +166,7 @@ export function bucketTimes(
         list = [];
         observedBy.set(scope, list);
       }
-      list.push(...intervals);
+      list.push(...(monitored.get(check.id) as Held[]));
       let sums = scopeSums.get(scope);
       if (!sums) {
         sums = { up: zeros(n), observed: zeros(n), link: zeros(n) };

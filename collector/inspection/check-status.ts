@@ -11,7 +11,6 @@ import {
   type Samples,
   slice,
 } from "../tsdb/index.js";
-import { LINK_CATEGORY } from "./availability.js";
 
 export type CheckState = "up" | "down" | "no_data";
 export type CategoryState = CheckState | "no_checks";
@@ -40,7 +39,7 @@ export interface CategoryNow {
   down: number;
   /** The checks down now, at most a few (the count is `down`). */
   failing: FailingCheck[];
-  /** Down while the unit's link to the data center is down: likely the link's fault. */
+  /** Its down checks are all down while a check they depend on is down: that parent's fault. */
   cause: "link" | null;
 }
 
@@ -96,7 +95,12 @@ const FAILING_LISTED = 3;
 
 /** Each category's state from its checks' states; every category of CATEGORIES is present. */
 export function categoryStates(
-  checks: readonly { category: string; state: CheckState; failing?: FailingCheck }[],
+  checks: readonly {
+    category: string;
+    state: CheckState;
+    failing?: FailingCheck;
+    parentDown?: boolean;
+  }[],
 ): Record<string, CategoryNow> {
   const out: Record<string, CategoryNow> = {};
   for (const category of CATEGORIES) {
@@ -114,9 +118,9 @@ export function categoryStates(
     else if (check.state === "up" && entry.state !== "down") entry.state = "up";
     else if (entry.state === "no_checks") entry.state = "no_data";
   }
-  const linkDown = out[LINK_CATEGORY]?.state === "down";
   for (const [category, entry] of Object.entries(out)) {
-    if (linkDown && category !== LINK_CATEGORY && entry.state === "down") entry.cause = "link";
+    const down = checks.filter((c) => c.category === category && c.state === "down");
+    if (down.length > 0 && down.every((c) => c.parentDown)) entry.cause = "link";
   }
   return out;
 }

@@ -50,6 +50,8 @@ export function observedDown(
   from: number,
   until: number,
   spans?: ResultSpans,
+  /** Time not counted as down though the incident was open: planned maintenance of its check. */
+  excused?: (incident: Incident, from: number, to: number) => Interval[],
 ): Map<Incident, Interval[]> {
   const silences = new Map<string, Interval[]>();
   for (const i of incidents) {
@@ -66,7 +68,8 @@ export function observedDown(
     let own: Interval[] = end > start ? [{ start, end }] : [];
     const seen = end - start > LONG_INCIDENT_MS ? spans?.(i, start, end) : undefined;
     if (seen) own = intersect(own, union(seen));
-    out.set(i, subtract(own, silences.get(i.agent) ?? []));
+    const holes = [...(silences.get(i.agent) ?? []), ...(excused?.(i, start, end) ?? [])];
+    out.set(i, subtract(own, holes));
   }
   return out;
 }

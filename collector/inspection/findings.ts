@@ -1,6 +1,5 @@
 // Plain-language findings of an inspection summary as codes with parameters, so the pages can say
 // them in Vietnamese or English: one list per category, most important first.
-import { LINK_CATEGORY } from "./availability.js";
 
 /** Share of observed time a category should be up. */
 export const AVAILABILITY_TARGET = 0.99;
@@ -27,7 +26,8 @@ export interface Finding {
     | "inventory_changed"
     | "agent_silent"
     | "agent_data_lost"
-    | "no_agent";
+    | "no_agent"
+    | "mostly_planned";
   severity: Severity;
   params: Record<string, string | number>;
 }
@@ -108,7 +108,7 @@ export function categoryFindings(facts: CategoryFacts): Finding[] {
       },
     });
   }
-  if (facts.category !== LINK_CATEGORY && facts.downMs > 0 && facts.linkMs >= facts.downMs / 2) {
+  if (facts.downMs > 0 && facts.linkMs >= facts.downMs / 2) {
     out.push({
       code: "link_caused",
       severity: "info",

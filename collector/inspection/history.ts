@@ -1,10 +1,13 @@
 // What is derived from the stored samples, put together: the engine (rollups, compaction,
-// retention) with incidents as background jobs, and the readers the API and the pages use.
+// retention) with incidents as background jobs, the maintenance windows both follow, and the
+// readers the API and the pages use.
 import type { IncidentsConfig, RetentionConfig } from "../../shared/config/collector.js";
 import type { Logger } from "../../shared/log.js";
 import type { CheckResult } from "../../shared/protocol.js";
 import type { Db } from "../db/database.js";
 import {
+  type CheckInput,
+  type CheckSeries,
   type Compaction,
   DAY,
   type DayMerge,
@@ -20,7 +23,9 @@ import {
 } from "../tsdb/index.js";
 import { bucketTimes } from "./availability.js";
 import { AvailabilityQuery } from "./availability-query.js";
+import { Dependencies } from "./dependencies.js";
 import { type IncidentListener, Incidents } from "./incidents.js";
+import { Maintenance, type Subject } from "./maintenance.js";
 import { recordRetention } from "./retention.js";
 
 export interface HistoryOptions {
@@ -30,6 +35,8 @@ export interface HistoryOptions {
   startedAt: number;
   clock?: () => number;
   log?: Logger;
+  /** Each unit's root check (units[].root), the default parent of its remote checks. */
+  roots?: ReadonlyMap<string, string>;
   /** Told of incidents opened and closed, inside the transactions that write them. */
   incidentListener?: IncidentListener;
   onStep?: (job: string, seconds: number) => void;
@@ -38,6 +45,7 @@ export interface HistoryOptions {
 /** What the history follows of each batch stored, inside the transaction that stores it. */
 export interface HistoryHooks {
   stored(unit: string, oldestTs: number): void;
+  checkChanged(agentId: number): void;
   result(agent: { id: number; unit: string }, seriesId: number, result: CheckResult): void;
   rolledBack(): void;
 }
@@ -55,15 +63,38 @@ export class History {
   readonly upgrade: LayoutUpgrade;
   readonly incidents: Incidents;
   readonly availability: AvailabilityQuery;
+  readonly maintenance: Maintenance;
+  readonly dependencies: Dependencies;
   readonly jobs: JobRunner;
+  readonly #agentName;
+  readonly #agentNames = new Map<number, string>();
 
   constructor(
     readonly db: Db,
     readonly options: HistoryOptions,
   ) {
+    this.maintenance = new Maintenance(db);
+    // Time in maintenance is neither up nor down, and down time while a parent was down is the
+    // parent's: both worked out per unit from the windows and the dependencies.
+    const checkTimes = (checks: readonly CheckInput[], from: number, to: number, size: number) => {
+      const unit = checks[0] === undefined ? undefined : this.catalog.get(checks[0].id)?.unit;
+      const check = (id: number) => this.catalog.get(id) as CheckSeries | undefined;
+      const parents = (id: number) => {
+        const c = check(id);
+        return c ? this.dependencies.parentSeries(c.agentId, c.unit, c.check) : [];
+      };
+      if (unit === undefined || !this.maintenance.has(unit)) {
+        return bucketTimes(checks, from, to, size, undefined, parents);
+      }
+      const planned = (id: number) => {
+        const c = check(id);
+        return c ? this.maintenance.planned(c, from, to) : [];
+      };
+      return bucketTimes(checks, from, to, size, planned, parents);
+    };
     const tsdb = new Tsdb(db, {
       retention: options.retention,
-      checkTimes: bucketTimes,
+      checkTimes,
       retentionPhases: recordRetention(db),
       ...(options.log ? { log: options.log } : {}),
     });
@@ -76,11 +107,20 @@ export class History {
     this.dayMerge = tsdb.dayMerge;
     this.retention = tsdb.retention;
     this.upgrade = tsdb.upgrade;
+    // Rollups already made of a time a window now covers (or no longer does) are made again;
+    // no further back than raw samples are kept.
+    this.maintenance.onChange((unit, from, now) => {
+      this.marks.late(unit, Math.max(from, now - options.retention.raw));
+    });
+    this.#agentName = db.prepare("SELECT name FROM agents WHERE id = ?").pluck();
+    this.dependencies = new Dependencies(db, this.catalog, options.roots);
     this.incidents = new Incidents(
       db,
       options.incidents,
       options.startedAt,
       options.incidentListener,
+      (incident, ts) => this.#planned(incident, ts),
+      (check) => this.dependencies.parentSeries(check.agentId, check.unit, check.check),
     );
     this.availability = new AvailabilityQuery(
       this.catalog,
@@ -89,6 +129,7 @@ export class History {
       this.marks,
       tsdb.scopes,
       options.retention,
+      checkTimes,
     );
     this.jobs = new JobRunner([this.incidents, ...tsdb.jobs], {
       ...(options.clock ? { clock: options.clock } : {}),
@@ -100,6 +141,7 @@ export class History {
   /** For the batch store (inside its transactions): late data and results to follow. */
   readonly hooks: HistoryHooks = {
     stored: (unit, ts) => this.marks.late(unit, ts),
+    checkChanged: (agentId) => this.dependencies.changed(agentId),
     result: (agent, seriesId, result) =>
       this.incidents.result(
         {
@@ -114,8 +156,31 @@ export class History {
         result.reason,
         result.message,
       ),
-    rolledBack: () => this.incidents.forget(),
+    rolledBack: () => {
+      this.incidents.forget();
+      this.dependencies.forget();
+    },
   };
+
+  /** Whether an incident beginning at `ts` begins in planned maintenance. */
+  #planned(
+    incident: { unit: string; agentId: number; check: string | null; category: string | null },
+    ts: number,
+  ): boolean {
+    if (!this.maintenance.has(incident.unit)) return false;
+    let agent = this.#agentNames.get(incident.agentId);
+    if (agent === undefined) {
+      agent = (this.#agentName.get(incident.agentId) as string | undefined) ?? "";
+      this.#agentNames.set(incident.agentId, agent);
+    }
+    const subject: Subject = {
+      unit: incident.unit,
+      agent,
+      check: incident.check ?? undefined,
+      category: incident.category ?? undefined,
+    };
+    return this.maintenance.covers(subject, ts);
+  }
 
   /**
    * Follows, once, the results of checks stored before incidents were looked for (a database

@@ -1,10 +1,10 @@
-// Reading incidents back, with filters, and marking those the unit's data-center link caused: a
-// check incident of another category that began while a datacenter check of the same unit was in
-// an incident (from one hold time before that incident's start, as checks run at different moments).
+// Reading incidents back, with filters, each with what the dependencies say about it: the parent
+// incident it began under, and the dependent failures it caused (incident-relations.ts).
 
 import type { Db } from "../db/database.js";
-import { type CheckSeries, holdCap, type SeriesCatalog } from "../tsdb/index.js";
-import { LINK_CATEGORY } from "./availability.js";
+import type { CheckSeries, SeriesCatalog } from "../tsdb/index.js";
+import type { Dependencies } from "./dependencies.js";
+import { type Dependent, IncidentRelations, type IncidentSeries } from "./incident-relations.js";
 import { CheckTitles } from "./titles.js";
 
 export interface IncidentFilter {
@@ -35,9 +35,14 @@ export interface Incident {
   durationMs: number;
   reason: string | null;
   message: string | null;
+  /** "link": it began while a check it depends on was in an incident (linkIncident). */
   cause: "link" | null;
-  /** The datacenter incident it is attributed to. */
+  /** It began inside a planned maintenance window. */
+  planned: boolean;
+  /** The incident of the check it depends on that it is attributed to. */
   linkIncident: number | null;
+  /** Failures of checks that depended on this one while it was down: no incidents of their own. */
+  dependents: Dependent[];
 }
 
 /** GET /api/v1/incidents: newest first; `truncated` when more matched than were listed. */
@@ -48,7 +53,9 @@ export interface IncidentPage {
 
 export class IncidentList {
   readonly #byUnits;
-  readonly #links;
+  readonly #relations;
+  /** The series and agent of each incident just read, for #attribute. */
+  readonly #where = new Map<number, IncidentSeries>();
   readonly #agentNames;
   readonly #titles;
   /** Agent names by id; an agent's name never changes. */
@@ -57,7 +64,9 @@ export class IncidentList {
   constructor(
     private readonly db: Db,
     private readonly catalog: SeriesCatalog,
+    dependencies: Dependencies,
   ) {
+    this.#relations = new IncidentRelations(db, catalog, dependencies, (id) => this.#agent(id));
     // Three index ranges: begun in the window (incidents_unit), and begun before it but ended in
     // it or still open (incidents_unit_end), so a report never reads the years before its period.
     // `+start_ts` keeps SQLite from picking incidents_unit for those two. Each unit's incidents
@@ -65,7 +74,7 @@ export class IncidentList {
     this.#byUnits = db
       .prepare(`
         SELECT unit_id, json_group_array(
-          json_array(id, kind, agent_id, series_id, start_ts, end_ts, reason, message)
+          json_array(id, kind, agent_id, series_id, start_ts, end_ts, reason, message, planned)
           ORDER BY start_ts DESC, id DESC)
         FROM (
           ${SELECT} WHERE i.unit_id IN (SELECT value FROM json_each(@units))
@@ -80,19 +89,6 @@ export class IncidentList {
       .raw();
     this.#agentNames = db.prepare("SELECT id, name FROM agents").raw();
     this.#titles = new CheckTitles(db);
-    // Link incidents overlapping [earliest, latest]: found by their end (incidents_unit_end), so
-    // the unit's earlier months are not read.
-    this.#links = db
-      .prepare(`
-        SELECT id, series_id, start_ts, end_ts FROM incidents
-        WHERE unit_id = @unit AND end_ts > @earliest AND +start_ts <= @latest
-          AND kind = 'check' AND category = @category
-        UNION ALL
-        SELECT id, series_id, start_ts, end_ts FROM incidents
-        WHERE unit_id = @unit AND end_ts IS NULL AND +start_ts <= @latest
-          AND kind = 'check' AND category = @category
-        ORDER BY 3`)
-      .raw();
   }
 
   /** Newest first; one more than `limit` is read to tell whether the list was cut. */
@@ -104,8 +100,8 @@ export class IncidentList {
         ORDER BY i.start_ts DESC, i.id DESC LIMIT @limit OFFSET @offset`)
       .raw()
       .all({ ...params, limit: limit + 1, offset: filter.offset ?? 0 }) as unknown[][];
-    const incidents = rows.slice(0, limit).map((row) => this.#incident(row[8] as string, row, now));
-    this.#attribute(incidents);
+    const incidents = rows.slice(0, limit).map((row) => this.#incident(row[9] as string, row, now));
+    this.#attribute(incidents, now);
     this.#title(incidents);
     return { truncated: rows.length > limit, incidents };
   }
@@ -145,15 +141,19 @@ export class IncidentList {
       out.set(unit, { incidents, truncated: rows.length > limit });
       for (const incident of incidents) all.push(incident);
     }
-    this.#attribute(all);
+    this.#attribute(all, now);
     this.#title(all);
     return out;
   }
 
-  /** An incident from its row: id, kind, agent id, series id, start, end, reason, message (as SELECT). */
+  /**
+   * An incident from its row: id, kind, agent id, series id, start, end, reason, message, planned
+   * (as SELECT).
+   */
   #incident(unit: string, a: readonly unknown[], now: number): Incident {
     const seriesId = a[3] as number | null;
     const names = seriesId === null ? undefined : this.#check(seriesId);
+    if (seriesId !== null) this.#where.set(a[0] as number, { seriesId, agentId: a[2] as number });
     const end = a[5] as number | null;
     return {
       id: a[0] as number,
@@ -169,7 +169,9 @@ export class IncidentList {
       reason: a[6] as string | null,
       message: a[7] as string | null,
       cause: null,
+      planned: a[8] === 1,
       linkIncident: null,
+      dependents: [],
     };
   }
 
@@ -200,42 +202,14 @@ export class IncidentList {
       incident.title = title(incident.unit, incident.agent, incident.check);
   }
 
-  /** Marks each check incident outside the datacenter category that a link incident explains. */
-  #attribute(rows: readonly Incident[]): void {
-    const byUnit = new Map<string, Incident[]>();
-    for (const row of rows) {
-      if (row.kind !== "check" || row.category === LINK_CATEGORY) continue;
-      const own = byUnit.get(row.unit);
-      if (own) own.push(row);
-      else byUnit.set(row.unit, [row]);
-    }
-    for (const [unit, own] of byUnit) {
-      let earliest = Number.POSITIVE_INFINITY;
-      let latest = Number.NEGATIVE_INFINITY;
-      for (const row of own) {
-        earliest = Math.min(earliest, row.start);
-        latest = Math.max(latest, row.start);
-      }
-      // A link incident can explain one that began up to a hold time (hours at most) before it.
-      const links = this.#links.all({
-        unit,
-        category: LINK_CATEGORY,
-        earliest,
-        latest: latest + 86_400_000,
-      }) as [number, number, number, number | null][];
-      const spans = links.map(([id, seriesId, start, end]) => {
-        return { id, from: start - holdCap({ interval: this.#check(seriesId)?.interval }), end };
-      });
-      for (const row of own) {
-        const link = spans.find(
-          (l) => l.from <= row.start && (l.end === null || row.start < l.end),
-        );
-        if (link) {
-          row.cause = "link";
-          row.linkIncident = link.id;
-        }
-      }
-    }
+  /**
+   * Marks each check incident that began while a check it depends on was in an incident (from
+   * one hold time before that incident's start, as checks run at different moments), and lists
+   * under each incident the failures of checks that depended on it (dependents.ts).
+   */
+  #attribute(rows: readonly Incident[], now: number): void {
+    this.#relations.attribute(rows, this.#where, now);
+    this.#where.clear();
   }
 }
 
@@ -274,5 +248,6 @@ function conditions(filter: IncidentFilter): {
 // Names come from the series catalog and the agents (see #incident): one string column less per
 // name, which is most of the cost of reading a city's month of incidents.
 const SELECT = `
-  SELECT i.id, i.kind, i.agent_id, i.series_id, i.start_ts, i.end_ts, i.reason, i.message, i.unit_id
+  SELECT i.id, i.kind, i.agent_id, i.series_id, i.start_ts, i.end_ts, i.reason, i.message, i.planned,
+    i.unit_id
   FROM incidents i`;

@@ -13,6 +13,8 @@ export interface OpenedIncident {
   start: number;
   reason: string | null;
   message: string | null;
+  /** It began inside a planned maintenance window: not announced. */
+  planned: boolean;
 }
 
 /** Told of every incident opened or closed, inside the transaction that writes it. */

@@ -3,12 +3,16 @@
 // of them). Results are followed as they are stored, in the same transaction, so nothing is read
 // twice; agents send their buffers first in, first out, so a check's results come in time order
 // even when they arrive hours late. An agent the collector hears nothing from for `silentAfter`
-// has an incident of its own, looked for by a background step. A listener (notifications) is told
-// of each incident opened or closed, inside the same transaction.
+// has an incident of its own, looked for by a background step. An incident that begins inside a
+// planned maintenance window is marked planned; a check failing while a check it depends on is
+// down opens none (dependent-failures.ts). A listener (notifications) is told of each incident
+// opened or closed, inside the same transaction.
 import type { IncidentsConfig } from "../../shared/config/collector.js";
 import type { Db } from "../db/database.js";
 import type { CheckSeries, Job, Samples } from "../tsdb/index.js";
-import type { IncidentListener } from "./incident-listener.js";
+import { DependentFailures } from "./dependent-failures.js";
+import type { IncidentListener, OpenedIncident } from "./incident-listener.js";
+import { IncidentStates } from "./incident-states.js";
 
 export type { IncidentListener, OpenedIncident } from "./incident-listener.js";
 
@@ -55,22 +59,17 @@ export interface CheckKey {
   category: string;
 }
 
-interface CheckState extends TrackerState {
-  processed: number;
-  incident: number | undefined;
-  /** Why the first failure of the current run failed, for the incident it may open. */
-  reason: string | undefined;
-  message: string | undefined;
-}
+/** Whether an incident of this check (check null: the agent's silence) beginning at `ts` is planned. */
+export type PlannedAt = (
+  incident: { unit: string; agentId: number; check: string | null; category: string | null },
+  ts: number,
+) => boolean;
 
 /** How often silent agents are looked for. */
 const SILENCE_EVERY_MS = 5000;
 
 export class Incidents implements Job {
   readonly name = "incidents";
-  readonly #states = new Map<number, CheckState>();
-  readonly #loadState;
-  readonly #saveState;
   readonly #failure;
   readonly #open;
   readonly #close;
@@ -78,7 +77,8 @@ export class Incidents implements Job {
   readonly #openSilences;
   readonly #firstBatchAfter;
   readonly #openOfAgent;
-  readonly #reset;
+  readonly #dependents: DependentFailures;
+  readonly #states: IncidentStates;
   #lastLook = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -87,19 +87,17 @@ export class Incidents implements Job {
     /** When the collector started: it cannot have heard agents while it was not running. */
     private readonly startedAt: number,
     private readonly listener?: IncidentListener,
+    private readonly plannedAt: PlannedAt = () => false,
+    parentsOf: (check: CheckKey) => readonly number[] = () => [],
   ) {
-    this.#loadState = db.prepare(`
-      SELECT processed_ts AS processed, down, run, run_start AS runStart, incident_id AS incident
-      FROM incident_state WHERE series_id = ?`);
-    this.#saveState = db.prepare(`
-      INSERT OR REPLACE INTO incident_state (series_id, processed_ts, down, run, run_start, incident_id)
-      VALUES (?, ?, ?, ?, ?, ?)`);
+    this.#states = new IncidentStates(db);
+    this.#dependents = new DependentFailures(db, parentsOf, (id) => this.#failing(id));
     this.#failure = db.prepare(
       "SELECT reason, message FROM failures WHERE agent_id = ? AND check_name = ? AND ts = ?",
     );
     this.#open = db.prepare(`
-      INSERT INTO incidents (kind, unit_id, agent_id, series_id, check_name, category, start_ts, reason, message)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      INSERT INTO incidents (kind, unit_id, agent_id, series_id, check_name, category, start_ts, reason, message, planned)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#close = db.prepare("UPDATE incidents SET end_ts = ? WHERE id = ?");
     this.#agents = db.prepare(`
       SELECT a.id, a.unit_id AS unit, a.last_seen AS lastSeen, a.revoked_at AS revokedAt
@@ -113,14 +111,11 @@ export class Incidents implements Job {
     this.#openOfAgent = db.prepare(
       "SELECT id, series_id AS seriesId, start_ts AS start FROM incidents WHERE agent_id = ? AND end_ts IS NULL AND kind = 'check'",
     );
-    this.#reset = db.prepare(
-      "UPDATE incident_state SET down = 0, run = 0, run_start = NULL, incident_id = NULL WHERE series_id = ?",
-    );
   }
 
   /** Whether the check's results were ever followed (a database from before incidents: not). */
   known(seriesId: number): boolean {
-    return this.#state(seriesId) !== undefined;
+    return this.#states.get(seriesId) !== undefined;
   }
 
   /**
@@ -128,10 +123,11 @@ export class Incidents implements Job {
    * reason and message are the failed run's, when it failed.
    */
   result(check: CheckKey, ts: number, up: boolean, reason?: string, message?: string): void {
-    const state = this.#state(check.id) ?? this.#fresh(check.id);
+    const state = this.#states.get(check.id) ?? this.#states.fresh(check.id);
     if (ts <= state.processed) return;
     state.processed = ts;
     const before = state.run;
+    const dependent = state.dependent;
     const event = track(state, ts, up, this.settings);
     if (state.run === 1 && !up) {
       state.reason = reason;
@@ -146,33 +142,32 @@ export class Incidents implements Job {
           | undefined;
         why = { reason: row?.reason, message: row?.message ?? undefined };
       }
-      const reason = why.reason ?? "error";
-      const message = why.message ?? null;
-      const id = Number(
-        this.#open.run(
-          "check",
-          check.unit,
-          check.agentId,
-          check.id,
-          check.check,
-          check.category,
-          event.start,
-          reason,
-          message,
-        ).lastInsertRowid,
+      const parent = this.#dependents.downParent(check);
+      if (parent !== undefined) {
+        state.dependent = this.#dependents.open(check, parent, event.start, why.reason ?? "error");
+      } else {
+        state.incident = this.#openIncident(
+          { kind: "check", unit: check.unit, agentId: check.agentId, check: check.check },
+          { category: check.category, start: event.start, reason: why.reason ?? "error" },
+          { message: why.message ?? null, seriesId: check.id },
+        );
+      }
+    } else if (event?.type === "close" && state.dependent !== undefined) {
+      this.#dependents.close(state.dependent, event.end);
+      state.dependent = undefined;
+    } else if (
+      !up &&
+      state.dependent !== undefined &&
+      this.#dependents.downParent(check) === undefined
+    ) {
+      // Its parents are back and it is still down: its own problem from now, announced.
+      this.#dependents.close(state.dependent, ts);
+      state.dependent = undefined;
+      state.incident = this.#openIncident(
+        { kind: "check", unit: check.unit, agentId: check.agentId, check: check.check },
+        { category: check.category, start: ts, reason: reason ?? "error" },
+        { message: message ?? null, seriesId: check.id },
       );
-      state.incident = id;
-      this.listener?.opened({
-        id,
-        kind: "check",
-        unit: check.unit,
-        agentId: check.agentId,
-        check: check.check,
-        category: check.category,
-        start: event.start,
-        reason,
-        message,
-      });
     } else if (event?.type === "close" && state.incident !== undefined) {
       this.#close.run(event.end, state.incident);
       this.listener?.closed({
@@ -184,7 +179,8 @@ export class Incidents implements Job {
       state.incident = undefined;
     }
     // A check that stays up changes nothing: no write for it.
-    if (event || state.run !== before) this.#save(check.id, state);
+    if (event || state.run !== before || dependent !== state.dependent)
+      this.#states.save(check.id, state);
   }
 
   /** Follows samples of a check's giamsat_check_up series, reasons from the failures table. */
@@ -194,66 +190,34 @@ export class Incidents implements Job {
       const up = (samples.values[i] as number) > 0;
       this.result(check, ts, up);
     }
-    const state = this.#state(check.id);
-    if (state) this.#save(check.id, state);
+    const state = this.#states.get(check.id);
+    if (state) this.#states.save(check.id, state);
   }
 
   /** After a rolled-back transaction: states are read again from the database. */
   forget(): void {
-    this.#states.clear();
+    this.#states.forget();
   }
 
-  #state(seriesId: number): CheckState | undefined {
-    let state = this.#states.get(seriesId);
-    if (!state) {
-      const row = this.#loadState.get(seriesId) as
-        | {
-            processed: number;
-            down: number;
-            run: number;
-            runStart: number | null;
-            incident: number | null;
-          }
-        | undefined;
-      if (!row) return undefined;
-      state = {
-        processed: row.processed,
-        down: row.down === 1,
-        run: row.run,
-        runStart: row.runStart ?? undefined,
-        incident: row.incident ?? undefined,
-        reason: undefined,
-        message: undefined,
-      };
-      this.#states.set(seriesId, state);
-    }
-    return state;
+  /** Whether the check's latest result was a failure (whatever its incident's state). */
+  #failing(seriesId: number): boolean {
+    const state = this.#states.get(seriesId);
+    if (!state) return false;
+    return state.down ? state.run === 0 : state.run > 0;
   }
 
-  #fresh(seriesId: number): CheckState {
-    const state: CheckState = {
-      processed: 0,
-      down: false,
-      run: 0,
-      runStart: undefined,
-      incident: undefined,
-      reason: undefined,
-      message: undefined,
-    };
-    this.#states.set(seriesId, state);
-    this.#save(seriesId, state);
-    return state;
-  }
-
-  #save(seriesId: number, state: CheckState): void {
-    this.#saveState.run(
-      seriesId,
-      state.processed,
-      state.down ? 1 : 0,
-      state.run,
-      state.runStart ?? null,
-      state.incident ?? null,
-    );
+  /** Writes an incident, planned when it begins in maintenance, and tells the listener; its id. */
+  #openIncident(
+    who: Pick<OpenedIncident, "kind" | "unit" | "agentId" | "check">,
+    what: Pick<OpenedIncident, "category" | "start" | "reason">,
+    more: { message: string | null; seriesId: number | null },
+  ): number {
+    const planned = this.plannedAt({ ...who, category: what.category }, what.start);
+    const { kind, unit, agentId, check } = who;
+    const row = [kind, unit, agentId, more.seriesId, check, what.category, what.start, what.reason];
+    const id = Number(this.#open.run(...row, more.message, planned ? 1 : 0).lastInsertRowid);
+    this.listener?.opened({ id, ...who, ...what, message: more.message, planned });
+    return id;
   }
 
   /** Looks for agents gone silent, and for silent ones heard again. */
@@ -299,28 +263,11 @@ export class Incidents implements Job {
       if (agent.revokedAt !== null) continue;
       const since = Math.max(agent.lastSeen, this.startedAt);
       if (now - since > this.settings.silentAfter) {
-        const opened = this.#open.run(
-          "silence",
-          agent.unit,
-          agent.id,
-          null,
-          null,
-          null,
-          since,
-          null,
-          null,
+        this.#openIncident(
+          { kind: "silence", unit: agent.unit, agentId: agent.id, check: null },
+          { category: null, start: since, reason: null },
+          { message: null, seriesId: null },
         );
-        this.listener?.opened({
-          id: Number(opened.lastInsertRowid),
-          kind: "silence",
-          unit: agent.unit,
-          agentId: agent.id,
-          check: null,
-          category: null,
-          start: since,
-          reason: null,
-          message: null,
-        });
       }
     }
   }
@@ -336,8 +283,7 @@ export class Incidents implements Job {
       const end = Math.max(incident.start, revokedAt);
       this.#close.run(end, incident.id);
       this.listener?.closed({ id: incident.id, kind: "check", unit, end });
-      this.#reset.run(incident.seriesId);
-      this.#states.delete(incident.seriesId);
+      this.#states.reset(incident.seriesId);
     }
   }
 }

@@ -41,7 +41,7 @@ export function inspectionReaders(deps: {
     history: deps.history,
     agents: deps.agents,
     status: new CheckStatus(deps.history.db, deps.history.samples),
-    incidents: new IncidentList(deps.history.db, deps.history.catalog),
+    incidents: new IncidentList(deps.history.db, deps.history.catalog, deps.history.dependencies),
     inventory: new InventoryReader(deps.history.db),
     now: deps.clock ?? Date.now,
   };

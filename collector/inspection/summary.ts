@@ -1,6 +1,6 @@
 // The periodic inspection summary of a unit (a month, quarter or year in Vietnam time): per
 // category availability, coverage, incidents and downtime, certificates, equipment changes, and
-// findings as codes the pages translate.
+// findings as codes the pages translate; planned maintenance apart from downtime.
 
 import { type Period, VIETNAM_TIME_ZONE } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
@@ -19,6 +19,7 @@ import {
 import type { Incident } from "./incident-list.js";
 import type { InventoryItem } from "./inventory.js";
 import type { InventoryDiff } from "./inventory-diff.js";
+import { incidentPlanned, mostlyPlanned, type PlannedWork, plannedWork } from "./planned-work.js";
 import type { AgentRecord, Readers } from "./readers.js";
 import { CheckTitles } from "./titles.js";
 import { findUnit, type UnitInfo, unitInfo } from "./unit-status.js";
@@ -103,6 +104,8 @@ export interface InspectionSummary {
   incidentsTruncated: boolean;
   certificates: Certificate[];
   inventoryChanges: InventoryChangeItem[];
+  /** Planned maintenance in the period: not downtime, left out of availability. */
+  maintenance: PlannedWork;
 }
 
 /** The summaries of several units for one period, reading what they share once. */
@@ -193,8 +196,16 @@ function summaryOf(
     Math.max(0, Math.min(i.end ?? until, until) - Math.max(i.start, period.from));
   // A check incident stays open while its agent is silent, but nothing was seen down then: its
   // downtime is its time in the period while the agent was reporting, so the downtime reported
-  // agrees with availability, which counts silence as no data.
-  const down = observedDown(incidents.incidents, period.from, until, resultSpans(ctx, id, now));
+  // agrees with availability, which counts silence as no data. Nor is time in planned maintenance
+  // downtime: availability leaves it out as well.
+  const maintenance = ctx.history.maintenance;
+  const down = observedDown(
+    incidents.incidents,
+    period.from,
+    until,
+    resultSpans(ctx, id, now),
+    incidentPlanned(maintenance, id),
+  );
   const downtime = (i: Incident) => length(down.get(i) ?? []);
 
   // downtimeMs: the part of the incident in the period while its agent was reporting. The
@@ -272,6 +283,7 @@ function summaryOf(
   });
 
   const silences = listed.filter((i) => i.kind === "silence");
+  const planned = plannedWork(maintenance, id, period.from, until);
   const findings: Finding[] = [];
   const overall = figures(times?.get(UNIT_SCOPE), counted);
   // Nothing seen in the period and no agent that ever connected: the unit is not watched at all,
@@ -283,6 +295,8 @@ function summaryOf(
       params: { enrolled: read.agents.length },
     });
   }
+  const mostly = mostlyPlanned(planned, counted);
+  if (mostly) findings.push(mostly);
   if (silences.length > 0) {
     findings.push({
       code: "agent_silent",
@@ -327,5 +341,6 @@ function summaryOf(
     incidentsTruncated: incidents.truncated,
     certificates,
     inventoryChanges,
+    maintenance: planned,
   };
 }

@@ -1,11 +1,13 @@
 // What a unit's categories were doing over a window, slot by slot: up, down (something in the
-// category was seen down in the slot), no data (nothing observed), or planned maintenance (a state
-// the maintenance windows will fill; nothing is in it yet). And availability month by month, for
-// the trend against the target. Both read the same times as every other figure (the rollups).
+// category was seen down in the slot), no data (nothing observed), or planned maintenance (a window
+// covering the category for at least half of the slot, nothing seen down). And availability month
+// by month, for the trend against the target. Both read the same times as every other figure (the
+// rollups).
 
 import type { Period } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
-import { ratio, UNIT_SCOPE } from "./availability.js";
+import { type Interval, intersect, ratio, UNIT_SCOPE, union } from "./availability.js";
+import { total } from "./maintenance-schedule.js";
 import { monthOf, shiftPeriod } from "./periods.js";
 import type { Readers } from "./readers.js";
 
@@ -41,6 +43,21 @@ export function categoryTimelines(
   const out = new Map<string, TimelineSlot[]>(
     [...CATEGORIES, UNIT_SCOPE].map((scope) => [scope, []]),
   );
+  // When planned maintenance covered each scope: windows naming the category (or none) count.
+  const occurrences = ctx.history.maintenance.unitOccurrences(unit, from, to);
+  const plannedOf = new Map<string, Interval[]>(
+    [...out.keys()].map((scope) => [
+      scope,
+      union(
+        occurrences
+          .filter((o) => {
+            const categories = o.window.scope.categories as readonly string[] | undefined;
+            return scope === UNIT_SCOPE || categories === undefined || categories.includes(scope);
+          })
+          .map((o) => ({ start: o.start, end: o.end })),
+      ),
+    ]),
+  );
   for (let i = 0; i < slots; i++) {
     const start = Math.round(from + i * size);
     const end = i === slots - 1 ? to : Math.round(from + (i + 1) * size);
@@ -51,8 +68,15 @@ export function categoryTimelines(
       const upMs = Math.round(t?.up ?? 0);
       const covered = t?.covered ?? 0;
       const downMs = observedMs - upMs;
+      const planned = total(intersect(plannedOf.get(scope) ?? [], [{ start, end }]));
       const state: TimelineState =
-        covered < (end - start) * OBSERVED_ENOUGH ? "no_data" : downMs > 0 ? "down" : "up";
+        downMs > 0 && covered >= (end - start) * OBSERVED_ENOUGH
+          ? "down"
+          : planned >= (end - start) / 2
+            ? "maintenance"
+            : covered < (end - start) * OBSERVED_ENOUGH
+              ? "no_data"
+              : "up";
       list.push({ from: start, to: end, state, upMs, downMs, observedMs });
     }
   }

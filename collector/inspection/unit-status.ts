@@ -5,7 +5,7 @@ import type { TimeWindow } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
 import type { UnitConfig } from "../../shared/config/collector.js";
 import { HttpError } from "../../shared/errors.js";
-import type { ScopeTimes } from "../tsdb/index.js";
+import type { CheckSeries, ScopeTimes } from "../tsdb/index.js";
 import { UNIT_SCOPE } from "./availability.js";
 import {
   type CategoryNow,
@@ -120,6 +120,16 @@ function currentChecks(ctx: Readers, unit: string, revoked: ReadonlySet<number>,
   return checks.map((check) => ({ check, now: states.get(check.id) as CheckNow }));
 }
 
+/** Whether a check it depends on is down now too, for each of these checks. */
+function parentsDown(ctx: Readers, checks: readonly { check: CheckSeries; now: CheckNow }[]) {
+  const stateOf = new Map(checks.map((c) => [`${c.check.agentId}\u0000${c.check.check}`, c.now]));
+  const { dependencies } = ctx.history;
+  return (check: CheckSeries) =>
+    dependencies
+      .parents(check.agentId, check.unit, check.check)
+      .some((p) => stateOf.get(`${check.agentId}\u0000${p}`)?.state === "down");
+}
+
 function categoriesOf(
   states: Record<string, CategoryNow>,
   times: Map<string, ScopeTimes> | undefined,
@@ -170,6 +180,7 @@ export function unitsStatus(ctx: Readers, window: TimeWindow, only?: string): Un
     generatedAt: now,
     units: units.map((unit) => {
       const checks = currentChecks(ctx, unit.id, revoked, now);
+      const parentDown = parentsDown(ctx, checks);
       const states = categoryStates(
         checks.map(({ check, now: state }) => ({
           category: check.category,
@@ -181,6 +192,7 @@ export function unitsStatus(ctx: Readers, window: TimeWindow, only?: string): Un
             reason: state.reason,
             message: state.message,
           },
+          parentDown: parentDown(check),
         })),
       );
       const own = times.get(unit.id);

@@ -55,3 +55,10 @@ export function listUnits(db: Db): UnitRow[] {
     active: row.active === 1,
   }));
 }
+
+/** Each unit's root check (units[].root), for the default dependencies of its remote checks. */
+export function unitRoots(units: readonly UnitConfig[]): Map<string, string> {
+  const roots = new Map<string, string>();
+  for (const unit of units) if (unit.root !== undefined) roots.set(unit.id, unit.root);
+  return roots;
+}

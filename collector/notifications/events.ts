@@ -75,6 +75,7 @@ export class EventQueue implements IncidentListener {
         reason: incident.reason,
         message: incident.message,
         since: incident.start,
+        ...(incident.planned ? { planned: true } : {}),
       },
     });
   }

@@ -1,19 +1,26 @@
 // Turns waiting events into notifications: for each unit whose oldest waiting event has waited
-// groupWait, reads what grouping needs (earlier beginnings, the store's link attribution, which
-// problems are still open), groups (grouping.ts), routes (routing.ts), renders each message once
-// and queues it, all in one transaction with the events' new status.
+// groupWait, reads what grouping needs (earlier beginnings; which problems are of a check others
+// depend on, the "links", with the checks that failed because of them; which problems are still
+// open), groups (grouping.ts), routes (routing.ts), renders each message once and queues it, all
+// in one transaction with the events' new status.
 import { createHash, randomBytes } from "node:crypto";
 import type { ChannelConfig } from "../../shared/config/notification-channels.js";
 import type { NotificationsConfig } from "../../shared/config/notifications.js";
 import type { Logger } from "../../shared/log.js";
 import type { Db } from "../db/database.js";
-import { LINK_CATEGORY } from "../inspection/availability.js";
+import type { Dependencies } from "../inspection/dependencies.js";
 import type { IncidentList } from "../inspection/incident-list.js";
 import type { UnitDirectory } from "./directory.js";
 import { readEvent } from "./events.js";
 import { type Beginning, eventKey, type GroupInput, groupEvents } from "./grouping.js";
 import type { MessageStore } from "./messages.js";
-import type { EventDetail, Item, NotificationKind, OutgoingMessage, QueuedEvent } from "./model.js";
+import type {
+  AffectedCheck,
+  Item,
+  NotificationKind,
+  OutgoingMessage,
+  QueuedEvent,
+} from "./model.js";
 import { routeItems, type UnitPeople } from "./routing.js";
 import { renderNotification } from "./templates/render.js";
 
@@ -21,6 +28,7 @@ export interface GrouperDeps {
   db: Db;
   store: MessageStore;
   incidents: IncidentList;
+  dependencies: Dependencies;
   units: UnitDirectory;
   settings: NotificationsConfig;
   channels: ReadonlyMap<string, ChannelConfig>;
@@ -112,21 +120,29 @@ export class Grouper {
     const linkOf = new Map<string, string>();
     const members = new Map<string, Beginning[]>();
     const ends = new Map<string, number | null>();
-    const isLink = (detail: EventDetail) => detail.category === LINK_CATEGORY;
+    const dependents = new Map<string, AffectedCheck[]>();
+    // A problem of a check others depend on is a link problem: said with what it took down.
+    const isLink = (event: QueuedEvent) =>
+      unit !== null &&
+      event.subject === "check" &&
+      event.incidentId !== null &&
+      typeof event.detail.agentId === "number" &&
+      this.deps.dependencies.isParent(event.detail.agentId, unit, event.detail.check ?? "");
     for (const event of pending) {
-      if (event.incidentId !== null && isLink(event.detail)) links.add(event.key);
+      if (isLink(event)) links.add(event.key);
       if (!beginnings.has(event.key)) {
         const row = this.#beginning.get(event.key) as Record<string, unknown> | undefined;
         if (row) beginnings.set(event.key, beginningOf(row));
       }
     }
     for (const [key, b] of beginnings) {
-      if (b.event.incidentId !== null && isLink(b.event.detail)) links.add(key);
+      if (isLink(b.event)) links.add(key);
       if (b.rootKey && b.rootKey !== key) links.add(b.rootKey);
     }
-    // The store's attribution of check incidents to their unit's link (incident-list.ts).
+    // The store's attribution of check incidents to a parent's incident, and the failures that
+    // depended on each link problem (incident-list.ts).
     const checks = [...pending, ...[...beginnings.values()].map((b) => b.event)].filter(
-      (e) => e.subject === "check" && e.incidentId !== null && !isLink(e.detail),
+      (e) => e.subject === "check" && e.incidentId !== null,
     );
     if (unit !== null && checks.length > 0) {
       const starts = checks.map((e) => e.detail.since ?? e.at);
@@ -141,6 +157,22 @@ export class Grouper {
         now,
       );
       for (const incident of listed.incidents) {
+        const key = `i${incident.id}`;
+        if (links.has(key) && incident.dependents.length > 0) {
+          dependents.set(
+            key,
+            incident.dependents.map((d) => ({
+              key: `d:${d.agent}/${d.check}@${d.start}`,
+              check: d.check,
+              agent: d.agent,
+              category: d.category,
+              reason: d.reason,
+              message: null,
+              since: d.start,
+              until: d.end,
+            })),
+          );
+        }
         if (incident.linkIncident !== null) {
           linkOf.set(`i${incident.id}`, `i${incident.linkIncident}`);
           links.add(`i${incident.linkIncident}`);
@@ -167,6 +199,7 @@ export class Grouper {
       pending,
       beginnings,
       members,
+      dependents,
       linkOf,
       links,
       ends,

@@ -22,9 +22,11 @@ export interface GroupInput {
   beginnings: ReadonlyMap<string, Beginning>;
   /** Link problems: the problems announced or covered as part of each, by the link's key. */
   members: ReadonlyMap<string, readonly Beginning[]>;
+  /** Checks that failed while a link problem's check was down (no incidents of their own). */
+  dependents?: ReadonlyMap<string, readonly AffectedCheck[]>;
   /** Problems the store attributes to a link problem of their unit: problem key → link key. */
   linkOf: ReadonlyMap<string, string>;
-  /** Keys of link problems (the unit's data-center checks). */
+  /** Keys of link problems (of checks other checks depend on). */
   links: ReadonlySet<string>;
   /** When each problem ended, or null while it is open (absent: unknown, treated as open). */
   ends: ReadonlyMap<string, number | null>;
@@ -272,6 +274,11 @@ function linkFamily(
       eventKeys.push(eventKey(e));
     }
     done.add(key);
+  }
+  for (const dependent of input.dependents?.get(link) ?? []) {
+    if (!affected.some((a) => a.check === dependent.check && a.agent === dependent.agent)) {
+      affected.push(dependent);
+    }
   }
   const state = resolved ? "resolved" : opened ? "open" : "repeat";
   items.push({

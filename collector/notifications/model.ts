@@ -14,6 +14,8 @@ export interface EventDetail {
   agentId?: number | null;
   reason?: string | null;
   message?: string | null;
+  /** The incident began inside a planned maintenance window. */
+  planned?: boolean;
   /** When the problem began (an end's event takes it from its beginning's). */
   since?: number;
   /** When it ended (resolved events). */

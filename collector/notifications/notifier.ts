@@ -73,6 +73,7 @@ export class Notifier {
       db,
       store: this.store,
       incidents: options.readers.incidents,
+      dependencies: options.history.dependencies,
       units,
       settings,
       channels,

@@ -45,3 +45,9 @@ export class Policy {
     return PENDING;
   }
 }
+
+/** A problem that began inside a planned maintenance window is expected: it is not announced. */
+export const plannedMaintenance: Suppressor = {
+  name: "maintenance",
+  suppress: (event) => (event.detail.planned ? "began in planned maintenance" : undefined),
+};

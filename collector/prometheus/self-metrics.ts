@@ -47,6 +47,8 @@ export function createCollectorMetrics(registry: Registry) {
     notificationsDropped: counter(METRICS.notificationsDropped, ["channel"]),
     notificationsQueued: gauge(METRICS.notificationsQueued, ["channel"]),
     unitAvailability: gauge(METRICS.unitAvailability, ["unit", "category", "window"]),
+    maintenanceActive: gauge(METRICS.maintenanceActive, ["unit", "agent", "check", "category"]),
+    checkDependency: gauge(METRICS.checkDependency, ["unit", "agent", "check", "parent"]),
     availabilityTarget: gauge(METRICS.availabilityTarget),
     // "task", not "job": Prometheus sets "job" on every scraped series itself.
     // The background jobs' time (tsdb/jobs.ts); the metric keeps its name for dashboards and alerts.

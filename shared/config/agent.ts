@@ -5,6 +5,9 @@ import { CATEGORIES } from "../categories.js";
 import { duration } from "../duration.js";
 import { CHECK_NAME, MAX_TITLE } from "../protocol.js";
 
+/** Parents a check may name in dependsOn. */
+export const MAX_PARENTS = 16;
+
 /** Fields every check has; each probe adds its own next to these. */
 export const checkBaseShape = {
   name: z.string().regex(CHECK_NAME, "must be 1-64 letters, digits, '_', '.' or '-'"),
@@ -13,6 +16,15 @@ export const checkBaseShape = {
   category: z.enum(CATEGORIES),
   interval: duration({ min: 1000 }).prefault("60s"),
   timeout: duration({ min: 100, max: 600_000 }).prefault("10s"),
+  /**
+   * Checks of this agent this one depends on (its gateway, its data-center link): while one of
+   * them is down, this one failing opens no incident of its own.
+   */
+  dependsOn: z
+    .array(z.string().regex(CHECK_NAME, "must be the name of a check of this agent"))
+    .min(1)
+    .max(MAX_PARENTS)
+    .optional(),
 };
 
 export interface CheckBase {
@@ -24,6 +36,7 @@ export interface CheckBase {
   interval: number;
   /** Milliseconds a run may take before it is stopped and reported as a timeout. */
   timeout: number;
+  dependsOn?: string[] | undefined;
 }
 
 const collectorUrl = z.url({ protocol: /^wss?$/, error: "must be a ws:// or wss:// URL" });

@@ -2,7 +2,9 @@
 // kept, when a failing check becomes an incident and who is told about it.
 import { z } from "zod";
 import { duration } from "../duration.js";
+import { CHECK_NAME } from "../protocol.js";
 import { isLoopback, listenSchema } from "./address.js";
+import { maintenanceWindowSchema, unknownMaintenanceUnits } from "./maintenance.js";
 import { httpUrl } from "./notification-channels.js";
 import { addressFields, notificationsSchema, unknownNames } from "./notifications.js";
 import { duplicateEndpointNames, remoteWriteSchema } from "./remote-write.js";
@@ -28,6 +30,11 @@ export const unitSchema = z
     leader: person.optional(),
     /** The unit's IT contact. */
     contact: person.optional(),
+    /**
+     * The check (by name, on each agent that has it) the unit's remote checks depend on unless
+     * they name their own dependsOn: its gateway or its data-center link.
+     */
+    root: z.string().regex(CHECK_NAME, "must be a check's name").optional(),
   })
   .transform((unit) => ({ ...unit, name: unit.name ?? unit.id }));
 export type UnitConfig = z.infer<typeof unitSchema>;
@@ -151,6 +158,8 @@ export const collectorConfigSchema = z
     incidents: incidentsSchema.prefault({}),
     reports: reportsSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
+    /** Planned maintenance windows: their time is not downtime, and what fails then is not announced. */
+    maintenance: z.array(maintenanceWindowSchema).default([]),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -165,6 +174,9 @@ export const collectorConfigSchema = z
       seen.add(unit.id);
     });
     for (const issue of duplicateEndpointNames(config.remoteWrite)) {
+      ctx.addIssue({ code: "custom", ...issue });
+    }
+    for (const issue of unknownMaintenanceUnits(config.maintenance, seen)) {
       ctx.addIssue({ code: "custom", ...issue });
     }
     for (const issue of unknownNames(config.notifications, seen)) {

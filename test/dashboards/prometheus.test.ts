@@ -81,10 +81,14 @@ describe.skipIf(!prometheusBinary || !promtoolBinary)(
       // their series (retries, a growing queue) without a second copy of the data anywhere; a
       // webhook channel there too, for the notification panels.
       const nobody = await freePort();
-      // A third unit that never installed an agent: the alert for units not monitored.
+      // A third unit that never installed an agent: the alert for units not monitored. The rich
+      // unit's remote checks depend on its dc-link; the real agent is in planned maintenance.
+      const day = 86_400_000;
+      const window = `{ units: [so-tttt], agents: [pc-01], from: "${new Date(Date.now() - 60_000).toISOString()}", to: "${new Date(Date.now() + day).toISOString()}", reason: "Kiểm thử" }`;
       collector = await startCollectorProcess(
         dir.path,
-        `${TWO_UNITS}  - { id: ${NOT_MONITORED}, name: "UBND quận Sơn Trà", kind: district }\n` +
+        `${TWO_UNITS.replace("kind: district\n", "kind: district\n    root: dc-link\n")}  - { id: ${NOT_MONITORED}, name: "UBND quận Sơn Trà", kind: district }\n` +
+          `maintenance:\n  - ${window}\n` +
           `metrics:\n  token: "${METRICS_TOKEN}"\n` +
           `remoteWrite:\n  - { name: archive, url: "http://127.0.0.1:${nobody}/api/v1/write" }\n` +
           // A notification channel: the notification panels and rules have their series.

@@ -167,9 +167,14 @@ describe.skipIf(missing.length > 0)("the Debian package on a booted Debian 12", 
       expect(install.stderr).toContain("enabled and started giamsat-agent.service");
       const agentYaml = join(root, "etc/giamsat/agent.yaml");
       expect(statSync(agentYaml).mode & 0o777).toBe(0o600);
+      // Enrollment already records the agent's version: wait for the service itself to connect.
       const agentName = await waitFor(
         () => collectorAgents(configFile).find((r) => r.agentVersion === "0.1.0")?.name,
-        "the agent's hello",
+        "the agent's enrollment",
+      );
+      await waitFor(
+        () => (agentJournal().includes("connected to the collector") ? true : undefined),
+        "the agent running and connected",
       );
       // A check every second, taken in by a reload (SIGHUP through the unit's ExecReload).
       writeFileSync(

@@ -4,7 +4,7 @@
 import { AgentStore } from "../../collector/agents/registry.js";
 import { createApi } from "../../collector/http/api/router.js";
 import { METRICS } from "../../shared/metrics.js";
-import { schedule, type TestStore, testStore, vn } from "./store.js";
+import { ROOTED_UNITS, schedule, type TestStore, testStore, vn } from "./store.js";
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -19,7 +19,7 @@ export interface Morning {
 }
 
 export function morning(): Morning {
-  const store = testStore();
+  const store = testStore(ROOTED_UNITS);
   // pc-01: the worked example of docs/developers/store.md (portal down 10:20–10:29, link down 10:25–10:29, agent
   // silent 10:29:30–10:45), plus the portal's certificate.
   const pc1 = store.agent("so-tttt", "pc-01");

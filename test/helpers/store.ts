@@ -7,7 +7,7 @@ import { AgentStore } from "../../collector/agents/registry.js";
 import { type Db, openDatabase } from "../../collector/db/database.js";
 import { History } from "../../collector/inspection/history.js";
 import type { IncidentListener } from "../../collector/inspection/incidents.js";
-import { syncUnits } from "../../collector/inspection/units.js";
+import { syncUnits, unitRoots } from "../../collector/inspection/units.js";
 import type { Category } from "../../shared/categories.js";
 import { type CollectorConfig, collectorConfigSchema } from "../../shared/config/collector.js";
 import type { Reason } from "../../shared/protocol.js";
@@ -18,6 +18,19 @@ export function vn(time: string, day = "2026-03-02"): number {
   return Date.parse(`${day}T${time}+07:00`);
 }
 
+/** The test units, so-tttt with `dc-link` as its root check: its remote checks depend on it. */
+export const ROOTED_UNITS = {
+  units: [
+    {
+      id: "so-tttt",
+      name: "Sở Thông tin và Truyền thông",
+      leader: { name: "Nguyễn Văn A" },
+      root: "dc-link",
+    },
+    { id: "quan-hai-chau", name: "UBND quận Hải Châu", kind: "district" },
+  ],
+};
+
 export interface TestResult {
   check: string;
   category: Category;
@@ -26,6 +39,7 @@ export interface TestResult {
   reason?: Reason;
   message?: string;
   kind?: string;
+  dependsOn?: string[];
 }
 
 export interface TestStore {
@@ -67,6 +81,7 @@ export function testStore(
     retention: config.retention,
     incidents: config.incidents,
     startedAt,
+    roots: unitRoots(config.units),
     ...(listener ? { incidentListener: listener(db) } : {}),
   });
   const batches = new BatchStore(db, history.hooks);

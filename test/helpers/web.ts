@@ -30,6 +30,14 @@ export class Browser {
     });
   }
 
+  /** Posts JSON to the API as a script would, its CSRF token in X-CSRF-Token. */
+  async postJson(path: string, body: unknown, csrf: string | undefined): Promise<Answer> {
+    return this.request("POST", path, body === undefined ? undefined : JSON.stringify(body), {
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...(csrf ? { "X-CSRF-Token": csrf } : {}),
+    });
+  }
+
   async request(
     method: string,
     path: string,

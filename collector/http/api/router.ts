@@ -7,6 +7,7 @@ import { HttpError } from "../../../shared/errors.js";
 import type { History } from "../../inspection/history.js";
 import type { IncidentPage } from "../../inspection/incident-list.js";
 import type { InventoryItem } from "../../inspection/inventory.js";
+import { listMaintenance, type MaintenancePage } from "../../inspection/maintenance-list.js";
 import { type AgentListing, inspectionReaders, type Readers } from "../../inspection/readers.js";
 import { type InspectionSummary, inspectionSummary } from "../../inspection/summary.js";
 import {
@@ -30,6 +31,7 @@ export interface ApiAnswers {
   apiSummary: InspectionSummary;
   apiIncidents: IncidentPage;
   apiInventory: { inventory: InventoryItem[] };
+  apiMaintenance: MaintenancePage;
 }
 
 /**
@@ -90,6 +92,12 @@ export function apiRoutes(ctx: Readers): ApiRoutes {
       const unit = within(query.unit, scope);
       if (unit !== undefined) known(unit);
       return { inventory: ctx.inventory.latest({ ...query, unit }) };
+    },
+    apiMaintenance: (_, query, scope) => {
+      const unit = within(query.unit, scope);
+      if (unit !== undefined) known(unit);
+      const units = unit === undefined ? undefined : [unit];
+      return listMaintenance(ctx.history.maintenance, units, ctx.now());
     },
   };
 }

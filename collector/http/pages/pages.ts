@@ -1,11 +1,13 @@
 // The leaders' pages: city overview, unit page, inspection reports (HTML, print view, CSV) and the
 // sign-off form. Each reads the same figures the JSON API serves, so page and API never disagree.
+
 import { type Period, parsePeriod, windowQuerySchema } from "../../../shared/api-query.js";
 import { type ReportsConfig, reportsSchema } from "../../../shared/config/collector.js";
 import { HttpError } from "../../../shared/errors.js";
 import { can, type User } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
 import { bufferLosses } from "../../inspection/buffer-losses.js";
+import { listMaintenance } from "../../inspection/maintenance-list.js";
 import {
   lastEndedMonth,
   recentPeriods,
@@ -148,6 +150,7 @@ export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfi
       inventory: ctx.inventory.latest({ unit: id }).map(withTitle),
       changes: ctx.inventory.changes(id, window.from, window.to).map(withTitle),
       signoffs,
+      maintenance: listMaintenance(ctx.history.maintenance, [id], now).windows,
       notifications: sent.ofUnit(id, NOTIFICATIONS_LISTED),
       losses: bufferLosses(ctx.history, id, window.from, window.to, now),
       period: lastEndedMonth(now),

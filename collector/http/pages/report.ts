@@ -184,6 +184,20 @@ function signoffList(f: Formatter, signoffs: readonly Signoff[]): Html {
   return html`<section class="signoffs" data-signed="yes"><ul class="tight">${lines}${more}</ul></section>`;
 }
 
+/**
+ * Planned maintenance of the period, apart from downtime: "available 99.9% outside 4 h 20 min of
+ * planned work", how many times and why. Nothing when there was none.
+ */
+function plannedLine(f: Formatter, s: InspectionSummary): Html | "" {
+  const { t } = f;
+  const { maintenance } = s;
+  if (maintenance.count === 0) return "";
+  const duration = f.duration(maintenance.plannedMs);
+  const available = html`${t.unit.availability} <strong>${f.percent(s.overall.availability)}</strong> ${t.report.outsidePlanned(duration)}`;
+  const reasons = maintenance.reasons.join("; ");
+  return html`<p id="planned-work" data-count="${maintenance.count}" data-planned-ms="${maintenance.plannedMs}">${t.report.planned}: ${available} (${t.report.plannedCount(maintenance.count)}; ${t.report.reason}: ${reasons}).</p>`;
+}
+
 /** One unit's report as a document of one A4 page. */
 export function unitDocument(
   f: Formatter,
@@ -219,6 +233,7 @@ ${letterhead(f, reports, { authority: reports.authority, issuer: s.unit.name, at
 <h2>${t.report.overallHeading}</h2>
 <p data-overall-availability="${figure(s.overall.availability)}">${t.report.overall(f.percent(s.overall.availability), f.percent(AVAILABILITY_TARGET), f.percent(s.overall.coverage))}
 ${t.report.disruptedLine(f.duration(s.disruptedMs), s.incidents.filter((i) => i.kind === "check").length, open)}</p>
+${plannedLine(f, s)}
 ${until}
 <h2>${t.report.categoriesHeading}</h2>
 <table class="summary stack">${head}<tbody>${rows}</tbody></table>

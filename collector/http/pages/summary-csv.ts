@@ -25,6 +25,7 @@ export function summaryCsv(f: Formatter, summaries: readonly InspectionSummary[]
     csv.incidents,
     csv.open,
     csv.findings,
+    csv.planned,
   ];
   const cell = (value: Cell) => {
     const text = value === null ? "" : String(value);
@@ -59,6 +60,8 @@ function unitRows(f: Formatter, s: InspectionSummary): Cell[][] {
       c?.incidents.count ?? 0,
       c?.incidents.open ?? 0,
       findingsText(f, s, category),
+      // Planned maintenance is the unit's: on its own row.
+      null,
     ];
   });
   rows.push([
@@ -72,6 +75,7 @@ function unitRows(f: Formatter, s: InspectionSummary): Cell[][] {
     s.incidents.filter((i) => i.kind === "check").length,
     s.categories.reduce((n, c) => n + c.incidents.open, 0),
     findingsText(f, s),
+    minutes(s.maintenance.plannedMs),
   ]);
   return rows;
 }

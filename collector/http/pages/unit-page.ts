@@ -7,6 +7,7 @@ import type { BufferLoss } from "../../inspection/buffer-losses.js";
 import { AVAILABILITY_TARGET } from "../../inspection/findings.js";
 import type { Incident } from "../../inspection/incident-list.js";
 import type { InventoryItem } from "../../inspection/inventory.js";
+import type { MaintenanceWindowView } from "../../inspection/maintenance-list.js";
 import type { Signoff } from "../../inspection/signoffs.js";
 import type { MonthFigure, TimelineSlot } from "../../inspection/timeline.js";
 import type { AgentInfo, CheckRow, Person, UnitDetail } from "../../inspection/unit-status.js";
@@ -18,6 +19,7 @@ import { type Html, html } from "./html.js";
 import { incidentTable, type Paging, pagingBar } from "./incidents.js";
 import { changeList, type InventoryEntry, inventoryTable } from "./inventory.js";
 import { type Chrome, layout, link } from "./layout.js";
+import { maintenanceList } from "./maintenance.js";
 import { notificationTable } from "./notifications.js";
 import { periodWords, type SignoffFormState, signoffForm, signoffHistory } from "./signoff.js";
 import { categorySections, timelines } from "./unit-checks.js";
@@ -37,6 +39,8 @@ export interface UnitPageData {
   inventory: readonly InventoryEntry[];
   changes: readonly (InventoryItem & { title: string | null })[];
   signoffs: readonly Signoff[];
+  /** Planned maintenance windows of the unit on now or to come. */
+  maintenance: readonly MaintenanceWindowView[];
   /** The latest notifications sent about the unit. */
   notifications: readonly SentMessage[];
   /** What the agents' buffers lost in the window. */
@@ -140,6 +144,8 @@ ${
     : none(t.conditions.not_set_up(0))
 }
 ${data.enrollmentCodes ? html`<p class="noprint"><a href="${link(chrome, `/units/${unit.id}/enrollment-codes`)}" id="codes-link">${t.codes.link}</a></p>` : ""}
+<h2 id="maintenance">${t.maintenance.heading}</h2>
+${maintenanceList(f, data.maintenance)}
 <h2 id="notifications">${t.notifications.heading}</h2>
 ${notificationTable(f, data.notifications)}
 <h2 id="signoffs">${t.signoff.heading}</h2>

@@ -29,6 +29,9 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
   apiSummary: { method: "GET", path: "/api/v1/units/unit-b/summary?period=2026-11" },
   apiIncidents: { method: "GET", path: "/api/v1/incidents?unit=unit-b" },
   apiInventory: { method: "GET", path: "/api/v1/inventory?unit=unit-b" },
+  apiMaintenance: { method: "GET", path: "/api/v1/maintenance?unit=unit-b" },
+  apiMaintenanceCreate: { method: "POST", path: "/api/v1/maintenance" },
+  apiMaintenanceEnd: { method: "POST", path: "/api/v1/maintenance/999999/end" },
   signoff: { method: "POST", path: "/units/unit-b/signoff" },
   agentEnroll: { method: "POST", path: "/agent/enroll" },
   enrollmentCodes: { method: "GET", path: "/units/unit-b/enrollment-codes" },
@@ -56,6 +59,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiSummary: 200,
     apiIncidents: 200,
     apiInventory: 200,
+    apiMaintenance: 200,
+    apiMaintenanceCreate: 403,
+    apiMaintenanceEnd: 403,
   },
   unit: {
     enrollmentCodes: 403,
@@ -72,6 +78,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiSummary: 403,
     apiIncidents: 403,
     apiInventory: 403,
+    apiMaintenance: 403,
+    apiMaintenanceCreate: 403,
+    apiMaintenanceEnd: 404,
   },
   operator: {
     enrollmentCodes: 200,
@@ -88,6 +97,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiSummary: 200,
     apiIncidents: 200,
     apiInventory: 200,
+    apiMaintenance: 200,
+    apiMaintenanceCreate: 201,
+    apiMaintenanceEnd: 404,
   },
   admin: {
     enrollmentCodes: 200,
@@ -104,6 +116,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiSummary: 200,
     apiIncidents: 200,
     apiInventory: 200,
+    apiMaintenance: 200,
+    apiMaintenanceCreate: 201,
+    apiMaintenanceEnd: 404,
   },
 };
 
@@ -134,9 +149,19 @@ const FORMS: Partial<Record<RouteName, Record<string, string>>> = {
   enrollmentCodeCreate: { uses: "2", days: "7" },
 };
 
+/** A window for unit-b an hour from now: created by those who may plan its maintenance. */
+const WINDOW = () => ({
+  units: ["unit-b"],
+  from: new Date(Date.now() + 3_600_000).toISOString(),
+  to: new Date(Date.now() + 7_200_000).toISOString(),
+  reason: "Nâng cấp máy chủ",
+});
+
 async function send(browser: Browser, route: RouteName, csrf?: string) {
   const { method, path } = REQUESTS[route];
   if (method === "GET") return browser.get(path);
+  if (route === "apiMaintenanceCreate") return browser.postJson(path, WINDOW(), csrf);
+  if (route === "apiMaintenanceEnd") return browser.postJson(path, undefined, csrf);
   const form = FORMS[route] ?? {};
   return browser.post(path, csrf ? { ...form, _csrf: csrf } : form);
 }

@@ -10,7 +10,7 @@ import {
 import { holdCap } from "../../../collector/tsdb/catalog.js";
 import { METRICS } from "../../../shared/metrics.js";
 import { rollupRows } from "../../helpers/rollups.js";
-import { schedule, type TestStore, testStore, vn } from "../../helpers/store.js";
+import { ROOTED_UNITS, schedule, type TestStore, testStore, vn } from "../../helpers/store.js";
 
 const MIN = 60_000;
 /** No results from 10:29:30 to 10:44:30: the agent is silent for a while. */
@@ -21,7 +21,8 @@ const linkDown = (ts: number) => ts >= vn("10:25:00") && ts <= vn("10:29:00");
 let store: TestStore;
 
 beforeAll(() => {
-  store = testStore();
+  // dc-link is the unit's root: the portal depends on it.
+  store = testStore(ROOTED_UNITS);
   const agent = store.agent("so-tttt", "pc-01");
   const from = vn("09:55:00");
   const to = vn("11:05:00");
@@ -53,7 +54,15 @@ function rawTimes(from: number, to: number) {
     cap: holdCap(c),
     samples: store.history.samples.read(c.id, from - holdCap(c), to),
   }));
-  return bucketTimes(checks, from, to, to - from);
+  return bucketTimes(checks, from, to, to - from, undefined, parentsOf);
+}
+
+/** The series a check depends on, from the store's dependencies. */
+function parentsOf(id: number): number[] {
+  const check = store.history.catalog.unitChecks("so-tttt").find((c) => c.id === id);
+  return check
+    ? store.history.dependencies.parentSeries(check.agentId, "so-tttt", check.check)
+    : [];
 }
 
 function idOf(check: string): number {
@@ -120,7 +129,7 @@ describe("availability", () => {
   it("gives the hand-computed hour from the pure computation", () => {
     const from = vn("10:00:00");
     const to = vn("11:00:00");
-    const times = bucketTimes(portalAndLink(from, to), from, to, to - from);
+    const times = bucketTimes(portalAndLink(from, to), from, to, to - from, undefined, parentsOf);
     expect(times.scopes.get("website")?.[0]).toEqual(HOUR.website);
     expect(times.scopes.get("datacenter")?.[0]).toEqual(HOUR.datacenter);
     expect(times.scopes.get("*")?.[0]).toEqual(HOUR.unit);

@@ -127,7 +127,7 @@ describe("incidents from stored results", () => {
     expect(incidents(store)).toMatchObject([{ start: from + 30_000, end: vn("08:30:00") }]);
   });
 
-  it("marks a failure that began while the unit's data-center link was down as caused by it", () => {
+  it("lists a failure while the check it depends on was down under that check's incident", () => {
     store = testStore();
     const agent = store.agent("so-tttt", "pc-01");
     const from = vn("08:00:00");
@@ -139,28 +139,37 @@ describe("incidents from stored results", () => {
     const portal = [
       ...results("portal", "UDDDDUU", from + 20_000),
       ...results("portal", "DDUU", from + 60 * MIN),
-    ];
+    ].map((r) => ({ ...r, dependsOn: ["dc-link"] }));
     store.write(
       agent,
       [...link, ...portal].sort((a, b) => a.ts - b.ts),
     );
     store.history.jobs.runUntilIdle(vn("10:00:00"));
-    const list = new IncidentList(store.db, store.history.catalog).list(
+    const list = new IncidentList(store.db, store.history.catalog, store.history.dependencies).list(
       { kind: "check" },
       vn("10:00:00"),
     );
     expect(list.incidents.map((i) => [i.check, i.start - from, i.durationMs, i.cause])).toEqual([
       ["portal", 60 * MIN, 60_000, null],
       ["dc-link", 60_000, 120_000, null],
-      ["portal", 50_000, 120_000, "link"],
     ]);
-    const linkId = list.incidents[1]?.id;
-    expect(list.incidents[2]?.linkIncident).toBe(linkId);
+    expect(list.incidents[1]?.dependents).toEqual([
+      {
+        agent: "pc-01",
+        check: "portal",
+        category: "website",
+        start: from + 50_000,
+        end: from + 170_000,
+        reason: "status",
+        via: null,
+      },
+    ]);
     // Filters: category, state and time range.
-    const website = new IncidentList(store.db, store.history.catalog).list(
-      { category: "website", from: from + 30 * MIN, to: vn("10:00:00") },
-      vn("10:00:00"),
-    );
+    const website = new IncidentList(
+      store.db,
+      store.history.catalog,
+      store.history.dependencies,
+    ).list({ category: "website", from: from + 30 * MIN, to: vn("10:00:00") }, vn("10:00:00"));
     expect(website.incidents.map((i) => i.start - from)).toEqual([60 * MIN]);
   });
 
@@ -173,7 +182,7 @@ describe("incidents from stored results", () => {
     store.write(tttt, results("portal", "DDUUUUDDUUUUDDUU", from, 5 * MIN));
     store.write(haiChau, results("portal", "UUUDDU", from, 5 * MIN));
     store.history.jobs.runUntilIdle(vn("10:00:00"));
-    const list = new IncidentList(store.db, store.history.catalog);
+    const list = new IncidentList(store.db, store.history.catalog, store.history.dependencies);
     const window = { from: from + 7 * MIN, to: vn("10:00:00") };
     const many = list.listUnits(
       ["so-tttt", "quan-hai-chau", "nobody"],

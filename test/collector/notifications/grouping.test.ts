@@ -19,7 +19,8 @@ afterEach(() => {
 const contact = { name: "Trần Văn Bình", email: "binh@example.gov.vn" };
 const base = (notifications: Record<string, unknown> = {}) => ({
   units: [
-    { id: "so-tttt", name: "Sở Thông tin và Truyền thông", contact },
+    // dc-link is the unit's root: its website and online application depend on it.
+    { id: "so-tttt", name: "Sở Thông tin và Truyền thông", contact, root: "dc-link" },
     { id: "quan-hai-chau", name: "UBND quận Hải Châu" },
   ],
   notifications: {
@@ -98,10 +99,14 @@ describe("a unit's link outage", () => {
     expect(more).toEqual([]);
     expect(down?.items[0]?.affected.map((a) => a.check)).toEqual(["portal"]);
     expect(back?.items[0]?.affected.map((a) => a.check)).toEqual(["portal", "egov"]);
-    expect(store.events().filter((e) => e.status === "covered")).toHaveLength(1);
+    // Failing while the link was down, they opened no incidents: no events of their own.
+    expect(store.events().map((e) => e.key)).toEqual([
+      store.events()[0]?.key,
+      store.events()[0]?.key,
+    ]);
   });
 
-  it("says which checks are still down once resolveWait has passed, then their end alone", async () => {
+  it("announces a check still down after the link is back as its own problem, with the all-clear", async () => {
     store = notifyingStore(base({ groupWait: "30s", resolveWait: "5m" }));
     const agent = store.agent("so-tttt", "pc-01");
     const t0 = vn("10:00:00");
@@ -114,16 +119,17 @@ describe("a unit's link outage", () => {
       await store.at(t + MIN);
     }
     const messages = store.queued().map((m) => m.message);
-    expect(messages.map((m) => m.kind)).toEqual(["problem", "resolved", "resolved"]);
-    const allClear = messages[1]?.items[0];
-    expect(allClear?.affected.map((a) => [a.check, a.until === null])).toEqual([
-      ["egov", false],
-      ["portal", true],
+    expect(messages.map((m) => m.items.map((i) => [i.subject, i.check, i.state]))).toEqual([
+      [["link", "dc-link", "open"]],
+      [
+        ["check", "portal", "open"],
+        ["link", "dc-link", "resolved"],
+      ],
+      [["check", "portal", "resolved"]],
     ]);
-    expect(messages[1]?.text).toContain("portal (pc-01, Website chuyên ngành): vẫn còn lỗi");
-    expect(messages[2]?.items.map((i) => [i.subject, i.check, i.state])).toEqual([
-      ["check", "portal", "resolved"],
-    ]);
+    // The portal's own problem began with its first failure after the link was back.
+    const own = messages[1]?.items[0];
+    expect(own?.since).toBe(t0 + 10 * MIN);
   });
 });
 

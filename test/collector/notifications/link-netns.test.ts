@@ -1,7 +1,8 @@
 // A unit's link to the data center cut for real: the agent runs here, its data-center services in
 // a namespace behind a gateway namespace, and an nftables drop on the gateway cuts everything
 // beyond it. Exactly one message names the link and lists the checks it took down, and exactly one
-// says it is back. Every namespace, route, table and process the test makes is removed, also when
+// says it is back; the link's is the one incident, listing them. With the link fine and the web
+// server stopped, the website and the application open incidents of their own. Every namespace, route, table and process the test makes is removed, also when
 // it fails.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -117,7 +118,7 @@ notifications:
   groupWait: "10s"
   resolveWait: "60s"
 units:
-  - { id: so-tttt, name: "Sở Thông tin và Truyền thông" }
+  - { id: so-tttt, name: "Sở Thông tin và Truyền thông", root: dc-link }
 `,
     );
     cleanups.push(() => collector?.program.stop());
@@ -217,5 +218,31 @@ checks:
     expect(back.payload.items[0]?.affected.every((a) => a.until !== null)).toBe(true);
     // The gateway itself answered throughout: the LAN check never failed.
     expect(JSON.stringify(receiver.requests)).not.toContain('"check":"gateway"');
-  }, 240_000);
+
+    // One incident, the link's, listing the checks that depended on it; none of their own.
+    const api = async <T>(path: string) =>
+      (await (await fetch(`${collector?.url}${path}`)).json()) as T;
+    type Listed = { check: string; end: number | null; dependents: { check: string }[] };
+    const { incidents } = await api<{ incidents: Listed[] }>(
+      "/api/v1/incidents?unit=so-tttt&kind=check",
+    );
+    expect(incidents.map((i) => i.check)).toEqual(["dc-link"]);
+    expect(incidents[0]?.dependents.map((d) => d.check).sort()).toEqual(["egov", "portal"]);
+
+    // With the link fine, the web server itself stopped: the website and the application open
+    // incidents of their own, announced.
+    if (service?.pid !== undefined) process.kill(service.pid, "SIGTERM");
+    const own = await eventually(
+      () => {
+        const items = receiver.requests.slice(2).flatMap((r) => r.payload.items);
+        return items.length >= 2 ? items : undefined;
+      },
+      60_000,
+      "the web server's problems",
+    );
+    expect(own.map((i) => [i.subject, i.check, i.state]).sort()).toEqual([
+      ["check", "egov", "open"],
+      ["check", "portal", "open"],
+    ]);
+  }, 300_000);
 });

@@ -222,6 +222,12 @@ export interface Catalogue {
     overallCol: string;
     signedCol: string;
     unitReport: string;
+    /** Planned maintenance in the period, apart from downtime. */
+    planned: string;
+    /** After the availability: "outside 4 h 20 min of planned work". */
+    outsidePlanned: (duration: string) => string;
+    plannedCount: (count: number) => string;
+    reason: string;
   };
   signoff: {
     heading: string;
@@ -243,6 +249,15 @@ export interface Catalogue {
   };
   findings: Record<FindingCode, FindingText>;
   /** The unit page's list of notifications sent about the unit. */
+  maintenance: {
+    heading: string;
+    none: string;
+    /** On now, until a time. */
+    now: (until: string) => string;
+    next: (from: string, to: string) => string;
+    every: Record<"once" | "daily" | "weekly" | "monthly", string>;
+    by: (who: string) => string;
+  };
   notifications: {
     heading: string;
     none: string;
@@ -266,6 +281,7 @@ export interface Catalogue {
     open: string;
     findings: string;
     all: string;
+    planned: string;
   };
   errors: {
     titles: Record<400 | 403 | 404 | 405 | 429 | 500 | 503, string>;

@@ -77,6 +77,10 @@ export const enDocuments: Documents = {
     overallCol: "Availability",
     signedCol: "Signed off",
     unitReport: "The unit's report",
+    planned: "Planned maintenance",
+    outsidePlanned: (d) => `outside ${d} of planned work`,
+    plannedCount: (n) => `${n} time(s)`,
+    reason: "Reason",
   },
   signoff: {
     heading: "Inspection sign-off",
@@ -147,6 +151,9 @@ export const enDocuments: Documents = {
       n("enrolled") > 0
         ? "A monitoring agent was enrolled but never connected: the unit is not monitored."
         : "No monitoring agent installed: the unit is not monitored and there are no figures to assess.",
+    mostly_planned: (f, n) =>
+      `Planned maintenance took ${f.percent(n("share"))} of the period (${f.duration(n("plannedMs"))}): ` +
+      "availability speaks only for the rest.",
   },
   csv: {
     unit: "Unit",
@@ -160,6 +167,7 @@ export const enDocuments: Documents = {
     open: "Open incidents",
     findings: "Findings",
     all: "Whole unit",
+    planned: "Planned maintenance (minutes)",
   },
   errors: {
     titles: {
@@ -214,6 +222,8 @@ export const enDocuments: Documents = {
       "code.revoke": "Revoked an enrollment code",
       notify: "Notification sent",
       "notify.test": "Test notification sent",
+      "maintenance.create": "Planned maintenance",
+      "maintenance.end": "Ended planned maintenance early",
     },
   },
 };

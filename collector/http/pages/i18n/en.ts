@@ -215,6 +215,14 @@ export const en: Catalogue = {
     removed: (what) => `removed ${what}`,
     more: (n) => `and ${n} other change(s)`,
   },
+  maintenance: {
+    heading: "Planned maintenance",
+    none: "No planned maintenance now or to come.",
+    now: (until) => `on now, until ${until}`,
+    next: (from, to) => `next ${from} – ${to}`,
+    every: { once: "once", daily: "every day", weekly: "every week", monthly: "every month" },
+    by: (who) => `declared by ${who}`,
+  },
   notifications: {
     heading: "Notifications sent",
     none: "No notification about this unit yet.",

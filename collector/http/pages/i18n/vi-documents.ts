@@ -78,6 +78,10 @@ export const viDocuments: Documents = {
     overallCol: "Sẵn sàng",
     signedCol: "Lãnh đạo đã ký",
     unitReport: "Báo cáo của đơn vị",
+    planned: "Bảo trì theo kế hoạch",
+    outsidePlanned: (d) => `ngoài ${d} bảo trì theo kế hoạch`,
+    plannedCount: (n) => `${n} lần`,
+    reason: "Lý do",
   },
   signoff: {
     heading: "Xác nhận kiểm tra",
@@ -148,6 +152,9 @@ export const viDocuments: Documents = {
       n("enrolled") > 0
         ? "Đã cấp mã nhưng máy giám sát chưa kết nối: đơn vị chưa được giám sát."
         : "Chưa cài đặt máy giám sát: đơn vị chưa được giám sát, không có số liệu để đánh giá.",
+    mostly_planned: (f, n) =>
+      `Bảo trì theo kế hoạch chiếm ${f.percent(n("share"))} kỳ báo cáo (${f.duration(n("plannedMs"))}): ` +
+      "tỷ lệ sẵn sàng chỉ phản ánh phần thời gian còn lại.",
   },
   csv: {
     unit: "Đơn vị",
@@ -161,6 +168,7 @@ export const viDocuments: Documents = {
     open: "Sự cố chưa khắc phục",
     findings: "Nhận xét",
     all: "Toàn đơn vị",
+    planned: "Bảo trì theo kế hoạch (phút)",
   },
   errors: {
     titles: {
@@ -215,6 +223,8 @@ export const viDocuments: Documents = {
       "code.revoke": "Thu hồi mã đăng ký máy giám sát",
       notify: "Gửi thông báo",
       "notify.test": "Gửi thông báo thử",
+      "maintenance.create": "Khai báo bảo trì theo kế hoạch",
+      "maintenance.end": "Kết thúc sớm bảo trì theo kế hoạch",
     },
   },
 };

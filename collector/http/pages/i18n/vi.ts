@@ -207,6 +207,14 @@ export const vi: Catalogue = {
     removed: (what) => `gỡ bỏ ${what}`,
     more: (n) => `và ${n} thay đổi khác`,
   },
+  maintenance: {
+    heading: "Bảo trì theo kế hoạch",
+    none: "Không có khung bảo trì đang diễn ra hoặc sắp tới.",
+    now: (until) => `đang diễn ra, đến ${until}`,
+    next: (from, to) => `lần tới ${from} – ${to}`,
+    every: { once: "một lần", daily: "hằng ngày", weekly: "hằng tuần", monthly: "hằng tháng" },
+    by: (who) => `do ${who} khai báo`,
+  },
   notifications: {
     heading: "Thông báo đã gửi",
     none: "Chưa có thông báo nào về đơn vị.",

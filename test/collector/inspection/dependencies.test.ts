@@ -1,0 +1,163 @@
+// Dependent failures: while a check's parent is down, the check failing opens no incident and
+// sends nothing; the parent's incident lists it (down a chain too). A child still down once its
+// parent is back opens its own incident within one interval. The unit's root check is the default
+// parent of its remote checks, not of its LAN checks.
+import { afterEach, describe, expect, it } from "vitest";
+import { inspectionReaders } from "../../../collector/inspection/readers.js";
+import { unitChecks } from "../../../collector/inspection/unit-status.js";
+import { type NotifyingStore, notifyingStore } from "../../helpers/notifications.js";
+import { schedule, type TestResult, vn } from "../../helpers/store.js";
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+let store: NotifyingStore | undefined;
+afterEach(() => {
+  store?.close();
+  store = undefined;
+});
+
+const contact = { name: "Trần Văn Bình", email: "binh@example.gov.vn" };
+const config = (root?: string) => ({
+  units: [
+    { id: "so-tttt", name: "Sở Thông tin và Truyền thông", contact, ...(root ? { root } : {}) },
+  ],
+  notifications: {
+    channels: [{ name: "mail", type: "email", smtp: { host: "127.0.0.1" }, from: "g <g@x.vn>" }],
+    routes: [{ channels: ["mail"] }],
+    groupWait: "30s",
+  },
+});
+
+type Check = [name: string, category: TestResult["category"], dependsOn?: string[]];
+
+/** Results every 10 s of each check from t0 for `minutes`, written a minute at a time. */
+async function run(
+  s: NotifyingStore,
+  checks: Check[],
+  minutes: number,
+  down: (check: string, ts: number) => boolean,
+): Promise<void> {
+  const agent = s.agent("so-tttt", "pc-01");
+  const t0 = vn("10:00:00");
+  for (let t = t0; t < t0 + minutes * MIN; t += MIN) {
+    const results = checks
+      .flatMap(([name, category, dependsOn]) =>
+        schedule(name, category, t, t + MIN, 10 * SEC, (ts) => down(name, ts)).map((r) =>
+          dependsOn ? { ...r, dependsOn } : r,
+        ),
+      )
+      .sort((a, b) => a.ts - b.ts);
+    s.write(agent, results);
+    await s.at(t + MIN);
+  }
+}
+
+function incidents(s: NotifyingStore, now: number) {
+  const readers = inspectionReaders({
+    history: s.history,
+    agents: { list: () => [] },
+    clock: () => now,
+  });
+  return readers.incidents.list({ kind: "check" }, now).incidents;
+}
+
+const t0 = vn("10:00:00");
+
+describe("a parent down", () => {
+  const CHECKS: Check[] = [
+    ["gateway", "lan"],
+    ["portal", "website", ["gateway"]],
+    ["egov", "online_app", ["gateway"]],
+    ["mail", "shared_software", ["egov"]],
+    ["printer", "lan"],
+  ];
+
+  it("is one incident, the parent's, listing its dependents down the chain, and one notification", async () => {
+    store = notifyingStore(config());
+    const cut = (check: string, ts: number) =>
+      check !== "printer" && ts >= t0 + 2 * MIN && ts < t0 + 10 * MIN;
+    await run(store, CHECKS, 20, cut);
+    const list = incidents(store, t0 + 20 * MIN);
+    expect(list.map((i) => [i.check, i.start - t0, i.end === null ? null : i.end - t0])).toEqual([
+      ["gateway", 2 * MIN, 10 * MIN],
+    ]);
+    expect(
+      list[0]?.dependents.map((d) => [d.check, d.start - t0, (d.end ?? 0) - t0, d.via]),
+    ).toEqual([
+      ["egov", 2 * MIN, 10 * MIN, null],
+      ["mail", 2 * MIN, 10 * MIN, "egov"],
+      ["portal", 2 * MIN, 10 * MIN, null],
+    ]);
+    // Their down time is the gateway's: all of it unreachable because of it, none their own.
+    const readers = inspectionReaders({
+      history: store.history,
+      agents: { list: () => [] },
+      clock: () => t0 + 20 * MIN,
+    });
+    const figures = unitChecks(readers, "so-tttt", { from: t0, to: t0 + 20 * MIN }).checks;
+    const portal = figures.find((c) => c.check === "portal");
+    expect(portal?.downMs).toBe(8 * MIN);
+    expect(portal?.linkMs).toBe(8 * MIN);
+    expect(portal?.availabilityExcludingLink).toBe(1);
+    expect(figures.find((c) => c.check === "printer")?.availability).toBe(1);
+
+    const messages = store.queued().map((m) => m.message);
+    expect(messages.map((m) => m.kind)).toEqual(["problem", "resolved"]);
+    expect(messages[0]?.items.map((i) => [i.subject, i.check])).toEqual([["link", "gateway"]]);
+    expect(messages[0]?.items[0]?.affected.map((a) => a.check).sort()).toEqual([
+      "egov",
+      "mail",
+      "portal",
+    ]);
+  });
+
+  it("leaves a child still down once its parent is back to open its own incident within one interval", async () => {
+    store = notifyingStore(config());
+    const cut = (check: string, ts: number) =>
+      check === "portal"
+        ? ts >= t0 + 2 * MIN && ts < t0 + 15 * MIN
+        : check === "gateway" && ts >= t0 + 2 * MIN && ts < t0 + 10 * MIN;
+    await run(store, CHECKS, 20, cut);
+    const list = incidents(store, t0 + 20 * MIN);
+    const portal = list.find((i) => i.check === "portal");
+    // The gateway's first good result is at 10:10:00; the portal's next result, 10 s later at most.
+    expect(portal?.start).toBeGreaterThanOrEqual(t0 + 10 * MIN);
+    expect(portal?.start).toBeLessThanOrEqual(t0 + 10 * MIN + 10 * SEC);
+    expect(portal?.end).toBe(t0 + 15 * MIN);
+    const said = store.queued().flatMap((m) => m.message.items.map((i) => `${i.check} ${i.state}`));
+    expect(said).toContain("portal open");
+    expect(said).toContain("portal resolved");
+  });
+
+  it("with the parent fine, a child failing on its own opens its own incident", async () => {
+    store = notifyingStore(config());
+    const cut = (check: string, ts: number) =>
+      check === "portal" && ts >= t0 + 2 * MIN && ts < t0 + 5 * MIN;
+    await run(store, CHECKS, 10, cut);
+    const list = incidents(store, t0 + 10 * MIN);
+    expect(list.map((i) => [i.check, i.dependents.length])).toEqual([["portal", 0]]);
+    expect(store.queued().map((m) => m.message.items.map((i) => i.check))).toEqual([
+      ["portal"],
+      ["portal"],
+    ]);
+  });
+});
+
+describe("a unit's root check", () => {
+  it("is the default parent of its remote checks, not of its LAN checks", async () => {
+    store = notifyingStore(config("dc-link"));
+    const checks: Check[] = [
+      ["dc-link", "datacenter"],
+      ["portal", "website"],
+      ["switch", "lan"],
+    ];
+    // A busy LAN switch times out during the link outage: the link cannot have caused it.
+    const cut = (_check: string, ts: number) => ts >= t0 + 2 * MIN && ts < t0 + 10 * MIN;
+    await run(store, checks, 20, cut);
+    const list = incidents(store, t0 + 20 * MIN);
+    expect(list.map((i) => [i.check, i.dependents.map((d) => d.check)]).sort()).toEqual([
+      ["dc-link", ["portal"]],
+      ["switch", []],
+    ]);
+  });
+});
