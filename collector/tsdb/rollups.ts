@@ -3,7 +3,24 @@
 // minutes, hours and Vietnamese days, kept in compressed chunks (rollup-writer.ts). One step rolls
 // up at most one hour of one unit; none runs while an upgraded store still moves its old rollup
 // rows into chunks (layout-upgrade.ts), so a bucket is only ever in one place.
-import { bucketOf, FIVE_MINUTE_LEVEL, FIVE_MINUTES, floorTo, HOUR, HOUR_LEVEL } from "./buckets.js";
+//
+// A chunk holds a local day of 5-minute buckets (and 8 of hours), so writing it after every hour
+// would decode and encode each chunk 24 times a day caught up. A unit's hours up to its next local
+// midnight are made into one edit kept open over the steps, and saved with the unit's watermark in
+// the step that ends the day (or reaches the target): until then readers answer from raw samples
+// as for any time not rolled up, a crash loses only the unsaved hours (made again at the next
+// start), and samples arriving late for hours already in the edit mark the unit dirty when it is
+// saved (watermarks.ts).
+import {
+  bucketOf,
+  bucketStart,
+  DAY_LEVEL,
+  FIVE_MINUTE_LEVEL,
+  FIVE_MINUTES,
+  floorTo,
+  HOUR,
+  HOUR_LEVEL,
+} from "./buckets.js";
 import { type CheckSeries, holdCap, type SeriesCatalog } from "./catalog.js";
 import { type CheckInput, type CheckTimesOf, medianGap } from "./check-times.js";
 import type { Samples } from "./chunk-codec.js";
@@ -14,7 +31,7 @@ import { writeScope, writeSeries } from "./rollup-writer.js";
 import { type SampleReader, slice } from "./sample-reader.js";
 import { ScopeIds } from "./scopes.js";
 import type { Db } from "./sqlite.js";
-import type { Watermarks } from "./watermarks.js";
+import type { UnitMark, Watermarks } from "./watermarks.js";
 
 /** Samples arriving up to this late still find their bucket not yet rolled up. */
 export const ROLLUP_LAG_MS = 2 * 60_000;
@@ -23,12 +40,23 @@ const INTERVAL_CHANGE = 0.25;
 
 export type SampleSource = (seriesId: number, from: number, to: number) => Samples;
 
+/** A unit's rollups being made hour by hour into one edit, saved when `next` reaches `end`. */
+interface OpenEdit {
+  unit: string;
+  edit: RollupEdit;
+  /** Buckets made again after late samples (true), or the unit's newest ones. */
+  redo: boolean;
+  next: number;
+  end: number;
+}
+
 export class Rollups implements Job {
   readonly name = "rollups";
   readonly #db: Db;
   readonly #units;
   readonly #scopes: ScopeIds;
   #next = 0;
+  #open: OpenEdit | undefined;
 
   constructor(
     db: Db,
@@ -58,6 +86,11 @@ export class Rollups implements Job {
   step(now: number): boolean {
     if (this.options.ready && !this.options.ready()) return false;
     this.catalog.refresh();
+    const open = this.#open;
+    if (open) {
+      this.#transaction(() => this.#continue(open));
+      return true;
+    }
     const target = this.target(now);
     const units = this.#units.all() as string[];
     for (let k = 0; k < units.length; k++) {
@@ -65,10 +98,21 @@ export class Rollups implements Job {
       const mark = this.marks.get(unit);
       if (mark && mark.dirtyFrom === undefined && mark.through >= target) continue;
       this.#next = (this.#next + k + 1) % units.length;
-      this.#db.transaction(() => this.#advance(unit, now, target))();
+      this.#transaction(() => this.#advance(unit, now, target));
       return true;
     }
     return false;
+  }
+
+  /** A step's transaction; an edit left open by a step that failed is dropped, not saved. */
+  #transaction(work: () => void): void {
+    try {
+      this.#db.transaction(work)();
+    } catch (error) {
+      if (this.#open) this.marks.close(this.#open.unit);
+      this.#open = undefined;
+      throw error;
+    }
   }
 
   #advance(unit: string, now: number, target: number): void {
@@ -88,27 +132,50 @@ export class Rollups implements Job {
       this.marks.set(unit, mark);
       return;
     }
-    if (mark.dirtyFrom !== undefined) {
-      const from = Math.max(
-        floorTo(FIVE_MINUTE_LEVEL, mark.dirtyFrom),
-        floorTo(FIVE_MINUTE_LEVEL, now - this.options.rawRetentionMs),
-      );
-      if (from >= mark.through) {
-        this.marks.set(unit, { through: mark.through, dirtyFrom: undefined });
-        return;
-      }
-      const to = Math.min(floorTo(HOUR_LEVEL, from) + HOUR, mark.through);
-      this.rollUp(unit, from, to, this.#prefetch(unit, from, to));
-      this.marks.set(unit, {
-        through: mark.through,
-        dirtyFrom: to < mark.through ? to : undefined,
-      });
+    const redo = mark.dirtyFrom !== undefined;
+    const from = redo
+      ? Math.max(
+          floorTo(FIVE_MINUTE_LEVEL, mark.dirtyFrom as number),
+          floorTo(FIVE_MINUTE_LEVEL, now - this.options.rawRetentionMs),
+        )
+      : mark.through;
+    const limit = redo ? mark.through : target;
+    if (from >= limit) {
+      this.marks.set(unit, { through: mark.through, dirtyFrom: undefined });
       return;
     }
-    const from = mark.through;
-    const to = Math.min(floorTo(HOUR_LEVEL, from) + HOUR, target);
-    this.rollUp(unit, from, to, this.#prefetch(unit, from, to));
-    this.marks.set(unit, { through: to, dirtyFrom: undefined });
+    const midnight = bucketStart(DAY_LEVEL, bucketOf(DAY_LEVEL, from) + 1);
+    const open = {
+      unit,
+      edit: this.chunks.edit(),
+      redo,
+      next: from,
+      end: Math.min(limit, midnight),
+    };
+    this.#open = open;
+    this.marks.open(unit);
+    this.#continue(open);
+  }
+
+  /** Rolls up the open edit's next hour; the last one saves the edit and the unit's watermark. */
+  #continue(open: OpenEdit): void {
+    const { unit, next } = open;
+    const to = Math.min(floorTo(HOUR_LEVEL, next) + HOUR, open.end);
+    this.rollUp(unit, next, to, this.#prefetch(unit, next, to), open.edit);
+    open.next = to;
+    if (to < open.end) return;
+    this.#open = undefined;
+    open.edit.flush();
+    const late = this.marks.close(unit);
+    const mark = this.marks.get(unit) as UnitMark;
+    const saved: UnitMark = open.redo
+      ? { through: mark.through, dirtyFrom: to < mark.through ? to : undefined }
+      : { through: to, dirtyFrom: mark.dirtyFrom };
+    // Samples that arrived for hours already in the edit: those hours are made again.
+    if (late !== undefined && late < to) {
+      saved.dirtyFrom = Math.min(saved.dirtyFrom ?? late, late);
+    }
+    this.marks.set(unit, saved);
   }
 
   /**

@@ -10,6 +10,8 @@ export interface UnitMark {
 
 export class Watermarks {
   readonly #marks = new Map<string, UnitMark>();
+  /** Units whose rollups are being made in an edit not saved yet: the earliest late sample since. */
+  readonly #lateWhileOpen = new Map<string, number>();
   readonly #markDirty;
   readonly #save;
 
@@ -44,11 +46,28 @@ export class Watermarks {
    * at `ts`: rollups already made of that time must be made again. Almost always a no-op.
    */
   late(unit: string, ts: number): void {
+    const seen = this.#lateWhileOpen.get(unit);
+    if (seen !== undefined && ts < seen) this.#lateWhileOpen.set(unit, ts);
     const mark = this.#marks.get(unit);
     if (!mark || ts >= mark.through) return;
     if (mark.dirtyFrom !== undefined && mark.dirtyFrom <= ts) return;
     mark.dirtyFrom = ts;
     this.#markDirty.run({ ts, unit });
+  }
+
+  /**
+   * Rollups of the unit are being made in an edit kept open over several steps (rollups.ts): a
+   * late sample must be known even if it falls after `through`, in buckets already made there.
+   */
+  open(unit: string): void {
+    this.#lateWhileOpen.set(unit, Number.POSITIVE_INFINITY);
+  }
+
+  /** The edit is saved or dropped: the earliest sample that arrived late meanwhile, if any. */
+  close(unit: string): number | undefined {
+    const seen = this.#lateWhileOpen.get(unit);
+    this.#lateWhileOpen.delete(unit);
+    return seen === undefined || seen === Number.POSITIVE_INFINITY ? undefined : seen;
   }
 
   set(unit: string, mark: UnitMark): void {
