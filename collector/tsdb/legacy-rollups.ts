@@ -139,9 +139,11 @@ export class LegacyRollups {
    * rows, or a little more where it has gaps, for estimating how many rows a table holds.
    */
   spanOf(t: LegacyTable, owner: number): number {
+    // Two subqueries: min() and max() together in one query would read all of the owner's rows.
     const [row] = this.#sql(
-      `SELECT min(bucket), max(bucket) FROM ${t.name} WHERE ${t.key} = ?`,
-    ).all(owner) as [number | null, number | null][];
+      `SELECT (SELECT min(bucket) FROM ${t.name} WHERE ${t.key} = ?),
+              (SELECT max(bucket) FROM ${t.name} WHERE ${t.key} = ?)`,
+    ).all(owner, owner) as [number | null, number | null][];
     const [first, last] = row ?? [null, null];
     return first === null || last === null ? 0 : last - first + 1;
   }
