@@ -2,7 +2,6 @@
 // the collector exposes itself. Ingest takes from agents only what this table declares (a probe
 // that needs a new label declares it here). Names follow
 // https://prometheus.io/docs/practices/naming/ (base units, _total on counters).
-
 import { DEPENDENCY_METRICS } from "./dependency-metrics.js";
 
 export type MetricType = "gauge" | "counter";
