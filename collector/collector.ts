@@ -6,7 +6,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import type { AddressInfo } from "node:net";
 import { Registry } from "prom-client";
 import { isLoopback } from "../shared/config/address.js";
-import type { CollectorConfig } from "../shared/config/collector.js";
+import type { CollectorConfig, UnitConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
 import { openToOthers, sqliteFiles } from "../shared/private-file.js";
 import { AGENT_PATH } from "../shared/protocol.js";
@@ -18,6 +18,8 @@ import { AgentStore } from "./agents/registry.js";
 import { SeriesBudget } from "./agents/series-budget.js";
 import { openDatabase } from "./db/database.js";
 import { StorageHealth } from "./db/storage-health.js";
+import { syncConfigChecks } from "./fleet/central-checks.js";
+import { CentralConfigDesk } from "./fleet/config-desk.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { AVAILABILITY_TARGET } from "./inspection/findings.js";
@@ -43,6 +45,13 @@ export interface RunningCollector {
   url: string;
   /** Reads the TLS certificate and key again (SIGHUP); false without TLS or when they are bad. */
   reloadTls(): boolean;
+  /**
+   * Takes collector.yaml's units[].checks again (SIGHUP) and sends them to the connected agents of
+   * the units whose checks changed; returns those units. Throws a ConfigError on a name clash.
+   */
+  reloadCentralChecks(units: readonly UnitConfig[]): string[];
+  /** Sends the central checks again to connected agents of these units (all when undefined). */
+  pushCentralChecks(units?: readonly string[]): number;
   close(): Promise<void>;
 }
 
@@ -62,6 +71,8 @@ export async function startCollector(
   }
   const now = Date.now();
   syncUnits(db, config.units, now);
+  syncConfigChecks(db, config.units, now);
+  const central = new CentralConfigDesk(db);
   const agents = new AgentStore(db);
   const registry = new Registry();
   const metrics = createCollectorMetrics(registry);
@@ -165,6 +176,7 @@ export async function startCollector(
     metrics,
     log: log.child({ component: "ingest" }),
     limits: config.limits,
+    central,
   });
   const handler = createHandler({
     db,
@@ -251,6 +263,16 @@ export async function startCollector(
   return {
     url,
     reloadTls: () => (tls ? reloadTls(server as HttpsServer, tls, log) : false),
+    reloadCentralChecks(units) {
+      const changed = syncConfigChecks(db, units, Date.now());
+      const agentsSent = ingest.pushCentralChecks(changed);
+      log.info(
+        { units: changed, agents: agentsSent },
+        "central checks of collector.yaml read again",
+      );
+      return changed;
+    },
+    pushCentralChecks: (units) => ingest.pushCentralChecks(units),
     async close() {
       clearInterval(watch);
       if (silenceTimer) clearInterval(silenceTimer);
