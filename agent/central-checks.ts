@@ -2,7 +2,7 @@
 // checks are, refused when a name is also a check of agent.yaml, and kept on disk beside the buffer
 // as the last good set, which the agent runs when it starts while the collector is out of reach.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 import { z } from "zod";
 import type { CheckBase } from "../shared/config/agent.js";
 import { errorMessage } from "../shared/errors.js";
@@ -23,9 +23,15 @@ export interface CentralSet {
   checks: CheckBase[];
 }
 
-/** Where the last good set is kept: beside the buffer, in the state folder the agent may write. */
+/**
+ * Where the last good set is kept: beside the buffer, in the state folder the agent may write, named
+ * after it so two agents sharing a folder keep theirs apart (agent-buffer.central-checks.json).
+ */
 export function centralChecksFile(bufferPath: string): string {
-  return join(dirname(bufferPath), "central-checks.json");
+  return join(
+    dirname(bufferPath),
+    `${basename(bufferPath, extname(bufferPath))}.central-checks.json`,
+  );
 }
 
 const WHERE = "central checks";

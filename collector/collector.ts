@@ -10,6 +10,7 @@ import type { CollectorConfig, UnitConfig } from "../shared/config/collector.js"
 import type { Logger } from "../shared/log.js";
 import { openToOthers, sqliteFiles } from "../shared/private-file.js";
 import { AGENT_PATH } from "../shared/protocol.js";
+import { VERSION } from "../shared/version.js";
 import { BatchStore } from "./agents/batch-store.js";
 import { BatchWriter } from "./agents/batch-writer.js";
 import { EnrollmentDesk } from "./agents/enrollment.js";
@@ -20,6 +21,7 @@ import { openDatabase } from "./db/database.js";
 import { StorageHealth } from "./db/storage-health.js";
 import { syncConfigChecks } from "./fleet/central-checks.js";
 import { CentralConfigDesk } from "./fleet/config-desk.js";
+import { fleetView } from "./fleet/fleet-view.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { AVAILABILITY_TARGET } from "./inspection/findings.js";
@@ -72,10 +74,10 @@ export async function startCollector(
   const now = Date.now();
   syncUnits(db, config.units, now);
   syncConfigChecks(db, config.units, now);
-  const central = new CentralConfigDesk(db);
   const agents = new AgentStore(db);
   const registry = new Registry();
   const metrics = createCollectorMetrics(registry);
+  const central = new CentralConfigDesk(db, metrics.agentInfo);
   // Incidents opened and closed queue their notification events in their own transaction; the
   // policy is where an event may be held back. Without channels nothing is queued.
   const notifying = config.notifications.channels.length > 0;
@@ -198,6 +200,19 @@ export async function startCollector(
     }),
     health,
     reports: config.reports,
+    pushCentralChecks: (unit) => ingest.pushCentralChecks([unit]),
+    fleet: (unit) =>
+      fleetView(db, {
+        now: Date.now(),
+        collectorVersion: VERSION,
+        silentAfterMs: config.incidents.silentAfter,
+        isConnected: (id) => ingest.isConnected(id),
+        unit,
+        centralOf: (id) => {
+          const set = central.configFor(id);
+          return { hash: set.hash, checks: set.checks.length };
+        },
+      }),
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls

@@ -128,6 +128,7 @@ export class AgentSession {
     });
     this.log.info({ hostname: hello.hostname, version: hello.agentVersion }, "agent said hello");
     this.#takesCentral = hello.features?.includes(CENTRAL_CONFIG) ?? false;
+    this.deps.central.hello(this.agent.id, this.labels, hello);
     this.pushCentralChecks();
   }
 

@@ -1,6 +1,7 @@
 // Between the store of central checks and the agents' sessions: what an agent is sent, and what it
-// answered (applied or refused, with its reasons), kept for the fleet view.
-import type { ConfigResult } from "../../shared/protocol.js";
+// answered (applied or refused, with its reasons), kept for the fleet view, and giamsat_agent_info.
+import type { Gauge } from "prom-client";
+import type { ConfigResult, Hello } from "../../shared/protocol.js";
 import type { Db } from "../db/database.js";
 import { centralConfigOf } from "./central-checks.js";
 
@@ -14,8 +15,42 @@ export interface AgentConfigState {
   answeredAt: number | undefined;
 }
 
+type InfoLabels = "unit" | "agent" | "version" | "os" | "node" | "config";
+
 export class CentralConfigDesk {
-  constructor(private readonly db: Db) {}
+  /** Each agent's giamsat_agent_info labels as last set, so a change replaces the series. */
+  readonly #info = new Map<number, Record<InfoLabels, string>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly infoGauge?: Gauge<InfoLabels>,
+  ) {}
+
+  /** An agent said hello: its facts on /metrics, its config state "none" until it is sent any. */
+  hello(agentId: number, labels: { unit: string; agent: string }, hello: Hello): void {
+    const takes = hello.features !== undefined && hello.features.length > 0;
+    this.#setInfo(agentId, {
+      ...labels,
+      version: hello.agentVersion,
+      os: hello.os,
+      node: hello.node ?? "",
+      config: takes ? (this.stateOf(agentId)?.state ?? "none") : "none",
+    });
+  }
+
+  #setInfo(agentId: number, labels: Record<InfoLabels, string>): void {
+    if (!this.infoGauge) return;
+    const before = this.#info.get(agentId);
+    if (before) this.infoGauge.remove(before);
+    this.#info.set(agentId, labels);
+    this.infoGauge.set(labels, 1);
+  }
+
+  #setConfigLabel(agentId: number): void {
+    const before = this.#info.get(agentId);
+    const state = this.stateOf(agentId)?.state;
+    if (before && state) this.#setInfo(agentId, { ...before, config: state });
+  }
 
   configFor(unit: string): ReturnType<typeof centralConfigOf> {
     return centralConfigOf(this.db, unit);
@@ -32,6 +67,7 @@ export class CentralConfigDesk {
            hash = excluded.hash`,
       )
       .run(agentId, hash, now);
+    this.#setConfigLabel(agentId);
   }
 
   answered(agentId: number, result: ConfigResult, now: number): void {
@@ -49,6 +85,7 @@ export class CentralConfigDesk {
         agentId,
         result.hash,
       );
+    this.#setConfigLabel(agentId);
   }
 
   stateOf(agentId: number): AgentConfigState | undefined {

@@ -223,6 +223,7 @@ export const enDocuments: Documents = {
       notify: "Notification sent",
       "notify.test": "Test notification sent",
       "maintenance.create": "Planned maintenance",
+      "central.update": "Central checks changed",
       "maintenance.end": "Ended planned maintenance early",
     },
   },
