@@ -208,13 +208,13 @@ export const ROUTES = {
   apiCentralChecks: {
     method: "GET",
     path: "/api/v1/units/:id/central-checks",
-    access: "central",
+    access: "configure",
     unit: "id",
   },
   apiCentralChecksUpdate: {
     method: "PUT",
     path: "/api/v1/units/:id/central-checks",
-    access: "central",
+    access: "configure",
     unit: "id",
     json: true,
   },
@@ -222,7 +222,7 @@ export const ROUTES = {
   centralChecksForm: {
     method: "POST",
     path: "/units/:id/central-checks",
-    access: "central",
+    access: "configure",
     unit: "id",
     query: z.strictObject({ lang }),
   },
