@@ -60,8 +60,7 @@ const PROCESS_STARTED = Math.round(Date.now() - process.uptime() * 1000);
 /** What the agent says of itself in its hello, with its checks' display titles. */
 export function agentHello(config: AgentConfig): Omit<Hello, "type" | "v"> {
   return {
-    // GIAMSAT_AGENT_VERSION_FOR_TESTS lets the fleet tests show agents of two versions at once.
-    agentVersion: process.env.GIAMSAT_AGENT_VERSION_FOR_TESTS ?? VERSION,
+    agentVersion: VERSION,
     features: [CENTRAL_CONFIG],
     node: process.version,
     startedAt: PROCESS_STARTED,
