@@ -11,7 +11,8 @@ import {
 } from "../../../shared/config/central-checks.js";
 import { parseYaml } from "../../../shared/config/load.js";
 import { errorMessage, HttpError } from "../../../shared/errors.js";
-import { formatIssues } from "../../../shared/issues.js";
+import { formatIssues, type PathNamer } from "../../../shared/issues.js";
+import { CHECK_NAME } from "../../../shared/protocol.js";
 import { recordAudit } from "../../auth/audit.js";
 import type { User } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
@@ -60,12 +61,19 @@ export class CentralCheckActions {
     if (!shape.success) {
       throw new HttpError(400, formatIssues("body", shape.error.issues).replace(/^body: /, ""));
     }
-    const parsed = centralChecksSchema.safeParse(shape.data.checks);
+    const sent = shape.data.checks;
+    const parsed = centralChecksSchema.safeParse(sent, { reportInput: true });
     if (!parsed.success) {
-      throw new HttpError(
-        400,
-        formatIssues("checks", parsed.error.issues).replace(/^checks: /, "checks"),
-      );
+      // "checks[1] (portal).url: ...", one line a problem, as agent.yaml's errors read.
+      const issues = parsed.error.issues.map((i) => ({ ...i, path: ["checks", ...i.path] }));
+      const named: PathNamer = (path) => {
+        const name = (sent[Number(path[1])] as { name?: unknown } | null)?.name;
+        return path.length === 2 && typeof name === "string" && CHECK_NAME.test(name)
+          ? name
+          : undefined;
+      };
+      const lines = formatIssues("", issues, named).split("\n");
+      throw new HttpError(400, lines.map((line) => line.replace(/^: /, "")).join("\n"));
     }
     const before = new Map(
       listCentralChecks(this.db, unit).map((s) => [s.check.name, s.check] as const),

@@ -150,3 +150,38 @@ describe("central checks API", () => {
     fresh.close();
   });
 });
+
+describe("central checks on the unit page", () => {
+  it("shows the form with secrets hidden, saves YAML, and shows a mistake naming the check", async () => {
+    const page = await leaderA.get("/units/unit-a");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('id="central-checks"');
+    expect(page.text).toContain("community: (hidden)");
+    expect(page.text).not.toContain("s3cret-community");
+    const token = await leaderA.csrf("/units/unit-a");
+    const yaml = `- { name: core-sw, category: lan, kind: snmp, host: 192.0.2.2, community: "(hidden)" }
+- { name: gateway, category: lan, kind: ping, host: 192.0.2.1 }
+`;
+    const saved = await leaderA.post("/units/unit-a/central-checks", {
+      checks: yaml,
+      _csrf: token,
+    });
+    expect(saved.status).toBe(303);
+    const names = collector.query<{ name: string; body: string }>(
+      "SELECT name, body FROM central_checks WHERE unit_id = 'unit-a' AND source = 'api' ORDER BY position",
+    );
+    expect(names.map((r) => r.name)).toEqual(["core-sw", "gateway"]);
+    expect(JSON.parse(names[0]?.body ?? "{}").community).toBe("s3cret-community");
+    const bad = await leaderA.post("/units/unit-a/central-checks", {
+      checks: "- { name: gateway, category: lan, kind: ping, interval: soon }\n",
+      _csrf: token,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("checks[0] (gateway).interval");
+    const other = await leaderA.post("/units/unit-b/central-checks", {
+      checks: yaml,
+      _csrf: token,
+    });
+    expect(other.status).toBe(403);
+  });
+});

@@ -249,6 +249,13 @@ export interface Catalogue {
   };
   findings: Record<FindingCode, FindingText>;
   /** The unit page's list of notifications sent about the unit. */
+  /** The unit page's central checks: sent by the collector to every agent of the unit. */
+  central: {
+    heading: string;
+    intro: string;
+    fromConfig: string;
+    save: string;
+  };
   maintenance: {
     heading: string;
     none: string;

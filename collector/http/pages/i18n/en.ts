@@ -215,6 +215,13 @@ export const en: Catalogue = {
     removed: (what) => `removed ${what}`,
     more: (n) => `and ${n} other change(s)`,
   },
+  central: {
+    heading: "Central checks",
+    intro:
+      "Checks every agent of the unit runs, sent by the collector (YAML or JSON, as in agent.yaml). Secrets read (hidden); leave them so to keep them.",
+    fromConfig: "From collector.yaml (changed there):",
+    save: "Save and send to the agents",
+  },
   maintenance: {
     heading: "Planned maintenance",
     none: "No planned maintenance now or to come.",

@@ -207,6 +207,13 @@ export const vi: Catalogue = {
     removed: (what) => `gỡ bỏ ${what}`,
     more: (n) => `và ${n} thay đổi khác`,
   },
+  central: {
+    heading: "Kiểm tra tập trung",
+    intro:
+      "Các nội dung kiểm tra mọi máy giám sát của đơn vị đều chạy, do bộ thu gửi xuống (YAML hoặc JSON, như trong agent.yaml). Thông tin bí mật hiện là (hidden); để nguyên thì giữ nguyên giá trị.",
+    fromConfig: "Từ collector.yaml (sửa tại tệp đó):",
+    save: "Lưu và gửi xuống máy giám sát",
+  },
   maintenance: {
     heading: "Bảo trì theo kế hoạch",
     none: "Không có khung bảo trì đang diễn ra hoặc sắp tới.",
