@@ -8,6 +8,7 @@ import { Registry } from "prom-client";
 import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig, UnitConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
+import { METRICS } from "../shared/metrics.js";
 import { openToOthers, sqliteFiles } from "../shared/private-file.js";
 import { AGENT_PATH } from "../shared/protocol.js";
 import { VERSION } from "../shared/version.js";
@@ -201,8 +202,12 @@ export async function startCollector(
     health,
     reports: config.reports,
     pushCentralChecks: (unit) => ingest.pushCentralChecks([unit]),
-    fleet: (unit) =>
-      fleetView(db, {
+    fleet: (unit) => {
+      const dropped = latest.sumByAgent(METRICS.agentBufferDropped.name);
+      const errors = latest.sumByAgent(METRICS.agentCheckErrors.name);
+      return fleetView(db, {
+        droppedOf: (id) => dropped.get(id) ?? 0,
+        checkErrorsOf: (id) => errors.get(id) ?? 0,
         now: Date.now(),
         collectorVersion: VERSION,
         silentAfterMs: config.incidents.silentAfter,
@@ -212,7 +217,8 @@ export async function startCollector(
           const set = central.configFor(id);
           return { hash: set.hash, checks: set.checks.length };
         },
-      }),
+      });
+    },
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls

@@ -20,6 +20,9 @@ export interface FleetAgent {
   connected: boolean;
   /** Agent clock minus collector clock, from its last batch. */
   clockOffsetSeconds: number | null;
+  /** Samples its buffer dropped (full, refused, corrupt) and checks' runs that failed with an error, as it last counted them. */
+  droppedSamples: number;
+  checkErrors: number;
   /** Whether it takes central checks (its hello said so), and their state. */
   central: {
     supported: boolean;
@@ -70,6 +73,9 @@ export interface FleetOptions {
   isConnected(agentId: number): boolean;
   /** A unit user's unit: only its agents. */
   unit?: string | undefined;
+  /** The agent's own counters as last received: drops and checks' internal errors. */
+  droppedOf(agentId: number): number;
+  checkErrorsOf(agentId: number): number;
   /** The number of central checks of a unit and the hash its agents should run. */
   centralOf(unit: string): { hash: string; checks: number };
 }
@@ -112,6 +118,8 @@ export function fleetView(db: Db, options: FleetOptions): FleetAgent[] {
       lastSeen: row.last_seen,
       connected,
       clockOffsetSeconds: row.clock_offset_ms === null ? null : row.clock_offset_ms / 1000,
+      droppedSamples: options.droppedOf(row.id),
+      checkErrors: options.checkErrorsOf(row.id),
       central: {
         supported,
         checks: wanted.checks,

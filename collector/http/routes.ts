@@ -203,6 +203,7 @@ export const ROUTES = {
     json: true,
   },
   /** Every agent's versions, host, link and central checks' state (collector/fleet/fleet-view.ts). */
+  fleetPage: { method: "GET", path: "/fleet", access: "read", query: z.strictObject({ lang }) },
   apiFleet: { method: "GET", path: "/api/v1/fleet", access: "read" },
   /** A unit's central checks (collector/fleet/), secrets hidden; PUT replaces those of the API. */
   apiCentralChecks: {

@@ -31,6 +31,7 @@ import { loginHandlers } from "./login.js";
 import { AUDIT_PAGE, renderAudit } from "./pages/audit.js";
 import { enrollmentCodeHandlers } from "./pages/enrollment-codes.js";
 import { renderError, sameSiteReferer } from "./pages/error-page.js";
+import { renderFleet } from "./pages/fleet.js";
 import { pageHandlers } from "./pages/handlers.js";
 import type { Html } from "./pages/html.js";
 import { LANGUAGES, langOf } from "./pages/i18n/index.js";
@@ -148,6 +149,12 @@ export function createHandler(deps: HttpDeps) {
     apiMaintenance: api,
     apiMaintenanceCreate: (ctx) => {
       sendJson(ctx.response, 201, maintenance.create(ctx.user ?? LOCAL_USER, ctx.json));
+    },
+    fleetPage: (ctx) => {
+      const user = ctx.user ?? LOCAL_USER;
+      const scope = user.role === "unit" ? (user.unit ?? "") : undefined;
+      const page = renderFleet(chromeOf(ctx.url, header(ctx)), deps.fleet(scope));
+      sendHtml(ctx.response, 200, page);
     },
     apiFleet: (ctx) => {
       const user = ctx.user ?? LOCAL_USER;

@@ -124,6 +124,20 @@ describe("the fleet view", () => {
     ]);
   });
 
+  it("shows the same on the fleet page, the refusal's reason beside the agent", async () => {
+    const page = await (await fetch(`${collector.url}/fleet?lang=en`)).text();
+    const row = (agent: string) => {
+      const from = page.indexOf(`data-agent="${agent}"`);
+      return page.slice(from, page.indexOf("</tr>", from));
+    };
+    expect(row("pc-old")).toContain("0.0.1 (v20.11.0)");
+    expect(row("pc-old")).toContain("older than the collector");
+    expect(row("pc-02")).toContain("refused its checks");
+    expect(row("pc-02")).toContain("&quot;mail&quot; is also a check of agent.yaml");
+    expect(row("pc-01")).toContain(`${VERSION} (${process.version})`);
+    expect(row("pc-01")).toContain("applied");
+  });
+
   it("puts giamsat_agent_info with version, os, node and config on /metrics, as promtool reads it", async () => {
     const text = await (await fetch(`${collector.url}/metrics`)).text();
     const info = find(parseExposition(text), "giamsat_agent_info");

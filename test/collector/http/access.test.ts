@@ -34,6 +34,7 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST" | "PUT"; path: string
   apiMaintenanceEnd: { method: "POST", path: "/api/v1/maintenance/999999/end" },
   signoff: { method: "POST", path: "/units/unit-b/signoff" },
   apiFleet: { method: "GET", path: "/api/v1/fleet" },
+  fleetPage: { method: "GET", path: "/fleet" },
   apiCentralChecks: { method: "GET", path: "/api/v1/units/unit-b/central-checks" },
   apiCentralChecksUpdate: { method: "PUT", path: "/api/v1/units/unit-b/central-checks" },
   centralChecksForm: { method: "POST", path: "/units/unit-b/central-checks" },
@@ -50,6 +51,7 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST" | "PUT"; path: string
 const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
   city: {
     apiFleet: 200,
+    fleetPage: 200,
     enrollmentCodes: 403,
     enrollmentCodeCreate: 403,
     enrollmentCodeRevoke: 403,
@@ -73,6 +75,7 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
   },
   unit: {
     apiFleet: 200,
+    fleetPage: 200,
     enrollmentCodes: 403,
     enrollmentCodeCreate: 403,
     enrollmentCodeRevoke: 403,
@@ -96,6 +99,7 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
   },
   operator: {
     apiFleet: 200,
+    fleetPage: 200,
     enrollmentCodes: 200,
     enrollmentCodeCreate: 200,
     enrollmentCodeRevoke: 303,
@@ -119,6 +123,7 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
   },
   admin: {
     apiFleet: 200,
+    fleetPage: 200,
     enrollmentCodes: 200,
     enrollmentCodeCreate: 200,
     enrollmentCodeRevoke: 303,

@@ -2,6 +2,7 @@
 // sign-off, findings, exports, errors and audit in en-documents.ts.
 import type { Catalogue } from "./catalogue.js";
 import { enDocuments } from "./en-documents.js";
+import { enFleet } from "./fleet-words.js";
 
 const MONTHS = [
   "January",
@@ -215,6 +216,7 @@ export const en: Catalogue = {
     removed: (what) => `removed ${what}`,
     more: (n) => `and ${n} other change(s)`,
   },
+  fleet: enFleet,
   central: {
     heading: "Central checks",
     intro:

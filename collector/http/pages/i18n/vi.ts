@@ -1,6 +1,7 @@
 // Vietnamese strings, the default language of the pages: the frame, the overview and the unit
 // page here; the report, sign-off, findings, exports, errors and audit in vi-documents.ts.
 import type { Catalogue } from "./catalogue.js";
+import { viFleet } from "./fleet-words.js";
 import { viDocuments } from "./vi-documents.js";
 
 const ROMAN = ["I", "II", "III", "IV"];
@@ -207,6 +208,7 @@ export const vi: Catalogue = {
     removed: (what) => `gỡ bỏ ${what}`,
     more: (n) => `và ${n} thay đổi khác`,
   },
+  fleet: viFleet,
   central: {
     heading: "Kiểm tra tập trung",
     intro:
