@@ -1,8 +1,6 @@
-// Schema 12: the fleet. Central checks a unit's agents run (from collector.yaml or the web and the
+// Schema 12: the fleet (its number is this file's name and its place in migrations.ts). Central checks a unit's agents run (from collector.yaml or the web and the
 // API), what each agent last did with the checks it was sent, and the facts of its last hello the
 // agents table has no column for. Frozen: a later change is a new migration.
-
-export const FLEET_SCHEMA = 12;
 
 export const MIGRATION_FLEET = `
   CREATE TABLE central_checks (

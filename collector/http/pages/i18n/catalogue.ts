@@ -8,7 +8,7 @@ import type { ConditionLevel } from "../../../inspection/condition.js";
 import type { Finding } from "../../../inspection/findings.js";
 import type { SignoffProblem } from "../../../inspection/signoffs.js";
 import type { TimelineState } from "../../../inspection/timeline.js";
-import type { FleetWords } from "./fleet-words.js";
+import type { CentralWords, FleetWords } from "./fleet-words.js";
 
 /** A category's or check's status as leaders read it; no checks is not the same as no data. */
 export type Status = "ok" | "degraded" | "down" | "no_data" | "no_checks";
@@ -251,13 +251,7 @@ export interface Catalogue {
   findings: Record<FindingCode, FindingText>;
   /** The unit page's list of notifications sent about the unit. */
   fleet: FleetWords;
-  /** The unit page's central checks: sent by the collector to every agent of the unit. */
-  central: {
-    heading: string;
-    intro: string;
-    fromConfig: string;
-    save: string;
-  };
+  central: CentralWords;
   maintenance: {
     heading: string;
     none: string;

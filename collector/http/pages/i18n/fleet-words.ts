@@ -1,6 +1,14 @@
-// The fleet page's words (pages/fleet.ts), in both languages: kept apart so the catalogue stays one
-// room; the catalogue's `fleet` key is this shape.
+// The fleet page's words (pages/fleet.ts) and the unit page's central checks', in both languages:
+// kept apart so the catalogue stays one room; its `fleet` and `central` keys are these shapes.
 import type { FleetFlag } from "../../../fleet/fleet-view.js";
+
+/** The unit page's central checks: sent by the collector to every agent of the unit. */
+export interface CentralWords {
+  heading: string;
+  intro: string;
+  fromConfig: string;
+  save: string;
+}
 
 export interface FleetWords {
   heading: string;
