@@ -127,7 +127,10 @@ export async function startCollector(
     return found;
   });
   latest.update(batches.latest(now - config.metrics.staleness), now);
-  const agentSeries = new AgentSeries(metrics, agents, (id) => latest.forgetAgent(id));
+  const agentSeries = new AgentSeries(metrics, agents, (id) => {
+    latest.forgetAgent(id);
+    central.forget(id);
+  });
   agentSeries.sync(() => false);
 
   const health = new StorageHealth(

@@ -149,6 +149,7 @@ export class Ingest {
           metrics.agentConnected.remove(labels);
           metrics.agentLastSeen.remove(labels);
           metrics.agentClockOffset.remove(labels);
+          this.deps.central.forget(agent.id);
         } else {
           metrics.agentConnected.set(labels, 0);
         }

@@ -38,6 +38,13 @@ export class CentralConfigDesk {
     });
   }
 
+  /** A revoked agent's giamsat_agent_info leaves /metrics. */
+  forget(agentId: number): void {
+    const labels = this.#info.get(agentId);
+    if (labels) this.infoGauge?.remove(labels);
+    this.#info.delete(agentId);
+  }
+
   #setInfo(agentId: number, labels: Record<InfoLabels, string>): void {
     if (!this.infoGauge) return;
     const before = this.#info.get(agentId);
