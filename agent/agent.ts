@@ -3,11 +3,20 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 import { arch, hostname, release, type } from "node:os";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import { openToOthers, sqliteFiles } from "../shared/private-file.js";
-import type { Hello } from "../shared/protocol.js";
+import { CENTRAL_CONFIG, type ConfigMessage, type Hello } from "../shared/protocol.js";
 import { VERSION } from "../shared/version.js";
+import {
+  type CentralSet,
+  centralChecksFile,
+  lastGoodCentral,
+  parseCentralChecks,
+  saveCentralChecks,
+  withCentral,
+} from "./central-checks.js";
 import { CheckStates } from "./check-states.js";
 import type { CollectorAddress } from "./collector-socket.js";
 import type { AgentConfig } from "./config.js";
@@ -45,10 +54,16 @@ function bootId(): string {
   }
 }
 
+/** When this process started, ms since the epoch. */
+const PROCESS_STARTED = Math.round(Date.now() - process.uptime() * 1000);
+
 /** What the agent says of itself in its hello, with its checks' display titles. */
 export function agentHello(config: AgentConfig): Omit<Hello, "type" | "v"> {
   return {
     agentVersion: VERSION,
+    features: [CENTRAL_CONFIG],
+    node: process.version,
+    startedAt: PROCESS_STARTED,
     hostname: hostname(),
     os: `${type()} ${release()} ${arch()}`,
     bootId: bootId(),
@@ -91,7 +106,12 @@ export async function startAgent(
   log: Logger,
   options: AgentOptions,
 ): Promise<RunningAgent> {
-  let config = initial;
+  /** agent.yaml as last loaded; `config` is it with the central checks after its own. */
+  let local = initial;
+  const centralFile = centralChecksFile(initial.buffer.path);
+  const folder = dirname(resolve(options.file));
+  let central = lastGoodCentral(centralFile, initial, folder, log);
+  let config = withCentral(local, central);
   const startedAt = Date.now();
   // GIAMSAT_AGENT_TRACE=file appends every entry, once written to the outbox, as one JSON line:
   // an audit of what this agent produced, used by the delivery tests to count what must arrive.
@@ -120,6 +140,9 @@ export async function startAgent(
   const link: Link = new Link({
     // Drops happen while the collector is away, so they are reported as soon as it is back.
     onConnected: () => self.report(),
+    onConfig: (message) => {
+      applying = applying.then(() => takeCentral(message));
+    },
     ...collectorAddress(config),
     outbox,
     log: log.child({ component: "link" }),
@@ -159,13 +182,15 @@ export async function startAgent(
     },
     checks: config.checks.map(({ name, kind, category }) => {
       const state = states.get(name);
-      if (!state) return { name, kind, category };
+      const source = centralNames.has(name) ? ("central" as const) : ("local" as const);
+      if (!state) return { name, kind, category, source };
       const { last, since } = state;
       const { up, reason, message, ts: at } = last;
       return {
         name,
         kind,
         category,
+        source,
         last: { up, reason, message, at, durationMs: Math.round(last.duration * 1000), since },
       };
     }),
@@ -177,6 +202,72 @@ export async function startAgent(
     log.child({ component: "status" }),
   );
 
+  /** Runs `next` (agent.yaml with the central checks) in place of `config`. */
+  const apply = async (next: AgentConfig, what: string) => {
+    const changed: string[] = [];
+    if (JSON.stringify(next.buffer) !== JSON.stringify(config.buffer)) {
+      log.warn(
+        { buffer: config.buffer.path },
+        "agent.yaml reloaded, but buffer settings take effect only at the next start",
+      );
+    }
+    const address = (c: AgentConfig) => JSON.stringify([c.collector, c.token, c.tlsCa, c.tlsPin]);
+    const titles = (c: AgentConfig) => JSON.stringify(agentHello(c).titles);
+    // The titles travel with the hello, so new ones are said by connecting again.
+    if (address(next) !== address(config) || titles(next) !== titles(config)) {
+      link.reconfigure(collectorAddress(next), agentHello(next));
+      if (address(next) !== address(config)) changed.push("collector");
+      if (titles(next) !== titles(config)) changed.push("titles");
+    }
+    if (
+      JSON.stringify([next.checks, next.concurrency]) !==
+      JSON.stringify([config.checks, config.concurrency])
+    ) {
+      await scheduler.stop();
+      states.keepOnly(new Set(next.checks.map((check) => check.name)));
+      scheduler = schedulerFor(next);
+      scheduler.start();
+      changed.push("checks");
+    }
+    config = { ...next, buffer: config.buffer };
+    log.info({ checks: next.checks.length, changed }, `${what} reloaded`);
+    adviseOnStart(next, log);
+  };
+  let applying = Promise.resolve();
+  const centralNames = new Set<string>();
+  const remember = (set: CentralSet | undefined) => {
+    centralNames.clear();
+    for (const check of set?.checks ?? []) centralNames.add(check.name);
+  };
+  remember(central);
+  /** The collector's checks: applied and kept as the last good set, or refused with the reasons. */
+  const takeCentral = async (message: ConfigMessage) => {
+    const { hash } = message;
+    if (central?.hash === hash) {
+      link.sendConfigResult({ hash, state: "applied" });
+      return;
+    }
+    const parsed = parseCentralChecks(hash, message.checks, local.checks, folder);
+    if ("errors" in parsed) {
+      log.error(
+        { hash, errors: parsed.errors },
+        "central checks refused; the agent goes on with the checks it ran (errors say why)",
+      );
+      link.sendConfigResult({ hash, state: "refused", errors: parsed.errors });
+      return;
+    }
+    try {
+      await apply(withCentral(local, parsed.set), "central checks");
+      central = parsed.set;
+      remember(central);
+      saveCentralChecks(centralFile, parsed.set);
+      link.sendConfigResult({ hash, state: "applied" });
+    } catch (error) {
+      log.error({ hash, err: errorMessage(error) }, "central checks could not be applied");
+      link.sendConfigResult({ hash, state: "refused", errors: [errorMessage(error)] });
+    }
+  };
+
   link.start();
   scheduler.start();
   log.info({ collector: config.collector, checks: config.checks.length }, "agent started");
@@ -185,37 +276,22 @@ export async function startAgent(
   return {
     outbox,
     link,
-    async reload(next) {
-      const changed: string[] = [];
-      if (JSON.stringify(next.buffer) !== JSON.stringify(config.buffer)) {
-        log.warn(
-          { buffer: config.buffer.path },
-          "agent.yaml reloaded, but buffer settings take effect only at the next start",
-        );
-      }
-      const address = (c: AgentConfig) => JSON.stringify([c.collector, c.token, c.tlsCa, c.tlsPin]);
-      const titles = (c: AgentConfig) => JSON.stringify(agentHello(c).titles);
-      // The titles travel with the hello, so new ones are said by connecting again.
-      if (address(next) !== address(config) || titles(next) !== titles(config)) {
-        link.reconfigure(collectorAddress(next), agentHello(next));
-        if (address(next) !== address(config)) changed.push("collector");
-        if (titles(next) !== titles(config)) changed.push("titles");
-      }
-      if (
-        JSON.stringify([next.checks, next.concurrency]) !==
-        JSON.stringify([config.checks, config.concurrency])
-      ) {
-        await scheduler.stop();
-        states.keepOnly(new Set(next.checks.map((check) => check.name)));
-        scheduler = schedulerFor(next);
-        scheduler.start();
-        changed.push("checks");
-      }
-      config = { ...next, buffer: config.buffer };
-      log.info({ checks: next.checks.length, changed }, "agent.yaml reloaded");
-      adviseOnStart(next, log);
+    reload(next) {
+      const run = applying.then(async () => {
+        const clash = next.checks.find((check) => centralNames.has(check.name));
+        if (clash) {
+          throw new Error(
+            `check "${clash.name}" of agent.yaml is also a central check sent by the collector; rename it`,
+          );
+        }
+        await apply(withCentral(next, central), "agent.yaml");
+        local = next;
+      });
+      applying = run.catch(() => undefined);
+      return run;
     },
     async stop() {
+      await applying;
       self.stop();
       await scheduler.stop();
       self.report(); // the counters as they stand at the end

@@ -20,7 +20,7 @@ const hostSection = hostProbe.schema.omit({
 
 /** A check of any kind, told apart by `kind`. */
 const [firstProbe, ...otherProbes] = PROBES;
-const checkSchema = z.discriminatedUnion("kind", [
+export const checkSchema = z.discriminatedUnion("kind", [
   firstProbe.schema,
   ...otherProbes.map((probe) => probe.schema),
 ]);
@@ -63,7 +63,7 @@ const agentFileSchema = z
  * dependsOn names checks of this file (or "host"), never the check itself, and follows no cycle:
  * each is said naming the checks, where the check that closes it names the first.
  */
-function dependencyIssues(
+export function dependencyIssues(
   checks: readonly { name: string; dependsOn?: string[] | undefined }[],
   names: ReadonlySet<string>,
 ): { path: (string | number)[]; message: string }[] {
@@ -162,7 +162,7 @@ function readCa(file: string, path: string): string {
  * Names `checks[i]` in error messages by the check's name as written, `checks[1] (portal)`, so the
  * reader finds the check without counting from 0. Only a name that is a valid one is shown.
  */
-function checkNames(data: unknown): PathNamer {
+export function checkNames(data: unknown): PathNamer {
   const checks = (data as { checks?: unknown } | null)?.checks;
   return (path) => {
     if (path.length !== 2 || path[0] !== "checks" || typeof path[1] !== "number") return undefined;
@@ -176,7 +176,7 @@ function checkNames(data: unknown): PathNamer {
  * Makes the file paths probes declare (`Probe.files`) absolute, taken from the config file's folder,
  * and refuses files that cannot be read, naming the field as schema errors do.
  */
-function resolveCheckFiles(
+export function resolveCheckFiles(
   file: string,
   folder: string,
   checks: readonly CheckBase[],

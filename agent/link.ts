@@ -6,6 +6,8 @@ import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import {
   type CollectorMessage,
+  type ConfigMessage,
+  type ConfigResult,
   collectorMessageSchema,
   type Hello,
   PROTOCOL_VERSION,
@@ -50,6 +52,8 @@ export interface LinkOptions extends CollectorAddress {
   lingerMs?: number;
   /** Called after each welcome, e.g. to report what happened while disconnected. */
   onConnected?: () => void;
+  /** The collector sent the central checks (only to a hello naming CENTRAL_CONFIG). */
+  onConfig?: (message: ConfigMessage) => void;
 }
 
 export type LinkState = "connecting" | "open" | "closed" | "stopped";
@@ -91,6 +95,12 @@ export class Link {
         this.#pump();
       }, options.lingerMs ?? 1000);
     });
+  }
+
+  /** Answers a `config` message; lost when the connection is down (it is sent again on connect). */
+  sendConfigResult(result: Omit<ConfigResult, "type" | "v">): void {
+    if (this.#state !== "open" || this.#socket?.readyState !== WebSocket.OPEN) return;
+    this.#socket.send(JSON.stringify({ type: "config_result", v: PROTOCOL_VERSION, ...result }));
   }
 
   get state(): LinkState {
@@ -235,6 +245,9 @@ export class Link {
         );
         this.#pump();
         break;
+      case "config":
+        this.options.onConfig?.(message);
+        return;
       case "refused": {
         // The rest of the batch is stored (its ack follows); these samples never will be.
         let samples = 0;

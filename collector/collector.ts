@@ -6,10 +6,12 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from "n
 import type { AddressInfo } from "node:net";
 import { Registry } from "prom-client";
 import { isLoopback } from "../shared/config/address.js";
-import type { CollectorConfig } from "../shared/config/collector.js";
+import type { CollectorConfig, UnitConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
+import { METRICS } from "../shared/metrics.js";
 import { openToOthers, sqliteFiles } from "../shared/private-file.js";
 import { AGENT_PATH } from "../shared/protocol.js";
+import { VERSION } from "../shared/version.js";
 import { BatchStore } from "./agents/batch-store.js";
 import { BatchWriter } from "./agents/batch-writer.js";
 import { EnrollmentDesk } from "./agents/enrollment.js";
@@ -18,6 +20,9 @@ import { AgentStore } from "./agents/registry.js";
 import { SeriesBudget } from "./agents/series-budget.js";
 import { openDatabase } from "./db/database.js";
 import { StorageHealth } from "./db/storage-health.js";
+import { syncConfigChecks } from "./fleet/central-checks.js";
+import { CentralConfigDesk } from "./fleet/config-desk.js";
+import { fleetView } from "./fleet/fleet-view.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { AVAILABILITY_TARGET } from "./inspection/findings.js";
@@ -43,6 +48,13 @@ export interface RunningCollector {
   url: string;
   /** Reads the TLS certificate and key again (SIGHUP); false without TLS or when they are bad. */
   reloadTls(): boolean;
+  /**
+   * Takes collector.yaml's units[].checks again (SIGHUP) and sends them to the connected agents of
+   * the units whose checks changed; returns those units. Throws a ConfigError on a name clash.
+   */
+  reloadCentralChecks(units: readonly UnitConfig[]): string[];
+  /** Sends the central checks again to connected agents of these units (all when undefined). */
+  pushCentralChecks(units?: readonly string[]): number;
   close(): Promise<void>;
 }
 
@@ -62,9 +74,11 @@ export async function startCollector(
   }
   const now = Date.now();
   syncUnits(db, config.units, now);
+  syncConfigChecks(db, config.units, now);
   const agents = new AgentStore(db);
   const registry = new Registry();
   const metrics = createCollectorMetrics(registry);
+  const central = new CentralConfigDesk(db, metrics.agentInfo);
   // Incidents opened and closed queue their notification events in their own transaction; the
   // policy is where an event may be held back. Without channels nothing is queued.
   const notifying = config.notifications.channels.length > 0;
@@ -117,7 +131,10 @@ export async function startCollector(
     return found;
   });
   latest.update(batches.latest(now - config.metrics.staleness), now);
-  const agentSeries = new AgentSeries(metrics, agents, (id) => latest.forgetAgent(id));
+  const agentSeries = new AgentSeries(metrics, agents, (id) => {
+    latest.forgetAgent(id);
+    central.forget(id);
+  });
   agentSeries.sync(() => false);
 
   const health = new StorageHealth(
@@ -169,6 +186,7 @@ export async function startCollector(
     metrics,
     log: log.child({ component: "ingest" }),
     limits: config.limits,
+    central,
   });
   const handler = createHandler({
     db,
@@ -190,6 +208,24 @@ export async function startCollector(
     }),
     health,
     reports: config.reports,
+    pushCentralChecks: (unit) => ingest.pushCentralChecks([unit]),
+    fleet: (unit) => {
+      const dropped = latest.sumByAgent(METRICS.agentBufferDropped.name);
+      const errors = latest.sumByAgent(METRICS.agentCheckErrors.name);
+      return fleetView(db, {
+        droppedOf: (id) => dropped.get(id) ?? 0,
+        checkErrorsOf: (id) => errors.get(id) ?? 0,
+        now: Date.now(),
+        collectorVersion: VERSION,
+        silentAfterMs: config.incidents.silentAfter,
+        isConnected: (id) => ingest.isConnected(id),
+        unit,
+        centralOf: (id) => {
+          const set = central.configFor(id);
+          return { hash: set.hash, checks: set.checks.length };
+        },
+      });
+    },
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls
@@ -255,6 +291,16 @@ export async function startCollector(
   return {
     url,
     reloadTls: () => (tls ? reloadTls(server as HttpsServer, tls, log) : false),
+    reloadCentralChecks(units) {
+      const changed = syncConfigChecks(db, units, Date.now());
+      const agentsSent = ingest.pushCentralChecks(changed);
+      log.info(
+        { units: changed, agents: agentsSent },
+        "central checks of collector.yaml read again",
+      );
+      return changed;
+    },
+    pushCentralChecks: (units) => ingest.pushCentralChecks(units),
     async close() {
       clearInterval(watch);
       if (silenceTimer) clearInterval(silenceTimer);

@@ -3,6 +3,7 @@
 // that needs a new label declares it here). Names follow
 // https://prometheus.io/docs/practices/naming/ (base units, _total on counters).
 import { DEPENDENCY_METRICS } from "./dependency-metrics.js";
+import { FLEET_METRICS } from "./fleet-metrics.js";
 
 export type MetricType = "gauge" | "counter";
 
@@ -205,6 +206,7 @@ export const METRICS = {
     "Share of observed time the unit's checks were up, per category and window.",
   ),
   ...DEPENDENCY_METRICS,
+  ...FLEET_METRICS,
   availabilityTarget: collector(
     "giamsat_availability_target_ratio",
     "gauge",

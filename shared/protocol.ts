@@ -122,8 +122,35 @@ export const helloSchema = z.strictObject({
       message: `at most ${MAX_TITLES} titles`,
     })
     .optional(),
+  /**
+   * What this agent understands beyond version 1 (e.g. CENTRAL_CONFIG): the collector sends a
+   * feature's messages only to agents that name it, so older agents never see them.
+   */
+  features: z.array(z.string().max(32)).max(16).optional(),
+  /** Node.js version the agent runs on, e.g. "v24.2.0" (the fleet view). */
+  node: z.string().max(32).optional(),
+  /** When the agent process started, ms since the epoch (the fleet view's uptime). */
+  startedAt: timestamp.optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
+
+/** The feature an agent names in its hello when it takes checks from the collector. */
+export const CENTRAL_CONFIG = "central-config";
+/** Central checks one config message may carry, at most. */
+export const MAX_CENTRAL_CHECKS = 500;
+
+/**
+ * The agent's answer to a `config` message: applied (it runs those checks now) or refused (it goes
+ * on with what it ran before), with the reasons in the words of its config errors.
+ */
+export const configResultSchema = z.strictObject({
+  type: z.literal("config_result"),
+  v: z.number().int(),
+  hash: z.string().max(128),
+  state: z.enum(["applied", "refused"]),
+  errors: z.array(z.string().max(1000)).max(50).optional(),
+});
+export type ConfigResult = z.infer<typeof configResultSchema>;
 
 export const batchSchema = z.strictObject({
   type: z.literal("batch"),
@@ -145,7 +172,11 @@ export const batchEnvelopeSchema = batchSchema.extend({
   samples: z.array(z.unknown()).max(50_000),
 });
 
-export const agentMessageSchema = z.discriminatedUnion("type", [helloSchema, batchSchema]);
+export const agentMessageSchema = z.discriminatedUnion("type", [
+  helloSchema,
+  batchSchema,
+  configResultSchema,
+]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 
 export const welcomeSchema = z.strictObject({
@@ -208,8 +239,23 @@ export const refusedSchema = z.strictObject({
 });
 export type Refused = z.infer<typeof refusedSchema>;
 
+/**
+ * The checks the collector holds for this agent (its unit's central checks), sent after the welcome
+ * to an agent whose hello named CENTRAL_CONFIG and again whenever they change. Each check is as an
+ * agent.yaml check is written; the agent validates them with its own schema and answers with a
+ * `config_result`. `hash` names this set of checks.
+ */
+export const configMessageSchema = z.strictObject({
+  type: z.literal("config"),
+  v: z.number().int(),
+  hash: z.string().max(128),
+  checks: z.array(z.record(z.string(), z.unknown())).max(MAX_CENTRAL_CHECKS),
+});
+export type ConfigMessage = z.infer<typeof configMessageSchema>;
+
 export const collectorMessageSchema = z.discriminatedUnion("type", [
   welcomeSchema,
+  configMessageSchema,
   ackSchema,
   refusedSchema,
   errorMessageSchema,

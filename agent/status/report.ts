@@ -11,6 +11,8 @@ export interface CheckStatus {
   name: string;
   kind: string;
   category: string;
+  /** From agent.yaml, or sent by the collector (central checks). */
+  source?: "local" | "central";
   /** The last run's result, or undefined while the check waits for its first run (start jitter). */
   last?: {
     up: boolean;
@@ -99,8 +101,10 @@ export function formatStatus(status: AgentStatus, now = Date.now()): string {
     ...bufferLines(status.buffer).map((line, i) => `${i === 0 ? "buffer:" : "       "} ${line}`),
     `last error: ${status.lastError ? `${ago(status.lastError.at, now)}: ${status.lastError.message}${status.lastError.detail ? ` (${status.lastError.detail})` : ""}` : "none"}`,
   ];
-  const rows = status.checks.map(({ name, kind, last }) =>
-    last
+  // Checks the collector sent are marked, so they are told apart from agent.yaml's.
+  const rows = status.checks.map(({ name: checkName, kind, last, source }) => {
+    const name = source === "central" ? `${checkName} (central)` : checkName;
+    return last
       ? [
           name,
           kind,
@@ -109,8 +113,8 @@ export function formatStatus(status: AgentStatus, now = Date.now()): string {
           last.up ? "" : `${last.reason ?? ""}${last.message ? `: ${last.message}` : ""}`,
           `${ago(last.at, now)}, ${last.durationMs} ms`,
         ]
-      : [name, kind, "waiting", "", "", "not run yet"],
-  );
+      : [name, kind, "waiting", "", "", "not run yet"];
+  });
   const table =
     rows.length > 0
       ? formatTable(["CHECK", "KIND", "STATUS", "FOR", "REASON", "LAST RUN"], rows, [4, 0])

@@ -7,6 +7,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { ProtocolError, type ProtocolErrorCode } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
 import { MAX_FRAME_BYTES } from "../../shared/protocol.js";
+import type { CentralConfigDesk } from "../fleet/config-desk.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import type { BatchWriter } from "./batch-writer.js";
@@ -24,6 +25,7 @@ export interface IngestDeps {
   latest: LatestValues;
   metrics: CollectorMetrics;
   log: Logger;
+  central: CentralConfigDesk;
   now?: () => number;
   /** collector.yaml `limits` (the defaults are in its schema). */
   limits: { badTokensPerMinute: number; agentMessagesPerSecond: number };
@@ -60,6 +62,7 @@ export class Ingest {
       now,
       messagesPerSecond: deps.limits.agentMessagesPerSecond,
       stopping: () => this.#stopping,
+      central: deps.central,
       refusals: (agent, labels) => {
         let report = this.#refusals.get(agent.id);
         if (!report) {
@@ -73,6 +76,17 @@ export class Ingest {
     };
     this.#heartbeat = setInterval(() => this.#ping(), HEARTBEAT_MS);
     this.#heartbeat.unref();
+  }
+
+  /** Sends the central checks again to the connected agents of these units (all when undefined). */
+  pushCentralChecks(units?: readonly string[]): number {
+    let sent = 0;
+    for (const session of this.#sessions.values()) {
+      if (units !== undefined && !units.includes(session.agent.unit)) continue;
+      session.pushCentralChecks();
+      sent++;
+    }
+    return sent;
   }
 
   isConnected(agentId: number): boolean {
@@ -135,6 +149,7 @@ export class Ingest {
           metrics.agentConnected.remove(labels);
           metrics.agentLastSeen.remove(labels);
           metrics.agentClockOffset.remove(labels);
+          this.deps.central.forget(agent.id);
         } else {
           metrics.agentConnected.set(labels, 0);
         }

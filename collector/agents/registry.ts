@@ -174,16 +174,24 @@ export class AgentStore {
       os: string;
       agentVersion: string;
       titles?: Record<string, string> | undefined;
+      node?: string | undefined;
+      startedAt?: number | undefined;
+      features?: string[] | undefined;
     },
     now: number,
   ): void {
     const { titles } = hello;
+    const facts = JSON.stringify({
+      node: hello.node,
+      startedAt: hello.startedAt,
+      features: hello.features ?? [],
+    });
     this.db.transaction(() => {
       this.db
         .prepare(
-          "UPDATE agents SET hostname = ?, os = ?, agent_version = ?, last_seen = ? WHERE id = ?",
+          "UPDATE agents SET hostname = ?, os = ?, agent_version = ?, last_seen = ?, facts = ? WHERE id = ?",
         )
-        .run(hello.hostname, hello.os, hello.agentVersion, now, id);
+        .run(hello.hostname, hello.os, hello.agentVersion, now, facts, id);
       if (titles === undefined) return;
       this.db.prepare("DELETE FROM check_titles WHERE agent_id = ?").run(id);
       const insert = this.db.prepare(

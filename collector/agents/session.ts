@@ -8,9 +8,12 @@ import type { Logger } from "../../shared/log.js";
 import {
   type AgentMessage,
   type Batch,
+  CENTRAL_CONFIG,
   type CollectorMessage,
+  type ConfigResult,
   PROTOCOL_VERSION,
 } from "../../shared/protocol.js";
+import type { CentralConfigDesk } from "../fleet/config-desk.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import type { BatchWriter, Outcome } from "./batch-writer.js";
@@ -40,6 +43,8 @@ export interface SessionDeps {
   stopping: () => boolean;
   /** Where an agent's refused samples are counted and logged; one per agent, across connections. */
   refusals: (agent: AgentIdentity, labels: { unit: string; agent: string }) => RefusalReport;
+  /** The central checks agents are sent, and where their answers are kept. */
+  central: CentralConfigDesk;
 }
 
 export class AgentSession {
@@ -55,6 +60,8 @@ export class AgentSession {
   readonly #flow: FlowControl;
   readonly #refusals: RefusalReport;
   #skewReported = false;
+  /** The agent's hello named CENTRAL_CONFIG: it is sent its unit's central checks. */
+  #takesCentral = false;
 
   constructor(
     private readonly deps: SessionDeps,
@@ -101,7 +108,7 @@ export class AgentSession {
       const message = parseMessage(data);
       this.#seen(this.deps.now());
       if (message.type === "hello") this.#hello(message);
-      else throw new ProtocolError("invalid_message", "batch before hello");
+      else throw new ProtocolError("invalid_message", `${message.type} before hello`);
     } catch (error) {
       this.#failed(error);
     }
@@ -120,6 +127,27 @@ export class AgentSession {
       lastSeq: this.agent.lastSeq,
     });
     this.log.info({ hostname: hello.hostname, version: hello.agentVersion }, "agent said hello");
+    this.#takesCentral = hello.features?.includes(CENTRAL_CONFIG) ?? false;
+    this.deps.central.hello(this.agent.id, this.labels, hello);
+    this.pushCentralChecks();
+  }
+
+  /** Sends the unit's central checks to an agent that takes them; older agents are sent nothing. */
+  pushCentralChecks(): void {
+    if (!this.#takesCentral || this.#state.name !== "open") return;
+    const { hash, checks } = this.deps.central.configFor(this.agent.unit);
+    this.deps.central.sent(this.agent.id, hash, this.deps.now());
+    this.#send({ type: "config", v: PROTOCOL_VERSION, hash, checks });
+  }
+
+  #configResult(result: ConfigResult): void {
+    this.deps.central.answered(this.agent.id, result, this.deps.now());
+    if (result.state === "refused") {
+      this.log.warn(
+        { hash: result.hash, errors: result.errors },
+        "agent refused its central checks",
+      );
+    }
   }
 
   /** Queues a message of an open session for the writer, which reads it when its turn comes. */
@@ -136,6 +164,10 @@ export class AgentSession {
         this.#seen(receivedAt);
         if (message.type === "hello") {
           this.#hello(message);
+          return undefined;
+        }
+        if (message.type === "config_result") {
+          this.#configResult(message);
           return undefined;
         }
         this.#batch(message, receivedAt);

@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = [
   /** A planned maintenance window created, or one of its occurrences ended early. */
   "maintenance.create",
   "maintenance.end",
+  /** A unit's central checks changed on the web or through the API. */
+  "central.update",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -24,7 +24,7 @@ export interface GuardOptions {
 
 /** What a route takes, from the route table. */
 export interface AccessRule {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   access: "public" | "user" | Action;
   /** The unit the request is about (a path parameter), when the route names one. */
   unit: string | undefined;
@@ -93,7 +93,7 @@ export class Guard {
           : undefined;
     let form: URLSearchParams | undefined;
     let json: unknown;
-    if (rule.method === "POST" && rule.json && access !== "public") {
+    if (rule.method !== "GET" && rule.json && access !== "public") {
       // A POST that only names what it acts on (ending a window) may come without a body.
       const empty =
         request.headers["content-type"] === undefined &&

@@ -4,7 +4,7 @@
 import { parseApiTime } from "../../shared/api-query.js";
 import { parseCommand, requireOption, runMain, untilSignal } from "../../shared/cli.js";
 import { parseDuration } from "../../shared/duration.js";
-import { ConfigError } from "../../shared/errors.js";
+import { ConfigError, errorMessage } from "../../shared/errors.js";
 import { createLogger, type Logger } from "../../shared/log.js";
 import { AGENT_PATH } from "../../shared/protocol.js";
 import { AgentStore } from "../agents/registry.js";
@@ -77,10 +77,19 @@ async function main(argv: string[]): Promise<number | undefined> {
       const config = loadCollectorConfig(requireOption(values, "config"));
       const log = createLogger("giamsat-collector");
       const collector = await startCollector(config, log, scheduleOptions(log));
-      // SIGHUP: read the TLS certificate and key again, e.g. after a renewal.
+      // SIGHUP: read the TLS certificate and key again, e.g. after a renewal, and the units'
+      // central checks, which reach the running agents.
+      const file = requireOption(values, "config");
       const reload = () => {
-        if (!config.tls) log.warn("SIGHUP: no tls in the config, nothing to reload");
-        else collector.reloadTls();
+        if (config.tls) collector.reloadTls();
+        try {
+          collector.reloadCentralChecks(loadCollectorConfig(file).units);
+        } catch (error) {
+          log.error(
+            { file, err: errorMessage(error) },
+            "SIGHUP: central checks not reloaded: collector.yaml has a mistake (err says which); agents keep the checks they had",
+          );
+        }
       };
       process.on("SIGHUP", reload);
       const signal = await untilSignal();

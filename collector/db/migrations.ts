@@ -5,6 +5,7 @@ import { diffStoredInventories } from "./migration-6.js";
 import { MIGRATION_8 } from "./migration-8.js";
 import { MIGRATION_11 } from "./migration-11.js";
 import { migration12 } from "./migration-12.js";
+import { MIGRATION_FLEET } from "./migration-13.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -345,6 +346,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   MIGRATION_11,
   // 12: rollups and whole days of raw samples in compressed chunks (migration-12.ts).
   migration12,
+  // 13: the fleet: central checks and what each agent did with them (migration-13.ts).
+  MIGRATION_FLEET,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

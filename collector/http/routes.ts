@@ -15,7 +15,7 @@ import { HttpError } from "../../shared/errors.js";
 import type { Action } from "../auth/roles.js";
 
 export interface RouteSpec {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   /** Literal segments and `:name` parameters, e.g. /units/:id */
   path: string;
   /**
@@ -201,6 +201,31 @@ export const ROUTES = {
     path: "/api/v1/maintenance/:window/end",
     access: "maintenance",
     json: true,
+  },
+  /** Every agent's versions, host, link and central checks' state (collector/fleet/fleet-view.ts). */
+  fleetPage: { method: "GET", path: "/fleet", access: "read", query: z.strictObject({ lang }) },
+  apiFleet: { method: "GET", path: "/api/v1/fleet", access: "read" },
+  /** A unit's central checks (collector/fleet/), secrets hidden; PUT replaces those of the API. */
+  apiCentralChecks: {
+    method: "GET",
+    path: "/api/v1/units/:id/central-checks",
+    access: "configure",
+    unit: "id",
+  },
+  apiCentralChecksUpdate: {
+    method: "PUT",
+    path: "/api/v1/units/:id/central-checks",
+    access: "configure",
+    unit: "id",
+    json: true,
+  },
+  /** The web form of the same: the checks as YAML or JSON in a textarea. */
+  centralChecksForm: {
+    method: "POST",
+    path: "/units/:id/central-checks",
+    access: "configure",
+    unit: "id",
+    query: z.strictObject({ lang }),
   },
   signoff: {
     method: "POST",

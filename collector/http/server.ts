@@ -19,24 +19,27 @@ import { SessionStore } from "../auth/sessions.js";
 import { UserStore } from "../auth/users.js";
 import type { Db } from "../db/database.js";
 import type { StorageHealth } from "../db/storage-health.js";
+import type { FleetAgent } from "../fleet/fleet-view.js";
 import type { Readers } from "../inspection/readers.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import { serveScrape } from "../prometheus/scrape.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
+import { CentralCheckActions } from "./api/central-checks.js";
 import { MaintenanceActions } from "./api/maintenance.js";
 import { answerApi, apiRoutes } from "./api/router.js";
 import { loginHandlers } from "./login.js";
 import { AUDIT_PAGE, renderAudit } from "./pages/audit.js";
 import { enrollmentCodeHandlers } from "./pages/enrollment-codes.js";
 import { renderError, sameSiteReferer } from "./pages/error-page.js";
+import { renderFleet } from "./pages/fleet.js";
 import { pageHandlers } from "./pages/handlers.js";
 import type { Html } from "./pages/html.js";
 import { LANGUAGES, langOf } from "./pages/i18n/index.js";
-import { chromeOf } from "./pages/layout.js";
+import { chromeOf, link } from "./pages/layout.js";
 import { userBar } from "./pages/login.js";
 import { API_QUERY, PAGE_QUERY, parseQuery } from "./query.js";
 import type { Handlers, RequestContext } from "./request.js";
-import { send, sendHtml, sendJson } from "./respond.js";
+import { redirect, send, sendHtml, sendJson } from "./respond.js";
 import { type ApiRouteName, matchRoute, type QueryOf, type RouteName } from "./routes.js";
 
 export interface HttpDeps {
@@ -58,6 +61,10 @@ export interface HttpDeps {
   enrollment: EnrollmentDesk;
   /** How the printed reports present themselves (collector.yaml reports). */
   reports?: ReportsConfig | undefined;
+  /** Sends a unit's central checks to its connected agents (after a change on the web or API). */
+  pushCentralChecks: (unit: string) => void;
+  /** The fleet view, of one unit's agents or of all. */
+  fleet: (unit: string | undefined) => FleetAgent[];
   /** Whether the last writes succeeded and there is room to write (/healthz). */
   health: StorageHealth;
 }
@@ -90,6 +97,7 @@ export function createHandler(deps: HttpDeps) {
     deps.readers.history.maintenance,
     deps.readers.now,
   );
+  const central = new CentralCheckActions(deps.db, deps.pushCentralChecks, deps.readers.now);
   const header = (ctx: RequestContext) => {
     const lang = langOf(ctx.url);
     return userBar(ctx.user, ctx.csrf(), deps.auth, LANGUAGES[lang], lang);
@@ -141,6 +149,29 @@ export function createHandler(deps: HttpDeps) {
     apiMaintenance: api,
     apiMaintenanceCreate: (ctx) => {
       sendJson(ctx.response, 201, maintenance.create(ctx.user ?? LOCAL_USER, ctx.json));
+    },
+    fleetPage: (ctx) => {
+      const user = ctx.user ?? LOCAL_USER;
+      const scope = user.role === "unit" ? (user.unit ?? "") : undefined;
+      const page = renderFleet(chromeOf(ctx.url, header(ctx)), deps.fleet(scope));
+      sendHtml(ctx.response, 200, page);
+    },
+    apiFleet: (ctx) => {
+      const user = ctx.user ?? LOCAL_USER;
+      const scope = user.role === "unit" ? (user.unit ?? "") : undefined;
+      sendJson(ctx.response, 200, { agents: deps.fleet(scope) });
+    },
+    apiCentralChecks: (ctx) => {
+      sendJson(ctx.response, 200, central.view(ctx.route.params.id));
+    },
+    apiCentralChecksUpdate: (ctx) => {
+      const unit = ctx.route.params.id;
+      sendJson(ctx.response, 200, central.update(ctx.user ?? LOCAL_USER, unit, ctx.json));
+    },
+    centralChecksForm: (ctx) => {
+      const unit = ctx.route.params.id;
+      central.updateFromText(ctx.user ?? LOCAL_USER, unit, ctx.form?.get("checks") ?? "");
+      redirect(ctx.response, link(chromeOf(ctx.url, header(ctx)), `/units/${unit}#central-checks`));
     },
     apiMaintenanceEnd: (ctx) => {
       const id = ctx.route.params.window;

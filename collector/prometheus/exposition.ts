@@ -83,6 +83,15 @@ export class LatestValues {
     }
   }
 
+  /** Each agent's latest values of a metric summed over its series (e.g. drops of every reason). */
+  sumByAgent(metric: string): Map<number, number> {
+    const sums = new Map<number, number>();
+    for (const entry of this.#families.get(metric)?.values() ?? []) {
+      sums.set(entry.agentId, (sums.get(entry.agentId) ?? 0) + entry.value);
+    }
+    return sums;
+  }
+
   /** Forgets every series of an agent, e.g. when it is revoked. */
   forgetAgent(agentId: number): void {
     for (const family of this.#families.values()) {

@@ -23,6 +23,7 @@ export function createCollectorMetrics(registry: Registry) {
     agentConnected: gauge(METRICS.agentConnected, ["unit", "agent"]),
     agentLastSeen: gauge(METRICS.agentLastSeen, ["unit", "agent"]),
     agentClockOffset: gauge(METRICS.agentClockOffset, ["unit", "agent"]),
+    agentInfo: gauge(METRICS.agentInfo, ["unit", "agent", "version", "os", "node", "config"]),
     agentRefusedSamples: counter(METRICS.agentRefusedSamples, ["unit", "agent", "reason"]),
     unitInfo: gauge(METRICS.unitInfo, ["unit", "name", "kind", "leader"]),
     ingestedSamples: counter(METRICS.ingestedSamples),

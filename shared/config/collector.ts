@@ -4,6 +4,7 @@ import { z } from "zod";
 import { duration } from "../duration.js";
 import { CHECK_NAME } from "../protocol.js";
 import { isLoopback, listenSchema } from "./address.js";
+import { centralChecksSchema } from "./central-checks.js";
 import { maintenanceWindowSchema, unknownMaintenanceUnits } from "./maintenance.js";
 import { httpUrl } from "./notification-channels.js";
 import { addressFields, notificationsSchema, unknownNames } from "./notifications.js";
@@ -35,6 +36,8 @@ export const unitSchema = z
      * they name their own dependsOn: its gateway or its data-center link.
      */
     root: z.string().regex(CHECK_NAME, "must be a check's name").optional(),
+    /** Checks every agent of the unit runs, pushed over the WebSocket (central checks). */
+    checks: centralChecksSchema.optional(),
   })
   .transform((unit) => ({ ...unit, name: unit.name ?? unit.id }));
 export type UnitConfig = z.infer<typeof unitSchema>;

@@ -32,6 +32,8 @@ export async function serveStore(
     registry,
     metrics,
     metricsToken: undefined,
+    pushCentralChecks: () => undefined,
+    fleet: () => [],
     readers: inspectionReaders({ history: store.history, agents, clock: () => now }),
     log: silentLogger(),
     auth: options.auth ?? true,

@@ -28,6 +28,7 @@ import { CheckTitles } from "../../inspection/titles.js";
 import { unitChecks, unitDetail, unitsStatus } from "../../inspection/unit-status.js";
 import { listUnits } from "../../inspection/units.js";
 import { MessageStore } from "../../notifications/messages.js";
+import { CentralCheckActions } from "../api/central-checks.js";
 import { badRequest } from "../query.js";
 import { cityDocuments } from "./city-report.js";
 import { type Html, html } from "./html.js";
@@ -154,6 +155,9 @@ export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfi
       notifications: sent.ofUnit(id, NOTIFICATIONS_LISTED),
       losses: bufferLosses(ctx.history, id, window.from, window.to, now),
       period: lastEndedMonth(now),
+      central: can(request.user, "configure", id)
+        ? { csrf: request.csrf(), view: new CentralCheckActions(db, () => undefined).view(id) }
+        : undefined,
       signoff: can(request.user, "signoff", id)
         ? {
             csrf: request.csrf(),

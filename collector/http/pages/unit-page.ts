@@ -12,6 +12,7 @@ import type { Signoff } from "../../inspection/signoffs.js";
 import type { MonthFigure, TimelineSlot } from "../../inspection/timeline.js";
 import type { AgentInfo, CheckRow, Person, UnitDetail } from "../../inspection/unit-status.js";
 import type { SentMessage } from "../../notifications/messages.js";
+import { type CentralChecksForm, centralChecksSection } from "./central-checks.js";
 import { monthsChart } from "./charts.js";
 import { inactiveBadge, muted, none, windowChoice } from "./components.js";
 import { conditionLine } from "./condition.js";
@@ -53,6 +54,8 @@ export interface UnitPageData {
   saved: Signoff | undefined;
   /** The user may make the unit's enrollment codes: the page links to them. */
   enrollmentCodes?: boolean;
+  /** The user may change the unit's central checks: the form. */
+  central?: CentralChecksForm | undefined;
 }
 
 function person(p: Person | null): Html {
@@ -144,6 +147,7 @@ ${
     : none(t.conditions.not_set_up(0))
 }
 ${data.enrollmentCodes ? html`<p class="noprint"><a href="${link(chrome, `/units/${unit.id}/enrollment-codes`)}" id="codes-link">${t.codes.link}</a></p>` : ""}
+${data.central ? centralChecksSection(chrome, unit.id, data.central) : ""}
 <h2 id="maintenance">${t.maintenance.heading}</h2>
 ${maintenanceList(f, data.maintenance)}
 <h2 id="notifications">${t.notifications.heading}</h2>

@@ -142,6 +142,7 @@ describe("the metric table as an allow-list", () => {
       "giamsat_agent_buffer_dropped_samples_total",
       "giamsat_agent_clock_offset_seconds",
       "giamsat_agent_connected",
+      "giamsat_agent_info",
       "giamsat_agent_last_seen_timestamp_seconds",
       "giamsat_agent_refused_samples_total",
       "giamsat_agent_refused_samples_total",

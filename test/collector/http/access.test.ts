@@ -12,7 +12,7 @@ let collector: TestCollector;
 const browsers = new Map<string, Browser>();
 
 /** One concrete request per route, about unit-b where the route names a unit. */
-const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
+const REQUESTS: Record<RouteName, { method: "GET" | "POST" | "PUT"; path: string }> = {
   healthz: { method: "GET", path: "/healthz" },
   metrics: { method: "GET", path: "/metrics" },
   loginPage: { method: "GET", path: "/login" },
@@ -33,6 +33,11 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
   apiMaintenanceCreate: { method: "POST", path: "/api/v1/maintenance" },
   apiMaintenanceEnd: { method: "POST", path: "/api/v1/maintenance/999999/end" },
   signoff: { method: "POST", path: "/units/unit-b/signoff" },
+  apiFleet: { method: "GET", path: "/api/v1/fleet" },
+  fleetPage: { method: "GET", path: "/fleet" },
+  apiCentralChecks: { method: "GET", path: "/api/v1/units/unit-b/central-checks" },
+  apiCentralChecksUpdate: { method: "PUT", path: "/api/v1/units/unit-b/central-checks" },
+  centralChecksForm: { method: "POST", path: "/units/unit-b/central-checks" },
   agentEnroll: { method: "POST", path: "/agent/enroll" },
   enrollmentCodes: { method: "GET", path: "/units/unit-b/enrollment-codes" },
   enrollmentCodeCreate: { method: "POST", path: "/units/unit-b/enrollment-codes" },
@@ -45,6 +50,8 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
  */
 const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
   city: {
+    apiFleet: 200,
+    fleetPage: 200,
     enrollmentCodes: 403,
     enrollmentCodeCreate: 403,
     enrollmentCodeRevoke: 403,
@@ -62,8 +69,13 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenance: 200,
     apiMaintenanceCreate: 403,
     apiMaintenanceEnd: 403,
+    apiCentralChecks: 403,
+    apiCentralChecksUpdate: 403,
+    centralChecksForm: 403,
   },
   unit: {
+    apiFleet: 200,
+    fleetPage: 200,
     enrollmentCodes: 403,
     enrollmentCodeCreate: 403,
     enrollmentCodeRevoke: 403,
@@ -81,8 +93,13 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenance: 403,
     apiMaintenanceCreate: 403,
     apiMaintenanceEnd: 404,
+    apiCentralChecks: 403,
+    apiCentralChecksUpdate: 403,
+    centralChecksForm: 403,
   },
   operator: {
+    apiFleet: 200,
+    fleetPage: 200,
     enrollmentCodes: 200,
     enrollmentCodeCreate: 200,
     enrollmentCodeRevoke: 303,
@@ -100,8 +117,13 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenance: 200,
     apiMaintenanceCreate: 201,
     apiMaintenanceEnd: 404,
+    apiCentralChecks: 200,
+    apiCentralChecksUpdate: 200,
+    centralChecksForm: 303,
   },
   admin: {
+    apiFleet: 200,
+    fleetPage: 200,
     enrollmentCodes: 200,
     enrollmentCodeCreate: 200,
     enrollmentCodeRevoke: 303,
@@ -119,6 +141,9 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenance: 200,
     apiMaintenanceCreate: 201,
     apiMaintenanceEnd: 404,
+    apiCentralChecks: 200,
+    apiCentralChecksUpdate: 200,
+    centralChecksForm: 303,
   },
 };
 
@@ -147,6 +172,7 @@ const SIGNOFF = {
 const FORMS: Partial<Record<RouteName, Record<string, string>>> = {
   signoff: SIGNOFF,
   enrollmentCodeCreate: { uses: "2", days: "7" },
+  centralChecksForm: { checks: "[]" },
 };
 
 /** A window for unit-b an hour from now: created by those who may plan its maintenance. */
@@ -162,6 +188,12 @@ async function send(browser: Browser, route: RouteName, csrf?: string) {
   if (method === "GET") return browser.get(path);
   if (route === "apiMaintenanceCreate") return browser.postJson(path, WINDOW(), csrf);
   if (route === "apiMaintenanceEnd") return browser.postJson(path, undefined, csrf);
+  if (route === "apiCentralChecksUpdate") {
+    return browser.request("PUT", path, JSON.stringify({ checks: [] }), {
+      "Content-Type": "application/json",
+      ...(csrf ? { "X-CSRF-Token": csrf } : {}),
+    });
+  }
   const form = FORMS[route] ?? {};
   return browser.post(path, csrf ? { ...form, _csrf: csrf } : form);
 }

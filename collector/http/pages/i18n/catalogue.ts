@@ -8,6 +8,7 @@ import type { ConditionLevel } from "../../../inspection/condition.js";
 import type { Finding } from "../../../inspection/findings.js";
 import type { SignoffProblem } from "../../../inspection/signoffs.js";
 import type { TimelineState } from "../../../inspection/timeline.js";
+import type { CentralWords, FleetWords } from "./fleet-words.js";
 
 /** A category's or check's status as leaders read it; no checks is not the same as no data. */
 export type Status = "ok" | "degraded" | "down" | "no_data" | "no_checks";
@@ -249,6 +250,8 @@ export interface Catalogue {
   };
   findings: Record<FindingCode, FindingText>;
   /** The unit page's list of notifications sent about the unit. */
+  fleet: FleetWords;
+  central: CentralWords;
   maintenance: {
     heading: string;
     none: string;

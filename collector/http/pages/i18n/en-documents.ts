@@ -218,6 +218,7 @@ export const enDocuments: DocumentStrings = {
       notify: "Notification sent",
       "notify.test": "Test notification sent",
       "maintenance.create": "Planned maintenance",
+      "central.update": "Central checks changed",
       "maintenance.end": "Ended planned maintenance early",
     },
   },

@@ -2,6 +2,7 @@
 // sign-off, findings, exports, errors and audit in en-documents.ts.
 import type { Catalogue } from "./catalogue.js";
 import { enDocuments } from "./en-documents.js";
+import { enFleet } from "./fleet-words.js";
 
 const MONTHS = [
   "January",
@@ -214,6 +215,14 @@ export const en: Catalogue = {
     added: (what) => `installed ${what}`,
     removed: (what) => `removed ${what}`,
     more: (n) => `and ${n} other change(s)`,
+  },
+  fleet: enFleet,
+  central: {
+    heading: "Central checks",
+    intro:
+      "Checks every agent of the unit runs, sent by the collector (YAML or JSON, as in agent.yaml). Secrets read (hidden); leave them so to keep them.",
+    fromConfig: "From collector.yaml (changed there):",
+    save: "Save and send to the agents",
   },
   maintenance: {
     heading: "Planned maintenance",

@@ -219,6 +219,7 @@ export const viDocuments: DocumentStrings = {
       notify: "Gửi thông báo",
       "notify.test": "Gửi thông báo thử",
       "maintenance.create": "Khai báo bảo trì theo kế hoạch",
+      "central.update": "Sửa cấu hình kiểm tra tập trung",
       "maintenance.end": "Kết thúc sớm bảo trì theo kế hoạch",
     },
   },

@@ -1,6 +1,7 @@
 // Vietnamese strings, the default language of the pages: the frame, the overview and the unit
 // page here; the report, sign-off, findings, exports, errors and audit in vi-documents.ts.
 import type { Catalogue } from "./catalogue.js";
+import { viFleet } from "./fleet-words.js";
 import { viDocuments } from "./vi-documents.js";
 
 const ROMAN = ["I", "II", "III", "IV"];
@@ -206,6 +207,14 @@ export const vi: Catalogue = {
     added: (what) => `cài thêm ${what}`,
     removed: (what) => `gỡ bỏ ${what}`,
     more: (n) => `và ${n} thay đổi khác`,
+  },
+  fleet: viFleet,
+  central: {
+    heading: "Kiểm tra tập trung",
+    intro:
+      "Các nội dung kiểm tra mọi máy giám sát của đơn vị đều chạy, do bộ thu gửi xuống (YAML hoặc JSON, như trong agent.yaml). Thông tin bí mật hiện là (hidden); để nguyên thì giữ nguyên giá trị.",
+    fromConfig: "Từ collector.yaml (sửa tại tệp đó):",
+    save: "Lưu và gửi xuống máy giám sát",
   },
   maintenance: {
     heading: "Bảo trì theo kế hoạch",

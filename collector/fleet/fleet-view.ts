@@ -1,0 +1,134 @@
+// The fleet view: every agent with its unit, host, versions, uptime, when it was last heard, its
+// clock offset, where its checks come from and what it did with the central ones; agents older than
+// the collector, silent, or that refused their central checks are flagged.
+import type { Db } from "../db/database.js";
+import type { AgentConfigState } from "./config-desk.js";
+
+export const FLEET_FLAGS = ["older", "silent", "refused", "disconnected"] as const;
+export type FleetFlag = (typeof FLEET_FLAGS)[number];
+
+export interface FleetAgent {
+  unit: string;
+  agent: string;
+  hostname: string | null;
+  os: string | null;
+  version: string | null;
+  node: string | null;
+  /** Seconds since the agent process started, as of its last hello; null before one. */
+  uptimeSeconds: number | null;
+  lastSeen: number | null;
+  connected: boolean;
+  /** Agent clock minus collector clock, from its last batch. */
+  clockOffsetSeconds: number | null;
+  /** Samples its buffer dropped (full, refused, corrupt) and checks' runs that failed with an error, as it last counted them. */
+  droppedSamples: number;
+  checkErrors: number;
+  /** Whether it takes central checks (its hello said so), and their state. */
+  central: {
+    supported: boolean;
+    checks: number;
+    hash: string;
+    state: AgentConfigState["state"] | "none";
+    appliedHash: string | null;
+    errors: string[];
+  };
+  flags: FleetFlag[];
+}
+
+interface Row {
+  id: number;
+  unit: string;
+  agent: string;
+  hostname: string | null;
+  os: string | null;
+  version: string | null;
+  last_seen: number | null;
+  clock_offset_ms: number | null;
+  facts: string | null;
+  hash: string | null;
+  state: AgentConfigState["state"] | null;
+  applied_hash: string | null;
+  errors: string | null;
+}
+
+/** Dotted numbers compared part by part: "0.10.0" is newer than "0.9.3". */
+export function olderVersion(version: string, than: string): boolean {
+  const parts = (v: string) => v.split(/[.+-]/).map((p) => Number.parseInt(p, 10));
+  const a = parts(version);
+  const b = parts(than);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (Number.isNaN(x) || Number.isNaN(y)) return false;
+    if (x !== y) return x < y;
+  }
+  return false;
+}
+
+export interface FleetOptions {
+  now: number;
+  collectorVersion: string;
+  /** Nothing heard for this long: silent (collector.yaml incidents.silentAfter). */
+  silentAfterMs: number;
+  isConnected(agentId: number): boolean;
+  /** A unit user's unit: only its agents. */
+  unit?: string | undefined;
+  /** The agent's own counters as last received: drops and checks' internal errors. */
+  droppedOf(agentId: number): number;
+  checkErrorsOf(agentId: number): number;
+  /** The number of central checks of a unit and the hash its agents should run. */
+  centralOf(unit: string): { hash: string; checks: number };
+}
+
+export function fleetView(db: Db, options: FleetOptions): FleetAgent[] {
+  const rows = db
+    .prepare(
+      `SELECT a.id, a.unit_id AS unit, a.name AS agent, a.hostname, a.os, a.agent_version AS version,
+              a.last_seen, a.clock_offset_ms, a.facts, c.hash, c.state, c.applied_hash, c.errors
+       FROM agents a LEFT JOIN agent_config c ON c.agent_id = a.id
+       WHERE a.revoked_at IS NULL AND (? IS NULL OR a.unit_id = ?)
+       ORDER BY a.unit_id, a.name`,
+    )
+    .all(options.unit ?? null, options.unit ?? null) as Row[];
+  return rows.map((row) => {
+    const facts = row.facts
+      ? (JSON.parse(row.facts) as { node?: string; startedAt?: number; features?: string[] })
+      : {};
+    const supported = (facts.features ?? []).length > 0;
+    const wanted = options.centralOf(row.unit);
+    const connected = options.isConnected(row.id);
+    const flags: FleetFlag[] = [];
+    if (row.version && olderVersion(row.version, options.collectorVersion)) flags.push("older");
+    if (row.last_seen === null || options.now - row.last_seen > options.silentAfterMs) {
+      flags.push("silent");
+    }
+    if (row.state === "refused") flags.push("refused");
+    if (!connected) flags.push("disconnected");
+    return {
+      unit: row.unit,
+      agent: row.agent,
+      hostname: row.hostname,
+      os: row.os,
+      version: row.version,
+      node: facts.node ?? null,
+      uptimeSeconds:
+        facts.startedAt === undefined || row.last_seen === null
+          ? null
+          : Math.max(0, Math.round((row.last_seen - facts.startedAt) / 1000)),
+      lastSeen: row.last_seen,
+      connected,
+      clockOffsetSeconds: row.clock_offset_ms === null ? null : row.clock_offset_ms / 1000,
+      droppedSamples: options.droppedOf(row.id),
+      checkErrors: options.checkErrorsOf(row.id),
+      central: {
+        supported,
+        checks: wanted.checks,
+        hash: wanted.hash,
+        state: row.state ?? "none",
+        appliedHash: row.applied_hash,
+        errors: row.errors ? (JSON.parse(row.errors) as string[]) : [],
+      },
+      flags,
+    };
+  });
+}

@@ -1,0 +1,119 @@
+// GET and PUT /api/v1/units/:id/central-checks, and the unit page's form that posts the same as
+// YAML or JSON: a unit's own users for their unit, operators and admins for any (auth/roles.ts,
+// action central). Secrets are never sent back (shared/config/central-checks.ts, redactCheck);
+// every change is audited in the transaction that makes it and reaches the unit's agents at once.
+import { z } from "zod";
+import {
+  centralChecksHash,
+  centralChecksSchema,
+  redactCheck,
+  restoreSecrets,
+} from "../../../shared/config/central-checks.js";
+import { parseYaml } from "../../../shared/config/load.js";
+import { errorMessage, HttpError } from "../../../shared/errors.js";
+import { formatIssues, type PathNamer } from "../../../shared/issues.js";
+import { CHECK_NAME } from "../../../shared/protocol.js";
+import { recordAudit } from "../../auth/audit.js";
+import type { User } from "../../auth/roles.js";
+import type { Db } from "../../db/database.js";
+import {
+  type CentralSource,
+  listCentralChecks,
+  replaceApiChecks,
+} from "../../fleet/central-checks.js";
+
+export interface CentralChecksView {
+  unit: string;
+  /** Names the whole set the unit's agents are sent (the fleet view shows it per agent). */
+  hash: string;
+  checks: {
+    source: CentralSource;
+    check: Record<string, unknown>;
+    updatedAt: number;
+    updatedBy: string;
+  }[];
+}
+
+const bodySchema = z.strictObject({ checks: z.array(z.unknown()) });
+
+export class CentralCheckActions {
+  constructor(
+    private readonly db: Db,
+    /** Sends the unit's checks to its connected agents. */
+    private readonly push: (unit: string) => void,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  view(unit: string): CentralChecksView {
+    this.#known(unit);
+    const stored = listCentralChecks(this.db, unit);
+    return {
+      unit,
+      hash: centralChecksHash(stored.map((s) => s.check)),
+      checks: stored.map((s) => ({ ...s, check: redactCheck(s.check) })),
+    };
+  }
+
+  /** The checks of the web and the API for `unit` become `body.checks`; collector.yaml's stay. */
+  update(user: User, unit: string, body: unknown): CentralChecksView {
+    this.#known(unit);
+    const shape = bodySchema.safeParse(body ?? {});
+    if (!shape.success) {
+      throw new HttpError(400, formatIssues("body", shape.error.issues).replace(/^body: /, ""));
+    }
+    const sent = shape.data.checks;
+    const parsed = centralChecksSchema.safeParse(sent, { reportInput: true });
+    if (!parsed.success) {
+      // "checks[1] (portal).url: ...", one line a problem, as agent.yaml's errors read.
+      const issues = parsed.error.issues.map((i) => ({ ...i, path: ["checks", ...i.path] }));
+      const named: PathNamer = (path) => {
+        const name = (sent[Number(path[1])] as { name?: unknown } | null)?.name;
+        return path.length === 2 && typeof name === "string" && CHECK_NAME.test(name)
+          ? name
+          : undefined;
+      };
+      const lines = formatIssues("", issues, named).split("\n");
+      throw new HttpError(400, lines.map((line) => line.replace(/^: /, "")).join("\n"));
+    }
+    const before = new Map(
+      listCentralChecks(this.db, unit).map((s) => [s.check.name, s.check] as const),
+    );
+    const checks = parsed.data.map((check) => restoreSecrets(check, before.get(check.name)));
+    const valid = centralChecksSchema.parse(checks);
+    const now = this.clock();
+    this.db.transaction(() => {
+      replaceApiChecks(this.db, unit, valid, user.name, now);
+      recordAudit(
+        this.db,
+        {
+          actor: user.name,
+          action: "central.update",
+          unit,
+          target: "central checks",
+          // Names and kinds only: a check's fields may hold secrets.
+          detail: { checks: valid.map((check) => `${check.name} (${check.kind})`) },
+        },
+        now,
+      );
+    })();
+    this.push(unit);
+    return this.view(unit);
+  }
+
+  /** The form's text: YAML or JSON, a list of checks or `{checks: [...]}`. */
+  updateFromText(user: User, unit: string, text: string): CentralChecksView {
+    let data: unknown;
+    try {
+      data = text.trim() === "" ? [] : parseYaml("checks", text);
+    } catch (error) {
+      throw new HttpError(400, errorMessage(error));
+    }
+    return this.update(user, unit, Array.isArray(data) ? { checks: data } : data);
+  }
+
+  #known(unit: string): void {
+    if (!this.db.prepare("SELECT 1 FROM units WHERE id = ?").get(unit)) {
+      throw new HttpError(404, `no unit "${unit}"`);
+    }
+  }
+}
