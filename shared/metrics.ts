@@ -1,12 +1,10 @@
 // The one table of metric names: what agents may send, with the labels each metric takes, and what
-// the collector exposes itself. Ingest takes from agents only what this table declares (a probe
-// that needs a new label declares it here). Names follow
-// https://prometheus.io/docs/practices/naming/ (base units, _total on counters).
+// the collector exposes itself. Ingest takes from agents only what this table declares (a probe that
+// needs a new label declares it here). Names: prometheus.io/docs/practices/naming (base units).
 import { DEPENDENCY_METRICS } from "./dependency-metrics.js";
 import { FLEET_METRICS } from "./fleet-metrics.js";
 
 export type MetricType = "gauge" | "counter";
-
 export interface MetricDef {
   readonly name: string;
   readonly type: MetricType;

@@ -3,6 +3,7 @@
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
 import { MIGRATION_8 } from "./migration-8.js";
+import { MIGRATION_10 } from "./migration-10.js";
 import { MIGRATION_11 } from "./migration-11.js";
 import { migration12 } from "./migration-12.js";
 import { MIGRATION_FLEET } from "./migration-13.js";
@@ -324,24 +325,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   ALTER TABLE users ADD COLUMN leader INTEGER NOT NULL DEFAULT 0 CHECK (leader IN (0, 1));
   ALTER TABLE signoffs ADD COLUMN inspector_title TEXT;
   `,
-  // 10: enrollment codes a unit hands to its agents' installers. Only a hash of a code is kept; the
-  // selector (its public part) finds the row, so a code is compared with one hash, in constant time.
-  `
-  CREATE TABLE enrollment_codes (
-    id INTEGER PRIMARY KEY,
-    selector TEXT NOT NULL UNIQUE,
-    hash BLOB NOT NULL,
-    unit_id TEXT NOT NULL REFERENCES units(id),
-    max_uses INTEGER NOT NULL,
-    uses INTEGER NOT NULL DEFAULT 0,
-    created_at INTEGER NOT NULL,
-    created_by TEXT NOT NULL,
-    expires_at INTEGER NOT NULL,
-    revoked_at INTEGER,
-    revoked_by TEXT
-  );
-  CREATE INDEX enrollment_codes_unit ON enrollment_codes(unit_id, created_at);
-  `,
+  // 10: enrollment codes (migration-10.ts).
+  MIGRATION_10,
   // 11: planned maintenance windows and planned incidents (migration-11.ts).
   MIGRATION_11,
   // 12: rollups and whole days of raw samples in compressed chunks (migration-12.ts).
