@@ -25,6 +25,8 @@ export interface Say {
   duration(ms: number): string;
   date(ms: number): string;
   number(value: number): string;
+  /** A category's name in words, from its code. */
+  category(code: string): string;
 }
 
 /** The inspection summary's findings said as a sentence. */
@@ -282,6 +284,10 @@ export interface Catalogue {
     findings: string;
     all: string;
     planned: string;
+    /** A category's time unreachable because a check it depends on was down. */
+    unreachable: string;
+    /** The time checks depending on the category's were unreachable because of them. */
+    causedUnreachable: string;
   };
   errors: {
     titles: Record<400 | 403 | 404 | 405 | 429 | 500 | 503, string>;
