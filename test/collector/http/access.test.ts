@@ -33,6 +33,8 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
   apiMaintenanceCreate: { method: "POST", path: "/api/v1/maintenance" },
   apiMaintenanceEnd: { method: "POST", path: "/api/v1/maintenance/999999/end" },
   signoff: { method: "POST", path: "/units/unit-b/signoff" },
+  maintenanceCreate: { method: "POST", path: "/units/unit-b/maintenance" },
+  maintenanceEnd: { method: "POST", path: "/units/unit-b/maintenance/999999/end" },
   agentEnroll: { method: "POST", path: "/agent/enroll" },
   enrollmentCodes: { method: "GET", path: "/units/unit-b/enrollment-codes" },
   enrollmentCodeCreate: { method: "POST", path: "/units/unit-b/enrollment-codes" },
@@ -62,6 +64,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenance: 200,
     apiMaintenanceCreate: 403,
     apiMaintenanceEnd: 403,
+    maintenanceCreate: 403,
+    maintenanceEnd: 403,
   },
   unit: {
     enrollmentCodes: 403,
@@ -81,6 +85,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenance: 403,
     apiMaintenanceCreate: 403,
     apiMaintenanceEnd: 404,
+    maintenanceCreate: 403,
+    maintenanceEnd: 403,
   },
   operator: {
     enrollmentCodes: 200,
@@ -100,6 +106,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenance: 200,
     apiMaintenanceCreate: 201,
     apiMaintenanceEnd: 404,
+    maintenanceCreate: 303,
+    maintenanceEnd: 404,
   },
   admin: {
     enrollmentCodes: 200,
@@ -119,6 +127,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenance: 200,
     apiMaintenanceCreate: 201,
     apiMaintenanceEnd: 404,
+    maintenanceCreate: 303,
+    maintenanceEnd: 404,
   },
 };
 
@@ -147,7 +157,19 @@ const SIGNOFF = {
 const FORMS: Partial<Record<RouteName, Record<string, string>>> = {
   signoff: SIGNOFF,
   enrollmentCodeCreate: { uses: "2", days: "7" },
+  // The form's fields: a one-off window an hour from now, as a browser writes Vietnam time.
+  maintenanceCreate: {
+    reason: "Nâng cấp máy chủ",
+    every: "once",
+    from: vietnamLocal(Date.now() + 3_600_000),
+    to: vietnamLocal(Date.now() + 7_200_000),
+  },
 };
+
+/** A time as a datetime-local field holds it, in Vietnam time: 2026-12-12T22:00. */
+function vietnamLocal(ms: number): string {
+  return new Date(ms + 7 * 3_600_000).toISOString().slice(0, 16);
+}
 
 /** A window for unit-b an hour from now: created by those who may plan its maintenance. */
 const WINDOW = () => ({

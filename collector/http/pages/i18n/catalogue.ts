@@ -8,6 +8,7 @@ import type { ConditionLevel } from "../../../inspection/condition.js";
 import type { Finding } from "../../../inspection/findings.js";
 import type { SignoffProblem } from "../../../inspection/signoffs.js";
 import type { TimelineState } from "../../../inspection/timeline.js";
+import type { MaintenanceFormWords } from "./maintenance-words.js";
 
 /** A category's or check's status as leaders read it; no checks is not the same as no data. */
 export type Status = "ok" | "degraded" | "down" | "no_data" | "no_checks";
@@ -260,6 +261,7 @@ export interface Catalogue {
     every: Record<"once" | "daily" | "weekly" | "monthly", string>;
     by: (who: string) => string;
   };
+  maintenanceForm: MaintenanceFormWords;
   notifications: {
     heading: string;
     none: string;

@@ -2,6 +2,7 @@
 // sign-off, findings, exports, errors and audit in en-documents.ts.
 import type { Catalogue } from "./catalogue.js";
 import { enDocuments } from "./en-documents.js";
+import { enMaintenanceForm } from "./maintenance-words.js";
 
 const MONTHS = [
   "January",
@@ -264,5 +265,6 @@ export const en: Catalogue = {
     none: "No enrollment code has been made for this unit.",
     link: "Enrollment codes",
   },
+  maintenanceForm: enMaintenanceForm,
   ...enDocuments,
 };

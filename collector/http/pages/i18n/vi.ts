@@ -1,6 +1,7 @@
 // Vietnamese strings, the default language of the pages: the frame, the overview and the unit
 // page here; the report, sign-off, findings, exports, errors and audit in vi-documents.ts.
 import type { Catalogue } from "./catalogue.js";
+import { viMaintenanceForm } from "./maintenance-words.js";
 import { viDocuments } from "./vi-documents.js";
 
 const ROMAN = ["I", "II", "III", "IV"];
@@ -255,5 +256,6 @@ export const vi: Catalogue = {
     none: "Đơn vị chưa có mã đăng ký nào.",
     link: "Mã đăng ký máy giám sát",
   },
+  maintenanceForm: viMaintenanceForm,
   ...viDocuments,
 };
