@@ -3,8 +3,11 @@
 // parent is back opens its own incident within one interval. The unit's root check is the default
 // parent of its remote checks, not of its LAN checks.
 import { afterEach, describe, expect, it } from "vitest";
+import { LOCAL_USER } from "../../../collector/auth/roles.js";
 import { findingsText } from "../../../collector/http/pages/city-report.js";
+import { html } from "../../../collector/http/pages/html.js";
 import { Formatter } from "../../../collector/http/pages/i18n/index.js";
+import { renderPages } from "../../../collector/http/pages/pages.js";
 import { summaryCsv } from "../../../collector/http/pages/summary-csv.js";
 import { inspectionReaders } from "../../../collector/inspection/readers.js";
 import { inspectionSummary } from "../../../collector/inspection/summary.js";
@@ -168,6 +171,31 @@ describe("a parent down", () => {
     expect(row("Specialised website")[unreachable]).toBe("8");
     expect(row("Specialised website")[column("Availability (%)")]).toBe("100.00");
     expect(row("Local area network")[caused]).toBe("16");
+    // The report the leader signs says it among its findings.
+    const pages = renderPages({ db: store.history.db, ctx: readers });
+    const report = pages.report({
+      url: new URL("http://collector/reports/so-tttt?period=2026-03"),
+      query: { period: "2026-03" },
+      params: { unit: "so-tttt" },
+      user: LOCAL_USER,
+      csrf: () => "",
+      header: html``,
+    });
+    expect(report.body).toContain(
+      "Website: Không truy cập được trong 8 phút do gateway (Mạng LAN) gặp sự cố",
+    );
+    // And the unit page, beside the portal's availability.
+    const page = pages.unitPage({
+      url: new URL("http://collector/units/so-tttt"),
+      query: {},
+      params: { id: "so-tttt" },
+      user: LOCAL_USER,
+      csrf: () => "",
+      header: html``,
+    }).body;
+    const portalRow = /<tr data-check="portal">.*?<\/tr>/s.exec(page)?.[0];
+    expect(portalRow).toContain("100");
+    expect(portalRow).toContain("không truy cập được 8 phút do hạng mục nó phụ thuộc gặp sự cố");
   });
 
   it("leaves a child still down once its parent is back to open its own incident within one interval", async () => {

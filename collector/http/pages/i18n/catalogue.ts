@@ -131,6 +131,8 @@ export interface Catalogue {
     duration: string;
     cause: string;
     causedByLink: string;
+    /** Beside a check's availability: the time left out of it, a parent's fault. */
+    unreachable: (duration: string) => string;
     equipment: string;
     devices: string;
     noIncidents: string;

@@ -174,6 +174,7 @@ export const en: Catalogue = {
     duration: "Duration",
     cause: "Cause",
     causedByLink: "caused by the data-center link",
+    unreachable: (d) => `unreachable ${d} because a check it depends on was down`,
     equipment: "Equipment",
     devices: "Network devices",
     noIncidents: "No incidents.",

@@ -166,6 +166,7 @@ export const vi: Catalogue = {
     duration: "Thời lượng",
     cause: "Nguyên nhân",
     causedByLink: "do mất kết nối với Trung tâm tích hợp dữ liệu",
+    unreachable: (d) => `không truy cập được ${d} do hạng mục nó phụ thuộc gặp sự cố`,
     equipment: "Trang thiết bị",
     devices: "Thiết bị mạng",
     noIncidents: "Không có sự cố.",
