@@ -5,9 +5,9 @@ import type { Category } from "../../../../shared/categories.js";
 import type { Reason } from "../../../../shared/protocol.js";
 import type { AuditAction } from "../../../auth/audit.js";
 import type { ConditionLevel } from "../../../inspection/condition.js";
-import type { Finding } from "../../../inspection/findings.js";
 import type { SignoffProblem } from "../../../inspection/signoffs.js";
 import type { TimelineState } from "../../../inspection/timeline.js";
+import type { FindingCode, FindingText } from "./finding-words.js";
 import type { MaintenanceFormWords } from "./maintenance-words.js";
 
 /** A category's or check's status as leaders read it; no checks is not the same as no data. */
@@ -19,24 +19,6 @@ export type Status = "ok" | "degraded" | "down" | "no_data" | "no_checks";
  */
 export const KINDS = ["host", "ping", "snmp", "http", "tls", "tcp", "dns", "process"] as const;
 export type Kind = (typeof KINDS)[number];
-
-/** The formatting a finding's sentence needs (index.ts, Formatter). */
-export interface Say {
-  percent(ratio: number): string;
-  duration(ms: number): string;
-  date(ms: number): string;
-  number(value: number): string;
-  /** A category's name in words, from its code. */
-  category(code: string): string;
-}
-
-/** The inspection summary's findings said as a sentence. */
-export type FindingCode = Finding["code"];
-export type FindingText = (
-  f: Say,
-  n: (key: string) => number,
-  text: (key: string) => string,
-) => string;
 
 /** What a unit's condition says, given the words it needs (pages/condition.ts fills them in). */
 export interface ConditionWords {
