@@ -227,6 +227,21 @@ export const ROUTES = {
     unit: "id",
     query: z.strictObject({ lang }),
   },
+  /** The unit page's maintenance forms, on the actions of the API's routes above. */
+  maintenanceCreate: {
+    method: "POST",
+    path: "/units/:id/maintenance",
+    access: "maintenance",
+    unit: "id",
+    query: z.strictObject({ lang }),
+  },
+  maintenanceEnd: {
+    method: "POST",
+    path: "/units/:id/maintenance/:window/end",
+    access: "maintenance",
+    unit: "id",
+    query: z.strictObject({ lang }),
+  },
   signoff: {
     method: "POST",
     path: "/units/:id/signoff",

@@ -136,6 +136,7 @@ export function createHandler(deps: HttpDeps) {
       ctx: deps.readers,
       log: deps.log,
       reports: deps.reports,
+      maintenance,
       header,
     }),
     ...enrollmentCodeHandlers({ db: deps.db, log: deps.log, secure: deps.secure, header }),

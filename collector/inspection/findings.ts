@@ -20,7 +20,8 @@ export interface Finding {
     | "available"
     | "open_incidents"
     | "incidents"
-    | "link_caused"
+    | "unreachable_because_of_parent"
+    | "caused_unreachable"
     | "certificate_expired"
     | "certificate_expiring"
     | "inventory_changed"
@@ -40,7 +41,12 @@ export interface CategoryFacts {
   downMs: number;
   /** Time at least one of the category's checks was down (a union, not a sum over checks). */
   disruptedMs: number;
-  linkMs: number;
+  /** Time its checks were down while a check they depend on was down: not in availability. */
+  unreachableMs: number;
+  /** Those parents, longest first. */
+  unreachableBecauseOf: readonly { check: string; title: string | null; category: string }[];
+  /** Time checks depending on the category's checks were unreachable because of them. */
+  causedUnreachableMs: number;
   incidents: { count: number; open: number; downtimeMs: number; longestMs: number };
   certificates: {
     check: string;
@@ -57,7 +63,8 @@ export function categoryFindings(facts: CategoryFacts): Finding[] {
   if (facts.checks === 0) return [{ code: "no_checks", severity: "problem", params: {} }];
   const out: Finding[] = [];
   if (facts.availability === null) {
-    out.push({ code: "no_data", severity: "problem", params: {} });
+    // Results came, but only while a parent was down: the finding below says so.
+    if (facts.unreachableMs === 0) out.push({ code: "no_data", severity: "problem", params: {} });
   } else {
     if (facts.availability < AVAILABILITY_TARGET) {
       out.push({
@@ -108,15 +115,25 @@ export function categoryFindings(facts: CategoryFacts): Finding[] {
       },
     });
   }
-  if (facts.downMs > 0 && facts.linkMs >= facts.downMs / 2) {
+  const parent = facts.unreachableBecauseOf[0];
+  if (facts.unreachableMs > 0) {
+    // Said on the signed report: the time left out of availability, and whose fault it was.
     out.push({
-      code: "link_caused",
-      severity: "info",
+      code: "unreachable_because_of_parent",
+      severity: "warning",
       params: {
-        linkMs: facts.linkMs,
-        downMs: facts.downMs,
-        share: round4(facts.linkMs / facts.downMs),
+        unreachableMs: facts.unreachableMs,
+        parent: parent ? (parent.title ?? parent.check) : "",
+        parentCategory: parent?.category ?? "",
+        others: Math.max(0, facts.unreachableBecauseOf.length - 1),
       },
+    });
+  }
+  if (facts.causedUnreachableMs > 0) {
+    out.push({
+      code: "caused_unreachable",
+      severity: "info",
+      params: { unreachableMs: facts.causedUnreachableMs },
     });
   }
   for (const cert of facts.certificates) {

@@ -4,18 +4,13 @@
 
 import { type Period, VIETNAM_TIME_ZONE } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
-import { METRICS } from "../../shared/metrics.js";
-import { DAY, HOUR, holdCap, type ScopeTimes } from "../tsdb/index.js";
+import { HOUR, holdCap, type ScopeTimes } from "../tsdb/index.js";
 import { UNIT_SCOPE } from "./availability.js";
 import { bufferLosses } from "./buffer-losses.js";
+import { type Certificate, certificatesOf } from "./certificates.js";
 import { disrupted, length, observedDown, type ResultSpans } from "./downtime.js";
 import { type Figures, figures } from "./figures.js";
-import {
-  type CategoryFacts,
-  CERTIFICATE_WARNING_DAYS,
-  categoryFindings,
-  type Finding,
-} from "./findings.js";
+import { type CategoryFacts, categoryFindings, type Finding } from "./findings.js";
 import type { Incident } from "./incident-list.js";
 import type { InventoryItem } from "./inventory.js";
 import type { InventoryDiff } from "./inventory-diff.js";
@@ -24,20 +19,11 @@ import type { AgentRecord, Readers } from "./readers.js";
 import { CheckTitles } from "./titles.js";
 import { findUnit, type UnitInfo, unitInfo } from "./unit-status.js";
 import { listUnits, type UnitRow } from "./units.js";
-
-export interface Certificate {
-  agent: string;
-  check: string;
-  title: string | null;
-  category: string;
-  /** notAfter, ms since the epoch. */
-  notAfter: number;
-  /** Whole days from the end of the period (or now) to notAfter; negative once expired. */
-  daysLeft: number;
-  state: "ok" | "expiring" | "expired";
-}
+import { type UnreachableCause, unreachableAttribution } from "./unreachable.js";
 
 /** An incident of the summary, with the part of it that counts as downtime in the period. */
+export type { Certificate } from "./certificates.js";
+
 export interface SummaryIncident extends Incident {
   /** The part in the period while its agent was reporting (a silence: all of it in the period). */
   downtimeMs: number;
@@ -65,6 +51,10 @@ export interface CategorySummary extends Figures {
    * union over its checks, so two checks down together count once (downMs sums them).
    */
   disruptedMs: number;
+  /** The checks this category's checks were unreachable because of (unreachableMs in all). */
+  unreachableBecauseOf: UnreachableCause[];
+  /** Time checks depending on this category's checks were unreachable because of them (a sum). */
+  causedUnreachableMs: number;
   incidents: {
     count: number;
     open: number;
@@ -214,24 +204,7 @@ function summaryOf(
     Object.assign(i, { downtimeMs: i.kind === "check" ? downtime(i) : clipped(i) }),
   );
 
-  const certificates: Certificate[] = [];
-  for (const series of ctx.history.catalog.unitMetric(id, METRICS.tlsExpiry.name)) {
-    // The certificate as last seen before the end of the period.
-    const last = ctx.history.samples.lastBefore(series.id, period.from, until)?.value;
-    if (last === undefined) continue;
-    const notAfter = last * 1000;
-    const daysLeft = Math.floor((notAfter - until) / DAY);
-    certificates.push({
-      agent: series.agent,
-      check: series.labels.check ?? "",
-      title: read.title(id, series.agent, series.labels.check ?? ""),
-      category: series.labels.category ?? "",
-      notAfter,
-      daysLeft,
-      state:
-        notAfter <= until ? "expired" : daysLeft < CERTIFICATE_WARNING_DAYS ? "expiring" : "ok",
-    });
-  }
+  const certificates = certificatesOf(ctx.history, id, period.from, until, read.title);
 
   const checks = ctx.history.catalog.unitChecks(id);
   const categoryOfCheck = new Map(checks.map((c) => [`${c.agent}\u0000${c.check}`, c.category]));
@@ -246,6 +219,11 @@ function summaryOf(
     changes: item.changes,
   }));
 
+  // Only a unit that had unreachable time needs its checks' own times read.
+  const attribution =
+    (times?.get(UNIT_SCOPE)?.link ?? 0) >= 1
+      ? unreachableAttribution(ctx, id, period.from, until, now, read.title)
+      : undefined;
   const categories = CATEGORIES.map((category): CategorySummary => {
     const own = listed.filter((i) => i.category === category && i.kind === "check");
     const durations = own.map((i) => i.downtimeMs);
@@ -259,7 +237,9 @@ function summaryOf(
       coverage: numbers.coverage,
       downMs: numbers.downMs,
       disruptedMs: disrupted(down, (i) => i.category === category),
-      linkMs: numbers.linkMs,
+      unreachableMs: numbers.unreachableMs,
+      unreachableBecauseOf: attribution?.causes.get(category) ?? [],
+      causedUnreachableMs: attribution?.caused.get(category) ?? 0,
       incidents: {
         count: own.length,
         open: own.filter((i) => i.end === null).length,
@@ -277,6 +257,8 @@ function summaryOf(
       checks: facts.checks,
       disruptedMs: facts.disruptedMs,
       ...numbers,
+      unreachableBecauseOf: attribution?.causes.get(category) ?? [],
+      causedUnreachableMs: facts.causedUnreachableMs,
       incidents: { ...facts.incidents, linkCaused: own.filter((i) => i.cause === "link").length },
       findings: categoryFindings(facts),
     };

@@ -6,7 +6,8 @@
 
 import type { Period } from "../../shared/api-query.js";
 import { CATEGORIES } from "../../shared/categories.js";
-import { type Interval, intersect, ratio, UNIT_SCOPE, union } from "./availability.js";
+import { type Interval, intersect, UNIT_SCOPE, union } from "./availability.js";
+import { figures } from "./figures.js";
 import { total } from "./maintenance-schedule.js";
 import { monthOf, shiftPeriod } from "./periods.js";
 import type { Readers } from "./readers.js";
@@ -100,7 +101,7 @@ export function monthlyAvailability(ctx: Readers, unit: string, count: number): 
       .scopeTimes([unit], period.from, until, now)
       .get(unit)
       ?.get(UNIT_SCOPE);
-    out.push({ period, availability: ratio(times?.up ?? 0, times?.observed ?? 0) });
+    out.push({ period, availability: figures(times, until - period.from).availability });
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // step (not per scrape), and giamsat_collector_rollup_lag_seconds.
 import type { Gauge } from "prom-client";
 import { CATEGORIES } from "../../shared/categories.js";
+import { figures } from "../inspection/figures.js";
 import type { History } from "../inspection/history.js";
 import { DAY, HOUR, type Job } from "../tsdb/index.js";
 
@@ -49,10 +50,11 @@ export class AvailabilityGauges implements Job {
     for (const [window, length] of Object.entries(AVAILABILITY_WINDOWS)) {
       const scopes = this.history.availability.scopeTimes([unit], now - length, now, now).get(unit);
       for (const category of CATEGORIES) {
-        const times = scopes?.get(category);
+        // As the pages and reports say it: unreachable time because of a parent left out.
+        const { availability } = figures(scopes?.get(category), length);
         const labels = { unit, category, window };
         // No series at all is better than a made-up value when nothing was observed.
-        if (times && times.observed > 0) this.availability.set(labels, times.up / times.observed);
+        if (availability !== null) this.availability.set(labels, availability);
         else this.availability.remove(labels);
       }
     }

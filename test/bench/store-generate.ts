@@ -10,6 +10,7 @@ import { quantize, scaleOf } from "../../collector/tsdb/precision.js";
 import { METRICS } from "../../shared/metrics.js";
 import type { Batch } from "../../shared/protocol.js";
 import { CHECKS, type City, INTERVAL } from "./store-data.js";
+import { DEPENDS_ON } from "./store-plans.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -50,6 +51,7 @@ export function generateCity(input: GenerateInput): string {
             up,
             ...(up ? {} : { reason: "timeout" as const, message: "no answer within 10000 ms" }),
             duration: runs.duration[i] as number,
+            ...(DEPENDS_ON[check.name] ? { dependsOn: DEPENDS_ON[check.name] } : {}),
           });
           if (check.name === "portal") {
             const labels = { check: check.name, category: check.category, kind: check.kind };

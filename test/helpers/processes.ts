@@ -45,12 +45,22 @@ export function startProgram(
   cli: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  options: { cwd?: string; nodeFlags?: string[]; withoutShebangFlags?: boolean } = {},
+  options: {
+    cwd?: string;
+    nodeFlags?: string[];
+    withoutShebangFlags?: boolean;
+    /** Runs it in a test's network namespace (`ip netns exec` execs, so the PID is the program's). */
+    netns?: { ip: string; name: string };
+  } = {},
 ): Program {
   // The agent runs as its command line (shebang) runs it, with its V8 flags, unless asked not to.
   const shebang = cli === AGENT_CLI && !options.withoutShebangFlags ? AGENT_NODE_FLAGS : [];
   const flags = [...shebang, ...(options.nodeFlags ?? [])];
-  const child = spawn(process.execPath, [...flags, cli, ...args], {
+  const argv = [...flags, cli, ...args];
+  const [command, commandArgs] = options.netns
+    ? [options.netns.ip, ["netns", "exec", options.netns.name, process.execPath, ...argv]]
+    : [process.execPath, argv];
+  const child = spawn(command, commandArgs, {
     env: { ...process.env, GIAMSAT_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     ...(options.cwd ? { cwd: options.cwd } : {}),

@@ -15,10 +15,13 @@ import {
 } from "../../inspection/signoffs.js";
 import { findUnit } from "../../inspection/unit-status.js";
 import { listUnits } from "../../inspection/units.js";
+import type { MaintenanceActions } from "../api/maintenance.js";
 import type { RequestContext } from "../request.js";
 import { redirect, send } from "../respond.js";
 import type { Html } from "./html.js";
 import { langOf } from "./i18n/index.js";
+import { chromeOf } from "./layout.js";
+import { maintenanceFormHandlers } from "./maintenance-form.js";
 import { type PageRequest, type Rendered, renderPages } from "./pages.js";
 
 export interface PageDeps {
@@ -26,12 +29,21 @@ export interface PageDeps {
   ctx: Readers;
   log: Logger;
   reports?: ReportsConfig | undefined;
+  /** Declaring and ending maintenance windows, shared with the JSON API. */
+  maintenance: MaintenanceActions;
   /** The site's navigation and who is logged in, with the log-out form. */
   header(ctx: RequestContext): Html;
 }
 
 /** The routes of the pages rendered here. */
-type PageRoute = "overview" | "unitPage" | "report" | "cityReport" | "signoff";
+type PageRoute =
+  | "overview"
+  | "unitPage"
+  | "report"
+  | "cityReport"
+  | "signoff"
+  | "maintenanceCreate"
+  | "maintenanceEnd";
 
 const TYPES = {
   html: "text/html; charset=utf-8",
@@ -64,6 +76,15 @@ export function pageHandlers(deps: PageDeps) {
     unitPage: serve(pages.unitPage),
     report: serve(pages.report),
     cityReport: serve(pages.cityReport),
+    ...maintenanceFormHandlers({
+      actions: deps.maintenance,
+      maintenance: deps.ctx.history.maintenance,
+      chrome: (request) => chromeOf(request.url, deps.header(request)),
+      unitPageWith: (request, state) => {
+        const page = { ...asPage(request), params: { id: request.route.params.id } };
+        reply(request, 400, pages.unitPageWith(page, undefined, state));
+      },
+    }),
 
     signoff(request: RequestContext<"signoff">) {
       const { id } = request.route.params;

@@ -4,7 +4,12 @@ import type { MaintenanceWindowView } from "../../inspection/maintenance-list.js
 import { type Html, html } from "./html.js";
 import type { Formatter } from "./i18n/index.js";
 
-export function maintenanceList(f: Formatter, windows: readonly MaintenanceWindowView[]): Html {
+export function maintenanceList(
+  f: Formatter,
+  windows: readonly MaintenanceWindowView[],
+  /** What follows each window: the button that ends it, for those who may. */
+  after: (window: MaintenanceWindowView) => Html | "" = () => "",
+): Html {
   const { t } = f;
   if (windows.length === 0) return html`<p class="muted">${t.maintenance.none}</p>`;
   const items = windows.map((w) => {
@@ -16,7 +21,7 @@ export function maintenanceList(f: Formatter, windows: readonly MaintenanceWindo
     const within = [...(w.agents ?? []), ...(w.categories ?? []), ...(w.checks ?? [])];
     const scope = within.length ? html` (${within.join(", ")})` : "";
     const every = t.maintenance.every[w.every as "once"] ?? w.every;
-    return html`<li data-window="${w.id}">${w.reason}${scope}: ${when} · ${every} · ${t.maintenance.by(w.createdBy)}</li>`;
+    return html`<li data-window="${w.id}">${w.reason}${scope}: ${when} · ${every} · ${t.maintenance.by(w.createdBy)}${after(w)}</li>`;
   });
   return html`<ul id="maintenance-windows">${items}</ul>`;
 }

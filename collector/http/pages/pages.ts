@@ -33,6 +33,7 @@ import { badRequest } from "../query.js";
 import { cityDocuments } from "./city-report.js";
 import { type Html, html } from "./html.js";
 import { type Chrome, chromeOf, link } from "./layout.js";
+import type { MaintenanceFormState } from "./maintenance-form.js";
 import { renderOverview } from "./overview.js";
 import { unitDocument } from "./report.js";
 import { renderReportPage } from "./report-page.js";
@@ -106,7 +107,11 @@ export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfi
   const scopeOf = (user: User) => (user.role === "unit" ? (user.unit ?? "") : undefined);
   const sent = new MessageStore(db);
 
-  const unitPage = (request: PageRequest, attempt?: SignoffAttempt): Rendered => {
+  const unitPage = (
+    request: PageRequest,
+    attempt?: SignoffAttempt,
+    maintenanceAttempt?: Omit<MaintenanceFormState, "csrf">,
+  ): Rendered => {
     const id = request.params.id as string;
     const now = ctx.now();
     const window = windowOf(request, now);
@@ -169,6 +174,9 @@ export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfi
         : undefined,
       saved,
       enrollmentCodes: can(request.user, "enroll", id),
+      maintenanceForm: can(request.user, "maintenance", id)
+        ? { csrf: request.csrf(), ...maintenanceAttempt }
+        : undefined,
     });
     return { type: "html", body };
   };

@@ -1,7 +1,8 @@
 // The inspection summaries as CSV (format=csv) for a leader's spreadsheet: per unit one row per
 // category and one for the whole unit, with the unit's name, the period and categories in words,
 // percentages and minutes written the reader's way (99,55 in Vietnamese, 99.55 in English), and
-// findings as sentences. UTF-8 with a byte-order mark, without which Excel shows Vietnamese as
+// findings as sentences; time unreachable because of a parent on the dependents' rows and the
+// parents' rows alike. UTF-8 with a byte-order mark, without which Excel shows Vietnamese as
 // mojibake; RFC 4180 otherwise (quoted where needed, CRLF lines). JSON stays in the API.
 import { CATEGORIES, type Category } from "../../../shared/categories.js";
 import type { InspectionSummary } from "../../inspection/summary.js";
@@ -26,6 +27,8 @@ export function summaryCsv(f: Formatter, summaries: readonly InspectionSummary[]
     csv.open,
     csv.findings,
     csv.planned,
+    csv.unreachable,
+    csv.causedUnreachable,
   ];
   const cell = (value: Cell) => {
     const text = value === null ? "" : String(value);
@@ -62,6 +65,8 @@ function unitRows(f: Formatter, s: InspectionSummary): Cell[][] {
       findingsText(f, s, category),
       // Planned maintenance is the unit's: on its own row.
       null,
+      minutes(c?.unreachableMs ?? 0),
+      minutes(c?.causedUnreachableMs ?? 0),
     ];
   });
   rows.push([
@@ -76,6 +81,8 @@ function unitRows(f: Formatter, s: InspectionSummary): Cell[][] {
     s.categories.reduce((n, c) => n + c.incidents.open, 0),
     findingsText(f, s),
     minutes(s.maintenance.plannedMs),
+    minutes(s.overall.unreachableMs),
+    minutes(s.categories.reduce((n, c) => n + c.causedUnreachableMs, 0)),
   ]);
   return rows;
 }

@@ -27,6 +27,11 @@ function checkRow(chrome: Chrome, c: CheckRow): Html {
   const { t } = f;
   const reason = c.state === "down" ? html`<div>${reasonText(f, c.reason)}</div>` : "";
   const raw = [c.agent, c.check, c.kind, c.message].filter(Boolean).join(" · ");
+  // Left out of the availability beside it: said, so the figure is not read as the whole story.
+  const unreachable =
+    c.unreachableMs >= 60_000
+      ? html`<div class="small muted">${t.unit.unreachable(f.duration(c.unreachableMs))}</div>`
+      : "";
   return html`<tr data-check="${c.check}">${[
     td(html`<strong>${checkName(c)}</strong>`, t.unit.check),
     td(kindName(t, c.kind), t.unit.kind),
@@ -34,7 +39,7 @@ function checkRow(chrome: Chrome, c: CheckRow): Html {
       html`${statusCell(chrome, checkStatus(c.state))}${reason}${technical(t, raw)}`,
       t.unit.state,
     ),
-    tdNum(f.percent(c.availability), t.unit.availability),
+    tdNum(html`${f.percent(c.availability)}${unreachable}`, t.unit.availability),
     tdNum(f.percent(c.coverage), t.unit.coverage),
   ]}</tr>`;
 }

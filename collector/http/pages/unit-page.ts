@@ -21,6 +21,7 @@ import { incidentTable, type Paging, pagingBar } from "./incidents.js";
 import { changeList, type InventoryEntry, inventoryTable } from "./inventory.js";
 import { type Chrome, layout, link } from "./layout.js";
 import { maintenanceList } from "./maintenance.js";
+import { endButton, type MaintenanceFormState, maintenanceForm } from "./maintenance-form.js";
 import { notificationTable } from "./notifications.js";
 import { periodWords, type SignoffFormState, signoffForm, signoffHistory } from "./signoff.js";
 import { categorySections, timelines } from "./unit-checks.js";
@@ -56,6 +57,8 @@ export interface UnitPageData {
   enrollmentCodes?: boolean;
   /** The user may change the unit's central checks: the form. */
   central?: CentralChecksForm | undefined;
+  /** Set when the user may declare and end the unit's maintenance windows: the forms. */
+  maintenanceForm?: MaintenanceFormState | undefined;
 }
 
 function person(p: Person | null): Html {
@@ -149,7 +152,8 @@ ${
 ${data.enrollmentCodes ? html`<p class="noprint"><a href="${link(chrome, `/units/${unit.id}/enrollment-codes`)}" id="codes-link">${t.codes.link}</a></p>` : ""}
 ${data.central ? centralChecksSection(chrome, unit.id, data.central) : ""}
 <h2 id="maintenance">${t.maintenance.heading}</h2>
-${maintenanceList(f, data.maintenance)}
+${maintenanceList(f, data.maintenance, (w) => (data.maintenanceForm ? endButton(chrome, unit.id, w, data.maintenanceForm.csrf) : ""))}
+${data.maintenanceForm ? maintenanceForm(chrome, unit.id, data.maintenanceForm) : ""}
 <h2 id="notifications">${t.notifications.heading}</h2>
 ${notificationTable(f, data.notifications)}
 <h2 id="signoffs">${t.signoff.heading}</h2>

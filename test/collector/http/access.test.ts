@@ -38,6 +38,8 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST" | "PUT"; path: string
   apiCentralChecks: { method: "GET", path: "/api/v1/units/unit-b/central-checks" },
   apiCentralChecksUpdate: { method: "PUT", path: "/api/v1/units/unit-b/central-checks" },
   centralChecksForm: { method: "POST", path: "/units/unit-b/central-checks" },
+  maintenanceCreate: { method: "POST", path: "/units/unit-b/maintenance" },
+  maintenanceEnd: { method: "POST", path: "/units/unit-b/maintenance/999999/end" },
   agentEnroll: { method: "POST", path: "/agent/enroll" },
   enrollmentCodes: { method: "GET", path: "/units/unit-b/enrollment-codes" },
   enrollmentCodeCreate: { method: "POST", path: "/units/unit-b/enrollment-codes" },
@@ -72,6 +74,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiCentralChecks: 403,
     apiCentralChecksUpdate: 403,
     centralChecksForm: 403,
+    maintenanceCreate: 403,
+    maintenanceEnd: 403,
   },
   unit: {
     apiFleet: 200,
@@ -96,6 +100,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiCentralChecks: 403,
     apiCentralChecksUpdate: 403,
     centralChecksForm: 403,
+    maintenanceCreate: 403,
+    maintenanceEnd: 403,
   },
   operator: {
     apiFleet: 200,
@@ -120,6 +126,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiCentralChecks: 200,
     apiCentralChecksUpdate: 200,
     centralChecksForm: 303,
+    maintenanceCreate: 303,
+    maintenanceEnd: 404,
   },
   admin: {
     apiFleet: 200,
@@ -144,6 +152,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiCentralChecks: 200,
     apiCentralChecksUpdate: 200,
     centralChecksForm: 303,
+    maintenanceCreate: 303,
+    maintenanceEnd: 404,
   },
 };
 
@@ -173,7 +183,19 @@ const FORMS: Partial<Record<RouteName, Record<string, string>>> = {
   signoff: SIGNOFF,
   enrollmentCodeCreate: { uses: "2", days: "7" },
   centralChecksForm: { checks: "[]" },
+  // The form's fields: a one-off window an hour from now, as a browser writes Vietnam time.
+  maintenanceCreate: {
+    reason: "Nâng cấp máy chủ",
+    every: "once",
+    from: vietnamLocal(Date.now() + 3_600_000),
+    to: vietnamLocal(Date.now() + 7_200_000),
+  },
 };
+
+/** A time as a datetime-local field holds it, in Vietnam time: 2026-12-12T22:00. */
+function vietnamLocal(ms: number): string {
+  return new Date(ms + 7 * 3_600_000).toISOString().slice(0, 16);
+}
 
 /** A window for unit-b an hour from now: created by those who may plan its maintenance. */
 const WINDOW = () => ({

@@ -3,8 +3,17 @@
 // parent is back opens its own incident within one interval. The unit's root check is the default
 // parent of its remote checks, not of its LAN checks.
 import { afterEach, describe, expect, it } from "vitest";
+import { LOCAL_USER } from "../../../collector/auth/roles.js";
+import { findingsText } from "../../../collector/http/pages/city-report.js";
+import { html } from "../../../collector/http/pages/html.js";
+import { Formatter } from "../../../collector/http/pages/i18n/index.js";
+import { renderPages } from "../../../collector/http/pages/pages.js";
+import { summaryCsv } from "../../../collector/http/pages/summary-csv.js";
 import { inspectionReaders } from "../../../collector/inspection/readers.js";
+import { inspectionSummary } from "../../../collector/inspection/summary.js";
 import { unitChecks } from "../../../collector/inspection/unit-status.js";
+import { type Period, parsePeriod } from "../../../shared/api-query.js";
+import { parseCsv } from "../../helpers/csv.js";
 import { type NotifyingStore, notifyingStore } from "../../helpers/notifications.js";
 import { schedule, type TestResult, vn } from "../../helpers/store.js";
 
@@ -96,9 +105,15 @@ describe("a parent down", () => {
     });
     const figures = unitChecks(readers, "so-tttt", { from: t0, to: t0 + 20 * MIN }).checks;
     const portal = figures.find((c) => c.check === "portal");
-    expect(portal?.downMs).toBe(8 * MIN);
+    // Left out of its availability as planned work is, not counted as its downtime.
+    expect(portal?.availability).toBe(1);
+    expect(portal?.downMs).toBe(0);
+    expect(portal?.unreachableMs).toBe(8 * MIN);
+    expect(portal?.observedMs).toBe(12 * MIN);
+    // The deprecated names of the link attribution say the same.
     expect(portal?.linkMs).toBe(8 * MIN);
     expect(portal?.availabilityExcludingLink).toBe(1);
+    expect(figures.find((c) => c.check === "gateway")?.downMs).toBe(8 * MIN);
     expect(figures.find((c) => c.check === "printer")?.availability).toBe(1);
 
     const messages = store.queued().map((m) => m.message);
@@ -109,6 +124,78 @@ describe("a parent down", () => {
       "mail",
       "portal",
     ]);
+  });
+
+  it("gives the leader's summary the dependents' time as unreachable because of the parent, counted against the parent's category", async () => {
+    store = notifyingStore(config());
+    const cut = (check: string, ts: number) =>
+      check !== "printer" && ts >= t0 + 2 * MIN && ts < t0 + 10 * MIN;
+    await run(store, CHECKS, 20, cut);
+    const readers = inspectionReaders({
+      history: store.history,
+      agents: { list: () => [] },
+      clock: () => t0 + 20 * MIN,
+    });
+    const summary = inspectionSummary(readers, "so-tttt", parsePeriod("2026-03") as Period);
+    const category = (name: string) => summary.categories.find((c) => c.category === name);
+    // The website and the application were down only while the gateway was: nothing of theirs.
+    expect(category("website")?.availability).toBe(1);
+    expect(category("website")?.unreachableMs).toBe(8 * MIN);
+    expect(category("website")?.unreachableBecauseOf).toEqual([
+      { agent: "pc-01", check: "gateway", title: null, category: "lan", ms: 8 * MIN },
+    ]);
+    // mail depends on egov: its time is egov's, an application.
+    expect(category("shared_software")?.unreachableBecauseOf.map((c) => c.check)).toEqual(["egov"]);
+    // The gateway's category carries the fault: its own 8 minutes down, and its dependents'.
+    expect(category("lan")?.downMs).toBe(8 * MIN);
+    expect(category("lan")?.availability).toBeLessThan(1);
+    expect(category("lan")?.causedUnreachableMs).toBe(16 * MIN);
+    expect(category("online_app")?.causedUnreachableMs).toBe(8 * MIN);
+    expect(summary.overall.unreachableMs).toBe(24 * MIN);
+
+    // What the leader reads, in both languages, and the CSV's columns.
+    const said = (lang: "vi" | "en") => findingsText(Formatter.of(lang), summary, "website");
+    expect(said("vi")).toContain(
+      "Không truy cập được trong 8 phút do gateway (Mạng LAN) gặp sự cố; thời gian này không tính vào tỷ lệ sẵn sàng",
+    );
+    expect(said("en")).toContain("Unreachable for 8 min because gateway (LAN) was down");
+    expect(findingsText(Formatter.of("vi"), summary, "lan")).toContain(
+      "làm các hạng mục phụ thuộc không truy cập được tổng cộng 16 phút",
+    );
+    const rows = parseCsv(summaryCsv(Formatter.of("en"), [summary]));
+    const header = rows[0] as string[];
+    const column = (name: string) => header.indexOf(name);
+    const row = (category: string) => rows.find((r) => r[2] === category) as string[];
+    const unreachable = column("Unreachable because another check was down (minutes)");
+    const caused = column("Made dependent checks unreachable (minutes)");
+    expect(row("Specialised website")[unreachable]).toBe("8");
+    expect(row("Specialised website")[column("Availability (%)")]).toBe("100.00");
+    expect(row("Local area network")[caused]).toBe("16");
+    // The report the leader signs says it among its findings.
+    const pages = renderPages({ db: store.history.db, ctx: readers });
+    const report = pages.report({
+      url: new URL("http://collector/reports/so-tttt?period=2026-03"),
+      query: { period: "2026-03" },
+      params: { unit: "so-tttt" },
+      user: LOCAL_USER,
+      csrf: () => "",
+      header: html``,
+    });
+    expect(report.body).toContain(
+      "Website: Không truy cập được trong 8 phút do gateway (Mạng LAN) gặp sự cố",
+    );
+    // And the unit page, beside the portal's availability.
+    const page = pages.unitPage({
+      url: new URL("http://collector/units/so-tttt"),
+      query: {},
+      params: { id: "so-tttt" },
+      user: LOCAL_USER,
+      csrf: () => "",
+      header: html``,
+    }).body;
+    const portalRow = /<tr data-check="portal">.*?<\/tr>/s.exec(page)?.[0];
+    expect(portalRow).toContain("100");
+    expect(portalRow).toContain("không truy cập được 8 phút do hạng mục nó phụ thuộc gặp sự cố");
   });
 
   it("leaves a child still down once its parent is back to open its own incident within one interval", async () => {

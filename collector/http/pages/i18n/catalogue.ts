@@ -5,10 +5,11 @@ import type { Category } from "../../../../shared/categories.js";
 import type { Reason } from "../../../../shared/protocol.js";
 import type { AuditAction } from "../../../auth/audit.js";
 import type { ConditionLevel } from "../../../inspection/condition.js";
-import type { Finding } from "../../../inspection/findings.js";
 import type { SignoffProblem } from "../../../inspection/signoffs.js";
 import type { TimelineState } from "../../../inspection/timeline.js";
+import type { FindingCode, FindingText } from "./finding-words.js";
 import type { CentralWords, FleetWords } from "./fleet-words.js";
+import type { MaintenanceFormWords } from "./maintenance-words.js";
 
 /** A category's or check's status as leaders read it; no checks is not the same as no data. */
 export type Status = "ok" | "degraded" | "down" | "no_data" | "no_checks";
@@ -19,22 +20,6 @@ export type Status = "ok" | "degraded" | "down" | "no_data" | "no_checks";
  */
 export const KINDS = ["host", "ping", "snmp", "http", "tls", "tcp", "dns", "process"] as const;
 export type Kind = (typeof KINDS)[number];
-
-/** The formatting a finding's sentence needs (index.ts, Formatter). */
-export interface Say {
-  percent(ratio: number): string;
-  duration(ms: number): string;
-  date(ms: number): string;
-  number(value: number): string;
-}
-
-/** The inspection summary's findings said as a sentence. */
-export type FindingCode = Finding["code"];
-export type FindingText = (
-  f: Say,
-  n: (key: string) => number,
-  text: (key: string) => string,
-) => string;
 
 /** What a unit's condition says, given the words it needs (pages/condition.ts fills them in). */
 export interface ConditionWords {
@@ -129,6 +114,8 @@ export interface Catalogue {
     duration: string;
     cause: string;
     causedByLink: string;
+    /** Beside a check's availability: the time left out of it, a parent's fault. */
+    unreachable: (duration: string) => string;
     equipment: string;
     devices: string;
     noIncidents: string;
@@ -261,6 +248,7 @@ export interface Catalogue {
     every: Record<"once" | "daily" | "weekly" | "monthly", string>;
     by: (who: string) => string;
   };
+  maintenanceForm: MaintenanceFormWords;
   notifications: {
     heading: string;
     none: string;
@@ -285,6 +273,10 @@ export interface Catalogue {
     findings: string;
     all: string;
     planned: string;
+    /** A category's time unreachable because a check it depends on was down. */
+    unreachable: string;
+    /** The time checks depending on the category's were unreachable because of them. */
+    causedUnreachable: string;
   };
   errors: {
     titles: Record<400 | 403 | 404 | 405 | 429 | 500 | 503, string>;

@@ -126,8 +126,15 @@ export const enDocuments: DocumentStrings = {
     incidents: (f, n) =>
       `${n("count")} incident(s); a check was down for ${f.duration(n("disruptedMs"))} in all, ` +
       `the longest incident ${f.duration(n("longestMs"))}.`,
-    link_caused: (f, n) =>
-      `${f.percent(n("share"))} of the downtime came while the data-center link was down.`,
+    unreachable_because_of_parent: (f, n, text) =>
+      `Unreachable for ${f.duration(n("unreachableMs"))} because ` +
+      `${text("parent") || "another check"}` +
+      `${text("parentCategory") ? ` (${f.category(text("parentCategory"))})` : ""} was down` +
+      `${n("others") > 0 ? ` (and ${n("others")} other check(s))` : ""}; ` +
+      "this time counts against the category at fault, not this category's availability.",
+    caused_unreachable: (f, n) =>
+      `Its failures made the checks depending on it unreachable for ` +
+      `${f.duration(n("unreachableMs"))} in all.`,
     certificate_expired: (f, n, text) =>
       `The certificate of ${text("title") || text("check")} expired on ${f.date(n("notAfter"))}.`,
     certificate_expiring: (f, n, text) =>
@@ -163,6 +170,8 @@ export const enDocuments: DocumentStrings = {
     findings: "Findings",
     all: "Whole unit",
     planned: "Planned maintenance (minutes)",
+    unreachable: "Unreachable because another check was down (minutes)",
+    causedUnreachable: "Made dependent checks unreachable (minutes)",
   },
   errors: {
     titles: {

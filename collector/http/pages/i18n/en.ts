@@ -3,6 +3,7 @@
 import type { Catalogue } from "./catalogue.js";
 import { enDocuments } from "./en-documents.js";
 import { enFleet } from "./fleet-words.js";
+import { enMaintenanceForm } from "./maintenance-words.js";
 
 const MONTHS = [
   "January",
@@ -174,6 +175,7 @@ export const en: Catalogue = {
     duration: "Duration",
     cause: "Cause",
     causedByLink: "caused by the data-center link",
+    unreachable: (d) => `unreachable ${d} because a check it depends on was down`,
     equipment: "Equipment",
     devices: "Network devices",
     noIncidents: "No incidents.",
@@ -273,5 +275,6 @@ export const en: Catalogue = {
     none: "No enrollment code has been made for this unit.",
     link: "Enrollment codes",
   },
+  maintenanceForm: enMaintenanceForm,
   ...enDocuments,
 };

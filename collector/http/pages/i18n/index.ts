@@ -122,6 +122,11 @@ export class Formatter {
     return this.#number.format(value);
   }
 
+  /** "lan" → "Mạng nội bộ" / its English name; a code no longer known as itself. */
+  category(code: string): string {
+    return (this.t.categories as Record<string, string>)[code] ?? code;
+  }
+
   /** 5400000 → "1 giờ 30 phút" / "1 h 30 min". */
   duration(ms: number): string {
     if (ms <= 0) return this.lang === "vi" ? "0 phút" : "0 min";

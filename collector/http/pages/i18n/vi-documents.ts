@@ -127,8 +127,15 @@ export const viDocuments: DocumentStrings = {
     incidents: (f, n) =>
       `${n("count")} sự cố; thời gian có hạng mục gián đoạn ${f.duration(n("disruptedMs"))}, ` +
       `sự cố dài nhất ${f.duration(n("longestMs"))}.`,
-    link_caused: (f, n) =>
-      `${f.percent(n("share"))} thời gian gián đoạn xảy ra khi mất kết nối với Trung tâm tích hợp dữ liệu.`,
+    unreachable_because_of_parent: (f, n, text) =>
+      `Không truy cập được trong ${f.duration(n("unreachableMs"))} do ` +
+      `${text("parent") || "hạng mục khác"}` +
+      `${text("parentCategory") ? ` (${f.category(text("parentCategory"))})` : ""} gặp sự cố` +
+      `${n("others") > 0 ? ` và ${n("others")} hạng mục khác` : ""}; ` +
+      "thời gian này không tính vào tỷ lệ sẵn sàng của nhóm này mà tính cho nhóm gây ra sự cố.",
+    caused_unreachable: (f, n) =>
+      `Sự cố của nhóm này làm các hạng mục phụ thuộc không truy cập được ` +
+      `tổng cộng ${f.duration(n("unreachableMs"))}.`,
     certificate_expired: (f, n, text) =>
       `Chứng thư số của ${text("title") || text("check")} đã hết hạn ngày ${f.date(n("notAfter"))}.`,
     certificate_expiring: (f, n, text) =>
@@ -164,6 +171,8 @@ export const viDocuments: DocumentStrings = {
     findings: "Nhận xét",
     all: "Toàn đơn vị",
     planned: "Bảo trì theo kế hoạch (phút)",
+    unreachable: "Không truy cập được do hạng mục khác gặp sự cố (phút)",
+    causedUnreachable: "Làm hạng mục phụ thuộc không truy cập được (phút)",
   },
   errors: {
     titles: {

@@ -2,6 +2,7 @@
 // page here; the report, sign-off, findings, exports, errors and audit in vi-documents.ts.
 import type { Catalogue } from "./catalogue.js";
 import { viFleet } from "./fleet-words.js";
+import { viMaintenanceForm } from "./maintenance-words.js";
 import { viDocuments } from "./vi-documents.js";
 
 const ROMAN = ["I", "II", "III", "IV"];
@@ -166,6 +167,7 @@ export const vi: Catalogue = {
     duration: "Thời lượng",
     cause: "Nguyên nhân",
     causedByLink: "do mất kết nối với Trung tâm tích hợp dữ liệu",
+    unreachable: (d) => `không truy cập được ${d} do hạng mục nó phụ thuộc gặp sự cố`,
     equipment: "Trang thiết bị",
     devices: "Thiết bị mạng",
     noIncidents: "Không có sự cố.",
@@ -264,5 +266,6 @@ export const vi: Catalogue = {
     none: "Đơn vị chưa có mã đăng ký nào.",
     link: "Mã đăng ký máy giám sát",
   },
+  maintenanceForm: viMaintenanceForm,
   ...viDocuments,
 };

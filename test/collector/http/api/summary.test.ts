@@ -80,13 +80,18 @@ describe("GET /api/v1/units/{id}/summary", () => {
     const categories = Object.fromEntries(
       (body.categories as { category: string }[]).map((c) => [c.category, c]),
     ) as Record<string, Record<string, unknown>>;
-    // portal: observed 09:55–10:30 and 10:45–11:00 (50 min), down 10:20–10:30
+    // portal: observed 09:55–10:30 and 10:45–11:00 (50 min), down 10:20–10:30, 5 min of it while
+    // dc-link, its root, was down: unreachable because of it, left out of its availability
     expect(categories.website).toMatchObject({
       checks: 1,
-      availability: 40 / 50,
+      availability: 40 / 45,
       upMs: 40 * MIN,
-      downMs: 10 * MIN,
-      linkMs: 5 * MIN,
+      downMs: 5 * MIN,
+      unreachableMs: 5 * MIN,
+      observedMs: 45 * MIN,
+      unreachableBecauseOf: [
+        { agent: "pc-01", check: "dc-link", title: null, category: "datacenter", ms: 5 * MIN },
+      ],
       // The incident's time: 10:20 until the portal answered twice again at 10:45.
       disruptedMs: 25 * MIN,
     });
@@ -101,7 +106,7 @@ describe("GET /api/v1/units/{id}/summary", () => {
       {
         code: "low_availability",
         severity: "problem",
-        params: { availability: 0.8, target: 0.99, disruptedMs: 25 * MIN },
+        params: { availability: 0.8889, target: 0.99, disruptedMs: 25 * MIN },
       },
       {
         code: "low_coverage",
@@ -114,9 +119,14 @@ describe("GET /api/v1/units/{id}/summary", () => {
         params: { count: 1, disruptedMs: 25 * MIN, longestMs: 25 * MIN },
       },
       {
-        code: "link_caused",
-        severity: "info",
-        params: { linkMs: 5 * MIN, downMs: 10 * MIN, share: 0.5 },
+        code: "unreachable_because_of_parent",
+        severity: "warning",
+        params: {
+          unreachableMs: 5 * MIN,
+          parent: "dc-link",
+          parentCategory: "datacenter",
+          others: 0,
+        },
       },
       {
         code: "certificate_expiring",

@@ -26,11 +26,13 @@ describe("GET /api/v1/units", () => {
       name: "Sở Thông tin và Truyền thông",
       leader: { name: "Nguyễn Văn A" },
       state: "up",
-      // portal 35 + dc-link 40 + host 60 minutes up, of 45 + 45 + 60 observed; the host covers the hour
-      availability: 135 / 150,
+      // portal 35 + dc-link 40 + host 60 minutes up, of 45 + 45 + 60 observed less the portal's 5
+      // unreachable because dc-link was down; the host covers the hour
+      availability: 135 / 145,
       coverage: 1,
       upMs: 135 * MIN,
-      downMs: 15 * MIN,
+      downMs: 10 * MIN,
+      unreachableMs: 5 * MIN,
       linkMs: 5 * MIN,
       openIncidents: 0,
     });
@@ -41,13 +43,14 @@ describe("GET /api/v1/units", () => {
       down: 0,
       failing: [],
       cause: null,
-      availability: 35 / 45,
-      availabilityExcludingLink: 40 / 45,
+      availability: 35 / 40,
+      availabilityExcludingLink: 35 / 40,
       coverage: 0.75,
       upMs: 35 * MIN,
-      downMs: 10 * MIN,
+      downMs: 5 * MIN,
+      unreachableMs: 5 * MIN,
       linkMs: 5 * MIN,
-      observedMs: 45 * MIN,
+      observedMs: 40 * MIN,
     });
     expect(categories.datacenter).toMatchObject({
       state: "up",
@@ -82,8 +85,9 @@ describe("GET /api/v1/units/{id}/checks", () => {
       state: "up",
       lastResult: vn("11:04:30"),
       openIncident: null,
-      availability: 35 / 45,
+      availability: 35 / 40,
       coverage: 0.75,
+      unreachableMs: 5 * MIN,
       linkMs: 5 * MIN,
     });
   });
