@@ -27,7 +27,9 @@ export interface Finding {
     | "agent_silent"
     | "agent_data_lost"
     | "no_agent"
-    | "mostly_planned";
+    | "mostly_planned"
+    | "ups_on_battery"
+    | "supply_low";
   severity: Severity;
   params: Record<string, string | number>;
 }

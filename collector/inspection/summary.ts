@@ -8,6 +8,7 @@ import { METRICS } from "../../shared/metrics.js";
 import { DAY, HOUR, holdCap, type ScopeTimes } from "../tsdb/index.js";
 import { UNIT_SCOPE } from "./availability.js";
 import { bufferLosses } from "./buffer-losses.js";
+import { deviceFindings } from "./device-alerts.js";
 import { disrupted, length, observedDown, type ResultSpans } from "./downtime.js";
 import { type Figures, figures } from "./figures.js";
 import {
@@ -320,6 +321,8 @@ function summaryOf(
       },
     });
   }
+
+  findings.push(...deviceFindings(ctx.history, id, period.from, until, now));
 
   return {
     unit: unitInfo(unit),

@@ -16,7 +16,18 @@ export type Status = "ok" | "degraded" | "down" | "no_data" | "no_checks";
  * The check kinds leaders read in words. Kinds are the agent's (agent/probes/index.ts); a test
  * holds this list to that table, as the collector may not import the agent.
  */
-export const KINDS = ["host", "ping", "snmp", "http", "tls", "tcp", "dns", "process"] as const;
+export const KINDS = [
+  "host",
+  "ping",
+  "snmp",
+  "printer",
+  "ups",
+  "http",
+  "tls",
+  "tcp",
+  "dns",
+  "process",
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** The formatting a finding's sentence needs (index.ts, Formatter). */

@@ -151,6 +151,11 @@ export const enDocuments: Documents = {
       n("enrolled") > 0
         ? "A monitoring agent was enrolled but never connected: the unit is not monitored."
         : "No monitoring agent installed: the unit is not monitored and there are no figures to assess.",
+    ups_on_battery: (f, n, text) =>
+      `UPS ${text("checks")} ran on battery for about ${f.duration(n("onBatteryMs"))} ` +
+      "in the period: the mains power was out or unstable.",
+    supply_low: (_f, n, text) =>
+      `Printer supplies below ${Math.round(n("below") * 100)}%, to replace soon: ${text("supplies")}.`,
     mostly_planned: (f, n) =>
       `Planned maintenance took ${f.percent(n("share"))} of the period (${f.duration(n("plannedMs"))}): ` +
       "availability speaks only for the rest.",

@@ -152,6 +152,11 @@ export const viDocuments: Documents = {
       n("enrolled") > 0
         ? "Đã cấp mã nhưng máy giám sát chưa kết nối: đơn vị chưa được giám sát."
         : "Chưa cài đặt máy giám sát: đơn vị chưa được giám sát, không có số liệu để đánh giá.",
+    ups_on_battery: (f, n, text) =>
+      `Bộ lưu điện ${text("checks")} phải chạy bằng pin khoảng ${f.duration(n("onBatteryMs"))} ` +
+      "trong kỳ: điện lưới bị mất hoặc chập chờn.",
+    supply_low: (_f, n, text) =>
+      `Vật tư máy in còn dưới ${Math.round(n("below") * 100)}%, cần thay sớm: ${text("supplies")}.`,
     mostly_planned: (f, n) =>
       `Bảo trì theo kế hoạch chiếm ${f.percent(n("share"))} kỳ báo cáo (${f.duration(n("plannedMs"))}): ` +
       "tỷ lệ sẵn sàng chỉ phản ánh phần thời gian còn lại.",
