@@ -12,10 +12,7 @@ import type { TimelineState } from "../../../inspection/timeline.js";
 /** A category's or check's status as leaders read it; no checks is not the same as no data. */
 export type Status = "ok" | "degraded" | "down" | "no_data" | "no_checks";
 
-/**
- * The check kinds leaders read in words. Kinds are the agent's (agent/probes/index.ts); a test
- * holds this list to that table, as the collector may not import the agent.
- */
+/** Check kinds in leaders' words: the agent's table (probes/index.ts), held to it by a test. */
 export const KINDS = [
   "host",
   "ping",
