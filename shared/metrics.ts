@@ -4,23 +4,11 @@
 // https://prometheus.io/docs/practices/naming/ (base units, _total on counters).
 
 import { DEPENDENCY_METRICS } from "./dependency-metrics.js";
+import { DEVICE_METRICS } from "./device-metrics.js";
+import { agent, CHECK_LABELS, collector, type MetricDef } from "./metric-def.js";
 
-export type MetricType = "gauge" | "counter";
+export { agent, CHECK_LABELS, collector, type MetricDef, type MetricType } from "./metric-def.js";
 
-export interface MetricDef {
-  readonly name: string;
-  readonly type: MetricType;
-  readonly help: string;
-  /** Who writes the series: agents (validated at ingest) or the collector itself. */
-  readonly source: "agent" | "collector";
-  /** Agent metrics: the label names a sample may carry (unit and agent are the collector's). */
-  readonly labels?: readonly string[];
-  /** Made by the collector from each check result; agents never send it themselves. */
-  readonly fromResults?: true;
-}
-
-/** Labels every sample of a check carries: the scheduler adds them to what the probe reports. */
-export const CHECK_LABELS = ["check", "category", "kind"] as const;
 /**
  * A check's extra metrics (an SNMP check's `oids`, named in agent.yaml) are outside the table:
  * they carry the check's labels and at most this many of their own.
@@ -29,17 +17,6 @@ export const MAX_EXTRA_LABELS = 8;
 /** Prefixes of the collector's own series: its table entries and prom-client's process metrics. */
 export const COLLECTOR_PREFIXES = ["giamsat_collector_", "giamsat_remote_write_"] as const;
 
-function agent(
-  name: string,
-  type: MetricType,
-  help: string,
-  labels: readonly string[] = CHECK_LABELS,
-): MetricDef {
-  return { name, type, help, source: "agent", labels };
-}
-export function collector(name: string, type: MetricType, help: string): MetricDef {
-  return { name, type, help, source: "collector" };
-}
 function fromResults(name: string, help: string): MetricDef {
   return { name, type: "gauge", help, source: "agent", labels: CHECK_LABELS, fromResults: true };
 }
@@ -130,59 +107,7 @@ export const METRICS = {
     "Outbound packets with errors (ifOutErrors).",
     INTERFACE_LABELS,
   ),
-  // Printers (HOST-RESOURCES-MIB RFC 2790, Printer-MIB RFC 3805) and UPSes (UPS-MIB RFC 1628).
-  printerDeviceStatus: agent(
-    "giamsat_printer_device_status_code",
-    "gauge",
-    "hrDeviceStatus of the printer: 1 unknown, 2 running, 3 warning, 4 testing, 5 down.",
-  ),
-  printerStatus: agent(
-    "giamsat_printer_status_code",
-    "gauge",
-    "hrPrinterStatus: 1 other, 2 unknown, 3 idle, 4 printing, 5 warmup.",
-  ),
-  printerSupplyLevel: agent(
-    "giamsat_printer_supply_level_ratio",
-    "gauge",
-    "prtMarkerSuppliesLevel / prtMarkerSuppliesMaxCapacity, 0..1, per supply (toner, drum, ink); absent when the printer gives no number.",
-    [...CHECK_LABELS, "supply", "index"],
-  ),
-  printerPages: agent(
-    "giamsat_printer_pages_total",
-    "counter",
-    "prtMarkerLifeCount of a marker counting impressions or sheets: pages printed in the printer's life.",
-    [...CHECK_LABELS, "marker"],
-  ),
-  upsOnBattery: agent(
-    "giamsat_ups_on_battery",
-    "gauge",
-    "1 while upsOutputSource is battery (the mains are out), else 0.",
-  ),
-  upsOutputSource: agent(
-    "giamsat_ups_output_source_code",
-    "gauge",
-    "upsOutputSource: 1 other, 2 none, 3 normal, 4 bypass, 5 battery, 6 booster, 7 reducer.",
-  ),
-  upsBatteryStatus: agent(
-    "giamsat_ups_battery_status_code",
-    "gauge",
-    "upsBatteryStatus: 1 unknown, 2 normal, 3 low, 4 depleted.",
-  ),
-  upsBatteryCharge: agent(
-    "giamsat_ups_battery_charge_ratio",
-    "gauge",
-    "upsEstimatedChargeRemaining, 0..1.",
-  ),
-  upsBatteryRuntime: agent(
-    "giamsat_ups_battery_runtime_seconds",
-    "gauge",
-    "upsEstimatedMinutesRemaining: how long the battery would hold the load, in seconds.",
-  ),
-  upsOnBatterySeconds: agent(
-    "giamsat_ups_on_battery_seconds",
-    "gauge",
-    "upsSecondsOnBattery: time since the UPS switched to its battery; 0 on mains.",
-  ),
+  ...DEVICE_METRICS,
   hostCpu: agent("giamsat_host_cpu_usage_ratio", "gauge", "CPU busy share, 0..1."),
   hostMemoryUsed: agent(
     "giamsat_host_memory_used_bytes",
