@@ -108,6 +108,8 @@ export interface SnmpdPlace {
 export interface SnmpdDevice {
   /** Added to snmpd.conf, e.g. `sysObjectID ...` or `override OID TYPE VALUE` (snmpd.conf(5)). */
   config?: readonly string[];
+  /** The UDP port, e.g. 161 inside a namespace of the test's own; default a free one. */
+  port?: number;
   /** Added to snmpd's arguments, e.g. `-I -hr_device` to leave out a module the config replaces. */
   args?: readonly string[];
 }
@@ -127,7 +129,7 @@ export async function startSnmpd(
   };
   // The port could be taken between freeUdpPort and snmpd's bind: try a few.
   for (let attempt = 0; ; attempt++) {
-    const port = await freeUdpPort();
+    const port = device.port ?? (await freeUdpPort());
     const conf = join(dir.path, "snmpd.conf");
     writeFileSync(
       conf,
