@@ -6,11 +6,12 @@ import { arch, hostname, release, type } from "node:os";
 import { resolve } from "node:path";
 import type { Logger } from "../shared/log.js";
 import { openToOthers, sqliteFiles } from "../shared/private-file.js";
-import type { Hello } from "../shared/protocol.js";
+import { AGENT_FEATURES, type Hello } from "../shared/protocol.js";
 import { VERSION } from "../shared/version.js";
 import { CheckStates } from "./check-states.js";
 import type { CollectorAddress } from "./collector-socket.js";
 import type { AgentConfig } from "./config.js";
+import { DiscoveryRunner } from "./discovery/runner.js";
 import { suggestGateway } from "./gateway.js";
 import { Link } from "./link.js";
 import { type Entry, Outbox } from "./outbox/outbox.js";
@@ -52,6 +53,7 @@ export function agentHello(config: AgentConfig): Omit<Hello, "type" | "v"> {
     hostname: hostname(),
     os: `${type()} ${release()} ${arch()}`,
     bootId: bootId(),
+    features: [...AGENT_FEATURES],
     titles: Object.fromEntries(
       config.checks.flatMap((check) => (check.title ? [[check.name, check.title]] : [])),
     ),
@@ -124,7 +126,12 @@ export async function startAgent(
     outbox,
     log: log.child({ component: "link" }),
     hello: agentHello(config),
+    onDiscover: (request) => discovery.start(request),
   });
+  const discovery = new DiscoveryRunner(
+    (report) => link.report(report),
+    log.child({ component: "discovery" }),
+  );
   const self = new SelfReport(outbox, errors, append);
   const schedulerFor = (current: AgentConfig) =>
     new Scheduler({
@@ -217,6 +224,7 @@ export async function startAgent(
     },
     async stop() {
       self.stop();
+      await discovery.stop();
       await scheduler.stop();
       self.report(); // the counters as they stand at the end
       // Give what is waiting a moment to reach the collector before the connection closes.

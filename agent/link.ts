@@ -7,6 +7,8 @@ import type { Logger } from "../shared/log.js";
 import {
   type CollectorMessage,
   collectorMessageSchema,
+  type Discover,
+  type DiscoveryReport,
   type Hello,
   PROTOCOL_VERSION,
 } from "../shared/protocol.js";
@@ -50,6 +52,8 @@ export interface LinkOptions extends CollectorAddress {
   lingerMs?: number;
   /** Called after each welcome, e.g. to report what happened while disconnected. */
   onConnected?: () => void;
+  /** A discovery run the collector asks for (sent only to agents announcing "discovery"). */
+  onDiscover?: (request: Discover) => void;
 }
 
 export type LinkState = "connecting" | "open" | "closed" | "stopped";
@@ -250,6 +254,9 @@ export class Link {
         }
         break;
       }
+      case "discover":
+        this.options.onDiscover?.(message);
+        break;
       case "ack":
         if (this.#inFlight.delete(message.seq)) this.options.outbox.ack(message.seq);
         this.#onAck?.();
@@ -297,6 +304,13 @@ export class Link {
       this.#socket.send(
         `{"type":"batch","v":${PROTOCOL_VERSION},"seq":${batch.seq},"sentAt":${Date.now()},"results":${batch.results},"samples":${batch.samples}${inventory}}`,
       );
+    }
+  }
+
+  /** Sends a discovery report now if connected; a report lost with the connection is not kept. */
+  report(report: DiscoveryReport): void {
+    if (this.#welcomed && this.#socket?.readyState === WebSocket.OPEN) {
+      this.#socket.send(JSON.stringify(report));
     }
   }
 

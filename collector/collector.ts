@@ -18,6 +18,7 @@ import { AgentStore } from "./agents/registry.js";
 import { SeriesBudget } from "./agents/series-budget.js";
 import { openDatabase } from "./db/database.js";
 import { StorageHealth } from "./db/storage-health.js";
+import { Discovery } from "./discovery/service.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { AVAILABILITY_TARGET } from "./inspection/findings.js";
@@ -158,14 +159,21 @@ export async function startCollector(
   const writer = new BatchWriter(db, batches, (failed, error) =>
     health.wrote(failed, error, Date.now()),
   );
-  const ingest = new Ingest({
+  const ingest: Ingest = new Ingest({
     agents,
     writer,
     latest,
     metrics,
     log: log.child({ component: "ingest" }),
     limits: config.limits,
+    onDiscovery: (agent, report) => discovery.report(agent, report),
   });
+  const discovery = new Discovery(
+    db,
+    () => config.units,
+    { discoveryAgent: (unit) => ingest.discoveryAgent(unit) },
+    log.child({ component: "discovery" }),
+  );
   const handler = createHandler({
     db,
     latest,
@@ -185,6 +193,7 @@ export async function startCollector(
       failuresPerMinute: config.limits.enrollFailuresPerMinute,
     }),
     health,
+    discovery,
     reports: config.reports,
   });
   const tls = config.tls;

@@ -1,6 +1,7 @@
 // Wire protocol v1 between agent and collector: JSON text frames over one WebSocket.
 import { z } from "zod";
 import { CATEGORIES } from "./categories.js";
+import { discoveredDeviceSchema, discoveryRequestSchema } from "./discovery.js";
 import { labelNameProblem, METRIC_NAME } from "./metric-names.js";
 
 export const PROTOCOL_VERSION = 1;
@@ -122,8 +123,29 @@ export const helloSchema = z.strictObject({
       message: `at most ${MAX_TITLES} titles`,
     })
     .optional(),
+  /** What this agent can do beyond batches ("discovery"): the collector asks only for those. */
+  features: z.array(z.string().max(32)).max(16).optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
+
+/** Features an agent announces in its hello. */
+export const AGENT_FEATURES = ["discovery"] as const;
+
+/** A discovery run's report, sent while it runs (progress) and once at its end (the devices). */
+export const discoveryReportSchema = z.strictObject({
+  type: z.literal("discovery"),
+  id: z.number().int().positive(),
+  state: z.enum(["running", "done", "failed"]),
+  progress: z.strictObject({ swept: z.number().int().min(0), total: z.number().int().min(0) }),
+  devices: z.array(discoveredDeviceSchema).max(2048).optional(),
+  /** Why a failed run failed, in words; never a credential. */
+  error: z.string().max(1024).optional(),
+});
+export type DiscoveryReport = z.infer<typeof discoveryReportSchema>;
+
+/** The collector asks for a discovery run (only of an agent whose hello announced "discovery"). */
+export const discoverSchema = discoveryRequestSchema.extend({ type: z.literal("discover") });
+export type Discover = z.infer<typeof discoverSchema>;
 
 export const batchSchema = z.strictObject({
   type: z.literal("batch"),
@@ -145,7 +167,11 @@ export const batchEnvelopeSchema = batchSchema.extend({
   samples: z.array(z.unknown()).max(50_000),
 });
 
-export const agentMessageSchema = z.discriminatedUnion("type", [helloSchema, batchSchema]);
+export const agentMessageSchema = z.discriminatedUnion("type", [
+  helloSchema,
+  batchSchema,
+  discoveryReportSchema,
+]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 
 export const welcomeSchema = z.strictObject({
@@ -213,5 +239,6 @@ export const collectorMessageSchema = z.discriminatedUnion("type", [
   ackSchema,
   refusedSchema,
   errorMessageSchema,
+  discoverSchema,
 ]);
 export type CollectorMessage = z.infer<typeof collectorMessageSchema>;

@@ -25,6 +25,8 @@ export interface IngestDeps {
   metrics: CollectorMetrics;
   log: Logger;
   now?: () => number;
+  /** A discovery run's report from an agent. */
+  onDiscovery?: SessionDeps["onDiscovery"];
   /** collector.yaml `limits` (the defaults are in its schema). */
   limits: { badTokensPerMinute: number; agentMessagesPerSecond: number };
 }
@@ -60,6 +62,7 @@ export class Ingest {
       now,
       messagesPerSecond: deps.limits.agentMessagesPerSecond,
       stopping: () => this.#stopping,
+      onDiscovery: deps.onDiscovery,
       refusals: (agent, labels) => {
         let report = this.#refusals.get(agent.id);
         if (!report) {
@@ -73,6 +76,16 @@ export class Ingest {
     };
     this.#heartbeat = setInterval(() => this.#ping(), HEARTBEAT_MS);
     this.#heartbeat.unref();
+  }
+
+  /** An open session of the unit's agents whose hello announced discovery, if any. */
+  discoveryAgent(unit: string): AgentSession | undefined {
+    for (const session of this.#sessions.values()) {
+      if (session.agent.unit === unit && session.features.has("discovery")) {
+        if (session.state.name === "open") return session;
+      }
+    }
+    return undefined;
   }
 
   isConnected(agentId: number): boolean {

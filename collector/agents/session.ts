@@ -9,6 +9,8 @@ import {
   type AgentMessage,
   type Batch,
   type CollectorMessage,
+  type Discover,
+  type DiscoveryReport,
   PROTOCOL_VERSION,
 } from "../../shared/protocol.js";
 import type { LatestValues } from "../prometheus/exposition.js";
@@ -40,6 +42,8 @@ export interface SessionDeps {
   stopping: () => boolean;
   /** Where an agent's refused samples are counted and logged; one per agent, across connections. */
   refusals: (agent: AgentIdentity, labels: { unit: string; agent: string }) => RefusalReport;
+  /** A discovery run's report from the agent (collector/discovery/). */
+  onDiscovery?: (agent: AgentIdentity, report: DiscoveryReport) => void;
 }
 
 export class AgentSession {
@@ -55,6 +59,8 @@ export class AgentSession {
   readonly #flow: FlowControl;
   readonly #refusals: RefusalReport;
   #skewReported = false;
+  /** What the agent's hello announced it can do beyond batches. */
+  features: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly deps: SessionDeps,
@@ -109,6 +115,7 @@ export class AgentSession {
 
   #hello(hello: Extract<AgentMessage, { type: "hello" }>): void {
     const now = this.deps.now();
+    this.features = new Set(hello.features ?? []);
     this.deps.agents.recordHello(this.agent.id, hello, now);
     if (this.#state.name === "awaiting_hello") this.#state = { name: "open" };
     this.#send({
@@ -120,6 +127,13 @@ export class AgentSession {
       lastSeq: this.agent.lastSeq,
     });
     this.log.info({ hostname: hello.hostname, version: hello.agentVersion }, "agent said hello");
+  }
+
+  /** Asks the agent for a discovery run; only for an open session announcing "discovery". */
+  discover(request: Discover): boolean {
+    if (this.#state.name !== "open" || !this.features.has("discovery")) return false;
+    this.#send(request);
+    return true;
   }
 
   /** Queues a message of an open session for the writer, which reads it when its turn comes. */
@@ -136,6 +150,10 @@ export class AgentSession {
         this.#seen(receivedAt);
         if (message.type === "hello") {
           this.#hello(message);
+          return undefined;
+        }
+        if (message.type === "discovery") {
+          this.deps.onDiscovery?.(this.agent, message);
           return undefined;
         }
         this.#batch(message, receivedAt);

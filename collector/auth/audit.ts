@@ -20,6 +20,9 @@ export const AUDIT_ACTIONS = [
   /** A planned maintenance window created, or one of its occurrences ended early. */
   "maintenance.create",
   "maintenance.end",
+  /** A discovery run asked of a unit's agent, or refused for a network the unit does not own. */
+  "discovery.start",
+  "discovery.refused",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

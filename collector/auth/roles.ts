@@ -12,6 +12,7 @@ export type Role = (typeof ROLES)[number];
  * - users: add and remove people
  * - audit: read the audit log
  * - maintenance: declare and end planned maintenance windows
+ * - discover: start a discovery run of a unit's networks
  */
 export const ACTIONS = [
   "read",
@@ -21,6 +22,7 @@ export const ACTIONS = [
   "users",
   "audit",
   "maintenance",
+  "discover",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -37,9 +39,9 @@ export interface User {
 /** What each role may do; `unit` users only within their own unit. */
 const GRANTS: Record<Role, readonly Action[]> = {
   city: ["read"],
-  unit: ["read", "signoff", "enroll", "maintenance"],
-  operator: ["read", "agents", "enroll", "maintenance"],
-  admin: ["read", "agents", "enroll", "users", "audit", "maintenance"],
+  unit: ["read", "signoff", "enroll", "maintenance", "discover"],
+  operator: ["read", "agents", "enroll", "maintenance", "discover"],
+  admin: ["read", "agents", "enroll", "users", "audit", "maintenance", "discover"],
 };
 
 /**

@@ -4,6 +4,7 @@ import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
 import { MIGRATION_8 } from "./migration-8.js";
 import { MIGRATION_11 } from "./migration-11.js";
+import { MIGRATION_12 } from "./migration-12.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -342,6 +343,7 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   `,
   // 11: planned maintenance windows and planned incidents (migration-11.ts).
   MIGRATION_11,
+  MIGRATION_12,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -202,6 +202,20 @@ export const ROUTES = {
     access: "maintenance",
     json: true,
   },
+  /** Start a discovery run of the unit's networks, and read the last one with what it found. */
+  apiDiscoveryStart: {
+    method: "POST",
+    path: "/api/v1/units/:id/discovery",
+    access: "discover",
+    unit: "id",
+    json: true,
+  },
+  apiDiscovery: {
+    method: "GET",
+    path: "/api/v1/units/:id/discovery",
+    access: "read",
+    unit: "id",
+  },
   signoff: {
     method: "POST",
     path: "/units/:id/signoff",

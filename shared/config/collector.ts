@@ -4,6 +4,7 @@ import { z } from "zod";
 import { duration } from "../duration.js";
 import { CHECK_NAME } from "../protocol.js";
 import { isLoopback, listenSchema } from "./address.js";
+import { discoveryConfigSchema } from "./discovery.js";
 import { maintenanceWindowSchema, unknownMaintenanceUnits } from "./maintenance.js";
 import { httpUrl } from "./notification-channels.js";
 import { addressFields, notificationsSchema, unknownNames } from "./notifications.js";
@@ -35,6 +36,8 @@ export const unitSchema = z
      * they name their own dependsOn: its gateway or its data-center link.
      */
     root: z.string().regex(CHECK_NAME, "must be a check's name").optional(),
+    /** The networks the unit owns and how its agent may discover what is on them. */
+    discovery: discoveryConfigSchema.optional(),
   })
   .transform((unit) => ({ ...unit, name: unit.name ?? unit.id }));
 export type UnitConfig = z.infer<typeof unitSchema>;

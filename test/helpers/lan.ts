@@ -37,7 +37,8 @@ export function createLan(ip: string, count: number, tag: string): TestLan {
   if (!prefix) throw new Error("no free 10.x subnet for a test LAN");
   const [a, b, c] = prefix.split(".");
   const foreignPrefix = `${a}.${b}.${Number(c) + 1}`;
-  const run = (...args: string[]) => execFileSync(ip, args, { encoding: "utf8" });
+  const run = (...args: string[]) =>
+    execFileSync(ip, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   const id = `${process.pid}${tag}`;
   const bridgeNetns = `giamsat-${id}-br`;
   const hostLink = `gl${id}h`;

@@ -32,6 +32,8 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
   apiMaintenance: { method: "GET", path: "/api/v1/maintenance?unit=unit-b" },
   apiMaintenanceCreate: { method: "POST", path: "/api/v1/maintenance" },
   apiMaintenanceEnd: { method: "POST", path: "/api/v1/maintenance/999999/end" },
+  apiDiscoveryStart: { method: "POST", path: "/api/v1/units/unit-b/discovery" },
+  apiDiscovery: { method: "GET", path: "/api/v1/units/unit-b/discovery" },
   signoff: { method: "POST", path: "/units/unit-b/signoff" },
   agentEnroll: { method: "POST", path: "/agent/enroll" },
   enrollmentCodes: { method: "GET", path: "/units/unit-b/enrollment-codes" },

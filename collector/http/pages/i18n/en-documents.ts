@@ -229,6 +229,8 @@ export const enDocuments: Documents = {
       "notify.test": "Test notification sent",
       "maintenance.create": "Planned maintenance",
       "maintenance.end": "Ended planned maintenance early",
+      "discovery.start": "Started a discovery of the unit's network",
+      "discovery.refused": "Refused a discovery of a network the unit does not own",
     },
   },
 };

@@ -230,6 +230,8 @@ export const viDocuments: Documents = {
       "notify.test": "Gửi thông báo thử",
       "maintenance.create": "Khai báo bảo trì theo kế hoạch",
       "maintenance.end": "Kết thúc sớm bảo trì theo kế hoạch",
+      "discovery.start": "Dò tìm thiết bị trên mạng của đơn vị",
+      "discovery.refused": "Từ chối dò tìm một mạng không thuộc đơn vị",
     },
   },
 };
