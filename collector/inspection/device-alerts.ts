@@ -1,7 +1,8 @@
-// What a unit's printers and UPSes say for its inspection summary: the time its UPSes ran on
-// battery in the period (the mains were out) and the printer supplies below a tenth at the period's
-// end (or now). Both read the rollups, so a past period says what it said then.
+// What a unit's printers, UPSes and LAN say for its inspection summary: the time its UPSes ran on
+// battery in the period (the mains were out), the printer supplies below a tenth at the period's end
+// (or now), both read from the rollups, and the devices discovery saw appear and go in the period.
 import { METRICS } from "../../shared/metrics.js";
+import { DiscoveryStore } from "../discovery/store.js";
 import type { Finding } from "./findings.js";
 import type { History } from "./history.js";
 
@@ -10,7 +11,7 @@ const FIVE_MINUTES = 300_000;
 /** A supply below this share of its capacity is a finding: toner, drum or ink to order now. */
 export const SUPPLY_LOW_RATIO = 0.1;
 
-/** Findings `ups_on_battery` and `supply_low` of `unit` between `from` and `until`. */
+/** Findings `ups_on_battery`, `supply_low` and `lan_devices` of `unit` between `from` and `until`. */
 export function deviceFindings(
   history: History,
   unit: string,
@@ -72,6 +73,11 @@ export function deviceFindings(
         params: { supplies: low.join("; "), count: low.length, below: SUPPLY_LOW_RATIO },
       });
     }
+  }
+  // What discovery runs saw come and go on the unit's LAN in the period (ignored devices left out).
+  const lan = new DiscoveryStore(history.db).changes(unit, from, until);
+  if (lan.appeared > 0 || lan.gone > 0) {
+    findings.push({ code: "lan_devices", severity: "info", params: { ...lan } });
   }
   return findings;
 }

@@ -29,7 +29,8 @@ export interface Finding {
     | "no_agent"
     | "mostly_planned"
     | "ups_on_battery"
-    | "supply_low";
+    | "supply_low"
+    | "lan_devices";
   severity: Severity;
   params: Record<string, string | number>;
 }

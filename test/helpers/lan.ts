@@ -22,8 +22,8 @@ export interface TestLan {
   remove(): void;
 }
 
-/** Makes a LAN of `count` devices at .10, .11, ... of a free 10.x.y.0/26. */
-export function createLan(ip: string, count: number, tag: string): TestLan {
+/** Makes a LAN of `count` devices at .10, .11, ... of a free 10.x.y.0/26 (or /`bits`, 24 to 26). */
+export function createLan(ip: string, count: number, tag: string, bits = 26): TestLan {
   const routes = execFileSync(ip, ["-4", "route", "show", "table", "all"], { encoding: "utf8" });
   let prefix = "";
   for (let i = 0; i < 100; i++) {
@@ -44,7 +44,7 @@ export function createLan(ip: string, count: number, tag: string): TestLan {
   const hostLink = `gl${id}h`;
   const made: string[] = [];
   const lan: TestLan = {
-    network: `${prefix}.0/26`,
+    network: `${prefix}.0/${bits}`,
     agentAddress: `${prefix}.1`,
     foreign: `${foreignPrefix}.0/24`,
     devices: [],
@@ -76,7 +76,7 @@ export function createLan(ip: string, count: number, tag: string): TestLan {
     run("-n", bridgeNetns, "link", "set", "br0", "up");
     run("link", "add", hostLink, "type", "veth", "peer", "name", "uplink", "netns", bridgeNetns);
     run("-n", bridgeNetns, "link", "set", "uplink", "master", "br0", "up");
-    run("addr", "add", `${lan.agentAddress}/26`, "dev", hostLink);
+    run("addr", "add", `${lan.agentAddress}/${bits}`, "dev", hostLink);
     run("link", "set", hostLink, "up");
     for (let i = 0; i < count; i++) {
       const name = `giamsat-${id}-${i}`;
@@ -98,7 +98,7 @@ export function createLan(ip: string, count: number, tag: string): TestLan {
       );
       run("-n", bridgeNetns, "link", "set", `port${i}`, "master", "br0", "up");
       const address = `${prefix}.${10 + i}`;
-      run("-n", name, "addr", "add", `${address}/26`, "dev", "eth0");
+      run("-n", name, "addr", "add", `${address}/${bits}`, "dev", "eth0");
       run("-n", name, "link", "set", "eth0", "up");
       run("-n", name, "link", "set", "lo", "up");
       run("-n", name, "route", "add", "default", "via", lan.agentAddress);

@@ -23,11 +23,12 @@ describe("can", () => {
       ]),
     );
     expect(table).toEqual({
-      city: "read:ab signoff:-- agents:-- enroll:-- users:-- audit:-- maintenance:--",
-      leader: "read:a- signoff:a- agents:-- enroll:a- users:-- audit:-- maintenance:a-",
-      unit: "read:a- signoff:-- agents:-- enroll:a- users:-- audit:-- maintenance:a-",
-      operator: "read:ab signoff:-- agents:ab enroll:ab users:-- audit:-- maintenance:ab",
-      admin: "read:ab signoff:-- agents:ab enroll:ab users:ab audit:ab maintenance:ab",
+      city: "read:ab signoff:-- agents:-- enroll:-- users:-- audit:-- maintenance:-- discover:--",
+      leader: "read:a- signoff:a- agents:-- enroll:a- users:-- audit:-- maintenance:a- discover:a-",
+      unit: "read:a- signoff:-- agents:-- enroll:a- users:-- audit:-- maintenance:a- discover:a-",
+      operator:
+        "read:ab signoff:-- agents:ab enroll:ab users:-- audit:-- maintenance:ab discover:ab",
+      admin: "read:ab signoff:-- agents:ab enroll:ab users:ab audit:ab maintenance:ab discover:ab",
     });
   });
 

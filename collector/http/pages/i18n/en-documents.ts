@@ -156,6 +156,9 @@ export const enDocuments: Documents = {
       "in the period: the mains power was out or unstable.",
     supply_low: (_f, n, text) =>
       `Printer supplies below ${Math.round(n("below") * 100)}%, to replace soon: ${text("supplies")}.`,
+    lan_devices: (_f, n) =>
+      `${n("appeared")} new device(s) on the LAN in the period, ${n("gone")} gone ` +
+      "(from the discovery runs).",
     mostly_planned: (f, n) =>
       `Planned maintenance took ${f.percent(n("share"))} of the period (${f.duration(n("plannedMs"))}): ` +
       "availability speaks only for the rest.",

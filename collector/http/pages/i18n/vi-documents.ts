@@ -157,6 +157,9 @@ export const viDocuments: Documents = {
       "trong kỳ: điện lưới bị mất hoặc chập chờn.",
     supply_low: (_f, n, text) =>
       `Vật tư máy in còn dưới ${Math.round(n("below") * 100)}%, cần thay sớm: ${text("supplies")}.`,
+    lan_devices: (_f, n) =>
+      `Mạng LAN có ${n("appeared")} thiết bị mới trong kỳ, ${n("gone")} thiết bị không còn thấy ` +
+      "(theo các lần dò tìm thiết bị).",
     mostly_planned: (f, n) =>
       `Bảo trì theo kế hoạch chiếm ${f.percent(n("share"))} kỳ báo cáo (${f.duration(n("plannedMs"))}): ` +
       "tỷ lệ sẵn sàng chỉ phản ánh phần thời gian còn lại.",
