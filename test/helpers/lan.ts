@@ -57,6 +57,14 @@ export function createLan(ip: string, count: number, tag: string, bits = 26): Te
       }
       for (const name of made.reverse()) {
         try {
+          // What the test started inside is stopped by PID (a daemon's forked helpers too).
+          for (const pid of run("netns", "pids", name).split("\n").filter(Boolean)) {
+            try {
+              process.kill(Number(pid), "SIGKILL");
+            } catch {
+              // gone meanwhile
+            }
+          }
           run("netns", "del", name);
         } catch {
           // already gone
@@ -123,4 +131,24 @@ export function routeForeign(ip: string, lan: TestLan, via: LanDevice): string {
   via.exec([ip, "addr", "add", `${inside}.1/24`, "dev", "eth0"]);
   execFileSync(ip, ["route", "add", lan.foreign, "via", via.address]);
   return inside;
+}
+
+/** Joins two devices by a veth pair of their own (`lldp0` in the first, `lldp1` in the second). */
+export function linkDevices(ip: string, first: LanDevice, second: LanDevice): void {
+  execFileSync(ip, [
+    "-n",
+    first.name,
+    "link",
+    "add",
+    "lldp0",
+    "type",
+    "veth",
+    "peer",
+    "name",
+    "lldp1",
+    "netns",
+    second.name,
+  ]);
+  execFileSync(ip, ["-n", first.name, "link", "set", "lldp0", "up"]);
+  execFileSync(ip, ["-n", second.name, "link", "set", "lldp1", "up"]);
 }

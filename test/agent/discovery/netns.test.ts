@@ -4,12 +4,21 @@
 // an address outside the unit's network, to which nothing is sent (an nftables counter); the probes
 // keep to the rate asked for (the same counter read each second); no credential is in the results.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { chmodSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { discover } from "../../../agent/discovery/job.js";
 import type { DiscoveredDevice } from "../../../shared/discovery.js";
-import { createLan, routeForeign, type TestLan } from "../../helpers/lan.js";
+import {
+  createLan,
+  type LanDevice,
+  linkDevices,
+  routeForeign,
+  type TestLan,
+} from "../../helpers/lan.js";
 import { peer } from "../../helpers/peers.js";
+import { eventually, tempDir } from "../../helpers/processes.js";
 import { PRINTER_SYS, printerDevice, UPS_SYS, upsDevice } from "../../helpers/snmp-devices.js";
 import {
   SNMPD_COMMUNITY,
@@ -22,14 +31,25 @@ import {
 const run = promisify(execFile);
 const ip = peer("ip");
 const nft = peer("nft");
+const lldpd = peer("lldpd");
+const lldpcli = peer("lldpcli");
 const bins = { snmpd: peer("snmpd"), snmpget: peer("snmpget"), snmpwalk: peer("snmpwalk") };
 const TABLE = `giamsat_${process.pid}_d`;
 const RATE = 20;
 const WRONG_COMMUNITY = "not-this-one-5f1c";
+/** lldpRemSysName (LLDP-MIB). */
+const LLDP_SYS_NAME = "1.0.8802.1.1.2.1.4.1.1.9";
 
+const dir = tempDir("giamsat-lldp-");
+// lldpd's privileged half makes its sockets here for its unprivileged user (_lldpd) to use.
+chmodSync(dir.path, 0o755);
+const AGENTX = join(dir.path, "agentx");
 const SWITCH: SnmpdDevice = {
   port: 161,
   config: [
+    // lldpd's AgentX sub-agent fills LLDP-MIB in this snmpd.
+    "master agentx",
+    `agentXSocket ${AGENTX}`,
     "sysObjectID .1.3.6.1.4.1.9.1.1208",
     "sysDescr Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4",
     "override .1.3.6.1.2.1.17.1.2.0 integer 24",
@@ -44,6 +64,31 @@ let lan: TestLan | undefined;
 const daemons: Snmpd[] = [];
 let listener: ChildProcess | undefined;
 let foreignPrefix = "";
+const lldpds: ChildProcess[] = [];
+
+/** lldpd in a device's namespace on its LLDP link, sending every second, named `name`. */
+async function startLldpd(device: LanDevice, link: string, name: string, agentx?: string) {
+  const control = join(dir.path, `${name}.sock`);
+  const args = ["netns", "exec", device.name, lldpd as string, "-d", "-u", control, "-I", link];
+  if (agentx) args.push("-x", "-X", agentx);
+  lldpds.push(spawn(ip as string, args, { stdio: "ignore" }));
+  const cli = (...words: string[]) =>
+    eventually(
+      () => {
+        execFileSync(
+          ip as string,
+          ["netns", "exec", device.name, lldpcli as string, "-u", control, ...words],
+          { stdio: "pipe" },
+        );
+        return true;
+      },
+      10_000,
+      `lldpcli ${words.join(" ")}`,
+    );
+  await cli("configure", "system", "hostname", name);
+  await cli("configure", "system", "ip", "management", "pattern", device.address);
+  await cli("configure", "lldp", "tx-interval", "1");
+}
 
 async function counter(name: string): Promise<number> {
   const { stdout } = await run(nft as string, ["-j", "list", "counter", "inet", TABLE, name]);
@@ -53,7 +98,7 @@ async function counter(name: string): Promise<number> {
 
 beforeAll(async () => {
   const { snmpd, snmpget, snmpwalk } = bins;
-  if (!ip || !nft || !snmpd || !snmpget || !snmpwalk) return;
+  if (!ip || !nft || !lldpd || !lldpcli || !snmpd || !snmpget || !snmpwalk) return;
   lan = createLan(ip, 6, "d");
   const [sw, printer, ups, icmpOnly, tcpOnly, router] = lan.devices;
   if (!sw || !printer || !ups || !icmpOnly || !tcpOnly || !router) throw new Error("no LAN");
@@ -76,6 +121,16 @@ beforeAll(async () => {
   );
   router.exec(["sysctl", "-q", "-w", "net.ipv4.ip_forward=1"]);
   daemons.push(await startSnmpd(found, place(router.name, router.address), ROUTER));
+  // The switch and the router see each other over LLDP on a link of their own; the switch's
+  // snmpd holds the router in lldpRemTable once lldpd has heard it.
+  linkDevices(ip, sw, router);
+  await startLldpd(sw, "lldp0", "core-switch", AGENTX);
+  await startLldpd(router, "lldp1", "core-router");
+  await eventually(
+    async () => ((await daemons[0]?.walk(V2C_ARGS, LLDP_SYS_NAME))?.size ? true : undefined),
+    20_000,
+    "the router in the switch's lldpRemTable",
+  );
   // The TCP-only host drops echo requests and listens on 443; it has spoken to the router, which
   // holds it in its ARP table, as it holds a host of a network that is not the unit's.
   tcpOnly.exec(["sysctl", "-q", "-w", "net.ipv4.icmp_echo_ignore_all=1"]);
@@ -124,16 +179,20 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  for (const child of lldpds) {
+    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid);
+  }
   if (listener?.pid !== undefined && listener.exitCode === null) process.kill(listener.pid);
   for (const daemon of daemons) await daemon.stop();
   if (nft) {
     try {
-      execFileSync(nft, ["delete", "table", "inet", TABLE]);
+      execFileSync(nft, ["delete", "table", "inet", TABLE], { stdio: "ignore" });
     } catch {
       // not made
     }
   }
   lan?.remove();
+  dir.remove();
 });
 
 describe("discovery over a LAN of network namespaces", () => {
@@ -184,6 +243,10 @@ describe("discovery over a LAN of network namespaces", () => {
       sysObjectID: UPS_SYS.objectId,
       sysDescr: UPS_SYS.descr,
     });
+    // The LLDP edge: the switch names the router, with its management address on the LAN.
+    expect(byAddress.get(sw as string)?.neighbours).toEqual([
+      expect.objectContaining({ sysName: "core-router", address: router }),
+    ]);
     expect(byAddress.get(router as string)).toMatchObject({
       type: "router",
       sysObjectID: "1.3.6.1.4.1.14988.1",
