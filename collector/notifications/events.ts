@@ -3,8 +3,8 @@
 // has had its say. Nothing here keeps state, so a rolled-back transaction leaves nothing behind.
 import type { Db } from "../db/database.js";
 import type { IncidentListener, OpenedIncident } from "../inspection/incidents.js";
-import type { QueuedEvent, Severity } from "./model.js";
-import type { NewEvent, Policy } from "./policy.js";
+import type { NewEvent, QueuedEvent, Severity } from "./model.js";
+import type { Policy } from "./policy.js";
 
 /**
  * Check incidents of these categories are critical: citizens and other units see them. Quiet

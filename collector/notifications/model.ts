@@ -30,10 +30,8 @@ export interface EventDetail {
   freeRatio?: number;
 }
 
-/** An event as the grouper reads it. */
-export interface QueuedEvent {
-  id: number;
-  createdAt: number;
+/** An event about to be queued. */
+export interface NewEvent {
   at: number;
   unit: string | null;
   event: EventName;
@@ -42,6 +40,12 @@ export interface QueuedEvent {
   incidentId: number | null;
   severity: Severity;
   detail: EventDetail;
+}
+
+/** An event as the grouper reads it: queued, with its row's id and when it was queued. */
+export interface QueuedEvent extends NewEvent {
+  id: number;
+  createdAt: number;
 }
 
 /** What routes filter on: the kind of event an item is. */

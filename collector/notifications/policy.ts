@@ -2,19 +2,7 @@
 // a new problem (opened) and may name a reason (e.g. planned maintenance, a parent that is down).
 // Creation is suppressed, never resolution: an end is announced exactly when its beginning was,
 // which the grouper decides from what was sent (grouper.ts), not here.
-import type { EventDetail, EventName, Severity, Subject } from "./model.js";
-
-/** An event about to be queued. */
-export interface NewEvent {
-  at: number;
-  unit: string | null;
-  event: EventName;
-  subject: Subject;
-  key: string;
-  incidentId: number | null;
-  severity: Severity;
-  detail: EventDetail;
-}
+import type { NewEvent } from "./model.js";
 
 export interface Suppressor {
   /** Names the suppressor in logs and on the unit page. */

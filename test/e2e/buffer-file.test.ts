@@ -2,56 +2,19 @@
 // file exits 2 naming the file and the first agent's process; a corrupt file no longer crash-loops
 // the agent: it is moved aside, the agent runs on a fresh one, and the collector hears of the loss.
 import { closeSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type Entry, Outbox } from "../../agent/outbox/outbox.js";
+import { AgentAndCollector } from "../helpers/agent-and-collector.js";
 import { storedSamples } from "../helpers/delivery.js";
 import { find, scrape } from "../helpers/metrics.js";
-import {
-  AGENT_CLI,
-  type CollectorProcess,
-  eventually,
-  type Program,
-  startCollectorProcess,
-  startProgram,
-  tempDir,
-  writeAgentConfig,
-} from "../helpers/processes.js";
+import { type CollectorProcess, eventually } from "../helpers/processes.js";
 
-const running: Program[] = [];
-const dirs: { remove(): void }[] = [];
-afterEach(async () => {
-  for (const program of running.splice(0)) await program.stop("SIGKILL");
-});
-afterAll(() => {
-  for (const dir of dirs) dir.remove();
-});
+const processes = new AgentAndCollector();
+afterEach(() => processes.cleanUp());
 
-async function setUp(name: string): Promise<{
-  collector: CollectorProcess;
-  config: string;
-  buffer: string;
-  dir: string;
-}> {
-  const dir = tempDir("giamsat-buffer-e2e-");
-  dirs.push(dir);
-  const collector = await startCollectorProcess(dir.path);
-  running.push(collector.program);
-  const config = writeAgentConfig(
-    dir.path,
-    name,
-    collector.url,
-    await collector.enroll("so-tttt", name),
-    `host: false\nchecks:\n  - { name: collector-port, category: datacenter, kind: tcp, host: "127.0.0.1", port: ${new URL(collector.url).port}, interval: "1s" }\n`,
-  );
-  return { collector, config, buffer: join(dir.path, `${name}-buffer.db`), dir: dir.path };
-}
-
-function startAgent(config: string): Program {
-  const agent = startProgram(AGENT_CLI, ["run", "--config", config]);
-  running.push(agent);
-  return agent;
-}
+/** The agent's only check is the collector's port: no host metrics to wait for. */
+const setUp = (name: string) => processes.setUp(name, "host: false\n");
+const startAgent = (config: string) => processes.startAgent(config);
 
 async function counter(
   collector: CollectorProcess,

@@ -1,54 +1,15 @@
-// What the collector refuses never blocks what follows: a real collector process, a real agent
-// process, and an outbox file holding, from before, what the collector will not take.
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Entry, Outbox } from "../../agent/outbox/outbox.js";
+import { AgentAndCollector } from "../helpers/agent-and-collector.js";
 import { storedSamples } from "../helpers/delivery.js";
 import { find, scrape } from "../helpers/metrics.js";
-import {
-  AGENT_CLI,
-  type CollectorProcess,
-  eventually,
-  type Program,
-  startCollectorProcess,
-  startProgram,
-  tempDir,
-  writeAgentConfig,
-} from "../helpers/processes.js";
+import { type CollectorProcess, eventually } from "../helpers/processes.js";
 
-const running: Program[] = [];
-const dirs: { remove(): void }[] = [];
-afterEach(async () => {
-  for (const program of running.splice(0)) await program.stop("SIGKILL");
-  for (const dir of dirs.splice(0)) dir.remove();
-});
+const processes = new AgentAndCollector();
+afterEach(() => processes.cleanUp());
 
-/** A collector, an enrolled agent's config, and the path of that agent's outbox (not yet open). */
-async function setUp(name: string): Promise<{
-  collector: CollectorProcess;
-  config: string;
-  buffer: string;
-}> {
-  const dir = tempDir("giamsat-refused-");
-  dirs.push(dir);
-  const collector = await startCollectorProcess(dir.path);
-  running.push(collector.program);
-  const port = new URL(collector.url).port;
-  const config = writeAgentConfig(
-    dir.path,
-    name,
-    collector.url,
-    await collector.enroll("so-tttt", name),
-    `checks:\n  - { name: collector-port, category: datacenter, kind: tcp, host: "127.0.0.1", port: ${port}, interval: "1s" }\n`,
-  );
-  return { collector, config, buffer: join(dir.path, `${name}-buffer.db`) };
-}
-
-function startAgent(config: string): Program {
-  const agent = startProgram(AGENT_CLI, ["run", "--config", config]);
-  running.push(agent);
-  return agent;
-}
+const setUp = (name: string) => processes.setUp(name);
+const startAgent = (config: string) => processes.startAgent(config);
 
 function entry(ts: number, samples: Entry["samples"]): Entry {
   return {
@@ -57,7 +18,6 @@ function entry(ts: number, samples: Entry["samples"]): Entry {
     inventory: [],
   };
 }
-
 const sample = (ts: number, value: number, labels: Record<string, string> = {}) => ({
   metric: "giamsat_ping_rtt_seconds",
   labels: { check: "earlier", category: "lan", kind: "ping", ...labels },

@@ -1,8 +1,8 @@
 // Reads what dashboards/ ships: Grafana dashboards (panels, PromQL, template variables), the
 // Prometheus rules and scrape config, so tests can check them and run them against Prometheus.
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { ROOT } from "./processes.js";
 
 export const GRAFANA_DIR = join(ROOT, "dashboards/grafana");
@@ -215,10 +215,31 @@ export function loadRules(): Rule[] {
  * The shipped prometheus.yml pointed at a collector: its target, a token file, the rules by
  * absolute path, and a short interval so a test does not wait for minutes.
  */
+/**
+ * Writes the shipped rules into `dir` with every alert's `for:` set to `holdFor`, and returns the
+ * glob of the copies. An alert that must hold for an hour can then be seen firing, not only
+ * pending, in a test of a minute; the durations themselves are what `promtool test rules` checks.
+ */
+export function rulesHoldingFor(dir: string, holdFor: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const file of readdirSync(RULES_DIR).filter((name) => name.endsWith(".yml"))) {
+    const doc = parse(readFileSync(join(RULES_DIR, file), "utf8")) as {
+      groups: { rules: { alert?: string; for?: string }[] }[];
+    };
+    for (const rule of doc.groups.flatMap((group) => group.rules)) {
+      if (rule.alert && rule.for) rule.for = holdFor;
+    }
+    writeFileSync(join(dir, file), stringify(doc));
+  }
+  return join(dir, "*.yml");
+}
+
 export function shippedPrometheusConfig(options: {
   target: string;
   tokenFile: string;
   interval: string;
+  /** Rule files to load instead of the shipped ones (a glob), e.g. from rulesHoldingFor. */
+  ruleFiles?: string;
 }): Record<string, unknown> {
   const config = parse(readFileSync(PROMETHEUS_YML, "utf8")) as {
     global: Record<string, unknown>;
@@ -231,7 +252,9 @@ export function shippedPrometheusConfig(options: {
   };
   config.global.scrape_interval = options.interval;
   config.global.evaluation_interval = options.interval;
-  config.rule_files = config.rule_files.map((file) => join(PROMETHEUS_DIR, file));
+  config.rule_files = options.ruleFiles
+    ? [options.ruleFiles]
+    : config.rule_files.map((file) => join(PROMETHEUS_DIR, file));
   const [scrape] = config.scrape_configs;
   if (!scrape?.authorization) throw new Error("prometheus.yml: no scrape config with a token");
   scrape.scrape_timeout = options.interval;

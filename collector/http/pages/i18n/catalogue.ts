@@ -346,3 +346,9 @@ export interface Catalogue {
     link: string;
   };
 }
+
+/** The strings of the documents and forms, kept in a file of their own per language. */
+export type DocumentStrings = Pick<
+  Catalogue,
+  "report" | "signoff" | "findings" | "csv" | "errors" | "auth" | "audit"
+>;

@@ -1,13 +1,8 @@
 // English strings of the documents and forms: the printed report, sign-off, findings, the CSV
 // export, error pages, login and the audit log.
-import type { Catalogue } from "./catalogue.js";
+import type { DocumentStrings } from "./catalogue.js";
 
-type Documents = Pick<
-  Catalogue,
-  "report" | "signoff" | "findings" | "csv" | "errors" | "auth" | "audit"
->;
-
-export const enDocuments: Documents = {
+export const enDocuments: DocumentStrings = {
   report: {
     heading: "Periodic inspection report",
     kind: "REPORT",

@@ -1,13 +1,8 @@
 // Vietnamese strings of the documents and forms: the printed report in the administrative
 // format, sign-off, findings, the CSV export, error pages, login and the audit log.
-import type { Catalogue } from "./catalogue.js";
+import type { DocumentStrings } from "./catalogue.js";
 
-type Documents = Pick<
-  Catalogue,
-  "report" | "signoff" | "findings" | "csv" | "errors" | "auth" | "audit"
->;
-
-export const viDocuments: Documents = {
+export const viDocuments: DocumentStrings = {
   report: {
     heading: "Báo cáo kiểm tra định kỳ",
     kind: "BÁO CÁO",
