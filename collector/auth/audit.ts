@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   /** A discovery run asked of a unit's agent, or refused for a network the unit does not own. */
   "discovery.start",
   "discovery.refused",
+  /** A discovered device approved (with its checks) or ignored. */
+  "discovery.decide",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

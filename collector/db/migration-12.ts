@@ -31,6 +31,7 @@ export const MIGRATION_12 = `
     decision TEXT,                  -- NULL (proposed) | approved | ignored
     decided_by TEXT,
     decided_at INTEGER,
+    approved_checks TEXT,           -- JSON of the checks approved for it, until central checks take them
     PRIMARY KEY (unit_id, address)
   ) WITHOUT ROWID;
 `;

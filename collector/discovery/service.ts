@@ -6,10 +6,11 @@ import type { UnitConfig } from "../../shared/config/collector.js";
 import { HttpError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
 import { parseNetwork, within } from "../../shared/networks.js";
-import type { Discover, DiscoveryReport } from "../../shared/protocol.js";
+import { CHECK_NAME, type Discover, type DiscoveryReport } from "../../shared/protocol.js";
 import type { AgentIdentity } from "../agents/registry.js";
 import { recordAudit } from "../auth/audit.js";
 import type { Db } from "../db/database.js";
+import { type ProposedCheck, proposals } from "./proposals.js";
 import { DiscoveryStore } from "./store.js";
 
 export interface DiscoveryAgents {
@@ -36,7 +37,17 @@ export interface DiscoveryView {
     lastSeen: number;
     status: string;
     decision: string | null;
+    /** What discovery proposes to check on it and what it depends on. */
+    proposal: { checks: ProposedCheck[]; dependsOn: string[] };
   }[];
+}
+
+/**
+ * Where approved checks go. On this branch they are recorded with the device (DiscoveryStore); the
+ * fleet's central checks (addCentralCheck) take them once both are together.
+ */
+export interface ApprovedChecks {
+  add(unit: string, address: string, checks: ProposedCheck[], by: string, now: number): void;
 }
 
 export class Discovery {
@@ -48,9 +59,18 @@ export class Discovery {
     private readonly agents: DiscoveryAgents,
     private readonly log: Logger,
     private readonly clock: () => number = Date.now,
+    approved?: ApprovedChecks,
   ) {
     this.store = new DiscoveryStore(db);
+    const store = this.store;
+    this.approved = approved ?? {
+      add: (unit, address, checks, by, now) => {
+        store.decide(unit, address, "approved", checks, by, now);
+      },
+    };
   }
+
+  private readonly approved: ApprovedChecks;
 
   /** Starts a run for the unit; `body.networks` defaults to every network the unit owns. */
   request(actor: string, unitId: string, body: unknown): { id: number } {
@@ -121,9 +141,42 @@ export class Discovery {
     }
   }
 
+  /** Approves (with the proposed checks, or the edited ones given) or ignores a device. */
+  decide(
+    actor: string,
+    unitId: string,
+    address: string,
+    body: unknown,
+  ): DiscoveryView["devices"][number] {
+    const { decision, checks } = decisionOf(body);
+    const view = this.view(unitId).devices.find((d) => d.address === address);
+    if (!view) throw new HttpError(404, `unit ${unitId} has no discovered device ${address}`);
+    const now = this.clock();
+    const approved = decision === "approved" ? (checks ?? view.proposal.checks) : null;
+    this.db.transaction(() => {
+      this.store.decide(unitId, address, decision, null, actor, now);
+      if (approved) this.approved.add(unitId, address, approved, actor, now);
+      recordAudit(
+        this.db,
+        {
+          actor,
+          action: "discovery.decide",
+          unit: unitId,
+          target: address,
+          // Names and kinds only, as every audit entry: never a credential.
+          detail: { decision, checks: approved?.map((c) => `${c.name} (${c.kind})`) },
+        },
+        now,
+      );
+    })();
+    return this.view(unitId).devices.find((d) => d.address === address) ?? view;
+  }
+
   view(unitId: string): DiscoveryView {
     const run = this.store.latest(unitId);
-    const devices = this.store.devices(unitId).map((known) => {
+    const known = this.store.devices(unitId);
+    const proposed = new Map(proposals(known.map((k) => k.device)).map((p) => [p.address, p]));
+    const devices = known.map((known) => {
       const { address, sysName, sysObjectID, type, neighbours } = known.device;
       return {
         address,
@@ -135,6 +188,10 @@ export class Discovery {
         lastSeen: known.lastSeen,
         status: known.status,
         decision: known.decision,
+        proposal: {
+          checks: proposed.get(address)?.checks ?? [],
+          dependsOn: proposed.get(address)?.dependsOn ?? [],
+        },
       };
     });
     if (!run)
@@ -168,4 +225,29 @@ function networksOf(body: unknown): string[] | undefined {
     throw new HttpError(400, "networks: must be a list of 1 to 16 CIDR texts such as 10.20.1.0/24");
   }
   return networks as string[];
+}
+
+const CHECK_KINDS = ["ping", "snmp", "printer", "ups", "http"];
+
+function decisionOf(body: unknown): { decision: "approved" | "ignored"; checks?: ProposedCheck[] } {
+  const { decision, checks, ...rest } = (body ?? {}) as { decision?: unknown; checks?: unknown };
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined)
+    throw new HttpError(400, `${extra}: unknown key; decision and checks are taken`);
+  if (decision !== "approve" && decision !== "ignore") {
+    throw new HttpError(400, 'decision: must be "approve" or "ignore"');
+  }
+  if (checks === undefined) return { decision: decision === "approve" ? "approved" : "ignored" };
+  if (decision !== "approve") throw new HttpError(400, "checks: only with decision approve");
+  if (!Array.isArray(checks) || checks.length > 16)
+    throw new HttpError(400, "checks: a list of at most 16 checks");
+  checks.forEach((check, i) => {
+    const { name, kind } = (check ?? {}) as { name?: unknown; kind?: unknown };
+    if (typeof name !== "string" || !CHECK_NAME.test(name))
+      throw new HttpError(400, `checks[${i}].name: must be a check's name`);
+    if (typeof kind !== "string" || !CHECK_KINDS.includes(kind)) {
+      throw new HttpError(400, `checks[${i}].kind: must be one of ${CHECK_KINDS.join(", ")}`);
+    }
+  });
+  return { decision: "approved", checks: checks as ProposedCheck[] };
 }

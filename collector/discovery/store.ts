@@ -164,6 +164,42 @@ export class DiscoveryStore {
     });
   }
 
+  /** Records a person's decision about a device; false when the unit has no such device. */
+  decide(
+    unit: string,
+    address: string,
+    decision: "approved" | "ignored",
+    approvedChecks: unknown[] | null,
+    by: string,
+    now: number,
+  ): boolean {
+    const info = this.db
+      .prepare(
+        "UPDATE discovered_devices SET decision = ?, approved_checks = ?, decided_by = ?, decided_at = ? WHERE unit_id = ? AND address = ?",
+      )
+      .run(
+        decision,
+        approvedChecks ? JSON.stringify(approvedChecks) : null,
+        by,
+        now,
+        unit,
+        address,
+      );
+    return info.changes > 0;
+  }
+
+  /** The checks approved for the unit's devices (recorded here until central checks take them). */
+  approvedChecks(unit: string): unknown[] {
+    const rows = this.db
+      .prepare(
+        "SELECT approved_checks FROM discovered_devices WHERE unit_id = ? AND decision = 'approved' ORDER BY address",
+      )
+      .all(unit) as { approved_checks: string | null }[];
+    return rows.flatMap((row) =>
+      row.approved_checks ? (JSON.parse(row.approved_checks) as unknown[]) : [],
+    );
+  }
+
   /**
    * Devices first seen between `from` and `to`, and devices gone then: not found by a run that
    * finished in that time, the first after they were last seen.

@@ -210,6 +210,13 @@ export const ROUTES = {
     unit: "id",
     json: true,
   },
+  apiDiscoveryDecide: {
+    method: "POST",
+    path: "/api/v1/units/:id/discovery/devices/:address",
+    access: "discover",
+    unit: "id",
+    json: true,
+  },
   apiDiscovery: {
     method: "GET",
     path: "/api/v1/units/:id/discovery",

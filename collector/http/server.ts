@@ -155,6 +155,11 @@ export function createHandler(deps: HttpDeps) {
       const id = ctx.route.params.id;
       sendJson(ctx.response, 202, discovery.request((ctx.user ?? LOCAL_USER).name, id, ctx.json));
     },
+    apiDiscoveryDecide: (ctx) => {
+      const { id, address } = ctx.route.params;
+      const user = (ctx.user ?? LOCAL_USER).name;
+      sendJson(ctx.response, 200, need(deps.discovery).decide(user, id, address, ctx.json));
+    },
     apiDiscovery: (ctx) =>
       sendJson(ctx.response, 200, need(deps.discovery).view(ctx.route.params.id)),
     apiMaintenanceEnd: (ctx) => {

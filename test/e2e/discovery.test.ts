@@ -23,7 +23,7 @@ import {
   writeAgentConfig,
 } from "../helpers/processes.js";
 import { PRINTER_SYS, printerDevice } from "../helpers/snmp-devices.js";
-import { SNMPD_COMMUNITY, type Snmpd, startSnmpd } from "../helpers/snmpd.js";
+import { SNMPD_COMMUNITY, SNMPD_SYS_NAME, type Snmpd, startSnmpd } from "../helpers/snmpd.js";
 import { addUsers, Browser, PASSWORD } from "../helpers/web.js";
 
 const run = promisify(execFile);
@@ -137,6 +137,36 @@ describe("discovery through the collector", () => {
         expect.objectContaining({ address: host, type: "host", status: "new" }),
       ]),
     );
+    // The printer is approved with the checks proposed for it, the host ignored.
+    const printerEntry = result.devices.find((d: { address: string }) => d.address === printer);
+    expect(printerEntry.proposal.checks).toEqual([
+      {
+        name: SNMPD_SYS_NAME,
+        category: "equipment",
+        kind: "ping",
+        host: printer,
+      },
+      {
+        name: `${SNMPD_SYS_NAME}-printer`,
+        category: "equipment",
+        kind: "printer",
+        host: printer,
+        credential: 0,
+      },
+    ]);
+    const approve = await browser.postJson(
+      `/api/v1/units/so-tttt/discovery/devices/${printer}`,
+      { decision: "approve" },
+      csrf,
+    );
+    expect(approve.status).toBe(200);
+    expect(JSON.parse(approve.text)).toMatchObject({ address: printer, decision: "approved" });
+    const ignore = await browser.postJson(
+      `/api/v1/units/so-tttt/discovery/devices/${host}`,
+      { decision: "ignore" },
+      csrf,
+    );
+    expect(JSON.parse(ignore.text)).toMatchObject({ address: host, decision: "ignored" });
     const everything = [
       collector.program.output(),
       agent?.output() ?? "",
@@ -171,6 +201,8 @@ describe("discovery through the collector", () => {
         .all();
       expect(audit).toEqual([
         { actor: "it-so", action: "discovery.start", unit: "so-tttt" },
+        { actor: "it-so", action: "discovery.decide", unit: "so-tttt" },
+        { actor: "it-so", action: "discovery.decide", unit: "so-tttt" },
         { actor: "it-so", action: "discovery.refused", unit: "so-tttt" },
       ]);
     } finally {

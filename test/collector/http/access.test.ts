@@ -34,6 +34,7 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST"; path: string }> = {
   apiMaintenanceEnd: { method: "POST", path: "/api/v1/maintenance/999999/end" },
   apiDiscoveryStart: { method: "POST", path: "/api/v1/units/unit-b/discovery" },
   apiDiscovery: { method: "GET", path: "/api/v1/units/unit-b/discovery" },
+  apiDiscoveryDecide: { method: "POST", path: "/api/v1/units/unit-b/discovery/devices/10.0.0.1" },
   signoff: { method: "POST", path: "/units/unit-b/signoff" },
   agentEnroll: { method: "POST", path: "/agent/enroll" },
   enrollmentCodes: { method: "GET", path: "/units/unit-b/enrollment-codes" },

@@ -229,6 +229,7 @@ export const enDocuments: DocumentStrings = {
       "maintenance.end": "Ended planned maintenance early",
       "discovery.start": "Started a discovery of the unit's network",
       "discovery.refused": "Refused a discovery of a network the unit does not own",
+      "discovery.decide": "Approved or ignored a discovered device",
     },
   },
 };

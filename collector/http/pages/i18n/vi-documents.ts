@@ -230,6 +230,7 @@ export const viDocuments: DocumentStrings = {
       "maintenance.end": "Kết thúc sớm bảo trì theo kế hoạch",
       "discovery.start": "Dò tìm thiết bị trên mạng của đơn vị",
       "discovery.refused": "Từ chối dò tìm một mạng không thuộc đơn vị",
+      "discovery.decide": "Phê duyệt hoặc bỏ qua một thiết bị dò tìm được",
     },
   },
 };
