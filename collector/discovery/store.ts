@@ -199,25 +199,4 @@ export class DiscoveryStore {
       row.approved_checks ? (JSON.parse(row.approved_checks) as unknown[]) : [],
     );
   }
-
-  /**
-   * Devices first seen between `from` and `to`, and devices gone then: not found by a run that
-   * finished in that time, the first after they were last seen.
-   */
-  changes(unit: string, from: number, to: number): { appeared: number; gone: number } {
-    const appeared = this.db
-      .prepare(
-        "SELECT count(*) AS n FROM discovered_devices WHERE unit_id = ? AND first_seen >= ? AND first_seen < ? AND decision IS NOT 'ignored'",
-      )
-      .get(unit, from, to) as { n: number };
-    const missedBy = this.db.prepare(
-      "SELECT min(finished_at) AS at FROM discovery_runs WHERE unit_id = ? AND state = 'done' AND finished_at > ?",
-    );
-    const gone = this.devices(unit).filter((d) => {
-      if (d.status !== "gone" || d.decision === "ignored") return false;
-      const at = (missedBy.get(unit, d.lastSeen) as { at: number | null }).at;
-      return at !== null && at >= from && at < to;
-    }).length;
-    return { appeared: appeared.n, gone };
-  }
 }

@@ -2,9 +2,9 @@
 // battery in the period (the mains were out), the printer supplies below a tenth at the period's end
 // (or now), both read from the rollups, and the devices discovery saw appear and go in the period.
 import { METRICS } from "../../shared/metrics.js";
-import { DiscoveryStore } from "../discovery/store.js";
 import type { Finding } from "./findings.js";
 import type { History } from "./history.js";
+import { lanDeviceChanges } from "./lan-devices.js";
 
 const HOUR = 3_600_000;
 const FIVE_MINUTES = 300_000;
@@ -75,7 +75,7 @@ export function deviceFindings(
     }
   }
   // What discovery runs saw come and go on the unit's LAN in the period (ignored devices left out).
-  const lan = new DiscoveryStore(history.db).changes(unit, from, until);
+  const lan = lanDeviceChanges(history.db, unit, from, until);
   if (lan.appeared > 0 || lan.gone > 0) {
     findings.push({ code: "lan_devices", severity: "info", params: { ...lan } });
   }

@@ -13,18 +13,9 @@ import type { TimelineState } from "../../../inspection/timeline.js";
 export type Status = "ok" | "degraded" | "down" | "no_data" | "no_checks";
 
 /** Check kinds in leaders' words: the agent's table (probes/index.ts), held to it by a test. */
-export const KINDS = [
-  "host",
-  "ping",
-  "snmp",
-  "printer",
-  "ups",
-  "http",
-  "tls",
-  "tcp",
-  "dns",
-  "process",
-] as const;
+const DEVICE_KINDS = ["host", "ping", "snmp", "printer", "ups"] as const;
+const SERVICE_KINDS = ["http", "tls", "tcp", "dns", "process"] as const;
+export const KINDS = [...DEVICE_KINDS, ...SERVICE_KINDS] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** The formatting a finding's sentence needs (index.ts, Formatter). */
