@@ -10,6 +10,7 @@ import type { Logger } from "../../shared/log.js";
 import type { Db } from "../db/database.js";
 import type { Dependencies } from "../inspection/dependencies.js";
 import type { IncidentList } from "../inspection/incident-list.js";
+import { CheckTitles } from "../inspection/titles.js";
 import type { UnitDirectory } from "./directory.js";
 import { readEvent } from "./events.js";
 import { type Beginning, eventKey, type GroupInput, groupEvents } from "./grouping.js";
@@ -53,9 +54,11 @@ export class Grouper {
   readonly #update;
   readonly #instance: string;
   #unroutedLoggedAt = Number.NEGATIVE_INFINITY;
+  readonly #titles: CheckTitles;
 
   constructor(private readonly deps: GrouperDeps) {
     const { db } = deps;
+    this.#titles = new CheckTitles(db);
     // Units whose oldest waiting event has waited long enough: the rest cost nothing this round.
     this.#units = db
       .prepare(`
@@ -218,8 +221,9 @@ export class Grouper {
   }
 
   /** Routes and renders the items, and queues one message per channel and address. */
-  #queue(unit: string | null, items: Item[], now: number, woken: Set<string>) {
+  #queue(unit: string | null, grouped: Item[], now: number, woken: Set<string>) {
     const { settings, store } = this.deps;
+    const items = unit === null ? grouped : withCheckTitles(grouped, this.#titles.of([unit]));
     const info = unit === null ? undefined : this.deps.units.unit(unit);
     const people: UnitPeople | undefined = info
       ? { contact: info.contact, leader: info.leader }
@@ -321,4 +325,23 @@ export function instanceSalt(db: Db): string {
     "INSERT OR IGNORE INTO notification_channel_state (channel, key, value, updated_at) VALUES ('', 'instance', ?, ?)",
   ).run(JSON.stringify(made), Date.now());
   return JSON.parse(get.pluck().get() as string) as string;
+}
+
+/** The items with their checks' titles, as the unit's agents last named them, where they have one. */
+function withCheckTitles(
+  items: readonly Item[],
+  titleOf: (unit: string, agent: string, check: string | null) => string | null,
+): Item[] {
+  const titled = <T extends { check: string | null; checkTitle?: string }>(
+    unit: string | null,
+    agent: string | null,
+    thing: T,
+  ): T => {
+    const title = unit && agent ? titleOf(unit, agent, thing.check) : null;
+    return title === null ? thing : { ...thing, checkTitle: title };
+  };
+  return items.map((item) => ({
+    ...titled(item.unit, item.agent, item),
+    affected: item.affected.map((a) => titled(item.unit, a.agent, a)),
+  }));
 }

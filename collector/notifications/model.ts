@@ -60,6 +60,8 @@ export function eventKindOf(subject: Subject): EventKind {
 export interface AffectedCheck {
   key: string;
   check: string;
+  /** The check's title (agent.yaml `title`), what people read in place of its name; absent when none. */
+  checkTitle?: string;
   agent: string;
   category: string;
   reason: string | null;
@@ -83,6 +85,8 @@ export interface Item {
   unit: string | null;
   category: string | null;
   check: string | null;
+  /** The check's title (agent.yaml `title`), what people read in place of its name; absent when none. */
+  checkTitle?: string;
   agent: string | null;
   reason: string | null;
   message: string | null;

@@ -21,6 +21,7 @@ function item(i: Item) {
     unit: i.unit,
     category: i.category,
     check: i.check,
+    checkTitle: i.checkTitle ?? null,
     agent: i.agent,
     reason: i.reason,
     message: i.message,

@@ -39,7 +39,7 @@ export function weeklyText(
     ),
   );
   const lines = incidents.map((i) => {
-    const what = i.kind === "silence" ? i.agent : `${i.check ?? ""} (${i.agent})`;
+    const what = i.kind === "silence" ? i.agent : `${i.title ?? i.check ?? ""} (${i.agent})`;
     const category = i.category
       ? `${(f.t.categories as Record<string, string>)[i.category] ?? i.category}: `
       : "";

@@ -53,7 +53,7 @@ function whatOf(f: Formatter, item: Item): string {
     case "disk":
       return f.percent(item.detail.freeRatio ?? 0);
     default:
-      return item.check ?? "";
+      return item.checkTitle ?? item.check ?? "";
   }
 }
 
@@ -77,14 +77,14 @@ function affectedLines(lang: Lang, item: Item, now: number): string[] {
   const f = Formatter.of(lang);
   const w = WORDS[lang];
   return item.affected.map((a) => {
-    const s = said(f, a, a.check, now);
+    const s = said(f, a, a.checkTitle ?? a.check, now);
     const state =
       item.state === "open"
         ? s.reason
         : a.until === null
           ? w.stillDown
           : `${w.recovered} ${s.until}`;
-    return `${a.check} (${a.agent}, ${s.category}): ${state}`;
+    return `${s.what} (${a.agent}, ${s.category}): ${state}`;
   });
 }
 

@@ -4,6 +4,7 @@
 // back but never the end of one announced; routes fall back to the default route; quiet hours hold
 // what is not critical; the queue drops its oldest past its bound.
 import { afterEach, describe, expect, it } from "vitest";
+import { AgentStore } from "../../../collector/agents/registry.js";
 import type { Suppressor } from "../../../collector/notifications/policy.js";
 import { type NotifyingStore, notifyingStore } from "../../helpers/notifications.js";
 import { schedule, type TestResult, vn } from "../../helpers/store.js";
@@ -81,6 +82,38 @@ describe("a unit's link outage", () => {
       "[giamsat] Sở Thông tin và Truyền thông: kết nối Trung tâm tích hợp dữ liệu đã phục hồi",
     );
     expect(sent.every((m) => m.address === "binh@example.gov.vn")).toBe(true);
+  });
+
+  it("names the checks by the titles their agent gave them, and by their names where none", async () => {
+    store = notifyingStore(base({ groupWait: "30s" }));
+    const agent = store.agent("so-tttt", "pc-01");
+    new AgentStore(store.db).recordHello(
+      agent.id,
+      {
+        hostname: "pc-01",
+        os: "linux",
+        agentVersion: "test",
+        titles: { "dc-link": "Đường truyền về Trung tâm", portal: "Cổng thông tin điện tử" },
+      },
+      vn("09:00:00"),
+    );
+    const t0 = vn("10:00:00");
+    const cut = (check: string, ts: number) =>
+      check !== "printer" && ts >= t0 + 2 * MIN && ts < t0 + 10 * MIN;
+    for (let t = t0; t < t0 + 5 * MIN; t += MIN) {
+      store.write(agent, results(CHECKS, t, t + MIN, cut));
+      await store.at(t + MIN);
+    }
+    const [down] = store.queued().map((m) => m.message);
+    expect(down?.items[0]).toMatchObject({
+      check: "dc-link",
+      checkTitle: "Đường truyền về Trung tâm",
+    });
+    expect(down?.text).toContain("Đường truyền về Trung tâm");
+    expect(down?.text).toContain("Cổng thông tin điện tử (pc-01,");
+    // egov has no title: its name stands.
+    expect(down?.text).toContain("egov (pc-01,");
+    expect(down?.text).not.toContain("portal (pc-01,");
   });
 
   it("covers a check that fails later, and lists it in the all-clear", async () => {
