@@ -7,7 +7,13 @@ import { dirname, resolve } from "node:path";
 import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import { openToOthers, sqliteFiles } from "../shared/private-file.js";
-import { CENTRAL_CONFIG, type ConfigMessage, type Hello } from "../shared/protocol.js";
+import {
+  AGENT_FEATURES,
+  type ConfigMessage,
+  type ConfigResult,
+  type Hello,
+  PROTOCOL_VERSION,
+} from "../shared/protocol.js";
 import { VERSION } from "../shared/version.js";
 import {
   type CentralSet,
@@ -20,6 +26,7 @@ import {
 import { CheckStates } from "./check-states.js";
 import type { CollectorAddress } from "./collector-socket.js";
 import type { AgentConfig } from "./config.js";
+import { DiscoveryRunner } from "./discovery/runner.js";
 import { suggestGateway } from "./gateway.js";
 import { Link } from "./link.js";
 import { type Entry, Outbox } from "./outbox/outbox.js";
@@ -61,12 +68,12 @@ const PROCESS_STARTED = Math.round(Date.now() - process.uptime() * 1000);
 export function agentHello(config: AgentConfig): Omit<Hello, "type" | "v"> {
   return {
     agentVersion: VERSION,
-    features: [CENTRAL_CONFIG],
     node: process.version,
     startedAt: PROCESS_STARTED,
     hostname: hostname(),
     os: `${type()} ${release()} ${arch()}`,
     bootId: bootId(),
+    features: [...AGENT_FEATURES],
     titles: Object.fromEntries(
       config.checks.flatMap((check) => (check.title ? [[check.name, check.title]] : [])),
     ),
@@ -147,7 +154,12 @@ export async function startAgent(
     outbox,
     log: log.child({ component: "link" }),
     hello: agentHello(config),
+    onDiscover: (request) => discovery.start(request),
   });
+  const discovery = new DiscoveryRunner(
+    (report) => link.send(report),
+    log.child({ component: "discovery" }),
+  );
   const self = new SelfReport(outbox, errors, append);
   const schedulerFor = (current: AgentConfig) =>
     new Scheduler({
@@ -240,11 +252,13 @@ export async function startAgent(
     for (const check of set?.checks ?? []) centralNames.add(check.name);
   };
   remember(central);
+  const answer = (result: Omit<ConfigResult, "type" | "v">) =>
+    link.send({ type: "config_result", v: PROTOCOL_VERSION, ...result });
   /** The collector's checks: applied and kept as the last good set, or refused with the reasons. */
   const takeCentral = async (message: ConfigMessage) => {
     const { hash } = message;
     if (central?.hash === hash) {
-      link.sendConfigResult({ hash, state: "applied" });
+      answer({ hash, state: "applied" });
       return;
     }
     const parsed = parseCentralChecks(hash, message.checks, local.checks, folder);
@@ -253,7 +267,7 @@ export async function startAgent(
         { hash, errors: parsed.errors },
         "central checks refused; the agent goes on with the checks it ran (errors say why)",
       );
-      link.sendConfigResult({ hash, state: "refused", errors: parsed.errors });
+      answer({ hash, state: "refused", errors: parsed.errors });
       return;
     }
     try {
@@ -261,10 +275,10 @@ export async function startAgent(
       central = parsed.set;
       remember(central);
       saveCentralChecks(centralFile, parsed.set);
-      link.sendConfigResult({ hash, state: "applied" });
+      answer({ hash, state: "applied" });
     } catch (error) {
       log.error({ hash, err: errorMessage(error) }, "central checks could not be applied");
-      link.sendConfigResult({ hash, state: "refused", errors: [errorMessage(error)] });
+      answer({ hash, state: "refused", errors: [errorMessage(error)] });
     }
   };
 
@@ -293,6 +307,7 @@ export async function startAgent(
     async stop() {
       await applying;
       self.stop();
+      await discovery.stop();
       await scheduler.stop();
       self.report(); // the counters as they stand at the end
       // Give what is waiting a moment to reach the collector before the connection closes.

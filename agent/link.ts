@@ -9,6 +9,8 @@ import {
   type ConfigMessage,
   type ConfigResult,
   collectorMessageSchema,
+  type Discover,
+  type DiscoveryReport,
   type Hello,
   PROTOCOL_VERSION,
 } from "../shared/protocol.js";
@@ -21,22 +23,8 @@ import {
   problemOfStatus,
 } from "./link-advice.js";
 import { ReconnectPolicy } from "./link-reconnect.js";
+import type { LinkState, LinkStatus } from "./link-status.js";
 import type { Outbox } from "./outbox/outbox.js";
-
-/** What `giamsat-agent status` shows of the link. */
-export interface LinkStatus {
-  state: LinkState;
-  /** When it went into that state, ms since the epoch. */
-  since: number;
-  url: string;
-  /** As the collector named them in its last welcome. */
-  unit?: string;
-  agent?: string;
-  /** The last thing that went wrong, and when. */
-  problem?: Advice & { at: number };
-  /** The collector revoked this agent: results are not kept until agent.yaml changes. */
-  revoked: boolean;
-}
 
 export interface LinkOptions extends CollectorAddress {
   outbox: Outbox;
@@ -54,9 +42,9 @@ export interface LinkOptions extends CollectorAddress {
   onConnected?: () => void;
   /** The collector sent the central checks (only to a hello naming CENTRAL_CONFIG). */
   onConfig?: (message: ConfigMessage) => void;
+  /** A discovery run the collector asks for (sent only to agents announcing "discovery"). */
+  onDiscover?: (request: Discover) => void;
 }
-
-export type LinkState = "connecting" | "open" | "closed" | "stopped";
 
 export class Link {
   #socket: WebSocket | undefined;
@@ -97,10 +85,14 @@ export class Link {
     });
   }
 
-  /** Answers a `config` message; lost when the connection is down (it is sent again on connect). */
-  sendConfigResult(result: Omit<ConfigResult, "type" | "v">): void {
-    if (this.#state !== "open" || this.#socket?.readyState !== WebSocket.OPEN) return;
-    this.#socket.send(JSON.stringify({ type: "config_result", v: PROTOCOL_VERSION, ...result }));
+  /**
+   * Sends an answer to a `config` or a discovery run's report now; lost when the connection is
+   * down (a config is sent again on connect, a report is not kept).
+   */
+  send(message: ConfigResult | DiscoveryReport): void {
+    if (this.#welcomed && this.#socket?.readyState === WebSocket.OPEN) {
+      this.#socket.send(JSON.stringify(message));
+    }
   }
 
   get state(): LinkState {
@@ -263,6 +255,9 @@ export class Link {
         }
         break;
       }
+      case "discover":
+        this.options.onDiscover?.(message);
+        break;
       case "ack":
         if (this.#inFlight.delete(message.seq)) this.options.outbox.ack(message.seq);
         this.#onAck?.();

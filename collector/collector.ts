@@ -20,6 +20,7 @@ import { AgentStore } from "./agents/registry.js";
 import { SeriesBudget } from "./agents/series-budget.js";
 import { openDatabase } from "./db/database.js";
 import { StorageHealth } from "./db/storage-health.js";
+import { Discovery } from "./discovery/service.js";
 import { syncConfigChecks } from "./fleet/central-checks.js";
 import { CentralConfigDesk } from "./fleet/config-desk.js";
 import { fleetView } from "./fleet/fleet-view.js";
@@ -179,7 +180,7 @@ export async function startCollector(
   const writer = new BatchWriter(db, batches, (failed, error) =>
     health.wrote(failed, error, Date.now()),
   );
-  const ingest = new Ingest({
+  const ingest: Ingest = new Ingest({
     agents,
     writer,
     latest,
@@ -187,7 +188,14 @@ export async function startCollector(
     log: log.child({ component: "ingest" }),
     limits: config.limits,
     central,
+    onDiscovery: (agent, report) => discovery.report(agent, report),
   });
+  const discovery = new Discovery(
+    db,
+    () => config.units,
+    { discoveryAgent: (unit) => ingest.discoveryAgent(unit) },
+    log.child({ component: "discovery" }),
+  );
   const handler = createHandler({
     db,
     latest,
@@ -207,6 +215,7 @@ export async function startCollector(
       failuresPerMinute: config.limits.enrollFailuresPerMinute,
     }),
     health,
+    discovery,
     reports: config.reports,
     pushCentralChecks: (unit) => ingest.pushCentralChecks([unit]),
     fleet: (unit) => {

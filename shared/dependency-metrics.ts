@@ -1,6 +1,6 @@
 // Part of the one metric table (metrics.ts spreads it in): what the collector exposes about planned
 // maintenance and dependencies, for dashboards and for alert rules that must stay quiet.
-import { collector } from "./metrics.js";
+import { collector } from "./metric-def.js";
 
 export const DEPENDENCY_METRICS = {
   checkDependency: collector(

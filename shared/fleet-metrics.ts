@@ -1,6 +1,6 @@
 // Part of the one metric table (metrics.ts spreads it in): what the collector exposes about its
 // agents as a fleet, for the fleet's Grafana panel and alert rules.
-import { collector } from "./metrics.js";
+import { collector } from "./metric-def.js";
 
 export const FLEET_METRICS = {
   agentInfo: collector(

@@ -2,23 +2,12 @@
 // the collector exposes itself. Ingest takes from agents only what this table declares (a probe that
 // needs a new label declares it here). Names: prometheus.io/docs/practices/naming (base units).
 import { DEPENDENCY_METRICS } from "./dependency-metrics.js";
+import { DEVICE_METRICS } from "./device-metrics.js";
 import { FLEET_METRICS } from "./fleet-metrics.js";
+import { agent, CHECK_LABELS, collector, type MetricDef } from "./metric-def.js";
 
-export type MetricType = "gauge" | "counter";
-export interface MetricDef {
-  readonly name: string;
-  readonly type: MetricType;
-  readonly help: string;
-  /** Who writes the series: agents (validated at ingest) or the collector itself. */
-  readonly source: "agent" | "collector";
-  /** Agent metrics: the label names a sample may carry (unit and agent are the collector's). */
-  readonly labels?: readonly string[];
-  /** Made by the collector from each check result; agents never send it themselves. */
-  readonly fromResults?: true;
-}
+export { agent, CHECK_LABELS, collector, type MetricDef, type MetricType } from "./metric-def.js";
 
-/** Labels every sample of a check carries: the scheduler adds them to what the probe reports. */
-export const CHECK_LABELS = ["check", "category", "kind"] as const;
 /**
  * A check's extra metrics (an SNMP check's `oids`, named in agent.yaml) are outside the table:
  * they carry the check's labels and at most this many of their own.
@@ -27,17 +16,6 @@ export const MAX_EXTRA_LABELS = 8;
 /** Prefixes of the collector's own series: its table entries and prom-client's process metrics. */
 export const COLLECTOR_PREFIXES = ["giamsat_collector_", "giamsat_remote_write_"] as const;
 
-function agent(
-  name: string,
-  type: MetricType,
-  help: string,
-  labels: readonly string[] = CHECK_LABELS,
-): MetricDef {
-  return { name, type, help, source: "agent", labels };
-}
-export function collector(name: string, type: MetricType, help: string): MetricDef {
-  return { name, type, help, source: "collector" };
-}
 function fromResults(name: string, help: string): MetricDef {
   return { name, type: "gauge", help, source: "agent", labels: CHECK_LABELS, fromResults: true };
 }
@@ -128,6 +106,7 @@ export const METRICS = {
     "Outbound packets with errors (ifOutErrors).",
     INTERFACE_LABELS,
   ),
+  ...DEVICE_METRICS,
   hostCpu: agent("giamsat_host_cpu_usage_ratio", "gauge", "CPU busy share, 0..1."),
   hostMemoryUsed: agent(
     "giamsat_host_memory_used_bytes",

@@ -1,6 +1,7 @@
 // Wire protocol v1 between agent and collector: JSON text frames over one WebSocket.
 import { z } from "zod";
 import { CATEGORIES } from "./categories.js";
+import { discoveredDeviceSchema, discoveryRequestSchema } from "./discovery.js";
 import { labelNameProblem, METRIC_NAME } from "./metric-names.js";
 
 export const PROTOCOL_VERSION = 1;
@@ -123,8 +124,8 @@ export const helloSchema = z.strictObject({
     })
     .optional(),
   /**
-   * What this agent understands beyond version 1 (e.g. CENTRAL_CONFIG): the collector sends a
-   * feature's messages only to agents that name it, so older agents never see them.
+   * What this agent understands beyond version 1 (AGENT_FEATURES): the collector sends a feature's
+   * messages only to agents that name it, so older agents never see them.
    */
   features: z.array(z.string().max(32)).max(16).optional(),
   /** Node.js version the agent runs on, e.g. "v24.2.0" (the fleet view). */
@@ -136,6 +137,10 @@ export type Hello = z.infer<typeof helloSchema>;
 
 /** The feature an agent names in its hello when it takes checks from the collector. */
 export const CENTRAL_CONFIG = "central-config";
+/** The feature an agent names in its hello when it runs discovery of its unit's LAN. */
+export const DISCOVERY = "discovery";
+/** Features this agent announces in its hello. */
+export const AGENT_FEATURES = [CENTRAL_CONFIG, DISCOVERY] as const;
 /** Central checks one config message may carry, at most. */
 export const MAX_CENTRAL_CHECKS = 500;
 
@@ -151,6 +156,22 @@ export const configResultSchema = z.strictObject({
   errors: z.array(z.string().max(1000)).max(50).optional(),
 });
 export type ConfigResult = z.infer<typeof configResultSchema>;
+
+/** A discovery run's report, sent while it runs (progress) and once at its end (the devices). */
+export const discoveryReportSchema = z.strictObject({
+  type: z.literal("discovery"),
+  id: z.number().int().positive(),
+  state: z.enum(["running", "done", "failed"]),
+  progress: z.strictObject({ swept: z.number().int().min(0), total: z.number().int().min(0) }),
+  devices: z.array(discoveredDeviceSchema).max(2048).optional(),
+  /** Why a failed run failed, in words; never a credential. */
+  error: z.string().max(1024).optional(),
+});
+export type DiscoveryReport = z.infer<typeof discoveryReportSchema>;
+
+/** The collector asks for a discovery run (only of an agent whose hello announced "discovery"). */
+export const discoverSchema = discoveryRequestSchema.extend({ type: z.literal("discover") });
+export type Discover = z.infer<typeof discoverSchema>;
 
 export const batchSchema = z.strictObject({
   type: z.literal("batch"),
@@ -176,6 +197,7 @@ export const agentMessageSchema = z.discriminatedUnion("type", [
   helloSchema,
   batchSchema,
   configResultSchema,
+  discoveryReportSchema,
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 
@@ -259,5 +281,6 @@ export const collectorMessageSchema = z.discriminatedUnion("type", [
   ackSchema,
   refusedSchema,
   errorMessageSchema,
+  discoverSchema,
 ]);
 export type CollectorMessage = z.infer<typeof collectorMessageSchema>;

@@ -2,7 +2,7 @@
 // the link to the collector, the buffer's backlog, the last error.
 
 import { formatTable } from "../check-table.js";
-import type { LinkStatus } from "../link.js";
+import type { LinkStatus } from "../link-status.js";
 import type { DiskTrouble } from "../outbox/disk.js";
 import { formatBytes } from "../outbox/disk.js";
 import type { Corruption } from "../outbox/file.js";

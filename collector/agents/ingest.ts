@@ -6,7 +6,7 @@ import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { ProtocolError, type ProtocolErrorCode } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
-import { MAX_FRAME_BYTES } from "../../shared/protocol.js";
+import { DISCOVERY, MAX_FRAME_BYTES } from "../../shared/protocol.js";
 import type { CentralConfigDesk } from "../fleet/config-desk.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
@@ -27,6 +27,8 @@ export interface IngestDeps {
   log: Logger;
   central: CentralConfigDesk;
   now?: () => number;
+  /** A discovery run's report from an agent. */
+  onDiscovery?: SessionDeps["onDiscovery"];
   /** collector.yaml `limits` (the defaults are in its schema). */
   limits: { badTokensPerMinute: number; agentMessagesPerSecond: number };
 }
@@ -63,6 +65,7 @@ export class Ingest {
       messagesPerSecond: deps.limits.agentMessagesPerSecond,
       stopping: () => this.#stopping,
       central: deps.central,
+      onDiscovery: deps.onDiscovery,
       refusals: (agent, labels) => {
         let report = this.#refusals.get(agent.id);
         if (!report) {
@@ -87,6 +90,16 @@ export class Ingest {
       sent++;
     }
     return sent;
+  }
+
+  /** An open session of the unit's agents whose hello announced discovery, if any. */
+  discoveryAgent(unit: string): AgentSession | undefined {
+    for (const session of this.#sessions.values()) {
+      if (session.agent.unit === unit && session.features.has(DISCOVERY)) {
+        if (session.state.name === "open") return session;
+      }
+    }
+    return undefined;
   }
 
   isConnected(agentId: number): boolean {

@@ -11,6 +11,9 @@ import {
   CENTRAL_CONFIG,
   type CollectorMessage,
   type ConfigResult,
+  DISCOVERY,
+  type Discover,
+  type DiscoveryReport,
   PROTOCOL_VERSION,
 } from "../../shared/protocol.js";
 import type { CentralConfigDesk } from "../fleet/config-desk.js";
@@ -45,6 +48,8 @@ export interface SessionDeps {
   refusals: (agent: AgentIdentity, labels: { unit: string; agent: string }) => RefusalReport;
   /** The central checks agents are sent, and where their answers are kept. */
   central: CentralConfigDesk;
+  /** A discovery run's report from the agent (collector/discovery/). */
+  onDiscovery?: (agent: AgentIdentity, report: DiscoveryReport) => void;
 }
 
 export class AgentSession {
@@ -60,8 +65,8 @@ export class AgentSession {
   readonly #flow: FlowControl;
   readonly #refusals: RefusalReport;
   #skewReported = false;
-  /** The agent's hello named CENTRAL_CONFIG: it is sent its unit's central checks. */
-  #takesCentral = false;
+  /** What the agent's hello announced it can do beyond batches (AGENT_FEATURES). */
+  features: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly deps: SessionDeps,
@@ -116,6 +121,7 @@ export class AgentSession {
 
   #hello(hello: Extract<AgentMessage, { type: "hello" }>): void {
     const now = this.deps.now();
+    this.features = new Set(hello.features ?? []);
     this.deps.agents.recordHello(this.agent.id, hello, now);
     if (this.#state.name === "awaiting_hello") this.#state = { name: "open" };
     this.#send({
@@ -127,14 +133,13 @@ export class AgentSession {
       lastSeq: this.agent.lastSeq,
     });
     this.log.info({ hostname: hello.hostname, version: hello.agentVersion }, "agent said hello");
-    this.#takesCentral = hello.features?.includes(CENTRAL_CONFIG) ?? false;
     this.deps.central.hello(this.agent.id, this.labels, hello);
     this.pushCentralChecks();
   }
 
   /** Sends the unit's central checks to an agent that takes them; older agents are sent nothing. */
   pushCentralChecks(): void {
-    if (!this.#takesCentral || this.#state.name !== "open") return;
+    if (!this.features.has(CENTRAL_CONFIG) || this.#state.name !== "open") return;
     const { hash, checks } = this.deps.central.configFor(this.agent.unit);
     this.deps.central.sent(this.agent.id, hash, this.deps.now());
     this.#send({ type: "config", v: PROTOCOL_VERSION, hash, checks });
@@ -148,6 +153,13 @@ export class AgentSession {
         "agent refused its central checks",
       );
     }
+  }
+
+  /** Asks the agent for a discovery run; only for an open session announcing "discovery". */
+  discover(request: Discover): boolean {
+    if (this.#state.name !== "open" || !this.features.has(DISCOVERY)) return false;
+    this.#send(request);
+    return true;
   }
 
   /** Queues a message of an open session for the writer, which reads it when its turn comes. */
@@ -168,6 +180,10 @@ export class AgentSession {
         }
         if (message.type === "config_result") {
           this.#configResult(message);
+          return undefined;
+        }
+        if (message.type === "discovery") {
+          this.deps.onDiscovery?.(this.agent, message);
           return undefined;
         }
         this.#batch(message, receivedAt);

@@ -22,6 +22,11 @@ export const AUDIT_ACTIONS = [
   "maintenance.end",
   /** A unit's central checks changed on the web or through the API. */
   "central.update",
+  /** A discovery run asked of a unit's agent, or refused for a network the unit does not own. */
+  "discovery.start",
+  "discovery.refused",
+  /** A discovered device approved (with its checks) or ignored. */
+  "discovery.decide",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

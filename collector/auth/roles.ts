@@ -13,6 +13,7 @@ export type Role = (typeof ROLES)[number];
  * - audit: read the audit log
  * - maintenance: declare and end planned maintenance windows
  * - configure: read and change a unit's central checks (run by its agents, sent by the collector)
+ * - discover: start a discovery run of a unit's networks
  */
 export const ACTIONS = [
   "read",
@@ -23,6 +24,7 @@ export const ACTIONS = [
   "audit",
   "maintenance",
   "configure",
+  "discover",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -39,9 +41,9 @@ export interface User {
 /** What each role may do; `unit` users only within their own unit. */
 const GRANTS: Record<Role, readonly Action[]> = {
   city: ["read"],
-  unit: ["read", "signoff", "enroll", "maintenance", "configure"],
-  operator: ["read", "agents", "enroll", "maintenance", "configure"],
-  admin: ["read", "agents", "enroll", "users", "audit", "maintenance", "configure"],
+  unit: ["read", "signoff", "enroll", "maintenance", "configure", "discover"],
+  operator: ["read", "agents", "enroll", "maintenance", "configure", "discover"],
+  admin: ["read", "agents", "enroll", "users", "audit", "maintenance", "configure", "discover"],
 };
 
 /**

@@ -7,6 +7,7 @@ import { MIGRATION_10 } from "./migration-10.js";
 import { MIGRATION_11 } from "./migration-11.js";
 import { migration12 } from "./migration-12.js";
 import { MIGRATION_FLEET } from "./migration-13.js";
+import { MIGRATION_DISCOVERY } from "./migration-14.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -333,6 +334,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   migration12,
   // 13: the fleet: central checks and what each agent did with them (migration-13.ts).
   MIGRATION_FLEET,
+  // 14: discovery runs and the devices they found (migration-14.ts).
+  MIGRATION_DISCOVERY,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

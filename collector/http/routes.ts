@@ -242,6 +242,22 @@ export const ROUTES = {
     unit: "id",
     query: z.strictObject({ lang }),
   },
+  /** Start a discovery run of the unit's networks, and read the last one with what it found. */
+  apiDiscoveryStart: {
+    method: "POST",
+    path: "/api/v1/units/:id/discovery",
+    access: "discover",
+    unit: "id",
+    json: true,
+  },
+  apiDiscoveryDecide: {
+    method: "POST",
+    path: "/api/v1/units/:id/discovery/devices/:address",
+    access: "discover",
+    unit: "id",
+    json: true,
+  },
+  apiDiscovery: { method: "GET", path: "/api/v1/units/:id/discovery", access: "read", unit: "id" },
   signoff: {
     method: "POST",
     path: "/units/:id/signoff",

@@ -19,6 +19,7 @@ import { SessionStore } from "../auth/sessions.js";
 import { UserStore } from "../auth/users.js";
 import type { Db } from "../db/database.js";
 import type { StorageHealth } from "../db/storage-health.js";
+import type { Discovery } from "../discovery/service.js";
 import type { FleetAgent } from "../fleet/fleet-view.js";
 import type { Readers } from "../inspection/readers.js";
 import type { LatestValues } from "../prometheus/exposition.js";
@@ -59,6 +60,8 @@ export interface HttpDeps {
   loginFailuresPerMinute: number;
   /** Where agents' installers trade enrollment codes for tokens. */
   enrollment: EnrollmentDesk;
+  /** Discovery runs of units' networks; absent, its routes answer 503. */
+  discovery?: Discovery | undefined;
   /** How the printed reports present themselves (collector.yaml reports). */
   reports?: ReportsConfig | undefined;
   /** Sends a unit's central checks to its connected agents (after a change on the web or API). */
@@ -77,6 +80,11 @@ const NO_QUERY = z.strictObject({});
 const MACHINE_PATHS = new Set(["/metrics", "/healthz"]);
 /** An API route's query before the caller is known: bounded only, checked in full afterwards. */
 const BOUNDED_QUERY = z.object({}).catchall(z.string().max(200));
+
+function need(discovery: Discovery | undefined): Discovery {
+  if (!discovery) throw new HttpError(503, "discovery is not running on this collector");
+  return discovery;
+}
 
 export function createHandler(deps: HttpDeps) {
   const checkWritable = deps.db.prepare("SELECT 1");
@@ -174,6 +182,18 @@ export function createHandler(deps: HttpDeps) {
       central.updateFromText(ctx.user ?? LOCAL_USER, unit, ctx.form?.get("checks") ?? "");
       redirect(ctx.response, link(chromeOf(ctx.url, header(ctx)), `/units/${unit}#central-checks`));
     },
+    apiDiscoveryStart: (ctx) => {
+      const discovery = need(deps.discovery);
+      const id = ctx.route.params.id;
+      sendJson(ctx.response, 202, discovery.request((ctx.user ?? LOCAL_USER).name, id, ctx.json));
+    },
+    apiDiscoveryDecide: (ctx) => {
+      const { id, address } = ctx.route.params;
+      const user = (ctx.user ?? LOCAL_USER).name;
+      sendJson(ctx.response, 200, need(deps.discovery).decide(user, id, address, ctx.json));
+    },
+    apiDiscovery: (ctx) =>
+      sendJson(ctx.response, 200, need(deps.discovery).view(ctx.route.params.id)),
     apiMaintenanceEnd: (ctx) => {
       const id = ctx.route.params.window;
       sendJson(ctx.response, 200, maintenance.end(ctx.user ?? LOCAL_USER, id));

@@ -28,7 +28,10 @@ export interface Finding {
     | "agent_silent"
     | "agent_data_lost"
     | "no_agent"
-    | "mostly_planned";
+    | "mostly_planned"
+    | "ups_on_battery"
+    | "supply_low"
+    | "lan_devices";
   severity: Severity;
   params: Record<string, string | number>;
 }

@@ -8,6 +8,7 @@ import { HOUR, holdCap, type ScopeTimes } from "../tsdb/index.js";
 import { UNIT_SCOPE } from "./availability.js";
 import { bufferLosses } from "./buffer-losses.js";
 import { type Certificate, certificatesOf } from "./certificates.js";
+import { deviceFindings } from "./device-alerts.js";
 import { disrupted, length, observedDown, type ResultSpans } from "./downtime.js";
 import { type Figures, figures } from "./figures.js";
 import { type CategoryFacts, categoryFindings, type Finding } from "./findings.js";
@@ -302,6 +303,8 @@ function summaryOf(
       },
     });
   }
+
+  findings.push(...deviceFindings(ctx.history, id, period.from, until, now));
 
   return {
     unit: unitInfo(unit),

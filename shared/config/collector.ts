@@ -5,6 +5,7 @@ import { duration } from "../duration.js";
 import { CHECK_NAME } from "../protocol.js";
 import { isLoopback, listenSchema } from "./address.js";
 import { centralChecksSchema } from "./central-checks.js";
+import { discoveryConfigSchema } from "./discovery.js";
 import { maintenanceWindowSchema, unknownMaintenanceUnits } from "./maintenance.js";
 import { httpUrl } from "./notification-channels.js";
 import { addressFields, notificationsSchema, unknownNames } from "./notifications.js";
@@ -38,6 +39,8 @@ export const unitSchema = z
     root: z.string().regex(CHECK_NAME, "must be a check's name").optional(),
     /** Checks every agent of the unit runs, pushed over the WebSocket (central checks). */
     checks: centralChecksSchema.optional(),
+    /** The networks the unit owns and how its agent may discover what is on them. */
+    discovery: discoveryConfigSchema.optional(),
   })
   .transform((unit) => ({ ...unit, name: unit.name ?? unit.id }));
 export type UnitConfig = z.infer<typeof unitSchema>;

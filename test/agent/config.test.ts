@@ -62,11 +62,11 @@ describe("agent.yaml", () => {
     ["colector: x\n", 'agent.yaml: unknown key "colector"'],
     [
       "checks:\n  - { name: a, category: lan, kind: pong }\n",
-      'agent.yaml: checks[0] (a).kind: unknown kind "pong" (one of host, ping, snmp, http, tls, tcp, dns, process)',
+      'agent.yaml: checks[0] (a).kind: unknown kind "pong" (one of host, ping, snmp, printer, ups, http, tls, tcp, dns, process)',
     ],
     [
       "checks:\n  - { name: a, category: lan }\n",
-      "agent.yaml: checks[0] (a).kind: is required (one of host, ping, snmp, http, tls, tcp, dns, process)",
+      "agent.yaml: checks[0] (a).kind: is required (one of host, ping, snmp, printer, ups, http, tls, tcp, dns, process)",
     ],
     [
       "checks:\n  - { name: a, category: office, kind: host }\n",

@@ -104,6 +104,8 @@ export function expectedAnswer(
   if (!parsed.success) return refuse("invalid_message");
   const batch = parsed.data;
   if (batch.type === "hello") return { answer: "welcome" };
+  // The generators make hellos and batches; a discovery report is answered by nothing at all.
+  if (batch.type === "discovery") throw new Error("the fuzz model has no discovery reports");
   if (!greeted) return refuse("invalid_message");
   // Its answer is none at all, which the fuzzer cannot wait for: it makes none of these.
   if (batch.type === "config_result") throw new Error("the fuzzer made a config_result");

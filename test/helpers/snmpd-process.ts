@@ -104,7 +104,21 @@ export interface SnmpdPlace {
   client: string;
 }
 
-export async function startSnmpd(bins: NetSnmpBinaries, place?: SnmpdPlace): Promise<Snmpd> {
+/** What makes one device unlike the others: its own config lines and snmpd arguments. */
+export interface SnmpdDevice {
+  /** Added to snmpd.conf, e.g. `sysObjectID ...` or `override OID TYPE VALUE` (snmpd.conf(5)). */
+  config?: readonly string[];
+  /** The UDP port, e.g. 161 inside a namespace of the test's own; default a free one. */
+  port?: number;
+  /** Added to snmpd's arguments, e.g. `-I -hr_device` to leave out a module the config replaces. */
+  args?: readonly string[];
+}
+
+export async function startSnmpd(
+  bins: NetSnmpBinaries,
+  place?: SnmpdPlace,
+  device: SnmpdDevice = {},
+): Promise<Snmpd> {
   const address = place?.address ?? "127.0.0.1";
   const dir = tempDir("giamsat-snmpd-");
   const env = {
@@ -115,7 +129,7 @@ export async function startSnmpd(bins: NetSnmpBinaries, place?: SnmpdPlace): Pro
   };
   // The port could be taken between freeUdpPort and snmpd's bind: try a few.
   for (let attempt = 0; ; attempt++) {
-    const port = await freeUdpPort();
+    const port = device.port ?? (await freeUdpPort());
     const conf = join(dir.path, "snmpd.conf");
     writeFileSync(
       conf,
@@ -128,11 +142,21 @@ export async function startSnmpd(bins: NetSnmpBinaries, place?: SnmpdPlace): Pro
         `sysLocation ${SNMPD_SYS_LOCATION}`,
         `sysContact ${SNMPD_SYS_CONTACT}`,
         "sysServices 72",
+        ...(device.config ?? []),
         "",
       ].join("\n"),
     );
     // -f foreground, -Lo log to stdout, -C only this config file, -p pid file.
-    const args = ["-f", "-Lo", "-C", "-c", conf, "-p", join(dir.path, "pid")];
+    const args = [
+      "-f",
+      "-Lo",
+      "-C",
+      "-c",
+      conf,
+      "-p",
+      join(dir.path, "pid"),
+      ...(device.args ?? []),
+    ];
     // `ip netns exec` runs snmpd in its own process (exec), so the PID is snmpd's.
     const child = place
       ? spawn(place.ip, ["netns", "exec", place.netns, bins.snmpd, ...args], {

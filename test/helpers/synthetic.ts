@@ -105,6 +105,45 @@ export const SYNTHETIC_CHECKS: readonly SyntheticCheck[] = [
       ...snmpInterface("Gi0/2", false, round),
     ],
   },
+  // The office printer's toner is nearly out: the supplies panel and the summary have it to show.
+  {
+    check: "office-printer",
+    category: "equipment",
+    kind: "printer",
+    up: true,
+    duration: 0.061,
+    samples: (round) => [
+      { metric: METRICS.printerDeviceStatus.name, value: 3 },
+      { metric: METRICS.printerStatus.name, value: 3 },
+      {
+        metric: METRICS.printerSupplyLevel.name,
+        labels: { supply: "Black Toner Cartridge", index: "1.1" },
+        value: 0.08,
+      },
+      {
+        metric: METRICS.printerSupplyLevel.name,
+        labels: { supply: "Imaging Drum", index: "1.2" },
+        value: 0.64,
+      },
+      { metric: METRICS.printerPages.name, labels: { marker: "1.1" }, value: 120_000 + round * 3 },
+    ],
+  },
+  // The server room's UPS runs on battery: the mains are out.
+  {
+    check: "server-room-ups",
+    category: "equipment",
+    kind: "ups",
+    up: true,
+    duration: 0.038,
+    samples: (round) => [
+      { metric: METRICS.upsOnBattery.name, value: 1 },
+      { metric: METRICS.upsOutputSource.name, value: 5 },
+      { metric: METRICS.upsBatteryStatus.name, value: 2 },
+      { metric: METRICS.upsBatteryCharge.name, value: Math.max(0.2, 0.95 - round * 0.01) },
+      { metric: METRICS.upsBatteryRuntime.name, value: 2400 },
+      { metric: METRICS.upsOnBatterySeconds.name, value: 60 + round * 15 },
+    ],
+  },
   {
     check: "portal",
     category: "website",

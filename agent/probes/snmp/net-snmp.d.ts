@@ -32,6 +32,8 @@ declare module "net-snmp" {
 
   export interface Session extends EventEmitter {
     get(oids: string[], callback: (error: Error | null, varbinds?: Varbind[]) => void): void;
+    /** GetNext (RFC 3416 section 4.2.2): the first varbind after each OID. */
+    getNext(oids: string[], callback: (error: Error | null, varbinds?: Varbind[]) => void): void;
     /**
      * GetBulk (v2c, v3; RFC 3416 section 4.2.3): element i < nonRepeaters is the one varbind that
      * came for oids[i]; each later element holds what came for its oid, one varbind per

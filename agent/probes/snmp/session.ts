@@ -163,6 +163,13 @@ export class SnmpSession {
     );
   }
 
+  /** The varbind after each OID: whether a MIB is there, and the first row of a column. */
+  getNext(oids: string[]): Promise<Varbind[]> {
+    return this.#request((done) =>
+      this.#session.getNext(oids, (error, varbinds) => done(error, varbinds ?? [])),
+    );
+  }
+
   /** Every varbind under `oid`: getBulk with v2c and v3, getNext with v1 (net-snmp's subtree). */
   walk(oid: string): Promise<Varbind[]> {
     return this.#request((done) => {

@@ -120,9 +120,9 @@ describe("the metric table as an allow-list", () => {
         { metric: "giamsat_agent_buffer_dropped_samples_total", labels: { ...CHECK } },
         // An SNMP check's extra OID: a name of its own, the check's labels and its own labels.
         {
-          metric: "giamsat_ups_battery_charge_ratio",
+          metric: "giamsat_ups_input_voltage_volts",
           labels: { ...CHECK, kind: "snmp", ups: "main" },
-          value: 0.9,
+          value: 229,
         },
       ]),
     );
@@ -154,7 +154,7 @@ describe("the metric table as an allow-list", () => {
       "giamsat_check_up",
       "giamsat_ping_rtt_seconds",
       "giamsat_snmp_interface_up",
-      "giamsat_ups_battery_charge_ratio",
+      "giamsat_ups_input_voltage_volts",
     ]);
     const counted = Object.fromEntries(
       stored

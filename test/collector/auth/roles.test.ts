@@ -23,13 +23,14 @@ describe("can", () => {
       ]),
     );
     expect(table).toEqual({
-      city: "read:ab signoff:-- agents:-- enroll:-- users:-- audit:-- maintenance:-- configure:--",
+      city: "read:ab signoff:-- agents:-- enroll:-- users:-- audit:-- maintenance:-- configure:-- discover:--",
       leader:
-        "read:a- signoff:a- agents:-- enroll:a- users:-- audit:-- maintenance:a- configure:a-",
-      unit: "read:a- signoff:-- agents:-- enroll:a- users:-- audit:-- maintenance:a- configure:a-",
+        "read:a- signoff:a- agents:-- enroll:a- users:-- audit:-- maintenance:a- configure:a- discover:a-",
+      unit: "read:a- signoff:-- agents:-- enroll:a- users:-- audit:-- maintenance:a- configure:a- discover:a-",
       operator:
-        "read:ab signoff:-- agents:ab enroll:ab users:-- audit:-- maintenance:ab configure:ab",
-      admin: "read:ab signoff:-- agents:ab enroll:ab users:ab audit:ab maintenance:ab configure:ab",
+        "read:ab signoff:-- agents:ab enroll:ab users:-- audit:-- maintenance:ab configure:ab discover:ab",
+      admin:
+        "read:ab signoff:-- agents:ab enroll:ab users:ab audit:ab maintenance:ab configure:ab discover:ab",
     });
   });
 

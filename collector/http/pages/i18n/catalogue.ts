@@ -14,11 +14,10 @@ import type { MaintenanceFormWords } from "./maintenance-words.js";
 /** A category's or check's status as leaders read it; no checks is not the same as no data. */
 export type Status = "ok" | "degraded" | "down" | "no_data" | "no_checks";
 
-/**
- * The check kinds leaders read in words. Kinds are the agent's (agent/probes/index.ts); a test
- * holds this list to that table, as the collector may not import the agent.
- */
-export const KINDS = ["host", "ping", "snmp", "http", "tls", "tcp", "dns", "process"] as const;
+/** Check kinds in leaders' words: the agent's table (probes/index.ts), held to it by a test. */
+const DEVICE_KINDS = ["host", "ping", "snmp", "printer", "ups"] as const;
+const SERVICE_KINDS = ["http", "tls", "tcp", "dns", "process"] as const;
+export const KINDS = [...DEVICE_KINDS, ...SERVICE_KINDS] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** What a unit's condition says, given the words it needs (pages/condition.ts fills them in). */

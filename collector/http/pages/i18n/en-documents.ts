@@ -153,6 +153,14 @@ export const enDocuments: DocumentStrings = {
       n("enrolled") > 0
         ? "A monitoring agent was enrolled but never connected: the unit is not monitored."
         : "No monitoring agent installed: the unit is not monitored and there are no figures to assess.",
+    ups_on_battery: (f, n, text) =>
+      `UPS ${text("checks")} ran on battery for about ${f.duration(n("onBatteryMs"))} ` +
+      "in the period: the mains power was out or unstable.",
+    supply_low: (_f, n, text) =>
+      `Printer supplies below ${Math.round(n("below") * 100)}%, to replace soon: ${text("supplies")}.`,
+    lan_devices: (_f, n) =>
+      `${n("appeared")} new device(s) on the LAN in the period, ${n("gone")} gone ` +
+      "(from the discovery runs).",
     mostly_planned: (f, n) =>
       `Planned maintenance took ${f.percent(n("share"))} of the period (${f.duration(n("plannedMs"))}): ` +
       "availability speaks only for the rest.",
@@ -229,6 +237,9 @@ export const enDocuments: DocumentStrings = {
       "maintenance.create": "Planned maintenance",
       "central.update": "Central checks changed",
       "maintenance.end": "Ended planned maintenance early",
+      "discovery.start": "Started a discovery of the unit's network",
+      "discovery.refused": "Refused a discovery of a network the unit does not own",
+      "discovery.decide": "Approved or ignored a discovered device",
     },
   },
 };

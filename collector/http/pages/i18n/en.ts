@@ -82,6 +82,8 @@ export const en: Catalogue = {
     host: "Server or workstation",
     ping: "Network reachability (ping)",
     snmp: "Network device (SNMP)",
+    printer: "Printer",
+    ups: "Uninterruptible power supply (UPS)",
     http: "Web page or web service (HTTP)",
     tls: "Certificate (TLS)",
     tcp: "Service port (TCP)",

@@ -154,6 +154,14 @@ export const viDocuments: DocumentStrings = {
       n("enrolled") > 0
         ? "Đã cấp mã nhưng máy giám sát chưa kết nối: đơn vị chưa được giám sát."
         : "Chưa cài đặt máy giám sát: đơn vị chưa được giám sát, không có số liệu để đánh giá.",
+    ups_on_battery: (f, n, text) =>
+      `Bộ lưu điện ${text("checks")} phải chạy bằng pin khoảng ${f.duration(n("onBatteryMs"))} ` +
+      "trong kỳ: điện lưới bị mất hoặc chập chờn.",
+    supply_low: (_f, n, text) =>
+      `Vật tư máy in còn dưới ${Math.round(n("below") * 100)}%, cần thay sớm: ${text("supplies")}.`,
+    lan_devices: (_f, n) =>
+      `Mạng LAN có ${n("appeared")} thiết bị mới trong kỳ, ${n("gone")} thiết bị không còn thấy ` +
+      "(theo các lần dò tìm thiết bị).",
     mostly_planned: (f, n) =>
       `Bảo trì theo kế hoạch chiếm ${f.percent(n("share"))} kỳ báo cáo (${f.duration(n("plannedMs"))}): ` +
       "tỷ lệ sẵn sàng chỉ phản ánh phần thời gian còn lại.",
@@ -230,6 +238,9 @@ export const viDocuments: DocumentStrings = {
       "maintenance.create": "Khai báo bảo trì theo kế hoạch",
       "central.update": "Sửa cấu hình kiểm tra tập trung",
       "maintenance.end": "Kết thúc sớm bảo trì theo kế hoạch",
+      "discovery.start": "Dò tìm thiết bị trên mạng của đơn vị",
+      "discovery.refused": "Từ chối dò tìm một mạng không thuộc đơn vị",
+      "discovery.decide": "Phê duyệt hoặc bỏ qua một thiết bị dò tìm được",
     },
   },
 };

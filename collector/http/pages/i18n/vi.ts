@@ -69,6 +69,8 @@ export const vi: Catalogue = {
     host: "Máy chủ, máy trạm",
     ping: "Kết nối mạng (ping)",
     snmp: "Thiết bị mạng (SNMP)",
+    printer: "Máy in",
+    ups: "Bộ lưu điện (UPS)",
     http: "Trang web, dịch vụ web (HTTP)",
     tls: "Chứng thư số (TLS)",
     tcp: "Cổng dịch vụ (TCP)",

@@ -1,0 +1,67 @@
+// Discovery runs the collector asks for, one at a time: each reported as it goes (at most every
+// two seconds) and once at its end with what it found, or why it failed. A request while a run is
+// going is answered as failed; stop() interrupts the run (the agent is stopping).
+import { errorMessage } from "../../shared/errors.js";
+import type { Logger } from "../../shared/log.js";
+import type { Discover, DiscoveryReport } from "../../shared/protocol.js";
+import { discover } from "./job.js";
+
+const PROGRESS_EVERY_MS = 2000;
+
+export class DiscoveryRunner {
+  #running: { id: number; controller: AbortController; done: Promise<void> } | undefined;
+
+  constructor(
+    private readonly send: (report: DiscoveryReport) => void,
+    private readonly log: Logger,
+  ) {}
+
+  start(request: Discover): void {
+    const progress = { swept: 0, total: 0 };
+    if (this.#running) {
+      const error = `discovery ${this.#running.id} is still running on this agent`;
+      this.send({ type: "discovery", id: request.id, state: "failed", progress, error });
+      return;
+    }
+    const controller = new AbortController();
+    // Networks and ids only: the request's credentials are never logged.
+    this.log.info(
+      { id: request.id, networks: request.networks, rate: request.rate },
+      "discovery started",
+    );
+    let sentAt = 0;
+    const done = discover(request, {
+      signal: controller.signal,
+      onProgress: (now) => {
+        Object.assign(progress, now);
+        if (Date.now() - sentAt < PROGRESS_EVERY_MS) return;
+        sentAt = Date.now();
+        this.send({ type: "discovery", id: request.id, state: "running", progress: { ...now } });
+      },
+    }).then(
+      (devices) => {
+        this.log.info({ id: request.id, devices: devices.length }, "discovery done");
+        this.send({ type: "discovery", id: request.id, state: "done", progress, devices });
+      },
+      (error: unknown) => {
+        const why = controller.signal.aborted
+          ? "interrupted: the agent stopped"
+          : errorMessage(error);
+        this.log.warn({ id: request.id, err: why }, "discovery failed");
+        this.send({ type: "discovery", id: request.id, state: "failed", progress, error: why });
+      },
+    );
+    this.#running = {
+      id: request.id,
+      controller,
+      done: done.finally(() => (this.#running = undefined)),
+    };
+  }
+
+  async stop(): Promise<void> {
+    const running = this.#running;
+    if (!running) return;
+    running.controller.abort(new Error("agent stopping"));
+    await running.done;
+  }
+}

@@ -1,0 +1,253 @@
+// Discovery as the collector runs it: a request for a unit (from the API, the unit's own users,
+// operators and admins) is checked against the networks the unit owns in collector.yaml, refused
+// and audited when it names any other, and sent to a connected agent of the unit that announced
+// it can discover. The agent's reports are kept (store.ts); the API reads them back.
+import type { UnitConfig } from "../../shared/config/collector.js";
+import { HttpError } from "../../shared/errors.js";
+import type { Logger } from "../../shared/log.js";
+import { parseNetwork, within } from "../../shared/networks.js";
+import { CHECK_NAME, type Discover, type DiscoveryReport } from "../../shared/protocol.js";
+import type { AgentIdentity } from "../agents/registry.js";
+import { recordAudit } from "../auth/audit.js";
+import type { Db } from "../db/database.js";
+import { type ProposedCheck, proposals } from "./proposals.js";
+import { DiscoveryStore } from "./store.js";
+
+export interface DiscoveryAgents {
+  /** An agent of the unit able to discover now, with how to ask it. */
+  discoveryAgent(
+    unit: string,
+  ): { agent: AgentIdentity; discover(request: Discover): boolean } | undefined;
+}
+
+/** GET /api/v1/units/:id/discovery, the minimal form of the issue and a little more. */
+export interface DiscoveryView {
+  id: number | null;
+  state: "running" | "done" | "failed" | "none";
+  networks: string[];
+  progress: { swept: number; total: number };
+  error?: string;
+  devices: {
+    address: string;
+    sysName?: string;
+    sysObjectID?: string;
+    type: string;
+    neighbours?: unknown[];
+    firstSeen: number;
+    lastSeen: number;
+    status: string;
+    decision: string | null;
+    /** What discovery proposes to check on it and what it depends on. */
+    proposal: { checks: ProposedCheck[]; dependsOn: string[] };
+  }[];
+}
+
+/**
+ * Where approved checks go. On this branch they are recorded with the device (DiscoveryStore); the
+ * fleet's central checks (addCentralCheck) take them once both are together.
+ */
+export interface ApprovedChecks {
+  add(unit: string, address: string, checks: ProposedCheck[], by: string, now: number): void;
+}
+
+export class Discovery {
+  readonly store: DiscoveryStore;
+
+  constructor(
+    private readonly db: Db,
+    private readonly units: () => readonly UnitConfig[],
+    private readonly agents: DiscoveryAgents,
+    private readonly log: Logger,
+    private readonly clock: () => number = Date.now,
+    approved?: ApprovedChecks,
+  ) {
+    this.store = new DiscoveryStore(db);
+    const store = this.store;
+    this.approved = approved ?? {
+      add: (unit, address, checks, by, now) => {
+        store.decide(unit, address, "approved", checks, by, now);
+      },
+    };
+  }
+
+  private readonly approved: ApprovedChecks;
+
+  /** Starts a run for the unit; `body.networks` defaults to every network the unit owns. */
+  request(actor: string, unitId: string, body: unknown): { id: number } {
+    const unit = this.units().find((u) => u.id === unitId);
+    if (!unit) throw new HttpError(404, `no unit ${unitId}`);
+    const config = unit.discovery;
+    if (!config) {
+      throw new HttpError(
+        409,
+        `unit ${unitId} owns no networks: list them in collector.yaml under units[].discovery.networks`,
+      );
+    }
+    const asked = networksOf(body) ?? config.networks;
+    const owned = config.networks.flatMap((text) => {
+      const network = parseNetwork(text);
+      return typeof network === "string" ? [] : [network];
+    });
+    const now = this.clock();
+    for (const text of asked) {
+      const network = parseNetwork(text);
+      if (typeof network === "string") throw new HttpError(400, `networks: ${network}`);
+      if (!owned.some((mine) => within(network, mine))) {
+        recordAudit(
+          this.db,
+          { actor, action: "discovery.refused", unit: unitId, detail: { networks: asked } },
+          now,
+        );
+        throw new HttpError(
+          403,
+          `networks: ${network.text} is not among unit ${unitId}'s networks (${config.networks.join(", ")})`,
+        );
+      }
+    }
+    const agent = this.agents.discoveryAgent(unitId);
+    if (!agent) {
+      throw new HttpError(
+        409,
+        `no agent of unit ${unitId} is connected that can discover (agents announce it from this version on)`,
+      );
+    }
+    const id = this.db.transaction(() => {
+      const run = this.store.start(unitId, agent.agent.id, asked, actor, now);
+      recordAudit(
+        this.db,
+        {
+          actor,
+          action: "discovery.start",
+          unit: unitId,
+          target: agent.agent.name,
+          detail: { run, networks: asked },
+        },
+        now,
+      );
+      return run;
+    })();
+    const { snmp, port, rate, concurrency } = config;
+    if (!agent.discover({ type: "discover", id, networks: asked, snmp, port, rate, concurrency })) {
+      this.store.fail(id, "the agent disconnected before it was asked", now);
+    }
+    // Networks only: the unit's credentials are never logged.
+    this.log.info({ unit: unitId, run: id, networks: asked }, "discovery requested");
+    return { id };
+  }
+
+  report(agent: AgentIdentity, report: DiscoveryReport): void {
+    if (!this.store.report(agent.id, report, this.clock())) {
+      this.log.warn({ agent: agent.name, run: report.id }, "discovery report for no running run");
+    }
+  }
+
+  /** Approves (with the proposed checks, or the edited ones given) or ignores a device. */
+  decide(
+    actor: string,
+    unitId: string,
+    address: string,
+    body: unknown,
+  ): DiscoveryView["devices"][number] {
+    const { decision, checks } = decisionOf(body);
+    const view = this.view(unitId).devices.find((d) => d.address === address);
+    if (!view) throw new HttpError(404, `unit ${unitId} has no discovered device ${address}`);
+    const now = this.clock();
+    const approved = decision === "approved" ? (checks ?? view.proposal.checks) : null;
+    this.db.transaction(() => {
+      this.store.decide(unitId, address, decision, null, actor, now);
+      if (approved) this.approved.add(unitId, address, approved, actor, now);
+      recordAudit(
+        this.db,
+        {
+          actor,
+          action: "discovery.decide",
+          unit: unitId,
+          target: address,
+          // Names and kinds only, as every audit entry: never a credential.
+          detail: { decision, checks: approved?.map((c) => `${c.name} (${c.kind})`) },
+        },
+        now,
+      );
+    })();
+    return this.view(unitId).devices.find((d) => d.address === address) ?? view;
+  }
+
+  view(unitId: string): DiscoveryView {
+    const run = this.store.latest(unitId);
+    const known = this.store.devices(unitId);
+    const proposed = new Map(proposals(known.map((k) => k.device)).map((p) => [p.address, p]));
+    const devices = known.map((known) => {
+      const { address, sysName, sysObjectID, type, neighbours } = known.device;
+      return {
+        address,
+        ...(sysName === undefined ? {} : { sysName }),
+        ...(sysObjectID === undefined ? {} : { sysObjectID }),
+        type,
+        ...(neighbours === undefined ? {} : { neighbours }),
+        firstSeen: known.firstSeen,
+        lastSeen: known.lastSeen,
+        status: known.status,
+        decision: known.decision,
+        proposal: {
+          checks: proposed.get(address)?.checks ?? [],
+          dependsOn: proposed.get(address)?.dependsOn ?? [],
+        },
+      };
+    });
+    if (!run)
+      return { id: null, state: "none", networks: [], progress: { swept: 0, total: 0 }, devices };
+    return {
+      id: run.id,
+      state: run.state,
+      networks: run.networks,
+      progress: run.progress,
+      ...(run.error === null ? {} : { error: run.error }),
+      devices,
+    };
+  }
+}
+
+function networksOf(body: unknown): string[] | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body !== "object" || Array.isArray(body))
+    throw new HttpError(400, "body: must be a JSON object");
+  const extra = Object.keys(body).filter((key) => key !== "networks");
+  if (extra.length > 0)
+    throw new HttpError(400, `${extra[0]}: unknown key; only networks is taken`);
+  const networks = (body as { networks?: unknown }).networks;
+  if (networks === undefined) return undefined;
+  if (
+    !Array.isArray(networks) ||
+    networks.length === 0 ||
+    networks.length > 16 ||
+    !networks.every((n) => typeof n === "string")
+  ) {
+    throw new HttpError(400, "networks: must be a list of 1 to 16 CIDR texts such as 10.20.1.0/24");
+  }
+  return networks as string[];
+}
+
+const CHECK_KINDS = ["ping", "snmp", "printer", "ups", "http"];
+
+function decisionOf(body: unknown): { decision: "approved" | "ignored"; checks?: ProposedCheck[] } {
+  const { decision, checks, ...rest } = (body ?? {}) as { decision?: unknown; checks?: unknown };
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined)
+    throw new HttpError(400, `${extra}: unknown key; decision and checks are taken`);
+  if (decision !== "approve" && decision !== "ignore") {
+    throw new HttpError(400, 'decision: must be "approve" or "ignore"');
+  }
+  if (checks === undefined) return { decision: decision === "approve" ? "approved" : "ignored" };
+  if (decision !== "approve") throw new HttpError(400, "checks: only with decision approve");
+  if (!Array.isArray(checks) || checks.length > 16)
+    throw new HttpError(400, "checks: a list of at most 16 checks");
+  checks.forEach((check, i) => {
+    const { name, kind } = (check ?? {}) as { name?: unknown; kind?: unknown };
+    if (typeof name !== "string" || !CHECK_NAME.test(name))
+      throw new HttpError(400, `checks[${i}].name: must be a check's name`);
+    if (typeof kind !== "string" || !CHECK_KINDS.includes(kind)) {
+      throw new HttpError(400, `checks[${i}].kind: must be one of ${CHECK_KINDS.join(", ")}`);
+    }
+  });
+  return { decision: "approved", checks: checks as ProposedCheck[] };
+}

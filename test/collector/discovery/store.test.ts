@@ -1,0 +1,108 @@
+// What discovery runs found, kept per unit: a device first found is new, one whose identity differs
+// from the run before is changed, one the newest run did not find is gone; the summary of the
+// period says how many came and went on the LAN, in the leaders' words, and leaves ignored ones out.
+import { afterAll, describe, expect, it } from "vitest";
+import { AgentStore } from "../../../collector/agents/registry.js";
+import { DiscoveryStore } from "../../../collector/discovery/store.js";
+import { createApi } from "../../../collector/http/api/router.js";
+import { sayFinding } from "../../../collector/http/pages/findings.js";
+import { Formatter } from "../../../collector/http/pages/i18n/index.js";
+import type { Finding } from "../../../collector/inspection/findings.js";
+import type { DiscoveredDevice } from "../../../shared/discovery.js";
+import { testStore, vn } from "../../helpers/store.js";
+
+const store = testStore();
+afterAll(() => store.close());
+const agent = store.agent("so-tttt", "pc-01");
+const runs = new DiscoveryStore(store.db);
+const NOW = vn("11:00:00", "2026-03-20");
+
+const host = (address: string, more: Partial<DiscoveredDevice> = {}): DiscoveredDevice => ({
+  address,
+  foundBy: ["icmp"],
+  type: "host",
+  ...more,
+});
+
+function run(at: number, devices: DiscoveredDevice[]): number {
+  const id = runs.start("so-tttt", agent.id, ["10.20.1.0/24"], "it-so", at);
+  const progress = { swept: 254, total: 254 };
+  expect(
+    runs.report(agent.id, { type: "discovery", id, state: "done", progress, devices }, at),
+  ).toBe(true);
+  return id;
+}
+
+// February: a switch, a printer and two PCs. 10 March: a PC gone, the printer replaced, a new NAS.
+run(vn("09:00:00", "2026-02-10"), [
+  host("10.20.1.2", { type: "switch", sysName: "core-sw" }),
+  host("10.20.1.30", { type: "printer", sysName: "hp-1", serial: "CN01" }),
+  host("10.20.1.50"),
+  host("10.20.1.51"),
+]);
+run(vn("09:00:00", "2026-03-10"), [
+  host("10.20.1.2", { type: "switch", sysName: "core-sw" }),
+  host("10.20.1.30", { type: "printer", sysName: "hp-2", serial: "CN02" }),
+  host("10.20.1.50"),
+  host("10.20.1.60", { openPorts: [443] }),
+]);
+
+describe("devices found by discovery", () => {
+  it("are new, changed, seen or gone as of the newest run", () => {
+    const status = Object.fromEntries(
+      runs.devices("so-tttt").map((d) => [d.device.address, d.status]),
+    );
+    expect(status).toEqual({
+      "10.20.1.2": "seen",
+      "10.20.1.30": "changed",
+      "10.20.1.50": "seen",
+      "10.20.1.51": "gone",
+      "10.20.1.60": "new",
+    });
+  });
+
+  it("ignores a report of a run that is over, or of another agent", () => {
+    const other = store.agent("so-tttt", "pc-02");
+    const id = runs.start("so-tttt", agent.id, ["10.20.1.0/24"], "it-so", NOW);
+    const report = {
+      type: "discovery" as const,
+      id,
+      state: "done" as const,
+      progress: { swept: 1, total: 1 },
+      devices: [],
+    };
+    expect(runs.report(other.id, report, NOW)).toBe(false);
+    runs.fail(id, "stopped", NOW);
+    expect(runs.report(agent.id, report, NOW)).toBe(false);
+  });
+
+  it("give the summary its line of devices new and gone on the LAN", () => {
+    const api = createApi({
+      history: store.history,
+      agents: new AgentStore(store.db),
+      clock: () => NOW,
+    });
+    const body = api(new URL("http://collector/api/v1/units/so-tttt/summary?period=2026-03"))
+      .body as {
+      findings: Finding[];
+    };
+    const lan = body.findings.find((f) => f.code === "lan_devices") as Finding;
+    // March: the NAS appeared; the PC seen in February was missed by March's run.
+    expect(lan).toEqual({
+      code: "lan_devices",
+      severity: "info",
+      params: { appeared: 1, gone: 1 },
+    });
+    expect(sayFinding(Formatter.of("en"), lan)).toBe(
+      "1 new device(s) on the LAN in the period, 1 gone (from the discovery runs).",
+    );
+    const february = api(new URL("http://collector/api/v1/units/so-tttt/summary?period=2026-02"))
+      .body as {
+      findings: Finding[];
+    };
+    expect(february.findings.find((f) => f.code === "lan_devices")?.params).toEqual({
+      appeared: 4,
+      gone: 0,
+    });
+  });
+});
