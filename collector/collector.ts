@@ -20,6 +20,7 @@ import { AgentStore } from "./agents/registry.js";
 import { SeriesBudget } from "./agents/series-budget.js";
 import { openDatabase } from "./db/database.js";
 import { StorageHealth } from "./db/storage-health.js";
+import { centralApprovals } from "./discovery/central-approvals.js";
 import { Discovery } from "./discovery/service.js";
 import { syncConfigChecks } from "./fleet/central-checks.js";
 import { CentralConfigDesk } from "./fleet/config-desk.js";
@@ -195,6 +196,12 @@ export async function startCollector(
     () => config.units,
     { discoveryAgent: (unit) => ingest.discoveryAgent(unit) },
     log.child({ component: "discovery" }),
+    Date.now,
+    centralApprovals({
+      db,
+      units: () => config.units,
+      push: (unit) => ingest.pushCentralChecks([unit]),
+    }),
   );
   const handler = createHandler({
     db,
