@@ -3,14 +3,16 @@
 // and a LAN of network namespaces with a printer (snmpd) and a host answering ping only. The
 // unit's own user starts a run through the API (202 with its id) and reads what it found; a
 // request for a network the unit does not own is refused (403), audited, and nothing is sent
-// there (an nftables counter); another unit's user may not start one. The community appears in
-// no log, no answer and no audit entry.
+// there (an nftables counter); another unit's user may not start one. Approving the printer makes
+// its checks central checks the running agent takes and reports on. The community appears in no
+// log, no answer and no audit entry.
 import { execFile, execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../collector/db/database.js";
 import { createLan, type TestLan } from "../helpers/lan.js";
+import { find, scrape } from "../helpers/metrics.js";
 import { peer } from "../helpers/peers.js";
 import {
   AGENT_CLI,
@@ -154,13 +156,31 @@ describe("discovery through the collector", () => {
         credential: 0,
       },
     ]);
+    // Approved as proposed, every 5 s: they become the unit's central checks, reach the running
+    // agent, and give data within that interval (the printer's from its snmpd).
     const approve = await browser.postJson(
       `/api/v1/units/so-tttt/discovery/devices/${printer}`,
-      { decision: "approve" },
+      {
+        decision: "approve",
+        checks: printerEntry.proposal.checks.map((c: object) => ({ ...c, interval: "5s" })),
+      },
       csrf,
     );
     expect(approve.status).toBe(200);
     expect(JSON.parse(approve.text)).toMatchObject({ address: printer, decision: "approved" });
+    const up = await eventually(
+      async () => {
+        const samples = await scrape(collector?.url ?? "");
+        const found = [SNMPD_SYS_NAME, `${SNMPD_SYS_NAME}-printer`].map(
+          (check) => find(samples, "giamsat_check_up", { check })[0]?.value,
+        );
+        return found.every((value) => value === 1) ? found : undefined;
+      },
+      30_000,
+      "the approved checks' data",
+    );
+    expect(up).toEqual([1, 1]);
+    expect(agent?.child.exitCode).toBeNull();
     const ignore = await browser.postJson(
       `/api/v1/units/so-tttt/discovery/devices/${host}`,
       { decision: "ignore" },
