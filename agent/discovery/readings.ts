@@ -1,7 +1,13 @@
 // Pure reading of discovery's SNMP answers: a device's identity and guessed type, its LLDP
 // neighbours, and the addresses in its ARP table. No I/O here.
 import type { DeviceType, Neighbour } from "../../shared/discovery.js";
-import { isVarbindError, numericValue, textValue, type Varbind } from "../probes/snmp/parse.js";
+import {
+  isVarbindError,
+  numericValue,
+  rows,
+  textValue,
+  type Varbind,
+} from "../probes/snmp/parse.js";
 import { IDENTITY, LLDP_REMOTE, LLDP_REMOTE_ADDRESS, TYPE_MARKERS } from "./oids.js";
 
 export interface Identity {
@@ -68,17 +74,6 @@ function idText(varbind: Varbind | undefined): string | undefined {
     return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(":");
   }
   return textValue(varbind);
-}
-
-/** Rows of one column keyed by the index after it. */
-function rows(varbinds: readonly Varbind[], column: string): Map<string, Varbind> {
-  const out = new Map<string, Varbind>();
-  for (const varbind of varbinds) {
-    if (varbind.oid.startsWith(`${column}.`) && !isVarbindError(varbind)) {
-      out.set(varbind.oid.slice(column.length + 1), varbind);
-    }
-  }
-  return out;
 }
 
 /**

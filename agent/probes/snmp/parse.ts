@@ -168,8 +168,11 @@ export interface Interface {
   speedBytes?: number;
 }
 
-/** Rows of one walked column keyed by the index after the column OID (the ifIndex here). */
-function rows(varbinds: readonly Varbind[] | undefined, column: string): Map<string, Varbind> {
+/** Rows of one walked column keyed by the index after the column OID (an ifIndex, a marker's index). */
+export function rows(
+  varbinds: readonly Varbind[] | undefined,
+  column: string,
+): Map<string, Varbind> {
   const out = new Map<string, Varbind>();
   const prefix = `${column}.`;
   for (const varbind of varbinds ?? []) {

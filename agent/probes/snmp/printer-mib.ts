@@ -1,7 +1,7 @@
 // Pure reading of a printer's answers for the printer probe: its status (HOST-RESOURCES-MIB,
 // RFC 2790: hrDeviceStatus, hrPrinterStatus), its supplies (Printer-MIB, RFC 3805:
 // prtMarkerSuppliesTable) and its page counter (prtMarkerTable). No I/O here.
-import { isVarbindError, numericValue, textValue, type Varbind } from "./parse.js";
+import { numericValue, rows, textValue, type Varbind } from "./parse.js";
 
 /** The columns read, each walked; rows are indexed by hrDeviceIndex (and the table's own index). */
 export const PRINTER_COLUMNS = {
@@ -47,16 +47,6 @@ export interface PrinterState {
   supplies: Supply[];
   /** prtMarkerLifeCount of each marker that counts pages (impressions or sheets). */
   pages: { marker: string; count: number }[];
-}
-
-function rows(varbinds: readonly Varbind[] | undefined, column: string): Map<string, Varbind> {
-  const out = new Map<string, Varbind>();
-  const prefix = `${column}.`;
-  for (const varbind of varbinds ?? []) {
-    if (!varbind.oid.startsWith(prefix) || isVarbindError(varbind)) continue;
-    out.set(varbind.oid.slice(prefix.length), varbind);
-  }
-  return out;
 }
 
 function named(code: number | undefined, names: readonly string[]) {
