@@ -49,6 +49,9 @@ const reportQuery = z.strictObject({
   format: z.enum(["html", "csv"]).optional(),
   view: z.enum(["print"]).optional(),
 });
+/** A form of a unit's page, posted with its CSRF token by a user allowed `access` on that unit. */
+const unitForm = <P extends string, A extends Action>(path: P, access: A) =>
+  ({ method: "POST", path, access, unit: "id", query: z.strictObject({ lang }) }) as const;
 const pageNumber = z
   .string()
   .regex(/^[1-9]\d{0,5}$/, "must be a page number from 1")
@@ -220,28 +223,10 @@ export const ROUTES = {
     json: true,
   },
   /** The web form of the same: the checks as YAML or JSON in a textarea. */
-  centralChecksForm: {
-    method: "POST",
-    path: "/units/:id/central-checks",
-    access: "configure",
-    unit: "id",
-    query: z.strictObject({ lang }),
-  },
+  centralChecksForm: unitForm("/units/:id/central-checks", "configure"),
   /** The unit page's maintenance forms, on the actions of the API's routes above. */
-  maintenanceCreate: {
-    method: "POST",
-    path: "/units/:id/maintenance",
-    access: "maintenance",
-    unit: "id",
-    query: z.strictObject({ lang }),
-  },
-  maintenanceEnd: {
-    method: "POST",
-    path: "/units/:id/maintenance/:window/end",
-    access: "maintenance",
-    unit: "id",
-    query: z.strictObject({ lang }),
-  },
+  maintenanceCreate: unitForm("/units/:id/maintenance", "maintenance"),
+  maintenanceEnd: unitForm("/units/:id/maintenance/:window/end", "maintenance"),
   /** Start a discovery run of the unit's networks, and read the last one with what it found. */
   apiDiscoveryStart: {
     method: "POST",
@@ -258,13 +243,10 @@ export const ROUTES = {
     json: true,
   },
   apiDiscovery: { method: "GET", path: "/api/v1/units/:id/discovery", access: "read", unit: "id" },
-  signoff: {
-    method: "POST",
-    path: "/units/:id/signoff",
-    access: "signoff",
-    unit: "id",
-    query: z.strictObject({ lang }),
-  },
+  /** The unit page's discovery forms, on the actions of the API's routes above. */
+  discoveryStartForm: unitForm("/units/:id/discovery", "discover"),
+  discoveryDecideForm: unitForm("/units/:id/discovery/devices/:address", "discover"),
+  signoff: unitForm("/units/:id/signoff", "signoff"),
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

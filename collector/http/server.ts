@@ -30,6 +30,7 @@ import { MaintenanceActions } from "./api/maintenance.js";
 import { answerApi, apiRoutes } from "./api/router.js";
 import { loginHandlers } from "./login.js";
 import { AUDIT_PAGE, renderAudit } from "./pages/audit.js";
+import { discoveryFormHandlers } from "./pages/discovery-section.js";
 import { enrollmentCodeHandlers } from "./pages/enrollment-codes.js";
 import { renderError, sameSiteReferer } from "./pages/error-page.js";
 import { renderFleet } from "./pages/fleet.js";
@@ -145,7 +146,12 @@ export function createHandler(deps: HttpDeps) {
       log: deps.log,
       reports: deps.reports,
       maintenance,
+      discovery: deps.discovery,
       header,
+    }),
+    ...discoveryFormHandlers({
+      discovery: () => need(deps.discovery),
+      chrome: (ctx) => chromeOf(ctx.url, header(ctx)),
     }),
     ...enrollmentCodeHandlers({ db: deps.db, log: deps.log, secure: deps.secure, header }),
     agentEnroll: ({ request, response }) => deps.enrollment.answer(request, response),

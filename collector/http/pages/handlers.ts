@@ -6,6 +6,7 @@ import type { Logger } from "../../../shared/log.js";
 import { recordAudit } from "../../auth/audit.js";
 import { LOCAL_USER } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
+import type { Discovery } from "../../discovery/service.js";
 import type { Readers } from "../../inspection/readers.js";
 import {
   addSignoff,
@@ -31,6 +32,8 @@ export interface PageDeps {
   reports?: ReportsConfig | undefined;
   /** Declaring and ending maintenance windows, shared with the JSON API. */
   maintenance: MaintenanceActions;
+  /** Discovery runs of units' networks: the unit page's section, when the collector runs them. */
+  discovery?: Discovery | undefined;
   /** The site's navigation and who is logged in, with the log-out form. */
   header(ctx: RequestContext): Html;
 }

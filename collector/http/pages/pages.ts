@@ -6,6 +6,7 @@ import { type ReportsConfig, reportsSchema } from "../../../shared/config/collec
 import { HttpError } from "../../../shared/errors.js";
 import { can, type User } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
+import type { Discovery } from "../../discovery/service.js";
 import { bufferLosses } from "../../inspection/buffer-losses.js";
 import { listMaintenance } from "../../inspection/maintenance-list.js";
 import {
@@ -100,7 +101,12 @@ function neighbours(period: Period, now: number) {
 }
 
 /** The pages as functions from a request to text, without HTTP: the benchmarks time these. */
-export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfig }) {
+export function renderPages(deps: {
+  db: Db;
+  ctx: Readers;
+  reports?: ReportsConfig | undefined;
+  discovery?: Discovery | undefined;
+}) {
   const { ctx, db } = deps;
   const reports = deps.reports ?? reportsSchema.parse({});
   const chrome = (request: PageRequest): Chrome => chromeOf(request.url, request.header);
@@ -163,6 +169,14 @@ export function renderPages(deps: { db: Db; ctx: Readers; reports?: ReportsConfi
       central: can(request.user, "configure", id)
         ? { csrf: request.csrf(), view: new CentralCheckActions(db, () => undefined).view(id) }
         : undefined,
+      discovery:
+        deps.discovery && can(request.user, "discover", id)
+          ? {
+              csrf: request.csrf(),
+              view: deps.discovery.view(id),
+              run: deps.discovery.store.latest(id),
+            }
+          : undefined,
       signoff: can(request.user, "signoff", id)
         ? {
             csrf: request.csrf(),

@@ -16,6 +16,7 @@ import { type CentralChecksForm, centralChecksSection } from "./central-checks.j
 import { monthsChart } from "./charts.js";
 import { inactiveBadge, muted, none, windowChoice } from "./components.js";
 import { conditionLine } from "./condition.js";
+import { type DiscoveryForm, discoverySection } from "./discovery-section.js";
 import { type Html, html } from "./html.js";
 import { incidentTable, type Paging, pagingBar } from "./incidents.js";
 import { changeList, type InventoryEntry, inventoryTable } from "./inventory.js";
@@ -57,6 +58,8 @@ export interface UnitPageData {
   enrollmentCodes?: boolean;
   /** The user may change the unit's central checks: the form. */
   central?: CentralChecksForm | undefined;
+  /** The user may discover on the unit: the last run, what it found, and the forms. */
+  discovery?: DiscoveryForm | undefined;
   /** Set when the user may declare and end the unit's maintenance windows: the forms. */
   maintenanceForm?: MaintenanceFormState | undefined;
 }
@@ -151,6 +154,7 @@ ${
 }
 ${data.enrollmentCodes ? html`<p class="noprint"><a href="${link(chrome, `/units/${unit.id}/enrollment-codes`)}" id="codes-link">${t.codes.link}</a></p>` : ""}
 ${data.central ? centralChecksSection(chrome, unit.id, data.central) : ""}
+${data.discovery ? discoverySection(chrome, unit.id, data.discovery) : ""}
 <h2 id="maintenance">${t.maintenance.heading}</h2>
 ${maintenanceList(f, data.maintenance, (w) => (data.maintenanceForm ? endButton(chrome, unit.id, w, data.maintenanceForm.csrf) : ""))}
 ${data.maintenanceForm ? maintenanceForm(chrome, unit.id, data.maintenanceForm) : ""}

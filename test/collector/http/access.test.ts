@@ -36,6 +36,8 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST" | "PUT"; path: string
   apiDiscovery: { method: "GET", path: "/api/v1/units/unit-b/discovery" },
   apiDiscoveryDecide: { method: "POST", path: "/api/v1/units/unit-b/discovery/devices/10.0.0.1" },
   signoff: { method: "POST", path: "/units/unit-b/signoff" },
+  discoveryStartForm: { method: "POST", path: "/units/unit-b/discovery" },
+  discoveryDecideForm: { method: "POST", path: "/units/unit-b/discovery/devices/10.0.0.1" },
   apiFleet: { method: "GET", path: "/api/v1/fleet" },
   fleetPage: { method: "GET", path: "/fleet" },
   apiCentralChecks: { method: "GET", path: "/api/v1/units/unit-b/central-checks" },
@@ -79,6 +81,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     centralChecksForm: 403,
     maintenanceCreate: 403,
     maintenanceEnd: 403,
+    discoveryStartForm: 403,
+    discoveryDecideForm: 403,
   },
   unit: {
     apiFleet: 200,
@@ -105,6 +109,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     centralChecksForm: 403,
     maintenanceCreate: 403,
     maintenanceEnd: 403,
+    discoveryStartForm: 403,
+    discoveryDecideForm: 403,
   },
   operator: {
     apiFleet: 200,
@@ -131,6 +137,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     centralChecksForm: 303,
     maintenanceCreate: 303,
     maintenanceEnd: 404,
+    discoveryStartForm: 409,
+    discoveryDecideForm: 404,
   },
   admin: {
     apiFleet: 200,
@@ -157,6 +165,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     centralChecksForm: 303,
     maintenanceCreate: 303,
     maintenanceEnd: 404,
+    discoveryStartForm: 409,
+    discoveryDecideForm: 404,
   },
 };
 
@@ -186,6 +196,7 @@ const FORMS: Partial<Record<RouteName, Record<string, string>>> = {
   signoff: SIGNOFF,
   enrollmentCodeCreate: { uses: "2", days: "7" },
   centralChecksForm: { checks: "[]" },
+  discoveryDecideForm: { decision: "ignore" },
   // The form's fields: a one-off window an hour from now, as a browser writes Vietnam time.
   maintenanceCreate: {
     reason: "Nâng cấp máy chủ",

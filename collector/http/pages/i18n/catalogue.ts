@@ -7,6 +7,7 @@ import type { AuditAction } from "../../../auth/audit.js";
 import type { ConditionLevel } from "../../../inspection/condition.js";
 import type { SignoffProblem } from "../../../inspection/signoffs.js";
 import type { TimelineState } from "../../../inspection/timeline.js";
+import type { DiscoveryWords } from "./discovery-words.js";
 import type { FindingCode, FindingText } from "./finding-words.js";
 import type { CentralWords, FleetWords } from "./fleet-words.js";
 import type { MaintenanceFormWords } from "./maintenance-words.js";
@@ -238,6 +239,7 @@ export interface Catalogue {
   /** The unit page's list of notifications sent about the unit. */
   fleet: FleetWords;
   central: CentralWords;
+  discovery: DiscoveryWords;
   maintenance: {
     heading: string;
     none: string;

@@ -1,6 +1,7 @@
 // English strings, with ?lang=en: the frame, the overview and the unit page here; the report,
 // sign-off, findings, exports, errors and audit in en-documents.ts.
 import type { Catalogue } from "./catalogue.js";
+import { enDiscovery } from "./discovery-words.js";
 import { enDocuments } from "./en-documents.js";
 import { enFleet } from "./fleet-words.js";
 import { enMaintenanceForm } from "./maintenance-words.js";
@@ -221,6 +222,7 @@ export const en: Catalogue = {
     more: (n) => `and ${n} other change(s)`,
   },
   fleet: enFleet,
+  discovery: enDiscovery,
   central: {
     heading: "Central checks",
     intro:

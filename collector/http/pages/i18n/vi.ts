@@ -1,6 +1,7 @@
 // Vietnamese strings, the default language of the pages: the frame, the overview and the unit
 // page here; the report, sign-off, findings, exports, errors and audit in vi-documents.ts.
 import type { Catalogue } from "./catalogue.js";
+import { viDiscovery } from "./discovery-words.js";
 import { viFleet } from "./fleet-words.js";
 import { viMaintenanceForm } from "./maintenance-words.js";
 import { viDocuments } from "./vi-documents.js";
@@ -213,6 +214,7 @@ export const vi: Catalogue = {
     more: (n) => `và ${n} thay đổi khác`,
   },
   fleet: viFleet,
+  discovery: viDiscovery,
   central: {
     heading: "Kiểm tra tập trung",
     intro:
