@@ -214,6 +214,11 @@ export const METRICS = {
     "gauge",
     "Agents with an open WebSocket.",
   ),
+  collectorInfo: collector(
+    "giamsat_collector_info",
+    "gauge",
+    "The collector's own version; always 1. Agents older than it are flagged in the fleet view.",
+  ),
   storeSize: collector("giamsat_collector_store_size_bytes", "gauge", "Size of the SQLite file."),
   filesystemAvail: collector(
     "giamsat_collector_filesystem_avail_bytes",

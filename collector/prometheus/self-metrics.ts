@@ -2,6 +2,7 @@
 import { Counter, collectDefaultMetrics, Gauge, type Registry } from "prom-client";
 import { PROTOCOL_ERRORS } from "../../shared/errors.js";
 import { METRICS } from "../../shared/metrics.js";
+import { VERSION } from "../../shared/version.js";
 
 export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;
 
@@ -19,6 +20,9 @@ export function createCollectorMetrics(registry: Registry) {
   // Every code is exposed from the start at 0, so increase() in an alert sees the first refusal.
   for (const code of ["unauthorized", ...Object.keys(PROTOCOL_ERRORS)])
     rejectedMessages.inc({ code }, 0);
+  // Set once: alert rules compare each agent's version with it.
+  const collectorInfo = gauge(METRICS.collectorInfo, ["version"]);
+  collectorInfo.set({ version: VERSION }, 1);
   return {
     agentConnected: gauge(METRICS.agentConnected, ["unit", "agent"]),
     agentLastSeen: gauge(METRICS.agentLastSeen, ["unit", "agent"]),
@@ -30,6 +34,7 @@ export function createCollectorMetrics(registry: Registry) {
     ingestedBatches: counter(METRICS.ingestedBatches),
     duplicateBatches: counter(METRICS.duplicateBatches),
     rejectedMessages,
+    collectorInfo,
     connectedAgents: gauge(METRICS.connectedAgents),
     storeSize: gauge(METRICS.storeSize),
     filesystemAvail: gauge(METRICS.filesystemAvail),

@@ -26,8 +26,10 @@ describe("Prometheus rules", () => {
     expect(rules.flatMap((r) => r.alert ?? []).sort()).toEqual([
       "GiamsatAgentBufferDropping",
       "GiamsatAgentClockOffset",
+      "GiamsatAgentConfigRefused",
       "GiamsatAgentSamplesRefused",
       "GiamsatAgentSilent",
+      "GiamsatAgentVersionMismatch",
       "GiamsatCertificateExpired",
       "GiamsatCertificateExpiringSoon",
       "GiamsatCheckDown",

@@ -47,6 +47,15 @@ export function roleName(t: Catalogue, user: User): string {
   return t.roles[user.role];
 }
 
+/**
+ * Who the fleet page is for: those who look after agents (operators, admins) and a unit's own
+ * users, who see their unit's agents there. The city's readers may open it but are not led to it:
+ * their pages are the status and the reports.
+ */
+function seesFleet(user: User): boolean {
+  return user.role !== "city" && can(user, "read");
+}
+
 /** The site's navigation for this user, and who is logged in with a log-out button (a POST). */
 export function userBar(
   user: User | undefined,
@@ -57,9 +66,10 @@ export function userBar(
   options: { logout?: boolean } = {},
 ): Html {
   const en = lang === "en" ? "?lang=en" : "";
+  const fleet = user ? seesFleet(user) : !auth;
   const nav =
     user || !auth
-      ? html`<nav aria-label="${t.nav.label}"><a href="/${en}">${t.nav.overview}</a> <a href="/reports${en}">${t.nav.cityReport}</a>${user && can(user, "audit") ? html` <a href="/audit${en}">${t.nav.audit}</a>` : ""}</nav>`
+      ? html`<nav aria-label="${t.nav.label}"><a href="/${en}">${t.nav.overview}</a> <a href="/reports${en}">${t.nav.cityReport}</a>${fleet ? html` <a href="/fleet${en}">${t.nav.fleet}</a>` : ""}${user && can(user, "audit") ? html` <a href="/audit${en}">${t.nav.audit}</a>` : ""}</nav>`
       : "";
   if (!auth) return html`${nav}<p class="muted small">${t.auth.off}</p>`;
   if (!user) return html`${nav}`;

@@ -1,5 +1,6 @@
 // GET /metrics on a running collector: the bearer token, HEAD, gzip when asked, and series that
 // exist from the start (refusal counters at 0, enrolled agents shown disconnected after a restart).
+import { readFileSync } from "node:fs";
 import { get } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,6 +44,16 @@ describe("/metrics", () => {
       await (await fetch(`${collector.url}/metrics`, { headers: auth })).text(),
     );
     expect(find(samples, "giamsat_collector_store_upgrade_progress_ratio")[0]?.value).toBe(1);
+  });
+
+  it("says the collector's own version, which alert rules compare each agent's with", async () => {
+    const samples = parseExposition(
+      await (await fetch(`${collector.url}/metrics`, { headers: auth })).text(),
+    );
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    expect(find(samples, "giamsat_collector_info")).toEqual([
+      expect.objectContaining({ labels: { version: pkg.version }, value: 1 }),
+    ]);
   });
 
   it("answers HEAD with the headers alone", async () => {

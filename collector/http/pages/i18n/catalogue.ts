@@ -49,7 +49,7 @@ export interface Catalogue {
   otherLanguage: string;
   /** The site's name under giamsat. */
   title: string;
-  nav: { overview: string; cityReport: string; audit: string; label: string };
+  nav: { overview: string; cityReport: string; audit: string; fleet: string; label: string };
   categories: Record<Category, string>;
   categoryLong: Record<Category, string>;
   status: Record<Status, string>;

@@ -30,6 +30,7 @@ export const en: Catalogue = {
     overview: "Overview",
     cityReport: "City summary",
     audit: "Audit log",
+    fleet: "Agents",
     label: "Pages",
   },
   categories: {

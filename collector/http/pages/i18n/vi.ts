@@ -17,6 +17,7 @@ export const vi: Catalogue = {
     overview: "Tổng quan",
     cityReport: "Báo cáo tổng hợp",
     audit: "Nhật ký",
+    fleet: "Máy giám sát",
     label: "Các trang",
   },
   categories: {
