@@ -2,9 +2,20 @@
 // for its turn, one every 1/rate seconds with no burst, so a unit's LAN never sees more than the
 // rate the operator set, however many probes run side by side.
 
+interface Waiter {
+  packets: number;
+  signal: AbortSignal;
+  resolve: () => void;
+  onAbort: () => void;
+}
+
 export class Pacer {
-  #next = 0;
   readonly #gap: number;
+  /** When the last turn was granted (performance.now()) and for how many packets. */
+  #last = Number.NEGATIVE_INFINITY;
+  #lastPackets = 0;
+  readonly #waiting: Waiter[] = [];
+  #timer: NodeJS.Timeout | undefined;
 
   /** `rate` packets per second. */
   constructor(rate: number) {
@@ -13,26 +24,46 @@ export class Pacer {
 
   /**
    * Resolves when the caller may send `packets` packets (a request that may be retried once is
-   * two); rejects when the signal fires first.
+   * two); rejects when the signal fires first. Turns are granted in order, each a full gap after
+   * the one before was granted, measured when it is: a stalled event loop delays the turns that
+   * fell due meanwhile, it never lets them go out together.
    */
   turn(signal: AbortSignal, packets = 1): Promise<void> {
     signal.throwIfAborted();
-    const now = performance.now();
-    const at = Math.max(now, this.#next);
-    this.#next = at + this.#gap * packets;
-    const wait = at - now;
-    if (wait <= 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal.reason);
+      const waiter: Waiter = {
+        packets,
+        signal,
+        resolve,
+        onAbort: () => {
+          this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+          reject(signal.reason);
+        },
       };
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, wait);
-      signal.addEventListener("abort", onAbort, { once: true });
+      signal.addEventListener("abort", waiter.onAbort, { once: true });
+      this.#waiting.push(waiter);
+      this.#grant();
     });
+  }
+
+  /** Grants the next turn if it is due, else waits until it is. */
+  #grant(): void {
+    if (this.#timer !== undefined || this.#waiting.length === 0) return;
+    const now = performance.now();
+    const due = this.#last + this.#gap * this.#lastPackets;
+    if (now < due) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#grant();
+      }, due - now);
+      return;
+    }
+    const waiter = this.#waiting.shift() as Waiter;
+    waiter.signal.removeEventListener("abort", waiter.onAbort);
+    this.#last = now;
+    this.#lastPackets = waiter.packets;
+    waiter.resolve();
+    this.#grant();
   }
 }
 

@@ -39,6 +39,8 @@ const RATE = 20;
 const WRONG_COMMUNITY = "not-this-one-5f1c";
 /** lldpRemSysName (LLDP-MIB). */
 const LLDP_SYS_NAME = "1.0.8802.1.1.2.1.4.1.1.9";
+/** lldpRemManAddrIfSubtype (LLDP-MIB): a row for each neighbour's management address. */
+const LLDP_MANAGEMENT_ADDRESS = "1.0.8802.1.1.2.1.4.2.1.3";
 
 const dir = tempDir("giamsat-lldp-");
 // lldpd's privileged half makes its sockets here for its unprivileged user (_lldpd) to use.
@@ -126,10 +128,15 @@ beforeAll(async () => {
   linkDevices(ip, sw, router);
   await startLldpd(sw, "lldp0", "core-switch", AGENTX);
   await startLldpd(router, "lldp1", "core-router");
+  // Both tables discovery reads for an edge: the neighbour's name and its management address.
   await eventually(
-    async () => ((await daemons[0]?.walk(V2C_ARGS, LLDP_SYS_NAME))?.size ? true : undefined),
+    async () => {
+      const names = await daemons[0]?.walk(V2C_ARGS, LLDP_SYS_NAME);
+      const addresses = await daemons[0]?.walk(V2C_ARGS, LLDP_MANAGEMENT_ADDRESS);
+      return names?.size && addresses?.size ? true : undefined;
+    },
     20_000,
-    "the router in the switch's lldpRemTable",
+    "the router in the switch's lldpRemTable and lldpRemManAddrTable",
   );
   // The TCP-only host drops echo requests and listens on 443; it has spoken to the router, which
   // holds it in its ARP table, as it holds a host of a network that is not the unit's.
@@ -200,9 +207,11 @@ describe("discovery over a LAN of network namespaces", () => {
     if (!lan) return ctx.skip("ip, nft or Net-SNMP is not installed");
     const readings: { at: number; packets: number }[] = [];
     const sampler = setInterval(() => {
-      const at = performance.now();
+      // nft reads the counter somewhere between its start and its answer: a busy machine can
+      // take a good part of a second to start it, so the reading is dated in the middle.
+      const started = performance.now();
       counter("probes").then(
-        (packets) => readings.push({ at, packets }),
+        (packets) => readings.push({ at: (started + performance.now()) / 2, packets }),
         () => {},
       );
     }, 1000);
