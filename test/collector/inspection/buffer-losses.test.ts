@@ -2,14 +2,13 @@
 // (the period's own losses: a buffer found corrupt, samples dropped; not those from before it),
 // said in the leaders' words, and shown beside the agent on the unit's page.
 import { afterAll, describe, expect, it } from "vitest";
-import { AgentStore } from "../../../collector/agents/registry.js";
-import { createApi } from "../../../collector/http/api/router.js";
 import { sayFinding } from "../../../collector/http/pages/findings.js";
 import { Formatter } from "../../../collector/http/pages/i18n/index.js";
 import type { Finding } from "../../../collector/inspection/findings.js";
 import { METRICS } from "../../../shared/metrics.js";
 import { pagesOf, visibleText } from "../../helpers/pages.js";
 import { testStore, vn } from "../../helpers/store.js";
+import { summaryFindings } from "../../helpers/summary.js";
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -51,17 +50,8 @@ for (let day = vn("00:00:00", "2026-02-27"); day < NOW; day += DAY) {
   }
   store.history.jobs.runUntilIdle(Math.min(day + DAY, NOW));
 }
-const api = createApi({
-  history: store.history,
-  agents: new AgentStore(store.db),
-  clock: () => NOW,
-});
-const findings = (period: string) =>
-  (
-    api(new URL(`http://collector/api/v1/units/so-tttt/summary?period=${period}`)).body as {
-      findings: Finding[];
-    }
-  ).findings;
+const unitFindings = summaryFindings(store, NOW);
+const findings = (period: string) => unitFindings("so-tttt", period);
 
 describe("data an agent's buffer lost", () => {
   it("is a finding of the period it was lost in, naming the agent and how much", () => {
@@ -91,9 +81,8 @@ describe("data an agent's buffer lost", () => {
         "bị mất, nên số liệu trong kỳ thiếu một phần.",
     );
     // March's finding counts March's loss alone (above), and a unit that lost nothing has none.
-    const other = api(new URL("http://collector/api/v1/units/quan-hai-chau/summary?period=2026-03"))
-      .body as { findings: Finding[] };
-    expect(other.findings.map((f) => f.code)).not.toContain("agent_data_lost");
+    const other = unitFindings("quan-hai-chau", "2026-03");
+    expect(other.map((f) => f.code)).not.toContain("agent_data_lost");
   });
 
   it("is shown beside the agent on the unit's page when it falls in the window", () => {

@@ -2,14 +2,13 @@
 // the leaders' words on the printed report: the UPS's time on battery in the period, and the
 // supplies below 10% at the period's end. A full drum and a UPS on mains say nothing.
 import { afterAll, describe, expect, it } from "vitest";
-import { AgentStore } from "../../../collector/agents/registry.js";
-import { createApi } from "../../../collector/http/api/router.js";
 import { sayFinding } from "../../../collector/http/pages/findings.js";
 import { Formatter } from "../../../collector/http/pages/i18n/index.js";
 import type { Finding } from "../../../collector/inspection/findings.js";
 import { METRICS } from "../../../shared/metrics.js";
 import { pagesOf, visibleText } from "../../helpers/pages.js";
 import { testStore, vn } from "../../helpers/store.js";
+import { summaryFindings } from "../../helpers/summary.js";
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -49,17 +48,11 @@ for (let day = vn("00:00:00", "2026-02-25"); day < NOW; day += DAY) {
   store.write(agent, [], samples);
   store.history.jobs.runUntilIdle(Math.min(day + DAY, NOW));
 }
-const api = createApi({
-  history: store.history,
-  agents: new AgentStore(store.db),
-  clock: () => NOW,
-});
+const unitFindings = summaryFindings(store, NOW);
 const findings = (period: string) =>
-  (
-    api(new URL(`http://collector/api/v1/units/so-tttt/summary?period=${period}`)).body as {
-      findings: Finding[];
-    }
-  ).findings.filter((f) => f.code === "ups_on_battery" || f.code === "supply_low");
+  unitFindings("so-tttt", period).filter(
+    (f) => f.code === "ups_on_battery" || f.code === "supply_low",
+  );
 
 describe("printers' and UPSes' findings", () => {
   it("says which UPS ran on battery and for how long, and which supply is low", () => {
