@@ -5,7 +5,7 @@
 interface Waiter {
   packets: number;
   signal: AbortSignal;
-  resolve: () => void;
+  resolve: (grantedAt: number) => void;
   onAbort: () => void;
 }
 
@@ -23,12 +23,13 @@ export class Pacer {
   }
 
   /**
-   * Resolves when the caller may send `packets` packets (a request that may be retried once is
-   * two); rejects when the signal fires first. Turns are granted in order, each a full gap after
-   * the one before was granted, measured when it is: a stalled event loop delays the turns that
-   * fell due meanwhile, it never lets them go out together.
+   * Resolves, with the time it was granted (performance.now()), when the caller may send `packets`
+   * packets (a request that may be retried once is two); rejects when the signal fires first.
+   * Turns are granted in order, each a full gap after the one before was granted, measured when it
+   * is: a stalled event loop delays the turns that fell due meanwhile, it never lets them go out
+   * together.
    */
-  turn(signal: AbortSignal, packets = 1): Promise<void> {
+  turn(signal: AbortSignal, packets = 1): Promise<number> {
     signal.throwIfAborted();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
@@ -62,7 +63,7 @@ export class Pacer {
     waiter.signal.removeEventListener("abort", waiter.onAbort);
     this.#last = now;
     this.#lastPackets = waiter.packets;
-    waiter.resolve();
+    waiter.resolve(now);
     this.#grant();
   }
 }
