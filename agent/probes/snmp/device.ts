@@ -16,6 +16,7 @@ import {
   parseSystem,
   SYSTEM,
   type SystemInfo,
+  scaled,
   type Varbind,
 } from "./parse.js";
 import type { SnmpSession } from "./session.js";
@@ -161,7 +162,7 @@ export async function readExtras(session: SnmpSession, check: DeviceQuery): Prom
       extras.samples.push({
         metric: extra.metric,
         labels: extra.labels,
-        value: value * extra.scale,
+        value: scaled(value, extra.scale),
       });
     }
   });

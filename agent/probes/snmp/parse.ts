@@ -279,3 +279,13 @@ export function missingReason(answer: Varbind | undefined): string {
   };
   return exceptions[answer.type] ?? "not a number";
 }
+
+/**
+ * A reading times its configured scale (0.01 for hundredths of a second), to the 15 significant
+ * digits a double holds for any decimal: 3650409 × 0.01 is 36504.09 as snmpget's reader would write
+ * it, not the product's binary tail 36504.090000000004.
+ */
+export function scaled(value: number, scale: number): number {
+  if (scale === 1) return value;
+  return Number((value * scale).toPrecision(15));
+}

@@ -10,6 +10,7 @@ import {
   numericValue,
   parseInterfaces,
   parseSystem,
+  scaled,
   speedBytes,
   TYPE,
   textValue,
@@ -232,5 +233,16 @@ describe("IF-MIB interfaces", () => {
       value: 5_000_000_000,
     });
     expect(new Set(samples.map((s) => s.metric)).size).toBe(6);
+  });
+});
+
+describe("a configured scale", () => {
+  it("gives the decimal a person reads, not the binary product's last digits", () => {
+    // hrSystemUptime in hundredths of a second: 3650409 × 0.01 is 36504.090000000004 in doubles.
+    expect(scaled(3650409, 0.01)).toBe(36504.09);
+    expect(scaled(3, 0.1)).toBe(0.3);
+    expect(scaled(1234, 1)).toBe(1234);
+    expect(scaled(2 ** 53, 1)).toBe(2 ** 53);
+    expect(scaled(7, 1 / 3)).toBeCloseTo(7 / 3, 12);
   });
 });
