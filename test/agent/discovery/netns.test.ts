@@ -52,6 +52,8 @@ const SWITCH: SnmpdDevice = {
     // lldpd's AgentX sub-agent fills LLDP-MIB in this snmpd.
     "master agentx",
     `agentXSocket ${AGENTX}`,
+    // lldpd answers snmpd's AgentX requests; on a loaded machine it may take longer than 1 s.
+    "agentXTimeout 10",
     "sysObjectID .1.3.6.1.4.1.9.1.1208",
     "sysDescr Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4",
     "override .1.3.6.1.2.1.17.1.2.0 integer 24",
@@ -90,6 +92,9 @@ async function startLldpd(device: LanDevice, link: string, name: string, agentx?
   await cli("configure", "system", "hostname", name);
   await cli("configure", "system", "ip", "management", "pattern", device.address);
   await cli("configure", "lldp", "tx-interval", "1");
+  // A neighbour is forgotten after tx-interval × tx-hold without a frame: 4 s by default at this
+  // interval, which a loaded machine can starve lldpd of. 100 keeps it for 100 s.
+  await cli("configure", "lldp", "tx-hold", "100");
 }
 
 async function counter(name: string): Promise<number> {
