@@ -22,6 +22,24 @@ export function execStart(spec: ServiceSpec): string {
   return [spec.node, ...spec.nodeFlags, spec.script, ...spec.args].map(quote).join(" ");
 }
 
+/**
+ * `systemctl reload`: SIGHUP once the main process catches it. Node ends a process on SIGHUP until
+ * the program listens for it, so a reload right after start would kill a program still starting.
+ * The command waits (up to 10 s) until bit 0 of the process's caught-signal mask (SigCgt in
+ * /proc/PID/status; SIGHUP is signal 1) is set: the agent sets it on its first line, the collector
+ * once it serves. Every `$` is doubled for systemd; MAINPID is in the command's environment.
+ */
+const EXEC_RELOAD = [
+  "/bin/sh -c '",
+  "n=0; ",
+  'until grep -qs "^SigCgt:.*[13579bdf]$$" /proc/$$MAINPID/status; do ',
+  "n=$$((n + 1)); ",
+  'if [ $$n -ge 100 ]; then echo "process $$MAINPID has not caught SIGHUP after 10 s: not reloaded" >&2; exit 1; fi; ',
+  "sleep 0.1; ",
+  "done; ",
+  "exec kill -HUP $$MAINPID'",
+].join("");
+
 export function systemdUnit(spec: ServiceSpec, writtenBy: string): string {
   const agent = spec.program === "agent";
   const caps = spec.capabilities.join(" ");
@@ -40,7 +58,7 @@ export function systemdUnit(spec: ServiceSpec, writtenBy: string): string {
     `User=${spec.user}`,
     `Group=${spec.user}`,
     `ExecStart=${execStart(spec)}`,
-    "ExecReload=/bin/kill -HUP $MAINPID",
+    `ExecReload=${EXEC_RELOAD}`,
     "Restart=always",
     "RestartSec=10",
     "TimeoutStopSec=30",
