@@ -44,6 +44,8 @@ import { Forwarder } from "./remote-write/forwarder.js";
 
 /** How often maintenance windows are mirrored as Alertmanager silences. */
 const SILENCE_SYNC_MS = 5000;
+/** How often the units' discovery schedules are looked at. */
+const DISCOVERY_SCHEDULE_MS = 5000;
 
 export interface RunningCollector {
   /** e.g. http://127.0.0.1:8080, https://... with TLS */
@@ -51,8 +53,9 @@ export interface RunningCollector {
   /** Reads the TLS certificate and key again (SIGHUP); false without TLS or when they are bad. */
   reloadTls(): boolean;
   /**
-   * Takes collector.yaml's units[].checks again (SIGHUP) and sends them to the connected agents of
-   * the units whose checks changed; returns those units. Throws a ConfigError on a name clash.
+   * Takes collector.yaml's units again (SIGHUP): their checks go to the connected agents of the
+   * units whose checks changed (returned), their discovery networks and schedules apply from now.
+   * Throws a ConfigError on a name clash.
    */
   reloadCentralChecks(units: readonly UnitConfig[]): string[];
   /** Sends the central checks again to connected agents of these units (all when undefined). */
@@ -61,7 +64,10 @@ export interface RunningCollector {
 }
 
 export interface CollectorOptions {
-  /** The clock the monthly summaries are scheduled by; for tests (GIAMSAT_TEST_SCHEDULE_AT). */
+  /**
+   * The clock the monthly summaries and discovery schedules are scheduled by; for tests
+   * (GIAMSAT_TEST_SCHEDULE_AT).
+   */
   scheduleClock?: () => number;
 }
 
@@ -190,19 +196,27 @@ export async function startCollector(
     limits: config.limits,
     central,
     onDiscovery: (agent, report) => discovery.report(agent, report),
+    onHello: (agent) => discovery.agentConnected(agent),
   });
+  // The units as collector.yaml said at start or at the last good SIGHUP: discovery's networks,
+  // credentials and schedules follow it.
+  let units: readonly UnitConfig[] = config.units;
   const discovery = new Discovery(
     db,
-    () => config.units,
+    () => units,
     { discoveryAgent: (unit) => ingest.discoveryAgent(unit) },
     log.child({ component: "discovery" }),
-    Date.now,
-    centralApprovals({
-      db,
-      units: () => config.units,
-      push: (unit) => ingest.pushCentralChecks([unit]),
-    }),
+    {
+      ...(options.scheduleClock ? { scheduleClock: options.scheduleClock } : {}),
+      approved: centralApprovals({
+        db,
+        units: () => units,
+        push: (unit) => ingest.pushCentralChecks([unit]),
+      }),
+    },
   );
+  const discoveryTimer = setInterval(() => discovery.scheduler.tick(), DISCOVERY_SCHEDULE_MS);
+  discoveryTimer.unref();
   const handler = createHandler({
     db,
     latest,
@@ -307,8 +321,9 @@ export async function startCollector(
   return {
     url,
     reloadTls: () => (tls ? reloadTls(server as HttpsServer, tls, log) : false),
-    reloadCentralChecks(units) {
-      const changed = syncConfigChecks(db, units, Date.now());
+    reloadCentralChecks(reloaded) {
+      const changed = syncConfigChecks(db, reloaded, Date.now());
+      units = reloaded;
       const agentsSent = ingest.pushCentralChecks(changed);
       log.info(
         { units: changed, agents: agentsSent },
@@ -319,6 +334,8 @@ export async function startCollector(
     pushCentralChecks: (units) => ingest.pushCentralChecks(units),
     async close() {
       clearInterval(watch);
+      clearInterval(discoveryTimer);
+      discovery.close();
       if (silenceTimer) clearInterval(silenceTimer);
       history.jobs.stop();
       await ingest.close();

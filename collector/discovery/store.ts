@@ -89,6 +89,14 @@ export class DiscoveryStore {
     return row ? run(row) : undefined;
   }
 
+  /** The runs of an agent still running. */
+  runningOf(agentId: number): number[] {
+    const rows = this.db
+      .prepare("SELECT id FROM discovery_runs WHERE agent_id = ? AND state = 'running'")
+      .all(agentId) as { id: number }[];
+    return rows.map((row) => row.id);
+  }
+
   fail(id: number, error: string, now: number): void {
     this.db
       .prepare(

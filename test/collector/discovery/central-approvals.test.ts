@@ -32,12 +32,14 @@ const discovery = new Discovery(
   () => store.config.units,
   { discoveryAgent: () => undefined },
   silentLogger(),
-  () => NOW,
-  centralApprovals({
-    db: store.db,
-    units: () => store.config.units,
-    push: (unit) => pushed.push(unit),
-  }),
+  {
+    clock: () => NOW,
+    approved: centralApprovals({
+      db: store.db,
+      units: () => store.config.units,
+      push: (unit) => pushed.push(unit),
+    }),
+  },
 );
 
 const runs = new DiscoveryStore(store.db);

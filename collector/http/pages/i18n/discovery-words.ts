@@ -13,6 +13,9 @@ export interface DiscoveryWords {
   finished: (at: string) => string;
   progress: (swept: number, total: number) => string;
   networks: string;
+  /** The next run of the unit's schedule, and one due while no agent of the unit was connected. */
+  next: (at: string) => string;
+  waiting: (due: string) => string;
   caption: string;
   noDevices: string;
   address: string;
@@ -41,6 +44,9 @@ export const viDiscovery: DiscoveryWords = {
   finished: (at) => `kết thúc ${at}`,
   progress: (swept, total) => `đã dò ${swept}/${total} địa chỉ`,
   networks: "Mạng",
+  next: (at) => `Lần dò tìm theo lịch tiếp theo: ${at}`,
+  waiting: (due) =>
+    `Lần dò tìm theo lịch lúc ${due} đang chờ máy giám sát của đơn vị kết nối lại để bắt đầu`,
   caption: "Các thiết bị dò tìm được và các kiểm tra đề xuất",
   noDevices: "Chưa phát hiện thiết bị nào.",
   address: "Địa chỉ",
@@ -75,6 +81,9 @@ export const enDiscovery: DiscoveryWords = {
   finished: (at) => `ended ${at}`,
   progress: (swept, total) => `${swept} of ${total} addresses searched`,
   networks: "Networks",
+  next: (at) => `Next scheduled discovery: ${at}`,
+  waiting: (due) =>
+    `The scheduled discovery due ${due} starts as soon as the unit's agent connects again`,
   caption: "Devices found and the checks proposed for them",
   noDevices: "No devices found yet.",
   address: "Address",
