@@ -1,7 +1,68 @@
-// What discovery runs saw come and go on a unit's LAN in a period, for its summary: devices first
-// seen then, and devices gone then (the first finished run after they were last seen missed them,
-// and the newest finished run has not found them again). Ignored devices are left out.
+// What discovery runs saw on a unit's LAN, as the unit's equipment inventory lists it beside the
+// agents' own (each device with when it was first and last seen, gone when the newest finished run
+// did not find it), and as the summary counts it for a period: devices first seen then, and
+// devices gone then (the first finished run after they were last seen missed them, and the newest
+// finished run has not found them again). Ignored devices are left out of both.
+import type { DeviceType, DiscoveredDevice } from "../../shared/discovery.js";
 import type { Db } from "../db/database.js";
+
+/** A device discovery found on a unit's LAN, as the inventory lists it. */
+export interface LanDevice {
+  unit: string;
+  address: string;
+  type: DeviceType;
+  sysName?: string;
+  sysDescr?: string;
+  model?: string;
+  serial?: string;
+  firstSeen: number;
+  lastSeen: number;
+  /** The unit's newest finished run did not find it. */
+  gone: boolean;
+}
+
+/** The devices discovery found on the LAN of one unit, or of every unit; by unit, then address. */
+export function lanInventory(db: Db, unit?: string): LanDevice[] {
+  const rows = db
+    .prepare(
+      `SELECT d.unit_id AS unit, d.address, d.first_seen, d.last_seen, d.data,
+         d.last_run <> (SELECT max(id) FROM discovery_runs r
+                        WHERE r.unit_id = d.unit_id AND r.state = 'done') AS gone
+       FROM discovered_devices d
+       WHERE (@unit IS NULL OR d.unit_id = @unit) AND d.decision IS NOT 'ignored'
+       ORDER BY d.unit_id, d.address`,
+    )
+    .all({ unit: unit ?? null }) as {
+    unit: string;
+    address: string;
+    first_seen: number;
+    last_seen: number;
+    data: string;
+    gone: number;
+  }[];
+  // Addresses sort as text; people read them in numeric order.
+  const numeric = (address: string) => address.split(".").map((part) => part.padStart(3, "0"));
+  rows.sort((a, b) =>
+    a.unit === b.unit
+      ? numeric(a.address).join(".").localeCompare(numeric(b.address).join("."))
+      : a.unit.localeCompare(b.unit),
+  );
+  return rows.map((row) => {
+    const { type, sysName, sysDescr, model, serial } = JSON.parse(row.data) as DiscoveredDevice;
+    return {
+      unit: row.unit,
+      address: row.address,
+      type,
+      ...(sysName === undefined ? {} : { sysName }),
+      ...(sysDescr === undefined ? {} : { sysDescr }),
+      ...(model === undefined ? {} : { model }),
+      ...(serial === undefined ? {} : { serial }),
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+      gone: row.gone === 1,
+    };
+  });
+}
 
 export function lanDeviceChanges(
   db: Db,

@@ -105,4 +105,73 @@ describe("devices found by discovery", () => {
       gone: 0,
     });
   });
+
+  it("join the unit's inventory beside the agents' own, first and last seen, gone marked", () => {
+    const api = createApi({
+      history: store.history,
+      agents: new AgentStore(store.db),
+      clock: () => NOW,
+    });
+    const body = api(new URL("http://collector/api/v1/inventory?unit=so-tttt")).body as {
+      lanDevices: unknown[];
+    };
+    const feb = vn("09:00:00", "2026-02-10");
+    const mar = vn("09:00:00", "2026-03-10");
+    expect(body.lanDevices).toEqual([
+      {
+        unit: "so-tttt",
+        address: "10.20.1.2",
+        type: "switch",
+        sysName: "core-sw",
+        firstSeen: feb,
+        lastSeen: mar,
+        gone: false,
+      },
+      {
+        unit: "so-tttt",
+        address: "10.20.1.30",
+        type: "printer",
+        sysName: "hp-2",
+        serial: "CN02",
+        firstSeen: feb,
+        lastSeen: mar,
+        gone: false,
+      },
+      {
+        unit: "so-tttt",
+        address: "10.20.1.50",
+        type: "host",
+        firstSeen: feb,
+        lastSeen: mar,
+        gone: false,
+      },
+      {
+        unit: "so-tttt",
+        address: "10.20.1.51",
+        type: "host",
+        firstSeen: feb,
+        lastSeen: feb,
+        gone: true,
+      },
+      {
+        unit: "so-tttt",
+        address: "10.20.1.60",
+        type: "host",
+        firstSeen: mar,
+        lastSeen: mar,
+        gone: false,
+      },
+    ]);
+    // They belong to no agent and no check kind: a filter on either leaves them out.
+    const hosts = api(new URL("http://collector/api/v1/inventory?unit=so-tttt&kind=host")).body as {
+      lanDevices: unknown[];
+    };
+    expect(hosts.lanDevices).toEqual([]);
+    // An ignored device is left out, as from the summary's count.
+    expect(runs.decide("so-tttt", "10.20.1.51", "ignored", null, "it-so", NOW)).toBe(true);
+    const after = api(new URL("http://collector/api/v1/inventory?unit=so-tttt")).body as {
+      lanDevices: { address: string }[];
+    };
+    expect(after.lanDevices.map((d) => d.address)).not.toContain("10.20.1.51");
+  });
 });

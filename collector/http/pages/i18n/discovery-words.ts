@@ -31,6 +31,15 @@ export interface DiscoveryWords {
   decisions: Record<"approved" | "ignored" | "undecided", string>;
   approve: string;
   ignore: string;
+  /** The devices found on the LAN among the unit's equipment (pages/inventory.ts). */
+  inventory: {
+    heading: string;
+    caption: string;
+    none: string;
+    model: string;
+    firstSeen: string;
+    lastSeen: string;
+  };
 }
 
 export const viDiscovery: DiscoveryWords = {
@@ -68,6 +77,14 @@ export const viDiscovery: DiscoveryWords = {
   decisions: { approved: "đã phê duyệt", ignored: "đã bỏ qua", undecided: "chưa quyết định" },
   approve: "Phê duyệt",
   ignore: "Bỏ qua",
+  inventory: {
+    heading: "Thiết bị trên mạng LAN (do dò tìm phát hiện)",
+    caption: "Các thiết bị dò tìm được trên mạng LAN của đơn vị, lần đầu và lần cuối thấy",
+    none: "Chưa có lần dò tìm nào tìm thấy thiết bị trên mạng LAN của đơn vị.",
+    model: "Kiểu máy, số sê-ri",
+    firstSeen: "Thấy lần đầu",
+    lastSeen: "Thấy lần cuối",
+  },
 };
 
 export const enDiscovery: DiscoveryWords = {
@@ -105,4 +122,12 @@ export const enDiscovery: DiscoveryWords = {
   decisions: { approved: "approved", ignored: "ignored", undecided: "not decided" },
   approve: "Approve",
   ignore: "Ignore",
+  inventory: {
+    heading: "Devices on the LAN (found by discovery)",
+    caption: "Devices discovery found on the unit's LAN, first and last seen",
+    none: "No discovery run has found devices on the unit's LAN yet.",
+    model: "Model, serial",
+    firstSeen: "First seen",
+    lastSeen: "Last seen",
+  },
 };

@@ -242,6 +242,20 @@ describe("the unit page's discovery section", () => {
     expect(api.devices.find((d) => d.address === "10.20.1.2")?.decision).toBeNull();
     const viewer = (await (await as("viewer")).get("/units/unit-a")).text;
     expect(viewer).not.toContain('id="discovery"');
-    expect(viewer).not.toContain("10.20.1.30");
+    expect(viewer).not.toContain('id="discovery-devices"');
+    expect(viewer).not.toContain("Phê duyệt");
+  });
+
+  it("lists the devices found among the unit's equipment, for everyone who reads the unit", async () => {
+    const page = (await (await as("viewer")).get("/units/unit-a")).text;
+    const table = element(page, "table", 'id="lan-devices"');
+    const rows = [...table.matchAll(/<tr data-lan-device="([^"]+)">/g)].map((m) => m[1]);
+    // The ignored host is left out, as from the summary's count.
+    expect(rows).toEqual(["10.20.1.2", "10.20.1.30"]);
+    expect(visibleText(element(table, "tr", 'data-lan-device="10.20.1.30"'))).toMatch(
+      /^10\.20\.1\.30 may-in-tang-2 Máy in — \d\d:\d\d \d\d\/\d\d\/\d{4} \d\d:\d\d \d\d\/\d\d\/\d{4}$/,
+    );
+    expect(visibleText(page)).toContain("Thiết bị trên mạng LAN (do dò tìm phát hiện)");
+    expect(page).not.toContain(COMMUNITY);
   });
 });
