@@ -1,10 +1,11 @@
 // What discovery runs saw on a unit's LAN, as the unit's equipment inventory lists it beside the
-// agents' own (each device with when it was first and last seen, gone when the newest finished run
-// did not find it), and as the summary counts it for a period: devices first seen then, and
-// devices gone then (the first finished run after they were last seen missed them, and the newest
-// finished run has not found them again). Ignored devices are left out of both.
+// agents' own (each device with when it was first and last seen, gone once a later run that
+// covered its address did not find it), and as the summary counts it for a period: devices first
+// seen then, and devices gone then (the first run after they were last found that covered their
+// address finished then). Ignored devices are left out of both.
 import type { DeviceType, DiscoveredDevice } from "../../shared/discovery.js";
 import type { Db } from "../db/database.js";
+import { finishedRuns, missedBy } from "../discovery/coverage.js";
 
 /** A device discovery found on a unit's LAN, as the inventory lists it. */
 export interface LanDevice {
@@ -17,7 +18,7 @@ export interface LanDevice {
   serial?: string;
   firstSeen: number;
   lastSeen: number;
-  /** The unit's newest finished run did not find it. */
+  /** A run that covered its address since it was last found did not find it. */
   gone: boolean;
 }
 
@@ -25,9 +26,7 @@ export interface LanDevice {
 export function lanInventory(db: Db, unit?: string): LanDevice[] {
   const rows = db
     .prepare(
-      `SELECT d.unit_id AS unit, d.address, d.first_seen, d.last_seen, d.data,
-         d.last_run <> (SELECT max(id) FROM discovery_runs r
-                        WHERE r.unit_id = d.unit_id AND r.state = 'done') AS gone
+      `SELECT d.unit_id AS unit, d.address, d.first_seen, d.last_seen, d.data, d.last_run
        FROM discovered_devices d
        WHERE (@unit IS NULL OR d.unit_id = @unit) AND d.decision IS NOT 'ignored'
        ORDER BY d.unit_id, d.address`,
@@ -38,8 +37,9 @@ export function lanInventory(db: Db, unit?: string): LanDevice[] {
     first_seen: number;
     last_seen: number;
     data: string;
-    gone: number;
+    last_run: number;
   }[];
+  const finished = finishedRuns(db, unit);
   // Addresses sort as text; people read them in numeric order.
   const numeric = (address: string) => address.split(".").map((part) => part.padStart(3, "0"));
   rows.sort((a, b) =>
@@ -59,7 +59,7 @@ export function lanInventory(db: Db, unit?: string): LanDevice[] {
       ...(serial === undefined ? {} : { serial }),
       firstSeen: row.first_seen,
       lastSeen: row.last_seen,
-      gone: row.gone === 1,
+      gone: missedBy(finished.get(row.unit) ?? [], row.address, row.last_run) !== undefined,
     };
   });
 }
@@ -76,17 +76,16 @@ export function lanDeviceChanges(
        WHERE unit_id = ? AND first_seen >= ? AND first_seen < ? AND decision IS NOT 'ignored'`,
     )
     .get(unit, from, to) as { n: number };
-  const gone = db
+  const finished = finishedRuns(db, unit).get(unit) ?? [];
+  const devices = db
     .prepare(
-      `WITH newest AS (
-         SELECT max(id) AS id FROM discovery_runs WHERE unit_id = ? AND state = 'done'
-       )
-       SELECT count(*) AS n FROM discovered_devices d, newest
-       WHERE d.unit_id = ? AND d.decision IS NOT 'ignored' AND d.last_run <> newest.id
-         AND (SELECT min(finished_at) FROM discovery_runs r
-              WHERE r.unit_id = d.unit_id AND r.state = 'done' AND r.finished_at > d.last_seen)
-             BETWEEN ? AND ?`,
+      `SELECT address, last_run FROM discovered_devices
+       WHERE unit_id = ? AND decision IS NOT 'ignored' AND last_run < ?`,
     )
-    .get(unit, unit, from, to - 1) as { n: number };
-  return { appeared: appeared.n, gone: gone.n };
+    .all(unit, finished.at(-1)?.id ?? 0) as { address: string; last_run: number }[];
+  const gone = devices.filter((device) => {
+    const missed = missedBy(finished, device.address, device.last_run);
+    return missed !== undefined && missed.finishedAt >= from && missed.finishedAt < to;
+  });
+  return { appeared: appeared.n, gone: gone.length };
 }

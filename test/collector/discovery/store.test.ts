@@ -174,4 +174,59 @@ describe("devices found by discovery", () => {
     };
     expect(after.lanDevices.map((d) => d.address)).not.toContain("10.20.1.51");
   });
+
+  it("count a device gone only once a run that looked at its network missed it", () => {
+    const hc = store.agent("quan-hai-chau", "pc-01");
+    const sweep = (at: number, networks: string[], devices: DiscoveredDevice[]) => {
+      const id = runs.start("quan-hai-chau", hc.id, networks, "schedule", at);
+      const progress = { swept: 1, total: 1 };
+      runs.report(hc.id, { type: "discovery", id, state: "done", progress, devices }, at);
+    };
+    const both = ["10.30.1.0/24", "10.30.2.0/24"];
+    sweep(vn("02:00:00", "2026-04-01"), both, [host("10.30.1.5"), host("10.30.2.5")]);
+    // A scheduled run of the first network only: the second's device was not looked for.
+    sweep(vn("02:00:00", "2026-04-02"), ["10.30.1.0/24"], [host("10.30.1.5")]);
+    const api = createApi({
+      history: store.history,
+      agents: new AgentStore(store.db),
+      clock: () => vn("12:00:00", "2026-04-20"),
+    });
+    const read = () => ({
+      status: runs.devices("quan-hai-chau").map((d) => [d.device.address, d.status]),
+      gone: (
+        api(new URL("http://collector/api/v1/inventory?unit=quan-hai-chau")).body as {
+          lanDevices: { address: string; gone: boolean }[];
+        }
+      ).lanDevices.map((d) => [d.address, d.gone]),
+      summary: (
+        api(new URL("http://collector/api/v1/units/quan-hai-chau/summary?period=2026-04")).body as {
+          findings: Finding[];
+        }
+      ).findings.find((f) => f.code === "lan_devices")?.params,
+    });
+    expect(read()).toEqual({
+      status: [
+        ["10.30.1.5", "seen"],
+        ["10.30.2.5", "new"],
+      ],
+      gone: [
+        ["10.30.1.5", false],
+        ["10.30.2.5", false],
+      ],
+      summary: { appeared: 2, gone: 0 },
+    });
+    // A run of the second network that misses it: now it is gone.
+    sweep(vn("02:00:00", "2026-04-03"), ["10.30.2.0/24"], []);
+    expect(read()).toEqual({
+      status: [
+        ["10.30.1.5", "seen"],
+        ["10.30.2.5", "gone"],
+      ],
+      gone: [
+        ["10.30.1.5", false],
+        ["10.30.2.5", true],
+      ],
+      summary: { appeared: 2, gone: 1 },
+    });
+  });
 });
