@@ -3,7 +3,7 @@
 import type { DiscoveredDevice } from "../../shared/discovery.js";
 import type { DiscoveryReport } from "../../shared/protocol.js";
 import type { Db } from "../db/database.js";
-import { finishedRuns, missedBy } from "./coverage.js";
+import { finishedRuns, missedBy } from "../inspection/discovery-coverage.js";
 
 export interface DiscoveryRun {
   id: number;

@@ -5,7 +5,7 @@
 // address finished then). Ignored devices are left out of both.
 import type { DeviceType, DiscoveredDevice } from "../../shared/discovery.js";
 import type { Db } from "../db/database.js";
-import { finishedRuns, missedBy } from "../discovery/coverage.js";
+import { finishedRuns, missedBy } from "./discovery-coverage.js";
 
 /** A device discovery found on a unit's LAN, as the inventory lists it. */
 export interface LanDevice {
