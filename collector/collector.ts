@@ -44,8 +44,6 @@ import { Forwarder } from "./remote-write/forwarder.js";
 
 /** How often maintenance windows are mirrored as Alertmanager silences. */
 const SILENCE_SYNC_MS = 5000;
-/** How often the units' discovery schedules are looked at. */
-const DISCOVERY_SCHEDULE_MS = 5000;
 
 export interface RunningCollector {
   /** e.g. http://127.0.0.1:8080, https://... with TLS */
@@ -204,7 +202,10 @@ export async function startCollector(
   const discovery = new Discovery(
     db,
     () => units,
-    { discoveryAgent: (unit) => ingest.discoveryAgent(unit) },
+    {
+      discoveryAgent: (unit) => ingest.discoveryAgent(unit),
+      isConnected: (id) => ingest.isConnected(id),
+    },
     log.child({ component: "discovery" }),
     {
       ...(options.scheduleClock ? { scheduleClock: options.scheduleClock } : {}),
@@ -215,8 +216,7 @@ export async function startCollector(
       }),
     },
   );
-  const discoveryTimer = setInterval(() => discovery.scheduler.tick(), DISCOVERY_SCHEDULE_MS);
-  discoveryTimer.unref();
+  discovery.startSchedules();
   const handler = createHandler({
     db,
     latest,
@@ -334,7 +334,6 @@ export async function startCollector(
     pushCentralChecks: (units) => ingest.pushCentralChecks(units),
     async close() {
       clearInterval(watch);
-      clearInterval(discoveryTimer);
       discovery.close();
       if (silenceTimer) clearInterval(silenceTimer);
       history.jobs.stop();

@@ -6,17 +6,20 @@
 // last run's report again after each reconnection, and a run of an agent that comes back without
 // it (restarted meanwhile) is failed, saying so.
 import type { UnitConfig } from "../../shared/config/collector.js";
-import { HttpError } from "../../shared/errors.js";
+import { errorMessage, HttpError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
 import { parseNetwork, within } from "../../shared/networks.js";
-import { CHECK_NAME, type Discover, type DiscoveryReport } from "../../shared/protocol.js";
+import type { Discover, DiscoveryReport } from "../../shared/protocol.js";
 import type { AgentIdentity } from "../agents/registry.js";
 import { recordAudit } from "../auth/audit.js";
 import type { Db } from "../db/database.js";
 import { type ProposedCheck, proposals } from "./proposals.js";
+import { decisionOf, networksOf } from "./request-bodies.js";
 import { DiscoveryScheduler, type NextScheduledRun } from "./scheduler.js";
 import { DiscoveryStore } from "./store.js";
 
+/** How often the units' schedules are looked at. */
+const SCHEDULES_EVERY_MS = 5000;
 /** How long after an agent's hello its running runs must have been reported again. */
 export const REPORT_AGAIN_WITHIN_MS = 10_000;
 
@@ -25,6 +28,8 @@ export interface DiscoveryAgents {
   discoveryAgent(
     unit: string,
   ): { agent: AgentIdentity; discover(request: Discover): boolean } | undefined;
+  /** Whether the agent is connected now (a run of one that is not no longer holds up a schedule). */
+  isConnected(agentId: number): boolean;
 }
 
 /** GET /api/v1/units/:id/discovery, the minimal form of the issue and a little more. */
@@ -76,6 +81,7 @@ export class Discovery {
   readonly #reportedAt = new Map<number, number>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #reportAgainWithinMs: number;
+  #immediate: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly db: Db,
@@ -98,7 +104,13 @@ export class Discovery {
       units,
       {
         start: (unit, networks) => this.#startScheduled(unit, networks),
-        running: (unit) => this.store.latest(unit)?.state === "running",
+        // A run of an agent that went away holds up nothing: the agent may never come back.
+        running: (unit) => {
+          const latest = this.store.latest(unit);
+          if (latest?.state !== "running") return false;
+          const agentId = this.store.get(latest.id)?.agentId;
+          return agentId != null && this.agents.isConnected(agentId);
+        },
       },
       options.scheduleClock ?? this.clock,
       log,
@@ -136,12 +148,30 @@ export class Discovery {
     }, this.#reportAgainWithinMs);
     timer.unref();
     this.#timers.add(timer);
-    setImmediate(() => this.scheduler.tick([agent.unit]));
+    this.#immediate = setImmediate(() => this.tick([agent.unit]));
+  }
+
+  /** Looks at the units' schedules from now on, every few seconds, until close(). */
+  startSchedules(): void {
+    const timer = setInterval(() => this.tick(), SCHEDULES_EVERY_MS);
+    timer.unref();
+    this.#timers.add(timer);
+  }
+
+  /** Starts the scheduled runs due now (of these units); a failure is logged, never thrown. */
+  tick(units?: readonly string[]): void {
+    try {
+      this.scheduler.tick(units);
+    } catch (error) {
+      this.log.error({ err: errorMessage(error) }, "discovery schedules not looked at");
+    }
   }
 
   close(): void {
+    // clearTimeout clears an interval too (the same timer object in Node).
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+    if (this.#immediate) clearImmediate(this.#immediate);
   }
 
   /** Starts a run for the unit; `body.networks` defaults to every network the unit owns. */
@@ -289,49 +319,4 @@ export class Discovery {
       devices,
     };
   }
-}
-
-function networksOf(body: unknown): string[] | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body !== "object" || Array.isArray(body))
-    throw new HttpError(400, "body: must be a JSON object");
-  const extra = Object.keys(body).filter((key) => key !== "networks");
-  if (extra.length > 0)
-    throw new HttpError(400, `${extra[0]}: unknown key; only networks is taken`);
-  const networks = (body as { networks?: unknown }).networks;
-  if (networks === undefined) return undefined;
-  if (
-    !Array.isArray(networks) ||
-    networks.length === 0 ||
-    networks.length > 16 ||
-    !networks.every((n) => typeof n === "string")
-  ) {
-    throw new HttpError(400, "networks: must be a list of 1 to 16 CIDR texts such as 10.20.1.0/24");
-  }
-  return networks as string[];
-}
-
-const CHECK_KINDS = ["ping", "snmp", "printer", "ups", "http"];
-
-function decisionOf(body: unknown): { decision: "approved" | "ignored"; checks?: ProposedCheck[] } {
-  const { decision, checks, ...rest } = (body ?? {}) as { decision?: unknown; checks?: unknown };
-  const extra = Object.keys(rest)[0];
-  if (extra !== undefined)
-    throw new HttpError(400, `${extra}: unknown key; decision and checks are taken`);
-  if (decision !== "approve" && decision !== "ignore") {
-    throw new HttpError(400, 'decision: must be "approve" or "ignore"');
-  }
-  if (checks === undefined) return { decision: decision === "approve" ? "approved" : "ignored" };
-  if (decision !== "approve") throw new HttpError(400, "checks: only with decision approve");
-  if (!Array.isArray(checks) || checks.length > 16)
-    throw new HttpError(400, "checks: a list of at most 16 checks");
-  checks.forEach((check, i) => {
-    const { name, kind } = (check ?? {}) as { name?: unknown; kind?: unknown };
-    if (typeof name !== "string" || !CHECK_NAME.test(name))
-      throw new HttpError(400, `checks[${i}].name: must be a check's name`);
-    if (typeof kind !== "string" || !CHECK_KINDS.includes(kind)) {
-      throw new HttpError(400, `checks[${i}].kind: must be one of ${CHECK_KINDS.join(", ")}`);
-    }
-  });
-  return { decision: "approved", checks: checks as ProposedCheck[] };
 }

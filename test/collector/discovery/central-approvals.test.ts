@@ -30,7 +30,7 @@ const pushed: string[] = [];
 const discovery = new Discovery(
   store.db,
   () => store.config.units,
-  { discoveryAgent: () => undefined },
+  { discoveryAgent: () => undefined, isConnected: () => false },
   silentLogger(),
   {
     clock: () => NOW,

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { lastDue, nextDue } from "../../../collector/discovery/schedule.js";
 import { DiscoveryScheduler } from "../../../collector/discovery/scheduler.js";
+import { Discovery } from "../../../collector/discovery/service.js";
 import { collectorConfigSchema, type UnitConfig } from "../../../shared/config/collector.js";
 import type { DiscoverySchedule } from "../../../shared/config/discovery.js";
 import { validate } from "../../../shared/config/load.js";
@@ -168,5 +169,50 @@ describe("the discovery scheduler", () => {
     now = vn("08:00:01", "2026-12-12");
     current.tick();
     expect(started.at(-1)).toEqual({ unit: "so-tttt", networks: undefined, at: now });
+  });
+});
+
+describe("a scheduled run after a run whose agent went away", () => {
+  const store = testStore();
+  const gone = store.agent("so-tttt", "pc-old");
+  const fresh = store.agent("so-tttt", "pc-new");
+  let now = vn("01:00:00", "2026-12-07");
+  const connected = new Set([gone.id]);
+  const units = collectorConfigSchema.parse({
+    units: [{ id: "so-tttt", discovery: { networks: ["10.20.1.0/24"], schedule: daily } }],
+  }).units;
+  const discovery = new Discovery(
+    store.db,
+    () => units,
+    {
+      discoveryAgent: () => {
+        const id = [...connected].at(-1);
+        const agent = [gone, fresh].find((a) => a.id === id);
+        return agent && { agent, discover: () => true };
+      },
+      isConnected: (id) => connected.has(id),
+    },
+    silentLogger(),
+    { clock: () => now, scheduleClock: () => now },
+  );
+  afterAll(() => {
+    discovery.close();
+    store.close();
+  });
+
+  it("is not held up by it: the run starts on the unit's agent connected now", () => {
+    discovery.scheduler.tick();
+    const manual = discovery.request("it-so", "so-tttt", undefined).id;
+    // The agent running it is replaced and never comes back; its run still reads running.
+    connected.delete(gone.id);
+    connected.add(fresh.id);
+    now = vn("02:00:01", "2026-12-07");
+    discovery.scheduler.tick();
+    const latest = discovery.store.latest("so-tttt");
+    expect(latest?.id).not.toBe(manual);
+    expect(discovery.store.get(latest?.id ?? 0)).toMatchObject({
+      agentId: fresh.id,
+      state: "running",
+    });
   });
 });
