@@ -47,3 +47,14 @@ export function missedBy(
 ): FinishedRun | undefined {
   return runs.find((run) => run.id > lastRun && run.networks.some((n) => contains(n, address)));
 }
+
+/** Whether a run that finished before `time` covered the address (a device found then was not there). */
+export function lookedAtBefore(
+  runs: readonly FinishedRun[],
+  address: string,
+  time: number,
+): boolean {
+  return runs.some(
+    (run) => run.finishedAt < time && run.networks.some((n) => contains(n, address)),
+  );
+}

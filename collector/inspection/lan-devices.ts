@@ -1,11 +1,12 @@
 // What discovery runs saw on a unit's LAN, as the unit's equipment inventory lists it beside the
 // agents' own (each device with when it was first and last seen, gone once a later run that
-// covered its address did not find it), and as the summary counts it for a period: devices first
-// seen then, and devices gone then (the first run after they were last found that covered their
-// address finished then). Ignored devices are left out of both.
+// covered its address did not find it), and as the summary counts it for a period: devices new
+// then (first found then, where an earlier run had looked and not found them) and devices gone
+// then (the first run after they were last found that covered their address finished then).
+// Ignored devices are left out of both.
 import type { DeviceType, DiscoveredDevice } from "../../shared/discovery.js";
 import type { Db } from "../db/database.js";
-import { finishedRuns, missedBy } from "./discovery-coverage.js";
+import { finishedRuns, lookedAtBefore, missedBy } from "./discovery-coverage.js";
 
 /** A device discovery found on a unit's LAN, as the inventory lists it. */
 export interface LanDevice {
@@ -70,22 +71,24 @@ export function lanDeviceChanges(
   from: number,
   to: number,
 ): { appeared: number; gone: number } {
-  const appeared = db
-    .prepare(
-      `SELECT count(*) AS n FROM discovered_devices
-       WHERE unit_id = ? AND first_seen >= ? AND first_seen < ? AND decision IS NOT 'ignored'`,
-    )
-    .get(unit, from, to) as { n: number };
   const finished = finishedRuns(db, unit).get(unit) ?? [];
   const devices = db
     .prepare(
-      `SELECT address, last_run FROM discovered_devices
-       WHERE unit_id = ? AND decision IS NOT 'ignored' AND last_run < ?`,
+      `SELECT address, first_seen, last_run FROM discovered_devices
+       WHERE unit_id = ? AND decision IS NOT 'ignored'`,
     )
-    .all(unit, finished.at(-1)?.id ?? 0) as { address: string; last_run: number }[];
+    .all(unit) as { address: string; first_seen: number; last_run: number }[];
+  // New on the LAN: a run before the one that first found it looked at its address and did not
+  // find it. What the first run of a network finds was already there.
+  const appeared = devices.filter(
+    (device) =>
+      device.first_seen >= from &&
+      device.first_seen < to &&
+      lookedAtBefore(finished, device.address, device.first_seen),
+  );
   const gone = devices.filter((device) => {
     const missed = missedBy(finished, device.address, device.last_run);
     return missed !== undefined && missed.finishedAt >= from && missed.finishedAt < to;
   });
-  return { appeared: appeared.n, gone: gone.length };
+  return { appeared: appeared.length, gone: gone.length };
 }
