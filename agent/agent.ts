@@ -145,8 +145,12 @@ export async function startAgent(
   const states = new CheckStates(log.child({ component: "checks" }));
   const errors = new Map<string, number>();
   const link: Link = new Link({
-    // Drops happen while the collector is away, so they are reported as soon as it is back.
-    onConnected: () => self.report(),
+    // Drops happen while the collector is away, so they are reported as soon as it is back; so is
+    // the discovery report that may have been lost meanwhile.
+    onConnected: () => {
+      self.report();
+      discovery.resend();
+    },
     onConfig: (message) => {
       applying = applying.then(() => takeCentral(message));
     },

@@ -87,7 +87,7 @@ export class Link {
 
   /**
    * Sends an answer to a `config` or a discovery run's report now; lost when the connection is
-   * down (a config is sent again on connect, a report is not kept).
+   * down (a config is sent again on connect, a discovery report by its runner).
    */
   send(message: ConfigResult | DiscoveryReport): void {
     if (this.#welcomed && this.#socket?.readyState === WebSocket.OPEN) {

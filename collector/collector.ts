@@ -51,8 +51,9 @@ export interface RunningCollector {
   /** Reads the TLS certificate and key again (SIGHUP); false without TLS or when they are bad. */
   reloadTls(): boolean;
   /**
-   * Takes collector.yaml's units[].checks again (SIGHUP) and sends them to the connected agents of
-   * the units whose checks changed; returns those units. Throws a ConfigError on a name clash.
+   * Takes collector.yaml's units again (SIGHUP): their checks go to the connected agents of the
+   * units whose checks changed (returned), their discovery networks and schedules apply from now.
+   * Throws a ConfigError on a name clash.
    */
   reloadCentralChecks(units: readonly UnitConfig[]): string[];
   /** Sends the central checks again to connected agents of these units (all when undefined). */
@@ -61,7 +62,10 @@ export interface RunningCollector {
 }
 
 export interface CollectorOptions {
-  /** The clock the monthly summaries are scheduled by; for tests (GIAMSAT_TEST_SCHEDULE_AT). */
+  /**
+   * The clock the monthly summaries and discovery schedules are scheduled by; for tests
+   * (GIAMSAT_TEST_SCHEDULE_AT).
+   */
   scheduleClock?: () => number;
 }
 
@@ -190,19 +194,29 @@ export async function startCollector(
     limits: config.limits,
     central,
     onDiscovery: (agent, report) => discovery.report(agent, report),
+    onHello: (agent) => discovery.agentConnected(agent),
   });
+  // The units as collector.yaml said at start or at the last good SIGHUP: discovery's networks,
+  // credentials and schedules follow it.
+  let units: readonly UnitConfig[] = config.units;
   const discovery = new Discovery(
     db,
-    () => config.units,
-    { discoveryAgent: (unit) => ingest.discoveryAgent(unit) },
+    () => units,
+    {
+      discoveryAgent: (unit) => ingest.discoveryAgent(unit),
+      isConnected: (id) => ingest.isConnected(id),
+    },
     log.child({ component: "discovery" }),
-    Date.now,
-    centralApprovals({
-      db,
-      units: () => config.units,
-      push: (unit) => ingest.pushCentralChecks([unit]),
-    }),
+    {
+      ...(options.scheduleClock ? { scheduleClock: options.scheduleClock } : {}),
+      approved: centralApprovals({
+        db,
+        units: () => units,
+        push: (unit) => ingest.pushCentralChecks([unit]),
+      }),
+    },
   );
+  discovery.startSchedules();
   const handler = createHandler({
     db,
     latest,
@@ -307,8 +321,9 @@ export async function startCollector(
   return {
     url,
     reloadTls: () => (tls ? reloadTls(server as HttpsServer, tls, log) : false),
-    reloadCentralChecks(units) {
-      const changed = syncConfigChecks(db, units, Date.now());
+    reloadCentralChecks(reloaded) {
+      const changed = syncConfigChecks(db, reloaded, Date.now());
+      units = reloaded;
       const agentsSent = ingest.pushCentralChecks(changed);
       log.info(
         { units: changed, agents: agentsSent },
@@ -319,6 +334,7 @@ export async function startCollector(
     pushCentralChecks: (units) => ingest.pushCentralChecks(units),
     async close() {
       clearInterval(watch);
+      discovery.close();
       if (silenceTimer) clearInterval(silenceTimer);
       history.jobs.stop();
       await ingest.close();

@@ -29,6 +29,8 @@ export interface IngestDeps {
   now?: () => number;
   /** A discovery run's report from an agent. */
   onDiscovery?: SessionDeps["onDiscovery"];
+  /** An agent said hello. */
+  onHello?: SessionDeps["onHello"];
   /** collector.yaml `limits` (the defaults are in its schema). */
   limits: { badTokensPerMinute: number; agentMessagesPerSecond: number };
 }
@@ -66,6 +68,7 @@ export class Ingest {
       stopping: () => this.#stopping,
       central: deps.central,
       onDiscovery: deps.onDiscovery,
+      onHello: deps.onHello,
       refusals: (agent, labels) => {
         let report = this.#refusals.get(agent.id);
         if (!report) {

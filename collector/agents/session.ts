@@ -50,6 +50,8 @@ export interface SessionDeps {
   central: CentralConfigDesk;
   /** A discovery run's report from the agent (collector/discovery/). */
   onDiscovery?: (agent: AgentIdentity, report: DiscoveryReport) => void;
+  /** The agent said hello (after its welcome is sent). */
+  onHello?: (agent: AgentIdentity) => void;
 }
 
 export class AgentSession {
@@ -135,6 +137,7 @@ export class AgentSession {
     this.log.info({ hostname: hello.hostname, version: hello.agentVersion }, "agent said hello");
     this.deps.central.hello(this.agent.id, this.labels, hello);
     this.pushCentralChecks();
+    this.deps.onHello?.(this.agent);
   }
 
   /** Sends the unit's central checks to an agent that takes them; older agents are sent nothing. */

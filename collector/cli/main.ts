@@ -77,8 +77,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       const config = loadCollectorConfig(requireOption(values, "config"));
       const log = createLogger("giamsat-collector");
       const collector = await startCollector(config, log, scheduleOptions(log));
-      // SIGHUP: read the TLS certificate and key again, e.g. after a renewal, and the units'
-      // central checks, which reach the running agents.
+      // SIGHUP: read the TLS certificate and key again, e.g. after a renewal, and the units: their
+      // central checks, which reach the running agents, and their discovery networks and schedules.
       const file = requireOption(values, "config");
       const reload = () => {
         if (config.tls) collector.reloadTls();
@@ -87,7 +87,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         } catch (error) {
           log.error(
             { file, err: errorMessage(error) },
-            "SIGHUP: central checks not reloaded: collector.yaml has a mistake (err says which); agents keep the checks they had",
+            "SIGHUP: units not reloaded: collector.yaml has a mistake (err says which); agents keep the checks they had and discovery its networks and schedules",
           );
         }
       };
@@ -249,7 +249,8 @@ async function main(argv: string[]): Promise<number | undefined> {
 
 /**
  * For tests only: GIAMSAT_TEST_SCHEDULE_AT (a time, e.g. 2027-01-01T08:00:00+07:00) makes the
- * monthly summaries' schedule believe the collector started then, the clock running on from there.
+ * monthly summaries' and the discovery schedules believe the collector started then, the clock
+ * running on from there.
  */
 function scheduleOptions(log: Logger): CollectorOptions {
   const text = process.env.GIAMSAT_TEST_SCHEDULE_AT;
@@ -259,7 +260,7 @@ function scheduleOptions(log: Logger): CollectorOptions {
   const offset = at - Date.now();
   log.warn(
     { at: new Date(at).toISOString() },
-    "GIAMSAT_TEST_SCHEDULE_AT: summaries run on a test clock",
+    "GIAMSAT_TEST_SCHEDULE_AT: summaries and discovery schedules run on a test clock",
   );
   return { scheduleClock: () => Date.now() + offset };
 }

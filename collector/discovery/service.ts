@@ -1,23 +1,35 @@
 // Discovery as the collector runs it: a request for a unit (from the API, the unit's own users,
 // operators and admins) is checked against the networks the unit owns in collector.yaml, refused
 // and audited when it names any other, and sent to a connected agent of the unit that announced
-// it can discover. The agent's reports are kept (store.ts); the API reads them back.
+// it can discover. The agent's reports are kept (store.ts); the API reads them back. Runs also start
+// on the unit's schedule (scheduler.ts). A run is never left "running" for good: an agent sends its
+// last run's report again after each reconnection, and a run of an agent that comes back without
+// it (restarted meanwhile) is failed, saying so.
 import type { UnitConfig } from "../../shared/config/collector.js";
-import { HttpError } from "../../shared/errors.js";
+import { errorMessage, HttpError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
 import { parseNetwork, within } from "../../shared/networks.js";
-import { CHECK_NAME, type Discover, type DiscoveryReport } from "../../shared/protocol.js";
+import type { Discover, DiscoveryReport } from "../../shared/protocol.js";
 import type { AgentIdentity } from "../agents/registry.js";
 import { recordAudit } from "../auth/audit.js";
 import type { Db } from "../db/database.js";
 import { type ProposedCheck, proposals } from "./proposals.js";
+import { decisionOf, networksOf } from "./request-bodies.js";
+import { DiscoveryScheduler, type NextScheduledRun } from "./scheduler.js";
 import { DiscoveryStore } from "./store.js";
+
+/** How often the units' schedules are looked at. */
+const SCHEDULES_EVERY_MS = 5000;
+/** How long after an agent's hello its running runs must have been reported again. */
+export const REPORT_AGAIN_WITHIN_MS = 10_000;
 
 export interface DiscoveryAgents {
   /** An agent of the unit able to discover now, with how to ask it. */
   discoveryAgent(
     unit: string,
   ): { agent: AgentIdentity; discover(request: Discover): boolean } | undefined;
+  /** Whether the agent is connected now (a run of one that is not no longer holds up a schedule). */
+  isConnected(agentId: number): boolean;
 }
 
 /** GET /api/v1/units/:id/discovery, the minimal form of the issue and a little more. */
@@ -27,6 +39,8 @@ export interface DiscoveryView {
   networks: string[];
   progress: { swept: number; total: number };
   error?: string;
+  /** The next run the unit's schedule starts (units[].discovery.schedule); null without one. */
+  next: NextScheduledRun | null;
   devices: {
     address: string;
     sysName?: string;
@@ -50,27 +64,115 @@ export interface ApprovedChecks {
   add(unit: string, address: string, checks: ProposedCheck[], by: string, now: number): void;
 }
 
+export interface DiscoveryOptions {
+  clock?: () => number;
+  /** The clock schedules are read by (a test clock with GIAMSAT_TEST_SCHEDULE_AT). */
+  scheduleClock?: () => number;
+  approved?: ApprovedChecks;
+  reportAgainWithinMs?: number;
+}
+
 export class Discovery {
   readonly store: DiscoveryStore;
+  readonly scheduler: DiscoveryScheduler;
+  private readonly clock: () => number;
+  private readonly approved: ApprovedChecks;
+  /** When each running run was last reported, to tell a run the agent lost from one it goes on with. */
+  readonly #reportedAt = new Map<number, number>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #reportAgainWithinMs: number;
+  #immediate: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly units: () => readonly UnitConfig[],
     private readonly agents: DiscoveryAgents,
     private readonly log: Logger,
-    private readonly clock: () => number = Date.now,
-    approved?: ApprovedChecks,
+    options: DiscoveryOptions = {},
   ) {
+    this.clock = options.clock ?? Date.now;
+    this.#reportAgainWithinMs = options.reportAgainWithinMs ?? REPORT_AGAIN_WITHIN_MS;
     this.store = new DiscoveryStore(db);
     const store = this.store;
-    this.approved = approved ?? {
+    this.approved = options.approved ?? {
       add: (unit, address, checks, by, now) => {
         store.decide(unit, address, "approved", checks, by, now);
       },
     };
+    this.scheduler = new DiscoveryScheduler(
+      db,
+      units,
+      {
+        start: (unit, networks) => this.#startScheduled(unit, networks),
+        // A run of an agent that went away holds up nothing: the agent may never come back.
+        running: (unit) => {
+          const latest = this.store.latest(unit);
+          if (latest?.state !== "running") return false;
+          const agentId = this.store.get(latest.id)?.agentId;
+          return agentId != null && this.agents.isConnected(agentId);
+        },
+      },
+      options.scheduleClock ?? this.clock,
+      log,
+    );
   }
 
-  private readonly approved: ApprovedChecks;
+  #startScheduled(unit: string, networks: readonly string[] | undefined): number | undefined {
+    try {
+      return this.request("schedule", unit, networks ? { networks } : undefined).id;
+    } catch (error) {
+      // No agent of the unit can discover now: the run starts when one connects.
+      if (error instanceof HttpError && error.status === 409) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * An agent said hello: its runs still running must be reported again soon (it does so at once);
+   * one that is not was lost with the agent (restarted meanwhile) and is failed. A scheduled run
+   * due while no agent could take it starts now.
+   */
+  agentConnected(agent: AgentIdentity): void {
+    const helloAt = this.clock();
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      for (const run of this.store.runningOf(agent.id)) {
+        if ((this.#reportedAt.get(run) ?? 0) >= helloAt) continue;
+        this.store.fail(
+          run,
+          "the agent reconnected without this run (it was restarted while running it); start it again",
+          this.clock(),
+        );
+        this.log.warn({ agent: agent.name, run }, "discovery run lost by its agent");
+      }
+    }, this.#reportAgainWithinMs);
+    timer.unref();
+    this.#timers.add(timer);
+    this.#immediate = setImmediate(() => this.tick([agent.unit]));
+  }
+
+  /** Looks at the units' schedules from now on, every few seconds, until close(). */
+  startSchedules(): void {
+    const timer = setInterval(() => this.tick(), SCHEDULES_EVERY_MS);
+    timer.unref();
+    this.#timers.add(timer);
+  }
+
+  /** Starts the scheduled runs due now (of these units); a failure is logged, never thrown. */
+  tick(units?: readonly string[]): void {
+    try {
+      this.scheduler.tick(units);
+    } catch (error) {
+      this.log.error({ err: errorMessage(error) }, "discovery schedules not looked at");
+    }
+  }
+
+  close(): void {
+    // clearTimeout clears an interval too (the same timer object in Node).
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    if (this.#immediate) clearImmediate(this.#immediate);
+  }
 
   /** Starts a run for the unit; `body.networks` defaults to every network the unit owns. */
   request(actor: string, unitId: string, body: unknown): { id: number } {
@@ -113,6 +215,7 @@ export class Discovery {
     }
     const id = this.db.transaction(() => {
       const run = this.store.start(unitId, agent.agent.id, asked, actor, now);
+      this.#reportedAt.set(run, now);
       recordAudit(
         this.db,
         {
@@ -136,9 +239,16 @@ export class Discovery {
   }
 
   report(agent: AgentIdentity, report: DiscoveryReport): void {
-    if (!this.store.report(agent.id, report, this.clock())) {
-      this.log.warn({ agent: agent.name, run: report.id }, "discovery report for no running run");
+    const now = this.clock();
+    if (this.store.report(agent.id, report, now)) {
+      if (report.state === "running") this.#reportedAt.set(report.id, now);
+      else this.#reportedAt.delete(report.id);
+      return;
     }
+    // The agent sends its last run's report again after each reconnection: once taken, it is known.
+    const known = this.store.get(report.id);
+    if (known?.agentId === agent.id && known.state !== "running") return;
+    this.log.warn({ agent: agent.name, run: report.id }, "discovery report for no running run");
   }
 
   /** Approves (with the proposed checks, or the edited ones given) or ignores a device. */
@@ -194,60 +304,19 @@ export class Discovery {
         },
       };
     });
-    if (!run)
-      return { id: null, state: "none", networks: [], progress: { swept: 0, total: 0 }, devices };
+    const next = this.scheduler.next(unitId) ?? null;
+    if (!run) {
+      const progress = { swept: 0, total: 0 };
+      return { id: null, state: "none", networks: [], progress, next, devices };
+    }
     return {
       id: run.id,
       state: run.state,
       networks: run.networks,
       progress: run.progress,
       ...(run.error === null ? {} : { error: run.error }),
+      next,
       devices,
     };
   }
-}
-
-function networksOf(body: unknown): string[] | undefined {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body !== "object" || Array.isArray(body))
-    throw new HttpError(400, "body: must be a JSON object");
-  const extra = Object.keys(body).filter((key) => key !== "networks");
-  if (extra.length > 0)
-    throw new HttpError(400, `${extra[0]}: unknown key; only networks is taken`);
-  const networks = (body as { networks?: unknown }).networks;
-  if (networks === undefined) return undefined;
-  if (
-    !Array.isArray(networks) ||
-    networks.length === 0 ||
-    networks.length > 16 ||
-    !networks.every((n) => typeof n === "string")
-  ) {
-    throw new HttpError(400, "networks: must be a list of 1 to 16 CIDR texts such as 10.20.1.0/24");
-  }
-  return networks as string[];
-}
-
-const CHECK_KINDS = ["ping", "snmp", "printer", "ups", "http"];
-
-function decisionOf(body: unknown): { decision: "approved" | "ignored"; checks?: ProposedCheck[] } {
-  const { decision, checks, ...rest } = (body ?? {}) as { decision?: unknown; checks?: unknown };
-  const extra = Object.keys(rest)[0];
-  if (extra !== undefined)
-    throw new HttpError(400, `${extra}: unknown key; decision and checks are taken`);
-  if (decision !== "approve" && decision !== "ignore") {
-    throw new HttpError(400, 'decision: must be "approve" or "ignore"');
-  }
-  if (checks === undefined) return { decision: decision === "approve" ? "approved" : "ignored" };
-  if (decision !== "approve") throw new HttpError(400, "checks: only with decision approve");
-  if (!Array.isArray(checks) || checks.length > 16)
-    throw new HttpError(400, "checks: a list of at most 16 checks");
-  checks.forEach((check, i) => {
-    const { name, kind } = (check ?? {}) as { name?: unknown; kind?: unknown };
-    if (typeof name !== "string" || !CHECK_NAME.test(name))
-      throw new HttpError(400, `checks[${i}].name: must be a check's name`);
-    if (typeof kind !== "string" || !CHECK_KINDS.includes(kind)) {
-      throw new HttpError(400, `checks[${i}].kind: must be one of ${CHECK_KINDS.join(", ")}`);
-    }
-  });
-  return { decision: "approved", checks: checks as ProposedCheck[] };
 }

@@ -3,6 +3,7 @@
 import type { DiscoveredDevice } from "../../shared/discovery.js";
 import type { DiscoveryReport } from "../../shared/protocol.js";
 import type { Db } from "../db/database.js";
+import { finishedRuns, missedBy } from "../inspection/discovery-coverage.js";
 
 export interface DiscoveryRun {
   id: number;
@@ -20,7 +21,10 @@ export interface KnownDevice {
   firstSeen: number;
   lastSeen: number;
   lastRun: number;
-  /** new: first found by the newest run; changed: its identity differs from the run before; gone: not found by it. */
+  /**
+   * new: first found by the newest run that covered it; changed: its identity differs from the run
+   * before; gone: a later run that covered its address did not find it.
+   */
   status: "new" | "changed" | "seen" | "gone";
   decision: "approved" | "ignored" | null;
 }
@@ -89,6 +93,14 @@ export class DiscoveryStore {
     return row ? run(row) : undefined;
   }
 
+  /** The runs of an agent still running. */
+  runningOf(agentId: number): number[] {
+    const rows = this.db
+      .prepare("SELECT id FROM discovery_runs WHERE agent_id = ? AND state = 'running'")
+      .all(agentId) as { id: number }[];
+    return rows.map((row) => row.id);
+  }
+
   fail(id: number, error: string, now: number): void {
     this.db
       .prepare(
@@ -128,16 +140,13 @@ export class DiscoveryStore {
     return true;
   }
 
-  /** The unit's devices as of its newest finished run. */
+  /** The unit's devices as of its newest finished runs (each as of the newest that covered it). */
   devices(unit: string): KnownDevice[] {
-    const newest = this.db
-      .prepare(
-        "SELECT id FROM discovery_runs WHERE unit_id = ? AND state = 'done' ORDER BY id DESC LIMIT 1",
-      )
-      .get(unit) as { id: number } | undefined;
+    const finished = finishedRuns(this.db, unit).get(unit) ?? [];
     const rows = this.db
       .prepare("SELECT * FROM discovered_devices WHERE unit_id = ? ORDER BY address")
       .all(unit) as {
+      address: string;
       first_seen: number;
       last_seen: number;
       last_run: number;
@@ -148,7 +157,7 @@ export class DiscoveryStore {
     return rows.map((row) => {
       const device = JSON.parse(row.data) as DiscoveredDevice;
       let status: KnownDevice["status"] = "seen";
-      if (newest && row.last_run !== newest.id) status = "gone";
+      if (missedBy(finished, row.address, row.last_run)) status = "gone";
       else if (row.previous === null) status = "new";
       else if (identity(JSON.parse(row.previous) as DiscoveredDevice) !== identity(device)) {
         status = "changed";

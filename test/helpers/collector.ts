@@ -26,6 +26,8 @@ export async function testCollector(
     log?: Logger;
     /** Writes to the database before the collector starts, as if it had been running before. */
     seed?: (db: Db, agents: AgentStore) => void;
+    /** The clock schedules run by (as GIAMSAT_TEST_SCHEDULE_AT sets it). */
+    scheduleClock?: () => number;
   } = {},
 ): Promise<TestCollector> {
   const dir = tempDir();
@@ -42,7 +44,11 @@ export async function testCollector(
   syncUnits(setup, config.units, Date.now());
   const agents = new AgentStore(setup);
   options.seed?.(setup, agents);
-  const running = await startCollector(config, options.log ?? silentLogger());
+  const running = await startCollector(
+    config,
+    options.log ?? silentLogger(),
+    options.scheduleClock ? { scheduleClock: options.scheduleClock } : {},
+  );
   const reader = new Database(config.database, { readonly: true });
   return {
     ...running,
@@ -91,7 +97,8 @@ export class RawAgent {
     this.socket.send(typeof message === "string" ? message : JSON.stringify(message));
   }
 
-  async hello(): Promise<CollectorMessage> {
+  /** Says hello, announcing `features` (e.g. "discovery"), and waits for the welcome. */
+  async hello(features?: string[]): Promise<CollectorMessage> {
     await this.opened;
     this.send({
       type: "hello",
@@ -100,6 +107,7 @@ export class RawAgent {
       hostname: "test-host",
       os: "test",
       bootId: "b",
+      ...(features ? { features } : {}),
     });
     return this.next((m) => m.type === "welcome");
   }

@@ -7,6 +7,7 @@ import { HttpError } from "../../../shared/errors.js";
 import type { History } from "../../inspection/history.js";
 import type { IncidentPage } from "../../inspection/incident-list.js";
 import type { InventoryItem } from "../../inspection/inventory.js";
+import { type LanDevice, lanInventory } from "../../inspection/lan-devices.js";
 import { listMaintenance, type MaintenancePage } from "../../inspection/maintenance-list.js";
 import { type AgentListing, inspectionReaders, type Readers } from "../../inspection/readers.js";
 import { type InspectionSummary, inspectionSummary } from "../../inspection/summary.js";
@@ -30,7 +31,8 @@ export interface ApiAnswers {
   apiChecks: UnitChecks;
   apiSummary: InspectionSummary;
   apiIncidents: IncidentPage;
-  apiInventory: { inventory: InventoryItem[] };
+  /** The agents' inventories, and beside them the devices discovery found on the units' LANs. */
+  apiInventory: { inventory: InventoryItem[]; lanDevices: LanDevice[] };
   apiMaintenance: MaintenancePage;
 }
 
@@ -91,7 +93,12 @@ export function apiRoutes(ctx: Readers): ApiRoutes {
     apiInventory: (_, query, scope) => {
       const unit = within(query.unit, scope);
       if (unit !== undefined) known(unit);
-      return { inventory: ctx.inventory.latest({ ...query, unit }) };
+      // Discovered devices belong to no agent and no check kind: a filter on either leaves them out.
+      const lan = query.agent === undefined && query.kind === undefined;
+      return {
+        inventory: ctx.inventory.latest({ ...query, unit }),
+        lanDevices: lan ? lanInventory(ctx.history.db, unit) : [],
+      };
     },
     apiMaintenance: (_, query, scope) => {
       const unit = within(query.unit, scope);

@@ -35,6 +35,17 @@ function lastRun(chrome: Chrome, form: DiscoveryForm): Html {
 <p class="small muted">${w.networks}: ${run.networks.join(", ")}</p>`;
 }
 
+/** The next run of the unit's schedule, with the networks it names; nothing without a schedule. */
+function nextRun(chrome: Chrome, form: DiscoveryForm): Html | string {
+  const { f } = chrome;
+  const w = f.t.discovery;
+  const next = form.view.next;
+  if (!next) return "";
+  const networks = next.schedule.networks ? ` (${next.schedule.networks.join(", ")})` : "";
+  const said = next.waiting ? w.waiting(f.dateTime(next.at)) : w.next(f.dateTime(next.at));
+  return html`<p id="discovery-next" data-waiting="${String(next.waiting)}">${said}${networks}.</p>`;
+}
+
 function decisionButton(
   chrome: Chrome,
   unit: string,
@@ -87,6 +98,7 @@ export function discoverySection(chrome: Chrome, unit: string, form: DiscoveryFo
   return html`<h2 id="discovery">${w.heading}</h2>
 <p class="small muted">${w.intro}</p>
 ${lastRun(chrome, form)}
+${nextRun(chrome, form)}
 <form method="post" action="${link(chrome, `/units/${unit}/discovery`)}" class="noprint"><input type="hidden" name="${CSRF_FIELD}" value="${form.csrf}"><button type="submit" id="discovery-start">${w.start}</button></form>
 ${table}`;
 }

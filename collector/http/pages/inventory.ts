@@ -1,9 +1,10 @@
 // Inventories on the unit page: a line that says what a host or a network device is, when it was
-// taken, and the changes in the window said in words. Every value came from an agent and is
-// escaped by html``.
+// taken, and the changes in the window said in words; beside them the devices discovery found on
+// the LAN, first and last seen. Every value came from an agent and is escaped by html``.
 import type { InventoryItem } from "../../inspection/inventory.js";
+import type { LanDevice } from "../../inspection/lan-devices.js";
 import { sayChanges } from "./changes.js";
-import { none, td } from "./components.js";
+import { muted, none, td, th, thead } from "./components.js";
 import { type Html, html } from "./html.js";
 import type { Formatter } from "./i18n/index.js";
 
@@ -65,6 +66,33 @@ export function inventoryTable(
       ]}</tr>`,
   );
   return html`<table class="stack"><caption class="sr-only">${caption}</caption><tbody>${rows}</tbody></table>`;
+}
+
+/** The devices discovery found on the unit's LAN, each with when it was first and last seen. */
+export function lanDeviceTable(f: Formatter, devices: readonly LanDevice[]): Html {
+  const w = f.t.discovery;
+  if (devices.length === 0) return none(w.inventory.none);
+  const head = [
+    w.address,
+    w.name,
+    w.type,
+    w.inventory.model,
+    w.inventory.firstSeen,
+    w.inventory.lastSeen,
+  ];
+  const rows = devices.map((d) => {
+    const model = [d.model, d.serial].filter((part) => part !== undefined).join(", ");
+    const gone = d.gone ? html` <span class="problem">(${w.statuses.gone})</span>` : "";
+    return html`<tr data-lan-device="${d.address}">${[
+      td(d.address, w.address),
+      td(d.sysName ?? muted("—"), w.name),
+      td(w.types[d.type] ?? d.type, w.type),
+      td(model || muted("—"), w.inventory.model),
+      td(f.dateTime(d.firstSeen), w.inventory.firstSeen),
+      td(html`${f.dateTime(d.lastSeen)}${gone}`, w.inventory.lastSeen),
+    ]}</tr>`;
+  });
+  return html`<table class="stack" id="lan-devices"><caption class="sr-only">${w.inventory.caption}</caption>${thead(head.map((h) => th(h)))}<tbody>${rows}</tbody></table>`;
 }
 
 /** Changes taken in the window, newest first, each said in words. */

@@ -8,6 +8,7 @@ import { can, type User } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
 import type { Discovery } from "../../discovery/service.js";
 import { bufferLosses } from "../../inspection/buffer-losses.js";
+import { lanInventory } from "../../inspection/lan-devices.js";
 import { listMaintenance } from "../../inspection/maintenance-list.js";
 import {
   lastEndedMonth,
@@ -160,6 +161,7 @@ export function renderPages(deps: {
           `${link(c, `/units/${id}`, { window: window.text, page: String(n) })}#incidents`,
       },
       inventory: ctx.inventory.latest({ unit: id }).map(withTitle),
+      lanDevices: lanInventory(db, id),
       changes: ctx.inventory.changes(id, window.from, window.to).map(withTitle),
       signoffs,
       maintenance: listMaintenance(ctx.history.maintenance, [id], now).windows,

@@ -7,6 +7,7 @@ import type { BufferLoss } from "../../inspection/buffer-losses.js";
 import { AVAILABILITY_TARGET } from "../../inspection/findings.js";
 import type { Incident } from "../../inspection/incident-list.js";
 import type { InventoryItem } from "../../inspection/inventory.js";
+import type { LanDevice } from "../../inspection/lan-devices.js";
 import type { MaintenanceWindowView } from "../../inspection/maintenance-list.js";
 import type { Signoff } from "../../inspection/signoffs.js";
 import type { MonthFigure, TimelineSlot } from "../../inspection/timeline.js";
@@ -19,7 +20,7 @@ import { conditionLine } from "./condition.js";
 import { type DiscoveryForm, discoverySection } from "./discovery-section.js";
 import { type Html, html } from "./html.js";
 import { incidentTable, type Paging, pagingBar } from "./incidents.js";
-import { changeList, type InventoryEntry, inventoryTable } from "./inventory.js";
+import { changeList, type InventoryEntry, inventoryTable, lanDeviceTable } from "./inventory.js";
 import { type Chrome, layout, link } from "./layout.js";
 import { maintenanceList } from "./maintenance.js";
 import { endButton, type MaintenanceFormState, maintenanceForm } from "./maintenance-form.js";
@@ -40,6 +41,8 @@ export interface UnitPageData {
   incidents: readonly Incident[];
   paging: Paging;
   inventory: readonly InventoryEntry[];
+  /** The devices discovery found on the unit's LAN. */
+  lanDevices: readonly LanDevice[];
   changes: readonly (InventoryItem & { title: string | null })[];
   signoffs: readonly Signoff[];
   /** Planned maintenance windows of the unit on now or to come. */
@@ -138,6 +141,8 @@ ${pagingBar(f, data.paging)}
 ${inventoryTable(f, hosts, t.unit.equipment)}
 <h3>${t.unit.devices}</h3>
 ${inventoryTable(f, devices, t.unit.devices)}
+<h3>${t.discovery.inventory.heading}</h3>
+${lanDeviceTable(f, data.lanDevices)}
 <h3>${t.changes.heading}</h3>
 ${changeList(f, data.changes)}
 <h2>${t.unit.agents}</h2>

@@ -36,6 +36,10 @@ describe("giamsat-collector", () => {
       'units[0].kind: must be one of "department", "district", "agency", "other", got "ministry"',
     ],
     [
+      'units:\n  - { id: a, discovery: { networks: ["10.20.1.0/24"], schedule: { every: daily, at: "02:00", networks: ["10.20.2.0/24"] } } }\n',
+      "units[0].discovery.schedule.networks[0]: 10.20.2.0/24 is not among the unit's networks (10.20.1.0/24): add it to discovery.networks if the unit owns it, or take it out of the schedule",
+    ],
+    [
       'listen: "0.0.0.0:8080"\nweb: { auth: false }\n',
       "web.auth: false is allowed only while listening on loopback, not on 0.0.0.0",
     ],

@@ -30,14 +30,16 @@ const pushed: string[] = [];
 const discovery = new Discovery(
   store.db,
   () => store.config.units,
-  { discoveryAgent: () => undefined },
+  { discoveryAgent: () => undefined, isConnected: () => false },
   silentLogger(),
-  () => NOW,
-  centralApprovals({
-    db: store.db,
-    units: () => store.config.units,
-    push: (unit) => pushed.push(unit),
-  }),
+  {
+    clock: () => NOW,
+    approved: centralApprovals({
+      db: store.db,
+      units: () => store.config.units,
+      push: (unit) => pushed.push(unit),
+    }),
+  },
 );
 
 const runs = new DiscoveryStore(store.db);

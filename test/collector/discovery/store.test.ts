@@ -100,9 +100,134 @@ describe("devices found by discovery", () => {
       .body as {
       findings: Finding[];
     };
-    expect(february.findings.find((f) => f.code === "lan_devices")?.params).toEqual({
-      appeared: 4,
-      gone: 0,
+    // February's run was the unit's first: it found what was already there, nothing new to say.
+    expect(february.findings.find((f) => f.code === "lan_devices")).toBeUndefined();
+  });
+
+  it("join the unit's inventory beside the agents' own, first and last seen, gone marked", () => {
+    const api = createApi({
+      history: store.history,
+      agents: new AgentStore(store.db),
+      clock: () => NOW,
+    });
+    const body = api(new URL("http://collector/api/v1/inventory?unit=so-tttt")).body as {
+      lanDevices: unknown[];
+    };
+    const feb = vn("09:00:00", "2026-02-10");
+    const mar = vn("09:00:00", "2026-03-10");
+    expect(body.lanDevices).toEqual([
+      {
+        unit: "so-tttt",
+        address: "10.20.1.2",
+        type: "switch",
+        sysName: "core-sw",
+        firstSeen: feb,
+        lastSeen: mar,
+        gone: false,
+      },
+      {
+        unit: "so-tttt",
+        address: "10.20.1.30",
+        type: "printer",
+        sysName: "hp-2",
+        serial: "CN02",
+        firstSeen: feb,
+        lastSeen: mar,
+        gone: false,
+      },
+      {
+        unit: "so-tttt",
+        address: "10.20.1.50",
+        type: "host",
+        firstSeen: feb,
+        lastSeen: mar,
+        gone: false,
+      },
+      {
+        unit: "so-tttt",
+        address: "10.20.1.51",
+        type: "host",
+        firstSeen: feb,
+        lastSeen: feb,
+        gone: true,
+      },
+      {
+        unit: "so-tttt",
+        address: "10.20.1.60",
+        type: "host",
+        firstSeen: mar,
+        lastSeen: mar,
+        gone: false,
+      },
+    ]);
+    // They belong to no agent and no check kind: a filter on either leaves them out.
+    const hosts = api(new URL("http://collector/api/v1/inventory?unit=so-tttt&kind=host")).body as {
+      lanDevices: unknown[];
+    };
+    expect(hosts.lanDevices).toEqual([]);
+    // An ignored device is left out, as from the summary's count.
+    expect(runs.decide("so-tttt", "10.20.1.51", "ignored", null, "it-so", NOW)).toBe(true);
+    const after = api(new URL("http://collector/api/v1/inventory?unit=so-tttt")).body as {
+      lanDevices: { address: string }[];
+    };
+    expect(after.lanDevices.map((d) => d.address)).not.toContain("10.20.1.51");
+  });
+
+  it("count a device gone only once a run that looked at its network missed it", () => {
+    const hc = store.agent("quan-hai-chau", "pc-01");
+    const sweep = (at: number, networks: string[], devices: DiscoveredDevice[]) => {
+      const id = runs.start("quan-hai-chau", hc.id, networks, "schedule", at);
+      const progress = { swept: 1, total: 1 };
+      runs.report(hc.id, { type: "discovery", id, state: "done", progress, devices }, at);
+    };
+    const both = ["10.30.1.0/24", "10.30.2.0/24"];
+    sweep(vn("02:00:00", "2026-04-01"), both, [host("10.30.1.5"), host("10.30.2.5")]);
+    // A scheduled run of the first network only: the second's device was not looked for.
+    sweep(vn("02:00:00", "2026-04-02"), ["10.30.1.0/24"], [host("10.30.1.5")]);
+    const api = createApi({
+      history: store.history,
+      agents: new AgentStore(store.db),
+      clock: () => vn("12:00:00", "2026-04-20"),
+    });
+    const read = () => ({
+      status: runs.devices("quan-hai-chau").map((d) => [d.device.address, d.status]),
+      gone: (
+        api(new URL("http://collector/api/v1/inventory?unit=quan-hai-chau")).body as {
+          lanDevices: { address: string; gone: boolean }[];
+        }
+      ).lanDevices.map((d) => [d.address, d.gone]),
+      summary: (
+        api(new URL("http://collector/api/v1/units/quan-hai-chau/summary?period=2026-04")).body as {
+          findings: Finding[];
+        }
+      ).findings.find((f) => f.code === "lan_devices")?.params,
+    });
+    expect(read()).toEqual({
+      status: [
+        ["10.30.1.5", "seen"],
+        ["10.30.2.5", "new"],
+      ],
+      gone: [
+        ["10.30.1.5", false],
+        ["10.30.2.5", false],
+      ],
+      // The first run of the networks found what was there: none of it new on the LAN.
+      summary: undefined,
+    });
+    // A run of the second network that misses it: now it is gone.
+    sweep(vn("02:00:00", "2026-04-03"), ["10.30.2.0/24"], [host("10.30.2.9")]);
+    expect(read()).toEqual({
+      status: [
+        ["10.30.1.5", "seen"],
+        ["10.30.2.5", "gone"],
+        ["10.30.2.9", "new"],
+      ],
+      gone: [
+        ["10.30.1.5", false],
+        ["10.30.2.5", true],
+        ["10.30.2.9", false],
+      ],
+      summary: { appeared: 1, gone: 1 },
     });
   });
 });

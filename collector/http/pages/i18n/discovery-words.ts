@@ -13,6 +13,9 @@ export interface DiscoveryWords {
   finished: (at: string) => string;
   progress: (swept: number, total: number) => string;
   networks: string;
+  /** The next run of the unit's schedule, and one due while no agent of the unit was connected. */
+  next: (at: string) => string;
+  waiting: (due: string) => string;
   caption: string;
   noDevices: string;
   address: string;
@@ -28,6 +31,15 @@ export interface DiscoveryWords {
   decisions: Record<"approved" | "ignored" | "undecided", string>;
   approve: string;
   ignore: string;
+  /** The devices found on the LAN among the unit's equipment (pages/inventory.ts). */
+  inventory: {
+    heading: string;
+    caption: string;
+    none: string;
+    model: string;
+    firstSeen: string;
+    lastSeen: string;
+  };
 }
 
 export const viDiscovery: DiscoveryWords = {
@@ -41,6 +53,9 @@ export const viDiscovery: DiscoveryWords = {
   finished: (at) => `kết thúc ${at}`,
   progress: (swept, total) => `đã dò ${swept}/${total} địa chỉ`,
   networks: "Mạng",
+  next: (at) => `Lần dò tìm theo lịch tiếp theo: ${at}`,
+  waiting: (due) =>
+    `Lần dò tìm theo lịch lúc ${due} đang chờ máy giám sát của đơn vị kết nối lại để bắt đầu`,
   caption: "Các thiết bị dò tìm được và các kiểm tra đề xuất",
   noDevices: "Chưa phát hiện thiết bị nào.",
   address: "Địa chỉ",
@@ -62,6 +77,14 @@ export const viDiscovery: DiscoveryWords = {
   decisions: { approved: "đã phê duyệt", ignored: "đã bỏ qua", undecided: "chưa quyết định" },
   approve: "Phê duyệt",
   ignore: "Bỏ qua",
+  inventory: {
+    heading: "Thiết bị trên mạng LAN (do dò tìm phát hiện)",
+    caption: "Các thiết bị dò tìm được trên mạng LAN của đơn vị, lần đầu và lần cuối thấy",
+    none: "Chưa có lần dò tìm nào tìm thấy thiết bị trên mạng LAN của đơn vị.",
+    model: "Kiểu máy, số sê-ri",
+    firstSeen: "Thấy lần đầu",
+    lastSeen: "Thấy lần cuối",
+  },
 };
 
 export const enDiscovery: DiscoveryWords = {
@@ -75,6 +98,9 @@ export const enDiscovery: DiscoveryWords = {
   finished: (at) => `ended ${at}`,
   progress: (swept, total) => `${swept} of ${total} addresses searched`,
   networks: "Networks",
+  next: (at) => `Next scheduled discovery: ${at}`,
+  waiting: (due) =>
+    `The scheduled discovery due ${due} starts as soon as the unit's agent connects again`,
   caption: "Devices found and the checks proposed for them",
   noDevices: "No devices found yet.",
   address: "Address",
@@ -96,4 +122,12 @@ export const enDiscovery: DiscoveryWords = {
   decisions: { approved: "approved", ignored: "ignored", undecided: "not decided" },
   approve: "Approve",
   ignore: "Ignore",
+  inventory: {
+    heading: "Devices on the LAN (found by discovery)",
+    caption: "Devices discovery found on the unit's LAN, first and last seen",
+    none: "No discovery run has found devices on the unit's LAN yet.",
+    model: "Model, serial",
+    firstSeen: "First seen",
+    lastSeen: "Last seen",
+  },
 };

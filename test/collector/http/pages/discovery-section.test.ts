@@ -2,7 +2,8 @@
 // socket: the unit's own user starts a run with the page's button, sees what the agent found in
 // words with the proposed checks and dependencies, approves and ignores devices with the page's
 // forms (the same decisions, audit and central checks as the API), and never sees a credential; a
-// user of another unit gets 403 on every form, and a city viewer does not get the section.
+// user of another unit gets 403 on every form, and a city viewer does not get the section. The
+// section says when the unit's schedule runs next (on the schedules' test clock).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../../../collector/auth/audit.js";
 import { openDatabase } from "../../../../collector/db/database.js";
@@ -10,6 +11,7 @@ import { listCentralChecks } from "../../../../collector/fleet/central-checks.js
 import type { CollectorMessage } from "../../../../shared/protocol.js";
 import { RawAgent, type TestCollector, testCollector } from "../../../helpers/collector.js";
 import { element, visibleText } from "../../../helpers/pages.js";
+import { vn } from "../../../helpers/store.js";
 import { addUsers, Browser, PASSWORD } from "../../../helpers/web.js";
 
 const COMMUNITY = "cong-dong-bi-mat";
@@ -41,16 +43,24 @@ function formOf(page: string, action: string, decision?: string): [string, Recor
 }
 
 beforeAll(async () => {
-  collector = await testCollector({
-    units: [
-      {
-        id: "unit-a",
-        name: "Unit A",
-        discovery: { networks: ["10.20.1.0/24"], snmp: [{ community: COMMUNITY }] },
-      },
-      { id: "unit-b", name: "Unit B" },
-    ],
-  });
+  collector = await testCollector(
+    {
+      units: [
+        {
+          id: "unit-a",
+          name: "Unit A",
+          discovery: {
+            networks: ["10.20.1.0/24"],
+            snmp: [{ community: COMMUNITY }],
+            schedule: { every: "weekly", days: ["sun"], at: "02:00", networks: ["10.20.1.0/25"] },
+          },
+        },
+        { id: "unit-b", name: "Unit B" },
+      ],
+    },
+    // A Monday: the schedule's next time is next Sunday's 02:00.
+    { scheduleClock: () => vn("10:00:00", "2027-03-01") },
+  );
   await addUsers(collector.config.database, [
     { name: "it-a", role: "unit", unit: "unit-a" },
     { name: "it-b", role: "unit", unit: "unit-b" },
@@ -82,6 +92,15 @@ describe("the unit page's discovery section", () => {
       "Thiết bị phát hiện trên mạng LAN",
     );
     expect(visibleText(before)).toContain("Chưa dò tìm lần nào.");
+    expect(visibleText(element(before, "p", 'id="discovery-next"'))).toBe(
+      "Lần dò tìm theo lịch tiếp theo: 02:00 07/03/2027 (10.20.1.0/25).",
+    );
+    const api = JSON.parse((await browser.get("/api/v1/units/unit-a/discovery")).text);
+    expect(api.next).toEqual({
+      at: vn("02:00:00", "2027-03-07"),
+      waiting: false,
+      schedule: { every: "weekly", days: ["sun"], at: "02:00", networks: ["10.20.1.0/25"] },
+    });
     const [action, fields] = formOf(before, "/units/unit-a/discovery");
     const started = await browser.post(action, fields);
     expect(started.status).toBe(303);
@@ -223,6 +242,20 @@ describe("the unit page's discovery section", () => {
     expect(api.devices.find((d) => d.address === "10.20.1.2")?.decision).toBeNull();
     const viewer = (await (await as("viewer")).get("/units/unit-a")).text;
     expect(viewer).not.toContain('id="discovery"');
-    expect(viewer).not.toContain("10.20.1.30");
+    expect(viewer).not.toContain('id="discovery-devices"');
+    expect(viewer).not.toContain("Phê duyệt");
+  });
+
+  it("lists the devices found among the unit's equipment, for everyone who reads the unit", async () => {
+    const page = (await (await as("viewer")).get("/units/unit-a")).text;
+    const table = element(page, "table", 'id="lan-devices"');
+    const rows = [...table.matchAll(/<tr data-lan-device="([^"]+)">/g)].map((m) => m[1]);
+    // The ignored host is left out, as from the summary's count.
+    expect(rows).toEqual(["10.20.1.2", "10.20.1.30"]);
+    expect(visibleText(element(table, "tr", 'data-lan-device="10.20.1.30"'))).toMatch(
+      /^10\.20\.1\.30 may-in-tang-2 Máy in — \d\d:\d\d \d\d\/\d\d\/\d{4} \d\d:\d\d \d\d\/\d\d\/\d{4}$/,
+    );
+    expect(visibleText(page)).toContain("Thiết bị trên mạng LAN (do dò tìm phát hiện)");
+    expect(page).not.toContain(COMMUNITY);
   });
 });
