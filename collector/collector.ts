@@ -24,7 +24,10 @@ import { centralApprovals } from "./discovery/central-approvals.js";
 import { Discovery } from "./discovery/service.js";
 import { syncConfigChecks } from "./fleet/central-checks.js";
 import { CentralConfigDesk } from "./fleet/config-desk.js";
-import { fleetView } from "./fleet/fleet-view.js";
+import { fleetView, packageListing } from "./fleet/fleet-view.js";
+import { servePackage } from "./fleet/package-download.js";
+import { PackageShelf } from "./fleet/packages.js";
+import { UpgradeDesk } from "./fleet/upgrade-desk.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
 import { AVAILABILITY_TARGET } from "./inspection/findings.js";
@@ -81,6 +84,10 @@ export async function startCollector(
   const registry = new Registry();
   const metrics = createCollectorMetrics(registry);
   const central = new CentralConfigDesk(db, metrics.agentInfo);
+  const upgrades = new UpgradeDesk(
+    db,
+    config.upgrades ? new PackageShelf(config.upgrades) : undefined,
+  );
   // Incidents opened and closed queue their notification events in their own transaction; the
   // policy is where an event may be held back. Without channels nothing is queued.
   const notifying = config.notifications.channels.length > 0;
@@ -189,6 +196,7 @@ export async function startCollector(
     log: log.child({ component: "ingest" }),
     limits: config.limits,
     central,
+    upgrades,
     onDiscovery: (agent, report) => discovery.report(agent, report),
   });
   const discovery = new Discovery(
@@ -240,8 +248,12 @@ export async function startCollector(
           const set = central.configFor(id);
           return { hash: set.hash, checks: set.checks.length };
         },
+        targetOf: (id) => upgrades.targetOf(id),
       });
     },
+    packages: () => (upgrades.packages?.list() ?? []).map(packageListing),
+    agentPackage: (request, response, file) =>
+      servePackage(agents, upgrades.packages, request, response, file),
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls

@@ -8,6 +8,7 @@ import { ProtocolError, type ProtocolErrorCode } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
 import { DISCOVERY, MAX_FRAME_BYTES } from "../../shared/protocol.js";
 import type { CentralConfigDesk } from "../fleet/config-desk.js";
+import type { UpgradeDesk } from "../fleet/upgrade-desk.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import type { BatchWriter } from "./batch-writer.js";
@@ -26,6 +27,7 @@ export interface IngestDeps {
   metrics: CollectorMetrics;
   log: Logger;
   central: CentralConfigDesk;
+  upgrades: UpgradeDesk;
   now?: () => number;
   /** A discovery run's report from an agent. */
   onDiscovery?: SessionDeps["onDiscovery"];
@@ -65,6 +67,7 @@ export class Ingest {
       messagesPerSecond: deps.limits.agentMessagesPerSecond,
       stopping: () => this.#stopping,
       central: deps.central,
+      upgrades: deps.upgrades,
       onDiscovery: deps.onDiscovery,
       refusals: (agent, labels) => {
         let report = this.#refusals.get(agent.id);

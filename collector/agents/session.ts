@@ -17,6 +17,7 @@ import {
   PROTOCOL_VERSION,
 } from "../../shared/protocol.js";
 import type { CentralConfigDesk } from "../fleet/config-desk.js";
+import type { UpgradeDesk } from "../fleet/upgrade-desk.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import type { BatchWriter, Outcome } from "./batch-writer.js";
@@ -48,6 +49,8 @@ export interface SessionDeps {
   refusals: (agent: AgentIdentity, labels: { unit: string; agent: string }) => RefusalReport;
   /** The central checks agents are sent, and where their answers are kept. */
   central: CentralConfigDesk;
+  /** The packages agents are offered, and the steps they report. */
+  upgrades: UpgradeDesk;
   /** A discovery run's report from the agent (collector/discovery/). */
   onDiscovery?: (agent: AgentIdentity, report: DiscoveryReport) => void;
 }
@@ -135,6 +138,11 @@ export class AgentSession {
     this.log.info({ hostname: hello.hostname, version: hello.agentVersion }, "agent said hello");
     this.deps.central.hello(this.agent.id, this.labels, hello);
     this.pushCentralChecks();
+    const offer = this.deps.upgrades.offerFor(this.agent, hello, now);
+    if (offer) {
+      this.log.info({ from: hello.agentVersion, to: offer.version }, "agent offered an upgrade");
+      this.#send({ type: "upgrade", ...offer });
+    }
   }
 
   /** Sends the unit's central checks to an agent that takes them; older agents are sent nothing. */
@@ -180,6 +188,11 @@ export class AgentSession {
         }
         if (message.type === "config_result") {
           this.#configResult(message);
+          return undefined;
+        }
+        if (message.type === "upgrade_status") {
+          this.deps.upgrades.reported(this.agent, message, this.deps.now());
+          this.log.info({ ...message, type: undefined }, "agent upgrade step");
           return undefined;
         }
         if (message.type === "discovery") {

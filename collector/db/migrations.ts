@@ -8,6 +8,7 @@ import { MIGRATION_11 } from "./migration-11.js";
 import { migration12 } from "./migration-12.js";
 import { MIGRATION_FLEET } from "./migration-13.js";
 import { MIGRATION_DISCOVERY } from "./migration-14.js";
+import { MIGRATION_UPGRADES } from "./migration-15.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -336,6 +337,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   MIGRATION_FLEET,
   // 14: discovery runs and the devices they found (migration-14.ts).
   MIGRATION_DISCOVERY,
+  // 15: upgrades served by the collector, each agent's last step (migration-15.ts).
+  MIGRATION_UPGRADES,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

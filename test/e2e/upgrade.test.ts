@@ -1,0 +1,225 @@
+// Upgrades served by the collector, with real processes: a collector serving packages built from
+// this checkout (another version in their package.json), and agents started by the launcher under a
+// restart-on-exit loop (what systemd's Restart=always does). A newer package replaces a running
+// agent without losing a sample; a broken one is rolled back; a wrongly signed one is refused.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VERSION } from "../../shared/version.js";
+import { producedSamples, storedSamples } from "../helpers/delivery.js";
+import { find, parseExposition } from "../helpers/metrics.js";
+import {
+  type CollectorProcess,
+  eventually,
+  startCollectorProcess,
+  tempDir,
+} from "../helpers/processes.js";
+import {
+  buildPackage,
+  packageFileName,
+  packageKey,
+  RestartLoop,
+  signPackage,
+} from "../helpers/upgrade.js";
+
+interface FleetRow {
+  unit: string;
+  agent: string;
+  version: string;
+  connected: boolean;
+  upgrade: {
+    target: string | null;
+    version: string | null;
+    state: string | null;
+    reason: string | null;
+  };
+  flags: string[];
+}
+interface Fleet {
+  agents: FleetRow[];
+  packages: { file: string; version: string; valid: boolean; problem?: string }[];
+}
+
+const dir = tempDir("giamsat-upgrade-");
+const packages = join(dir.path, "packages");
+let collector: CollectorProcess;
+let cityKey: { privateFile: string; publicBase64: string };
+let otherKey: { privateFile: string; publicBase64: string };
+const loops = new Map<string, RestartLoop>();
+
+const UNITS = `units:
+  - { id: unit-a }
+  - { id: unit-b }
+  - { id: unit-c }
+  - { id: unit-d }
+`;
+
+async function fleet(): Promise<Fleet> {
+  return (await (await fetch(`${collector.url}/api/v1/fleet`)).json()) as Fleet;
+}
+
+async function row(agent: string): Promise<FleetRow | undefined> {
+  return (await fleet()).agents.find((r) => r.agent === agent);
+}
+
+async function startAgent(unit: string, name: string, publicKey: string): Promise<RestartLoop> {
+  const token = await collector.enroll(unit, name);
+  // Each agent has a data folder of its own, as on its own machine: the versions folder is in it.
+  mkdirSync(join(dir.path, name));
+  const file = join(dir.path, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `collector: "${collector.url.replace(/^http/, "ws")}/agent"
+token: "${token}"
+buffer: { path: "./${name}/buffer.db" }
+host: { interval: "1s" }
+upgrades: { publicKey: "${publicKey}" }
+`,
+  );
+  const loop = new RestartLoop(["run", "--config", file], {
+    GIAMSAT_AGENT_TRACE: join(dir.path, `${name}.trace`),
+  });
+  loops.set(name, loop);
+  return loop;
+}
+
+beforeAll(async () => {
+  mkdirSync(packages);
+  cityKey = await packageKey(dir.path, "city-key");
+  otherKey = await packageKey(dir.path, "other-key");
+  await signPackage(buildPackage(packages, "0.2.0"), cityKey.privateFile);
+  await signPackage(buildPackage(packages, "0.3.0", { broken: true }), cityKey.privateFile);
+  // Signed, but with a key that is not the city's.
+  await signPackage(buildPackage(packages, "0.4.0"), otherKey.privateFile);
+  collector = await startCollectorProcess(
+    dir.path,
+    `${UNITS}upgrades:
+  folder: ./packages
+  publicKey: "${cityKey.publicBase64}"
+  target: "0.2.0"
+  units: { unit-b: "0.3.0", unit-c: "0.4.0" }
+web: { auth: false }
+`,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([...loops.values()].map((loop) => loop.stop()));
+  await collector?.program.stop();
+  dir.remove();
+});
+
+describe("upgrades served by the collector", () => {
+  it("replaces a running agent with the newer package, same data, no sample lost", async () => {
+    const loop = await startAgent("unit-a", "pc-a", cityKey.publicBase64);
+    const confirmed = await eventually(
+      async () => {
+        const found = await row("pc-a");
+        return found?.upgrade.state === "confirmed" && found.connected ? found : undefined;
+      },
+      60_000,
+      "the upgrade confirmed",
+    );
+    expect(confirmed.version).toBe("0.2.0");
+    expect(confirmed.upgrade).toMatchObject({ target: "0.2.0", version: "0.2.0", reason: null });
+    expect(confirmed.flags).toEqual([]);
+    // The launcher was started once more: the old agent exited with 75 to be restarted into 0.2.0.
+    expect(loop.exitCodes).toEqual([75]);
+    expect(existsSync(join(dir.path, "pc-a/versions/0.2.0/dist/agent/cli.js"))).toBe(true);
+    expect(readFileSync(join(dir.path, "pc-a/versions/current"), "utf8").trim()).toBe("0.2.0");
+
+    const metrics = await (await fetch(`${collector.url}/metrics`)).text();
+    const info = find(parseExposition(metrics), "giamsat_agent_info", { agent: "pc-a" });
+    expect(info.map((s) => s.labels.version)).toEqual(["0.2.0"]);
+
+    // The new version goes on producing, into the same buffer; then everything must be stored.
+    const trace = join(dir.path, "pc-a.trace");
+    const atSwitch = producedSamples(trace).length;
+    await eventually(() => (producedSamples(trace).length > atSwitch + 20 ? true : undefined));
+    await loop.stop();
+    expect(loop.exitCodes.at(-1)).toBe(0);
+    const produced = producedSamples(trace);
+    expect(produced.length).toBeGreaterThan(atSwitch);
+    expect(await storedSamples(collector.configFile, "pc-a")).toEqual(produced);
+
+    const db = new Database(join(dir.path, "collector.db"), { readonly: true });
+    const steps = db
+      .prepare(
+        "SELECT actor, json_extract(detail, '$.state') AS state FROM audit WHERE action = 'upgrade' AND target = 'pc-a' ORDER BY id",
+      )
+      .all() as { actor: string; state: string }[];
+    db.close();
+    expect(steps.map((s) => s.state)).toEqual([
+      "offered",
+      "downloading",
+      "verified",
+      "installing",
+      "restarted",
+      "confirmed",
+    ]);
+    expect(new Set(steps.map((s) => s.actor))).toEqual(new Set(["agent:pc-a"]));
+  }, 120_000);
+
+  it("rolls back a package whose agent exits at start, and says so in the fleet view", async () => {
+    const loop = await startAgent("unit-b", "pc-b", cityKey.publicBase64);
+    const rolledBack = await eventually(
+      async () => {
+        const found = await row("pc-b");
+        return found?.upgrade.state === "rolled_back" && found.connected ? found : undefined;
+      },
+      60_000,
+      "the rollback reported",
+    );
+    expect(rolledBack.version).toBe(VERSION);
+    expect(rolledBack.upgrade.version).toBe("0.3.0");
+    expect(rolledBack.upgrade.reason).toMatch(/^0\.3\.0 exited 3 times before connecting/);
+    expect(rolledBack.flags).toEqual(["upgrade_failed"]);
+    // 75 into the broken version, which exited with 1 three times; the base agent runs again.
+    expect(loop.exitCodes).toEqual([75, 1, 1, 1]);
+    expect(loop.output()).toContain("this build is broken");
+    const page = await (await fetch(`${collector.url}/fleet?lang=en`)).text();
+    const from = page.indexOf('data-agent="pc-b"');
+    expect(page.slice(from, page.indexOf("</tr>", from))).toContain("0.3.0: rolled back");
+  }, 120_000);
+
+  it("does not offer a package signed with another key, and lists it as invalid", async () => {
+    await startAgent("unit-c", "pc-c", cityKey.publicBase64);
+    const found = await eventually(async () => {
+      const r = await row("pc-c");
+      return r?.connected ? r : undefined;
+    });
+    const { packages: listed } = await fleet();
+    expect(listed.map((p) => [p.version, p.valid])).toEqual([
+      ["0.2.0", true],
+      ["0.3.0", true],
+      ["0.4.0", false],
+    ]);
+    expect(listed[2]?.problem).toBe(
+      `${packageFileName("0.4.0")}.sig is not a signature of the city's key (upgrades.publicKey) for this file`,
+    );
+    expect(found.version).toBe(VERSION);
+    expect(found.upgrade).toMatchObject({ target: "0.4.0", state: null });
+    const page = await (await fetch(`${collector.url}/fleet?lang=en`)).text();
+    expect(page).toContain("invalid: giamsat-agent-0.4.0");
+  });
+
+  it("is refused by an agent whose key did not sign it, which goes on running", async () => {
+    const loop = await startAgent("unit-d", "pc-d", otherKey.publicBase64);
+    const refused = await eventually(
+      async () => {
+        const r = await row("pc-d");
+        return r?.upgrade.state === "refused" ? r : undefined;
+      },
+      60_000,
+      "the refusal reported",
+    );
+    expect(refused.upgrade.reason).toBe(
+      "its signature is not one of the city's key (upgrades.publicKey)",
+    );
+    expect(refused.flags).toEqual(["upgrade_failed"]);
+    expect(refused.version).toBe(VERSION);
+    expect(loop.exitCodes).toEqual([]);
+    expect(existsSync(join(dir.path, "pc-d/versions/0.2.0.partial"))).toBe(false);
+  }, 90_000);
+});
