@@ -32,7 +32,8 @@ import { systemdUnit } from "../shared/service/systemd.js";
 const PREFIX = "/opt/giamsat";
 const NODE = `${PREFIX}/node/bin/node`;
 const PROGRAMS: Record<ProgramName, { script: string; flags: readonly string[] }> = {
-  agent: { script: `${PREFIX}/lib/dist/agent/cli.js`, flags: RUNTIME_FLAGS },
+  // The launcher runs the version an upgrade installed (agent/launcher.ts); it is never replaced.
+  agent: { script: `${PREFIX}/lib/dist/agent/launcher.js`, flags: RUNTIME_FLAGS },
   collector: { script: `${PREFIX}/lib/dist/collector/cli/main.js`, flags: [] },
 };
 

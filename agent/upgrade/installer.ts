@@ -107,7 +107,7 @@ export class Installer {
   constructor(private readonly deps: InstallerDeps) {}
 
   /** Why this agent takes no upgrade at all, or undefined. */
-  #refusal(offer: Upgrade, folder: VersionsFolder | undefined): string | undefined {
+  #refusal(folder: VersionsFolder | undefined): string | undefined {
     const { settings } = this.deps;
     if (!settings.enabled) return "agent.yaml has upgrades.enabled: false";
     if (settings.publicKey === undefined) {
@@ -130,7 +130,7 @@ export class Installer {
       report({ version: offer.version, state: "rolled_back", reason: rollback.reason });
       return;
     }
-    const refusal = this.#refusal(offer, folder);
+    const refusal = this.#refusal(folder);
     const publicKey = this.deps.settings.publicKey;
     if (refusal || !folder || publicKey === undefined) {
       log.warn({ version: offer.version, reason: refusal }, "upgrade refused");
