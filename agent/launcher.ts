@@ -9,8 +9,10 @@ import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { compareVersions } from "../shared/agent-package.js";
 import { errorMessage } from "../shared/errors.js";
 import { createLogger } from "../shared/log.js";
+import { VERSION } from "../shared/version.js";
 import { loadBufferPath } from "./buffer-path.js";
 import { RUNTIME_FLAGS } from "./runtime.js";
 import {
@@ -62,7 +64,13 @@ function launch(): void {
     process.exit(2);
   }
   const pending = settle(folder, Date.now());
-  const version = folder.current();
+  let version = folder.current();
+  // The base install was upgraded itself (a newer .deb): it is run again, not an older package.
+  if (version !== undefined && !pending && compareVersions(VERSION, version) >= 0) {
+    log.info({ base: VERSION, was: version }, "the installed package is as new: running it");
+    folder.setCurrent(undefined);
+    version = undefined;
+  }
   const cli = version
     ? join(folder.dirOf(version), "dist/agent/cli.js")
     : join(import.meta.dirname, "cli.js");

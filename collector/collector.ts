@@ -26,7 +26,6 @@ import { syncConfigChecks } from "./fleet/central-checks.js";
 import { CentralConfigDesk } from "./fleet/config-desk.js";
 import { fleetView, packageListing } from "./fleet/fleet-view.js";
 import { servePackage } from "./fleet/package-download.js";
-import { PackageShelf } from "./fleet/packages.js";
 import { UpgradeDesk } from "./fleet/upgrade-desk.js";
 import { createHandler } from "./http/server.js";
 import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
@@ -60,6 +59,8 @@ export interface RunningCollector {
   reloadCentralChecks(units: readonly UnitConfig[]): string[];
   /** Sends the central checks again to connected agents of these units (all when undefined). */
   pushCentralChecks(units?: readonly string[]): number;
+  /** Takes collector.yaml's upgrades again (SIGHUP) and offers the connected agents their targets. */
+  reloadUpgrades(settings: CollectorConfig["upgrades"]): void;
   close(): Promise<void>;
 }
 
@@ -84,10 +85,7 @@ export async function startCollector(
   const registry = new Registry();
   const metrics = createCollectorMetrics(registry);
   const central = new CentralConfigDesk(db, metrics.agentInfo);
-  const upgrades = new UpgradeDesk(
-    db,
-    config.upgrades ? new PackageShelf(config.upgrades) : undefined,
-  );
+  const upgrades = new UpgradeDesk(db, config.upgrades);
   // Incidents opened and closed queue their notification events in their own transaction; the
   // policy is where an event may be held back. Without channels nothing is queued.
   const notifying = config.notifications.channels.length > 0;
@@ -329,6 +327,10 @@ export async function startCollector(
       return changed;
     },
     pushCentralChecks: (units) => ingest.pushCentralChecks(units),
+    reloadUpgrades(settings) {
+      upgrades.reload(settings);
+      log.info({ offered: ingest.offerUpgrades() }, "upgrades of collector.yaml read again");
+    },
     async close() {
       clearInterval(watch);
       if (silenceTimer) clearInterval(silenceTimer);

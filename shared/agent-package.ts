@@ -26,6 +26,23 @@ export function parsePackageName(file: string): PackageName | undefined {
   return { version: match[1], platform: `${match[2]}-${match[3]}` };
 }
 
+/**
+ * Dotted versions compared part by part ("0.10.0" after "0.9.3"): below 0, 0 or above 0; NaN when
+ * either is not a dotted version ("unknown"), so every comparison with it is false.
+ */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.split(/[.+-]/).map((p) => Number.parseInt(p, 10));
+  const x = parts(a);
+  const y = parts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const p = x[i] ?? 0;
+    const q = y[i] ?? 0;
+    if (Number.isNaN(p) || Number.isNaN(q)) return Number.NaN;
+    if (p !== q) return p - q;
+  }
+  return 0;
+}
+
 /** This machine as package names say it: "linux-x64", "win32-x64". */
 export function thisPlatform(): string {
   return `${process.platform}-${process.arch}`;

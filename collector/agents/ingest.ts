@@ -95,6 +95,13 @@ export class Ingest {
     return sent;
   }
 
+  /** Offers each connected agent its target version (collector.yaml read again); how many were. */
+  offerUpgrades(): number {
+    let offered = 0;
+    for (const session of this.#sessions.values()) if (session.offerUpgrade()) offered++;
+    return offered;
+  }
+
   /** An open session of the unit's agents whose hello announced discovery, if any. */
   discoveryAgent(unit: string): AgentSession | undefined {
     for (const session of this.#sessions.values()) {

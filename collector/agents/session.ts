@@ -68,6 +68,8 @@ export class AgentSession {
   readonly #flow: FlowControl;
   readonly #refusals: RefusalReport;
   #skewReported = false;
+  /** The agent's last hello: what it runs and can take, for an upgrade offered later. */
+  #lastHello: Extract<AgentMessage, { type: "hello" }> | undefined;
   /** What the agent's hello announced it can do beyond batches (AGENT_FEATURES). */
   features: ReadonlySet<string> = new Set();
 
@@ -138,11 +140,21 @@ export class AgentSession {
     this.log.info({ hostname: hello.hostname, version: hello.agentVersion }, "agent said hello");
     this.deps.central.hello(this.agent.id, this.labels, hello);
     this.pushCentralChecks();
-    const offer = this.deps.upgrades.offerFor(this.agent, hello, now);
-    if (offer) {
-      this.log.info({ from: hello.agentVersion, to: offer.version }, "agent offered an upgrade");
-      this.#send({ type: "upgrade", ...offer });
-    }
+    this.#lastHello = hello;
+    this.offerUpgrade();
+  }
+
+  /** Offers the agent its unit's target version, when it has one to take; true when it did. */
+  offerUpgrade(): boolean {
+    if (this.#state.name !== "open" || !this.#lastHello) return false;
+    const offer = this.deps.upgrades.offerFor(this.agent, this.#lastHello, this.deps.now());
+    if (!offer) return false;
+    this.log.info(
+      { from: this.#lastHello.agentVersion, to: offer.version },
+      "agent offered an upgrade",
+    );
+    this.#send({ type: "upgrade", ...offer });
+    return true;
   }
 
   /** Sends the unit's central checks to an agent that takes them; older agents are sent nothing. */

@@ -85,17 +85,19 @@ async function main(argv: string[]): Promise<number | undefined> {
       const config = loadCollectorConfig(requireOption(values, "config"));
       const log = createLogger("giamsat-collector");
       const collector = await startCollector(config, log, scheduleOptions(log));
-      // SIGHUP: read the TLS certificate and key again, e.g. after a renewal, and the units'
-      // central checks, which reach the running agents.
+      // SIGHUP: read the TLS certificate and key again, e.g. after a renewal, the units' central
+      // checks, which reach the running agents, and the upgrades' targets, offered to them.
       const file = requireOption(values, "config");
       const reload = () => {
         if (config.tls) collector.reloadTls();
         try {
-          collector.reloadCentralChecks(loadCollectorConfig(file).units);
+          const next = loadCollectorConfig(file);
+          collector.reloadCentralChecks(next.units);
+          collector.reloadUpgrades(next.upgrades);
         } catch (error) {
           log.error(
             { file, err: errorMessage(error) },
-            "SIGHUP: central checks not reloaded: collector.yaml has a mistake (err says which); agents keep the checks they had",
+            "SIGHUP: central checks and upgrades not reloaded: collector.yaml has a mistake (err says which); agents keep the checks they had",
           );
         }
       };

@@ -1,6 +1,7 @@
 // The fleet view: every agent with its unit, host, versions, uptime, when it was last heard, its
 // clock offset, where its checks come from and what it did with the central ones; agents older than
 // the collector, silent, or that refused their central checks are flagged.
+import { compareVersions } from "../../shared/agent-package.js";
 import type { Db } from "../db/database.js";
 import type { AgentConfigState } from "./config-desk.js";
 import type { AgentPackage } from "./packages.js";
@@ -87,16 +88,7 @@ interface Row {
 
 /** Dotted numbers compared part by part: "0.10.0" is newer than "0.9.3". */
 export function olderVersion(version: string, than: string): boolean {
-  const parts = (v: string) => v.split(/[.+-]/).map((p) => Number.parseInt(p, 10));
-  const a = parts(version);
-  const b = parts(than);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (Number.isNaN(x) || Number.isNaN(y)) return false;
-    if (x !== y) return x < y;
-  }
-  return false;
+  return compareVersions(version, than) < 0;
 }
 
 export interface FleetOptions {

@@ -5,7 +5,7 @@
 import { type Hello, UPGRADE, type Upgrade, type UpgradeStatus } from "../../shared/protocol.js";
 import { recordAudit } from "../auth/audit.js";
 import type { Db } from "../db/database.js";
-import type { PackageShelf } from "./packages.js";
+import { PackageShelf, type UpgradeSettings } from "./packages.js";
 
 export type UpgradeStep = UpgradeStatus["state"] | "offered";
 
@@ -18,14 +18,20 @@ export interface AgentUpgradeState {
 }
 
 export class UpgradeDesk {
+  private shelf: PackageShelf | undefined;
+
+  /** `settings`: collector.yaml's upgrades; undefined when it has none (nothing is offered). */
   constructor(
     private readonly db: Db,
-    private shelf: PackageShelf | undefined,
-  ) {}
+    settings: UpgradeSettings | undefined,
+  ) {
+    this.shelf = settings ? new PackageShelf(settings) : undefined;
+  }
 
-  /** collector.yaml's upgrades read again; undefined when it has none. */
-  reconfigure(shelf: PackageShelf | undefined): void {
-    this.shelf = shelf;
+  /** collector.yaml's upgrades read again (SIGHUP). */
+  reload(settings: UpgradeSettings | undefined): void {
+    if (settings && this.shelf) this.shelf.reconfigure(settings);
+    else this.shelf = settings ? new PackageShelf(settings) : undefined;
   }
 
   get packages(): PackageShelf | undefined {

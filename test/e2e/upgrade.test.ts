@@ -55,6 +55,16 @@ const UNITS = `units:
   - { id: unit-d }
 `;
 
+function upgradesYaml(target: string): string {
+  return `${UNITS}upgrades:
+  folder: ./packages
+  publicKey: "${cityKey.publicBase64}"
+  ${target}
+  units: { unit-b: "0.3.0", unit-c: "0.4.0" }
+web: { auth: false }
+`;
+}
+
 async function fleet(): Promise<Fleet> {
   return (await (await fetch(`${collector.url}/api/v1/fleet`)).json()) as Fleet;
 }
@@ -63,7 +73,11 @@ async function row(agent: string): Promise<FleetRow | undefined> {
   return (await fleet()).agents.find((r) => r.agent === agent);
 }
 
-async function startAgent(unit: string, name: string, publicKey: string): Promise<RestartLoop> {
+async function startAgent(
+  unit: string,
+  name: string,
+  publicKey: string | undefined,
+): Promise<RestartLoop> {
   const token = await collector.enroll(unit, name);
   // Each agent has a data folder of its own, as on its own machine: the versions folder is in it.
   mkdirSync(join(dir.path, name));
@@ -74,8 +88,7 @@ async function startAgent(unit: string, name: string, publicKey: string): Promis
 token: "${token}"
 buffer: { path: "./${name}/buffer.db" }
 host: { interval: "1s" }
-upgrades: { publicKey: "${publicKey}" }
-`,
+${publicKey === undefined ? "" : `upgrades: { publicKey: "${publicKey}" }\n`}`,
   );
   const loop = new RestartLoop(["run", "--config", file], {
     GIAMSAT_AGENT_TRACE: join(dir.path, `${name}.trace`),
@@ -92,16 +105,8 @@ beforeAll(async () => {
   await signPackage(buildPackage(packages, "0.3.0", { broken: true }), cityKey.privateFile);
   // Signed, but with a key that is not the city's.
   await signPackage(buildPackage(packages, "0.4.0"), otherKey.privateFile);
-  collector = await startCollectorProcess(
-    dir.path,
-    `${UNITS}upgrades:
-  folder: ./packages
-  publicKey: "${cityKey.publicBase64}"
-  target: "0.2.0"
-  units: { unit-b: "0.3.0", unit-c: "0.4.0" }
-web: { auth: false }
-`,
-  );
+  // No city target yet: the first test sets it while its agent runs.
+  collector = await startCollectorProcess(dir.path, upgradesYaml(""));
 }, 60_000);
 
 afterAll(async () => {
@@ -113,6 +118,19 @@ afterAll(async () => {
 describe("upgrades served by the collector", () => {
   it("replaces a running agent with the newer package, same data, no sample lost", async () => {
     const loop = await startAgent("unit-a", "pc-a", cityKey.publicBase64);
+    // It runs this version and its data reaches the collector; then the city's target is set.
+    const before = await eventually(async () => {
+      const stored = await storedSamples(collector.configFile, "pc-a");
+      return stored.length > 30 ? stored : undefined;
+    });
+    expect((await row("pc-a"))?.upgrade).toMatchObject({ target: null, state: null });
+    const yaml = readFileSync(collector.configFile, "utf8");
+    writeFileSync(
+      collector.configFile,
+      yaml.replace(upgradesYaml(""), upgradesYaml('target: "0.2.0"')),
+    );
+    expect(readFileSync(collector.configFile, "utf8")).toContain('target: "0.2.0"');
+    process.kill(collector.program.child.pid as number, "SIGHUP");
     const confirmed = await eventually(
       async () => {
         const found = await row("pc-a");
@@ -141,6 +159,7 @@ describe("upgrades served by the collector", () => {
     expect(loop.exitCodes.at(-1)).toBe(0);
     const produced = producedSamples(trace);
     expect(produced.length).toBeGreaterThan(atSwitch);
+    expect(produced).toEqual(expect.arrayContaining(before));
     expect(await storedSamples(collector.configFile, "pc-a")).toEqual(produced);
 
     const db = new Database(join(dir.path, "collector.db"), { readonly: true });
@@ -222,4 +241,20 @@ describe("upgrades served by the collector", () => {
     expect(loop.exitCodes).toEqual([]);
     expect(existsSync(join(dir.path, "pc-d/versions/0.2.0.partial"))).toBe(false);
   }, 90_000);
+
+  it("is refused by an agent without the city's public key, and the fleet view says why", async () => {
+    const loop = await startAgent("unit-a", "pc-e", undefined);
+    const refused = await eventually(async () => {
+      const r = await row("pc-e");
+      return r?.upgrade.state === "refused" ? r : undefined;
+    });
+    expect(refused.upgrade.reason).toBe(
+      "agent.yaml has no upgrades.publicKey (the city's public key); no package can be checked",
+    );
+    expect(refused.version).toBe(VERSION);
+    expect(loop.exitCodes).toEqual([]);
+    const page = await (await fetch(`${collector.url}/fleet?lang=en`)).text();
+    const from = page.indexOf('data-agent="pc-e"');
+    expect(page.slice(from, page.indexOf("</tr>", from))).toContain("upgrade failed");
+  });
 });
