@@ -174,7 +174,7 @@ export async function startAgent(
   const installer = new Installer({
     versionsPath: process.env[VERSIONS_ENV],
     running: VERSION,
-    settings: initial.upgrades,
+    settings: () => local.upgrades,
     address: () => collectorAddress(config),
     report: (status) => link.send({ type: "upgrade_status", ...status }),
     log: log.child({ component: "upgrade" }),

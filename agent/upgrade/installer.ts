@@ -27,7 +27,8 @@ export interface InstallerDeps {
   /** The versions folder the launcher named; undefined when the agent was not started by it. */
   versionsPath: string | undefined;
   running: string;
-  settings: { publicKey?: string | undefined; enabled: boolean; confirmWithin: number };
+  /** agent.yaml's `upgrades` as last loaded (a reload changes them). */
+  settings: () => { publicKey?: string | undefined; enabled: boolean; confirmWithin: number };
   address: () => CollectorAddress;
   report: (status: Omit<UpgradeStatus, "type">) => void;
   log: Logger;
@@ -108,7 +109,7 @@ export class Installer {
 
   /** Why this agent takes no upgrade at all, or undefined. */
   #refusal(folder: VersionsFolder | undefined): string | undefined {
-    const { settings } = this.deps;
+    const settings = this.deps.settings();
     if (!settings.enabled) return "agent.yaml has upgrades.enabled: false";
     if (settings.publicKey === undefined) {
       return "agent.yaml has no upgrades.publicKey (the city's public key); no package can be checked";
@@ -131,7 +132,7 @@ export class Installer {
       return;
     }
     const refusal = this.#refusal(folder);
-    const publicKey = this.deps.settings.publicKey;
+    const { publicKey, confirmWithin } = this.deps.settings();
     if (refusal || !folder || publicKey === undefined) {
       log.warn({ version: offer.version, reason: refusal }, "upgrade refused");
       report({ version: offer.version, state: "refused", reason: refusal });
@@ -169,7 +170,7 @@ export class Installer {
         from: this.deps.running,
         fromCurrent: folder.current(),
         to: offer.version,
-        deadline: Date.now() + this.deps.settings.confirmWithin,
+        deadline: Date.now() + confirmWithin,
         exits: 0,
       });
       folder.setCurrent(offer.version);
