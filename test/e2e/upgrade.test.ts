@@ -26,7 +26,7 @@ import {
 interface FleetRow {
   unit: string;
   agent: string;
-  version: string;
+  version: string | null;
   connected: boolean;
   upgrade: {
     target: string | null;
@@ -206,7 +206,8 @@ describe("upgrades served by the collector", () => {
     await startAgent("unit-c", "pc-c", cityKey.publicBase64);
     const found = await eventually(async () => {
       const r = await row("pc-c");
-      return r?.connected ? r : undefined;
+      // Connected and its hello recorded (the row is connected from the WebSocket's opening).
+      return r?.connected && r.version !== null ? r : undefined;
     });
     const { packages: listed } = await fleet();
     expect(listed.map((p) => [p.version, p.valid])).toEqual([

@@ -71,6 +71,8 @@ describe("the launcher", () => {
     await launcher.waitForLog((l) => l.msg === "agent started" && l.program === "giamsat-agent");
     expect(existsSync(join(versions, "current"))).toBe(false);
     expect(launcher.output()).not.toContain("old package ran");
+    // Stopped once it runs (its first reconnect planned), not while it is still starting.
+    await launcher.waitForLog((l) => l.msg === "reconnecting later");
     expect(await launcher.stop()).toBe(0);
   });
 });
