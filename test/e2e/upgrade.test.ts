@@ -10,9 +10,11 @@ import { VERSION } from "../../shared/version.js";
 import { producedSamples, storedSamples } from "../helpers/delivery.js";
 import { find, parseExposition } from "../helpers/metrics.js";
 import {
+  AGENT_CLI,
   type CollectorProcess,
   eventually,
   startCollectorProcess,
+  startProgram,
   tempDir,
 } from "../helpers/processes.js";
 import {
@@ -242,6 +244,28 @@ describe("upgrades served by the collector", () => {
     expect(loop.exitCodes).toEqual([]);
     expect(existsSync(join(dir.path, "pc-d/versions/0.2.0.partial"))).toBe(false);
   }, 90_000);
+
+  it("is refused by an agent started without its launcher, which alone can switch versions", async () => {
+    const token = await collector.enroll("unit-a", "pc-f");
+    const file = join(dir.path, "pc-f.yaml");
+    writeFileSync(
+      file,
+      `collector: "${collector.url.replace(/^http/, "ws")}/agent"\ntoken: "${token}"\nbuffer: { path: "./pc-f-buffer.db" }\nhost: false\nupgrades: { publicKey: "${cityKey.publicBase64}" }\n`,
+    );
+    const agent = startProgram(AGENT_CLI, ["run", "--config", file]);
+    try {
+      const refused = await eventually(async () => {
+        const r = await row("pc-f");
+        return r?.upgrade.state === "refused" ? r : undefined;
+      });
+      expect(refused.upgrade.reason).toBe(
+        "the agent was not started by its launcher, which alone can switch versions",
+      );
+      expect(refused.connected).toBe(true);
+    } finally {
+      expect(await agent.stop()).toBe(0);
+    }
+  });
 
   it("is refused by an agent without the city's public key, and the fleet view says why", async () => {
     const loop = await startAgent("unit-a", "pc-e", undefined);
