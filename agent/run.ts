@@ -51,7 +51,10 @@ export async function runAgent(
   // A stop signal ends the agent with 0; an installed upgrade with its code, for the launcher.
   const stop = await Promise.race([
     new Promise<{ signal: NodeJS.Signals }>((resolve) => {
-      for (const name of STOP_SIGNALS) process.once(name, () => resolve({ signal: name }));
+      // Listened to for good, not once: a second signal while stopping (systemd signals the whole
+      // group, and the launcher passes its own on) would otherwise end the process before its
+      // buffer is written; a stop that hangs is ended by the service manager's timeout.
+      for (const name of STOP_SIGNALS) process.on(name, () => resolve({ signal: name }));
     }),
     exitCode.then((code) => ({ code })),
   ]);
