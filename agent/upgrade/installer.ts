@@ -38,6 +38,9 @@ export interface InstallerDeps {
 
 class Refusal extends Error {}
 
+/** Nothing received for this long ends a download. */
+const DOWNLOAD_STALL_MS = 60_000;
+
 /** The package's URL on the collector the agent is connected to: ws(s)://host/agent → http(s)://host/agent/packages/file. */
 export function packageUrl(collector: string, file: string): URL {
   const url = new URL(collector);
@@ -83,6 +86,10 @@ function download(address: CollectorAddress, offer: Upgrade, to: string): Promis
         });
         out.on("error", reject);
       },
+    );
+    // A collector that stops sending leaves no upgrade hanging: the next offer tries again.
+    request.setTimeout(DOWNLOAD_STALL_MS, () =>
+      request.destroy(new Refusal(`the download stalled for ${DOWNLOAD_STALL_MS / 1000} s`)),
     );
     request.on("error", reject);
   });
