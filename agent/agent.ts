@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { appendFileSync, readFileSync } from "node:fs";
 import { arch, hostname, release, type } from "node:os";
 import { dirname, resolve } from "node:path";
+import { thisPlatform } from "../shared/agent-package.js";
 import { errorMessage } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import { openToOthers, sqliteFiles } from "../shared/private-file.js";
@@ -37,6 +38,8 @@ import { statusEndpoint } from "./status/endpoint.js";
 import type { AgentStatus } from "./status/report.js";
 import { type StatusServer, serveStatus } from "./status/server.js";
 import { agentTls, isPlainRemote } from "./tls.js";
+import { Installer } from "./upgrade/installer.js";
+import { VERSIONS_ENV } from "./upgrade/versions.js";
 
 export interface RunningAgent {
   outbox: Outbox;
@@ -51,6 +54,8 @@ export interface AgentOptions {
   file: string;
   /** The last line logged at error level, for status. */
   lastError?: () => AgentStatus["lastError"];
+  /** Stops the agent and ends the process with this code (an upgrade installed). */
+  exit?: (code: number) => void;
 }
 
 function bootId(): string {
@@ -74,6 +79,7 @@ export function agentHello(config: AgentConfig): Omit<Hello, "type" | "v"> {
     os: `${type()} ${release()} ${arch()}`,
     bootId: bootId(),
     features: [...AGENT_FEATURES],
+    platform: thisPlatform(),
     titles: Object.fromEntries(
       config.checks.flatMap((check) => (check.title ? [[check.name, check.title]] : [])),
     ),
@@ -150,7 +156,9 @@ export async function startAgent(
     onConnected: () => {
       self.report();
       discovery.resend();
+      installer.welcomed();
     },
+    onUpgrade: (offer) => void installer.offered(offer),
     onConfig: (message) => {
       applying = applying.then(() => takeCentral(message));
     },
@@ -165,6 +173,15 @@ export async function startAgent(
     log.child({ component: "discovery" }),
   );
   const self = new SelfReport(outbox, errors, append);
+  const installer = new Installer({
+    versionsPath: process.env[VERSIONS_ENV],
+    running: VERSION,
+    settings: () => local.upgrades,
+    address: () => collectorAddress(config),
+    report: (status) => link.send({ type: "upgrade_status", ...status }),
+    log: log.child({ component: "upgrade" }),
+    exit: (code) => options.exit?.(code),
+  });
   const schedulerFor = (current: AgentConfig) =>
     new Scheduler({
       checks: current.checks,

@@ -4,8 +4,9 @@
 import { parseCommand, requireOption, runMain } from "../shared/cli.js";
 import { ConfigError } from "../shared/errors.js";
 import { createLogger } from "../shared/log.js";
+import { loadBufferPath } from "./buffer-path.js";
 import { checkOnce } from "./check-command.js";
-import { loadAgentConfig, loadBufferPath } from "./config.js";
+import { loadAgentConfig } from "./config.js";
 import { runAgent } from "./run.js";
 import { NoAgentError, readStatus } from "./status/client.js";
 import { statusEndpoint } from "./status/endpoint.js";

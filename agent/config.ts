@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { agentBaseShape, bufferSchema, type CheckBase } from "../shared/config/agent.js";
-import { loadConfigFile, parseYaml, substituteEnv, validate } from "../shared/config/load.js";
+import { agentBaseShape, type CheckBase } from "../shared/config/agent.js";
+import { loadConfigFile } from "../shared/config/load.js";
 import { ConfigError } from "../shared/errors.js";
 import { formatPath, type PathNamer } from "../shared/issues.js";
 import { CHECK_NAME } from "../shared/protocol.js";
@@ -128,17 +128,6 @@ export function loadAgentConfig(file: string, env: NodeJS.ProcessEnv = process.e
   if (!isAbsolute(config.buffer.path)) config.buffer.path = resolve(folder, config.buffer.path);
   if (config.tlsCa !== undefined) config.tlsCa = readCa(file, resolve(folder, config.tlsCa));
   return config;
-}
-
-/**
- * Only buffer.path of agent.yaml, for `giamsat-agent status`, which must find the running agent while
- * the file is being edited and holds a mistake elsewhere.
- */
-export function loadBufferPath(file: string, env: NodeJS.ProcessEnv = process.env): string {
-  const text = readFileSync(file, "utf8");
-  const data = substituteEnv(file, parseYaml(file, text), env) as { buffer?: unknown } | null;
-  const buffer = validate(file, bufferSchema, data?.buffer);
-  return isAbsolute(buffer.path) ? buffer.path : resolve(dirname(resolve(file)), buffer.path);
 }
 
 /** The tlsCa path, checked now so a wrong path is a config error naming the field. */

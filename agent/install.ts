@@ -45,9 +45,12 @@ export interface InstallOptions {
   root?: string | undefined;
 }
 
-/** How this agent runs: the Node running now, its flags, the entry script beside this file. */
+/**
+ * How this agent runs: the Node running now, its flags, and the launcher beside this file, which
+ * starts the installed version (launcher.ts) and is what the service manager restarts.
+ */
 function runningAs() {
-  const script = fileURLToPath(new URL("./cli.js", import.meta.url));
+  const script = fileURLToPath(new URL("./launcher.js", import.meta.url));
   return { node: process.execPath, nodeFlags: RUNTIME_FLAGS, script };
 }
 

@@ -13,6 +13,8 @@ import {
   type DiscoveryReport,
   type Hello,
   PROTOCOL_VERSION,
+  type Upgrade,
+  type UpgradeStatus,
 } from "../shared/protocol.js";
 import { type CollectorAddress, collectorSocket } from "./collector-socket.js";
 import {
@@ -44,6 +46,8 @@ export interface LinkOptions extends CollectorAddress {
   onConfig?: (message: ConfigMessage) => void;
   /** A discovery run the collector asks for (sent only to agents announcing "discovery"). */
   onDiscover?: (request: Discover) => void;
+  /** A package to upgrade to (sent only to agents announcing "upgrade"). */
+  onUpgrade?: (offer: Upgrade) => void;
 }
 
 export class Link {
@@ -89,7 +93,7 @@ export class Link {
    * Sends an answer to a `config` or a discovery run's report now; lost when the connection is
    * down (a config is sent again on connect, a discovery report by its runner).
    */
-  send(message: ConfigResult | DiscoveryReport): void {
+  send(message: ConfigResult | DiscoveryReport | UpgradeStatus): void {
     if (this.#welcomed && this.#socket?.readyState === WebSocket.OPEN) {
       this.#socket.send(JSON.stringify(message));
     }
@@ -257,6 +261,9 @@ export class Link {
       }
       case "discover":
         this.options.onDiscover?.(message);
+        break;
+      case "upgrade":
+        this.options.onUpgrade?.(message);
         break;
       case "ack":
         if (this.#inFlight.delete(message.seq)) this.options.outbox.ack(message.seq);

@@ -17,7 +17,11 @@ export async function runAgent(
   log: Logger,
   lastError: () => AgentStatus["lastError"],
 ): Promise<number> {
-  const agent = await startAgent(config, log, { file, lastError });
+  let upgraded: (code: number) => void = () => undefined;
+  const exitCode = new Promise<number>((resolve) => {
+    upgraded = resolve;
+  });
+  const agent = await startAgent(config, log, { file, lastError, exit: (code) => upgraded(code) });
   let closed = false;
   const closeBuffer = () => {
     if (closed) return;
@@ -44,15 +48,22 @@ export async function runAgent(
   process.on("SIGHUP", reload);
   if (takeHeldReload()) reload();
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    for (const name of STOP_SIGNALS) process.once(name, () => resolve(name));
-  });
-  log.info({ signal }, "stopping");
+  // A stop signal ends the agent with 0; an installed upgrade with its code, for the launcher.
+  const stop = await Promise.race([
+    new Promise<{ signal: NodeJS.Signals }>((resolve) => {
+      // Listened to for good, not once: a second signal while stopping (systemd signals the whole
+      // group, and the launcher passes its own on) would otherwise end the process before its
+      // buffer is written; a stop that hangs is ended by the service manager's timeout.
+      for (const name of STOP_SIGNALS) process.on(name, () => resolve({ signal: name }));
+    }),
+    exitCode.then((code) => ({ code })),
+  ]);
+  log.info(stop, "stopping");
   process.off("SIGHUP", reload);
   await reloading;
   await agent.stop();
   closed = true;
-  return 0;
+  return "code" in stop ? stop.code : 0;
 }
 
 async function reloadConfig(file: string, agent: RunningAgent, log: Logger): Promise<void> {

@@ -5,7 +5,6 @@ import { createServer, type Server } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Registry } from "prom-client";
-import { isLoopback } from "../shared/config/address.js";
 import type { CollectorConfig, UnitConfig } from "../shared/config/collector.js";
 import type { Logger } from "../shared/log.js";
 import { METRICS } from "../shared/metrics.js";
@@ -24,9 +23,12 @@ import { centralApprovals } from "./discovery/central-approvals.js";
 import { Discovery } from "./discovery/service.js";
 import { syncConfigChecks } from "./fleet/central-checks.js";
 import { CentralConfigDesk } from "./fleet/config-desk.js";
-import { fleetView } from "./fleet/fleet-view.js";
+import { fleetView, packageListing } from "./fleet/fleet-view.js";
+import { servePackage } from "./fleet/package-download.js";
+import { UpgradeDesk } from "./fleet/upgrade-desk.js";
+import { sayHowItIsExposed } from "./http/exposure-log.js";
 import { createHandler } from "./http/server.js";
-import { describeCertificate, loadTls, reloadTls } from "./http/tls.js";
+import { loadTls, reloadTls } from "./http/tls.js";
 import { AVAILABILITY_TARGET } from "./inspection/findings.js";
 import { History } from "./inspection/history.js";
 import { inspectionReaders } from "./inspection/readers.js";
@@ -58,6 +60,8 @@ export interface RunningCollector {
   reloadCentralChecks(units: readonly UnitConfig[]): string[];
   /** Sends the central checks again to connected agents of these units (all when undefined). */
   pushCentralChecks(units?: readonly string[]): number;
+  /** Takes collector.yaml's upgrades again (SIGHUP) and offers the connected agents their targets. */
+  reloadUpgrades(settings: CollectorConfig["upgrades"]): void;
   close(): Promise<void>;
 }
 
@@ -85,6 +89,7 @@ export async function startCollector(
   const registry = new Registry();
   const metrics = createCollectorMetrics(registry);
   const central = new CentralConfigDesk(db, metrics.agentInfo);
+  const upgrades = new UpgradeDesk(db, config.upgrades);
   // Incidents opened and closed queue their notification events in their own transaction; the
   // policy is where an event may be held back. Without channels nothing is queued.
   const notifying = config.notifications.channels.length > 0;
@@ -193,6 +198,7 @@ export async function startCollector(
     log: log.child({ component: "ingest" }),
     limits: config.limits,
     central,
+    upgrades,
     onDiscovery: (agent, report) => discovery.report(agent, report),
     onHello: (agent) => discovery.agentConnected(agent),
   });
@@ -254,8 +260,12 @@ export async function startCollector(
           const set = central.configFor(id);
           return { hash: set.hash, checks: set.checks.length };
         },
+        targetOf: (id) => upgrades.targetOf(id),
       });
     },
+    packages: () => (upgrades.packages?.list() ?? []).map(packageListing),
+    agentPackage: (request, response, file) =>
+      servePackage(agents, upgrades.packages, request, response, file),
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls
@@ -301,22 +311,7 @@ export async function startCollector(
   if (notifier && config.notifications.routes.length === 0) {
     log.warn("notifications.channels are set but no routes: nothing will be sent; add routes");
   }
-  if (tls) {
-    log.info({ certificate: describeCertificate(loadTls(tls).cert) }, "serving HTTPS");
-  } else if (!isLoopback(config.listen.host)) {
-    log.warn(
-      { url },
-      "serving plain HTTP beyond this machine: agent tokens, passwords and data travel unencrypted; set tls.cert and tls.key",
-    );
-  }
-  if (!config.web.auth) {
-    log.warn(
-      { url },
-      "web logins are off (web.auth: false): anyone on this machine can read every unit; allowed only on loopback",
-    );
-  } else if (config.metrics.token === undefined && !isLoopback(config.listen.host)) {
-    log.warn("/metrics is open to anyone who can reach the collector; set metrics.token");
-  }
+  sayHowItIsExposed(config, url, log);
 
   return {
     url,
@@ -332,6 +327,10 @@ export async function startCollector(
       return changed;
     },
     pushCentralChecks: (units) => ingest.pushCentralChecks(units),
+    reloadUpgrades(settings) {
+      upgrades.reload(settings);
+      log.info({ offered: ingest.offerUpgrades() }, "upgrades of collector.yaml read again");
+    },
     async close() {
       clearInterval(watch);
       discovery.close();

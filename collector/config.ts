@@ -37,6 +37,7 @@ export function loadCollectorConfig(
       readable(path, `notifications.channels[${index}].${key}`),
     );
   }
+  if (config.upgrades) config.upgrades.folder = resolve(base, config.upgrades.folder);
   if (config.tls) {
     config.tls.cert = resolve(base, config.tls.cert);
     config.tls.key = resolve(base, config.tls.key);

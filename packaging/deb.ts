@@ -7,6 +7,8 @@
 //   /opt/giamsat/lib/{dist,node_modules,package.json}
 //   /opt/giamsat/bin/giamsat-{agent,collector} and /usr/bin/giamsat-{agent,collector} (links)
 //   /lib/systemd/system/giamsat-{agent,collector}.service
+// Beside it, giamsat-agent-<version>-linux-x64.tar.gz: the same lib/ as an agent package the
+// collector serves for upgrades (docs/operators/upgrades.md), to be signed with sign-package.
 // The maintainer scripts are packaging/debian/{postinst,prerm,postrm}.
 import { spawnSync } from "node:child_process";
 import {
@@ -32,7 +34,8 @@ import { systemdUnit } from "../shared/service/systemd.js";
 const PREFIX = "/opt/giamsat";
 const NODE = `${PREFIX}/node/bin/node`;
 const PROGRAMS: Record<ProgramName, { script: string; flags: readonly string[] }> = {
-  agent: { script: `${PREFIX}/lib/dist/agent/cli.js`, flags: RUNTIME_FLAGS },
+  // The launcher runs the version an upgrade installed (agent/launcher.ts); it is never replaced.
+  agent: { script: `${PREFIX}/lib/dist/agent/launcher.js`, flags: RUNTIME_FLAGS },
   collector: { script: `${PREFIX}/lib/dist/collector/cli/main.js`, flags: [] },
 };
 
@@ -213,6 +216,11 @@ export function buildDeb(outDir: string): string {
       chmodSync(join(debian, script), 0o755);
     }
     mkdirSync(outDir, { recursive: true });
+    // The agent package for upgrades: lib/ alone, run by an installed launcher with its own Node, so
+    // its native modules are built for the same bundledNode as this package's.
+    const agentPackage = join(outDir, `giamsat-agent-${pkg.version}-linux-x64.tar.gz`);
+    step(`agent package for upgrades ${agentPackage}`);
+    run("tar", ["-czf", agentPackage, "-C", lib, "."]);
     const deb = join(outDir, `giamsat_${pkg.version}_amd64.deb`);
     step(`dpkg-deb --build ${deb}`);
     // xz at level 1: a little larger than the default level 6, built in a fraction of its time.

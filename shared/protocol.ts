@@ -132,6 +132,12 @@ export const helloSchema = z.strictObject({
   node: z.string().max(32).optional(),
   /** When the agent process started, ms since the epoch (the fleet view's uptime). */
   startedAt: timestamp.optional(),
+  /** Where the agent runs, as packages are named: `process.platform-process.arch` ("linux-x64"). */
+  platform: z
+    .string()
+    .regex(/^[a-z0-9]+-[a-z0-9]+$/)
+    .max(32)
+    .optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
 
@@ -139,8 +145,10 @@ export type Hello = z.infer<typeof helloSchema>;
 export const CENTRAL_CONFIG = "central-config";
 /** The feature an agent names in its hello when it runs discovery of its unit's LAN. */
 export const DISCOVERY = "discovery";
+/** The feature an agent names in its hello when it installs packages the collector serves. */
+export const UPGRADE = "upgrade";
 /** Features this agent announces in its hello. */
-export const AGENT_FEATURES = [CENTRAL_CONFIG, DISCOVERY] as const;
+export const AGENT_FEATURES = [CENTRAL_CONFIG, DISCOVERY, UPGRADE] as const;
 /** Central checks one config message may carry, at most. */
 export const MAX_CENTRAL_CHECKS = 500;
 
@@ -173,6 +181,28 @@ export type DiscoveryReport = z.infer<typeof discoveryReportSchema>;
 export const discoverSchema = discoveryRequestSchema.extend({ type: z.literal("discover") });
 export type Discover = z.infer<typeof discoverSchema>;
 
+/** The steps of an upgrade the agent reports, in the order they happen. */
+export const UPGRADE_STATES = [
+  "downloading",
+  "verified",
+  "refused",
+  "installing",
+  "restarted",
+  "confirmed",
+  "rolled_back",
+] as const;
+export type UpgradeState = (typeof UPGRADE_STATES)[number];
+
+/** A step of an upgrade (see `upgrade`), as the agent reached it; `reason` for refused and rolled_back. */
+export const upgradeStatusSchema = z.strictObject({
+  type: z.literal("upgrade_status"),
+  /** The version being installed (or refused, or rolled back from). */
+  version: z.string().max(64),
+  state: z.enum(UPGRADE_STATES),
+  reason: z.string().max(1024).optional(),
+});
+export type UpgradeStatus = z.infer<typeof upgradeStatusSchema>;
+
 export const batchSchema = z.strictObject({
   type: z.literal("batch"),
   v: z.number().int(),
@@ -198,6 +228,7 @@ export const agentMessageSchema = z.discriminatedUnion("type", [
   batchSchema,
   configResultSchema,
   discoveryReportSchema,
+  upgradeStatusSchema,
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 
@@ -275,6 +306,22 @@ export const configMessageSchema = z.strictObject({
 });
 export type ConfigMessage = z.infer<typeof configMessageSchema>;
 
+/**
+ * A package the agent should run instead of its own version (only to a hello naming UPGRADE). It is
+ * downloaded from the collector the agent is connected to, GET /agent/packages/<file> with the
+ * agent's token, and installed only if its size, SHA-256 and Ed25519 signature (base64, made with
+ * the city's key over the file's bytes) match.
+ */
+export const upgradeSchema = z.strictObject({
+  type: z.literal("upgrade"),
+  version: z.string().max(64),
+  file: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int().positive(),
+  signature: z.string().max(200),
+});
+export type Upgrade = z.infer<typeof upgradeSchema>;
+
 export const collectorMessageSchema = z.discriminatedUnion("type", [
   welcomeSchema,
   configMessageSchema,
@@ -282,5 +329,6 @@ export const collectorMessageSchema = z.discriminatedUnion("type", [
   refusedSchema,
   errorMessageSchema,
   discoverSchema,
+  upgradeSchema,
 ]);
 export type CollectorMessage = z.infer<typeof collectorMessageSchema>;

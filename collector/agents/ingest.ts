@@ -8,6 +8,7 @@ import { ProtocolError, type ProtocolErrorCode } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
 import { DISCOVERY, MAX_FRAME_BYTES } from "../../shared/protocol.js";
 import type { CentralConfigDesk } from "../fleet/config-desk.js";
+import type { UpgradeDesk } from "../fleet/upgrade-desk.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import type { BatchWriter } from "./batch-writer.js";
@@ -26,6 +27,7 @@ export interface IngestDeps {
   metrics: CollectorMetrics;
   log: Logger;
   central: CentralConfigDesk;
+  upgrades: UpgradeDesk;
   now?: () => number;
   /** A discovery run's report from an agent. */
   onDiscovery?: SessionDeps["onDiscovery"];
@@ -67,6 +69,7 @@ export class Ingest {
       messagesPerSecond: deps.limits.agentMessagesPerSecond,
       stopping: () => this.#stopping,
       central: deps.central,
+      upgrades: deps.upgrades,
       onDiscovery: deps.onDiscovery,
       onHello: deps.onHello,
       refusals: (agent, labels) => {
@@ -93,6 +96,13 @@ export class Ingest {
       sent++;
     }
     return sent;
+  }
+
+  /** Offers each connected agent its target version (collector.yaml read again); how many were. */
+  offerUpgrades(): number {
+    let offered = 0;
+    for (const session of this.#sessions.values()) if (session.offerUpgrade()) offered++;
+    return offered;
   }
 
   /** An open session of the unit's agents whose hello announced discovery, if any. */

@@ -17,6 +17,7 @@ import {
   PROTOCOL_VERSION,
 } from "../../shared/protocol.js";
 import type { CentralConfigDesk } from "../fleet/config-desk.js";
+import type { UpgradeDesk } from "../fleet/upgrade-desk.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
 import type { BatchWriter, Outcome } from "./batch-writer.js";
@@ -48,6 +49,8 @@ export interface SessionDeps {
   refusals: (agent: AgentIdentity, labels: { unit: string; agent: string }) => RefusalReport;
   /** The central checks agents are sent, and where their answers are kept. */
   central: CentralConfigDesk;
+  /** The packages agents are offered, and the steps they report. */
+  upgrades: UpgradeDesk;
   /** A discovery run's report from the agent (collector/discovery/). */
   onDiscovery?: (agent: AgentIdentity, report: DiscoveryReport) => void;
   /** The agent said hello (after its welcome is sent). */
@@ -67,6 +70,8 @@ export class AgentSession {
   readonly #flow: FlowControl;
   readonly #refusals: RefusalReport;
   #skewReported = false;
+  /** The agent's last hello: what it runs and can take, for an upgrade offered later. */
+  #lastHello: Extract<AgentMessage, { type: "hello" }> | undefined;
   /** What the agent's hello announced it can do beyond batches (AGENT_FEATURES). */
   features: ReadonlySet<string> = new Set();
 
@@ -138,6 +143,21 @@ export class AgentSession {
     this.deps.central.hello(this.agent.id, this.labels, hello);
     this.pushCentralChecks();
     this.deps.onHello?.(this.agent);
+    this.#lastHello = hello;
+    this.offerUpgrade();
+  }
+
+  /** Offers the agent its unit's target version, when it has one to take; true when it did. */
+  offerUpgrade(): boolean {
+    if (this.#state.name !== "open" || !this.#lastHello) return false;
+    const offer = this.deps.upgrades.offerFor(this.agent, this.#lastHello, this.deps.now());
+    if (!offer) return false;
+    this.log.info(
+      { from: this.#lastHello.agentVersion, to: offer.version },
+      "agent offered an upgrade",
+    );
+    this.#send({ type: "upgrade", ...offer });
+    return true;
   }
 
   /** Sends the unit's central checks to an agent that takes them; older agents are sent nothing. */
@@ -183,6 +203,11 @@ export class AgentSession {
         }
         if (message.type === "config_result") {
           this.#configResult(message);
+          return undefined;
+        }
+        if (message.type === "upgrade_status") {
+          this.deps.upgrades.reported(this.agent, message, this.deps.now());
+          this.log.info({ ...message, type: undefined }, "agent upgrade step");
           return undefined;
         }
         if (message.type === "discovery") {

@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   "discovery.refused",
   /** A discovered device approved (with its checks) or ignored. */
   "discovery.decide",
+  /** An agent offered a package to upgrade to, and each step it reported (actor `agent:<name>`). */
+  "upgrade",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -18,6 +18,7 @@ import { CODE_HELP, enrollCodeCommand } from "./enrollment-codes.js";
 import { type ExportFilter, exportSamples, parseTime } from "./export.js";
 import { INSTALL_HELP } from "./install.js";
 import { NOTIFY_HELP, notifyCommand } from "./notify.js";
+import { PACKAGES_HELP, packageKeyCommand, signPackageCommand } from "./packages.js";
 import { USER_HELP, userCommand } from "./users.js";
 
 const HELP = `giamsat-collector: stores what giamsat agents report and serves it to Prometheus and people.
@@ -33,6 +34,7 @@ ${INSTALL_HELP}
   giamsat-collector export --config collector.yaml [--unit ID] [--agent NAME] [--metric NAME]
                            [--from TIME] [--to TIME]
 ${NOTIFY_HELP}
+${PACKAGES_HELP}
 
   serve    run the collector (HTTP, /metrics, agents' WebSockets on ${AGENT_PATH})
   enroll   create an agent; prints its token once, inside a ready agent.yaml, on standard output
@@ -58,6 +60,12 @@ ${NOTIFY_HELP}
   notify   test sends a test message through the channel --channel to the unit's IT contact
            (--unit) or to notifications.operators, and prints the receiver's answer (exit 1 when
            it was not sent)
+  package-key
+           the city's Ed25519 key pair for agent packages: NAME.pem (private, mode 0600) and
+           NAME.pub.pem (public: upgrades.publicKey of collector.yaml and agent.yaml)
+  sign-package
+           writes FILE.sha256 and FILE.sig (the signature of the private key --key) beside an
+           agent package, which the collector then offers to agents (upgrades.folder)
 
 Exit codes: 0 success, 2 bad config or usage, 1 anything else.
 `;
@@ -78,16 +86,19 @@ async function main(argv: string[]): Promise<number | undefined> {
       const log = createLogger("giamsat-collector");
       const collector = await startCollector(config, log, scheduleOptions(log));
       // SIGHUP: read the TLS certificate and key again, e.g. after a renewal, and the units: their
-      // central checks, which reach the running agents, and their discovery networks and schedules.
+      // central checks, which reach the running agents, their discovery networks and schedules, and
+      // the upgrades' targets, offered to the agents.
       const file = requireOption(values, "config");
       const reload = () => {
         if (config.tls) collector.reloadTls();
         try {
-          collector.reloadCentralChecks(loadCollectorConfig(file).units);
+          const next = loadCollectorConfig(file);
+          collector.reloadCentralChecks(next.units);
+          collector.reloadUpgrades(next.upgrades);
         } catch (error) {
           log.error(
             { file, err: errorMessage(error) },
-            "SIGHUP: units not reloaded: collector.yaml has a mistake (err says which); agents keep the checks they had and discovery its networks and schedules",
+            "SIGHUP: units not reloaded: collector.yaml has a mistake (err says which); agents keep the checks they had, discovery its networks and schedules, and upgrades their targets",
           );
         }
       };
@@ -216,6 +227,10 @@ async function main(argv: string[]): Promise<number | undefined> {
     }
     case "notify":
       return notifyCommand(rest, help);
+    case "package-key":
+      return packageKeyCommand(rest, help);
+    case "sign-package":
+      return signPackageCommand(rest, help);
     case "export": {
       const { values } = parseCommand(rest, {
         ...common,

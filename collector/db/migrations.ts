@@ -8,6 +8,7 @@ import { MIGRATION_11 } from "./migration-11.js";
 import { migration12 } from "./migration-12.js";
 import { MIGRATION_FLEET } from "./migration-13.js";
 import { MIGRATION_DISCOVERY } from "./migration-14.js";
+import { MIGRATION_UPGRADES } from "./migration-15.js";
 import { MIGRATION_DISCOVERY_SCHEDULE } from "./migration-16.js";
 
 /**
@@ -337,8 +338,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   MIGRATION_FLEET,
   // 14: discovery runs and the devices they found (migration-14.ts).
   MIGRATION_DISCOVERY,
-  // 15: no change of schema (the number is taken by a change made beside this one).
-  "",
+  // 15: upgrades served by the collector, each agent's last step (migration-15.ts).
+  MIGRATION_UPGRADES,
   // 16: when each unit's discovery schedule last ran (migration-16.ts).
   MIGRATION_DISCOVERY_SCHEDULE,
 ];

@@ -1,10 +1,28 @@
 // The fleet view: every agent with its unit, host, versions, uptime, when it was last heard, its
 // clock offset, where its checks come from and what it did with the central ones; agents older than
 // the collector, silent, or that refused their central checks are flagged.
+import { compareVersions } from "../../shared/agent-package.js";
 import type { Db } from "../db/database.js";
 import type { AgentConfigState } from "./config-desk.js";
+import type { AgentPackage } from "./packages.js";
+import type { UpgradeStep } from "./upgrade-desk.js";
 
-export const FLEET_FLAGS = ["older", "silent", "refused", "disconnected"] as const;
+/** `upgrade_failed`: the agent refused its target version or rolled it back. */
+export const FLEET_FLAGS = [
+  "older",
+  "silent",
+  "refused",
+  "disconnected",
+  "upgrade_failed",
+] as const;
+
+/** A package of upgrades.folder as the fleet view lists it: offered, or invalid with the reason. */
+export type PackageListing = Omit<AgentPackage, "signature"> & { valid: boolean };
+
+export function packageListing(found: AgentPackage): PackageListing {
+  const { signature: _signature, ...rest } = found;
+  return { ...rest, valid: found.problem === undefined };
+}
 export type FleetFlag = (typeof FLEET_FLAGS)[number];
 
 export interface FleetAgent {
@@ -32,6 +50,18 @@ export interface FleetAgent {
     appliedHash: string | null;
     errors: string[];
   };
+  /**
+   * The version its unit should run (upgrades.target or upgrades.units), null when none; and the
+   * last upgrade it was offered and the step it reported, with the reason of a refusal or rollback.
+   */
+  upgrade: {
+    target: string | null;
+    version: string | null;
+    from: string | null;
+    state: UpgradeStep | null;
+    reason: string | null;
+    at: number | null;
+  };
   flags: FleetFlag[];
 }
 
@@ -49,20 +79,16 @@ interface Row {
   state: AgentConfigState["state"] | null;
   applied_hash: string | null;
   errors: string | null;
+  up_version: string | null;
+  up_from: string | null;
+  up_state: UpgradeStep | null;
+  up_reason: string | null;
+  up_at: number | null;
 }
 
 /** Dotted numbers compared part by part: "0.10.0" is newer than "0.9.3". */
 export function olderVersion(version: string, than: string): boolean {
-  const parts = (v: string) => v.split(/[.+-]/).map((p) => Number.parseInt(p, 10));
-  const a = parts(version);
-  const b = parts(than);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (Number.isNaN(x) || Number.isNaN(y)) return false;
-    if (x !== y) return x < y;
-  }
-  return false;
+  return compareVersions(version, than) < 0;
 }
 
 export interface FleetOptions {
@@ -78,14 +104,19 @@ export interface FleetOptions {
   checkErrorsOf(agentId: number): number;
   /** The number of central checks of a unit and the hash its agents should run. */
   centralOf(unit: string): { hash: string; checks: number };
+  /** The version a unit's agents should run, if any. */
+  targetOf(unit: string): string | undefined;
 }
 
 export function fleetView(db: Db, options: FleetOptions): FleetAgent[] {
   const rows = db
     .prepare(
       `SELECT a.id, a.unit_id AS unit, a.name AS agent, a.hostname, a.os, a.agent_version AS version,
-              a.last_seen, a.clock_offset_ms, a.facts, c.hash, c.state, c.applied_hash, c.errors
+              a.last_seen, a.clock_offset_ms, a.facts, c.hash, c.state, c.applied_hash, c.errors,
+              u.version AS up_version, u.from_version AS up_from, u.state AS up_state,
+              u.reason AS up_reason, u.updated_at AS up_at
        FROM agents a LEFT JOIN agent_config c ON c.agent_id = a.id
+         LEFT JOIN agent_upgrade u ON u.agent_id = a.id
        WHERE a.revoked_at IS NULL AND (? IS NULL OR a.unit_id = ?)
        ORDER BY a.unit_id, a.name`,
     )
@@ -104,6 +135,9 @@ export function fleetView(db: Db, options: FleetOptions): FleetAgent[] {
     }
     if (row.state === "refused") flags.push("refused");
     if (!connected) flags.push("disconnected");
+    const target = options.targetOf(row.unit) ?? null;
+    const failed = row.up_state === "refused" || row.up_state === "rolled_back";
+    if (failed && row.up_version === target && row.version !== target) flags.push("upgrade_failed");
     return {
       unit: row.unit,
       agent: row.agent,
@@ -127,6 +161,14 @@ export function fleetView(db: Db, options: FleetOptions): FleetAgent[] {
         state: row.state ?? "none",
         appliedHash: row.applied_hash,
         errors: row.errors ? (JSON.parse(row.errors) as string[]) : [],
+      },
+      upgrade: {
+        target,
+        version: row.up_version,
+        from: row.up_from,
+        state: row.up_state,
+        reason: row.up_reason,
+        at: row.up_at,
       },
       flags,
     };

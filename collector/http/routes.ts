@@ -164,6 +164,8 @@ export const ROUTES = {
   },
   /** An agent's installer trades an enrollment code for its token (agents/enrollment.ts). */
   agentEnroll: { method: "POST", path: "/agent/enroll", access: "public", json: true },
+  /** An agent downloads the package it was offered, with its own token (fleet/package-download.ts). */
+  agentPackage: { method: "GET", path: "/agent/packages/:file", access: "public" },
   enrollmentCodes: {
     method: "GET",
     path: "/units/:id/enrollment-codes",

@@ -20,7 +20,7 @@ import { UserStore } from "../auth/users.js";
 import type { Db } from "../db/database.js";
 import type { StorageHealth } from "../db/storage-health.js";
 import type { Discovery } from "../discovery/service.js";
-import type { FleetAgent } from "../fleet/fleet-view.js";
+import type { FleetAgent, PackageListing } from "../fleet/fleet-view.js";
 import type { Readers } from "../inspection/readers.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import { serveScrape } from "../prometheus/scrape.js";
@@ -69,6 +69,10 @@ export interface HttpDeps {
   pushCentralChecks: (unit: string) => void;
   /** The fleet view, of one unit's agents or of all. */
   fleet: (unit: string | undefined) => FleetAgent[];
+  /** The agent packages of upgrades.folder, valid or not, with what is wrong. */
+  packages?: () => PackageListing[];
+  /** Sends an agent the package file it asks for (GET /agent/packages/:file). */
+  agentPackage?: (request: IncomingMessage, response: ServerResponse, file: string) => void;
   /** Whether the last writes succeeded and there is room to write (/healthz). */
   health: StorageHealth;
 }
@@ -79,6 +83,8 @@ const HSTS = "max-age=31536000";
 const NO_QUERY = z.strictObject({});
 /** Paths machines read: their errors stay plain text, not pages. */
 const MACHINE_PATHS = new Set(["/metrics", "/healthz"]);
+/** Where agents download packages: their errors are plain text too. */
+const PACKAGE_PATH = "/agent/packages/";
 /** An API route's query before the caller is known: bounded only, checked in full afterwards. */
 const BOUNDED_QUERY = z.object({}).catchall(z.string().max(200));
 
@@ -168,13 +174,21 @@ export function createHandler(deps: HttpDeps) {
     fleetPage: (ctx) => {
       const user = ctx.user ?? LOCAL_USER;
       const scope = user.role === "unit" ? (user.unit ?? "") : undefined;
-      const page = renderFleet(chromeOf(ctx.url, header(ctx)), deps.fleet(scope));
+      const page = renderFleet(
+        chromeOf(ctx.url, header(ctx)),
+        deps.fleet(scope),
+        scope === undefined ? (deps.packages?.() ?? []) : [],
+      );
       sendHtml(ctx.response, 200, page);
     },
     apiFleet: (ctx) => {
       const user = ctx.user ?? LOCAL_USER;
       const scope = user.role === "unit" ? (user.unit ?? "") : undefined;
-      sendJson(ctx.response, 200, { agents: deps.fleet(scope) });
+      sendJson(ctx.response, 200, { agents: deps.fleet(scope), packages: deps.packages?.() ?? [] });
+    },
+    agentPackage: (ctx) => {
+      if (!deps.agentPackage) throw new HttpError(404, "this collector serves no packages");
+      deps.agentPackage(ctx.request, ctx.response, ctx.route.params.file);
     },
     apiCentralChecks: (ctx) => {
       sendJson(ctx.response, 200, central.view(ctx.route.params.id));
@@ -250,7 +264,11 @@ export function createHandler(deps: HttpDeps) {
       const headers = error instanceof HttpError ? error.headers : {};
       if (url.pathname.startsWith("/api/") || url.pathname === ENROLL_PATH) {
         sendJson(response, status, { error: message }, headers);
-      } else if (status < 400 || MACHINE_PATHS.has(url.pathname)) {
+      } else if (
+        status < 400 ||
+        MACHINE_PATHS.has(url.pathname) ||
+        url.pathname.startsWith(PACKAGE_PATH)
+      ) {
         // A redirect (to the login form) says it all in its Location; Prometheus and health
         // checks read plain text.
         send(response, status, "text/plain; charset=utf-8", `${message}\n`, headers);

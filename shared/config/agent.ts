@@ -1,6 +1,7 @@
 // Schema of agent.yaml apart from the checks, and the fields every check shares.
 // The union of check kinds is built in agent/config.ts from the probe table.
 import { z } from "zod";
+import { readPublicKey } from "../agent-package.js";
 import { CATEGORIES } from "../categories.js";
 import { duration } from "../duration.js";
 import { CHECK_NAME, MAX_TITLE } from "../protocol.js";
@@ -86,6 +87,18 @@ const certificatePins = z
     return pins;
   });
 
+/** The city's public key (PEM text or base64): packages signed with its private key may be installed. */
+export const publicKeyText = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    try {
+      readPublicKey(text);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  });
+
 /** agent.yaml without `host` and `checks`, which agent/config.ts adds from the probe table. */
 export const agentBaseShape = {
   collector: collectorUrl,
@@ -97,4 +110,14 @@ export const agentBaseShape = {
   buffer: bufferSchema,
   /** Checks running at the same time, at most. */
   concurrency: z.number().int().min(1).max(1000).default(16),
+  /** Upgrades the collector serves; without a public key the agent installs none. */
+  upgrades: z
+    .strictObject({
+      publicKey: publicKeyText.optional(),
+      /** false: refuse every upgrade the collector offers (the fleet view says so). */
+      enabled: z.boolean().default(true),
+      /** A new version not connected to the collector by then is rolled back by the launcher. */
+      confirmWithin: duration({ min: 10_000, max: 3_600_000 }).prefault("5m"),
+    })
+    .prefault({}),
 };

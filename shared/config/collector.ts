@@ -4,6 +4,7 @@ import { z } from "zod";
 import { duration } from "../duration.js";
 import { CHECK_NAME } from "../protocol.js";
 import { isLoopback, listenSchema } from "./address.js";
+import { publicKeyText } from "./agent.js";
 import { centralChecksSchema } from "./central-checks.js";
 import { discoveryConfigSchema } from "./discovery.js";
 import { maintenanceWindowSchema, unknownMaintenanceUnits } from "./maintenance.js";
@@ -164,6 +165,19 @@ export const collectorConfigSchema = z
     incidents: incidentsSchema.prefault({}),
     reports: reportsSchema.prefault({}),
     notifications: notificationsSchema.prefault({}),
+    /** Agent packages served to agents, and the version each unit's agents should run. */
+    upgrades: z
+      .strictObject({
+        /** Where the packages are (giamsat-agent-<version>-<platform>-<arch>.tar.gz with .sha256 and .sig). */
+        folder: z.string().min(1),
+        /** The city's public key (PEM text or base64); a package its private key did not sign is not offered. */
+        publicKey: publicKeyText,
+        /** The version every agent should run; none: agents are not upgraded unless their unit names one. */
+        target: z.string().max(64).optional(),
+        /** A unit's own target, by unit id, in place of `target`. */
+        units: z.record(z.string().regex(UNIT_ID), z.string().max(64)).default({}),
+      })
+      .optional(),
     /** Planned maintenance windows: their time is not downtime, and what fails then is not announced. */
     maintenance: z.array(maintenanceWindowSchema).default([]),
   })
@@ -187,6 +201,15 @@ export const collectorConfigSchema = z
     }
     for (const issue of unknownNames(config.notifications, seen)) {
       ctx.addIssue({ code: "custom", ...issue });
+    }
+    for (const unit of Object.keys(config.upgrades?.units ?? {})) {
+      if (!seen.has(unit)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["upgrades", "units", unit],
+          message: `"${unit}" is not a unit of units[]`,
+        });
+      }
     }
     if (!config.web.auth && !isLoopback(config.listen.host)) {
       ctx.addIssue({

@@ -75,7 +75,7 @@ describe.skipIf(!analyze)("giamsat-agent install --root", () => {
 
       // The unit starts this Node with the agent's flags, as the giamsat user, CAP_NET_RAW only.
       const unit = readFileSync(join(root.path, UNIT), "utf8");
-      const execStart = `ExecStart=${process.execPath} ${AGENT_NODE_FLAGS.join(" ")} ${join(ROOT, "dist/agent/cli.js")} run --config /etc/giamsat/agent.yaml`;
+      const execStart = `ExecStart=${process.execPath} ${AGENT_NODE_FLAGS.join(" ")} ${join(ROOT, "dist/agent/launcher.js")} run --config /etc/giamsat/agent.yaml`;
       expect(unit.split("\n")).toEqual(
         expect.arrayContaining([
           execStart,

@@ -1,7 +1,7 @@
 // Every command and flag the programs print in --help (and in each command's --help) is documented:
 // the programs are found through package.json's `bin` and run as built, so what is checked is what a
 // user types and reads.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,13 +20,15 @@ const bins = (
 ).bin;
 
 /** A command's help text, or undefined when asking for it fails (exit code other than 0). */
-function help(script: string, words: readonly string[]): string | undefined {
-  const run = spawnSync(process.execPath, [script, ...words, "--help"], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 30_000,
+function help(script: string, words: readonly string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [script, ...words, "--help"],
+      { cwd: ROOT, encoding: "utf8", timeout: 30_000 },
+      (error, stdout) => resolve(error ? undefined : stdout),
+    );
   });
-  return run.status === 0 ? run.stdout : undefined;
 }
 
 interface Usage {
@@ -60,26 +62,34 @@ function usages(program: string, text: string): Usage[] {
   return found;
 }
 
-/** Every usage of a program: its --help, then the --help of each command found, until no new one. */
-function allUsages(program: string, script: string): { usages: Usage[]; texts: string[] } {
+/**
+ * Every usage of a program: its --help, then the --help of each command found, until no new one.
+ * The commands found in one round are asked at the same time: each is a Node process to start.
+ */
+async function allUsages(
+  program: string,
+  script: string,
+): Promise<{ usages: Usage[]; texts: string[] }> {
   const texts: string[] = [];
   const byCommand = new Map<string, Usage>();
   const asked = new Set<string>();
-  const queue: string[][] = [[]];
-  while (queue.length > 0) {
-    const words = queue.shift() ?? [];
-    const key = words.join(" ");
-    if (asked.has(key)) continue;
-    asked.add(key);
-    const text = help(script, words);
-    if (text === undefined) continue;
-    texts.push(text);
-    for (const usage of usages(program, text)) {
-      if (!byCommand.has(usage.command)) byCommand.set(usage.command, usage);
-      // Ask every prefix too (`user`, then `user add`): a command group may have help of its own.
-      const parts = usage.command.split(" ").filter(Boolean);
-      for (let n = 1; n <= parts.length; n++) queue.push(parts.slice(0, n));
+  let round: string[][] = [[]];
+  while (round.length > 0) {
+    const fresh = round.filter((words) => !asked.has(words.join(" ")));
+    for (const words of fresh) asked.add(words.join(" "));
+    const helps = await Promise.all(fresh.map((words) => help(script, words)));
+    round = [];
+    for (const text of helps) {
+      if (text === undefined) continue;
+      texts.push(text);
+      for (const usage of usages(program, text)) {
+        if (!byCommand.has(usage.command)) byCommand.set(usage.command, usage);
+        // Ask every prefix too (`user`, then `user add`): a command group may have help of its own.
+        const parts = usage.command.split(" ").filter(Boolean);
+        for (let n = 1; n <= parts.length; n++) round.push(parts.slice(0, n));
+      }
     }
+    round = [...new Map(round.map((words) => [words.join(" "), words])).values()];
   }
   return { usages: [...byCommand.values()], texts };
 }
@@ -123,10 +133,10 @@ describe("commands in the docs", () => {
 
   it.each(Object.entries(bins))(
     "%s: every command and flag of --help is documented",
-    (program, bin) => {
+    async (program, bin) => {
       const script = join(ROOT, bin);
       expect(existsSync(script), `${bin} is missing: run npm run build first`).toBe(true);
-      const { usages, texts } = allUsages(program, script);
+      const { usages, texts } = await allUsages(program, script);
       // The help is read for real: a program whose help lists no command would pass trivially.
       expect(usages.length).toBeGreaterThanOrEqual(2);
       expect(undocumented(program, usages, texts)).toEqual([]);

@@ -198,6 +198,23 @@ describe("every stop signal", () => {
   );
 });
 
+describe("a stop signal twice", () => {
+  it("(systemd signals the launcher and the agent, and the launcher passes its own on) stops the agent once, cleanly", async () => {
+    const name = "stop-twice";
+    const file = writeConfig(name, await collector.enroll("so-tttt", name), [svc("svc")]);
+    const trace = join(dir.path, `${name}.trace`);
+    const agent = start(file, { GIAMSAT_AGENT_TRACE: trace });
+    await agent.waitForLog((l) => l.msg === "connected to the collector");
+    await new Promise((r) => setTimeout(r, 1500));
+    const pid = agent.child.pid as number;
+    process.kill(pid, "SIGTERM");
+    await agent.waitForLog((l) => l.msg === "stopping");
+    process.kill(pid, "SIGTERM");
+    expect(await agent.exited).toBe(0);
+    expect(await storedSamples(collector.configFile, name)).toEqual(producedSamples(trace));
+  });
+});
+
 describe("a revoked agent", () => {
   it("keeps no more results, and status says why", async () => {
     const file = writeConfig("gone", await collector.enroll("so-tttt", "gone"), [svc("svc")]);

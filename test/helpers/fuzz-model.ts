@@ -109,6 +109,7 @@ export function expectedAnswer(
   if (!greeted) return refuse("invalid_message");
   // Its answer is none at all, which the fuzzer cannot wait for: it makes none of these.
   if (batch.type === "config_result") throw new Error("the fuzzer made a config_result");
+  if (batch.type === "upgrade_status") throw new Error("the fuzzer made an upgrade_status");
   if (batch.samples.some((s) => collectors(s.metric))) return refuse("invalid_message");
   if (batch.seq <= agent.lastSeq) return { answer: "ack", seq: batch.seq };
   agent.lastSeq = batch.seq;

@@ -46,6 +46,7 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST" | "PUT"; path: string
   maintenanceCreate: { method: "POST", path: "/units/unit-b/maintenance" },
   maintenanceEnd: { method: "POST", path: "/units/unit-b/maintenance/999999/end" },
   agentEnroll: { method: "POST", path: "/agent/enroll" },
+  agentPackage: { method: "GET", path: "/agent/packages/giamsat-agent-0.2.0-linux-x64.tar.gz" },
   enrollmentCodes: { method: "GET", path: "/units/unit-b/enrollment-codes" },
   enrollmentCodeCreate: { method: "POST", path: "/units/unit-b/enrollment-codes" },
   enrollmentCodeRevoke: { method: "POST", path: "/units/unit-b/enrollment-codes/1/revoke" },
@@ -248,7 +249,8 @@ afterAll(() => collector.stop());
 describe("without a session", () => {
   it.each(
     Object.keys(REQUESTS).filter(
-      (r) => !["healthz", "metrics", "loginPage", "login", "agentEnroll"].includes(r),
+      (r) =>
+        !["healthz", "metrics", "loginPage", "login", "agentEnroll", "agentPackage"].includes(r),
     ) as RouteName[],
   )("%s sends pages to the login form and answers the API with 401", async (route) => {
     const answer = await send(new Browser(collector.url), route);
@@ -260,6 +262,12 @@ describe("without a session", () => {
       expect(answer.status).toBe(303);
       expect(answer.headers.get("location")).toBe(`/login?next=${encodeURIComponent(path)}`);
     }
+  });
+
+  it("answers a package download without an agent's token with 401, whatever the session", async () => {
+    const answer = await send(new Browser(collector.url), "agentPackage");
+    expect(answer.status).toBe(401);
+    expect(answer.text).toBe("missing, unknown or revoked agent token\n");
   });
 
   it("leaves /healthz open and shows the login form", async () => {

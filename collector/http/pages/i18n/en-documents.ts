@@ -240,6 +240,7 @@ export const enDocuments: DocumentStrings = {
       "discovery.start": "Started a discovery of the unit's network",
       "discovery.refused": "Refused a discovery of a network the unit does not own",
       "discovery.decide": "Approved or ignored a discovered device",
+      upgrade: "An agent offered an upgrade, or reporting a step of one",
     },
   },
 };

@@ -1,6 +1,7 @@
 // The fleet page's words (pages/fleet.ts) and the unit page's central checks', in both languages:
 // kept apart so the catalogue stays one room; its `fleet` and `central` keys are these shapes.
 import type { FleetFlag } from "../../../fleet/fleet-view.js";
+import type { UpgradeStep } from "../../../fleet/upgrade-desk.js";
 
 /** The unit page's central checks: sent by the collector to every agent of the unit. */
 export interface CentralWords {
@@ -26,6 +27,16 @@ export interface FleetWords {
   states: Record<"none" | "sent" | "applied" | "refused", string>;
   dropped: (n: number) => string;
   errors: (n: number) => string;
+  upgrade: string;
+  /** "0.2.0: rolled back" — the target, the last step the agent reported. */
+  upgradeSteps: Record<UpgradeStep, string>;
+  target: (version: string) => string;
+  packages: string;
+  packagesCaption: string;
+  packageFile: string;
+  packageState: string;
+  offered: string;
+  invalid: (problem: string) => string;
 }
 
 export const viFleet: FleetWords = {
@@ -45,10 +56,29 @@ export const viFleet: FleetWords = {
     silent: "im lặng",
     refused: "từ chối cấu hình",
     disconnected: "mất kết nối",
+    upgrade_failed: "nâng cấp không thành",
   },
   states: { none: "không dùng", sent: "đã gửi", applied: "đã áp dụng", refused: "bị từ chối" },
   dropped: (n) => `${n} mẫu bị bỏ`,
   errors: (n) => `${n} lỗi kiểm tra`,
+  upgrade: "Nâng cấp",
+  upgradeSteps: {
+    offered: "đã mời",
+    downloading: "đang tải",
+    verified: "đã kiểm chữ ký",
+    refused: "từ chối",
+    installing: "đang cài",
+    restarted: "đã khởi động lại",
+    confirmed: "đã xác nhận",
+    rolled_back: "đã quay lại bản cũ",
+  },
+  target: (version) => `đích ${version}`,
+  packages: "Gói cài đặt máy giám sát",
+  packagesCaption: "Các gói trong thư mục upgrades.folder: gói hợp lệ được mời, gói lỗi thì không",
+  packageFile: "Tệp",
+  packageState: "Tình trạng",
+  offered: "hợp lệ, được mời",
+  invalid: (problem) => `không hợp lệ: ${problem}`,
 };
 
 export const enFleet: FleetWords = {
@@ -68,8 +98,27 @@ export const enFleet: FleetWords = {
     silent: "silent",
     refused: "refused its checks",
     disconnected: "disconnected",
+    upgrade_failed: "upgrade failed",
   },
   states: { none: "not used", sent: "sent", applied: "applied", refused: "refused" },
   dropped: (n) => `${n} samples dropped`,
   errors: (n) => `${n} check errors`,
+  upgrade: "Upgrade",
+  upgradeSteps: {
+    offered: "offered",
+    downloading: "downloading",
+    verified: "verified",
+    refused: "refused",
+    installing: "installing",
+    restarted: "restarted",
+    confirmed: "confirmed",
+    rolled_back: "rolled back",
+  },
+  target: (version) => `target ${version}`,
+  packages: "Agent packages",
+  packagesCaption: "The packages of upgrades.folder: valid ones are offered, invalid ones are not",
+  packageFile: "File",
+  packageState: "State",
+  offered: "valid, offered",
+  invalid: (problem) => `invalid: ${problem}`,
 };

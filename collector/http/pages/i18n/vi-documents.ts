@@ -241,6 +241,7 @@ export const viDocuments: DocumentStrings = {
       "discovery.start": "Dò tìm thiết bị trên mạng của đơn vị",
       "discovery.refused": "Từ chối dò tìm một mạng không thuộc đơn vị",
       "discovery.decide": "Phê duyệt hoặc bỏ qua một thiết bị dò tìm được",
+      upgrade: "Máy giám sát được mời nâng cấp, hoặc báo một bước nâng cấp",
     },
   },
 };
