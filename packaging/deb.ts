@@ -33,11 +33,24 @@ import { systemdUnit } from "../shared/service/systemd.js";
 
 const PREFIX = "/opt/giamsat";
 const NODE = `${PREFIX}/node/bin/node`;
-const PROGRAMS: Record<ProgramName, { script: string; flags: readonly string[] }> = {
-  // The launcher runs the version an upgrade installed (agent/launcher.ts); it is never replaced.
-  agent: { script: `${PREFIX}/lib/dist/agent/launcher.js`, flags: RUNTIME_FLAGS },
-  collector: { script: `${PREFIX}/lib/dist/collector/cli/main.js`, flags: [] },
-};
+/**
+ * Each program's command line (`script`, behind /usr/bin) and what its service starts (`service`).
+ * The agent's service starts the launcher, which runs the version an upgrade installed
+ * (agent/launcher.ts) and is never replaced; its commands (install, check, status) are the CLI's.
+ */
+const PROGRAMS: Record<ProgramName, { script: string; service: string; flags: readonly string[] }> =
+  {
+    agent: {
+      script: `${PREFIX}/lib/dist/agent/cli.js`,
+      service: `${PREFIX}/lib/dist/agent/launcher.js`,
+      flags: RUNTIME_FLAGS,
+    },
+    collector: {
+      script: `${PREFIX}/lib/dist/collector/cli/main.js`,
+      service: `${PREFIX}/lib/dist/collector/cli/main.js`,
+      flags: [],
+    },
+  };
 
 /** The checkout: found upwards from this file (dist/packaging/deb.js). */
 function checkout(): string {
@@ -200,7 +213,7 @@ export function buildDeb(outDir: string): string {
       const spec = linuxSpec(program, {
         node: NODE,
         nodeFlags: PROGRAMS[program].flags,
-        script: PROGRAMS[program].script,
+        script: PROGRAMS[program].service,
       });
       writeFileSync(
         join(stage, "lib/systemd/system", `${spec.name}.service`),
