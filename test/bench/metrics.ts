@@ -3,9 +3,11 @@
 // collector's CPU per scrape, plain and gzipped (as Prometheus asks), next to prom-client's
 // registry.metrics() over the same series in the same run. Prints the figures; exits 1 when the
 // targets (a quarter of prom-client's time at most, no stall over 50 ms; gzipped, at most a tenth
-// of the bytes in at most 1.5 times the plain scrape's time) are missed.
+// of the bytes in at most 1.5 times the plain scrape's time, and no longer a stall than plain) are
+// missed.
 import { spawn } from "node:child_process";
 import { cpus, loadavg, platform } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { Counter, Gauge, Registry } from "prom-client";
 import { METRIC_BY_NAME, METRICS } from "../../shared/metrics.js";
@@ -102,10 +104,15 @@ function agentBatch(agentIndex: number, ts: number) {
 /**
  * Runs `work` and reports its time and the longest gap between two turns of a 1 ms timer
  * meanwhile: how long the event loop could not serve anything else (an agent's batch, a page).
+ * `delayMs` is the same seen by Node's own meter (perf_hooks' monitorEventLoopDelay, sampling
+ * every 1 ms): the longest delay of its samples.
  */
 async function measured<T>(
   work: () => Promise<T>,
-): Promise<{ ms: number; stallMs: number; result: T }> {
+): Promise<{ ms: number; stallMs: number; delayMs: number; result: T }> {
+  // Each run's own histogram: its longest delay is that run's.
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
   let last = performance.now();
   let longest = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -126,7 +133,8 @@ async function measured<T>(
     nextTurn = resolve;
   });
   clearTimeout(timer);
-  return { ms, stallMs: longest, result };
+  delay.disable();
+  return { ms, stallMs: longest, delayMs: delay.max / 1e6, result };
 }
 
 /**
@@ -289,6 +297,14 @@ async function main(): Promise<void> {
     const zippedMs = median(zipped.map((r) => r.ms));
     const theirsMs = median(theirs.map((r) => r.ms));
     const oursStall = Math.max(...ours.map((r) => r.stallMs), ...zipped.map((r) => r.stallMs));
+    // gzip's own target: the event loop held no longer than by the plain scrape, by either meter,
+    // within the meters' 1 ms resolution. Compared as the median of each run's longest stall: on
+    // a shared machine the longest of all runs is whichever run another process preempted.
+    const typical = (runs: Run[], of: "stallMs" | "delayMs") => median(runs.map((r) => r[of]));
+    const gzipStallOver = Math.max(
+      typical(zipped, "stallMs") - typical(ours, "stallMs"),
+      typical(zipped, "delayMs") - typical(ours, "delayMs"),
+    );
     const plainBytes = median(ours.map((r) => r.result.bytes));
     const zippedBytes = median(zipped.map((r) => r.result.bytes));
     const bytesRatio = zippedBytes / plainBytes;
@@ -305,9 +321,13 @@ async function main(): Promise<void> {
       "string is built (prom-client, no HTTP). Longest stall: longest gap between two turns of a 1 ms",
       "timer in the collector's process. Ack: an agent's batch sent as the run starts, acknowledged.",
       "",
+      "Loop delay: the longest delay perf_hooks' monitorEventLoopDelay (1 ms resolution) saw. Both as",
+      "the longest of all runs, and the median of each run's longest (on a shared machine the longest",
+      "of all is whichever run another process preempted).",
       "CPU: the collector process's user and system time during the scrape (zlib's threads included).",
       "",
-      "                                     time      longest stall   ack meanwhile   CPU       on the wire",
+      "                                     time      longest stall   loop delay        ack meanwhile   CPU       on the wire",
+      "                                               (all / median)  (all / median)",
       ...(
         [
           ["GET /metrics (collector)", ours],
@@ -315,12 +335,12 @@ async function main(): Promise<void> {
         ] as const
       ).map(
         ([name, runs]) =>
-          `${name.padEnd(37)}${fmt(median(runs.map((r) => r.ms))).padEnd(10)}${fmt(Math.max(...runs.map((r) => r.stallMs))).padEnd(16)}${fmt(median(runs.map((r) => r.ackMs))).padEnd(16)}${fmt(median(runs.map((r) => r.cpuMs))).padEnd(10)}${(median(runs.map((r) => r.result.bytes)) / 1e6).toFixed(2)} MB (${(median(runs.map((r) => r.result.textBytes)) / 1e6).toFixed(1)} MB of text)`,
+          `${name.padEnd(37)}${fmt(median(runs.map((r) => r.ms))).padEnd(10)}${`${fmt(Math.max(...runs.map((r) => r.stallMs)))} / ${fmt(typical(runs, "stallMs"))}`.padEnd(16)}${`${fmt(Math.max(...runs.map((r) => r.delayMs)))} / ${fmt(typical(runs, "delayMs"))}`.padEnd(18)}${fmt(median(runs.map((r) => r.ackMs))).padEnd(16)}${fmt(median(runs.map((r) => r.cpuMs))).padEnd(10)}${(median(runs.map((r) => r.result.bytes)) / 1e6).toFixed(2)} MB (${(median(runs.map((r) => r.result.textBytes)) / 1e6).toFixed(1)} MB of text)`,
       ),
-      `prom-client registry.metrics()       ${fmt(theirsMs).padEnd(10)}${fmt(theirsStall).padEnd(16)}${fmt(median(theirs.map((r) => r.ackMs))).padEnd(16)}${"".padEnd(10)}${((theirs[0]?.result.length ?? 0) / 1e6).toFixed(1)} MB (string only)`,
+      `prom-client registry.metrics()       ${fmt(theirsMs).padEnd(10)}${fmt(theirsStall).padEnd(34)}${fmt(median(theirs.map((r) => r.ackMs))).padEnd(16)}${"".padEnd(10)}${((theirs[0]?.result.length ?? 0) / 1e6).toFixed(1)} MB (string only)`,
       "",
       `collector / prom-client: ${ratio.toFixed(2)} (target at most ${TARGET_RATIO}); longest stall ${fmt(oursStall)} (target at most ${TARGET_STALL_MS} ms)`,
-      `gzip / plain: ${bytesRatio.toFixed(3)} of the bytes (target at most ${TARGET_GZIP_BYTES}), ${timeRatio.toFixed(2)} of the time (target at most ${TARGET_GZIP_TIME})`,
+      `gzip / plain: ${bytesRatio.toFixed(3)} of the bytes (target at most ${TARGET_GZIP_BYTES}), ${timeRatio.toFixed(2)} of the time (target at most ${TARGET_GZIP_TIME}), its runs' longest stall ${gzipStallOver > 0 ? `${gzipStallOver.toFixed(1)} ms longer` : "no longer"} than plain's (median; target at most 1 ms longer)`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
     if (series < UNITS * AGENTS_PER_UNIT * SERIES_PER_AGENT) {
@@ -331,7 +351,8 @@ async function main(): Promise<void> {
       ratio > TARGET_RATIO ||
       oursStall > TARGET_STALL_MS ||
       bytesRatio > TARGET_GZIP_BYTES ||
-      timeRatio > TARGET_GZIP_TIME
+      timeRatio > TARGET_GZIP_TIME ||
+      gzipStallOver > 1
     ) {
       process.stdout.write("FAILED: a target was missed\n");
       process.exitCode = 1;
