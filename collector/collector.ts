@@ -256,9 +256,9 @@ export async function startCollector(
         silentAfterMs: config.incidents.silentAfter,
         isConnected: (id) => ingest.isConnected(id),
         unit,
-        centralOf: (id) => {
-          const set = central.configFor(id);
-          return { hash: set.hash, checks: set.checks.length };
+        centralOf: (id, agent) => {
+          const set = central.configFor(id, agent);
+          return { hash: set.hash, checks: set.checks.length, own: set.own };
         },
         targetOf: (id) => upgrades.targetOf(id),
       });

@@ -44,6 +44,8 @@ export const MAX_METRIC_NAME = 128;
  */
 export const MAX_SERIES_LABEL_CHARS = 512;
 export const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** An agent's name in its unit, as enrolled (giamsat-collector enroll --name, or its hostname). */
+export const AGENT_NAME = CHECK_NAME;
 const checkName = z.string().regex(CHECK_NAME, "must be 1-64 letters, digits, '_', '.' or '-'");
 /** A check's display title (agent.yaml `title`), at most this long. */
 export const MAX_TITLE = 200;

@@ -160,10 +160,10 @@ export class AgentSession {
     return true;
   }
 
-  /** Sends the unit's central checks to an agent that takes them; older agents are sent nothing. */
+  /** Sends the unit's and its own central checks to an agent that takes them; older ones get none. */
   pushCentralChecks(): void {
     if (!this.features.has(CENTRAL_CONFIG) || this.#state.name !== "open") return;
-    const { hash, checks } = this.deps.central.configFor(this.agent.unit);
+    const { hash, checks } = this.deps.central.configFor(this.agent.unit, this.agent.name);
     this.deps.central.sent(this.agent.id, hash, this.deps.now());
     this.#send({ type: "config", v: PROTOCOL_VERSION, hash, checks });
   }

@@ -10,6 +10,7 @@ import { MIGRATION_FLEET } from "./migration-13.js";
 import { MIGRATION_DISCOVERY } from "./migration-14.js";
 import { MIGRATION_UPGRADES } from "./migration-15.js";
 import { MIGRATION_DISCOVERY_SCHEDULE } from "./migration-16.js";
+import { MIGRATION_AGENT_CHECKS } from "./migration-17.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -342,6 +343,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   MIGRATION_UPGRADES,
   // 16: when each unit's discovery schedule last ran (migration-16.ts).
   MIGRATION_DISCOVERY_SCHEDULE,
+  // 17: central checks of one agent besides its unit's (migration-17.ts).
+  MIGRATION_AGENT_CHECKS,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

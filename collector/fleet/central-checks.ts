@@ -1,6 +1,7 @@
 // The store of central checks: per unit, those of collector.yaml (source config, replaced at every
 // start and SIGHUP) and those added on the web or through the API (source api). A name is one check
-// of the unit whichever source has it, since every agent of the unit runs them all.
+// of the unit whichever source has it, since every agent of the unit runs them all; nor may an
+// agent's own checks (agent-checks.ts) use it, since the agent is sent both as one set.
 import {
   type CentralCheck,
   centralCheckSchema,
@@ -10,6 +11,13 @@ import type { UnitConfig } from "../../shared/config/collector.js";
 import { ConfigError, HttpError } from "../../shared/errors.js";
 import { formatIssues } from "../../shared/issues.js";
 import type { Db } from "../db/database.js";
+import {
+  agentCheckOwners,
+  agentChecksFingerprint,
+  listAgentChecks,
+  syncAgentConfigChecks,
+  unitsWithAgentChecks,
+} from "./agent-checks.js";
 
 export type CentralSource = "config" | "api";
 
@@ -43,41 +51,63 @@ export function listCentralChecks(db: Db, unitId: string): StoredCentralCheck[] 
   }));
 }
 
-/** What an agent of the unit is sent: its checks in order and the hash that names them. */
-export function centralConfigOf(db: Db, unitId: string): { hash: string; checks: CentralCheck[] } {
-  const checks = listCentralChecks(db, unitId).map((stored) => stored.check);
-  return { hash: centralChecksHash(checks), checks };
+/**
+ * What an agent of the unit is sent: the unit's checks then the agent's own, in order, the hash
+ * that names them, and how many are the agent's own. Without an agent, the unit's alone.
+ */
+export function centralConfigOf(
+  db: Db,
+  unitId: string,
+  agent?: string,
+): { hash: string; checks: CentralCheck[]; own: number } {
+  const own = agent === undefined ? [] : listAgentChecks(db, unitId, agent);
+  const checks = [...listCentralChecks(db, unitId), ...own].map((stored) => stored.check);
+  return { hash: centralChecksHash(checks), checks, own: own.length };
 }
 
 /**
- * Makes the config checks of every unit those of collector.yaml; returns the units whose checks
- * changed, whose agents are sent them again. A name the API already uses for the unit is an error.
+ * Makes the config checks of every unit and of its agents those of collector.yaml; returns the
+ * units whose checks or whose agents' checks changed, whose agents are sent them again. A name the
+ * API already uses for the unit or for one of its agents is an error.
  */
 export function syncConfigChecks(db: Db, units: readonly UnitConfig[], now: number): string[] {
   const changed: string[] = [];
   db.transaction(() => {
-    const known = db
-      .prepare("SELECT DISTINCT unit_id FROM central_checks")
-      .pluck()
-      .all() as string[];
+    const known = [
+      ...(db.prepare("SELECT DISTINCT unit_id FROM central_checks").pluck().all() as string[]),
+      ...unitsWithAgentChecks(db),
+    ];
     // Only units the database has (syncUnits ran): a unit new in the file waits for a restart.
     const stored = new Set(db.prepare("SELECT id FROM units").pluck().all() as string[]);
     const listed = new Map(
-      units.filter((unit) => stored.has(unit.id)).map((unit) => [unit.id, unit.checks ?? []]),
+      units.filter((unit) => stored.has(unit.id)).map((unit) => [unit.id, unit]),
     );
     for (const unit of new Set([...known, ...listed.keys()])) {
-      const before = centralConfigOf(db, unit).hash;
+      const fingerprint = () => centralConfigOf(db, unit).hash + agentChecksFingerprint(db, unit);
+      const before = fingerprint();
       db.prepare("DELETE FROM central_checks WHERE unit_id = ? AND source = 'config'").run(unit);
+      db.prepare("DELETE FROM agent_central_checks WHERE unit_id = ? AND source = 'config'").run(
+        unit,
+      );
       const api = new Set(listCentralChecks(db, unit).map((stored) => stored.check.name as string));
-      (listed.get(unit) ?? []).forEach((check, position) => {
+      const ofAgents = agentCheckOwners(db, unit);
+      (listed.get(unit)?.checks ?? []).forEach((check, position) => {
+        const here = `collector.yaml: units (${unit}).checks`;
         if (api.has(check.name)) {
           throw new ConfigError(
-            `collector.yaml: units (${unit}).checks: "${check.name}" is also a central check added on the web or the API; rename one`,
+            `${here}: "${check.name}" is also a central check added on the web or the API; rename one`,
+          );
+        }
+        const agent = ofAgents.get(check.name);
+        if (agent !== undefined) {
+          throw new ConfigError(
+            `${here}: "${check.name}" is also a check of agent ${agent} added through the API; the agent runs both as one set: rename one`,
           );
         }
         insert(db, unit, "config", position, check as CentralCheck, "collector.yaml", now);
       });
-      if (centralConfigOf(db, unit).hash !== before) changed.push(unit);
+      syncAgentConfigChecks(db, unit, listed.get(unit)?.agents ?? {}, now);
+      if (fingerprint() !== before) changed.push(unit);
     }
   })();
   return changed;
@@ -122,6 +152,14 @@ export function replaceApiChecks(
         `checks: "${clash.name}" is a check of collector.yaml for unit ${unitId}; change it there or choose another name`,
       );
     }
+    const ofAgents = agentCheckOwners(db, unitId);
+    const own = checks.find((check) => ofAgents.has(check.name));
+    if (own) {
+      throw new HttpError(
+        400,
+        `checks: "${own.name}" is a central check of agent ${ofAgents.get(own.name)} of unit ${unitId}; the agent runs its unit's checks and its own as one set: choose another name`,
+      );
+    }
     db.prepare("DELETE FROM central_checks WHERE unit_id = ? AND source = 'api'").run(unitId);
     checks.forEach((check, position) => {
       insert(db, unitId, "api", position, check, by, now);
@@ -149,7 +187,8 @@ export function addCentralCheck(
   }
   db.transaction(() => {
     const existing = listCentralChecks(db, unitId);
-    if (existing.some((stored) => stored.check.name === valid.name)) {
+    const taken = existing.some((stored) => stored.check.name === valid.name);
+    if (taken || agentCheckOwners(db, unitId).has(valid.name)) {
       throw new HttpError(409, `unit ${unitId} already has a central check "${valid.name}"`);
     }
     const position = existing.filter((stored) => stored.source === "api").length;

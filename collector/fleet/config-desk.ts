@@ -59,8 +59,9 @@ export class CentralConfigDesk {
     if (before && state) this.#setInfo(agentId, { ...before, config: state });
   }
 
-  configFor(unit: string): ReturnType<typeof centralConfigOf> {
-    return centralConfigOf(this.db, unit);
+  /** The set an agent is sent: its unit's checks and its own (by the name it enrolled with). */
+  configFor(unit: string, agent: string): ReturnType<typeof centralConfigOf> {
+    return centralConfigOf(this.db, unit, agent);
   }
 
   sent(agentId: number, hash: string, now: number): void {

@@ -44,7 +44,9 @@ export interface FleetAgent {
   /** Whether it takes central checks (its hello said so), and their state. */
   central: {
     supported: boolean;
+    /** How many central checks it should run, and how many of them are its own (not its unit's). */
     checks: number;
+    own: number;
     hash: string;
     state: AgentConfigState["state"] | "none";
     appliedHash: string | null;
@@ -102,8 +104,8 @@ export interface FleetOptions {
   /** The agent's own counters as last received: drops and checks' internal errors. */
   droppedOf(agentId: number): number;
   checkErrorsOf(agentId: number): number;
-  /** The number of central checks of a unit and the hash its agents should run. */
-  centralOf(unit: string): { hash: string; checks: number };
+  /** The number of central checks an agent should run, of them its own, and their hash. */
+  centralOf(unit: string, agent: string): { hash: string; checks: number; own: number };
   /** The version a unit's agents should run, if any. */
   targetOf(unit: string): string | undefined;
 }
@@ -126,7 +128,7 @@ export function fleetView(db: Db, options: FleetOptions): FleetAgent[] {
       ? (JSON.parse(row.facts) as { node?: string; startedAt?: number; features?: string[] })
       : {};
     const supported = (facts.features ?? []).length > 0;
-    const wanted = options.centralOf(row.unit);
+    const wanted = options.centralOf(row.unit, row.agent);
     const connected = options.isConnected(row.id);
     const flags: FleetFlag[] = [];
     if (row.version && olderVersion(row.version, options.collectorVersion)) flags.push("older");
@@ -157,6 +159,7 @@ export function fleetView(db: Db, options: FleetOptions): FleetAgent[] {
       central: {
         supported,
         checks: wanted.checks,
+        own: wanted.own,
         hash: wanted.hash,
         state: row.state ?? "none",
         appliedHash: row.applied_hash,

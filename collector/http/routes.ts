@@ -224,7 +224,21 @@ export const ROUTES = {
     unit: "id",
     json: true,
   },
-  /** The web form of the same: the checks as YAML or JSON in a textarea. */
+  /** One agent's own central checks, run besides its unit's (api/agent-central-checks.ts). */
+  apiAgentCentralChecks: {
+    method: "GET",
+    path: "/api/v1/units/:id/agents/:name/central-checks",
+    access: "configure",
+    unit: "id",
+  },
+  apiAgentCentralChecksUpdate: {
+    method: "PUT",
+    path: "/api/v1/units/:id/agents/:name/central-checks",
+    access: "configure",
+    unit: "id",
+    json: true,
+  },
+  /** The web form of the unit's: the checks as YAML or JSON in a textarea. */
   centralChecksForm: unitForm("/units/:id/central-checks", "configure"),
   /** The unit page's maintenance forms, on the actions of the API's routes above. */
   maintenanceCreate: unitForm("/units/:id/maintenance", "maintenance"),

@@ -25,6 +25,7 @@ import type { Readers } from "../inspection/readers.js";
 import type { LatestValues } from "../prometheus/exposition.js";
 import { serveScrape } from "../prometheus/scrape.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
+import { AgentCentralCheckActions } from "./api/agent-central-checks.js";
 import { CentralCheckActions } from "./api/central-checks.js";
 import { MaintenanceActions } from "./api/maintenance.js";
 import { answerApi, apiRoutes } from "./api/router.js";
@@ -113,6 +114,7 @@ export function createHandler(deps: HttpDeps) {
     deps.readers.now,
   );
   const central = new CentralCheckActions(deps.db, deps.pushCentralChecks, deps.readers.now);
+  const ofAgent = new AgentCentralCheckActions(deps.db, deps.pushCentralChecks, deps.readers.now);
   const header = (ctx: RequestContext) => {
     const lang = langOf(ctx.url);
     return userBar(ctx.user, ctx.csrf(), deps.auth, LANGUAGES[lang], lang);
@@ -196,6 +198,13 @@ export function createHandler(deps: HttpDeps) {
     apiCentralChecksUpdate: (ctx) => {
       const unit = ctx.route.params.id;
       sendJson(ctx.response, 200, central.update(ctx.user ?? LOCAL_USER, unit, ctx.json));
+    },
+    apiAgentCentralChecks: ({ response, route }) => {
+      sendJson(response, 200, ofAgent.view(route.params.id, route.params.name));
+    },
+    apiAgentCentralChecksUpdate: ({ response, route, user, json }) => {
+      const { id, name } = route.params;
+      sendJson(response, 200, ofAgent.update(user ?? LOCAL_USER, id, name, json));
     },
     centralChecksForm: (ctx) => {
       const unit = ctx.route.params.id;

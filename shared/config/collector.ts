@@ -2,7 +2,7 @@
 // kept, when a failing check becomes an incident and who is told about it.
 import { z } from "zod";
 import { duration } from "../duration.js";
-import { CHECK_NAME } from "../protocol.js";
+import { AGENT_NAME, CHECK_NAME } from "../protocol.js";
 import { isLoopback, listenSchema } from "./address.js";
 import { publicKeyText } from "./agent.js";
 import { centralChecksSchema } from "./central-checks.js";
@@ -40,8 +40,33 @@ export const unitSchema = z
     root: z.string().regex(CHECK_NAME, "must be a check's name").optional(),
     /** Checks every agent of the unit runs, pushed over the WebSocket (central checks). */
     checks: centralChecksSchema.optional(),
+    /**
+     * Checks one agent of the unit runs besides the unit's, by the name it enrolled with (one not
+     * enrolled yet is kept and applies when it enrolls). It is sent both as one set.
+     */
+    agents: z
+      .record(
+        z
+          .string()
+          .regex(AGENT_NAME, "must be an agent's name: 1-64 letters, digits, '_', '.' or '-'"),
+        z.strictObject({ checks: centralChecksSchema }),
+      )
+      .optional(),
     /** The networks the unit owns and how its agent may discover what is on them. */
     discovery: discoveryConfigSchema.optional(),
+  })
+  .superRefine((unit, ctx) => {
+    const ofUnit = new Set((unit.checks ?? []).map((check) => check.name));
+    for (const [agent, own] of Object.entries(unit.agents ?? {})) {
+      own.checks.forEach((check, index) => {
+        if (!ofUnit.has(check.name)) return;
+        ctx.addIssue({
+          code: "custom",
+          path: ["agents", agent, "checks", index, "name"],
+          message: `"${check.name}" is also in units (${unit.id}).checks: the agent runs both as one set; rename one`,
+        });
+      });
+    }
   })
   .transform((unit) => ({ ...unit, name: unit.name ?? unit.id }));
 export type UnitConfig = z.infer<typeof unitSchema>;

@@ -4,6 +4,7 @@
 // every change is audited in the transaction that makes it and reaches the unit's agents at once.
 import { z } from "zod";
 import {
+  type CentralCheck,
   centralChecksHash,
   centralChecksSchema,
   redactCheck,
@@ -36,6 +37,34 @@ export interface CentralChecksView {
 
 const bodySchema = z.strictObject({ checks: z.array(z.unknown()) });
 
+/**
+ * `body.checks` (`{checks: [...]}`) as valid central checks, a secret sent back as (hidden) taking
+ * its value from the check of that name in `before`; a mistake is a 400 naming the check and field.
+ */
+export function checksOfBody(body: unknown, before: readonly CentralCheck[]): CentralCheck[] {
+  const shape = bodySchema.safeParse(body ?? {});
+  if (!shape.success) {
+    throw new HttpError(400, formatIssues("body", shape.error.issues).replace(/^body: /, ""));
+  }
+  const sent = shape.data.checks;
+  const parsed = centralChecksSchema.safeParse(sent, { reportInput: true });
+  if (!parsed.success) {
+    // "checks[1] (portal).url: ...", one line a problem, as agent.yaml's errors read.
+    const issues = parsed.error.issues.map((i) => ({ ...i, path: ["checks", ...i.path] }));
+    const named: PathNamer = (path) => {
+      const name = (sent[Number(path[1])] as { name?: unknown } | null)?.name;
+      return path.length === 2 && typeof name === "string" && CHECK_NAME.test(name)
+        ? name
+        : undefined;
+    };
+    const lines = formatIssues("", issues, named).split("\n");
+    throw new HttpError(400, lines.map((line) => line.replace(/^: /, "")).join("\n"));
+  }
+  const byName = new Map(before.map((check) => [check.name, check] as const));
+  const checks = parsed.data.map((check) => restoreSecrets(check, byName.get(check.name)));
+  return centralChecksSchema.parse(checks) as CentralCheck[];
+}
+
 export class CentralCheckActions {
   constructor(
     private readonly db: Db,
@@ -57,29 +86,8 @@ export class CentralCheckActions {
   /** The checks of the web and the API for `unit` become `body.checks`; collector.yaml's stay. */
   update(user: User, unit: string, body: unknown): CentralChecksView {
     this.#known(unit);
-    const shape = bodySchema.safeParse(body ?? {});
-    if (!shape.success) {
-      throw new HttpError(400, formatIssues("body", shape.error.issues).replace(/^body: /, ""));
-    }
-    const sent = shape.data.checks;
-    const parsed = centralChecksSchema.safeParse(sent, { reportInput: true });
-    if (!parsed.success) {
-      // "checks[1] (portal).url: ...", one line a problem, as agent.yaml's errors read.
-      const issues = parsed.error.issues.map((i) => ({ ...i, path: ["checks", ...i.path] }));
-      const named: PathNamer = (path) => {
-        const name = (sent[Number(path[1])] as { name?: unknown } | null)?.name;
-        return path.length === 2 && typeof name === "string" && CHECK_NAME.test(name)
-          ? name
-          : undefined;
-      };
-      const lines = formatIssues("", issues, named).split("\n");
-      throw new HttpError(400, lines.map((line) => line.replace(/^: /, "")).join("\n"));
-    }
-    const before = new Map(
-      listCentralChecks(this.db, unit).map((s) => [s.check.name, s.check] as const),
-    );
-    const checks = parsed.data.map((check) => restoreSecrets(check, before.get(check.name)));
-    const valid = centralChecksSchema.parse(checks);
+    const before = listCentralChecks(this.db, unit).map((s) => s.check);
+    const valid = checksOfBody(body, before);
     const now = this.clock();
     this.db.transaction(() => {
       replaceApiChecks(this.db, unit, valid, user.name, now);

@@ -16,7 +16,9 @@ function uptime(seconds: number | null): string {
 function agentRow(chrome: Chrome, agent: FleetAgent): Html {
   const { f } = chrome;
   const w = f.t.fleet;
-  const central = html`${w.states[agent.central.state]}${
+  const { checks, own } = agent.central;
+  const count = checks > 0 ? html` <span class="small">(${w.checkCount(checks, own)})</span>` : "";
+  const central = html`${w.states[agent.central.state]}${count}${
     agent.central.errors.length
       ? html`<ul class="small">${agent.central.errors.map((e) => html`<li>${e}</li>`)}</ul>`
       : ""

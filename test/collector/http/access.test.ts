@@ -42,6 +42,11 @@ const REQUESTS: Record<RouteName, { method: "GET" | "POST" | "PUT"; path: string
   fleetPage: { method: "GET", path: "/fleet" },
   apiCentralChecks: { method: "GET", path: "/api/v1/units/unit-b/central-checks" },
   apiCentralChecksUpdate: { method: "PUT", path: "/api/v1/units/unit-b/central-checks" },
+  apiAgentCentralChecks: { method: "GET", path: "/api/v1/units/unit-b/agents/pc-1/central-checks" },
+  apiAgentCentralChecksUpdate: {
+    method: "PUT",
+    path: "/api/v1/units/unit-b/agents/pc-1/central-checks",
+  },
   centralChecksForm: { method: "POST", path: "/units/unit-b/central-checks" },
   maintenanceCreate: { method: "POST", path: "/units/unit-b/maintenance" },
   maintenanceEnd: { method: "POST", path: "/units/unit-b/maintenance/999999/end" },
@@ -79,6 +84,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenanceEnd: 403,
     apiCentralChecks: 403,
     apiCentralChecksUpdate: 403,
+    apiAgentCentralChecks: 403,
+    apiAgentCentralChecksUpdate: 403,
     centralChecksForm: 403,
     maintenanceCreate: 403,
     maintenanceEnd: 403,
@@ -107,6 +114,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenanceEnd: 404,
     apiCentralChecks: 403,
     apiCentralChecksUpdate: 403,
+    apiAgentCentralChecks: 403,
+    apiAgentCentralChecksUpdate: 403,
     centralChecksForm: 403,
     maintenanceCreate: 403,
     maintenanceEnd: 403,
@@ -135,6 +144,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenanceEnd: 404,
     apiCentralChecks: 200,
     apiCentralChecksUpdate: 200,
+    apiAgentCentralChecks: 200,
+    apiAgentCentralChecksUpdate: 200,
     centralChecksForm: 303,
     maintenanceCreate: 303,
     maintenanceEnd: 404,
@@ -163,6 +174,8 @@ const EXPECTED: Record<string, Partial<Record<RouteName, number>>> = {
     apiMaintenanceEnd: 404,
     apiCentralChecks: 200,
     apiCentralChecksUpdate: 200,
+    apiAgentCentralChecks: 200,
+    apiAgentCentralChecksUpdate: 200,
     centralChecksForm: 303,
     maintenanceCreate: 303,
     maintenanceEnd: 404,
@@ -225,7 +238,7 @@ async function send(browser: Browser, route: RouteName, csrf?: string) {
   if (method === "GET") return browser.get(path);
   if (route === "apiMaintenanceCreate") return browser.postJson(path, WINDOW(), csrf);
   if (route === "apiMaintenanceEnd") return browser.postJson(path, undefined, csrf);
-  if (route === "apiCentralChecksUpdate") {
+  if (route === "apiCentralChecksUpdate" || route === "apiAgentCentralChecksUpdate") {
     return browser.request("PUT", path, JSON.stringify({ checks: [] }), {
       "Content-Type": "application/json",
       ...(csrf ? { "X-CSRF-Token": csrf } : {}),

@@ -25,6 +25,8 @@ export interface FleetWords {
   problems: string;
   flags: Record<FleetFlag, string>;
   states: Record<"none" | "sent" | "applied" | "refused", string>;
+  /** "3 checks, 1 its own": of an agent's central checks, those not its unit's. */
+  checkCount: (checks: number, own: number) => string;
   dropped: (n: number) => string;
   errors: (n: number) => string;
   upgrade: string;
@@ -59,6 +61,7 @@ export const viFleet: FleetWords = {
     upgrade_failed: "nâng cấp không thành",
   },
   states: { none: "không dùng", sent: "đã gửi", applied: "đã áp dụng", refused: "bị từ chối" },
+  checkCount: (checks, own) => `${checks} kiểm tra, ${own} của riêng máy này`,
   dropped: (n) => `${n} mẫu bị bỏ`,
   errors: (n) => `${n} lỗi kiểm tra`,
   upgrade: "Nâng cấp",
@@ -101,6 +104,7 @@ export const enFleet: FleetWords = {
     upgrade_failed: "upgrade failed",
   },
   states: { none: "not used", sent: "sent", applied: "applied", refused: "refused" },
+  checkCount: (checks, own) => `${checks} checks, ${own} its own`,
   dropped: (n) => `${n} samples dropped`,
   errors: (n) => `${n} check errors`,
   upgrade: "Upgrade",
