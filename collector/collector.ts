@@ -248,9 +248,11 @@ export async function startCollector(
     fleet: (unit) => {
       const dropped = latest.sumByAgent(METRICS.agentBufferDropped.name);
       const errors = latest.sumByAgent(METRICS.agentCheckErrors.name);
+      const buffered = latest.sumByAgent(METRICS.agentBufferSamples.name);
       return fleetView(db, {
         droppedOf: (id) => dropped.get(id) ?? 0,
         checkErrorsOf: (id) => errors.get(id) ?? 0,
+        bufferedOf: (id) => buffered.get(id),
         now: Date.now(),
         collectorVersion: VERSION,
         silentAfterMs: config.incidents.silentAfter,

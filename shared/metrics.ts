@@ -150,6 +150,12 @@ export const METRICS = {
     "Buffer files the agent found corrupt at start, moved aside and replaced with a fresh one holding what could be read.",
     [],
   ),
+  agentBufferSamples: agent(
+    "giamsat_agent_buffer_samples",
+    "gauge",
+    "Samples the agent holds in its buffer until the collector acknowledges them: the backlog of a time away while it drains, else the few of batches in flight.",
+    [],
+  ),
   agentCheckErrors: agent(
     "giamsat_agent_check_errors_total",
     "counter",

@@ -101,9 +101,12 @@ export class OutboxSender {
     const first = rows[0];
     const last = rows[rows.length - 1];
     if (!first || !last) return undefined;
-    if (backlog && items > budget) {
-      // A single entry bigger than what is left this second: wait for the bucket instead.
-      this.#wakeIn(this.#bucket.waitMs(now, items));
+    // A single entry bigger than what is left this second waits for the bucket; one bigger than the
+    // bucket itself (more samples than a second's rate) goes once it is full, and the debt it leaves
+    // holds the next back until paid, so the rate holds on average.
+    const needed = Math.min(items, this.#bucket.capacity);
+    if (backlog && budget < needed) {
+      this.#wakeIn(this.#bucket.waitMs(now, needed));
       return undefined;
     }
     const seq = this.#nextSeq;

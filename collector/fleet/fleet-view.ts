@@ -41,6 +41,8 @@ export interface FleetAgent {
   /** Samples its buffer dropped (full, refused, corrupt) and checks' runs that failed with an error, as it last counted them. */
   droppedSamples: number;
   checkErrors: number;
+  /** Samples waiting in its buffer, as it last reported them; null when it has not (older agents). */
+  bufferedSamples: number | null;
   /** Whether it takes central checks (its hello said so), and their state. */
   central: {
     supported: boolean;
@@ -104,6 +106,8 @@ export interface FleetOptions {
   /** The agent's own counters as last received: drops and checks' internal errors. */
   droppedOf(agentId: number): number;
   checkErrorsOf(agentId: number): number;
+  /** The samples its buffer holds, as last received; undefined when none was. */
+  bufferedOf(agentId: number): number | undefined;
   /** The number of central checks an agent should run, of them its own, and their hash. */
   centralOf(unit: string, agent: string): { hash: string; checks: number; own: number };
   /** The version a unit's agents should run, if any. */
@@ -156,6 +160,7 @@ export function fleetView(db: Db, options: FleetOptions): FleetAgent[] {
       clockOffsetSeconds: row.clock_offset_ms === null ? null : row.clock_offset_ms / 1000,
       droppedSamples: options.droppedOf(row.id),
       checkErrors: options.checkErrorsOf(row.id),
+      bufferedSamples: options.bufferedOf(row.id) ?? null,
       central: {
         supported,
         checks: wanted.checks,

@@ -233,6 +233,7 @@ function agentSamples(): SyntheticSample[] {
   return [
     { metric: METRICS.agentBufferDropped.name, labels: {}, value: 0 },
     { metric: METRICS.agentBufferCorruptFiles.name, labels: {}, value: 0 },
+    { metric: METRICS.agentBufferSamples.name, labels: {}, value: 0 },
     { metric: METRICS.agentCheckErrors.name, labels: { check: "docsys" }, value: 0 },
   ];
 }

@@ -1,6 +1,6 @@
 // The fleet page (GET /fleet): every agent with its unit, host, versions, uptime, when it was last
-// heard, its clock offset, its central checks' state (with the agent's errors when it refused them)
-// and what needs attention. A unit's users see their unit's agents only.
+// heard, its clock offset, the samples waiting in its buffer, its central checks' state (with the
+// agent's errors when it refused them) and what needs attention. A unit's users see their own only.
 import type { FleetAgent, PackageListing } from "../../fleet/fleet-view.js";
 import { td, th, thead } from "./components.js";
 import { type Html, html } from "./html.js";
@@ -44,6 +44,7 @@ function agentRow(chrome: Chrome, agent: FleetAgent): Html {
     td(uptime(agent.uptimeSeconds), w.uptime),
     td(agent.lastSeen === null ? "" : f.dateTimeSeconds(agent.lastSeen), w.lastSeen),
     td(agent.clockOffsetSeconds === null ? "" : `${agent.clockOffsetSeconds} s`, w.offset),
+    td(agent.bufferedSamples === null ? "" : w.waiting(agent.bufferedSamples), w.buffer),
     td(central, w.central),
     td(upgradeText, w.upgrade),
     td(problems.join(", "), w.problems),
@@ -81,6 +82,7 @@ export function renderFleet(
       w.uptime,
       w.lastSeen,
       w.offset,
+      w.buffer,
       w.central,
       w.upgrade,
       w.problems,

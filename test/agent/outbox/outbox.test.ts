@@ -156,6 +156,25 @@ for (const backend of ["file", "memory"] as const) {
       expect(outbox.take()?.count).toBeLessThanOrEqual(30);
       outbox.close();
     });
+
+    it("sends a backlog entry larger than a second's rate once the bucket is full, then waits it off", () => {
+      let now = 0;
+      const outbox = open({ backfillPerSecond: 10, batchBytes: 100_000, now: () => now });
+      outbox.append(entry(1, 24)); // 25 samples in one entry, more than 10 a second allows
+      outbox.append(entry(2, 0));
+      outbox.resume();
+      const big = outbox.take();
+      expect(big?.backlog).toBe(true);
+      expect(stamps(big)).toEqual([1]);
+      if (big) outbox.ack(big.seq);
+      // 25 samples at 10 a second: the next waits until the debt is paid back.
+      expect(outbox.take()).toBeUndefined();
+      now += 1000;
+      expect(outbox.take()).toBeUndefined();
+      now += 1600;
+      expect(stamps(outbox.take())).toEqual([2]);
+      outbox.close();
+    });
   });
 }
 

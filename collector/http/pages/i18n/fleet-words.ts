@@ -21,6 +21,9 @@ export interface FleetWords {
   uptime: string;
   lastSeen: string;
   offset: string;
+  /** The buffer column: samples waiting for the collector, as the agent last reported them. */
+  buffer: string;
+  waiting: (n: number) => string;
   central: string;
   problems: string;
   flags: Record<FleetFlag, string>;
@@ -51,6 +54,8 @@ export const viFleet: FleetWords = {
   uptime: "Chạy được",
   lastSeen: "Liên lạc lần cuối",
   offset: "Lệch đồng hồ",
+  buffer: "Bộ đệm",
+  waiting: (n) => `${n.toLocaleString("vi-VN")} mẫu chờ gửi`,
   central: "Kiểm tra tập trung",
   problems: "Cần chú ý",
   flags: {
@@ -94,6 +99,8 @@ export const enFleet: FleetWords = {
   uptime: "Up for",
   lastSeen: "Last heard",
   offset: "Clock offset",
+  buffer: "Buffer",
+  waiting: (n) => `${n.toLocaleString("en-GB")} samples waiting`,
   central: "Central checks",
   problems: "Needs attention",
   flags: {
