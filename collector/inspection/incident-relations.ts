@@ -40,14 +40,15 @@ export class IncidentRelations {
     private readonly dependencies: Dependencies,
     private readonly agentName: (id: number) => string,
   ) {
-    // Incidents of these series overlapping [earliest, latest], found by their end.
+    // Incidents of these series overlapping [earliest, latest], found by their end. SQLite took
+    // incidents_unit for the open ones, reading every incident the unit ever had.
     this.#parentIncidents = db
       .prepare(`
         SELECT id, series_id, start_ts, end_ts FROM incidents
         WHERE unit_id = @unit AND end_ts > @earliest AND +start_ts <= @latest AND kind = 'check'
           AND series_id IN (SELECT value FROM json_each(@series))
         UNION ALL
-        SELECT id, series_id, start_ts, end_ts FROM incidents
+        SELECT id, series_id, start_ts, end_ts FROM incidents INDEXED BY incidents_unit_end
         WHERE unit_id = @unit AND end_ts IS NULL AND +start_ts <= @latest AND kind = 'check'
           AND series_id IN (SELECT value FROM json_each(@series))
         ORDER BY 3`)
