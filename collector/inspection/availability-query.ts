@@ -92,11 +92,20 @@ export class AvailabilityQuery {
     return out;
   }
 
-  /** Times per check (its giamsat_check_up series id) of one unit in [from, to). */
-  checkTimes(unit: string, from: number, to: number, now: number): Map<number, CheckTimes> {
+  /**
+   * Times per check (its giamsat_check_up series id) of one unit in [from, to); of the checks
+   * whose series are `only` when given.
+   */
+  checkTimes(
+    unit: string,
+    from: number,
+    to: number,
+    now: number,
+    only?: ReadonlySet<number>,
+  ): Map<number, CheckTimes> {
     this.catalog.refresh();
     const out = new Map<number, CheckTimes>();
-    const checks = this.catalog.unitChecks(unit);
+    const checks = this.catalog.unitChecks(unit).filter((c) => only?.has(c.id) ?? true);
     for (const check of checks) out.set(check.id, { up: 0, observed: 0, link: 0 });
     const ids = JSON.stringify(checks.map((c) => c.id));
     const pieces = this.#plan(from, to, this.marks.effective(unit), now, [
@@ -106,7 +115,8 @@ export class AvailabilityQuery {
     for (const piece of pieces) {
       if (piece.kind === "raw") {
         for (const [id, list] of this.#rawTimes(unit, piece.from, piece.to).checks) {
-          add(out.get(id) as CheckTimes, list[0] ?? {});
+          const times = out.get(id);
+          if (times) add(times, list[0] ?? {});
         }
         continue;
       }

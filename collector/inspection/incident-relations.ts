@@ -40,14 +40,15 @@ export class IncidentRelations {
     private readonly dependencies: Dependencies,
     private readonly agentName: (id: number) => string,
   ) {
-    // Incidents of these series overlapping [earliest, latest], found by their end.
+    // Incidents of these series overlapping [earliest, latest], found by their end. SQLite took
+    // incidents_unit for the open ones, reading every incident the unit ever had.
     this.#parentIncidents = db
       .prepare(`
         SELECT id, series_id, start_ts, end_ts FROM incidents
         WHERE unit_id = @unit AND end_ts > @earliest AND +start_ts <= @latest AND kind = 'check'
           AND series_id IN (SELECT value FROM json_each(@series))
         UNION ALL
-        SELECT id, series_id, start_ts, end_ts FROM incidents
+        SELECT id, series_id, start_ts, end_ts FROM incidents INDEXED BY incidents_unit_end
         WHERE unit_id = @unit AND end_ts IS NULL AND +start_ts <= @latest AND kind = 'check'
           AND series_id IN (SELECT value FROM json_each(@series))
         ORDER BY 3`)
@@ -74,7 +75,9 @@ export class IncidentRelations {
       const at = where.get(row.id) as IncidentSeries;
       const parents = this.dependencies.parentSeries(at.agentId, row.unit, row.check ?? "");
       if (parents.length === 0) continue;
-      byUnit.set(row.unit, [...(byUnit.get(row.unit) ?? []), { row, parents }]);
+      const own = byUnit.get(row.unit);
+      if (own) own.push({ row, parents });
+      else byUnit.set(row.unit, [{ row, parents }]);
     }
     for (const [unit, own] of byUnit) {
       const starts = own.map((o) => o.row.start);
@@ -86,19 +89,29 @@ export class IncidentRelations {
         earliest: Math.min(...starts),
         latest: Math.max(...starts) + 86_400_000,
       }) as [number, number, number, number | null][];
-      const spans = found.map(([id, seriesId, start, end]) => ({
-        id,
-        seriesId,
-        from: start - holdCap({ interval: this.#interval(seriesId) }),
-        end,
-      }));
+      // Per parent series, its incidents in the order read (by start, so by `from` as well: a
+      // series has one hold), each with its place in that order: the first in it is the cause.
+      const spans = new Map<
+        number,
+        { at: number; id: number; from: number; end: number | null }[]
+      >();
+      found.forEach(([id, seriesId, start, end], at) => {
+        const span = { at, id, from: start - holdCap({ interval: this.#interval(seriesId) }), end };
+        const list = spans.get(seriesId);
+        if (list) list.push(span);
+        else spans.set(seriesId, [span]);
+      });
       for (const { row, parents } of own) {
-        const parent = spans.find(
-          (p) =>
-            parents.includes(p.seriesId) &&
-            p.from <= row.start &&
-            (p.end === null || row.start < p.end),
-        );
+        let parent: { at: number; id: number } | undefined;
+        for (const seriesId of new Set(parents)) {
+          for (const p of spans.get(seriesId) ?? []) {
+            if (p.from > row.start || (parent && p.at > parent.at)) break;
+            if (p.end === null || row.start < p.end) {
+              parent = p;
+              break;
+            }
+          }
+        }
         if (parent) {
           row.cause = "link";
           row.linkIncident = parent.id;
@@ -118,7 +131,9 @@ export class IncidentRelations {
     let level = new Map<number, { incident: Incident; via: string | null }[]>();
     for (const row of rows) {
       const seriesId = (where.get(row.id) as IncidentSeries).seriesId;
-      level.set(seriesId, [...(level.get(seriesId) ?? []), { incident: row, via: null }]);
+      const list = level.get(seriesId);
+      if (list) list.push({ incident: row, via: null });
+      else level.set(seriesId, [{ incident: row, via: null }]);
     }
     const earliest = Math.min(...rows.map((r) => r.start)) - HOUR;
     const latest = Math.max(...rows.map((r) => r.end ?? now));
@@ -144,10 +159,9 @@ export class IncidentRelations {
             reason,
             via: via ?? (depth === 0 ? null : this.#name(parentId)),
           });
-          next.set(seriesId, [
-            ...(next.get(seriesId) ?? []),
-            { incident, via: names?.check ?? null },
-          ]);
+          const list = next.get(seriesId);
+          if (list) list.push({ incident, via: names?.check ?? null });
+          else next.set(seriesId, [{ incident, via: names?.check ?? null }]);
         }
       }
       level = next;

@@ -34,6 +34,14 @@ export interface Occurrence extends Interval {
   scheduled: number;
 }
 
+/** A unit's windows in one span: its occurrences, and when a subject was in maintenance. */
+export interface MaintenanceSpan {
+  /** As `unitOccurrences` gives them. */
+  occurrences: readonly Occurrence[];
+  /** As `planned` gives it, for spans within the one read. */
+  planned(subject: Subject, from: number, to: number): Interval[];
+}
+
 /** A change of the windows covering `unit` from `from` on, made at `now`. */
 export type MaintenanceChange = (unit: string, from: number, now: number) => void;
 
@@ -217,6 +225,26 @@ export class Maintenance {
     for (const window of this.#byUnit.get(unit) ?? [])
       out.push(...this.occurrencesOf(window, from, to));
     return out.sort((a, b) => a.start - b.start || a.window.id - b.window.id);
+  }
+
+  /**
+   * The unit's occurrences overlapping [from, to), worked out once, and `planned` for spans within
+   * it from them: a summary asks once per incident, and each ask would walk every window's days.
+   */
+  unitSpan(unit: string, from: number, to: number): MaintenanceSpan {
+    const list = this.unitOccurrences(unit, from, to);
+    return {
+      occurrences: list,
+      planned: (subject, start, end) => {
+        if (start < from || end > to) return this.planned(subject, start, end);
+        const found: Interval[] = [];
+        for (const o of list) {
+          if (o.start >= end || o.end <= start || !covers(o.window.scope, subject)) continue;
+          found.push({ start: Math.max(o.start, start), end: Math.min(o.end, end) });
+        }
+        return union(found);
+      },
+    };
   }
 
   #changedSpec(spec: MaintenanceSpec, floor: number, now: number): void {

@@ -3,7 +3,7 @@
 import { type Interval, union } from "./availability.js";
 import type { Finding } from "./findings.js";
 import type { Incident } from "./incident-list.js";
-import type { Maintenance } from "./maintenance.js";
+import type { MaintenanceSpan, Occurrence } from "./maintenance.js";
 import { total } from "./maintenance-schedule.js";
 
 export interface PlannedOccurrence {
@@ -27,14 +27,14 @@ export interface PlannedWork {
   occurrences: PlannedOccurrence[];
 }
 
+/** The unit's planned work in [from, to), from `MaintenanceSpan.occurrences` of that span. */
 export function plannedWork(
-  maintenance: Maintenance,
-  unit: string,
+  unitOccurrences: readonly Occurrence[],
   from: number,
   to: number,
 ): PlannedWork {
   if (to <= from) return { count: 0, plannedMs: 0, reasons: [], occurrences: [] };
-  const occurrences = maintenance.unitOccurrences(unit, from, to).map((o): PlannedOccurrence => {
+  const occurrences = unitOccurrences.map((o): PlannedOccurrence => {
     const { scope, reason, id } = o.window;
     return {
       window: id,
@@ -56,15 +56,13 @@ export function plannedWork(
 }
 
 /** When the check of an incident of the unit was in maintenance within [from, to). */
-export function incidentPlanned(maintenance: Maintenance, unit: string) {
+export function incidentPlanned(maintenance: MaintenanceSpan, unit: string) {
   return (i: Incident, from: number, to: number): Interval[] =>
-    maintenance.has(unit)
-      ? maintenance.planned(
-          { unit, agent: i.agent, check: i.check ?? undefined, category: i.category ?? undefined },
-          from,
-          to,
-        )
-      : [];
+    maintenance.planned(
+      { unit, agent: i.agent, check: i.check ?? undefined, category: i.category ?? undefined },
+      from,
+      to,
+    );
 }
 
 /** Planned work over more than this share of the period is a finding: the figures say little. */

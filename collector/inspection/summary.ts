@@ -189,7 +189,7 @@ function summaryOf(
   // downtime is its time in the period while the agent was reporting, so the downtime reported
   // agrees with availability, which counts silence as no data. Nor is time in planned maintenance
   // downtime: availability leaves it out as well.
-  const maintenance = ctx.history.maintenance;
+  const maintenance = ctx.history.maintenance.unitSpan(id, period.from, until);
   const down = observedDown(
     incidents.incidents,
     period.from,
@@ -266,7 +266,7 @@ function summaryOf(
   });
 
   const silences = listed.filter((i) => i.kind === "silence");
-  const planned = plannedWork(maintenance, id, period.from, until);
+  const planned = plannedWork(maintenance.occurrences, period.from, until);
   const findings: Finding[] = [];
   const overall = figures(times?.get(UNIT_SCOPE), counted);
   // Nothing seen in the period and no agent that ever connected: the unit is not watched at all,

@@ -37,16 +37,26 @@ export function unreachableAttribution(
   const caused = new Map<string, number>();
   const checks = ctx.history.catalog.unitChecks(unit);
   const byName = new Map(checks.map((c) => [`${c.agentId}\u0000${c.check}`, c]));
-  const times = ctx.history.availability.checkTimes(unit, from, to, now);
-  for (const check of checks) {
-    const ms = Math.round(times.get(check.id)?.link ?? 0);
-    if (ms <= 0) continue;
+  // Only a check with a parent can have its time counted against one: only those are read.
+  const dependents = checks.flatMap((check) => {
     const names = ctx.history.dependencies.parents(check.agentId, unit, check.check);
     const parent = names
       .map((name) => byName.get(`${check.agentId}\u0000${name}`))
       .find((p) => p !== undefined);
     // A dependency removed since: the time stays left out, its cause unknown now.
-    if (parent === undefined) continue;
+    return parent === undefined ? [] : [{ check, parent }];
+  });
+  if (dependents.length === 0) return { causes, caused };
+  const times = ctx.history.availability.checkTimes(
+    unit,
+    from,
+    to,
+    now,
+    new Set(dependents.map((d) => d.check.id)),
+  );
+  for (const { check, parent } of dependents) {
+    const ms = Math.round(times.get(check.id)?.link ?? 0);
+    if (ms <= 0) continue;
     const list = causes.get(check.category) ?? [];
     const known = list.find((c) => c.agent === parent.agent && c.check === parent.check);
     if (known) known.ms += ms;

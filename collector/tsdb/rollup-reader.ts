@@ -31,6 +31,13 @@ const SERIES_TIMES = [4, 5, 6];
 const COUNT = 0;
 const SUM = 3;
 
+function addTo(row: TimesRow, up: number, observed: number, link: number, covered: number) {
+  row[1] += up;
+  row[2] += observed;
+  row[3] += link;
+  if (row[4] !== null) row[4] += covered;
+}
+
 export class RollupReader {
   constructor(
     private readonly chunks: RollupChunks,
@@ -62,22 +69,25 @@ export class RollupReader {
     const add = (id: number, up: number, observed: number, link: number, covered: number) => {
       const row = out.get(id);
       if (!row) out.set(id, [id, up, observed, link, kind === "scope" ? covered : null]);
-      else {
-        row[1] += up;
-        row[2] += observed;
-        row[3] += link;
-        if (row[4] !== null) row[4] += covered;
-      }
+      else addTo(row, up, observed, link, covered);
     };
     const list = JSON.parse(ids) as number[];
     for (const chunk of this.#chunks(t, list, first, last, columns)) {
       const [up, observed, link, covered] = columns.map((c) => chunk.columns[c] ?? []);
-      chunk.offsets.forEach((offset, i) => {
-        const bucket = chunk.start + offset;
+      // A chunk is one owner's: its row is looked up once, not once a bucket (a month of a
+      // city's checks is millions of buckets), and summed in the same order.
+      let row = out.get(chunk.owner);
+      const { offsets, start } = chunk;
+      for (let i = 0; i < offsets.length; i++) {
+        const bucket = start + (offsets[i] as number);
         const seen = observed?.[i];
-        if (bucket < first || bucket >= last || seen === null || seen === undefined) return;
-        add(chunk.owner, up?.[i] ?? 0, seen, link?.[i] ?? 0, covered?.[i] ?? 0);
-      });
+        if (bucket < first || bucket >= last || seen === null || seen === undefined) continue;
+        if (row) addTo(row, up?.[i] ?? 0, seen, link?.[i] ?? 0, covered?.[i] ?? 0);
+        else {
+          add(chunk.owner, up?.[i] ?? 0, seen, link?.[i] ?? 0, covered?.[i] ?? 0);
+          row = out.get(chunk.owner);
+        }
+      }
     }
     if (this.legacy.present) {
       for (const [id, up, observed, link, covered] of this.legacy.times(kind, piece, ids)) {
