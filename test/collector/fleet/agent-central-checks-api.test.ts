@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../../collector/auth/audit.js";
 import { openDatabase } from "../../../collector/db/database.js";
 import { CENTRAL_CONFIG } from "../../../shared/protocol.js";
-import { RawAgent, type TestCollector, testCollector } from "../../helpers/collector.js";
-import { addUsers, Browser, PASSWORD } from "../../helpers/web.js";
+import { centralChecksApi } from "../../helpers/central-checks-api.js";
+import { RawAgent, type TestCollector } from "../../helpers/collector.js";
+import type { Browser } from "../../helpers/web.js";
 
 let collector: TestCollector;
 let leaderA: Browser;
@@ -46,21 +47,7 @@ async function centralAgent(name: string): Promise<RawAgent> {
 }
 
 beforeAll(async () => {
-  collector = await testCollector({
-    units: [
-      {
-        id: "unit-a",
-        checks: [
-          { name: "portal", category: "website", kind: "http", url: "https://example.test/" },
-        ],
-      },
-      { id: "unit-b" },
-    ],
-  });
-  await addUsers(collector.config.database, [{ name: "leader-a", role: "unit", unit: "unit-a" }]);
-  leaderA = new Browser(collector.url);
-  expect((await leaderA.login("leader-a", PASSWORD)).status).toBe(303);
-  csrf = await leaderA.csrf();
+  ({ collector, leaderA, csrf } = await centralChecksApi());
 });
 afterAll(() => collector.stop());
 
