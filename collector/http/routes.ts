@@ -238,8 +238,9 @@ export const ROUTES = {
     unit: "id",
     json: true,
   },
-  /** The web form of the unit's: the checks as YAML or JSON in a textarea. */
+  /** The web forms of the unit's and of each of its agents': the checks as YAML or JSON. */
   centralChecksForm: unitForm("/units/:id/central-checks", "configure"),
+  agentCentralChecksForm: unitForm("/units/:id/agents/:name/central-checks", "configure"),
   /** The unit page's maintenance forms, on the actions of the API's routes above. */
   maintenanceCreate: unitForm("/units/:id/maintenance", "maintenance"),
   maintenanceEnd: unitForm("/units/:id/maintenance/:window/end", "maintenance"),

@@ -211,6 +211,13 @@ export function createHandler(deps: HttpDeps) {
       central.updateFromText(ctx.user ?? LOCAL_USER, unit, ctx.form?.get("checks") ?? "");
       redirect(ctx.response, link(chromeOf(ctx.url, header(ctx)), `/units/${unit}#central-checks`));
     },
+    agentCentralChecksForm: (ctx) => {
+      const { id, name } = ctx.route.params;
+      ofAgent.updateFromText(ctx.user ?? LOCAL_USER, id, name, ctx.form?.get("checks") ?? "");
+      // link() keeps a path and its query only: the agent's form is named after it.
+      const back = link(chromeOf(ctx.url, header(ctx)), `/units/${id}`);
+      redirect(ctx.response, `${back}#central-checks-${name}`);
+    },
     apiDiscoveryStart: (ctx) => {
       const discovery = need(deps.discovery);
       const id = ctx.route.params.id;

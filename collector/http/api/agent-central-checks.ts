@@ -1,7 +1,8 @@
-// GET and PUT /api/v1/units/:id/agents/:name/central-checks: the central checks of one agent,
-// run besides its unit's, under the same rules as the unit's (api/central-checks.ts): the unit's
-// own users, operators and admins; secrets never sent back; every change audited and pushed at
-// once. The agent may not be enrolled yet: its checks apply when it enrolls under that name.
+// GET and PUT /api/v1/units/:id/agents/:name/central-checks, and the unit page's form of each agent
+// that posts the same as YAML or JSON: the central checks of one agent, run besides its unit's,
+// under the same rules as the unit's (api/central-checks.ts): the unit's own users, operators and
+// admins; secrets never sent back; every change audited and pushed at once. The agent may not be
+// enrolled yet: its checks apply when it enrolls under that name.
 import { centralChecksHash, redactCheck } from "../../../shared/config/central-checks.js";
 import { HttpError } from "../../../shared/errors.js";
 import { AGENT_NAME } from "../../../shared/protocol.js";
@@ -10,7 +11,7 @@ import type { User } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
 import { listAgentChecks, replaceApiAgentChecks } from "../../fleet/agent-checks.js";
 import { centralConfigOf } from "../../fleet/central-checks.js";
-import { type CentralChecksView, checksOfBody } from "./central-checks.js";
+import { bodyOfText, type CentralChecksView, checksOfBody } from "./central-checks.js";
 
 export interface AgentCentralChecksView extends CentralChecksView {
   agent: string;
@@ -69,6 +70,11 @@ export class AgentCentralCheckActions {
     })();
     this.push(unit);
     return this.view(unit, agent);
+  }
+
+  /** The form's text: YAML or JSON, a list of checks or `{checks: [...]}`. */
+  updateFromText(user: User, unit: string, agent: string, text: string): AgentCentralChecksView {
+    return this.update(user, unit, agent, bodyOfText(text));
   }
 
   #known(unit: string, agent: string): void {

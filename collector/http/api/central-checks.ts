@@ -65,6 +65,17 @@ export function checksOfBody(body: unknown, before: readonly CentralCheck[]): Ce
   return centralChecksSchema.parse(checks) as CentralCheck[];
 }
 
+/** A form's text (YAML or JSON, a list of checks or `{checks: [...]}`) as the API's body. */
+export function bodyOfText(text: string): unknown {
+  let data: unknown;
+  try {
+    data = text.trim() === "" ? [] : parseYaml("checks", text);
+  } catch (error) {
+    throw new HttpError(400, errorMessage(error));
+  }
+  return Array.isArray(data) ? { checks: data } : data;
+}
+
 export class CentralCheckActions {
   constructor(
     private readonly db: Db,
@@ -110,13 +121,7 @@ export class CentralCheckActions {
 
   /** The form's text: YAML or JSON, a list of checks or `{checks: [...]}`. */
   updateFromText(user: User, unit: string, text: string): CentralChecksView {
-    let data: unknown;
-    try {
-      data = text.trim() === "" ? [] : parseYaml("checks", text);
-    } catch (error) {
-      throw new HttpError(400, errorMessage(error));
-    }
-    return this.update(user, unit, Array.isArray(data) ? { checks: data } : data);
+    return this.update(user, unit, bodyOfText(text));
   }
 
   #known(unit: string): void {

@@ -30,8 +30,8 @@ import { CheckTitles } from "../../inspection/titles.js";
 import { unitChecks, unitDetail, unitsStatus } from "../../inspection/unit-status.js";
 import { listUnits } from "../../inspection/units.js";
 import { MessageStore } from "../../notifications/messages.js";
-import { CentralCheckActions } from "../api/central-checks.js";
 import { badRequest } from "../query.js";
+import { centralChecksForm } from "./central-checks.js";
 import { cityDocuments } from "./city-report.js";
 import { type Html, html } from "./html.js";
 import { type Chrome, chromeOf, link } from "./layout.js";
@@ -169,7 +169,7 @@ export function renderPages(deps: {
       losses: bufferLosses(ctx.history, id, window.from, window.to, now),
       period: lastEndedMonth(now),
       central: can(request.user, "configure", id)
-        ? { csrf: request.csrf(), view: new CentralCheckActions(db, () => undefined).view(id) }
+        ? centralChecksForm(db, id, unit.agents, request.csrf())
         : undefined,
       discovery:
         deps.discovery && can(request.user, "discover", id)

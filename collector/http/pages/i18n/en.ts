@@ -230,6 +230,9 @@ export const en: Catalogue = {
       "Checks every agent of the unit runs, sent by the collector (YAML or JSON, as in agent.yaml). Secrets read (hidden); leave them so to keep them.",
     fromConfig: "From collector.yaml (changed there):",
     save: "Save and send to the agents",
+    agentsIntro:
+      "Each agent may also have checks of its own, run besides the unit's above. A check's name may not be one of the unit's checks.",
+    agentHeading: (agent) => `Checks of agent ${agent} only`,
   },
   maintenance: {
     heading: "Planned maintenance",

@@ -9,6 +9,9 @@ export interface CentralWords {
   intro: string;
   fromConfig: string;
   save: string;
+  /** Above the agents' forms: each agent's own checks, run besides the unit's. */
+  agentsIntro: string;
+  agentHeading: (agent: string) => string;
 }
 
 export interface FleetWords {

@@ -222,6 +222,9 @@ export const vi: Catalogue = {
       "Các nội dung kiểm tra mọi máy giám sát của đơn vị đều chạy, do bộ thu gửi xuống (YAML hoặc JSON, như trong agent.yaml). Thông tin bí mật hiện là (hidden); để nguyên thì giữ nguyên giá trị.",
     fromConfig: "Từ collector.yaml (sửa tại tệp đó):",
     save: "Lưu và gửi xuống máy giám sát",
+    agentsIntro:
+      "Mỗi máy giám sát còn có thể có kiểm tra riêng, chạy cùng các kiểm tra của đơn vị ở trên. Tên kiểm tra không được trùng với tên một kiểm tra của đơn vị.",
+    agentHeading: (agent) => `Kiểm tra riêng của máy giám sát ${agent}`,
   },
   maintenance: {
     heading: "Bảo trì theo kế hoạch",
