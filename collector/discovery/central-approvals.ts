@@ -3,11 +3,17 @@
 // by its place in the unit's list (units[].discovery.snmp): it is filled in here, from
 // collector.yaml, with the unit's SNMP port, so the credential never passes through a page or the
 // API. The decision and the checks are kept with the device, as discovery keeps them without this.
+// The proposed parents become dependsOn: a device's checks depend on the ping check (else the first
+// check) of each parent already approved, and a parent approved later is added to the checks of the
+// children approved before it. A dependsOn the person gave with a check is left as it is.
+
+import { MAX_PARENTS } from "../../shared/config/agent.js";
 import type { UnitConfig } from "../../shared/config/collector.js";
 import { HttpError } from "../../shared/errors.js";
+import { recordAudit } from "../auth/audit.js";
 import type { Db } from "../db/database.js";
-import { addCentralCheck } from "../fleet/central-checks.js";
-import type { ProposedCheck } from "./proposals.js";
+import { addCentralCheck, addCentralParents } from "../fleet/central-checks.js";
+import { type ProposedCheck, proposeParents } from "./proposals.js";
 import type { ApprovedChecks } from "./service.js";
 import { DiscoveryStore } from "./store.js";
 
@@ -24,13 +30,63 @@ export function centralApprovals(deps: {
     add(unit, address, checks, by, now) {
       store.decide(unit, address, "approved", checks, by, now);
       const config = deps.units().find((u) => u.id === unit)?.discovery;
+      const approved = store.approvedChecksByAddress(unit);
+      const parents = proposeParents(store.devices(unit).map((known) => known.device));
+      const own = (parents.get(address) ?? []).flatMap((parent) => parentCheck(approved, parent));
       for (const check of checks) {
-        addCentralCheck(deps.db, unit, centralCheckOf(check, config), by, now);
+        const withParents =
+          check.dependsOn === undefined && own.length > 0
+            ? { ...check, dependsOn: own.slice(0, MAX_PARENTS) }
+            : check;
+        addCentralCheck(deps.db, unit, centralCheckOf(withParents, config), by, now);
+      }
+      const name = parentCheck(approved, address)[0];
+      if (name !== undefined) {
+        for (const [child, childChecks] of approved) {
+          if (!(parents.get(child) ?? []).includes(address)) continue;
+          adoptParent(deps.db, unit, childChecks as ProposedCheck[], name, by, now);
+        }
       }
       // The caller's transaction commits first: agents are sent what is stored.
       setImmediate(() => deps.push(unit));
     },
   };
+}
+
+/** The check others depend on when they depend on an approved device: its ping, else its first. */
+function parentCheck(approved: Map<string, unknown[]>, address: string): string[] {
+  const checks = (approved.get(address) ?? []) as ProposedCheck[];
+  const check = checks.find((c) => c.kind === "ping") ?? checks[0];
+  return check ? [check.name] : [];
+}
+
+/** A child approved before its parent: its checks without a person's dependsOn gain the parent. */
+function adoptParent(
+  db: Db,
+  unit: string,
+  checks: readonly ProposedCheck[],
+  parent: string,
+  by: string,
+  now: number,
+): void {
+  const changed = checks
+    .filter((check) => check.dependsOn === undefined)
+    .flatMap((check) => addCentralParents(db, unit, check.name, [parent], by, now) ?? []);
+  if (changed.length === 0) return;
+  recordAudit(
+    db,
+    {
+      actor: by,
+      action: "central.update",
+      unit,
+      target: "central checks",
+      detail: {
+        checks: changed.map((check) => `${check.name} (${check.kind})`),
+        dependsOn: parent,
+      },
+    },
+    now,
+  );
 }
 
 /** The central check of a proposed one: its SNMP credential and port from collector.yaml. */

@@ -3,7 +3,8 @@
 // words with the proposed checks and dependencies, approves and ignores devices with the page's
 // forms (the same decisions, audit and central checks as the API), and never sees a credential; a
 // user of another unit gets 403 on every form, and a city viewer does not get the section. The
-// section says when the unit's schedule runs next (on the schedules' test clock).
+// section says when the unit's schedule runs next (on the schedules' test clock). A switch approved
+// through the API after its printer becomes the printer's checks' dependsOn.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../../../collector/auth/audit.js";
 import { openDatabase } from "../../../../collector/db/database.js";
@@ -257,5 +258,24 @@ describe("the unit page's discovery section", () => {
     );
     expect(visibleText(page)).toContain("Thiết bị trên mạng LAN (do dò tìm phát hiện)");
     expect(page).not.toContain(COMMUNITY);
+  });
+
+  it("makes the printer approved before depend on its switch once the API approves the switch", async () => {
+    const browser = await as("it-a");
+    const answer = await browser.postJson(
+      "/api/v1/units/unit-a/discovery/devices/10.20.1.2",
+      { decision: "approve" },
+      await browser.csrf(),
+    );
+    expect(answer.status).toBe(200);
+    const central = JSON.parse((await browser.get("/api/v1/units/unit-a/central-checks")).text) as {
+      checks: { check: { name: string; dependsOn?: string[] } }[];
+    };
+    expect(central.checks.map((c) => [c.check.name, c.check.dependsOn])).toEqual([
+      ["may-in-tang-2", ["sw-tang-2"]],
+      ["may-in-tang-2-printer", ["sw-tang-2"]],
+      ["sw-tang-2", undefined],
+      ["sw-tang-2-snmp", undefined],
+    ]);
   });
 });
