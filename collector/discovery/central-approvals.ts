@@ -12,7 +12,7 @@ import type { UnitConfig } from "../../shared/config/collector.js";
 import { HttpError } from "../../shared/errors.js";
 import { recordAudit } from "../auth/audit.js";
 import type { Db } from "../db/database.js";
-import { addCentralCheck, addCentralParents } from "../fleet/central-checks.js";
+import { addCentralCheck, addCentralParents, listCentralChecks } from "../fleet/central-checks.js";
 import { type ProposedCheck, proposeParents } from "./proposals.js";
 import type { ApprovedChecks } from "./service.js";
 import { DiscoveryStore } from "./store.js";
@@ -34,9 +34,12 @@ export function centralApprovals(deps: {
       const parents = proposeParents(store.devices(unit).map((known) => known.device));
       const own = (parents.get(address) ?? []).flatMap((parent) => parentCheck(approved, parent));
       for (const check of checks) {
+        // A parent a person made depend on this check stays its child: no cycle is made.
+        const reaches = dependencyPaths(deps.db, unit);
+        const above = own.filter((parent) => !reaches(parent, check.name));
         const withParents =
-          check.dependsOn === undefined && own.length > 0
-            ? { ...check, dependsOn: own.slice(0, MAX_PARENTS) }
+          check.dependsOn === undefined && above.length > 0
+            ? { ...check, dependsOn: above.slice(0, MAX_PARENTS) }
             : check;
         addCentralCheck(deps.db, unit, centralCheckOf(withParents, config), by, now);
       }
@@ -60,6 +63,24 @@ function parentCheck(approved: Map<string, unknown[]>, address: string): string[
   return check ? [check.name] : [];
 }
 
+/** Whether a check of the unit is, or depends (through others) on, another. */
+function dependencyPaths(db: Db, unit: string): (from: string, to: string) => boolean {
+  const parents = new Map(
+    listCentralChecks(db, unit).map((s) => [s.check.name, (s.check.dependsOn ?? []) as string[]]),
+  );
+  return (from, to) => {
+    const seen = new Set<string>();
+    const stack = [from];
+    for (let name = stack.pop(); name !== undefined; name = stack.pop()) {
+      if (name === to) return true;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      stack.push(...(parents.get(name) ?? []));
+    }
+    return false;
+  };
+}
+
 /** A child approved before its parent: its checks without a person's dependsOn gain the parent. */
 function adoptParent(
   db: Db,
@@ -69,8 +90,9 @@ function adoptParent(
   by: string,
   now: number,
 ): void {
+  const reaches = dependencyPaths(db, unit);
   const changed = checks
-    .filter((check) => check.dependsOn === undefined)
+    .filter((check) => check.dependsOn === undefined && !reaches(parent, check.name))
     .flatMap((check) => addCentralParents(db, unit, check.name, [parent], by, now) ?? []);
   if (changed.length === 0) return;
   recordAudit(

@@ -33,7 +33,7 @@ const discovery = new Discovery(
 );
 
 // A router (the gateway), a switch behind it over LLDP, a printer behind the switch, two hosts
-// with no neighbour (behind the gateway).
+// and a UPS with no neighbour (behind the gateway).
 const runs = new DiscoveryStore(store.db);
 const id = runs.start("so-gd", agent.id, ["10.30.1.0/24"], "it-gd", NOW - 60_000);
 runs.report(
@@ -61,6 +61,7 @@ runs.report(
       },
       { address: "10.30.1.40", foundBy: ["icmp"], type: "host", sysName: "may-chu" },
       { address: "10.30.1.41", foundBy: ["icmp"], type: "host", sysName: "may-tram" },
+      { address: "10.30.1.42", foundBy: ["icmp"], type: "ups", sysName: "ups-tu-mang" },
     ],
   },
   NOW - 30_000,
@@ -122,18 +123,36 @@ describe("dependsOn from the proposed parents", () => {
   });
 
   it("gives the gateway's children its ping check, but not a check with the person's dependsOn", () => {
-    discovery.decide("it-gd", "so-gd", "10.30.1.1", { decision: "approve" });
+    // The person says the gateway hangs on the UPS that feeds it, not yet approved.
+    discovery.decide("it-gd", "so-gd", "10.30.1.1", {
+      decision: "approve",
+      checks: [
+        {
+          name: "gw",
+          category: "lan",
+          kind: "ping",
+          host: "10.30.1.1",
+          dependsOn: ["ups-tu-mang"],
+        },
+      ],
+    });
     expect(dependsOn()).toEqual({
       "may-in": ["core-sw-http"],
       "may-chu": ["may-in"],
       "core-sw-http": ["gw"],
       "core-sw-web": ["gw"],
-      gw: undefined,
+      gw: ["ups-tu-mang"],
     });
   });
 
   it("makes the checks of a device approved after its parent depend on it at once", () => {
     discovery.decide("it-gd", "so-gd", "10.30.1.41", { decision: "approve" });
     expect(dependsOn()["may-tram"]).toEqual(["gw"]);
+  });
+
+  it("gives a device the gateway depends on no dependsOn on the gateway: the agent would refuse the cycle", () => {
+    const view = discovery.decide("it-gd", "so-gd", "10.30.1.42", { decision: "approve" });
+    expect(view.proposal.dependsOn).toEqual(["10.30.1.1"]);
+    expect(dependsOn()["ups-tu-mang"]).toBeUndefined();
   });
 });
