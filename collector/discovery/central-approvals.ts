@@ -32,7 +32,12 @@ export function centralApprovals(deps: {
       const config = deps.units().find((u) => u.id === unit)?.discovery;
       const approved = store.approvedChecksByAddress(unit);
       const parents = proposeParents(store.devices(unit).map((known) => known.device));
-      const own = (parents.get(address) ?? []).flatMap((parent) => parentCheck(approved, parent));
+      // A parent's check a person has since removed from the central checks is no parent: the
+      // agents refuse a dependsOn naming no check.
+      const present = new Set(listCentralChecks(deps.db, unit).map((s) => s.check.name));
+      const own = (parents.get(address) ?? [])
+        .flatMap((parent) => parentCheck(approved, parent))
+        .filter((name) => present.has(name));
       for (const check of checks) {
         // A parent a person made depend on this check stays its child: no cycle is made.
         const reaches = dependencyPaths(deps.db, unit);

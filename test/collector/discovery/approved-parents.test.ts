@@ -6,7 +6,7 @@ import { listAudit } from "../../../collector/auth/audit.js";
 import { centralApprovals } from "../../../collector/discovery/central-approvals.js";
 import { Discovery } from "../../../collector/discovery/service.js";
 import { DiscoveryStore } from "../../../collector/discovery/store.js";
-import { listCentralChecks } from "../../../collector/fleet/central-checks.js";
+import { listCentralChecks, replaceApiChecks } from "../../../collector/fleet/central-checks.js";
 import { silentLogger } from "../../../shared/log.js";
 import { testStore, vn } from "../../helpers/store.js";
 
@@ -62,6 +62,7 @@ runs.report(
       { address: "10.30.1.40", foundBy: ["icmp"], type: "host", sysName: "may-chu" },
       { address: "10.30.1.41", foundBy: ["icmp"], type: "host", sysName: "may-tram" },
       { address: "10.30.1.42", foundBy: ["icmp"], type: "ups", sysName: "ups-tu-mang" },
+      { address: "10.30.1.43", foundBy: ["icmp"], type: "host", sysName: "may-quet" },
     ],
   },
   NOW - 30_000,
@@ -154,5 +155,14 @@ describe("dependsOn from the proposed parents", () => {
     const view = discovery.decide("it-gd", "so-gd", "10.30.1.42", { decision: "approve" });
     expect(view.proposal.dependsOn).toEqual(["10.30.1.1"]);
     expect(dependsOn()["ups-tu-mang"]).toBeUndefined();
+  });
+
+  it("gives no dependsOn on a parent's check a person has since removed", () => {
+    const kept = listCentralChecks(store.db, "so-gd")
+      .filter((s) => s.source === "api" && s.check.name !== "gw")
+      .map((s) => s.check);
+    replaceApiChecks(store.db, "so-gd", kept, "it-gd", NOW);
+    discovery.decide("it-gd", "so-gd", "10.30.1.43", { decision: "approve" });
+    expect(dependsOn()["may-quet"]).toBeUndefined();
   });
 });
