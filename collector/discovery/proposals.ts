@@ -13,6 +13,8 @@ export interface ProposedCheck {
   url?: string;
   /** The place in the unit's SNMP credential list of the one the device answered. */
   credential?: number;
+  /** Names of the checks it depends on, when the person approving it gave them. */
+  dependsOn?: string[];
 }
 
 export interface Proposal {

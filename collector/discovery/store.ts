@@ -199,13 +199,21 @@ export class DiscoveryStore {
 
   /** The checks approved for the unit's devices (recorded here until central checks take them). */
   approvedChecks(unit: string): unknown[] {
+    return [...this.approvedChecksByAddress(unit).values()].flat();
+  }
+
+  /** The checks approved for each approved device of the unit, as the person approved them. */
+  approvedChecksByAddress(unit: string): Map<string, unknown[]> {
     const rows = this.db
       .prepare(
-        "SELECT approved_checks FROM discovered_devices WHERE unit_id = ? AND decision = 'approved' ORDER BY address",
+        "SELECT address, approved_checks FROM discovered_devices WHERE unit_id = ? AND decision = 'approved' ORDER BY address",
       )
-      .all(unit) as { approved_checks: string | null }[];
-    return rows.flatMap((row) =>
-      row.approved_checks ? (JSON.parse(row.approved_checks) as unknown[]) : [],
+      .all(unit) as { address: string; approved_checks: string | null }[];
+    return new Map(
+      rows.map((row) => [
+        row.address,
+        row.approved_checks ? (JSON.parse(row.approved_checks) as unknown[]) : [],
+      ]),
     );
   }
 }

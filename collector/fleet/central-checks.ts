@@ -2,6 +2,8 @@
 // start and SIGHUP) and those added on the web or through the API (source api). A name is one check
 // of the unit whichever source has it, since every agent of the unit runs them all; nor may an
 // agent's own checks (agent-checks.ts) use it, since the agent is sent both as one set.
+
+import { MAX_PARENTS } from "../../shared/config/agent.js";
 import {
   type CentralCheck,
   centralCheckSchema,
@@ -195,4 +197,31 @@ export function addCentralCheck(
     insert(db, unitId, "api", position, valid, by, now);
   })();
   return valid;
+}
+
+/**
+ * Adds parents to the dependsOn of a unit's check added on the web or the API, keeping those it
+ * has; returns the check as it is now, or undefined when the unit has no such check (a person
+ * removed it) or it already names them all. The caller audits it and pushes.
+ */
+export function addCentralParents(
+  db: Db,
+  unitId: string,
+  name: string,
+  parents: readonly string[],
+  by: string,
+  now: number,
+): CentralCheck | undefined {
+  const stored = listCentralChecks(db, unitId).find(
+    (s) => s.source === "api" && s.check.name === name,
+  );
+  if (!stored) return undefined;
+  const before = (stored.check.dependsOn as string[] | undefined) ?? [];
+  const after = [...new Set([...before, ...parents])].filter((p) => p !== name);
+  if (after.length === before.length) return undefined;
+  const check = { ...stored.check, dependsOn: after.slice(0, MAX_PARENTS) } as CentralCheck;
+  db.prepare(
+    "UPDATE central_checks SET body = ?, updated_at = ?, updated_by = ? WHERE unit_id = ? AND source = 'api' AND name = ?",
+  ).run(JSON.stringify(check), now, by, unitId, name);
+  return check;
 }

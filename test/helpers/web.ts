@@ -18,10 +18,13 @@ export class Browser {
     return this.request("GET", path, undefined, headers);
   }
 
-  /** Posts a form as a browser would, with the page's CSRF token unless `form` says otherwise. */
+  /**
+   * Posts a form as a browser would, with the page's CSRF token unless `form` says otherwise; a
+   * list of pairs sends a name more than once, as ticked check boxes are.
+   */
   async post(
     path: string,
-    form: Record<string, string>,
+    form: Record<string, string> | [string, string][],
     headers: Record<string, string> = {},
   ): Promise<Answer> {
     return this.request("POST", path, new URLSearchParams(form).toString(), {

@@ -1,8 +1,11 @@
 // The unit page's discovery section, for those who may discover on the unit: the last run of its
 // LAN, a button that starts one, and what it found with the checks and dependencies proposed for
-// each device, approved or ignored by a button. The forms call the same actions as the JSON API
-// (discovery/service.ts), so access, audit and the refusals are the same. Only check names and
-// kinds are shown: a proposal holds no credential, only the place of one in collector.yaml.
+// each device, approved or ignored by a button. Each proposed check of a device not yet approved
+// has a checkbox, ticked, of its Approve form: the ticked ones are approved, as the API's `checks`.
+// The forms call the same actions as the JSON API (discovery/service.ts), so access, audit and the
+// refusals are the same. Only check names and kinds are shown: a proposal holds no credential, only
+// the place of one in collector.yaml.
+import { HttpError } from "../../../shared/errors.js";
 import { CSRF_FIELD } from "../../auth/csrf.js";
 import { LOCAL_USER } from "../../auth/roles.js";
 import type { Discovery, DiscoveryView } from "../../discovery/service.js";
@@ -54,24 +57,36 @@ function decisionButton(
   decision: "approve" | "ignore",
 ): Html {
   const action = link(chrome, `/units/${unit}/discovery/devices/${device.address}`);
-  return html`<form method="post" class="inline" action="${action}"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="decision" value="${decision}"><button type="submit">${chrome.f.t.discovery[decision]}</button></form>`;
+  // The check boxes in the row belong to the Approve form; the marker tells none ticked from none.
+  const chosen =
+    decision === "approve" ? html`<input type="hidden" name="${CHOSEN_FIELD}" value="1">` : "";
+  const id = decision === "approve" ? html` id="${approveFormId(device)}"` : "";
+  return html`<form method="post" class="inline"${id} action="${action}"><input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="decision" value="${decision}">${chosen}<button type="submit">${chrome.f.t.discovery[decision]}</button></form>`;
+}
+
+const CHECK_FIELD = "check";
+const CHOSEN_FIELD = "checksChosen";
+
+function approveFormId(device: Device): string {
+  return `approve-${device.address}`;
 }
 
 function deviceRow(chrome: Chrome, unit: string, device: Device, form: DiscoveryForm): Html {
   const { t } = chrome.f;
   const w = t.discovery;
   const named = new Map(form.view.devices.map((d) => [d.address, d.sysName]));
-  const checks = device.proposal.checks.map(
-    (c) => html`<li>${c.name} ${muted(`(${kindName(t, c.kind)})`)}</li>`,
-  );
+  const approvable = device.decision !== "approved";
+  const checks = device.proposal.checks.map((c) => {
+    const said = html`${c.name} ${muted(`(${kindName(t, c.kind)})`)}`;
+    if (!approvable) return html`<li>${said}</li>`;
+    return html`<li><label><input type="checkbox" form="${approveFormId(device)}" name="${CHECK_FIELD}" value="${c.name}" checked> ${said}</label></li>`;
+  });
   const parents = device.proposal.dependsOn.map((address) => {
     const name = named.get(address);
     return name ? `${address} (${name})` : address;
   });
   const buttons = [
-    device.decision === "approved"
-      ? ""
-      : decisionButton(chrome, unit, device, form.csrf, "approve"),
+    approvable ? decisionButton(chrome, unit, device, form.csrf, "approve") : "",
     device.decision === "ignored" ? "" : decisionButton(chrome, unit, device, form.csrf, "ignore"),
   ];
   // The view says these as the store keeps them; a word the catalogue lacks is shown as kept.
@@ -121,9 +136,36 @@ export function discoveryFormHandlers(deps: {
     discoveryDecideForm(request: RequestContext<"discoveryDecideForm">) {
       const { id: unit, address } = request.route.params;
       // The service refuses anything but approve or ignore, with the field named.
-      const decision = request.form?.get("decision") ?? undefined;
-      deps.discovery().decide((request.user ?? LOCAL_USER).name, unit, address, { decision });
+      const form = request.form ?? new URLSearchParams();
+      const decision = form.get("decision") ?? undefined;
+      const discovery = deps.discovery();
+      const body =
+        decision === "approve" && form.has(CHOSEN_FIELD)
+          ? { decision, checks: ticked(discovery, unit, address, form.getAll(CHECK_FIELD)) }
+          : { decision };
+      discovery.decide((request.user ?? LOCAL_USER).name, unit, address, body);
       back(request, unit);
     },
   };
+}
+
+/** The proposed checks of the device whose boxes were ticked, as the API's `checks` takes them. */
+function ticked(discovery: Discovery, unit: string, address: string, names: string[]) {
+  const device = discovery.view(unit).devices.find((d) => d.address === address);
+  if (!device) throw new HttpError(404, `unit ${unit} has no discovered device ${address}`);
+  const proposed = device.proposal.checks;
+  const unknown = names.find((name) => !proposed.some((check) => check.name === name));
+  if (unknown !== undefined) {
+    throw new HttpError(
+      400,
+      `check: "${unknown}" is not a check proposed for ${address}; reload the page and tick among those it lists`,
+    );
+  }
+  if (names.length === 0) {
+    throw new HttpError(
+      400,
+      `check: no check ticked for ${address}; tick those to approve, or ignore the device`,
+    );
+  }
+  return proposed.filter((check) => names.includes(check.name));
 }

@@ -3,7 +3,9 @@
 // words with the proposed checks and dependencies, approves and ignores devices with the page's
 // forms (the same decisions, audit and central checks as the API), and never sees a credential; a
 // user of another unit gets 403 on every form, and a city viewer does not get the section. The
-// section says when the unit's schedule runs next (on the schedules' test clock).
+// section says when the unit's schedule runs next (on the schedules' test clock). A check box per
+// proposed check chooses which are approved. A switch approved through the API after its printer
+// becomes the printer's checks' dependsOn.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../../../collector/auth/audit.js";
 import { openDatabase } from "../../../../collector/db/database.js";
@@ -24,22 +26,44 @@ async function as(name: string): Promise<Browser> {
   return browser;
 }
 
-/** The page's form for an action: where it posts and its fields, as a browser would send them. */
-function formOf(page: string, action: string, decision?: string): [string, Record<string, string>] {
+/**
+ * The page's form for an action: where it posts, its hidden fields, and the check boxes of the
+ * page that belong to it (form="<its id>") and are ticked, as a browser would send them.
+ */
+function formOf(
+  page: string,
+  action: string,
+  decision?: string,
+): [string, Record<string, string>, string[]] {
   const pattern = new RegExp(
-    `<form method="post"[^>]*action="(${action})"[^>]*>([\\s\\S]*?)</form>`,
+    `<form method="post"([^>]*)action="(${action})"[^>]*>([\\s\\S]*?)</form>`,
   );
   const forms = [...page.matchAll(new RegExp(pattern, "g"))];
   const found = forms.find(
-    ([, , inside]) => decision === undefined || inside?.includes(`value="${decision}"`),
+    ([, , , inside]) => decision === undefined || inside?.includes(`value="${decision}"`),
   );
   if (!found) throw new Error(`no form posting to ${action} (${decision ?? "any"}) on the page`);
   const fields = Object.fromEntries(
-    [...(found[2] ?? "").matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
+    [...(found[3] ?? "").matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
       ([, name, value]) => [name as string, value as string],
     ),
   );
-  return [found[1] as string, fields];
+  const id = /id="([^"]+)"/.exec(found[1] ?? "")?.[1];
+  const ticked = id
+    ? [
+        ...page.matchAll(
+          /<input type="checkbox" form="([^"]+)" name="check" value="([^"]+)" checked>/g,
+        ),
+      ]
+        .filter(([, form]) => form === id)
+        .map(([, , value]) => value as string)
+    : [];
+  return [found[2] as string, fields, ticked];
+}
+
+/** The fields of a form with the check boxes ticked: each ticked box sends `check` once. */
+function withChecks(fields: Record<string, string>, ticked: string[]): [string, string][] {
+  return [...Object.entries(fields), ...ticked.map((name): [string, string] => ["check", name])];
 }
 
 beforeAll(async () => {
@@ -165,12 +189,16 @@ describe("the unit page's discovery section", () => {
       ["10.20.1.30", "approve"],
       ["10.20.1.40", "ignore"],
     ] as const) {
-      const [action, fields] = formOf(
+      const [action, fields, ticked] = formOf(
         page,
         `${devices}${address.replaceAll(".", "\\.")}`,
         decision,
       );
-      const answer = await browser.post(action, fields);
+      // Every proposed check's box is ticked until the person unticks one.
+      if (decision === "approve") {
+        expect(ticked).toEqual(["may-in-tang-2", "may-in-tang-2-printer"]);
+      }
+      const answer = await browser.post(action, withChecks(fields, ticked));
       expect(answer.status).toBe(303);
       expect(answer.headers.get("location")).toBe("/units/unit-a#discovery");
     }
@@ -257,5 +285,62 @@ describe("the unit page's discovery section", () => {
     );
     expect(visibleText(page)).toContain("Thiết bị trên mạng LAN (do dò tìm phát hiện)");
     expect(page).not.toContain(COMMUNITY);
+  });
+
+  it("approves only the checks whose boxes stay ticked, and refuses none or one it did not propose", async () => {
+    const browser = await as("it-a");
+    const page = (await browser.get("/units/unit-a")).text;
+    const [action, fields, ticked] = formOf(
+      page,
+      "/units/unit-a/discovery/devices/10\\.20\\.1\\.40",
+      "approve",
+    );
+    expect(ticked).toEqual(["host-10-20-1-40", "host-10-20-1-40-https"]);
+    const none = await browser.post(action, withChecks(fields, []));
+    expect(none.status).toBe(400);
+    expect(visibleText(none.text)).toContain(
+      "400: check: no check ticked for 10.20.1.40; tick those to approve, or ignore the device",
+    );
+    const other = await browser.post(action, withChecks(fields, ["may-in-tang-2"]));
+    expect(other.status).toBe(400);
+    expect(visibleText(other.text)).toContain(
+      '400: check: "may-in-tang-2" is not a check proposed for 10.20.1.40',
+    );
+
+    // The person unticks the HTTPS check: the host is approved with its ping check alone.
+    const answer = await browser.post(action, withChecks(fields, ["host-10-20-1-40"]));
+    expect(answer.status).toBe(303);
+    const central = JSON.parse((await browser.get("/api/v1/units/unit-a/central-checks")).text) as {
+      checks: { check: { name: string } }[];
+    };
+    expect(central.checks.map((c) => c.check.name)).toEqual([
+      "may-in-tang-2",
+      "may-in-tang-2-printer",
+      "host-10-20-1-40",
+    ]);
+    const after = (await browser.get("/units/unit-a")).text;
+    const row = visibleText(element(after, "tr", 'data-device="10.20.1.40"'));
+    expect(row).toMatch(/ đã phê duyệt .* Bỏ qua$/);
+    expect(element(after, "tr", 'data-device="10.20.1.40"')).not.toContain('type="checkbox"');
+  });
+
+  it("makes the printer approved before depend on its switch once the API approves the switch", async () => {
+    const browser = await as("it-a");
+    const answer = await browser.postJson(
+      "/api/v1/units/unit-a/discovery/devices/10.20.1.2",
+      { decision: "approve" },
+      await browser.csrf(),
+    );
+    expect(answer.status).toBe(200);
+    const central = JSON.parse((await browser.get("/api/v1/units/unit-a/central-checks")).text) as {
+      checks: { check: { name: string; dependsOn?: string[] } }[];
+    };
+    expect(central.checks.map((c) => [c.check.name, c.check.dependsOn])).toEqual([
+      ["may-in-tang-2", ["sw-tang-2"]],
+      ["may-in-tang-2-printer", ["sw-tang-2"]],
+      ["host-10-20-1-40", undefined],
+      ["sw-tang-2", undefined],
+      ["sw-tang-2-snmp", undefined],
+    ]);
   });
 });
