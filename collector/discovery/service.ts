@@ -57,8 +57,9 @@ export interface DiscoveryView {
 }
 
 /**
- * Where approved checks go. On this branch they are recorded with the device (DiscoveryStore); the
- * fleet's central checks (addCentralCheck) take them once both are together.
+ * Where approved checks go: recorded with the device, and made the unit's central checks with their
+ * approved parents' checks as dependsOn (central-approvals.ts). Without it (tests of discovery
+ * alone) they are only recorded with the device.
  */
 export interface ApprovedChecks {
   add(unit: string, address: string, checks: ProposedCheck[], by: string, now: number): void;
