@@ -3,6 +3,7 @@
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
 import { MIGRATION_8 } from "./migration-8.js";
+import { MIGRATION_9 } from "./migration-9.js";
 import { MIGRATION_10 } from "./migration-10.js";
 import { MIGRATION_11 } from "./migration-11.js";
 import { migration12 } from "./migration-12.js";
@@ -11,6 +12,7 @@ import { MIGRATION_DISCOVERY } from "./migration-14.js";
 import { MIGRATION_UPGRADES } from "./migration-15.js";
 import { MIGRATION_DISCOVERY_SCHEDULE } from "./migration-16.js";
 import { MIGRATION_AGENT_CHECKS } from "./migration-17.js";
+import { MIGRATION_PARENT_TIMES } from "./migration-18.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -316,19 +318,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   "ALTER TABLE sessions DROP COLUMN csrf;",
   // 8: notifications: events, notifications, the send queue, channels' state (migration-8.ts).
   MIGRATION_8,
-  // 9: what leaders read and sign. The display titles of checks, as each agent's hello last sent
-  // them (agent.yaml `title`); the leader flag of a unit's user, the one account that signs the
-  // unit's inspection; and the leader's title a sign-off was signed as, next to the name.
-  `
-  CREATE TABLE check_titles (
-    agent_id INTEGER NOT NULL REFERENCES agents(id),
-    check_name TEXT NOT NULL,
-    title TEXT NOT NULL,
-    PRIMARY KEY (agent_id, check_name)
-  ) WITHOUT ROWID;
-  ALTER TABLE users ADD COLUMN leader INTEGER NOT NULL DEFAULT 0 CHECK (leader IN (0, 1));
-  ALTER TABLE signoffs ADD COLUMN inspector_title TEXT;
-  `,
+  // 9: what leaders read and sign: checks' titles, the unit's leader (migration-9.ts).
+  MIGRATION_9,
   // 10: enrollment codes (migration-10.ts).
   MIGRATION_10,
   // 11: planned maintenance windows and planned incidents (migration-11.ts).
@@ -345,6 +336,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   MIGRATION_DISCOVERY_SCHEDULE,
   // 17: central checks of one agent besides its unit's (migration-17.ts).
   MIGRATION_AGENT_CHECKS,
+  // 18: when each check last failed and came back, and incidents waiting on a parent (migration-18.ts).
+  MIGRATION_PARENT_TIMES,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,7 +12,7 @@ import type { Db } from "../db/database.js";
 import type { CheckSeries, Job, Samples } from "../tsdb/index.js";
 import { DependentFailures } from "./dependent-failures.js";
 import type { IncidentListener, OpenedIncident } from "./incident-listener.js";
-import { IncidentStates } from "./incident-states.js";
+import { type CheckState, IncidentStates } from "./incident-states.js";
 
 export type { IncidentListener, OpenedIncident } from "./incident-listener.js";
 
@@ -47,6 +47,22 @@ export function track(
   state.run = 0;
   state.runStart = undefined;
   return state.down ? { type: "open", start: at } : { type: "close", end: at };
+}
+
+/**
+ * Keeps where the check's latest stretch of failures began and the good result that ended it,
+ * which say whether it was down at a given time; whether either changed.
+ */
+function noteTimes(
+  state: Pick<CheckState, "failingSince" | "upSince">,
+  ts: number,
+  up: boolean,
+): boolean {
+  const failing = state.failingSince !== undefined && state.upSince === undefined;
+  if (up === !failing) return false;
+  if (up) state.upSince = ts;
+  else [state.failingSince, state.upSince] = [ts, undefined];
+  return true;
 }
 
 /** What an incident needs to know about the check a result belongs to. */
@@ -91,7 +107,12 @@ export class Incidents implements Job {
     parentsOf: (check: CheckKey) => readonly number[] = () => [],
   ) {
     this.#states = new IncidentStates(db);
-    this.#dependents = new DependentFailures(db, parentsOf, (id) => this.#failing(id));
+    this.#dependents = new DependentFailures(
+      db,
+      parentsOf,
+      (id) => this.#states.get(id),
+      settings.silentAfter,
+    );
     this.#failure = db.prepare(
       "SELECT reason, message FROM failures WHERE agent_id = ? AND check_name = ? AND ts = ?",
     );
@@ -126,39 +147,22 @@ export class Incidents implements Job {
     const state = this.#states.get(check.id) ?? this.#states.fresh(check.id);
     if (ts <= state.processed) return;
     state.processed = ts;
-    const before = state.run;
-    const dependent = state.dependent;
+    const before = { run: state.run, dependent: state.dependent, held: state.heldSince };
+    const turned = noteTimes(state, ts, up);
     const event = track(state, ts, up, this.settings);
     if (state.run === 1 && !up) {
       state.reason = reason;
       state.message = message;
     }
-    if (event?.type === "open") {
-      let why = { reason: state.reason, message: state.message };
-      if (why.reason === undefined) {
-        // The run began before a restart: its first failure is in the failures table.
-        const row = this.#failure.get(check.agentId, check.check, event.start) as
-          | { reason: string; message: string | null }
-          | undefined;
-        why = { reason: row?.reason, message: row?.message ?? undefined };
-      }
-      const parent = this.#dependents.downParent(check);
-      if (parent !== undefined) {
-        state.dependent = this.#dependents.open(check, parent, event.start, why.reason ?? "error");
-      } else {
-        state.incident = this.#openIncident(
-          { kind: "check", unit: check.unit, agentId: check.agentId, check: check.check },
-          { category: check.category, start: event.start, reason: why.reason ?? "error" },
-          { message: why.message ?? null, seriesId: check.id },
-        );
-      }
-    } else if (event?.type === "close" && state.dependent !== undefined) {
-      this.#dependents.close(state.dependent, event.end);
-      state.dependent = undefined;
+    if (event?.type === "open") state.heldSince = event.start;
+    // Decided now, or at a later result once the parents have reported; a close decides it.
+    if (state.heldSince !== undefined) this.#decide(check, state, ts, event?.type === "close");
+    if (event?.type === "close") {
+      this.#end(check, state, event.end);
     } else if (
       !up &&
       state.dependent !== undefined &&
-      this.#dependents.downParent(check) === undefined
+      this.#dependents.downParent(check, ts) === undefined
     ) {
       // Its parents are back and it is still down: its own problem from now, announced.
       this.#dependents.close(state.dependent, ts);
@@ -168,19 +172,58 @@ export class Incidents implements Job {
         { category: check.category, start: ts, reason: reason ?? "error" },
         { message: message ?? null, seriesId: check.id },
       );
-    } else if (event?.type === "close" && state.incident !== undefined) {
-      this.#close.run(event.end, state.incident);
-      this.listener?.closed({
-        id: state.incident,
-        kind: "check",
-        unit: check.unit,
-        end: event.end,
-      });
-      state.incident = undefined;
     }
     // A check that stays up changes nothing: no write for it.
-    if (event || state.run !== before || dependent !== state.dependent)
-      this.#states.save(check.id, state);
+    const changed =
+      event !== undefined ||
+      turned ||
+      state.run !== before.run ||
+      state.dependent !== before.dependent ||
+      state.heldSince !== before.held;
+    if (changed) this.#states.save(check.id, state);
+  }
+
+  /**
+   * A check down since `heldSince`: its parent's failure if a parent was down then or since, its
+   * own if its parents have reported since and were fine, else still held for their next result
+   * (unless `final`: its run is over).
+   */
+  #decide(check: CheckKey, state: CheckState, now: number, final: boolean): void {
+    const start = state.heldSince as number;
+    const parent = this.#dependents.downParent(check, start, now);
+    if (parent === undefined && !final && this.#dependents.waitsForParent(check, start, now)) {
+      return;
+    }
+    state.heldSince = undefined;
+    let why = { reason: state.reason, message: state.message };
+    if (why.reason === undefined) {
+      // The run began before a restart: its first failure is in the failures table.
+      const row = this.#failure.get(check.agentId, check.check, start) as
+        | { reason: string; message: string | null }
+        | undefined;
+      why = { reason: row?.reason, message: row?.message ?? undefined };
+    }
+    if (parent !== undefined) {
+      state.dependent = this.#dependents.open(check, parent, start, why.reason ?? "error");
+    } else {
+      state.incident = this.#openIncident(
+        { kind: "check", unit: check.unit, agentId: check.agentId, check: check.check },
+        { category: check.category, start, reason: why.reason ?? "error" },
+        { message: why.message ?? null, seriesId: check.id },
+      );
+    }
+  }
+
+  /** The check is back at `end`: what it had open ends there. */
+  #end(check: CheckKey, state: CheckState, end: number): void {
+    if (state.dependent !== undefined) {
+      this.#dependents.close(state.dependent, end);
+      state.dependent = undefined;
+    } else if (state.incident !== undefined) {
+      this.#close.run(end, state.incident);
+      this.listener?.closed({ id: state.incident, kind: "check", unit: check.unit, end });
+      state.incident = undefined;
+    }
   }
 
   /** Follows samples of a check's giamsat_check_up series, reasons from the failures table. */
@@ -197,13 +240,6 @@ export class Incidents implements Job {
   /** After a rolled-back transaction: states are read again from the database. */
   forget(): void {
     this.#states.forget();
-  }
-
-  /** Whether the check's latest result was a failure (whatever its incident's state). */
-  #failing(seriesId: number): boolean {
-    const state = this.#states.get(seriesId);
-    if (!state) return false;
-    return state.down ? state.run === 0 : state.run > 0;
   }
 
   /** Writes an incident, planned when it begins in maintenance, and tells the listener; its id. */
