@@ -3,11 +3,8 @@
 // children is added to theirs (audited and pushed), and a dependsOn a person gave is kept.
 import { afterAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../../collector/auth/audit.js";
-import { centralApprovals } from "../../../collector/discovery/central-approvals.js";
-import { Discovery } from "../../../collector/discovery/service.js";
-import { DiscoveryStore } from "../../../collector/discovery/store.js";
 import { listCentralChecks, replaceApiChecks } from "../../../collector/fleet/central-checks.js";
-import { silentLogger } from "../../../shared/log.js";
+import { approvingDiscovery } from "../../helpers/discovery-approvals.js";
 import { testStore, vn } from "../../helpers/store.js";
 
 const store = testStore({
@@ -16,25 +13,10 @@ const store = testStore({
 afterAll(() => store.close());
 const agent = store.agent("so-gd", "pc-01");
 const NOW = vn("10:00:00", "2026-03-20");
-const pushed: string[] = [];
-const discovery = new Discovery(
-  store.db,
-  () => store.config.units,
-  { discoveryAgent: () => undefined, isConnected: () => false },
-  silentLogger(),
-  {
-    clock: () => NOW,
-    approved: centralApprovals({
-      db: store.db,
-      units: () => store.config.units,
-      push: (unit) => pushed.push(unit),
-    }),
-  },
-);
+const { discovery, pushed, runs } = approvingDiscovery(store, NOW);
 
 // A router (the gateway), a switch behind it over LLDP, a printer behind the switch, two hosts
 // and a UPS with no neighbour (behind the gateway).
-const runs = new DiscoveryStore(store.db);
 const id = runs.start("so-gd", agent.id, ["10.30.1.0/24"], "it-gd", NOW - 60_000);
 runs.report(
   agent.id,

@@ -2,11 +2,8 @@
 // credential the device answered filled in from collector.yaml (never from the request), and sends
 // them to the unit's agents; an approval that cannot be made changes nothing.
 import { afterAll, describe, expect, it } from "vitest";
-import { centralApprovals } from "../../../collector/discovery/central-approvals.js";
-import { Discovery } from "../../../collector/discovery/service.js";
-import { DiscoveryStore } from "../../../collector/discovery/store.js";
 import { listCentralChecks } from "../../../collector/fleet/central-checks.js";
-import { silentLogger } from "../../../shared/log.js";
+import { approvingDiscovery } from "../../helpers/discovery-approvals.js";
 import { testStore, vn } from "../../helpers/store.js";
 
 const COMMUNITY = "cong-dong-bi-mat";
@@ -26,23 +23,8 @@ const store = testStore({
 afterAll(() => store.close());
 const agent = store.agent("so-tttt", "pc-01");
 const NOW = vn("10:00:00", "2026-03-20");
-const pushed: string[] = [];
-const discovery = new Discovery(
-  store.db,
-  () => store.config.units,
-  { discoveryAgent: () => undefined, isConnected: () => false },
-  silentLogger(),
-  {
-    clock: () => NOW,
-    approved: centralApprovals({
-      db: store.db,
-      units: () => store.config.units,
-      push: (unit) => pushed.push(unit),
-    }),
-  },
-);
+const { discovery, pushed, runs } = approvingDiscovery(store, NOW);
 
-const runs = new DiscoveryStore(store.db);
 const id = runs.start("so-tttt", agent.id, ["10.20.1.0/24"], "it-so", NOW - 60_000);
 runs.report(
   agent.id,
