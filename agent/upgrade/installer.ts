@@ -41,11 +41,15 @@ class Refusal extends Error {}
 /** Nothing received for this long ends a download. */
 const DOWNLOAD_STALL_MS = 60_000;
 
-/** The package's URL on the collector the agent is connected to: ws(s)://host/agent → http(s)://host/agent/packages/file. */
+/**
+ * The package's URL on the collector the agent is connected to, beside its WebSocket path:
+ * ws(s)://host/agent → http(s)://host/agent/packages/file, and under a reverse proxy's path
+ * (wss://proxy/giamsat/agent → https://proxy/giamsat/agent/packages/file).
+ */
 export function packageUrl(collector: string, file: string): URL {
   const url = new URL(collector);
   url.protocol = url.protocol === "wss:" ? "https:" : "http:";
-  url.pathname = `/agent/packages/${encodeURIComponent(file)}`;
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/packages/${encodeURIComponent(file)}`;
   url.search = "";
   return url;
 }
