@@ -2,16 +2,32 @@
 import { accessSync, constants } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { type CollectorConfig, collectorConfigSchema } from "../shared/config/collector.js";
-import { loadConfigFile } from "../shared/config/load.js";
+import { loadConfigFile, type UnusedPlaces } from "../shared/config/load.js";
 import { ConfigError } from "../shared/errors.js";
 import { loadTls } from "./http/tls.js";
 import { resolveChannelFiles } from "./notifications/channels/index.js";
 
+/**
+ * What the service alone reads, so its secrets may come from the service's environment only:
+ * notifications, remote_write, the /metrics token, and units' checks and discovery credentials.
+ */
+const SERVICE_ONLY: UnusedPlaces = ([top, , inUnit]) =>
+  top === "notifications" ||
+  top === "remoteWrite" ||
+  top === "metrics" ||
+  (top === "units" && (inUnit === "checks" || inUnit === "agents" || inUnit === "discovery"));
+
+/**
+ * Reads collector.yaml. `for: "database"` is for commands that change the database only (enroll,
+ * revoke, users, ...): a variable left unset in what only the service reads stays as written.
+ */
 export function loadCollectorConfig(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
+  options: { for: "service" | "database" } = { for: "service" },
 ): CollectorConfig {
-  const config = loadConfigFile(file, collectorConfigSchema, env);
+  const unused = options.for === "database" ? SERVICE_ONLY : undefined;
+  const config = loadConfigFile(file, collectorConfigSchema, env, undefined, unused);
   const base = dirname(resolve(file));
   if (!isAbsolute(config.database) && config.database !== ":memory:") {
     config.database = resolve(base, config.database);

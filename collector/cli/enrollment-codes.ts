@@ -31,7 +31,9 @@ export function enrollCodeCommand(args: string[], help: () => number): number {
   const sub = args[0] === "list" || args[0] === "revoke" ? args[0] : "create";
   const { values } = parseCommand(sub === "create" ? args : args.slice(1), options);
   if (values.help) return help();
-  const config = loadCollectorConfig(requireOption(values, "config"));
+  const config = loadCollectorConfig(requireOption(values, "config"), process.env, {
+    for: "database",
+  });
   const db = openDatabase(config.database);
   const now = Date.now();
   try {

@@ -117,7 +117,9 @@ async function main(argv: string[]): Promise<number | undefined> {
         url: { type: "string" },
       });
       if (values.help) return help();
-      const config = loadCollectorConfig(requireOption(values, "config"));
+      const config = loadCollectorConfig(requireOption(values, "config"), process.env, {
+        for: "database",
+      });
       const unit = requireOption(values, "unit");
       const name = requireOption(values, "name");
       const db = openDatabase(config.database);
@@ -142,7 +144,9 @@ async function main(argv: string[]): Promise<number | undefined> {
         name: { type: "string" },
       });
       if (values.help) return help();
-      const config = loadCollectorConfig(requireOption(values, "config"));
+      const config = loadCollectorConfig(requireOption(values, "config"), process.env, {
+        for: "database",
+      });
       const unit = requireOption(values, "unit");
       const name = requireOption(values, "name");
       const db = openDatabase(config.database);
@@ -166,7 +170,9 @@ async function main(argv: string[]): Promise<number | undefined> {
         url: { type: "string" },
       });
       if (values.help) return help();
-      const config = loadCollectorConfig(requireOption(values, "config"));
+      const config = loadCollectorConfig(requireOption(values, "config"), process.env, {
+        for: "database",
+      });
       const unit = requireOption(values, "unit");
       const name = requireOption(values, "name");
       const graceText = values.grace ?? "24h";
@@ -241,7 +247,9 @@ async function main(argv: string[]): Promise<number | undefined> {
         to: { type: "string" },
       });
       if (values.help) return help();
-      const config = loadCollectorConfig(requireOption(values, "config"));
+      const config = loadCollectorConfig(requireOption(values, "config"), process.env, {
+        for: "database",
+      });
       const filter: ExportFilter = {};
       if (values.unit !== undefined) filter.unit = values.unit;
       if (values.agent !== undefined) filter.agent = values.agent;

@@ -27,7 +27,9 @@ export async function userCommand(args: string[], help: () => number): Promise<n
   if (asksForHelp(sub)) return help();
   const { values } = parseCommand(rest, common);
   if (values.help) return help();
-  const config = loadCollectorConfig(requireOption(values, "config"));
+  const config = loadCollectorConfig(requireOption(values, "config"), process.env, {
+    for: "database",
+  });
   const db = openDatabase(config.database);
   try {
     syncUnits(db, config.units, Date.now());

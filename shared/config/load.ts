@@ -22,29 +22,35 @@ export function validate<S extends z.ZodType>(
   return parsed.data;
 }
 
-/** Replaces ${NAME} in every string value with the environment variable NAME. */
+/** Where a variable that is not set may stay as written (`${NAME}`): values the command never uses. */
+export type UnusedPlaces = (path: readonly PropertyKey[]) => boolean;
+
+/**
+ * Replaces ${NAME} in every string value with the environment variable NAME; one that is not set
+ * is an error naming it, unless `unused` says the command never reads that value.
+ */
 export function substituteEnv(
   file: string,
   value: unknown,
   env: NodeJS.ProcessEnv,
   path: PropertyKey[] = [],
+  unused: UnusedPlaces = () => false,
 ): unknown {
   if (typeof value === "string") {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (written, name: string) => {
       const found = env[name];
-      if (found === undefined) {
-        throw new ConfigError(
-          `${file}: ${formatPath(path) || "(top)"}: environment variable ${name} is not set`,
-        );
-      }
-      return found;
+      if (found !== undefined) return found;
+      if (unused(path)) return written;
+      throw new ConfigError(
+        `${file}: ${formatPath(path) || "(top)"}: environment variable ${name} is not set`,
+      );
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(file, v, env, [...path, i]));
+  const inner = (v: unknown, key: PropertyKey) =>
+    substituteEnv(file, v, env, [...path, key], unused);
+  if (Array.isArray(value)) return value.map(inner);
   if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, substituteEnv(file, v, env, [...path, k])]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inner(v, k)]));
   }
   return value;
 }
@@ -65,6 +71,7 @@ export function loadConfigFile<S extends z.ZodType>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
   name?: DataNamer,
+  unused?: UnusedPlaces,
 ): z.output<S> {
   let text: string;
   try {
@@ -76,5 +83,5 @@ export function loadConfigFile<S extends z.ZodType>(
       { cause: error },
     );
   }
-  return validate(file, schema, substituteEnv(file, parseYaml(file, text), env), name);
+  return validate(file, schema, substituteEnv(file, parseYaml(file, text), env, [], unused), name);
 }
