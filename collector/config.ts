@@ -1,6 +1,7 @@
 // Loads collector.yaml; relative paths in it are taken from the file's folder, as Prometheus does.
 import { accessSync, constants } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { centralCheckNames } from "../shared/config/central-checks.js";
 import { type CollectorConfig, collectorConfigSchema } from "../shared/config/collector.js";
 import { loadConfigFile } from "../shared/config/load.js";
 import { ConfigError } from "../shared/errors.js";
@@ -11,7 +12,7 @@ export function loadCollectorConfig(
   file: string,
   env: NodeJS.ProcessEnv = process.env,
 ): CollectorConfig {
-  const config = loadConfigFile(file, collectorConfigSchema, env);
+  const config = loadConfigFile(file, collectorConfigSchema, env, centralCheckNames);
   const base = dirname(resolve(file));
   if (!isAbsolute(config.database) && config.database !== ":memory:") {
     config.database = resolve(base, config.database);
