@@ -19,8 +19,6 @@ const hostSection = hostCheckSchema.omit({
   dependsOn: true,
 });
 
-export { checkSchema };
-
 /** agent.yaml as written: checks in the order and at the index the file has them. */
 const agentFileSchema = z
   .strictObject({

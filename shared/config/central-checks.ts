@@ -24,14 +24,12 @@ export function centralCheckIssues(
 ): { path: PropertyKey[]; message: string }[] {
   const schema = checkSchemaOf(check.kind);
   const issues: { path: PropertyKey[]; message: string }[] = [];
-  let parsed: z.ZodSafeParseResult<unknown> | undefined;
-  if (schema) parsed = schema.safeParse(check, { reportInput: true });
-  else {
+  if (!schema) {
     const given =
       check.kind === undefined ? "is required" : `unknown kind ${JSON.stringify(check.kind)}`;
     issues.push({ path: ["kind"], message: `${given}: write one of ${CHECK_KINDS.join(", ")}` });
-    parsed = commonFields.safeParse(check, { reportInput: true });
   }
+  const parsed = (schema ?? commonFields).safeParse(check, { reportInput: true });
   for (const issue of parsed.error?.issues ?? []) {
     const message = issueMessage(issue);
     // A secret written wrongly is still a secret: its value is not repeated.
