@@ -5,16 +5,11 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { z } from "zod";
 import type { CheckBase } from "../shared/config/agent.js";
+import { checkSchema } from "../shared/config/checks/index.js";
 import { errorMessage } from "../shared/errors.js";
 import { formatIssues } from "../shared/issues.js";
 import type { Logger } from "../shared/log.js";
-import {
-  type AgentConfig,
-  checkNames,
-  checkSchema,
-  dependencyIssues,
-  resolveCheckFiles,
-} from "./config.js";
+import { type AgentConfig, checkNames, dependencyIssues, resolveCheckFiles } from "./config.js";
 
 /** The central checks the agent runs: as sent (kept on disk) and as parsed. */
 export interface CentralSet {

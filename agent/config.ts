@@ -1,29 +1,23 @@
-// agent.yaml: the shared base schema plus the checks, whose union is built from the probe table.
+// agent.yaml: the shared base schema plus the checks, whose union is built from the table of kinds.
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { agentBaseShape, type CheckBase } from "../shared/config/agent.js";
+import { hostCheckSchema } from "../shared/config/checks/host.js";
+import { checkSchema } from "../shared/config/checks/index.js";
 import { loadConfigFile } from "../shared/config/load.js";
 import { ConfigError } from "../shared/errors.js";
 import { formatPath, type PathNamer } from "../shared/issues.js";
 import { CHECK_NAME } from "../shared/protocol.js";
-import { hostProbe } from "./probes/host.js";
-import { PROBE_BY_KIND, PROBES } from "./probes/index.js";
+import { PROBE_BY_KIND } from "./probes/index.js";
 
 /** The host section is the host probe's check without name, category, kind and dependsOn. */
-const hostSection = hostProbe.schema.omit({
+const hostSection = hostCheckSchema.omit({
   name: true,
   category: true,
   kind: true,
   dependsOn: true,
 });
-
-/** A check of any kind, told apart by `kind`. */
-const [firstProbe, ...otherProbes] = PROBES;
-export const checkSchema = z.discriminatedUnion("kind", [
-  firstProbe.schema,
-  ...otherProbes.map((probe) => probe.schema),
-]);
 
 /** agent.yaml as written: checks in the order and at the index the file has them. */
 const agentFileSchema = z

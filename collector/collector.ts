@@ -267,7 +267,7 @@ export async function startCollector(
     },
     packages: () => (upgrades.packages?.list() ?? []).map(packageListing),
     agentPackage: (request, response, file) =>
-      servePackage(agents, upgrades.packages, request, response, file),
+      servePackage((r) => ingest.authorize(r), upgrades.packages, request, response, file),
   });
   const tls = config.tls;
   const server: Server | HttpsServer = tls

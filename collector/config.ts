@@ -1,6 +1,7 @@
 // Loads collector.yaml; relative paths in it are taken from the file's folder, as Prometheus does.
 import { accessSync, constants } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { centralCheckNames } from "../shared/config/central-checks.js";
 import { type CollectorConfig, collectorConfigSchema } from "../shared/config/collector.js";
 import { loadConfigFile, type UnusedPlaces } from "../shared/config/load.js";
 import { ConfigError } from "../shared/errors.js";
@@ -27,7 +28,7 @@ export function loadCollectorConfig(
   options: { for: "service" | "database" } = { for: "service" },
 ): CollectorConfig {
   const unused = options.for === "database" ? SERVICE_ONLY : undefined;
-  const config = loadConfigFile(file, collectorConfigSchema, env, undefined, unused);
+  const config = loadConfigFile(file, collectorConfigSchema, env, centralCheckNames, unused);
   const base = dirname(resolve(file));
   if (!isAbsolute(config.database) && config.database !== ":memory:") {
     config.database = resolve(base, config.database);

@@ -3,8 +3,8 @@
 import { readFile } from "node:fs/promises";
 import net from "node:net";
 import tls from "node:tls";
+import type { Endpoint } from "../../shared/config/checks/endpoint.js";
 import type { Reason } from "../../shared/protocol.js";
-import type { Endpoint } from "./endpoint.js";
 import type { ProbeOutcome } from "./probe.js";
 import { reasonOfError } from "./reasons.js";
 

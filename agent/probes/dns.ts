@@ -2,15 +2,10 @@
 // counted and optionally compared with those that must be there.
 
 import { Resolver } from "node:dns/promises";
-import { isIP } from "node:net";
-import { z } from "zod";
+import { type DnsType, dnsCheckSchema } from "../../shared/config/checks/dns.js";
 import { METRICS } from "../../shared/metrics.js";
-import { hostField, parseHostPort } from "./endpoint.js";
 import { defineProbe, type ProbeOutcome } from "./probe.js";
 import { reasonOfCode } from "./reasons.js";
-
-export const DNS_TYPES = ["A", "AAAA", "MX", "TXT", "CNAME", "NS"] as const;
-type DnsType = (typeof DNS_TYPES)[number];
 
 /** Each answer as one line of text: an address, a name, "10 mail.example.gov.vn", TXT strings joined. */
 const LOOKUP: Record<DnsType, (resolver: Resolver, name: string) => Promise<string[]>> = {
@@ -43,17 +38,6 @@ const WORDS: Record<string, string> = {
   ENOTIMP: "the server does not implement this query",
 };
 
-/**
- * "192.0.2.53", "192.0.2.53:5353", "2001:db8::53" or "[2001:db8::53]:5353", as c-ares takes it:
- * an address, as c-ares does not look names up for its own servers.
- */
-export function parseDnsServer(text: string): string | undefined {
-  const server = parseHostPort(text, 53);
-  const family = server ? isIP(server.host) : 0;
-  if (!server || family === 0) return undefined;
-  return family === 6 ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
-}
-
 /** An expected answer matches ignoring case and a final dot; an MX answer also by its name alone. */
 function matches(type: DnsType, answer: string, expected: string): boolean {
   if (type === "TXT") return answer === expected;
@@ -72,29 +56,7 @@ function canonicalIpv6(address: string): string {
 }
 
 export const dnsProbe = defineProbe({
-  kind: "dns",
-  fields: {
-    /** The name to look up (a check's own `name` is its label, hence `query`). */
-    query: hostField,
-    type: z.enum(DNS_TYPES).default("A"),
-    server: z
-      .string()
-      .optional()
-      .transform((text, ctx) => {
-        if (text === undefined) return undefined;
-        const server = parseDnsServer(text);
-        if (!server) {
-          ctx.addIssue({
-            code: "custom",
-            message: `${JSON.stringify(text)} is not an IP address or ip:port`,
-          });
-          return z.NEVER;
-        }
-        return server;
-      }),
-    /** Answers that must all be present, e.g. ["192.0.2.10"] or ["mail.example.gov.vn"] for MX. */
-    expect: z.array(z.string().min(1)).min(1).optional(),
-  },
+  schema: dnsCheckSchema,
   async run(check, ctx) {
     // A lost UDP datagram deserves a second try, as resolv.conf's attempts:2. c-ares (1.34) waits
     // roughly three times `timeout` over two tries, so both fit in the check's timeout; the

@@ -2,6 +2,7 @@
 // and now and then an inventory of hardware, OS, network interfaces and installed software.
 import { uptime } from "node:os";
 import type { Systeminformation } from "systeminformation";
+import { hostCheckSchema } from "../../shared/config/checks/host.js";
 import { METRICS } from "../../shared/metrics.js";
 import * as linux from "./host-linux.js";
 import { installedSoftware } from "./host-software.js";
@@ -52,9 +53,7 @@ async function readings() {
 }
 
 export const hostProbe = defineProbe({
-  kind: "host",
-  inventory: true,
-  fields: {},
+  schema: hostCheckSchema,
   async run(_check, ctx) {
     const { cpu, memory: mem, filesystems, network } = await readings();
     const used = mem.total - mem.available;

@@ -2,8 +2,7 @@
 // https the certificate's expiry. One fresh connection per hop, so every run sees the certificate.
 import http from "node:http";
 import type net from "node:net";
-import { z } from "zod";
-import type { CheckBase } from "../../shared/config/agent.js";
+import { type HttpCheck, httpCheckSchema } from "../../shared/config/checks/http.js";
 import { METRICS } from "../../shared/metrics.js";
 import { VERSION } from "../../shared/version.js";
 import {
@@ -22,14 +21,6 @@ import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** RFC 9110 section 5.1: a header name is a token. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-const statusCode = z
-  .number()
-  .int()
-  .min(100, "must be an HTTP status code (100-599)")
-  .max(599, "must be an HTTP status code (100-599)");
 
 /** What one request found, before judging it. */
 interface Exchange {
@@ -43,44 +34,9 @@ interface Exchange {
   certificate: CertificateInfo | undefined;
 }
 
-const fields = {
-  url: z.url({
-    protocol: /^https?$/,
-    error: (issue) =>
-      `must be an http:// or https:// URL, got ${JSON.stringify(String(issue.input ?? ""))}`,
-  }),
-  method: z.enum(["GET", "HEAD"]).default("GET"),
-  /** Default: any 2xx. */
-  expectStatus: z.array(statusCode).min(1).optional(),
-  /** Case-sensitive text that must appear in the first MiB of the body. */
-  contains: z.string().min(1).optional(),
-  followRedirects: z.boolean().default(true),
-  headers: z
-    .record(
-      z.string().regex(HEADER_NAME, "is not a valid header name"),
-      z.string().regex(/^[^\r\n]*$/, "must be one line"),
-    )
-    .optional(),
-  /** PEM file of the certificate authorities to trust instead of the system's. */
-  ca: z.string().min(1).optional(),
-  insecureSkipVerify: z.boolean().default(false),
-};
-
-type Check = CheckBase & z.output<z.ZodObject<typeof fields>>;
-
 export const httpProbe = defineProbe({
-  kind: "http",
-  fields,
+  schema: httpCheckSchema,
   files: ["ca"],
-  refine(check, ctx) {
-    if (check.contains !== undefined && check.method === "HEAD") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["contains"],
-        message: "needs method GET (a HEAD response has no body)",
-      });
-    }
-  },
   async run(check, ctx) {
     const ca = await readCa(check.ca);
     let url = new URL(check.url);
@@ -126,7 +82,7 @@ function resolveLocation(location: string, base: URL): URL | undefined {
 }
 
 /** Why a final response is down, or undefined when it is up. */
-function verdict(hop: Exchange, check: Check): Pick<ProbeOutcome, "reason" | "message"> {
+function verdict(hop: Exchange, check: HttpCheck): Pick<ProbeOutcome, "reason" | "message"> {
   const expected = check.expectStatus
     ? check.expectStatus.includes(hop.status)
     : hop.status >= 200 && hop.status <= 299;
@@ -147,7 +103,7 @@ function verdict(hop: Exchange, check: Check): Pick<ProbeOutcome, "reason" | "me
 function judged(
   hop: Exchange,
   redirects: number,
-  check: Check,
+  check: HttpCheck,
   down: Pick<ProbeOutcome, "reason" | "message">,
 ): ProbeOutcome {
   const samples: ProbeSample[] = [
@@ -182,7 +138,7 @@ function certificateSummary(certificate: CertificateInfo): Record<string, string
 /** One request on a new connection; a refused certificate ends it before anything is sent. */
 async function exchange(
   url: URL,
-  check: Check,
+  check: HttpCheck,
   ca: string | undefined,
   signal: AbortSignal,
 ): Promise<Exchange | ProbeOutcome> {
@@ -228,7 +184,7 @@ async function exchange(
 function request(
   socket: net.Socket,
   url: URL,
-  check: Check,
+  check: HttpCheck,
 ): Promise<Omit<Exchange, "certificate">> {
   return new Promise((resolve, reject) => {
     const req = http.request({

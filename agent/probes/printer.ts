@@ -1,6 +1,7 @@
 // Printers over SNMP: the device's and the printer's status (HOST-RESOURCES-MIB, RFC 2790), the
 // level of each supply (Printer-MIB, RFC 3805, prtMarkerSuppliesTable) and the page counter
 // (prtMarkerLifeCount). The device and credentials are given as for the snmp kind.
+import { printerCheckSchema } from "../../shared/config/checks/printer.js";
 import { METRICS } from "../../shared/metrics.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
 import {
@@ -11,15 +12,13 @@ import {
   type PrinterWalk,
   parsePrinter,
 } from "./snmp/printer-mib.js";
-import { refineCredentials, snmpTargetFields, withSnmpSession } from "./snmp/target.js";
+import { withSnmpSession } from "./snmp/target.js";
 
 /** hrDeviceStatus down(5): the printer says it cannot print. */
 const DEVICE_DOWN = 5;
 
 export const printerProbe = defineProbe({
-  kind: "printer",
-  fields: { ...snmpTargetFields },
-  refine: refineCredentials,
+  schema: printerCheckSchema,
   run(check, ctx) {
     return withSnmpSession(check, ctx, async (session) => {
       const walk: PrinterWalk = {};

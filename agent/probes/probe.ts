@@ -1,7 +1,7 @@
-// The contract every probe file fulfils: a kind, the schema of its checks, and run().
-import { z } from "zod";
-import { type CheckBase, checkBaseShape } from "../../shared/config/agent.js";
-import { duration } from "../../shared/duration.js";
+// The contract every probe file fulfils: a kind, the schema of its checks (from shared/), and run().
+import type { z } from "zod";
+import type { CheckBase } from "../../shared/config/agent.js";
+import { hasInventory } from "../../shared/config/checks/check-schema.js";
 import type { Logger } from "../../shared/log.js";
 import type { Reason } from "../../shared/protocol.js";
 
@@ -53,13 +53,6 @@ export interface ProbeOutcome {
   inventory?: Record<string, unknown>;
 }
 
-/**
- * What the table of kinds needs of a schema: an object schema with a literal `kind`, so agent/config.ts
- * builds a discriminated union of them, whose output is a check. Every schema defineProbe builds is.
- */
-export type CheckSchema<C extends CheckBase = CheckBase> = z.ZodType<C, unknown> &
-  z.core.$ZodTypeDiscriminable;
-
 /** `S` is the schema's own type where it is known (a probe from defineProbe), e.g. to omit fields. */
 export interface Probe<C extends CheckBase = CheckBase, S = z.ZodType<C, unknown>> {
   readonly kind: string;
@@ -77,53 +70,27 @@ export interface Probe<C extends CheckBase = CheckBase, S = z.ZodType<C, unknown
   inventoryInterval?(check: C): number;
 }
 
-/** What a probe with `inventory: true` adds to its checks: how often they report an inventory. */
-const INVENTORY_FIELDS = { inventoryInterval: duration({ min: 60_000 }).prefault("24h") };
-
-/** The schema defineProbe builds: the common fields, the probe's, inventoryInterval if `I`, the kind. */
-type ProbeSchema<K extends string, F extends z.ZodRawShape, I extends boolean> = z.ZodObject<
-  typeof checkBaseShape &
-    F &
-    (I extends true ? typeof INVENTORY_FIELDS : Record<never, never>) & { kind: z.ZodLiteral<K> },
-  z.core.$strict
->;
-
 /**
- * Builds a probe whose check schema is the common fields plus `fields`, unknown keys refused.
- * `refine` adds checks across fields (e.g. SNMP v3 needs a user). `inventory` adds
- * `inventoryInterval` (default a day) to the schema and sets the probe's inventoryInterval().
+ * Builds a probe of the kind `schema` describes (shared/config/checks/, where the collector
+ * validates central checks with it too): `run` takes checks parsed with it. A schema with
+ * inventoryInterval sets the probe's inventoryInterval().
  */
 export function defineProbe<
-  K extends string,
-  F extends z.ZodRawShape,
-  I extends boolean = false,
+  S extends z.ZodObject & { shape: { kind: z.ZodLiteral<string> } },
 >(def: {
-  kind: K;
-  fields: F;
-  inventory?: I;
-  files?: readonly (keyof F & string)[];
-  refine?: (check: z.output<z.ZodObject<typeof checkBaseShape & F>>, ctx: z.RefinementCtx) => void;
-  run: (
-    check: z.output<z.ZodObject<typeof checkBaseShape & F>> & { kind: K },
-    ctx: ProbeContext,
-  ) => Promise<ProbeOutcome>;
-}): Probe<CheckBase & z.output<z.ZodObject<F>> & { kind: K }, ProbeSchema<K, F, I>> {
-  let schema: z.ZodType = z.strictObject({
-    ...checkBaseShape,
-    ...def.fields,
-    ...(def.inventory ? INVENTORY_FIELDS : {}),
-    kind: z.literal(def.kind),
-  });
-  if (def.refine) schema = schema.superRefine(def.refine as never);
+  schema: S;
+  files?: readonly (keyof z.output<S> & string)[];
+  run: (check: z.output<S>, ctx: ProbeContext) => Promise<ProbeOutcome>;
+}): Probe<z.output<S> & CheckBase, S> {
+  const kind = def.schema.shape.kind.value;
   return {
-    kind: def.kind,
-    schema: schema as never,
+    kind: String(kind),
+    schema: def.schema,
     files: def.files,
-    run: def.run as never,
-    ...(def.inventory ? { inventoryInterval } : {}),
+    run: def.run,
+    ...(hasInventory(def.schema) ? { inventoryInterval } : {}),
   };
 }
-
 /** The interval the schema set on a check of a probe with `inventory: true`. */
 function inventoryInterval(check: object): number {
   if ("inventoryInterval" in check && typeof check.inventoryInterval === "number") {

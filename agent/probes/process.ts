@@ -3,7 +3,7 @@
 // process table is read from /proc (process-linux.ts); elsewhere through systeminformation, which
 // runs ps or its platform's equivalent.
 import { availableParallelism } from "node:os";
-import { z } from "zod";
+import { processCheckSchema } from "../../shared/config/checks/process.js";
 import { METRICS } from "../../shared/metrics.js";
 import { defineProbe } from "./probe.js";
 import {
@@ -106,22 +106,7 @@ function mebibytes(bytes: number): string {
 }
 
 export const processProbe = defineProbe({
-  kind: "process",
-  fields: {
-    match: z.string().min(1).max(256).optional(),
-    processName: z.string().min(1).max(256).optional(),
-    minCount: z.number().int().min(1).max(100_000).default(1),
-  },
-  refine(check, ctx) {
-    if (check.match === undefined && check.processName === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["match"],
-        message:
-          "is required: a piece of the command line (or give processName, the exact process name)",
-      });
-    }
-  },
+  schema: processCheckSchema,
   async run(check) {
     const { count, cpu, memory } =
       process.platform === "linux" ? linuxUsage(check, check) : await systeminformationUsage(check);

@@ -1,24 +1,15 @@
 // TCP services (mail, databases, shared software ports): the port accepts a connection, and
 // optionally the service greets with the expected banner ("220" for SMTP, "+OK" for POP3).
 import type net from "node:net";
-import { z } from "zod";
+import { tcpCheckSchema } from "../../shared/config/checks/tcp.js";
 import { closeConnection, connectTcp, failure } from "./connect.js";
-import { hostField, portField } from "./endpoint.js";
 import { defineProbe } from "./probe.js";
 
 /** The banner is looked for in this much of what the server sends. */
 const BANNER_LIMIT_BYTES = 64 * 1024;
 
 export const tcpProbe = defineProbe({
-  kind: "tcp",
-  fields: {
-    host: hostField,
-    port: portField,
-    /** Text sent once connected, e.g. "QUIT\r\n" or a protocol hello. */
-    send: z.string().min(1).optional(),
-    /** Text that must appear in what the server sends (case-sensitive). */
-    expect: z.string().min(1).optional(),
-  },
+  schema: tcpCheckSchema,
   async run(check, ctx) {
     const started = performance.now();
     let socket: net.Socket;

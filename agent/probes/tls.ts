@@ -1,6 +1,6 @@
 // Certificates of TLS services (mail, LDAPS, VPN portals, ...): handshake, chain, expiry. The
 // certificate is read and its expiry reported even when it is refused.
-import { z } from "zod";
+import { tlsCheckSchema } from "../../shared/config/checks/tls.js";
 import { METRICS } from "../../shared/metrics.js";
 import {
   certificateLine,
@@ -11,21 +11,10 @@ import {
   peerChain,
 } from "./certificate.js";
 import { closeConnection, connectTls, failure, readCa } from "./connect.js";
-import { hostField, portField } from "./endpoint.js";
 import { defineProbe, type ProbeOutcome } from "./probe.js";
 
 export const tlsProbe = defineProbe({
-  kind: "tls",
-  inventory: true,
-  fields: {
-    host: hostField,
-    port: portField.default(443),
-    /** SNI and the name the certificate must carry; default the host. */
-    serverName: hostField.optional(),
-    /** PEM file of the certificate authorities to trust instead of the system's. */
-    ca: z.string().min(1).optional(),
-    insecureSkipVerify: z.boolean().default(false),
-  },
+  schema: tlsCheckSchema,
   files: ["ca"],
   async run(check, ctx) {
     const ca = await readCa(check.ca);

@@ -1,9 +1,10 @@
 // UPSes over SNMP (UPS-MIB, RFC 1628): where the output comes from (mains, battery, bypass), the
 // battery's status, charge and remaining runtime, and how long it has been on battery. The device
 // and credentials are given as for the snmp kind.
+import { upsCheckSchema } from "../../shared/config/checks/ups.js";
 import { METRICS } from "../../shared/metrics.js";
 import { defineProbe, type ProbeOutcome, type ProbeSample } from "./probe.js";
-import { refineCredentials, snmpTargetFields, withSnmpSession } from "./snmp/target.js";
+import { withSnmpSession } from "./snmp/target.js";
 import {
   BATTERY_DEPLETED,
   OUTPUT_NONE,
@@ -14,9 +15,7 @@ import {
 } from "./snmp/ups-mib.js";
 
 export const upsProbe = defineProbe({
-  kind: "ups",
-  fields: { ...snmpTargetFields },
-  refine: refineCredentials,
+  schema: upsCheckSchema,
   run(check, ctx) {
     return withSnmpSession(check, ctx, async (session) => {
       // One get; SNMPv1 fails it whole when one object is missing, which a UPS-MIB agent has.

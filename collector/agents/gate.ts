@@ -1,7 +1,9 @@
-// The door to /agent: the token checked at the HTTP upgrade (401 before any WebSocket exists), and an
-// address that keeps presenting bad tokens held back (429) without its tokens even being looked at.
+// The door to /agent and the agents' package downloads: the token checked at the HTTP upgrade (401
+// before any WebSocket exists) or the request, and an address that keeps presenting bad tokens held
+// back (429) without its tokens even being looked at, one budget for both.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { HttpError } from "../../shared/errors.js";
 import type { Logger } from "../../shared/log.js";
 import { AddressLimiter, addressKey } from "../auth/rate-limit.js";
 import type { CollectorMetrics } from "../prometheus/self-metrics.js";
@@ -26,6 +28,8 @@ export interface GateDeps {
 
 /** Longer than any token giamsat issues; a longer header is not looked up. */
 const MAX_TOKEN = 256;
+const HELD_BACK = "too many refused agent tokens from this address; try again later";
+const REFUSED = "missing, unknown or revoked agent token";
 
 export class AgentGate {
   readonly #badTokens: AddressLimiter;
@@ -36,6 +40,38 @@ export class AgentGate {
 
   /** The agent the request's token belongs to; otherwise the socket is answered and closed. */
   admit(request: IncomingMessage, socket: Duplex): Admitted | undefined {
+    const verdict = this.#judge(request);
+    if ("admitted" in verdict) return verdict.admitted;
+    if (verdict.waitMs !== undefined) {
+      answer(
+        socket,
+        "429 Too Many Requests",
+        `Retry-After: ${Math.ceil(verdict.waitMs / 1000)}\r\n`,
+        `${HELD_BACK}\n`,
+      );
+    } else {
+      answer(socket, "401 Unauthorized", "WWW-Authenticate: Bearer\r\n", `${REFUSED}\n`);
+    }
+    return undefined;
+  }
+
+  /**
+   * The same door for an agent's plain HTTP requests (its package download): the same budget of
+   * bad tokens per address, a refusal thrown as the HttpError it is answered with.
+   */
+  authorize(request: IncomingMessage): Admitted {
+    const verdict = this.#judge(request);
+    if ("admitted" in verdict) return verdict.admitted;
+    if (verdict.waitMs !== undefined) {
+      throw new HttpError(429, HELD_BACK, {
+        headers: { "Retry-After": String(Math.ceil(verdict.waitMs / 1000)) },
+      });
+    }
+    throw new HttpError(401, REFUSED, { headers: { "WWW-Authenticate": "Bearer" } });
+  }
+
+  /** The request's agent, or why not: held back (with the wait) or a bad token; logged and counted. */
+  #judge(request: IncomingMessage): { admitted: Admitted } | { waitMs?: number } {
     const { metrics, log } = this.deps;
     const now = this.deps.now();
     const remote = request.socket.remoteAddress;
@@ -49,13 +85,7 @@ export class AgentGate {
           "agents refused for a while",
         );
       }
-      answer(
-        socket,
-        "429 Too Many Requests",
-        `Retry-After: ${Math.ceil(wait / 1000)}\r\n`,
-        "too many refused agent tokens from this address; try again later\n",
-      );
-      return undefined;
+      return { waitMs: wait };
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "");
     const token = match?.[1] && match[1].length <= MAX_TOKEN ? match[1] : undefined;
@@ -68,16 +98,10 @@ export class AgentGate {
         { remote, reason: match ? "unknown, revoked or expired token" : "no bearer token" },
         "agent refused",
       );
-      answer(
-        socket,
-        "401 Unauthorized",
-        "WWW-Authenticate: Bearer\r\n",
-        "missing, unknown or revoked agent token\n",
-      );
-      return undefined;
+      return {};
     }
     const { tokenExpiresAt, ...agent } = found;
-    return { agent, tokenHash: hashToken(token), tokenExpiresAt };
+    return { admitted: { agent, tokenHash: hashToken(token), tokenExpiresAt } };
   }
 }
 

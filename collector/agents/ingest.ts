@@ -123,6 +123,11 @@ export class Ingest {
     return this.#sessions.size;
   }
 
+  /** An agent's plain HTTP request (its package download), through the same door as /agent. */
+  authorize(request: IncomingMessage): Admitted {
+    return this.#gate.authorize(request);
+  }
+
   /** Answers an HTTP upgrade on /agent: 401 (or 429) before any WebSocket exists unless the token is valid. */
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.#stopping) {

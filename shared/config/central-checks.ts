@@ -1,35 +1,81 @@
 // Central checks: checks a unit's agents run, held by the collector (collector.yaml units[].checks,
-// the web and the API) and pushed to the agents. The collector checks what every check shares with
-// the same schema fields agent.yaml uses (checkBaseShape); the fields of each kind are checked by
-// the agent with its probe's schema, and a check it refuses comes back with the agent's words.
+// the web and the API) and pushed to the agents. The collector validates each with its kind's schema,
+// the one the agent parses it with (shared/config/checks/), and keeps it as written: the agent
+// applies the defaults itself, and an interval stays "5m" on the page.
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { MAX_CENTRAL_CHECKS } from "../protocol.js";
+import { formatPath, issueMessage, type PathNamer } from "../issues.js";
+import { CHECK_NAME, MAX_CENTRAL_CHECKS } from "../protocol.js";
 import { checkBaseShape } from "./agent.js";
+import { CHECK_KINDS, checkSchemaOf } from "./checks/index.js";
 
-/** A check as written: the common fields checked, the kind's own fields kept for the agent. */
-export const centralCheckSchema = z
-  .looseObject({
-    name: checkBaseShape.name,
-    title: checkBaseShape.title,
-    category: checkBaseShape.category,
-    kind: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, "must be a kind of check, e.g. http or ping"),
-    interval: z.string().optional(),
-    timeout: z.string().optional(),
-  })
-  .superRefine((check, ctx) => {
-    // Durations are checked as agent.yaml checks them, and kept as written for the agent.
-    for (const field of ["interval", "timeout"] as const) {
-      const value = check[field];
-      if (value === undefined) continue;
-      const parsed = checkBaseShape[field].safeParse(value);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues)
-          ctx.addIssue({ code: "custom", path: [field], message: issue.message });
-      }
+/** A check as written, valid for its kind; its fields are kept as written for the agent. */
+export type CentralCheck = { name: string; kind: string } & Record<string, unknown>;
+
+/** The fields every check has, for a check whose kind is unknown (its own fields cannot be judged). */
+const commonFields = z.looseObject(checkBaseShape);
+
+/**
+ * What is wrong with a central check, each with its path in the check (empty when nothing is): the
+ * issues of its kind's schema, or an unknown kind listing the known ones.
+ */
+export function centralCheckIssues(
+  check: Record<string, unknown>,
+): { path: PropertyKey[]; message: string }[] {
+  const schema = checkSchemaOf(check.kind);
+  const issues: { path: PropertyKey[]; message: string }[] = [];
+  if (!schema) {
+    const given =
+      check.kind === undefined ? "is required" : `unknown kind ${JSON.stringify(check.kind)}`;
+    issues.push({ path: ["kind"], message: `${given}: write one of ${CHECK_KINDS.join(", ")}` });
+  }
+  const parsed = (schema ?? commonFields).safeParse(check, { reportInput: true });
+  for (const issue of parsed.error?.issues ?? []) {
+    const message = issueMessage(issue);
+    // A secret written wrongly is still a secret: its value is not repeated.
+    const secret = SECRET_FIELD.test(String(issue.path[0] ?? ""));
+    issues.push({
+      path: issue.path,
+      message: secret ? message.replace(/, got .*$/s, "") : message,
+    });
+  }
+  return issues;
+}
+
+/** The problems of a stored check as people read them ("url: must be an http:// ..."); none: []. */
+export function centralCheckProblems(check: Record<string, unknown>): string[] {
+  return centralCheckIssues(check).map(
+    (issue) => `${formatPath(issue.path) || "(check)"}: ${issue.message}`,
+  );
+}
+
+/**
+ * Names the central checks of collector.yaml in its errors: units[0].checks[2] (portal) and
+ * units[0].agents.pc-02.checks[0] (printer), as agent.yaml's errors name its checks.
+ */
+export function centralCheckNames(data: unknown): PathNamer {
+  return (path) => {
+    const at = path.length - 2;
+    if (path[0] !== "units" || path[at] !== "checks" || typeof path[at + 1] !== "number") {
+      return undefined;
     }
-  });
-export type CentralCheck = z.input<typeof centralCheckSchema> & Record<string, unknown>;
+    let value: unknown = data;
+    for (const key of path) {
+      if (value === null || typeof value !== "object") return undefined;
+      value = (value as Record<PropertyKey, unknown>)[key];
+    }
+    const name = (value as { name?: unknown } | null | undefined)?.name;
+    return typeof name === "string" && CHECK_NAME.test(name) ? name : undefined;
+  };
+}
+
+/** A check as written, refused with its kind's issues (each at its path) or kept unchanged. */
+export const centralCheckSchema = z
+  .looseObject({})
+  .superRefine((check, ctx) => {
+    for (const issue of centralCheckIssues(check)) ctx.addIssue({ code: "custom", ...issue });
+  })
+  .transform((check) => check as CentralCheck);
 
 /** A unit's central checks: names unique, as on one agent. */
 export const centralChecksSchema = z

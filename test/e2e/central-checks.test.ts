@@ -128,7 +128,8 @@ describe("central checks", () => {
 
   it("keeps the running checks when the agent refuses a set, and the fleet view says why", async () => {
     const before = await fleetAgent();
-    // The collector checks what every check shares; tcp's port is the agent's probe's to refuse.
+    // The collector judges each check's fields as the agent does; a CA file the agent's machine
+    // does not have is for the agent alone to find.
     const refused = await putChecks([
       {
         name: "web-tcp",
@@ -138,7 +139,13 @@ describe("central checks", () => {
         port: webPort,
         interval: "10s",
       },
-      { name: "no-port", category: "online_app", kind: "tcp", host: "127.0.0.1" },
+      {
+        name: "no-ca",
+        category: "online_app",
+        kind: "tls",
+        host: "127.0.0.1",
+        ca: "no-such-ca.pem",
+      },
     ]);
     expect(refused.status).toBe(200);
     const flagged = await eventually(async () => {
@@ -147,12 +154,12 @@ describe("central checks", () => {
     });
     expect(flagged.flags).toContain("refused");
     expect(flagged.central.errors.join("\n")).toMatch(
-      /checks\[\d\] \(no-port\)\.port: is required/,
+      /checks\[\d\] \(no-ca\)\.ca: cannot read "no-such-ca\.pem" \(no such file\)/,
     );
     expect(flagged.central.appliedHash).toBe(before?.central.hash);
     const status = await statusChecks();
     expect(status).toContain("web-tcp (central)");
-    expect(status).not.toContain("no-port");
+    expect(status).not.toContain("no-ca");
     // Still running: its last run keeps moving.
     const runs = await eventually(async () => {
       const text = await statusChecks();
@@ -175,6 +182,26 @@ describe("central checks", () => {
     await eventually(async () => ((await checksOnMetrics()).has("portal-tcp") ? true : undefined));
     expect(agent?.child.pid).toBe(pid);
     expect((await fleetAgent())?.central.state).toBe("applied");
+  });
+
+  it("keeps the running checks at a SIGHUP whose collector.yaml has a bad field, saying which", async () => {
+    const before = await fleetAgent();
+    writeFileSync(
+      join(dir.path, "collector.yaml"),
+      `listen: "127.0.0.1:${new URL(collector?.url ?? "").port}"\ndatabase: "./collector.db"\n${unitYaml(
+        `      - { name: portal-tcp, category: website, kind: tcp, host: "127.0.0.1", port: 0 }\n`,
+      )}`,
+    );
+    process.kill(collector?.program.child.pid as number, "SIGHUP");
+    const logged = await collector?.program.waitForLog((l) =>
+      String(l.msg).startsWith("SIGHUP: units not reloaded"),
+    );
+    expect(String(logged?.err)).toContain(
+      "collector.yaml: units[0].checks[1] (portal-tcp).port: must be a port number (1-65535)",
+    );
+    const after = await fleetAgent();
+    expect(after?.central.hash).toBe(before?.central.hash);
+    expect(after?.central.state).toBe("applied");
   });
 
   it("runs its last good central checks when restarted while the collector is stopped", async () => {

@@ -3,7 +3,7 @@
 // under the same rules as the unit's (api/central-checks.ts): the unit's own users, operators and
 // admins; secrets never sent back; every change audited and pushed at once. The agent may not be
 // enrolled yet: its checks apply when it enrolls under that name.
-import { centralChecksHash, redactCheck } from "../../../shared/config/central-checks.js";
+import { centralChecksHash } from "../../../shared/config/central-checks.js";
 import { HttpError } from "../../../shared/errors.js";
 import { AGENT_NAME } from "../../../shared/protocol.js";
 import { recordAudit } from "../../auth/audit.js";
@@ -11,7 +11,7 @@ import type { User } from "../../auth/roles.js";
 import type { Db } from "../../db/database.js";
 import { listAgentChecks, replaceApiAgentChecks } from "../../fleet/agent-checks.js";
 import { centralConfigOf } from "../../fleet/central-checks.js";
-import { bodyOfText, type CentralChecksView, checksOfBody } from "./central-checks.js";
+import { bodyOfText, type CentralChecksView, checksOfBody, shownCheck } from "./central-checks.js";
 
 export interface AgentCentralChecksView extends CentralChecksView {
   agent: string;
@@ -43,7 +43,7 @@ export class AgentCentralCheckActions {
           .get(unit, agent) !== undefined,
       unitChecks: sent.checks.length - own.length,
       hash: centralChecksHash(sent.checks),
-      checks: own.map((s) => ({ ...s, check: redactCheck(s.check) })),
+      checks: own.map(shownCheck),
     };
   }
 

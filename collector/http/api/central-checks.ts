@@ -5,6 +5,7 @@
 import { z } from "zod";
 import {
   type CentralCheck,
+  centralCheckProblems,
   centralChecksHash,
   centralChecksSchema,
   redactCheck,
@@ -21,6 +22,7 @@ import {
   type CentralSource,
   listCentralChecks,
   replaceApiChecks,
+  type StoredCentralCheck,
 } from "../../fleet/central-checks.js";
 
 export interface CentralChecksView {
@@ -32,7 +34,22 @@ export interface CentralChecksView {
     check: Record<string, unknown>;
     updatedAt: number;
     updatedBy: string;
+    /**
+     * What the rules refuse in a check stored before them ("url: must be ..."); absent when it
+     * is valid. The agents refuse the whole set until it is changed.
+     */
+    problems?: string[];
   }[];
+}
+
+/** A stored check as the API and the page show it: secrets hidden, its problems when it has any. */
+export function shownCheck(stored: StoredCentralCheck): CentralChecksView["checks"][number] {
+  const problems = centralCheckProblems(stored.check);
+  return {
+    ...stored,
+    check: redactCheck(stored.check),
+    ...(problems.length > 0 ? { problems } : {}),
+  };
 }
 
 const bodySchema = z.strictObject({ checks: z.array(z.unknown()) });
@@ -46,7 +63,13 @@ export function checksOfBody(body: unknown, before: readonly CentralCheck[]): Ce
   if (!shape.success) {
     throw new HttpError(400, formatIssues("body", shape.error.issues).replace(/^body: /, ""));
   }
-  const sent = shape.data.checks;
+  // A secret sent back as (hidden) is restored first: the check is judged as the agent gets it.
+  const byName = new Map(before.map((check) => [check.name, check] as const));
+  const sent = shape.data.checks.map((check) => {
+    if (typeof check !== "object" || check === null || Array.isArray(check)) return check;
+    const fields = check as Record<string, unknown>;
+    return restoreSecrets(fields, byName.get(String(fields.name)));
+  });
   const parsed = centralChecksSchema.safeParse(sent, { reportInput: true });
   if (!parsed.success) {
     // "checks[1] (portal).url: ...", one line a problem, as agent.yaml's errors read.
@@ -60,9 +83,7 @@ export function checksOfBody(body: unknown, before: readonly CentralCheck[]): Ce
     const lines = formatIssues("", issues, named).split("\n");
     throw new HttpError(400, lines.map((line) => line.replace(/^: /, "")).join("\n"));
   }
-  const byName = new Map(before.map((check) => [check.name, check] as const));
-  const checks = parsed.data.map((check) => restoreSecrets(check, byName.get(check.name)));
-  return centralChecksSchema.parse(checks) as CentralCheck[];
+  return parsed.data;
 }
 
 /** A form's text (YAML or JSON, a list of checks or `{checks: [...]}`) as the API's body. */
@@ -90,7 +111,7 @@ export class CentralCheckActions {
     return {
       unit,
       hash: centralChecksHash(stored.map((s) => s.check)),
-      checks: stored.map((s) => ({ ...s, check: redactCheck(s.check) })),
+      checks: stored.map(shownCheck),
     };
   }
 

@@ -1,7 +1,8 @@
 // The unit page's central checks: those of collector.yaml, listed, and those of the web and the API
 // in a form (YAML in a textarea) for the unit's own users, operators and admins; then the same for
 // each enrolled agent's own checks. Secrets are shown as (hidden), and a check saved with (hidden)
-// keeps its stored value (api/central-checks.ts, api/agent-central-checks.ts).
+// keeps its stored value (api/central-checks.ts, api/agent-central-checks.ts). A check stored
+// before the rules that now refuse it is shown with its problems, to be fixed in the form.
 import { stringify } from "yaml";
 import { CSRF_FIELD } from "../../auth/csrf.js";
 import type { Db } from "../../db/database.js";
@@ -46,6 +47,16 @@ function split(view: CentralChecksView): { config: Html | string; api: string } 
   };
 }
 
+/** The stored checks the rules refuse (stored before them), each problem on a line: fix or remove. */
+function problems(chrome: Chrome, view: CentralChecksView): Html | string {
+  const refused = view.checks.flatMap((c) =>
+    (c.problems ?? []).map((problem) => `${String(c.check.name)}: ${problem}`),
+  );
+  if (refused.length === 0) return "";
+  return html`<div class="problem" role="alert"><strong>${chrome.f.t.central.refused}</strong>
+<ul>${refused.map((line) => html`<li>${line}</li>`)}</ul></div>`;
+}
+
 function checksForm(chrome: Chrome, action: string, csrf: string, text: string): Html {
   return html`<form method="post" action="${link(chrome, action)}" class="noprint">
 <input type="hidden" name="${CSRF_FIELD}" value="${csrf}">
@@ -60,6 +71,7 @@ function agentSection(chrome: Chrome, unit: string, csrf: string, view: AgentCen
   const action = `/units/${unit}/agents/${view.agent}/central-checks`;
   return html`<h3 id="central-checks-${view.agent}">${t.central.agentHeading(view.agent)}</h3>
 ${config ? html`<p>${t.central.fromConfig}</p>${config}` : ""}
+${problems(chrome, view)}
 ${checksForm(chrome, action, csrf, api)}`;
 }
 
@@ -76,6 +88,7 @@ ${form.agents.map((view) => agentSection(chrome, unit, form.csrf, view))}`
   return html`<h2 id="central-checks">${t.central.heading}</h2>
 <p class="small muted">${t.central.intro}</p>
 ${listed}
+${problems(chrome, form.view)}
 ${checksForm(chrome, `/units/${unit}/central-checks`, form.csrf, api)}
 ${agents}`;
 }

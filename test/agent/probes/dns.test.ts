@@ -2,7 +2,7 @@
 import { createSocket } from "node:dgram";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAgentConfig } from "../../../agent/config.js";
-import { parseDnsServer } from "../../../agent/probes/dns.js";
+import { parseDnsServer } from "../../../shared/config/checks/dns.js";
 import { METRICS } from "../../../shared/metrics.js";
 import {
   configError,

@@ -1,6 +1,6 @@
 // The ping kind: config errors naming the field, and real runs of the system ping on loopback.
 import { afterAll, describe, expect, it } from "vitest";
-import { minimumTimeout } from "../../../agent/probes/ping.js";
+import { minimumTimeout } from "../../../shared/config/checks/ping.js";
 import { METRICS } from "../../../shared/metrics.js";
 import {
   configError,

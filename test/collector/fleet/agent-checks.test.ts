@@ -87,7 +87,7 @@ units:
 `,
     );
     expect(() => loadCollectorConfig(file)).toThrow(
-      `${file}: units[0].agents.pc-02.checks[0].name: "portal" is also in units (so-tttt).checks: the agent runs both as one set; rename one`,
+      `${file}: units[0].agents.pc-02.checks[0] (portal).name: "portal" is also in units (so-tttt).checks: the agent runs both as one set; rename one`,
     );
   });
 

@@ -233,6 +233,8 @@ export const en: Catalogue = {
     agentsIntro:
       "Each agent may also have checks of its own, run besides the unit's above. A check's name may not be one of the unit's checks.",
     agentHeading: (agent) => `Checks of agent ${agent} only`,
+    refused:
+      "These stored checks are not valid; the agents refuse the whole set until they are fixed or removed in the box below:",
   },
   maintenance: {
     heading: "Planned maintenance",

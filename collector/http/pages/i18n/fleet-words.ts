@@ -12,6 +12,8 @@ export interface CentralWords {
   /** Above the agents' forms: each agent's own checks, run besides the unit's. */
   agentsIntro: string;
   agentHeading: (agent: string) => string;
+  /** Above the stored checks the rules refuse: the agents refuse the whole set until they change. */
+  refused: string;
 }
 
 export interface FleetWords {

@@ -225,6 +225,8 @@ export const vi: Catalogue = {
     agentsIntro:
       "Mỗi máy giám sát còn có thể có kiểm tra riêng, chạy cùng các kiểm tra của đơn vị ở trên. Tên kiểm tra không được trùng với tên một kiểm tra của đơn vị.",
     agentHeading: (agent) => `Kiểm tra riêng của máy giám sát ${agent}`,
+    refused:
+      "Các kiểm tra đã lưu này không hợp lệ; máy giám sát từ chối cả bộ kiểm tra cho đến khi chúng được sửa hoặc xoá trong ô dưới đây:",
   },
   maintenance: {
     heading: "Bảo trì theo kế hoạch",
