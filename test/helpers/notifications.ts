@@ -97,3 +97,13 @@ export function notifyingStore(
     },
   };
 }
+
+/** The store's check incidents as the JSON API lists them at `now`, with their dependents. */
+export function checkIncidents(s: TestStore, now: number) {
+  const readers = inspectionReaders({
+    history: s.history,
+    agents: { list: () => [] },
+    clock: () => now,
+  });
+  return readers.incidents.list({ kind: "check" }, now).incidents;
+}

@@ -14,7 +14,11 @@ import { inspectionSummary } from "../../../collector/inspection/summary.js";
 import { unitChecks } from "../../../collector/inspection/unit-status.js";
 import { type Period, parsePeriod } from "../../../shared/api-query.js";
 import { parseCsv } from "../../helpers/csv.js";
-import { type NotifyingStore, notifyingStore } from "../../helpers/notifications.js";
+import {
+  checkIncidents,
+  type NotifyingStore,
+  notifyingStore,
+} from "../../helpers/notifications.js";
 import { schedule, type TestResult, vn } from "../../helpers/store.js";
 
 const SEC = 1000;
@@ -61,15 +65,6 @@ async function run(
   }
 }
 
-function incidents(s: NotifyingStore, now: number) {
-  const readers = inspectionReaders({
-    history: s.history,
-    agents: { list: () => [] },
-    clock: () => now,
-  });
-  return readers.incidents.list({ kind: "check" }, now).incidents;
-}
-
 const t0 = vn("10:00:00");
 
 describe("a parent down", () => {
@@ -86,7 +81,7 @@ describe("a parent down", () => {
     const cut = (check: string, ts: number) =>
       check !== "printer" && ts >= t0 + 2 * MIN && ts < t0 + 10 * MIN;
     await run(store, CHECKS, 20, cut);
-    const list = incidents(store, t0 + 20 * MIN);
+    const list = checkIncidents(store, t0 + 20 * MIN);
     expect(list.map((i) => [i.check, i.start - t0, i.end === null ? null : i.end - t0])).toEqual([
       ["gateway", 2 * MIN, 10 * MIN],
     ]);
@@ -205,7 +200,7 @@ describe("a parent down", () => {
         ? ts >= t0 + 2 * MIN && ts < t0 + 15 * MIN
         : check === "gateway" && ts >= t0 + 2 * MIN && ts < t0 + 10 * MIN;
     await run(store, CHECKS, 20, cut);
-    const list = incidents(store, t0 + 20 * MIN);
+    const list = checkIncidents(store, t0 + 20 * MIN);
     const portal = list.find((i) => i.check === "portal");
     // The gateway's first good result is at 10:10:00; the portal's next result, 10 s later at most.
     expect(portal?.start).toBeGreaterThanOrEqual(t0 + 10 * MIN);
@@ -221,7 +216,7 @@ describe("a parent down", () => {
     const cut = (check: string, ts: number) =>
       check === "portal" && ts >= t0 + 2 * MIN && ts < t0 + 5 * MIN;
     await run(store, CHECKS, 10, cut);
-    const list = incidents(store, t0 + 10 * MIN);
+    const list = checkIncidents(store, t0 + 10 * MIN);
     expect(list.map((i) => [i.check, i.dependents.length])).toEqual([["portal", 0]]);
     expect(store.queued().map((m) => m.message.items.map((i) => i.check))).toEqual([
       ["portal"],
@@ -241,7 +236,7 @@ describe("a unit's root check", () => {
     // A busy LAN switch times out during the link outage: the link cannot have caused it.
     const cut = (_check: string, ts: number) => ts >= t0 + 2 * MIN && ts < t0 + 10 * MIN;
     await run(store, checks, 20, cut);
-    const list = incidents(store, t0 + 20 * MIN);
+    const list = checkIncidents(store, t0 + 20 * MIN);
     expect(list.map((i) => [i.check, i.dependents.map((d) => d.check)]).sort()).toEqual([
       ["dc-link", ["portal"]],
       ["switch", []],

@@ -5,8 +5,11 @@
 // the parent's: one incident, the parent's, and no message about the child. A child failing while
 // its parent keeps answering still opens its own incident, from its first failure.
 import { afterEach, describe, expect, it } from "vitest";
-import { inspectionReaders } from "../../../collector/inspection/readers.js";
-import { type NotifyingStore, notifyingStore } from "../../helpers/notifications.js";
+import {
+  checkIncidents,
+  type NotifyingStore,
+  notifyingStore,
+} from "../../helpers/notifications.js";
 import { type TestResult, vn } from "../../helpers/store.js";
 
 const SEC = 1000;
@@ -80,15 +83,6 @@ async function run(
   }
 }
 
-function incidents(s: NotifyingStore, now: number) {
-  const readers = inspectionReaders({
-    history: s.history,
-    agents: { list: () => [] },
-    clock: () => now,
-  });
-  return readers.incidents.list({ kind: "check" }, now).incidents;
-}
-
 const said = (s: NotifyingStore) =>
   s.queued().flatMap((m) => m.message.items.map((i) => `${i.check} ${i.state}`));
 
@@ -118,7 +112,7 @@ describe("a child and its parent reporting out of step", () => {
     // before 10:02:29, reported 10:02:31.5.
     const cut = (_check: string, ts: number) => ts >= t0 + 2 * MIN + SEC && ts < t0 + 8 * MIN + SEC;
     await run(store, [GATEWAY, PORTAL], 15, cut);
-    const list = incidents(store, t0 + 15 * MIN);
+    const list = checkIncidents(store, t0 + 15 * MIN);
     expect(list.map((i) => i.check)).toEqual(["gateway"]);
     // The portal's failure, from its first failed run, is listed under the gateway's incident.
     expect(list[0]?.dependents.map((d) => [d.check, d.start - t0])).toEqual([
@@ -137,7 +131,7 @@ describe("a child and its parent reporting out of step", () => {
     const cut = (_check: string, ts: number) =>
       ts >= t0 + 2 * MIN + SEC && ts < t0 + 10 * MIN + 2 * SEC;
     await run(store, [gateway, portal], 15, cut);
-    const list = incidents(store, t0 + 15 * MIN);
+    const list = checkIncidents(store, t0 + 15 * MIN);
     expect(list.map((i) => i.check)).toEqual(["gateway"]);
     expect(list[0]?.dependents.map((d) => [d.check, (d.end ?? 0) - t0])).toEqual([
       ["portal", 10 * MIN + 10 * SEC],
@@ -150,7 +144,7 @@ describe("a child and its parent reporting out of step", () => {
     const cut = (check: string, ts: number) =>
       check === "portal" && ts >= t0 + 2 * MIN + SEC && ts < t0 + 8 * MIN + SEC;
     await run(store, [GATEWAY, PORTAL], 15, cut);
-    const list = incidents(store, t0 + 15 * MIN);
+    const list = checkIncidents(store, t0 + 15 * MIN);
     expect(list.map((i) => [i.check, i.start - t0, i.dependents.length])).toEqual([
       ["portal", 2 * MIN + 10 * SEC, 0],
     ]);
@@ -165,7 +159,7 @@ describe("a child and its parent reporting out of step", () => {
     const cut = (check: string, ts: number) =>
       check === "portal" && ts >= t0 + 2 * MIN + SEC && ts < t0 + 8 * MIN + SEC;
     await run(store, [gateway, PORTAL], 15, cut);
-    const list = incidents(store, t0 + 15 * MIN);
+    const list = checkIncidents(store, t0 + 15 * MIN);
     expect(list.map((i) => [i.check, i.start - t0])).toEqual([["portal", 2 * MIN + 10 * SEC]]);
   });
 });
