@@ -1,5 +1,4 @@
 // Versioned schema migrations; PRAGMA user_version holds the version a database is at.
-
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
 import { MIGRATION_8 } from "./migration-8.js";
@@ -11,7 +10,7 @@ import { MIGRATION_DISCOVERY } from "./migration-14.js";
 import { MIGRATION_UPGRADES } from "./migration-15.js";
 import { MIGRATION_DISCOVERY_SCHEDULE } from "./migration-16.js";
 import { MIGRATION_AGENT_CHECKS } from "./migration-17.js";
-
+import { migration18 } from "./migration-18.js";
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
  * alone cannot do (it runs in the same transaction). Never edit a released one; what a function
@@ -345,6 +344,7 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   MIGRATION_DISCOVERY_SCHEDULE,
   // 17: central checks of one agent besides its unit's (migration-17.ts).
   MIGRATION_AGENT_CHECKS,
+  // 18: check series' rollups by local day (migration-18.ts).
+  migration18,
 ];
-
 export const SCHEMA_VERSION = MIGRATIONS.length;
