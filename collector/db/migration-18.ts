@@ -6,11 +6,10 @@ import type { Db } from "./database.js";
 
 export function migration18(db: Db): void {
   db.exec("CREATE TABLE rollup_1d_chunks (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
-  // Hours in chunks, or rows of a release before chunks still to be moved (migration-12.ts).
-  const rows = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'rollup_1h'").get();
+  // Hours in chunks, or the rows of a release before chunks still to be moved (migration-12.ts).
   const hours =
     db.prepare("SELECT 1 FROM rollup_1h_chunks LIMIT 1").get() !== undefined ||
-    (rows !== undefined && db.prepare("SELECT 1 FROM rollup_1h LIMIT 1").get() !== undefined);
+    db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'rollup_1h'").get() !== undefined;
   // The series id after which days are still to be made from hours (tsdb/series-days.ts).
   if (hours) db.exec("INSERT INTO maintenance_state (job, value) VALUES ('series_days_after', 0)");
 }

@@ -134,7 +134,8 @@ export class History {
       tsdb.scopes,
       options.retention,
       checkTimes,
-      () => tsdb.seriesDays.done,
+      // Rows of an older release's rollups have no days: they are read as hours until moved.
+      () => tsdb.upgrade.done && tsdb.seriesDays.done,
     );
     this.jobs = new JobRunner([this.incidents, ...tsdb.jobs], {
       ...(options.clock ? { clock: options.clock } : {}),

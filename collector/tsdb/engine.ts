@@ -66,7 +66,7 @@ export class Tsdb {
     const chunks = new RollupChunks(db);
     const legacy = new LegacyRollups(db);
     this.upgrade = new LayoutUpgrade(db, legacy, chunks, options.log);
-    this.seriesDays = new SeriesDays(db, chunks, () => this.upgrade.done);
+    this.seriesDays = new SeriesDays(db, chunks, () => this.upgrade.done, options.log);
     this.rollups = new Rollups(db, this.catalog, this.samples, this.marks, chunks, {
       rawRetentionMs: options.retention.raw,
       checkTimes: options.checkTimes,

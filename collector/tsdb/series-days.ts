@@ -2,6 +2,7 @@
 // had days (schema 18), as a background job: each step makes the days of a few series in one
 // transaction and saves how far it got, so a restart goes on from there. Until it is done, rollups
 // wait (they write days too, and a day is made from one place only) and queries read the hours.
+import type { Logger } from "../../shared/log.js";
 import type { Job } from "./jobs.js";
 import { scaleOf } from "./precision.js";
 import type { RollupChunks } from "./rollup-chunks.js";
@@ -22,12 +23,14 @@ export class SeriesDays implements Job {
   readonly #finish;
   /** The series id after which days are still to be made; undefined when done. */
   #after: number | undefined;
+  #busyMs = 0;
 
   constructor(
     db: Db,
     private readonly chunks: RollupChunks,
     /** False while an older store's rollups are still moving into chunks (layout-upgrade.ts). */
     private readonly ready: () => boolean,
+    private readonly log?: Logger,
   ) {
     this.#db = db;
     this.#next = db.prepare("SELECT id, metric FROM series WHERE id > ? ORDER BY id LIMIT 1");
@@ -50,6 +53,9 @@ export class SeriesDays implements Job {
   step(_now: number): boolean {
     if (this.#after === undefined || !this.ready()) return false;
     const started = performance.now();
+    if (this.#busyMs === 0) {
+      this.log?.info({ after: this.#after }, "making check series' daily rollups from their hours");
+    }
     // Kept in memory only once the transaction is committed: a failed step is done again.
     const after = this.#db.transaction((from: number): number | undefined => {
       let last = from;
@@ -66,6 +72,13 @@ export class SeriesDays implements Job {
       return last;
     })(this.#after);
     this.#after = after;
+    this.#busyMs += performance.now() - started;
+    if (after === undefined) {
+      this.log?.info(
+        { busySeconds: Math.round(this.#busyMs) / 1000 },
+        "check series' daily rollups made; rollups go on",
+      );
+    }
     return true;
   }
 
