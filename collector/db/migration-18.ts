@@ -1,9 +1,15 @@
-// Schema 18: what incident detection needs to tell whether a check's parent was down at some time,
-// not only at its latest result, and a check whose incident waits for its parent's next result
-// (collector/inspection/dependent-failures.ts). Frozen: a later change is a new migration.
+// Schema 18: check series' rollups by local day, 64 days to a chunk as a scope's days are, so a
+// month's time of a check is about 30 buckets instead of 720 hours (tsdb/series-days.ts). A
+// database holding hourly rollups already gets its days made from them in the background, series
+// by series; until then queries read the hours. Frozen: a later change is a new migration.
+import type { Db } from "./database.js";
 
-export const MIGRATION_PARENT_TIMES = `
-  ALTER TABLE incident_state ADD COLUMN failing_since INTEGER; -- first failure of the latest stretch of them
-  ALTER TABLE incident_state ADD COLUMN up_since INTEGER;      -- the good result that ended it
-  ALTER TABLE incident_state ADD COLUMN held_since INTEGER;    -- down, whose fault not yet decided: since when
-`;
+export function migration18(db: Db): void {
+  db.exec("CREATE TABLE rollup_1d_chunks (id INTEGER PRIMARY KEY, data BLOB NOT NULL)");
+  // Hours in chunks, or the rows of a release before chunks still to be moved (migration-12.ts).
+  const hours =
+    db.prepare("SELECT 1 FROM rollup_1h_chunks LIMIT 1").get() !== undefined ||
+    db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'rollup_1h'").get() !== undefined;
+  // The series id after which days are still to be made from hours (tsdb/series-days.ts).
+  if (hours) db.exec("INSERT INTO maintenance_state (job, value) VALUES ('series_days_after', 0)");
+}

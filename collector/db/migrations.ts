@@ -1,5 +1,4 @@
 // Versioned schema migrations; PRAGMA user_version holds the version a database is at.
-
 import type { Db } from "./database.js";
 import { diffStoredInventories } from "./migration-6.js";
 import { MIGRATION_8 } from "./migration-8.js";
@@ -12,7 +11,8 @@ import { MIGRATION_DISCOVERY } from "./migration-14.js";
 import { MIGRATION_UPGRADES } from "./migration-15.js";
 import { MIGRATION_DISCOVERY_SCHEDULE } from "./migration-16.js";
 import { MIGRATION_AGENT_CHECKS } from "./migration-17.js";
-import { MIGRATION_PARENT_TIMES } from "./migration-18.js";
+import { migration18 } from "./migration-18.js";
+import { MIGRATION_PARENT_TIMES } from "./migration-19.js";
 
 /**
  * Each entry moves the schema from version index to index + 1: SQL, or a function for a step SQL
@@ -336,8 +336,9 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   MIGRATION_DISCOVERY_SCHEDULE,
   // 17: central checks of one agent besides its unit's (migration-17.ts).
   MIGRATION_AGENT_CHECKS,
-  // 18: when each check last failed and came back, and incidents waiting on a parent (migration-18.ts).
+  // 18: check series' rollups by local day (migration-18.ts).
+  migration18,
+  // 19: when each check last failed and came back, and incidents waiting on a parent (migration-19.ts).
   MIGRATION_PARENT_TIMES,
 ];
-
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -49,6 +49,8 @@ export class AvailabilityQuery {
     private readonly retention: RetentionConfig,
     /** How results become times: the rollups' own, so raw and rolled-up answers agree. */
     private readonly timesOf: CheckTimesOf = bucketTimes,
+    /** Whether check series have their local days (a store from before is still making them). */
+    private readonly seriesDays: () => boolean = () => true,
   ) {}
 
   /** Times per unit and scope (category, or "*" for the whole unit) in [from, to). */
@@ -108,10 +110,12 @@ export class AvailabilityQuery {
     const checks = this.catalog.unitChecks(unit).filter((c) => only?.has(c.id) ?? true);
     for (const check of checks) out.set(check.id, { up: 0, observed: 0, link: 0 });
     const ids = JSON.stringify(checks.map((c) => c.id));
-    const pieces = this.#plan(from, to, this.marks.effective(unit), now, [
-      HOUR_LEVEL,
-      FIVE_MINUTE_LEVEL,
-    ]);
+    // Whole local days from the days' rollups: a month of a check is 30 buckets, not 720 hours.
+    // Their times are whole milliseconds, so the sums are those of the hours exactly.
+    const levels = this.seriesDays()
+      ? [DAY_LEVEL, HOUR_LEVEL, FIVE_MINUTE_LEVEL]
+      : [HOUR_LEVEL, FIVE_MINUTE_LEVEL];
+    const pieces = this.#plan(from, to, this.marks.effective(unit), now, levels);
     for (const piece of pieces) {
       if (piece.kind === "raw") {
         for (const [id, list] of this.#rawTimes(unit, piece.from, piece.to).checks) {

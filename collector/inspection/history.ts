@@ -18,6 +18,7 @@ import {
   type Rollups,
   type SampleReader,
   type SeriesCatalog,
+  type SeriesDays,
   Tsdb,
   type Watermarks,
 } from "../tsdb/index.js";
@@ -61,6 +62,8 @@ export class History {
   readonly retention: Retention;
   /** Moving an older store's rollups into chunks (progress on /metrics). */
   readonly upgrade: LayoutUpgrade;
+  /** Making check series' local days from their hours in a store from before they had days. */
+  readonly seriesDays: SeriesDays;
   readonly incidents: Incidents;
   readonly availability: AvailabilityQuery;
   readonly maintenance: Maintenance;
@@ -107,6 +110,7 @@ export class History {
     this.dayMerge = tsdb.dayMerge;
     this.retention = tsdb.retention;
     this.upgrade = tsdb.upgrade;
+    this.seriesDays = tsdb.seriesDays;
     // Rollups already made of a time a window now covers (or no longer does) are made again;
     // no further back than raw samples are kept.
     this.maintenance.onChange((unit, from, now) => {
@@ -130,6 +134,8 @@ export class History {
       tsdb.scopes,
       options.retention,
       checkTimes,
+      // Rows of an older release's rollups have no days: they are read as hours until moved.
+      () => tsdb.upgrade.done && tsdb.seriesDays.done,
     );
     this.jobs = new JobRunner([this.incidents, ...tsdb.jobs], {
       ...(options.clock ? { clock: options.clock } : {}),

@@ -65,7 +65,7 @@ export class IncidentStates {
         incident: row.incident ?? undefined,
         dependent: row.dependent ?? undefined,
         heldSince: row.heldSince ?? undefined,
-        failingSince: row.failingSince ?? failingSinceBefore18(row),
+        failingSince: row.failingSince ?? failingSinceBeforeKept(row),
         upSince: row.upSince ?? undefined,
         reason: undefined,
         message: undefined,
@@ -122,10 +122,10 @@ export class IncidentStates {
 }
 
 /**
- * A state saved before schema 18 kept no stretch of failures: a check failing now has failed since
+ * A state saved before schema 19 kept no stretch of failures: a check failing now has failed since
  * its run began (up with a run of failures), or for as long as is known (down: its latest result).
  */
-function failingSinceBefore18(row: Row): number | undefined {
+function failingSinceBeforeKept(row: Row): number | undefined {
   if (row.down === 1) return row.run === 0 ? row.processed : undefined;
   return row.run > 0 ? (row.runStart ?? row.processed) : undefined;
 }

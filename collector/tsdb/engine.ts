@@ -1,7 +1,8 @@
 // The time-series engine over one SQLite file, its parts wired together: the series catalog, the
 // sample reader, rollups in chunks with their watermarks and scopes, and the background jobs a
-// JobRunner steps beside those the application adds: the upgrade of an older store's rollups,
-// rollups, compaction, the merge of closed days of raw chunks, and retention.
+// JobRunner steps beside those the application adds: the upgrade of an older store's rollups, the
+// days of its check series made from their hours, rollups, compaction, the merge of closed days of
+// raw chunks, and retention.
 import type { RetentionConfig } from "../../shared/config/collector.js";
 import type { Logger } from "../../shared/log.js";
 import { SeriesCatalog } from "./catalog.js";
@@ -17,6 +18,7 @@ import { RollupReader } from "./rollup-reader.js";
 import { Rollups } from "./rollups.js";
 import { SampleReader } from "./sample-reader.js";
 import { ScopeIds } from "./scopes.js";
+import { SeriesDays } from "./series-days.js";
 import type { Db } from "./sqlite.js";
 import { Watermarks } from "./watermarks.js";
 
@@ -43,6 +45,8 @@ export class Tsdb {
   readonly retention: Retention;
   /** Moving an older store's rollup rows into chunks; done at once for a store that has none. */
   readonly upgrade: LayoutUpgrade;
+  /** Making series' days from their hours in a store from before they had days. */
+  readonly seriesDays: SeriesDays;
   /** The engine's background jobs, in the order they take turns. */
   readonly jobs: readonly Job[];
 
@@ -62,13 +66,21 @@ export class Tsdb {
     const chunks = new RollupChunks(db);
     const legacy = new LegacyRollups(db);
     this.upgrade = new LayoutUpgrade(db, legacy, chunks, options.log);
+    this.seriesDays = new SeriesDays(db, chunks, () => this.upgrade.done, options.log);
     this.rollups = new Rollups(db, this.catalog, this.samples, this.marks, chunks, {
       rawRetentionMs: options.retention.raw,
       checkTimes: options.checkTimes,
-      ready: () => this.upgrade.done,
+      ready: () => this.upgrade.done && this.seriesDays.done,
     });
     this.rollupReader = new RollupReader(chunks, legacy);
     this.retention = new Retention(db, options.retention, chunks, legacy, options.retentionPhases);
-    this.jobs = [this.upgrade, this.rollups, this.compaction, this.dayMerge, this.retention];
+    this.jobs = [
+      this.upgrade,
+      this.seriesDays,
+      this.rollups,
+      this.compaction,
+      this.dayMerge,
+      this.retention,
+    ];
   }
 }

@@ -44,5 +44,6 @@ export {
   type StoredSample,
 } from "./sample-writer.js";
 export type { ScopeIds } from "./scopes.js";
+export type { SeriesDays } from "./series-days.js";
 export type { UnitMark, Watermarks } from "./watermarks.js";
 export { type Piece, planWindow } from "./window-plan.js";

@@ -25,6 +25,19 @@ export class RollupCache {
 
   constructor(private readonly budget = BUDGET_BYTES) {}
 
+  /**
+   * The chunk as held, when it holds the columns asked for (then most recently used): a query
+   * reads the chunk's bytes only when this has nothing, so a page viewed again reads none.
+   */
+  held(table: string, id: number, wanted: readonly number[]): Decoded | undefined {
+    const key = `${table}:${id}`;
+    const entry = this.#entries.get(key);
+    if (!entry || wanted.some((c) => entry.decoded.columns[c] === undefined)) return undefined;
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry.decoded;
+  }
+
   /** The chunk's bucket offsets and the columns asked for, decoded once. */
   decode(table: string, id: number, data: Uint8Array, wanted: readonly number[]): Decoded {
     const key = `${table}:${id}`;

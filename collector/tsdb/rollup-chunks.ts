@@ -28,13 +28,14 @@ export class RollupChunks {
         put: db.prepare(`INSERT OR REPLACE INTO ${t.name} (id, data) VALUES (?, ?)`),
         remove: db.prepare(`DELETE FROM ${t.name} WHERE id = ?`),
         removeRange: db.prepare(`DELETE FROM ${t.name} WHERE id >= ? AND id < ?`),
-        // CROSS JOIN keeps the ranges outside, so each is a search of the primary key.
+        // CROSS JOIN keeps the ranges outside, so each is a search of the primary key. Ids only:
+        // the bytes of a chunk the cache holds decoded are not read (get, for the others).
         ranges: db
           .prepare(
-            `SELECT c.id, c.data FROM json_each(?) AS r CROSS JOIN ${t.name} c
+            `SELECT c.id FROM json_each(?) AS r CROSS JOIN ${t.name} c
              ON c.id >= r.value ->> 0 AND c.id <= r.value ->> 1`,
           )
-          .raw(),
+          .pluck(),
       });
     }
   }
@@ -57,8 +58,16 @@ export class RollupChunks {
     wanted: readonly number[],
   ): Generator<[number, Decoded]> {
     if (ranges.length === 0) return;
-    const rows = this.#of(t).ranges.all(JSON.stringify(ranges)) as [number, Uint8Array][];
-    for (const [id, data] of rows) yield [id, this.#cache.decode(t.name, id, data, wanted)];
+    const statements = this.#of(t);
+    for (const id of statements.ranges.all(JSON.stringify(ranges)) as number[]) {
+      const held = this.#cache.held(t.name, id, wanted);
+      if (held) {
+        yield [id, held];
+        continue;
+      }
+      const data = statements.get.get(id) as Uint8Array | undefined;
+      if (data) yield [id, this.#cache.decode(t.name, id, data, wanted)];
+    }
   }
 
   /** Deletes the owner's chunks of spans before `span`. */

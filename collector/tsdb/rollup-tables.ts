@@ -47,12 +47,20 @@ function table(
 
 export const SERIES_5M = table("rollup_5m_chunks", "series", FIVE_MINUTE_LEVEL, 1);
 export const SERIES_1H = table("rollup_1h_chunks", "series", HOUR_LEVEL, 8);
+export const SERIES_1D = table("rollup_1d_chunks", "series", DAY_LEVEL, 64);
 export const SCOPE_5M = table("scope_5m_chunks", "scope", FIVE_MINUTE_LEVEL, 1);
 export const SCOPE_1H = table("scope_1h_chunks", "scope", HOUR_LEVEL, 8);
 export const SCOPE_1D = table("scope_1d_chunks", "scope", DAY_LEVEL, 64);
-export const ROLLUP_TABLES = [SERIES_5M, SERIES_1H, SCOPE_5M, SCOPE_1H, SCOPE_1D] as const;
+export const ROLLUP_TABLES = [
+  SERIES_5M,
+  SERIES_1H,
+  SERIES_1D,
+  SCOPE_5M,
+  SCOPE_1H,
+  SCOPE_1D,
+] as const;
 
-/** The table of a level for an owner kind (series have no daily rollups). */
+/** The table of a level for an owner kind. */
 export function rollupTable(owner: "series" | "scope", level: Level["name"]): RollupTable {
   const found = ROLLUP_TABLES.find((t) => t.owner === owner && t.level.name === level);
   if (!found) throw new RangeError(`no ${level} rollups of ${owner}`);

@@ -1,6 +1,6 @@
 // Writes 5-minute rollup buckets of a series or a scope into an edit of their chunks and makes the
-// coarser buckets around them again from the finer ones: a series' hours from its 5-minute
-// buckets, a scope's hours the same way and its local days from its hours.
+// coarser buckets around them again from the finer ones: hours from 5-minute buckets, and local
+// days from hours, of a series and of a scope alike.
 import { bucketOf, bucketStart, DAY_LEVEL, FIVE_MINUTE_LEVEL, HOUR_LEVEL } from "./buckets.js";
 import { quantize } from "./precision.js";
 import type { RollupEdit, Row } from "./rollup-chunks.js";
@@ -9,6 +9,7 @@ import {
   SCOPE_1D,
   SCOPE_1H,
   SCOPE_5M,
+  SERIES_1D,
   SERIES_1H,
   SERIES_5M,
 } from "./rollup-tables.js";
@@ -89,7 +90,24 @@ function rebuildHours(
   return [firstHour, lastHour];
 }
 
-/** 5-minute buckets of a series from `first` written; its hours made again. */
+/** Makes the local days holding hours [firstHour, lastHour) again from their hours. */
+export function rebuildDays(
+  edit: RollupEdit,
+  hours: RollupTable,
+  days: RollupTable,
+  owner: number,
+  firstHour: number,
+  lastHour: number,
+  make: (rows: readonly Row[]) => Row | undefined,
+): void {
+  const dayOf = (hour: number) => bucketOf(DAY_LEVEL, bucketStart(HOUR_LEVEL, hour));
+  for (let day = dayOf(firstHour); day <= dayOf(lastHour - 1); day++) {
+    const from = bucketOf(HOUR_LEVEL, bucketStart(DAY_LEVEL, day));
+    edit.set(days, owner, day, make(edit.range(hours, owner, from, from + 24)));
+  }
+}
+
+/** 5-minute buckets of a series from `first` written; its hours and local days made again. */
 export function writeSeries(
   edit: RollupEdit,
   series: number,
@@ -99,9 +117,17 @@ export function writeSeries(
 ): void {
   if (rows.length === 0) return;
   replace(edit, SERIES_5M, series, first, rows);
-  rebuildHours(edit, SERIES_5M, SERIES_1H, series, first, first + rows.length, (hour) =>
-    seriesBucketOf(hour, scale),
+  const make = (fine: readonly Row[]) => seriesBucketOf(fine, scale);
+  const [firstHour, lastHour] = rebuildHours(
+    edit,
+    SERIES_5M,
+    SERIES_1H,
+    series,
+    first,
+    first + rows.length,
+    make,
   );
+  rebuildDays(edit, SERIES_1H, SERIES_1D, series, firstHour, lastHour, make);
 }
 
 /** 5-minute buckets of a scope from `first` written; its hours and local days made again. */
@@ -122,9 +148,5 @@ export function writeScope(
     first + rows.length,
     scopeBucketOf,
   );
-  const dayOf = (hour: number) => bucketOf(DAY_LEVEL, bucketStart(HOUR_LEVEL, hour));
-  for (let day = dayOf(firstHour); day <= dayOf(lastHour - 1); day++) {
-    const from = bucketOf(HOUR_LEVEL, bucketStart(DAY_LEVEL, day));
-    edit.set(SCOPE_1D, scope, day, scopeBucketOf(edit.range(SCOPE_1H, scope, from, from + 24)));
-  }
+  rebuildDays(edit, SCOPE_1H, SCOPE_1D, scope, firstHour, lastHour, scopeBucketOf);
 }

@@ -279,10 +279,23 @@ export class SampleReader {
       | { ts: number; value: number }
       | undefined;
     const [first, last] = [windowOf(from), windowOf(before - 1)];
-    for (const [statement, low, high] of [
-      [this.#chunksBackward, chunkId(seriesId, first), chunkId(seriesId, last)],
-      [this.#daysBackward, chunkId(seriesId, dayOf(first)), chunkId(seriesId, dayOf(last))],
+    for (const [statement, low, high, bound] of [
+      [
+        this.#chunksBackward,
+        chunkId(seriesId, first),
+        chunkId(seriesId, last),
+        this.bounds.chunks(),
+      ],
+      [
+        this.#daysBackward,
+        chunkId(seriesId, dayOf(first)),
+        chunkId(seriesId, dayOf(last)),
+        this.bounds.days(),
+      ],
     ] as const) {
+      // No chunk of the table holds a sample at or after its bound: none is newer than the one
+      // found (a certificate's expiry in the head spares decoding a day of its samples).
+      if (best && best.ts >= bound) continue;
       for (const data of statement.iterate(low, high) as Iterable<Uint8Array>) {
         const chunk = decodeChunk(data);
         let found = false;

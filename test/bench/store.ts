@@ -41,12 +41,15 @@ const MiB = 2 ** 20;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Runs the upgrade of a file kept by an older build to its end, as the background loop would. */
+/**
+ * Runs the upgrade of a file kept by an older build to its end, as the background loop would: its
+ * rollups moved into chunks, then its check series' days made from their hours.
+ */
 function upgrade(history: History) {
   const figures = { steps: 0, busyMs: 0, longestStepMs: 0 };
   for (;;) {
     const started = performance.now();
-    if (!history.upgrade.step(Date.now())) break;
+    if (!history.upgrade.step(Date.now()) && !history.seriesDays.step(Date.now())) break;
     const took = performance.now() - started;
     figures.steps++;
     figures.busyMs += took;
@@ -110,10 +113,10 @@ async function main(): Promise<void> {
   let generated = `reused ${reuse}, generated for ${new Date(end).toISOString()}`;
   let upgraded: ReturnType<typeof upgrade> | undefined;
   if (reuse) {
-    const older = !history.upgrade.done;
+    const older = !history.upgrade.done || !history.seriesDays.done;
     upgraded = upgrade(history);
     if (older) {
-      generated += `; rollups of the older build moved into chunks in ${seconds(upgraded.busyMs)} (${upgraded.steps} steps, the longest ${upgraded.longestStepMs.toFixed(1)} ms)`;
+      generated += `; rollups of the older build moved into chunks and its series' days made in ${seconds(upgraded.busyMs)} (${upgraded.steps} steps, the longest ${upgraded.longestStepMs.toFixed(1)} ms)`;
     }
   } else {
     history.maintenance.syncConfig(benchWindows(units, WINDOWS, start, end), start);

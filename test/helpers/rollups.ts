@@ -9,7 +9,13 @@ import {
   spanStart,
 } from "../../collector/tsdb/rollup-tables.js";
 
-export type RollupLevel = "rollup_5m" | "rollup_1h" | "scope_5m" | "scope_1h" | "scope_1d";
+export type RollupLevel =
+  | "rollup_5m"
+  | "rollup_1h"
+  | "rollup_1d"
+  | "scope_5m"
+  | "scope_1h"
+  | "scope_1d";
 
 export interface RollupRow {
   owner: number;

@@ -1,16 +1,20 @@
-// Schema 18 keeps each check's latest stretch of failures. A parent down when the collector is
+// Schema 19 keeps each check's latest stretch of failures. A parent down when the collector is
 // upgraded has none kept yet: its children's failures are still its own after the upgrade, not
 // incidents of theirs.
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../../collector/db/database.js";
+import {
+  MIGRATION_PARENT_TIMES,
+  PARENT_TIMES_SCHEMA_VERSION,
+} from "../../../collector/db/migration-19.js";
 import { MIGRATIONS } from "../../../collector/db/migrations.js";
 import { Incidents } from "../../../collector/inspection/incidents.js";
 import { collectorConfigSchema } from "../../../shared/config/collector.js";
 import { tempDir } from "../../helpers/processes.js";
 
-const dir = tempDir("giamsat-schema18-");
+const dir = tempDir("giamsat-parent-times-");
 afterAll(() => dir.remove());
 
 const SEC = 1000;
@@ -19,13 +23,15 @@ const PORTAL = 2;
 
 describe("the parent times migration", () => {
   it("keeps a parent down at the upgrade down for its children's failures", () => {
-    const file = join(dir.path, "v17.db");
+    const file = join(dir.path, "before.db");
+    const before = PARENT_TIMES_SCHEMA_VERSION - 1;
+    expect(MIGRATIONS[before]).toBe(MIGRATION_PARENT_TIMES);
     const old = new Database(file);
-    for (const step of MIGRATIONS.slice(0, 17)) {
+    for (const step of MIGRATIONS.slice(0, before)) {
       if (typeof step === "string") old.exec(step);
       else step(old);
     }
-    old.pragma("user_version = 17");
+    old.pragma(`user_version = ${before}`);
     // The gateway's incident open, its latest result a failure at t.
     const t = 1_000_000 * SEC;
     old.exec(`

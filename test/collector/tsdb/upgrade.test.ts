@@ -221,9 +221,15 @@ describe("upgrading a database written by release 0b8647c", () => {
     expect(chunkRows(db)).toBe(before);
     expectReleaseAnswers(db, history, "after the upgrade");
 
-    // Then the other jobs run: the late results the release left to roll up are rolled up, which
-    // adds their points to the unit's trend lines and changes no figure; the release's 2-hour raw
+    // Then the checks' local days are made from their hours, which changes no answer, and the
+    // other jobs run: the late results the release left to roll up are rolled up, which adds
+    // their points to the unit's trend lines and changes no figure; the release's 2-hour raw
     // chunks (format 1) of closed days are merged into day chunks of this version's format.
+    expect(history.rollups.step(release.now)).toBe(false);
+    while (history.seriesDays.step(release.now));
+    expect(history.seriesDays.done).toBe(true);
+    expect(rollupRows(db, "rollup_1d").length).toBeGreaterThan(0);
+    expectReleaseAnswers(db, history, "after the checks' days are made");
     expect(history.marks.get("so-tttt")?.dirtyFrom).toBeDefined();
     for (const job of [history.rollups, history.compaction, history.retention]) {
       while (job.step(release.now));
