@@ -35,7 +35,7 @@ export class SeriesDays implements Job {
     this.#db = db;
     this.#next = db.prepare("SELECT id, metric FROM series WHERE id > ? ORDER BY id LIMIT 1");
     this.#hourChunks = db
-      .prepare(`SELECT id FROM ${SERIES_1H.name} WHERE id >= ? AND id < ? ORDER BY id`)
+      .prepare("SELECT id FROM rollup_1h_chunks WHERE id >= ? AND id < ? ORDER BY id")
       .pluck();
     this.#save = db.prepare("UPDATE maintenance_state SET value = ? WHERE job = ?");
     this.#finish = db.prepare("DELETE FROM maintenance_state WHERE job = ?");
