@@ -97,15 +97,23 @@ interface OpenSpan {
 
 /** Changes to rollup chunks, kept in memory until flush(), which a transaction should hold. */
 export class RollupEdit {
-  readonly #open = new Map<string, OpenSpan>();
+  /** The chunks open, by table and id; the one used last, as a run of buckets stays in one. */
+  readonly #open = new Map<RollupTable, Map<number, OpenSpan>>();
+  #last: OpenSpan | undefined;
 
   constructor(private readonly chunks: RollupChunks) {}
 
   #span(t: RollupTable, owner: number, bucket: number): OpenSpan {
     const span = spanOf(t, bucket);
     const id = chunkIdOf(owner, span);
-    const key = `${t.name}:${id}`;
-    let open = this.#open.get(key);
+    const last = this.#last;
+    if (last !== undefined && last.id === id && last.t === t) return last;
+    let ofTable = this.#open.get(t);
+    if (!ofTable) {
+      ofTable = new Map();
+      this.#open.set(t, ofTable);
+    }
+    let open = ofTable.get(id);
     if (!open) {
       const first = spanStart(t, span);
       open = { t, id, first, buckets: new Map(), changed: false };
@@ -119,8 +127,9 @@ export class RollupEdit {
           );
         });
       }
-      this.#open.set(key, open);
+      ofTable.set(id, open);
     }
+    this.#last = open;
     return open;
   }
 
@@ -148,7 +157,7 @@ export class RollupEdit {
 
   /** Writes every changed chunk (a chunk left without buckets is deleted). */
   flush(): void {
-    for (const open of this.#open.values()) {
+    for (const open of [...this.#open.values()].flatMap((ofTable) => [...ofTable.values()])) {
       if (!open.changed) continue;
       const buckets = [...open.buckets.keys()].sort((a, b) => a - b);
       const data =
