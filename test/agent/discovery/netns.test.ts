@@ -96,6 +96,9 @@ async function startLldpd(device: LanDevice, link: string, name: string, agentx?
   // interval, which a loaded machine can starve lldpd of. 10 keeps it for 10 s, and still lets the
   // entry of lldpd's first frames, sent before this configuration, go soon.
   await cli("configure", "lldp", "tx-hold", "10");
+  // lldpd starts paused and resumes when the lldpcli it runs at start has read its configuration
+  // files; on a loaded machine that run can fail, and lldpd then never sends a frame.
+  await cli("resume");
 }
 
 async function counter(name: string): Promise<number> {
