@@ -1,6 +1,8 @@
 // Which finished runs looked at an address: a run of some of a unit's networks (a schedule's, or a
 // request naming a few) says nothing of devices elsewhere, so a device is gone only once a run
 // that covered its address finished without finding it.
+
+import type { Statement } from "better-sqlite3";
 import { contains, type Network, parseNetwork } from "../../shared/networks.js";
 import type { Db } from "../db/database.js";
 
@@ -10,14 +12,23 @@ export interface FinishedRun {
   networks: Network[];
 }
 
+/**
+ * The statement of finishedRuns, prepared once for each database: a city report asks for every
+ * unit's runs, and preparing it again each time was a measurable part of the report.
+ */
+const runsOf = new WeakMap<Db, Statement>();
+
 /** The finished (done) runs of each unit, oldest first; of one unit when it is given. */
 export function finishedRuns(db: Db, unit?: string): Map<string, FinishedRun[]> {
-  const rows = db
-    .prepare(
+  let runs = runsOf.get(db);
+  if (runs === undefined) {
+    runs = db.prepare(
       `SELECT id, unit_id AS unit, finished_at AS finishedAt, networks FROM discovery_runs
        WHERE state = 'done' AND (@unit IS NULL OR unit_id = @unit) ORDER BY id`,
-    )
-    .all({ unit: unit ?? null }) as {
+    );
+    runsOf.set(db, runs);
+  }
+  const rows = runs.all({ unit: unit ?? null }) as {
     id: number;
     unit: string;
     finishedAt: number;

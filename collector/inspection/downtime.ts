@@ -7,7 +7,11 @@ import type { Incident } from "./incident-list.js";
 
 /** The parts of `intervals` (sorted, disjoint) outside `holes` (any order). */
 export function subtract(intervals: readonly Interval[], holes: readonly Interval[]): Interval[] {
-  const cut = union(holes);
+  return outside(intervals, union(holes));
+}
+
+/** The parts of `intervals` (sorted, disjoint) outside `cut` (sorted, disjoint: a union). */
+function outside(intervals: readonly Interval[], cut: readonly Interval[]): Interval[] {
   const out: Interval[] = [];
   for (const { start, end } of intervals) {
     let at = start;
@@ -60,6 +64,10 @@ export function observedDown(
     list.push({ start: i.start, end: i.end ?? until });
     silences.set(i.agent, list);
   }
+  // Each agent's silences as one union, made once: a month of a unit is hundreds of incidents of
+  // a few agents, and their union made again for each incident was most of a report's garbage.
+  const silent = new Map<string, Interval[]>();
+  for (const [agent, list] of silences) silent.set(agent, union(list));
   const out = new Map<Incident, Interval[]>();
   for (const i of incidents) {
     if (i.kind !== "check") continue;
@@ -68,8 +76,13 @@ export function observedDown(
     let own: Interval[] = end > start ? [{ start, end }] : [];
     const seen = end - start > LONG_INCIDENT_MS ? spans?.(i, start, end) : undefined;
     if (seen) own = intersect(own, union(seen));
-    const holes = [...(silences.get(i.agent) ?? []), ...(excused?.(i, start, end) ?? [])];
-    out.set(i, subtract(own, holes));
+    const planned = excused?.(i, start, end) ?? [];
+    out.set(
+      i,
+      planned.length === 0
+        ? outside(own, silent.get(i.agent) ?? [])
+        : subtract(own, [...(silences.get(i.agent) ?? []), ...planned]),
+    );
   }
   return out;
 }
@@ -80,6 +93,26 @@ export function disrupted(
   which: (i: Incident) => boolean,
 ) {
   const all: Interval[] = [];
-  for (const [incident, intervals] of down) if (which(incident)) all.push(...intervals);
-  return length(union(all));
+  // forEach: no entry array made per incident, seven times a unit.
+  down.forEach((intervals, incident) => {
+    if (which(incident)) for (const interval of intervals) all.push(interval);
+  });
+  return unionLength(all);
+}
+
+/** length(union(intervals)), without making the union: the same sum, in the same order. */
+function unionLength(intervals: Interval[]): number {
+  intervals.sort((a, b) => a.start - b.start);
+  let sum = 0;
+  let open: Interval | undefined;
+  let end = 0;
+  for (const i of intervals) {
+    if (open && i.start <= end) end = Math.max(end, i.end);
+    else {
+      if (open) sum += end - open.start;
+      open = i;
+      end = i.end;
+    }
+  }
+  return open ? sum + (end - open.start) : sum;
 }

@@ -70,12 +70,13 @@ export class IncidentList {
     // Three index ranges: begun in the window (incidents_unit), and begun before it but ended in
     // it or still open (incidents_unit_end), so a report never reads the years before its period.
     // `+start_ts` keeps SQLite from picking incidents_unit for those two. Each unit's incidents
-    // come back as one JSON array: far cheaper to hand to JavaScript than a row each.
+    // come back as one JSON array: far cheaper to hand to JavaScript than a row each. Unordered:
+    // JavaScript puts them newest first (byNewest) in a fraction of what SQLite's sorter took for
+    // a city's month, as they come mostly in the index's order.
     this.#byUnits = db
       .prepare(`
         SELECT unit_id, json_group_array(
-          json_array(id, kind, agent_id, series_id, start_ts, end_ts, reason, message, planned)
-          ORDER BY start_ts DESC, id DESC)
+          json_array(id, kind, agent_id, series_id, start_ts, end_ts, reason, message, planned))
         FROM (
           ${SELECT} WHERE i.unit_id IN (SELECT value FROM json_each(@units))
             AND i.start_ts >= @from AND i.start_ts < @to
@@ -136,7 +137,7 @@ export class IncidentList {
       string,
       string,
     ][]) {
-      const rows = JSON.parse(json) as unknown[][];
+      const rows = (JSON.parse(json) as IncidentRow[]).sort(byNewest);
       const incidents = rows.slice(0, limit).map((row) => this.#incident(unit, row, now));
       out.set(unit, { incidents, truncated: rows.length > limit });
       for (const incident of incidents) all.push(incident);
@@ -212,6 +213,12 @@ export class IncidentList {
     this.#where.clear();
   }
 }
+
+/** An incident as #byUnits reads it: id, kind, agent id, series id, start, end, ... (as SELECT). */
+type IncidentRow = [number, string, number, number | null, number, ...unknown[]];
+
+/** Newest first, as `list` orders them: by start, then by id, both descending. */
+const byNewest = (a: IncidentRow, b: IncidentRow) => b[4] - a[4] || b[0] - a[0];
 
 /** The WHERE conditions of a filter, with their parameters. */
 function conditions(filter: IncidentFilter): {

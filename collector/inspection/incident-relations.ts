@@ -71,46 +71,65 @@ export class IncidentRelations {
 
   #causes(rows: readonly Incident[], where: ReadonlyMap<number, IncidentSeries>): void {
     const byUnit = new Map<string, { row: Incident; parents: number[] }[]>();
+    // A month of a city is thousands of incidents of a few checks each: their parents once a check.
+    const parentsOf = new Map<number, number[]>();
     for (const row of rows) {
       const at = where.get(row.id) as IncidentSeries;
-      const parents = this.dependencies.parentSeries(at.agentId, row.unit, row.check ?? "");
+      let parents = parentsOf.get(at.seriesId);
+      if (parents === undefined) {
+        parents = this.dependencies.parentSeries(at.agentId, row.unit, row.check ?? "");
+        parentsOf.set(at.seriesId, parents);
+      }
       if (parents.length === 0) continue;
       const own = byUnit.get(row.unit);
       if (own) own.push({ row, parents });
       else byUnit.set(row.unit, [{ row, parents }]);
     }
     for (const [unit, own] of byUnit) {
-      const starts = own.map((o) => o.row.start);
-      const series = [...new Set(own.flatMap((o) => o.parents))];
+      let earliest = Number.POSITIVE_INFINITY;
+      let latest = Number.NEGATIVE_INFINITY;
+      const series = new Set<number>();
+      for (const { row, parents } of own) {
+        earliest = Math.min(earliest, row.start);
+        latest = Math.max(latest, row.start);
+        for (const id of parents) series.add(id);
+      }
       // A parent incident can explain one that began up to a hold time before it.
       const found = this.#parentIncidents.all({
         unit,
-        series: JSON.stringify(series),
-        earliest: Math.min(...starts),
-        latest: Math.max(...starts) + 86_400_000,
+        series: JSON.stringify([...series]),
+        earliest,
+        latest: latest + 86_400_000,
       }) as [number, number, number, number | null][];
       // Per parent series, its incidents in the order read (by start, so by `from` as well: a
       // series has one hold), each with its place in that order: the first in it is the cause.
-      const spans = new Map<
-        number,
-        { at: number; id: number; from: number; end: number | null }[]
-      >();
+      const spans = new Map<number, ParentSpans>();
       found.forEach(([id, seriesId, start, end], at) => {
         const span = { at, id, from: start - holdCap({ interval: this.#interval(seriesId) }), end };
         const list = spans.get(seriesId);
-        if (list) list.push(span);
-        else spans.set(seriesId, [span]);
+        if (list) {
+          const last = list.spans[list.spans.length - 1] as ParentSpan;
+          if (last.end === null || (end !== null && end < last.end)) list.ended = false;
+          list.spans.push(span);
+        } else spans.set(seriesId, { spans: [span], ended: true });
       });
       for (const { row, parents } of own) {
-        let parent: { at: number; id: number } | undefined;
-        for (const seriesId of new Set(parents)) {
-          for (const p of spans.get(seriesId) ?? []) {
-            if (p.from > row.start || (parent && p.at > parent.at)) break;
-            if (p.end === null || row.start < p.end) {
-              parent = p;
-              break;
-            }
-          }
+        let parent: ParentSpan | undefined;
+        for (const seriesId of parents) {
+          const series = spans.get(seriesId);
+          if (series === undefined) continue;
+          // The first incident of the series that covers the start, unless one that began after
+          // it (or after the parent found in another series) comes first.
+          const passed = (p: ParentSpan) =>
+            p.from > row.start || (parent !== undefined && p.at > parent.at);
+          const covers = (p: ParentSpan) => p.end === null || row.start < p.end;
+          const p =
+            series.spans[
+              series.ended
+                ? firstIndex(series.spans, covers)
+                : series.spans.findIndex((q) => passed(q) || covers(q))
+            ];
+          if (p !== undefined && !passed(p) && covers(p)) parent = p;
         }
         if (parent) {
           row.cause = "link";
@@ -135,8 +154,12 @@ export class IncidentRelations {
       if (list) list.push({ incident: row, via: null });
       else level.set(seriesId, [{ incident: row, via: null }]);
     }
-    const earliest = Math.min(...rows.map((r) => r.start)) - HOUR;
-    const latest = Math.max(...rows.map((r) => r.end ?? now));
+    let earliest = Number.POSITIVE_INFINITY;
+    let latest = Number.NEGATIVE_INFINITY;
+    for (const row of rows) {
+      earliest = Math.min(earliest, row.start - HOUR);
+      latest = Math.max(latest, row.end ?? now);
+    }
     for (let depth = 0; depth < MAX_DEPTH && level.size > 0; depth++) {
       const found = this.#dependents.all({
         series: JSON.stringify([...level.keys()]),
@@ -144,9 +167,20 @@ export class IncidentRelations {
         latest,
       }) as [number, number, number, number, number | null, string | null][];
       const next = new Map<number, { incident: Incident; via: string | null }[]>();
+      // Only the series with failures under them are put in order: a few of a month's thousands.
+      const under = new Map<number, LevelSpans>();
+      const spansOf = (parentId: number) => {
+        let spans = under.get(parentId);
+        const list = level.get(parentId);
+        if (spans === undefined && list !== undefined) {
+          spans = byStart(list, now);
+          under.set(parentId, spans);
+        }
+        return spans;
+      };
       for (const [agentId, seriesId, parentId, start, end, reason] of found) {
         const names = this.#check(seriesId);
-        for (const { incident, via } of level.get(parentId) ?? []) {
+        for (const { incident, via } of overlapping(spansOf(parentId), start, now)) {
           // Under the incident it overlaps: from an hour before (the parent's run began before it
           // opened) to its end.
           if (start < incident.start - HOUR || start >= (incident.end ?? now)) continue;
@@ -167,7 +201,8 @@ export class IncidentRelations {
       level = next;
     }
     for (const row of rows) {
-      row.dependents.sort((a, b) => a.start - b.start || a.check.localeCompare(b.check));
+      if (row.dependents.length > 1)
+        row.dependents.sort((a, b) => a.start - b.start || a.check.localeCompare(b.check));
     }
   }
 
@@ -182,5 +217,76 @@ export class IncidentRelations {
 
   #name(seriesId: number): string | null {
     return this.#check(seriesId)?.check ?? null;
+  }
+}
+
+/** An incident of a parent series, `at` its place among those read for the unit (by start). */
+interface ParentSpan {
+  at: number;
+  id: number;
+  /** One hold time before its start. */
+  from: number;
+  end: number | null;
+}
+
+/**
+ * A parent series' incidents by start; `ended` when each ended before the next began (as one
+ * series' incidents do), so their ends rise with their starts and can be searched by halves.
+ */
+interface ParentSpans {
+  spans: ParentSpan[];
+  ended: boolean;
+}
+
+/** The first index whose item meets a test that, once met, every later item meets too. */
+function firstIndex<T>(items: readonly T[], met: (item: T) => boolean): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (met(items[middle] as T)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** Incidents a series' dependents are listed under, with the check they stand for further down. */
+type Under = { incident: Incident; via: string | null };
+
+/** A level's incidents of one series (byStart). */
+interface LevelSpans {
+  list: Under[];
+  ended: boolean;
+}
+
+/**
+ * A level's incidents of one series by start (a stable sort: the same incident twice keeps its
+ * order), marked `ended` when each ends (or is cut at now) no later than the next: then the ones
+ * a failure overlaps are found by halves instead of a scan of all.
+ */
+function byStart(list: readonly Under[], now: number): LevelSpans {
+  const sorted = [...list].sort((a, b) => a.incident.start - b.incident.start);
+  const ended = sorted.every(
+    (u, i) => i === 0 || ((sorted[i - 1] as Under).incident.end ?? now) <= (u.incident.end ?? now),
+  );
+  return { list: sorted, ended };
+}
+
+/**
+ * Those of the level's incidents that a failure starting at `start` may fall under, in the order
+ * of byStart: from the first still going at `start` to the last begun by an hour after it (the
+ * caller keeps the exact test); all of them when their ends do not rise with their starts.
+ */
+function* overlapping(spans: LevelSpans | undefined, start: number, now: number): Generator<Under> {
+  if (spans === undefined) return;
+  const { list, ended } = spans;
+  if (!ended) {
+    yield* list;
+    return;
+  }
+  for (let i = firstIndex(list, (u) => (u.incident.end ?? now) > start); i < list.length; i++) {
+    const under = list[i] as Under;
+    if (under.incident.start - HOUR > start) return;
+    yield under;
   }
 }

@@ -4,6 +4,8 @@
 // then (first found then, where an earlier run had looked and not found them) and devices gone
 // then (the first run after they were last found that covered their address finished then).
 // Ignored devices are left out of both.
+
+import type { Statement } from "better-sqlite3";
 import type { DeviceType, DiscoveredDevice } from "../../shared/discovery.js";
 import type { Db } from "../db/database.js";
 import { finishedRuns, lookedAtBefore, missedBy } from "./discovery-coverage.js";
@@ -65,6 +67,9 @@ export function lanInventory(db: Db, unit?: string): LanDevice[] {
   });
 }
 
+/** The statement of lanDeviceChanges, prepared once for each database (a report asks per unit). */
+const unitDevices = new WeakMap<Db, Statement>();
+
 export function lanDeviceChanges(
   db: Db,
   unit: string,
@@ -72,12 +77,19 @@ export function lanDeviceChanges(
   to: number,
 ): { appeared: number; gone: number } {
   const finished = finishedRuns(db, unit).get(unit) ?? [];
-  const devices = db
-    .prepare(
+  let devicesOf = unitDevices.get(db);
+  if (devicesOf === undefined) {
+    devicesOf = db.prepare(
       `SELECT address, first_seen, last_run FROM discovered_devices
        WHERE unit_id = ? AND decision IS NOT 'ignored'`,
-    )
-    .all(unit) as { address: string; first_seen: number; last_run: number }[];
+    );
+    unitDevices.set(db, devicesOf);
+  }
+  const devices = devicesOf.all(unit) as {
+    address: string;
+    first_seen: number;
+    last_run: number;
+  }[];
   // New on the LAN: a run before the one that first found it looked at its address and did not
   // find it. What the first run of a network finds was already there.
   const appeared = devices.filter(
