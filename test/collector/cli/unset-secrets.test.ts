@@ -62,7 +62,7 @@ describe("a collector.yaml whose secrets come from the environment", () => {
 
   it("still needs a variable the command uses", async () => {
     const file = join(dir.path, "elsewhere.yaml");
-    writeFileSync(file, CONFIG.replace('"./collector.db"', '"${GS_DATA}/collector.db"'));
+    writeFileSync(file, CONFIG.replace('"./collector.db"', `"\${GS_DATA}/collector.db"`));
     const enrolled = await runCli(
       COLLECTOR_CLI,
       ["enroll", "--config", file, "--unit", "so-tttt", "--name", "pc-01"],
