@@ -180,22 +180,23 @@ export class IncidentRelations {
       };
       for (const [agentId, seriesId, parentId, start, end, reason] of found) {
         const names = this.#check(seriesId);
-        for (const { incident, via } of overlapping(spansOf(parentId), start, now)) {
-          // Under the incident it overlaps: from an hour before (the parent's run began before it
-          // opened) to its end.
-          if (start < incident.start - HOUR || start >= (incident.end ?? now)) continue;
-          incident.dependents.push({
-            agent: this.agentName(agentId),
-            check: names?.check ?? "",
-            category: names?.category ?? "",
-            start,
-            end,
-            reason,
-            via: via ?? (depth === 0 ? null : this.#name(parentId)),
-          });
-          const list = next.get(seriesId);
-          if (list) list.push({ incident, via: names?.check ?? null });
-          else next.set(seriesId, [{ incident, via: names?.check ?? null }]);
+        const parent = underOne(overlapping(spansOf(parentId), start, now), start, now);
+        if (parent === undefined) continue;
+        const { incident, via } = parent;
+        incident.dependents.push({
+          agent: this.agentName(agentId),
+          check: names?.check ?? "",
+          category: names?.category ?? "",
+          start,
+          end,
+          reason,
+          via: via ?? (depth === 0 ? null : this.#name(parentId)),
+        });
+        // Its own dependents go under the same incident, once however often it failed under it.
+        const list = next.get(seriesId) ?? [];
+        if (!list.some((u) => u.incident === incident)) {
+          list.push({ incident, via: names?.check ?? null });
+          next.set(seriesId, list);
         }
       }
       level = next;
@@ -270,6 +271,26 @@ function byStart(list: readonly Under[], now: number): LevelSpans {
     (u, i) => i === 0 || ((sorted[i - 1] as Under).incident.end ?? now) <= (u.incident.end ?? now),
   );
   return { list: sorted, ended };
+}
+
+/**
+ * The one incident a failure starting at `start` falls under: the last begun by then and still
+ * going, else the first begun within the hour after (the failure's run began before the parent's
+ * incident opened: their results cross).
+ */
+function underOne(candidates: Iterable<Under>, start: number, now: number): Under | undefined {
+  let going: Under | undefined;
+  let ahead: Under | undefined;
+  for (const under of candidates) {
+    const { incident } = under;
+    if (start >= (incident.end ?? now)) continue;
+    if (incident.start <= start) {
+      if (going === undefined || incident.start >= going.incident.start) going = under;
+    } else if (incident.start - HOUR <= start) {
+      if (ahead === undefined || incident.start < ahead.incident.start) ahead = under;
+    }
+  }
+  return going ?? ahead;
 }
 
 /**
